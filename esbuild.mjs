@@ -1,0 +1,73 @@
+// Builds the three bundles: the extension (Node, cjs), the language server (Node, cjs) and the
+// webview (browser, iife), plus the headless relay CLI. `--production` minifies and drops source
+// maps; `--watch` rebuilds on change and prints the lines a problem matcher can follow.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints build start/end the way VS Code's `$esbuild-watch` problem matcher expects. */
+const problemMatcherPlugin = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: watch ? [problemMatcherPlugin] : [],
+  define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+};
+
+const nodeBundle = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
+const configs = [
+  { ...nodeBundle, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...nodeBundle, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { main: 'src/webview/main.ts' },
+    outdir: 'dist/webview',
+  },
+].filter((config) => Object.values(config.entryPoints).every((entry) => existsSync(entry)));
+
+/** Files that ship next to the bundles as they are (grammar WASM and the like). */
+function copyStaticAssets() {
+  mkdirSync('dist', { recursive: true });
+  const assets = [];
+  for (const [from, to] of assets) {
+    if (existsSync(from)) cpSync(from, to);
+  }
+}
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+copyStaticAssets();
+if (watch) {
+  const contexts = await Promise.all(configs.map((config) => esbuild.context(config)));
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(configs.map((config) => esbuild.build(config)));
+}

@@ -1,0 +1,58 @@
+/**
+ * Redaction of secrets in anything we log or show. Every log line goes through a {@link Redactor}.
+ * Plain Node: never import `vscode` here.
+ */
+
+const GUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+/** `InstrumentationKey=<guid>` or `iKey": "<guid>"`, in any case: the key part is replaced. */
+const KEY_ASSIGNMENT = new RegExp(`(instrumentation_?key\\s*[=:]\\s*["']?|ikey["']?\\s*[=:]\\s*["']?)(${GUID_SOURCE})`, 'gi');
+
+/** `1234…abcd`: enough to recognise a key, not enough to use it. */
+export function redactInstrumentationKey(key: string): string {
+  const trimmed = key.trim();
+  if (trimmed.length <= 8) {
+    return '…';
+  }
+  return `${trimmed.slice(0, 4)}…${trimmed.slice(-4)}`;
+}
+
+/** A connection string with its instrumentation key redacted; endpoints stay readable. */
+export function redactConnectionString(connectionString: string): string {
+  return connectionString.replace(KEY_ASSIGNMENT, (_match, prefix: string, key: string) => `${prefix}${redactInstrumentationKey(key)}`);
+}
+
+/**
+ * Replaces every registered secret (and anything that looks like an instrumentation key assignment)
+ * in a text. Secrets are registered when they are read from SecretStorage, so a value that reaches
+ * a log line by an unexpected path is still caught.
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Registers a secret; short strings are ignored since replacing them would mangle ordinary text. */
+  add(secret: string | undefined): void {
+    if (secret && secret.trim().length >= 8) {
+      this.secrets.add(secret.trim());
+    }
+  }
+
+  /** Forgets a secret (after the user cleared it). */
+  remove(secret: string | undefined): void {
+    if (secret) {
+      this.secrets.delete(secret.trim());
+    }
+  }
+
+  redact(text: string): string {
+    let result = text;
+    // Longest first, so a connection string is replaced whole before its key alone.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (result.includes(secret)) {
+        result = result.split(secret).join(GUID_ONLY.test(secret) ? redactInstrumentationKey(secret) : redactConnectionString(secret));
+      }
+    }
+    return redactConnectionString(result);
+  }
+}
+
+const GUID_ONLY = new RegExp(`^${GUID_SOURCE}$`);

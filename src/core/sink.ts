@@ -1,0 +1,23 @@
+/**
+ * The contract between the relay's receiver and whatever keeps envelopes for forwarding.
+ * The receiver answers the app 200 only after {@link EnvelopeSink.accept} resolved: that is the
+ * durable acknowledgement (the batch is in write-ahead storage, or forwarding is off).
+ * Plain Node: never import `vscode` here.
+ */
+import type { Envelope } from './envelope';
+
+export interface EnvelopeSink {
+  /**
+   * Resolves once the envelopes are durably stored for forwarding (or at once when forwarding is
+   * off). Rejects with {@link QueueFullError} when the queue cannot take more: the receiver then
+   * answers 503 with `Retry-After` so the SDK keeps the data.
+   */
+  accept(envelopes: readonly Envelope[]): Promise<void>;
+}
+
+export class QueueFullError extends Error {
+  constructor(readonly retryAfterSeconds: number, message = 'The forward queue is full') {
+    super(message);
+    this.name = 'QueueFullError';
+  }
+}
