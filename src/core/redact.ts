@@ -47,12 +47,24 @@ export class Redactor {
     let result = text;
     // Longest first, so a connection string is replaced whole before its key alone.
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      if (result.includes(secret)) {
-        result = result.split(secret).join(GUID_ONLY.test(secret) ? redactInstrumentationKey(secret) : redactConnectionString(secret));
-      }
+      const pattern = new RegExp(escapeRegExp(secret), 'gi');
+      result = result.replace(pattern, () => replacementFor(secret));
     }
     return redactConnectionString(result);
   }
+}
+
+/** A key shows as `1234…abcd`; a connection string keeps its endpoints; anything else disappears. */
+function replacementFor(secret: string): string {
+  if (GUID_ONLY.test(secret)) {
+    return redactInstrumentationKey(secret);
+  }
+  const withoutKey = redactConnectionString(secret);
+  return withoutKey !== secret ? withoutKey : '«redacted»';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const GUID_ONLY = new RegExp(`^${GUID_SOURCE}$`);

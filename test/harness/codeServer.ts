@@ -37,6 +37,8 @@ const DEFAULT_SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'workbench.enableExperiments': false,
+  // The sample workspace sits inside this repository: no "open the parent repository?" prompt.
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {

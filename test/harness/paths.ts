@@ -12,4 +12,4 @@ export const INFRA_DIR =
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const TEST_RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
-export const SAMPLE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'python-sample');
+export const SAMPLE_WORKSPACE = path.join(REPO_ROOT, 'samples', 'python-app');

@@ -58,9 +58,7 @@ export async function setConnectionString(store: ConnectionStringStore, log: Log
   const stored = await store.set(value);
   const summary = summarise(stored.parsed);
   log.info(`Connection string stored (InstrumentationKey ${summary.instrumentationKey}, ingestion ${summary.ingestionEndpoint}).`);
-  void vscode.window.showInformationMessage(
-    vscode.l10n.t('Azure Monitor connection string saved (instrumentation key {0}). Telemetry will be forwarded to {1}', summary.instrumentationKey, summary.ingestionEndpoint),
-  );
+  void vscode.window.showInformationMessage(vscode.l10n.t('Connection string saved in secret storage (key {0}).', summary.instrumentationKey));
   return summary;
 }
 
@@ -75,9 +73,16 @@ export async function showConnectionString(store: ConnectionStringStore, log: Lo
     return undefined;
   }
   const summary = summarise(stored.parsed);
-  void vscode.window.showInformationMessage(
-    vscode.l10n.t('Azure Monitor connection string: instrumentation key {0}, ingestion endpoint {1}, live endpoint {2}', summary.instrumentationKey, summary.ingestionEndpoint, summary.liveEndpoint),
-  );
+  // Not awaited: the command answers at once while the dialog stays until the user closes it.
+  void vscode.window.showInformationMessage(vscode.l10n.t('Azure Monitor connection string'), {
+    modal: true,
+    detail: [
+      vscode.l10n.t('Instrumentation key: {0}', summary.instrumentationKey),
+      vscode.l10n.t('Ingestion endpoint: {0}', summary.ingestionEndpoint),
+      vscode.l10n.t('Live endpoint: {0}', summary.liveEndpoint),
+      vscode.l10n.t('Kept in VS Code secret storage only.'),
+    ].join('\n'),
+  });
   return summary;
 }
 
