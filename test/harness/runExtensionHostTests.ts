@@ -22,7 +22,9 @@ const SUITE_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'exthost', 'suite', 'ind
 const KNOWN_OFFLINE_NOISE = /open-vsx\.org|vsda|Updating additional builtin extensions cache|Creating a socket|Service Worker|ChatSessionStore/;
 const TIMEOUT_MS = Number(process.env.EXT_TEST_TIMEOUT_MS ?? 300_000);
 
-export async function runExtensionHostTests(summaryFile = path.join(TEST_RESULTS_DIR, 'exthost-summary.json')): Promise<number> {
+export async function runExtensionHostTests(
+  summaryFile = process.env.AZMON_EXTHOST_SUMMARY_FILE ?? path.join(TEST_RESULTS_DIR, 'exthost-summary.json'),
+): Promise<number> {
   fs.mkdirSync(TEST_RESULTS_DIR, { recursive: true });
   fs.rmSync(summaryFile, { force: true });
   if (!fs.existsSync(SUITE_ENTRY)) {
