@@ -1,0 +1,239 @@
+/**
+ * `azmon-relay`: the relay without VS Code. Prints one JSON line on stdout when listening (what an
+ * app needs: the local connection string and the CA to trust), then logs to stderr, redacted.
+ * The real connection string comes only from APPLICATIONINSIGHTS_CONNECTION_STRING, never from the
+ * command line (argv is visible to every local user). `azmon-relay snippets …` prints snippets.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import { ConnectionString, parseConnectionString } from './core/connectionString';
+import { Redactor } from './core/redact';
+import { RelayServer } from './core/relay';
+import { LocalOnlySink } from './core/relay/localOnlySink';
+import type { RelayLogLevel } from './core/relay/relayContext';
+import type { EnvelopeSink } from './core/sink';
+import { runSnippetsCommand } from './core/snippets/cli';
+import { TelemetryStore } from './core/store/telemetryStore';
+
+const USAGE = `Usage: azmon-relay [options]
+       azmon-relay snippets list | render ID
+
+Runs the local Azure Monitor relay on 127.0.0.1 and prints one JSON line with its local connection
+string. Forwards to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set.
+
+Options:
+  --port N           HTTP port (default 0: chosen by the OS)
+  --https-port N     HTTPS port (default 0: chosen by the OS); "off" for none
+  --no-https         same as --https-port off
+  --storage DIR      forward queue and TLS certificate directory (default ~/.azmon-relay)
+  --local-key GUID   session key apps must send (default: a random GUID)
+  --no-forward       keep telemetry local even when a connection string is set
+  --help             show this text`;
+
+interface CliOptions {
+  port: number;
+  httpsPort: number | false;
+  storage: string;
+  localKey?: string;
+  forward: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseCliArgs(args: readonly string[]): CliOptions {
+  const options: CliOptions = { port: 0, httpsPort: 0, storage: path.join(os.homedir(), '.azmon-relay'), forward: true, help: false };
+  for (let index = 0; index < args.length; index++) {
+    const [flag, inline] = args[index].startsWith('--') && args[index].includes('=') ? splitOnce(args[index]) : [args[index], undefined];
+    const value = (): string => {
+      const next = inline ?? args[++index];
+      if (next === undefined || (inline === undefined && next.startsWith('--'))) {
+        throw new UsageError(`${flag} needs a value.`);
+      }
+      return next;
+    };
+    switch (flag) {
+      case '--port':
+        options.port = portNumber(flag, value());
+        break;
+      case '--https-port': {
+        const text = value();
+        options.httpsPort = ['off', 'false', 'none'].includes(text.toLowerCase()) ? false : portNumber(flag, text);
+        break;
+      }
+      case '--no-https':
+        options.httpsPort = false;
+        break;
+      case '--storage':
+        options.storage = path.resolve(value());
+        break;
+      case '--local-key': {
+        const key = value();
+        if (!/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(key)) {
+          throw new UsageError('--local-key must be a GUID (8-4-4-4-12 hexadecimal digits).');
+        }
+        options.localKey = key.toLowerCase();
+        break;
+      }
+      case '--no-forward':
+        options.forward = false;
+        break;
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
+      default:
+        throw new UsageError(`Unknown option ${flag}.`);
+    }
+  }
+  return options;
+}
+
+function splitOnce(arg: string): [string, string] {
+  const equals = arg.indexOf('=');
+  return [arg.slice(0, equals), arg.slice(equals + 1)];
+}
+
+function portNumber(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new UsageError(`${flag} must be a port number from 0 to 65535.`);
+  }
+  return port;
+}
+
+/** Where batches go besides the store. Forwarding plugs in here (see openSink). */
+interface SinkHandle {
+  readonly sink: EnvelopeSink;
+  readonly forwarding: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * TODO(forward): when src/core/forward exists, open `ForwardQueue.open({ storageDir:
+ * path.join(storage, 'forward-queue'), connectionString, localInstrumentationKey, log })` here when
+ * a connection string is given, and flush then close it in `close()`.
+ */
+async function openSink(connectionString: ConnectionString | undefined, log: (level: RelayLogLevel, message: string) => void): Promise<SinkHandle> {
+  if (connectionString) {
+    log('warn', 'Forwarding is not available in this build; telemetry stays local.');
+  }
+  return { sink: new LocalOnlySink(), forwarding: false, close: async () => undefined };
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  if (args[0] === 'snippets') {
+    return runSnippetsCommand(args.slice(1), (text) => process.stdout.write(text));
+  }
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const redactor = new Redactor();
+  const log = (level: RelayLogLevel, message: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${redactor.redact(message)}\n`);
+  };
+  const raw = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim();
+  redactor.add(raw);
+  let connectionString: ConnectionString | undefined;
+  if (raw && options.forward) {
+    const parsed = parseConnectionString(raw);
+    if (!parsed.ok) {
+      log('error', `APPLICATIONINSIGHTS_CONNECTION_STRING is not valid: ${parsed.error}`);
+      return 2;
+    }
+    connectionString = parsed.value;
+    redactor.add(connectionString.instrumentationKey);
+  }
+
+  const sinkHandle = await openSink(connectionString, log);
+  const store = new TelemetryStore();
+  let relay: RelayServer;
+  try {
+    relay = await RelayServer.start({
+      port: options.port,
+      httpsPort: options.httpsPort,
+      tlsDir: path.join(options.storage, 'tls'),
+      localKey: options.localKey,
+      sink: sinkHandle.sink,
+      store,
+      log,
+    });
+  } catch (error) {
+    log('error', `The relay could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await sinkHandle.close();
+    return 1;
+  }
+  // The one stdout line: not redacted, the local key is what the app needs.
+  process.stdout.write(
+    `${JSON.stringify({
+      event: 'listening',
+      url: relay.url,
+      httpsUrl: relay.httpsUrl ?? null,
+      localConnectionString: relay.localConnectionString,
+      caCertPath: relay.caCertPath ?? null,
+      forwarding: sinkHandle.forwarding,
+    })}\n`,
+  );
+  log('info', `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${sinkHandle.forwarding ? `forwarding to ${connectionString!.ingestionEndpoint}` : 'local only'}.`);
+  const summary = store.subscribe(
+    (change) => {
+      if (change.added.length > 0) {
+        const tables = new Map<string, number>();
+        for (const item of change.added) tables.set(item.table, (tables.get(item.table) ?? 0) + 1);
+        log('info', `Received ${[...tables].map(([table, count]) => `${count} ${table}`).join(', ')}.`);
+      }
+    },
+    { intervalMs: 1000 },
+  );
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log('warn', `${signal} again: exiting without waiting.`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      summary.dispose();
+      log('info', `${signal}: closing the relay.`);
+      void relay
+        .close()
+        .then(() => sinkHandle.close())
+        .then(
+          () => resolve(0),
+          (error: unknown) => {
+            log('error', `Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+            resolve(1);
+          },
+        );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Lets stdout drain (pipes are asynchronous on some platforms) and exits even if a handle lingers. */
+function exit(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 1000).unref();
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(exit, (error: unknown) => {
+    process.stderr.write(`azmon-relay failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    exit(1);
+  });
+}

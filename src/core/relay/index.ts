@@ -1,0 +1,23 @@
+/** The relay's receiving side: Breeze and Live Metrics endpoints on loopback, feeding sink and store. */
+export { RelayServer } from './relayServer';
+export type { RelayServerOptions } from './relayServer';
+export type { RelayLog, RelayLogLevel } from './relayContext';
+export type { RelayStats } from './relayStats';
+export type { RejectReason, Rejection } from './rejection';
+export { DEFAULT_LIMITS, resolveLimits } from './limits';
+export type { RelayLimits } from './limits';
+export { LiveSamples, DEFAULT_LIVE_SAMPLE_CAPACITY } from './liveSamples';
+export type { LiveSample, LiveMetric, LiveSampleListener } from './liveSamples';
+export { LocalOnlySink } from './localOnlySink';
+export { parseTelemetryBody } from './parseBody';
+export type { ParsedBody, BodyFormat } from './parseBody';
+export { validateEnvelopes, shapeProblem } from './validateEnvelopes';
+export type { ValidationResult, ValidationOptions } from './validateEnvelopes';
+export { parseRequestTarget } from './routes';
+export type { Route, RequestTarget } from './routes';
+export { isAllowedHost, guardRejection } from './requestGuards';
+export { contentCodingOf } from './bodyReader';
+export { parseMonitoringDataPoints } from './quickPulseParse';
+export { QUICKPULSE_CONFIGURATION, QUICKPULSE_ETAG } from './quickPulseHandler';
+export { ensureTlsMaterial, TLS_FILES } from './tlsCertificate';
+export type { TlsMaterial } from './tlsCertificate';

@@ -1,0 +1,43 @@
+/**
+ * What the request handlers share: configuration, the sink and store they feed, counters, and one
+ * way to refuse a request (count it, log it, answer it). Plain Node: never import `vscode` here.
+ */
+import type { ServerResponse } from 'http';
+import type { EnvelopeSink } from '../sink';
+import type { TelemetryStore } from '../store/telemetryStore';
+import type { RelayLimits } from './limits';
+import type { LiveSamples } from './liveSamples';
+import type { Rejection } from './rejection';
+import type { RelayCounters } from './relayStats';
+import { sendRejection } from './responses';
+
+export type RelayLogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** The `(level, message)` callback every `src/core` module logs through (the caller redacts). */
+export type RelayLog = (level: RelayLogLevel, message: string) => void;
+
+export interface RelayContext {
+  /** Lower-case GUID every envelope (and every Live Metrics `ikey`) must carry. */
+  readonly localKey: string;
+  readonly limits: RelayLimits;
+  readonly sink: EnvelopeSink;
+  readonly store: TelemetryStore;
+  readonly liveSamples: LiveSamples;
+  readonly counters: RelayCounters;
+  readonly log: RelayLog;
+}
+
+export interface RefuseOptions {
+  /** Items in the request, when the body could be parsed. */
+  readonly items?: number;
+  readonly headers?: Record<string, string>;
+  /** Where the request went, for the log line. */
+  readonly path?: string;
+}
+
+/** Counts, logs and answers a refused request. The server keeps serving. */
+export function refuse(context: RelayContext, response: ServerResponse, refused: Rejection, options: RefuseOptions = {}): void {
+  context.counters.reject(refused.reason, options.items ?? 0);
+  const level = refused.reason === 'sink-error' || refused.reason === 'internal' ? 'error' : 'warn';
+  context.log(level, `Refused ${options.path ?? 'request'} with ${refused.status} (${refused.reason}): ${refused.message}`);
+  sendRejection(response, refused, options.items ?? 0, options.headers);
+}

@@ -1,0 +1,269 @@
+/**
+ * The relay's receiving side: an HTTP listener (and an HTTPS one for SDKs that force TLS) on
+ * 127.0.0.1 only, taking Breeze track requests and Live Metrics pings/posts from local SDKs.
+ * Checks run cheapest first and before any body byte is read (or `100 Continue` is sent): origin,
+ * host, route, method, encoding, declared size, key. Plain Node: never import `vscode` here.
+ */
+import { randomUUID } from 'crypto';
+import { promises as fs } from 'fs';
+import * as http from 'http';
+import * as https from 'https';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { formatConnectionString } from '../connectionString';
+import type { EnvelopeSink } from '../sink';
+import type { TelemetryStore } from '../store/telemetryStore';
+import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { RelayLimits, resolveLimits } from './limits';
+import { LiveSamples } from './liveSamples';
+import { handleLive, liveKeyProblem } from './quickPulseHandler';
+import { rejection } from './rejection';
+import { refuse, RelayContext, RelayLog } from './relayContext';
+import { sendRejection } from './responses';
+import { RelayCounters, RelayStats } from './relayStats';
+import { guardRejection } from './requestGuards';
+import { parseRequestTarget } from './routes';
+import { ensureTlsMaterial } from './tlsCertificate';
+import { handleTrack } from './trackHandler';
+
+export interface RelayServerOptions {
+  /** HTTP port on 127.0.0.1; 0 (default) lets the OS choose. */
+  readonly port?: number;
+  /** HTTPS port; 0 (default) lets the OS choose; false: no TLS listener. */
+  readonly httpsPort?: number | false;
+  /** Where the TLS CA and server certificate live (created once, reused). Default: a new temp dir. */
+  readonly tlsDir?: string;
+  /** The session key apps must send; a random GUID when not given. */
+  readonly localKey?: string;
+  readonly sink: EnvelopeSink;
+  readonly store: TelemetryStore;
+  /** Defaults to a new buffer. */
+  readonly liveSamples?: LiveSamples;
+  readonly limits?: Partial<RelayLimits>;
+  readonly log?: RelayLog;
+}
+
+const LOOPBACK = '127.0.0.1';
+const ANY_CASE_GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+export class RelayServer {
+  /** `http://127.0.0.1:PORT/` */
+  readonly url: string;
+  /** `https://127.0.0.1:PORT/`, when TLS is on. */
+  readonly httpsUrl?: string;
+  readonly port: number;
+  readonly httpsPort?: number;
+  readonly localKey: string;
+  /** For Python apps: `InstrumentationKey=<local key>;IngestionEndpoint=<url>;LiveEndpoint=<url>`. */
+  readonly localConnectionString: string;
+  /** The same over https, for SDKs that force TLS (Node); they also need NODE_EXTRA_CA_CERTS=caCertPath. */
+  readonly localHttpsConnectionString?: string;
+  /** The CA certificate apps must trust to use {@link httpsUrl}. */
+  readonly caCertPath?: string;
+  readonly liveSamples: LiveSamples;
+
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing = false;
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly context: RelayContext,
+    private readonly servers: { readonly http: http.Server; readonly https?: https.Server },
+    caCertPath: string | undefined,
+  ) {
+    this.localKey = context.localKey;
+    this.liveSamples = context.liveSamples;
+    this.port = (servers.http.address() as AddressInfo).port;
+    this.url = `http://${LOOPBACK}:${this.port}/`;
+    this.localConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.url, liveEndpoint: this.url });
+    if (servers.https) {
+      this.httpsPort = (servers.https.address() as AddressInfo).port;
+      this.httpsUrl = `https://${LOOPBACK}:${this.httpsPort}/`;
+      this.localHttpsConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.httpsUrl, liveEndpoint: this.httpsUrl });
+      this.caCertPath = caCertPath;
+    }
+  }
+
+  static async start(options: RelayServerOptions): Promise<RelayServer> {
+    const localKey = options.localKey ?? randomUUID();
+    if (!ANY_CASE_GUID.test(localKey)) {
+      throw new Error('The local session key must be a GUID (8-4-4-4-12 hexadecimal digits).');
+    }
+    const limits = resolveLimits(options.limits);
+    const context: RelayContext = {
+      localKey: localKey.toLowerCase(),
+      limits,
+      sink: options.sink,
+      store: options.store,
+      liveSamples: options.liveSamples ?? new LiveSamples(),
+      counters: new RelayCounters(),
+      log: options.log ?? (() => undefined),
+    };
+    // The handlers need the instance; the instance needs listening servers. Until it exists
+    // (while the TLS certificate is made), early requests are told to retry.
+    let relay: RelayServer | undefined;
+    const serverOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(20, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+      keepAliveTimeout: 5000,
+    };
+    const httpServer = http.createServer(serverOptions);
+    await listen(httpServer, options.port ?? 0, limits, (request, response, expectsContinue) =>
+      relay ? relay.dispatch(request, response, relay.port, expectsContinue) : notReady(request, response, limits),
+    );
+    let httpsServer: https.Server | undefined;
+    let caCertPath: string | undefined;
+    if (options.httpsPort !== false) {
+      try {
+        const tlsDir = options.tlsDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'azmon-relay-tls-')));
+        const tls = await ensureTlsMaterial(tlsDir);
+        if (tls.generated) {
+          context.log('info', `Created the relay's TLS certificate in ${tlsDir}.`);
+        }
+        httpsServer = https.createServer({ ...serverOptions, key: tls.key, cert: tls.cert, handshakeTimeout: limits.headersTimeoutMs });
+        await listen(httpsServer, options.httpsPort ?? 0, limits, (request, response, expectsContinue) =>
+          relay?.httpsPort !== undefined ? relay.dispatch(request, response, relay.httpsPort, expectsContinue) : notReady(request, response, limits),
+        );
+        caCertPath = tls.caCertPath;
+      } catch (error) {
+        // Python SDKs need only http: keep serving them, and say why https is missing.
+        httpsServer?.close();
+        httpsServer = undefined;
+        context.log('error', `The relay's HTTPS listener could not start, so SDKs that force TLS (Node) cannot reach it: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    relay = new RelayServer(context, { http: httpServer, https: httpsServer }, caCertPath);
+    return relay;
+  }
+
+  stats(): RelayStats {
+    return this.context.counters.snapshot();
+  }
+
+  /** Stops accepting, lets in-flight requests finish (their batches reach the sink), closes sockets. */
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.closing = true;
+    const servers = [this.servers.http, this.servers.https].filter((server): server is http.Server => server !== undefined);
+    const allClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await raceTimeout(Promise.allSettled([...this.inFlight]), this.context.limits.closeGraceMs);
+    for (const server of servers) {
+      server.closeIdleConnections();
+    }
+    await raceTimeout(allClosed, 200);
+    for (const server of servers) {
+      server.closeAllConnections();
+    }
+    await allClosed;
+  }
+
+  private dispatch(request: http.IncomingMessage, response: http.ServerResponse, port: number, expectsContinue: boolean): void {
+    const finished = new Promise<void>((resolve) => response.once('close', () => resolve()));
+    const work = this.handle(request, response, port, expectsContinue)
+      .catch((error: unknown) => {
+        refuse(this.context, response, rejection(500, 'internal', `Internal relay error: ${error instanceof Error ? error.message : String(error)}`));
+      })
+      .then(() => (response.writableEnded ? finished : undefined));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse, port: number, expectsContinue: boolean): Promise<void> {
+    const context = this.context;
+    context.counters.requests++;
+    const target = parseRequestTarget(request.url ?? '/');
+    const where = `${request.method ?? '?'} ${target.path}`;
+    if (this.closing) {
+      refuse(context, response, rejection(503, 'closing', 'The relay is shutting down; retry shortly.'), { path: where, headers: { 'Retry-After': '1', Connection: 'close' } });
+      return;
+    }
+    const guard = guardRejection(request.headers, port);
+    if (guard) {
+      refuse(context, response, guard, { path: where, headers: { Connection: 'close' } });
+      return;
+    }
+    if (!target.route) {
+      refuse(context, response, rejection(404, 'not-found', `No endpoint at ${target.path}; telemetry goes to POST …/v2.1/track.`), { path: where });
+      return;
+    }
+    if (request.method !== 'POST') {
+      refuse(context, response, rejection(405, 'method', `${request.method} is not allowed here; use POST.`), { path: where, headers: { Allow: 'POST' } });
+      return;
+    }
+    const coding = contentCodingOf(request.headers['content-encoding']);
+    if (typeof coding !== 'string') {
+      refuse(context, response, coding, { path: where });
+      return;
+    }
+    const declared = declaredLengthRejection(request.headers['content-length'], context.limits);
+    if (declared) {
+      // Announced, so finite: let the client finish sending and read the answer (unless it waits for 100).
+      if (!expectsContinue) {
+        discardBody(request, context.limits);
+      }
+      refuse(context, response, declared, { path: where, headers: expectsContinue ? { Connection: 'close' } : {} });
+      return;
+    }
+    if (target.route !== 'track') {
+      const keyProblem = liveKeyProblem(target.query, context.localKey);
+      if (keyProblem) {
+        refuse(context, response, rejection(403, 'key', keyProblem), { path: where });
+        return;
+      }
+    }
+    if (expectsContinue) {
+      response.writeContinue();
+    }
+    const body = await readBody(request, coding, context.limits);
+    if (!body.ok) {
+      const headers: Record<string, string> = body.rejection.reason === 'timeout' ? { Connection: 'close' } : {};
+      refuse(context, response, body.rejection, { path: where, headers });
+      return;
+    }
+    if (target.route === 'track') {
+      await handleTrack(context, body.body, response, where);
+    } else {
+      handleLive(context, target.route, body.body, response, where);
+    }
+  }
+}
+
+type Dispatch = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean) => void;
+
+function listen(server: http.Server, port: number, limits: RelayLimits, dispatch: Dispatch): Promise<void> {
+  server.maxConnections = limits.maxConnections;
+  server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => dispatch(request, response, false));
+  // Listening for checkContinue stops Node from sending `100 Continue` before our checks ran.
+  server.on('checkContinue', (request: http.IncomingMessage, response: http.ServerResponse) => dispatch(request, response, true));
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${LOOPBACK} is already in use.`) : error);
+    };
+    server.once('error', onError);
+    server.listen({ port, host: LOOPBACK, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function notReady(request: http.IncomingMessage, response: http.ServerResponse, limits: RelayLimits): void {
+  discardBody(request, limits);
+  sendRejection(response, rejection(503, 'closing', 'The relay is starting; retry shortly.'), 0, { 'Retry-After': '1' });
+}
+
+function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * `POST …/v2(.1)/track`: parse, validate (all or nothing), hand the batch to the sink, and answer
+ * 200 only once the sink has it durably — the SDK forgets a batch as soon as it sees 200. A full
+ * queue answers 503 + Retry-After so the SDK keeps the batch and retries. Never 206: real SDKs lose
+ * data on partial answers. Plain Node: never import `vscode` here.
+ */
+import type { ServerResponse } from 'http';
+import { QueueFullError } from '../sink';
+import { parseTelemetryBody } from './parseBody';
+import { rejection } from './rejection';
+import { refuse, RelayContext } from './relayContext';
+import { sendJson, trackResponse } from './responses';
+import { validateEnvelopes } from './validateEnvelopes';
+
+export async function handleTrack(context: RelayContext, body: Buffer, response: ServerResponse, path: string): Promise<void> {
+  context.counters.trackRequests++;
+  const parsed = parseTelemetryBody(body);
+  if (!parsed.ok) {
+    refuse(context, response, rejection(400, 'malformed', parsed.message), { path });
+    return;
+  }
+  const received = parsed.items.length;
+  context.counters.itemsReceived += received;
+  const max = context.limits.maxItemsPerRequest;
+  if (received > max) {
+    const message = `The request has ${received} items; the limit is ${max} per request. Send smaller batches.`;
+    context.counters.reject('too-many-items', received);
+    context.log('warn', `Refused ${path} with 400 (too-many-items): ${message}`);
+    sendJson(response, 400, trackResponse(received, 0, [{ index: max, statusCode: 400, message }]));
+    return;
+  }
+  const validation = validateEnvelopes(parsed.items, { localKey: context.localKey });
+  if (!validation.ok) {
+    const reason = validation.statusCode === 403 ? 'key' : 'invalid';
+    context.counters.reject(reason, received);
+    const first = validation.errors[0];
+    context.log('warn', `Refused ${path} with ${validation.statusCode} (${reason}): ${validation.errors.length} of ${received} items invalid; item ${first.index}: ${first.message}`);
+    sendJson(response, validation.statusCode, trackResponse(received, 0, validation.errors));
+    return;
+  }
+  const envelopes = validation.envelopes;
+  if (envelopes.length > 0) {
+    try {
+      await context.sink.accept(envelopes);
+    } catch (error) {
+      if (error instanceof QueueFullError) {
+        const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
+        refuse(context, response, rejection(503, 'queue-full', `${error.message}; retry after ${retryAfter} s.`), { items: received, path, headers: { 'Retry-After': String(retryAfter) } });
+      } else {
+        const detail = error instanceof Error ? error.message : String(error);
+        refuse(context, response, rejection(500, 'sink-error', `The relay could not store the telemetry: ${detail}`), { items: received, path });
+      }
+      return;
+    }
+  }
+  context.counters.itemsAccepted += envelopes.length;
+  try {
+    context.store.add(envelopes);
+  } catch (error) {
+    // The batch is safe in the forward queue; only the local view misses it.
+    context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  sendJson(response, 200, trackResponse(received, envelopes.length));
+}

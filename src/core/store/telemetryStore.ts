@@ -1,0 +1,190 @@
+/**
+ * The in-memory telemetry the panel shows: bounded ring buffers per role and per kind (traces,
+ * logs, metrics), so one noisy process cannot evict another's items (Aspire #4173), an index by
+ * operation id kept in step with eviction, and batched change feeds for the webview.
+ * Every insert is O(1) (amortised); memory is bounded by the caps times the number of roles, and
+ * the number of roles is capped too. Plain Node: never import `vscode` here.
+ */
+import type { Envelope } from '../envelope';
+import { ChangeBatcher, ChangeListener, SubscribeOptions, Subscription } from './changeFeed';
+import { normaliseEnvelope } from './normalise';
+import { RingBuffer } from './ringBuffer';
+import { ItemKind, TABLE_KIND, TelemetryItem } from './telemetryItem';
+
+export interface TelemetryStoreOptions {
+  /** requests, dependencies, page views, availability results. Default 10,000 per role. */
+  readonly maxTraceItemsPerRole?: number;
+  /** traces, exceptions, custom events. Default 10,000 per role. */
+  readonly maxLogItemsPerRole?: number;
+  /** customMetrics items. Default 50,000 per role. */
+  readonly maxMetricPointsPerRole?: number;
+  /** Roles beyond this share one overflow buffer set. Default 64. */
+  readonly maxRoles?: number;
+}
+
+export const STORE_DEFAULTS = {
+  maxTraceItemsPerRole: 10_000,
+  maxLogItemsPerRole: 10_000,
+  maxMetricPointsPerRole: 50_000,
+  maxRoles: 64,
+} as const;
+
+/** Buffer key for items without `ai.cloud.role` (the Python legacy SDK sends none). */
+const UNNAMED_ROLE = '';
+/** Buffer key shared by roles beyond `maxRoles`; cannot clash with a real role name. */
+const OVERFLOW_ROLE = '\u0000overflow';
+
+type RoleBuffers = Record<ItemKind, RingBuffer<TelemetryItem>>;
+
+export class TelemetryStore {
+  private readonly caps: Record<ItemKind, number>;
+  private readonly maxRoles: number;
+  private readonly roles = new Map<string, RoleBuffers>();
+  private readonly byOperation = new Map<string, Set<TelemetryItem>>();
+  private readonly feeds = new Set<ChangeBatcher>();
+  private nextSeq = 1;
+  private count = 0;
+  private ignoredCount = 0;
+
+  constructor(options: TelemetryStoreOptions = {}) {
+    this.caps = {
+      trace: positive(options.maxTraceItemsPerRole, STORE_DEFAULTS.maxTraceItemsPerRole),
+      log: positive(options.maxLogItemsPerRole, STORE_DEFAULTS.maxLogItemsPerRole),
+      metric: positive(options.maxMetricPointsPerRole, STORE_DEFAULTS.maxMetricPointsPerRole),
+    };
+    this.maxRoles = positive(options.maxRoles, STORE_DEFAULTS.maxRoles);
+  }
+
+  /** Items currently held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Operations (trace ids) with at least one item held. */
+  get operationCount(): number {
+    return this.byOperation.size;
+  }
+
+  /** Envelopes whose baseType the store does not show (still forwarded by the relay). */
+  get ignored(): number {
+    return this.ignoredCount;
+  }
+
+  /** Normalises and keeps the envelopes; returns the items added, in order. */
+  add(envelopes: readonly Envelope[]): TelemetryItem[] {
+    const added: TelemetryItem[] = [];
+    const now = Date.now();
+    for (const envelope of envelopes) {
+      const item = normaliseEnvelope(envelope, this.nextSeq, now);
+      if (item === undefined) {
+        this.ignoredCount++;
+        continue;
+      }
+      this.nextSeq++;
+      this.insert(item);
+      added.push(item);
+    }
+    return added;
+  }
+
+  /** Every item of one operation (trace), oldest first. */
+  getOperation(operationId: string): TelemetryItem[] {
+    const items = this.byOperation.get(operationId);
+    return items ? [...items].sort(byTimeThenSeq) : [];
+  }
+
+  /** Every item held, in order of arrival. */
+  snapshot(): TelemetryItem[] {
+    const all: TelemetryItem[] = [];
+    for (const buffers of this.roles.values()) {
+      for (const buffer of Object.values(buffers)) {
+        for (const item of buffer) {
+          all.push(item);
+        }
+      }
+    }
+    return all.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Role names seen (items without a role are under ''). */
+  roleNames(): string[] {
+    return [...this.roles.keys()].filter((role) => role !== OVERFLOW_ROLE);
+  }
+
+  clear(): void {
+    this.roles.clear();
+    this.byOperation.clear();
+    this.count = 0;
+    for (const feed of this.feeds) {
+      feed.storeCleared();
+    }
+  }
+
+  /** Batched changes, at most one delivery per `intervalMs` (default 100). */
+  subscribe(listener: ChangeListener, options: SubscribeOptions = {}): Subscription {
+    const feed = new ChangeBatcher(listener, options, (disposed) => this.feeds.delete(disposed));
+    this.feeds.add(feed);
+    return feed;
+  }
+
+  private insert(item: TelemetryItem): void {
+    const buffer = this.buffersFor(item.role ?? UNNAMED_ROLE)[TABLE_KIND[item.table]];
+    const evicted = buffer.push(item);
+    this.count++;
+    if (item.operationId !== undefined) {
+      let members = this.byOperation.get(item.operationId);
+      if (!members) {
+        members = new Set();
+        this.byOperation.set(item.operationId, members);
+      }
+      members.add(item);
+    }
+    for (const feed of this.feeds) {
+      feed.itemAdded(item);
+    }
+    if (evicted) {
+      this.forget(evicted);
+    }
+  }
+
+  private forget(item: TelemetryItem): void {
+    this.count--;
+    if (item.operationId !== undefined) {
+      const members = this.byOperation.get(item.operationId);
+      members?.delete(item);
+      if (members && members.size === 0) {
+        this.byOperation.delete(item.operationId);
+      }
+    }
+    for (const feed of this.feeds) {
+      feed.itemEvicted(item.seq);
+    }
+  }
+
+  private buffersFor(role: string): RoleBuffers {
+    const existing = this.roles.get(role);
+    if (existing) {
+      return existing;
+    }
+    const namedRoles = this.roles.size - (this.roles.has(OVERFLOW_ROLE) ? 1 : 0);
+    const key = namedRoles >= this.maxRoles ? OVERFLOW_ROLE : role;
+    let buffers = this.roles.get(key);
+    if (!buffers) {
+      buffers = {
+        trace: new RingBuffer<TelemetryItem>(this.caps.trace),
+        log: new RingBuffer<TelemetryItem>(this.caps.log),
+        metric: new RingBuffer<TelemetryItem>(this.caps.metric),
+      };
+      this.roles.set(key, buffers);
+    }
+    return buffers;
+  }
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+function byTimeThenSeq(a: TelemetryItem, b: TelemetryItem): number {
+  return a.time - b.time || a.seq - b.seq;
+}

@@ -1,0 +1,136 @@
+import * as assert from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CAPTURE_KEY, loadCaptures, REPO_ROOT, send, tempDir } from './helpers';
+
+/**
+ * Builds src/cli.ts the way esbuild.mjs does (bundle, node20, cjs, shebang), into a private
+ * directory so the test never races other builds of dist/.
+ */
+async function buildCli(): Promise<string> {
+  const outfile = path.join(tempDir('azmon-relay-cli-'), 'cli.js');
+  await esbuild.build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: ['src/cli.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(cli: string, args: string[], env: NodeJS.ProcessEnv = {}): Running {
+  const cleanEnv = { ...process.env, ...env };
+  if (!('APPLICATIONINSIGHTS_CONNECTION_STRING' in env)) delete cleanEnv.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  const child = spawn(process.execPath, [cli, ...args], { env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+async function firstLine(running: Running): Promise<string> {
+  const deadline = Date.now() + 10000;
+  while (!running.stdout().includes('\n')) {
+    if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`no JSON line; stderr: ${running.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return running.stdout().split('\n')[0];
+}
+
+describe('azmon-relay CLI', function () {
+  this.timeout(20000);
+  let cli: string;
+  before(async () => {
+    cli = await buildCli();
+  });
+
+  it('prints one listening line, relays a real capture, and exits 0 on SIGTERM', async () => {
+    const storage = tempDir('azmon-relay-storage-');
+    const realKey = '0a1b2c3d-1111-2222-3333-444455556666';
+    const running = run(cli, ['--port', '0', '--storage', storage, '--local-key', CAPTURE_KEY.toUpperCase(), '--no-forward'], {
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${realKey};IngestionEndpoint=http://127.0.0.1:9/`,
+    });
+    try {
+      const line = JSON.parse(await firstLine(running));
+      assert.deepStrictEqual(Object.keys(line), ['event', 'url', 'httpsUrl', 'localConnectionString', 'caCertPath', 'forwarding']);
+      assert.strictEqual(line.event, 'listening');
+      const port = Number(/^http:\/\/127\.0\.0\.1:(\d+)\/$/.exec(line.url)![1]);
+      assert.ok(port > 0);
+      assert.strictEqual(line.localConnectionString, `InstrumentationKey=${CAPTURE_KEY};IngestionEndpoint=http://127.0.0.1:${port}/;LiveEndpoint=http://127.0.0.1:${port}/`);
+      assert.match(line.httpsUrl, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.strictEqual(line.caCertPath, path.join(storage, 'tls', 'relay-ca.pem'));
+      assert.ok(fs.existsSync(line.caCertPath));
+      assert.strictEqual(line.forwarding, false);
+
+      const capture = loadCaptures((name) => name === 'py-opencensus-logs.req1')[0];
+      const headers = { ...capture.meta.headers };
+      delete headers.host;
+      const reply = await send(port, { path: capture.meta.path, headers, body: capture.body });
+      assert.strictEqual(reply.status, 200, reply.text);
+      assert.deepStrictEqual(reply.json, { itemsReceived: 6, itemsAccepted: 6, errors: [] });
+
+      running.child.kill('SIGTERM');
+      assert.strictEqual(await running.exit, 0);
+      assert.strictEqual(running.stdout().trim().split('\n').length, 1, 'stdout holds exactly one line');
+      assert.match(running.stderr(), /Relay listening on http:\/\/127\.0\.0\.1:/);
+      assert.match(running.stderr(), /SIGTERM: closing the relay/);
+      assert.ok(!running.stderr().includes(realKey), 'the real key never reaches the log');
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 0 on SIGINT too, with TLS off', async () => {
+    const running = run(cli, ['--no-https', '--storage', tempDir('azmon-relay-storage-')]);
+    try {
+      const line = JSON.parse(await firstLine(running));
+      assert.strictEqual(line.httpsUrl, null);
+      assert.strictEqual(line.caCertPath, null);
+      assert.match(line.localConnectionString, /^InstrumentationKey=[0-9a-f-]{36};IngestionEndpoint=http:\/\/127\.0\.0\.1:\d+\/;LiveEndpoint=http:\/\/127\.0\.0\.1:\d+\/$/);
+      running.child.kill('SIGINT');
+      assert.strictEqual(await running.exit, 0);
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses unknown options and a bad local key with exit code 2', async () => {
+    const unknown = run(cli, ['--connection-string', 'x']);
+    assert.strictEqual(await unknown.exit, 2);
+    assert.match(unknown.stderr(), /Unknown option --connection-string/);
+    const badKey = run(cli, ['--local-key', 'nope']);
+    assert.strictEqual(await badKey.exit, 2);
+    assert.match(badKey.stderr(), /--local-key must be a GUID/);
+    assert.strictEqual(unknown.stdout(), '');
+  });
+
+  it('refuses an invalid connection string in the environment', async () => {
+    const running = run(cli, ['--storage', tempDir('azmon-relay-storage-')], { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid' });
+    assert.strictEqual(await running.exit, 2);
+    assert.match(running.stderr(), /APPLICATIONINSIGHTS_CONNECTION_STRING is not valid: InstrumentationKey is not a GUID/);
+  });
+
+  it('dispatches `snippets` to the snippet command', async () => {
+    const running = run(cli, ['snippets', 'list']);
+    assert.strictEqual(await running.exit, 0);
+    const listed = JSON.parse(running.stdout()) as { id: string }[];
+    assert.ok(listed.some((entry) => entry.id === 'opencensus-logs'));
+  });
+});
