@@ -57,7 +57,10 @@ const configs = [
 /** Files that ship next to the bundles as they are (grammar WASM and the like). */
 function copyStaticAssets() {
   mkdirSync('dist', { recursive: true });
-  const assets = [];
+  const assets = [
+    ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm'],
+    ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm'],
+  ];
   for (const [from, to] of assets) {
     if (existsSync(from)) cpSync(from, to);
   }

@@ -1,18 +1,12 @@
 /**
- * The Python language server (started by the extension over IPC for `python` documents).
- * Foundation stage: it answers `initialize` and keeps documents in sync; the diagnostics arrive
- * with the Python language server issue.
+ * Entry point of the Python language server (bundled to dist/server.js). The extension starts it
+ * over IPC (`--node-ipc`) for Python documents; `--stdio` works too (tests, other editors). The
+ * tree-sitter runtime and Python grammar (.wasm) ship next to the bundle.
  */
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startLanguageServer } from './languageServer';
+import { loadPythonParser, wasmBeside } from './python/pythonParser';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-  serverInfo: { name: 'Azure Monitor for Python' },
-}));
-
-documents.listen(connection);
+startLanguageServer(connection, loadPythonParser(wasmBeside(__dirname)));
 connection.listen();

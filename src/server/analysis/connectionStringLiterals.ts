@@ -1,0 +1,65 @@
+/**
+ * Recognising Application Insights secrets in string literals: connection strings
+ * (`InstrumentationKey=…`) anywhere, and bare instrumentation-key GUIDs where the surrounding name
+ * says they are one (`instrumentation_key=`, `IKEY = …`, `{"instrumentationKey": …}`).
+ */
+import type { Node } from 'web-tree-sitter';
+import { stringLiteral } from './syntax';
+
+const CONNECTION_STRING = /\binstrumentationkey\s*=\s*[^\s;{}]/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KEY_NAME = /instrumentation.?key|\bikey\b|_ikey\b|^ikey/i;
+
+export type SecretKind = 'connection-string' | 'instrumentation-key';
+
+export interface SecretLiteral {
+  readonly node: Node;
+  readonly kind: SecretKind;
+  readonly value: string;
+}
+
+export function isConnectionStringText(value: string): boolean {
+  return CONNECTION_STRING.test(value);
+}
+
+/** Classifies a `string` node; undefined when it is not a hard-coded secret (f-strings with `{…}` are not literals). */
+export function secretLiteral(node: Node): SecretLiteral | undefined {
+  const literal = stringLiteral(node);
+  if (!literal || literal.interpolated || isDocstring(node)) {
+    return undefined;
+  }
+  if (isConnectionStringText(literal.value)) {
+    return { node, kind: 'connection-string', value: literal.value };
+  }
+  if (GUID.test(literal.value.trim())) {
+    const name = contextName(node);
+    if (name !== undefined && KEY_NAME.test(name)) {
+      return { node, kind: 'instrumentation-key', value: literal.value.trim() };
+    }
+  }
+  return undefined;
+}
+
+/** The name a literal is given to: keyword argument, assignment target, dict key or subscript key. */
+function contextName(node: Node): string | undefined {
+  const parent = node.parent;
+  if (!parent) {
+    return undefined;
+  }
+  switch (parent.type) {
+    case 'keyword_argument':
+      return parent.childForFieldName('name')?.text;
+    case 'assignment': {
+      const left = parent.childForFieldName('left');
+      return left?.type === 'subscript' ? left.childForFieldName('subscript')?.text : left?.text;
+    }
+    case 'pair':
+      return parent.childForFieldName('key')?.text;
+    default:
+      return undefined;
+  }
+}
+
+function isDocstring(node: Node): boolean {
+  return node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1;
+}

@@ -1,0 +1,154 @@
+/**
+ * Wires the LSP connection to the documents, the rule engine and the features. Thin on purpose:
+ * the logic lives in analysis/, migration/ and features/, which the tests drive directly too.
+ */
+import {
+  CodeActionKind,
+  Connection,
+  DidChangeConfigurationNotification,
+  InitializeResult,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import type { Finding } from './analysis/findings';
+import { analyse } from './analysis/ruleEngine';
+import { PythonDocumentStore } from './documents';
+import { codeActionsFor } from './features/codeActions';
+import { snippetCompletions } from './features/completion';
+import { toDiagnostic } from './features/diagnostics';
+import { connectionStringHover } from './features/hover';
+import { migrateOpenCensusToOpenTelemetry } from './migration/openCensusToOpenTelemetry';
+import type { PythonParser } from './python/pythonParser';
+import { DiagnosticsSettingsSource } from './settings';
+import {
+  DEFAULT_DIAGNOSTICS_SETTINGS,
+  OPEN_TELEMETRY_EQUIVALENT_REQUEST,
+  OpenTelemetryEquivalentParams,
+  OpenTelemetryEquivalentResult,
+} from '../shared/serverProtocol';
+
+/** Coalesces bursts of keystrokes; small enough to feel immediate. */
+const CHANGE_DEBOUNCE_MS = 75;
+
+export function startLanguageServer(connection: Connection, parserReady: Promise<PythonParser>): void {
+  let documents: PythonDocumentStore | undefined;
+  const settings = new DiagnosticsSettingsSource(connection);
+  const findingsByUri = new Map<string, { version: number; findings: Finding[] }>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let dynamicConfigurationRegistration = false;
+  // A failed load is reported by initialize; until then it must not count as unhandled.
+  parserReady.catch(() => undefined);
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    documents = new PythonDocumentStore(await parserReady);
+    settings.setPullSupported(params.capabilities.workspace?.configuration === true);
+    dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        completionProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'Azure Monitor for Python' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfigurationRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    }
+  });
+
+  const validate = async (uri: string): Promise<void> => {
+    const entry = documents?.get(uri);
+    if (!entry) {
+      return;
+    }
+    const version = entry.document.version;
+    const enabled = await settings.get(uri);
+    const current = documents?.get(uri);
+    if (!current || current.document.version !== version) {
+      return; // changed meanwhile: a newer validation is scheduled
+    }
+    const findings = analyse(current.tree, current.document.getText(), enabled);
+    findingsByUri.set(uri, { version, findings });
+    await connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, current.document)) });
+  };
+  const schedule = (uri: string, delay: number): void => {
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        validate(uri).catch((error: unknown) => connection.console.error(`Validation of ${uri} failed: ${String(error)}`));
+      }, delay),
+    );
+  };
+
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+    schedule(textDocument.uri, 0);
+  });
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    documents?.change(textDocument.uri, textDocument.version, contentChanges);
+    schedule(textDocument.uri, CHANGE_DEBOUNCE_MS);
+  });
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    clearTimeout(timers.get(textDocument.uri));
+    timers.delete(textDocument.uri);
+    documents?.close(textDocument.uri);
+    findingsByUri.delete(textDocument.uri);
+    settings.forget(textDocument.uri);
+    void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  });
+  connection.onDidChangeConfiguration(({ settings: pushed }) => {
+    settings.changed(pushed);
+    for (const uri of documents?.uris() ?? []) {
+      schedule(uri, 0);
+    }
+  });
+
+  /** Findings for the document as it is now (recomputed when the cached ones are stale). */
+  const currentFindings = async (uri: string): Promise<Finding[]> => {
+    const entry = documents?.get(uri);
+    if (!entry) {
+      return [];
+    }
+    const cached = findingsByUri.get(uri);
+    if (cached && cached.version === entry.document.version) {
+      return cached.findings;
+    }
+    const enabled = await settings.get(uri).catch(() => DEFAULT_DIAGNOSTICS_SETTINGS);
+    return analyse(entry.tree, entry.document.getText(), enabled);
+  };
+
+  connection.onCodeAction(async ({ textDocument, range, context }) => {
+    if (context.only && !context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) {
+      return [];
+    }
+    const entry = documents?.get(textDocument.uri);
+    if (!entry) {
+      return [];
+    }
+    const { document, tree } = entry;
+    const start = document.offsetAt(range.start);
+    const end = document.offsetAt(range.end);
+    const relevant = (await currentFindings(textDocument.uri)).filter((f) => f.start <= end && f.end >= start);
+    return codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(tree, document.getText()).text);
+  });
+
+  connection.onHover(({ textDocument, position }) => {
+    const entry = documents?.get(textDocument.uri);
+    return entry ? (connectionStringHover(entry.tree, entry.document, entry.document.offsetAt(position)) ?? null) : null;
+  });
+
+  connection.onCompletion(({ textDocument, position }) => {
+    const entry = documents?.get(textDocument.uri);
+    return entry ? snippetCompletions(entry.tree, entry.document, entry.document.offsetAt(position)) : [];
+  });
+
+  connection.onRequest(OPEN_TELEMETRY_EQUIVALENT_REQUEST, ({ uri }: OpenTelemetryEquivalentParams): OpenTelemetryEquivalentResult | null => {
+    const entry = documents?.get(uri);
+    return entry ? migrateOpenCensusToOpenTelemetry(entry.tree, entry.document.getText()) : null;
+  });
+}
