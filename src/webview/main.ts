@@ -1,19 +1,35 @@
 /**
- * Browser side of the live telemetry panel. Foundation stage: it announces itself to the host.
- * Telemetry text is always rendered with textContent, never as HTML.
+ * Browser entry of the live telemetry panel. Validates every host message before it reaches the
+ * app (telemetry text is untrusted and is only ever rendered as text), then says `ready` so the
+ * host sends its snapshot.
  */
-import type { HostToWebview, WebviewToHost } from '../shared/messages';
+import { isHostToWebview } from '../shared/messages';
+import { PanelApp } from './app';
+import './elements';
+import { HostConnection } from './vscodeApi';
 
-interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
+/** @vscode-elements icons need the codicon stylesheet on the page with this id; add it if the host did not. */
+function ensureCodiconStylesheet(scriptSrc: string | undefined): void {
+  if (document.getElementById('vscode-codicon-stylesheet') || !scriptSrc) return;
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.id = 'vscode-codicon-stylesheet';
+  link.href = new URL('codicon.css', scriptSrc).toString();
+  document.head.appendChild(link);
 }
-declare function acquireVsCodeApi(): VsCodeApi;
 
-const vscode = acquireVsCodeApi();
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  const status = document.getElementById('status');
-  if (status && event.data?.type === 'hello') {
-    status.textContent = `Connected to Azure Monitor for Python ${event.data.version}`;
-  }
-});
-vscode.postMessage({ type: 'ready' });
+const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
+
+function start(): void {
+  ensureCodiconStylesheet(scriptSrc);
+  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+  const host = new HostConnection();
+  const app = new PanelApp(root, host);
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (isHostToWebview(event.data)) app.receive(event.data);
+  });
+  host.post({ type: 'ready' });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();

@@ -1,0 +1,189 @@
+/**
+ * The panel: tabs for the five views, the stream toolbar, notices and the forwarding strip, and
+ * the frame loop. Messages only queue work; one animation frame applies everything queued and
+ * renders the visible view once — so a burst costs frames, never data, and the UI stays responsive.
+ */
+import type { HostToWebview } from '../shared/messages';
+import { h, icon } from './dom';
+import { ForwardingStrip } from './forwardingStrip';
+import { TelemetryModel } from './model/telemetryModel';
+import { Toolbar } from './toolbar';
+import { UpdateQueue } from './updateQueue';
+import { LiveView } from './views/liveView';
+import { LogsView } from './views/logsView';
+import { MapView } from './views/mapView';
+import { MetricsView } from './views/metricsView';
+import { TransactionsView } from './views/transactionsView';
+import type { PanelView, ViewContext } from './views/viewContext';
+import { type HostConnection, VIEW_IDS, type ViewId } from './vscodeApi';
+
+const VIEW_TITLES: Record<ViewId, { title: string; icon: string }> = {
+  transactions: { title: 'Transactions', icon: 'type-hierarchy-sub' },
+  logs: { title: 'Logs', icon: 'output' },
+  metrics: { title: 'Metrics', icon: 'graph-line' },
+  map: { title: 'Map', icon: 'type-hierarchy' },
+  live: { title: 'Live', icon: 'pulse' },
+};
+
+/** A frame slower than this marks the view as behind (shown until it keeps up again). */
+const SLOW_FRAME_MS = 50;
+const BEHIND_HOLD_MS = 600;
+
+export class PanelApp {
+  private readonly model = new TelemetryModel();
+  private readonly queue = new UpdateQueue();
+  private readonly views: PanelView[];
+  private readonly tabs: HTMLElement;
+  private readonly toolbar: Toolbar;
+  private readonly strip: ForwardingStrip;
+  private readonly notices: HTMLElement;
+  private readonly badges = new Map<ViewId, HTMLElement>();
+  private active: PanelView;
+  private paused = false;
+  private frameRequested = false;
+  private behindUntil = 0;
+  private renderedRevision = -1;
+  private activeStale = true;
+
+  constructor(
+    root: HTMLElement,
+    private readonly host: HostConnection,
+  ) {
+    const context: ViewContext = {
+      model: this.model,
+      host,
+      navigate: (view, target) => this.navigate(view, target),
+      copy: (text, what) => {
+        host.post({ type: 'copyText', text });
+        this.showNotice('info', `${what} copied to the clipboard.`);
+      },
+    };
+    this.views = [new TransactionsView(context), new LogsView(context), new MetricsView(context), new MapView(context), new LiveView(context)];
+    this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
+    this.toolbar = new Toolbar(host, () => this.togglePause());
+    this.strip = new ForwardingStrip(host);
+    this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
+    this.tabs = h(
+      'vscode-tabs',
+      { panel: true, class: 'tabs', 'selected-index': String(VIEW_IDS.indexOf(this.active.id)) },
+      this.views.map((view) => {
+        const badge = h('vscode-badge', { variant: 'counter', class: 'tab-badge', hidden: true });
+        this.badges.set(view.id, badge);
+        return h('vscode-tab-header', { slot: 'header', 'data-view': view.id }, icon(VIEW_TITLES[view.id].icon), h('span', { class: 'tab-title' }, VIEW_TITLES[view.id].title), badge);
+      }),
+      this.toolbar.element,
+      this.views.map((view) => h('vscode-tab-panel', { 'data-view': view.id, class: 'tab-panel' }, view.element)),
+    );
+    this.tabs.addEventListener('vsc-tabs-select', (event) => {
+      const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      this.show(VIEW_IDS[index] ?? 'transactions');
+    });
+    root.replaceChildren(this.notices, this.tabs, this.strip.element);
+    root.classList.add('panel-root');
+    this.strip.update(this.model.forwarding, undefined);
+    this.toolbar.update({ paused: false, behind: false, pendingItems: 0, itemCount: 0, connected: false });
+    setInterval(() => this.onTick(), 1000);
+  }
+
+  receive(message: HostToWebview): void {
+    switch (message.type) {
+      case 'snapshot':
+        this.queue.pushSnapshot(message);
+        break;
+      case 'delta':
+        this.queue.pushDelta(message);
+        break;
+      case 'forwarding':
+        this.model.forwarding = message.status;
+        break;
+      case 'notice':
+        this.showNotice(message.level, message.text);
+        return;
+    }
+    this.requestFrame();
+  }
+
+  private requestFrame(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => this.frame());
+  }
+
+  private frame(): void {
+    this.frameRequested = false;
+    const started = performance.now();
+    if (!this.paused && !this.queue.isEmpty) this.queue.applyTo(this.model);
+    let wantsMore = false;
+    if (!this.paused && (this.activeStale || this.model.revision !== this.renderedRevision)) {
+      wantsMore = this.active.render(this.activeStale);
+      this.activeStale = false;
+      this.renderedRevision = this.model.revision;
+    }
+    this.strip.update(this.model.forwarding, this.model.relayUrl);
+    const elapsed = performance.now() - started;
+    if (elapsed > SLOW_FRAME_MS) this.behindUntil = performance.now() + BEHIND_HOLD_MS;
+    const behind = performance.now() < this.behindUntil;
+    this.updateChrome(behind);
+    // A throttled view asked to be called again: keep frames coming until it has caught up.
+    if (wantsMore) this.renderedRevision = -1;
+    if (wantsMore || behind) this.requestFrame();
+  }
+
+  private updateChrome(behind: boolean): void {
+    this.toolbar.update({
+      paused: this.paused,
+      behind,
+      pendingItems: this.queue.pendingItems,
+      itemCount: this.model.itemCount,
+      connected: this.model.hasSnapshot,
+    });
+    this.setBadge('logs', this.model.logs.aliveCount);
+    this.setBadge('transactions', this.model.operations.size);
+    document.body.classList.toggle('is-empty', this.model.itemCount === 0);
+  }
+
+  private setBadge(view: ViewId, count: number): void {
+    const badge = this.badges.get(view)!;
+    badge.hidden = count === 0;
+    const text = count > 99_999 ? `${Math.floor(count / 1000)}k` : String(count);
+    if (badge.textContent !== text) badge.textContent = text;
+  }
+
+  private onTick(): void {
+    if (this.paused || document.hidden) return;
+    this.active.tick?.();
+  }
+
+  private togglePause(): void {
+    this.paused = !this.paused;
+    this.activeStale = true;
+    this.requestFrame();
+  }
+
+  private show(id: ViewId): void {
+    const view = this.views.find((candidate) => candidate.id === id);
+    if (!view) return;
+    this.active = view;
+    this.host.updateUiState({ view: id });
+    this.activeStale = true;
+    this.requestFrame();
+  }
+
+  private navigate(id: ViewId, target?: { operationId?: string }): void {
+    this.tabs.setAttribute('selected-index', String(VIEW_IDS.indexOf(id)));
+    this.show(id);
+    if (target) {
+      if (!this.paused) this.queue.applyTo(this.model);
+      this.views.find((view) => view.id === id)?.reveal?.(target);
+    }
+  }
+
+  private showNotice(level: 'info' | 'error', text: string): void {
+    const close = h('vscode-toolbar-button', { icon: 'close', label: 'Dismiss' });
+    const notice = h('div', { class: ['notice', `notice-${level}`], role: level === 'error' ? 'alert' : 'status' }, icon(level === 'error' ? 'error' : 'info'), h('span', { class: 'notice-text' }, text), close);
+    close.addEventListener('click', () => notice.remove());
+    this.notices.append(notice);
+    while (this.notices.childElementCount > 3) this.notices.firstElementChild?.remove();
+    if (level === 'info') setTimeout(() => notice.remove(), 6000);
+  }
+}

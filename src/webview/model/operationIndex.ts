@@ -1,0 +1,171 @@
+/**
+ * Items grouped by operation id (one end-to-end transaction each), in order of first arrival, with
+ * a summary computed lazily and cached until the operation changes.
+ */
+import type { PanelItem } from '../../shared/messages';
+import { isFailure, isSpanTable, itemTitle, operationKey, spanKey } from './correlation';
+
+export interface OperationSummary {
+  readonly name: string;
+  readonly role: string;
+  /** Epoch ms of the earliest item. */
+  readonly start: number;
+  /** Epoch ms of the latest span end or item time. */
+  readonly end: number;
+  /** The root span's duration if there is one root, else end − start. */
+  readonly duration: number;
+  readonly failed: boolean;
+  readonly itemCount: number;
+  readonly spanCount: number;
+  readonly root?: PanelItem;
+}
+
+export class Operation {
+  readonly items: PanelItem[] = [];
+  spanCount = 0;
+  /** Changes whenever items are added or removed. */
+  version = 0;
+  private cachedSummary: OperationSummary | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly firstSeq: number,
+  ) {}
+
+  add(item: PanelItem): void {
+    this.items.push(item);
+    if (isSpanTable(item.table)) this.spanCount++;
+    this.changed();
+  }
+
+  removeSeqs(seqs: ReadonlySet<number>): void {
+    let write = 0;
+    for (const item of this.items) {
+      if (seqs.has(item.seq)) {
+        if (isSpanTable(item.table)) this.spanCount--;
+      } else {
+        this.items[write++] = item;
+      }
+    }
+    this.items.length = write;
+    this.changed();
+  }
+
+  get summary(): OperationSummary {
+    return (this.cachedSummary ??= summarize(this.items));
+  }
+
+  private changed(): void {
+    this.version++;
+    this.cachedSummary = undefined;
+  }
+}
+
+export class OperationIndex {
+  private readonly byId = new Map<string, Operation>();
+  private ordered: Operation[] = [];
+  private deadCount = 0;
+  /** Changes whenever any operation changes. */
+  revision = 0;
+
+  get(id: string): Operation | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Live operations, oldest first. */
+  list(): readonly Operation[] {
+    if (this.deadCount > 0) {
+      this.ordered = this.ordered.filter((operation) => this.byId.get(operation.id) === operation);
+      this.deadCount = 0;
+    }
+    return this.ordered;
+  }
+
+  add(item: PanelItem): void {
+    const id = operationKey(item);
+    if (id === undefined || item.table === 'customMetrics') return;
+    let operation = this.byId.get(id);
+    if (!operation) {
+      operation = new Operation(id, item.seq);
+      this.byId.set(id, operation);
+      this.ordered.push(operation);
+    }
+    operation.add(item);
+    this.revision++;
+  }
+
+  remove(items: readonly PanelItem[]): void {
+    const seqsByOperation = new Map<string, Set<number>>();
+    for (const item of items) {
+      const id = operationKey(item);
+      if (id === undefined || item.table === 'customMetrics') continue;
+      let seqs = seqsByOperation.get(id);
+      if (!seqs) seqsByOperation.set(id, (seqs = new Set()));
+      seqs.add(item.seq);
+    }
+    for (const [id, seqs] of seqsByOperation) {
+      const operation = this.byId.get(id);
+      if (!operation) continue;
+      operation.removeSeqs(seqs);
+      if (operation.items.length === 0) {
+        this.byId.delete(id);
+        this.deadCount++;
+      }
+    }
+    if (seqsByOperation.size > 0) this.revision++;
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.ordered = [];
+    this.deadCount = 0;
+    this.revision++;
+  }
+}
+
+function summarize(items: readonly PanelItem[]): OperationSummary {
+  let start = Infinity;
+  let end = -Infinity;
+  let failed = false;
+  let spanCount = 0;
+  const spanIds = new Set<string>();
+  for (const item of items) {
+    if (!isSpanTable(item.table)) continue;
+    spanCount++;
+    const key = spanKey(item.id);
+    if (key) spanIds.add(key);
+  }
+  const roots: PanelItem[] = [];
+  for (const item of items) {
+    start = Math.min(start, item.time);
+    end = Math.max(end, item.time + (isSpanTable(item.table) ? Math.max(0, item.duration ?? 0) : 0));
+    if (isFailure(item)) failed = true;
+    if (isSpanTable(item.table)) {
+      const parent = spanKey(item.parentId);
+      if (parent === undefined || !spanIds.has(parent)) roots.push(item);
+    }
+  }
+  roots.sort((a, b) => rootRank(a) - rootRank(b) || a.time - b.time);
+  const root = roots[0];
+  const first = root ?? items[0];
+  return {
+    name: (first && itemTitle(first)) || '(unnamed)',
+    role: first?.role ?? '',
+    start: Number.isFinite(start) ? start : 0,
+    end: Number.isFinite(end) ? end : 0,
+    duration: root && roots.length === 1 && typeof root.duration === 'number' ? root.duration : Math.max(0, end - start),
+    failed,
+    itemCount: items.length,
+    spanCount,
+    root,
+  };
+}
+
+/** Requests (and page views) make better roots than dependencies. */
+function rootRank(item: PanelItem): number {
+  return item.table === 'requests' || item.table === 'pageViews' ? 0 : 1;
+}

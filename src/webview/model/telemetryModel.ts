@@ -1,0 +1,117 @@
+/**
+ * Everything the panel knows, kept in structures that make a frame cheap: items by seq (a Map keeps
+ * arrival order), logs and spans as append-only sequences, operations indexed by id, metric series
+ * by name, live rates by second. The host's ring buffers decide what lives; `evict` follows them.
+ */
+import type { ForwardingStatus, LiveSample, PanelItem } from '../../shared/messages';
+import { isLogTable, isSpanTable } from './correlation';
+import { ItemSequence } from './itemSequence';
+import { LiveRates } from './liveRates';
+import { MetricSeriesIndex } from './metricSeries';
+import { OperationIndex } from './operationIndex';
+
+const TABLES = new Set(['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'pageViews', 'availabilityResults']);
+
+export const INITIAL_FORWARDING: ForwardingStatus = {
+  state: 'local-only',
+  acceptedItems: 0,
+  sentItems: 0,
+  retryingItems: 0,
+  queuedItems: 0,
+  queuedBytes: 0,
+  droppedItems: 0,
+};
+
+export class TelemetryModel {
+  private readonly bySeq = new Map<number, PanelItem>();
+  readonly logs = new ItemSequence();
+  readonly spans = new ItemSequence();
+  readonly operations = new OperationIndex();
+  readonly metrics = new MetricSeriesIndex();
+  readonly live = new LiveRates();
+  readonly roles = new Set<string>();
+  forwarding: ForwardingStatus = INITIAL_FORWARDING;
+  relayUrl: string | undefined;
+  /** Bumps on any change to items. */
+  revision = 0;
+  /** Bumps when everything was replaced (snapshot, clear). */
+  resetRevision = 0;
+  /** Highest seq ever applied. */
+  lastSeq = 0;
+  /** False until the first snapshot arrives. */
+  hasSnapshot = false;
+
+  private readonly isAlive = (item: PanelItem): boolean => this.bySeq.get(item.seq) === item;
+
+  get itemCount(): number {
+    return this.bySeq.size;
+  }
+
+  has(item: PanelItem): boolean {
+    return this.isAlive(item);
+  }
+
+  get(seq: number): PanelItem | undefined {
+    return this.bySeq.get(seq);
+  }
+
+  clear(): void {
+    this.bySeq.clear();
+    this.logs.clear();
+    this.spans.clear();
+    this.operations.clear();
+    this.metrics.clear();
+    this.live.clear();
+    this.roles.clear();
+    this.revision++;
+    this.resetRevision++;
+  }
+
+  add(items: Iterable<PanelItem>): void {
+    let added = 0;
+    for (const item of items) {
+      if (!isPanelItem(item) || this.bySeq.has(item.seq)) continue;
+      this.bySeq.set(item.seq, item);
+      if (item.seq > this.lastSeq) this.lastSeq = item.seq;
+      if (typeof item.role === 'string' && item.role !== '') this.roles.add(item.role);
+      if (isLogTable(item.table)) this.logs.push(item);
+      else if (isSpanTable(item.table)) this.spans.push(item);
+      if (item.table === 'customMetrics') this.metrics.add(item);
+      else this.operations.add(item);
+      this.live.addItem(item);
+      added++;
+    }
+    if (added > 0) this.revision++;
+  }
+
+  evict(seqs: Iterable<number>): void {
+    const removed: PanelItem[] = [];
+    let logs = 0;
+    let spans = 0;
+    for (const seq of seqs) {
+      const item = this.bySeq.get(seq);
+      if (!item) continue;
+      this.bySeq.delete(seq);
+      removed.push(item);
+      if (isLogTable(item.table)) logs++;
+      else if (isSpanTable(item.table)) spans++;
+    }
+    if (removed.length === 0) return;
+    this.logs.markEvicted(logs, this.isAlive);
+    this.spans.markEvicted(spans, this.isAlive);
+    this.operations.remove(removed);
+    this.metrics.remove(removed.filter((item) => item.table === 'customMetrics'));
+    this.revision++;
+  }
+
+  addLive(samples: readonly LiveSample[]): void {
+    this.live.addSamples(samples);
+  }
+}
+
+/** Cheap structural check: rendering code may rely on these three fields. */
+function isPanelItem(value: unknown): value is PanelItem {
+  if (typeof value !== 'object' || value === null) return false;
+  const item = value as Record<string, unknown>;
+  return typeof item.seq === 'number' && typeof item.time === 'number' && typeof item.table === 'string' && TABLES.has(item.table);
+}

@@ -1,0 +1,135 @@
+/**
+ * A small time-series chart (uPlot on a canvas) in VS Code theme colours. It is created once the
+ * element has a width, follows its container's width, and is rebuilt on theme change.
+ */
+import uPlot from 'uplot';
+import { h } from './dom';
+import { type ChartColor, onThemeChange, readThemeColors, withAlpha } from './theme';
+
+export interface ChartLine {
+  readonly label: string;
+  readonly color: ChartColor;
+  readonly fill?: boolean;
+}
+
+export interface TimeChartOptions {
+  readonly lines: readonly ChartLine[];
+  readonly height: number;
+  readonly formatValue: (value: number) => string;
+  /** Fixed y range start (rates and counts start at 0). */
+  readonly yMin?: number;
+  /** Render points as well (sparse metrics). */
+  readonly points?: boolean;
+}
+
+export class TimeChart {
+  readonly element: HTMLElement;
+  private plot: uPlot | undefined;
+  private data: uPlot.AlignedData = [[]];
+  private width = 0;
+  private readonly resizeObserver: ResizeObserver;
+  private readonly stopThemeWatch: () => void;
+
+  constructor(private readonly options: TimeChartOptions) {
+    this.element = h('div', { class: 'chart' });
+    this.element.style.height = `${options.height}px`;
+    this.resizeObserver = new ResizeObserver(() => this.onResize());
+    this.resizeObserver.observe(this.element);
+    this.stopThemeWatch = onThemeChange(() => this.rebuild());
+  }
+
+  /** `times` in epoch seconds; one value array per line. */
+  setData(times: readonly number[], ...values: readonly (readonly (number | null)[])[]): void {
+    this.data = [times as number[], ...(values as (number | null)[][])];
+    if (this.plot) this.plot.setData(this.data);
+    else this.onResize();
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect();
+    this.stopThemeWatch();
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+
+  private onResize(): void {
+    const width = Math.floor(this.element.clientWidth);
+    if (width <= 0) return;
+    if (!this.plot) {
+      this.width = width;
+      this.create();
+    } else if (width !== this.width) {
+      this.width = width;
+      this.plot.setSize({ width, height: this.options.height });
+    }
+  }
+
+  private rebuild(): void {
+    this.plot?.destroy();
+    this.plot = undefined;
+    this.onResize();
+  }
+
+  private create(): void {
+    const theme = readThemeColors();
+    const format = this.options.formatValue;
+    const axis: uPlot.Axis = {
+      stroke: theme.axis,
+      font: theme.font,
+      grid: { stroke: withAlpha(theme.grid, 0.35), width: 1 },
+      ticks: { stroke: withAlpha(theme.grid, 0.5), width: 1, size: 4 },
+      gap: 4,
+    };
+    this.plot = new uPlot(
+      {
+        width: this.width,
+        height: this.options.height,
+        legend: { show: false },
+        cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+        padding: [8, 24, 0, 0],
+        scales: { x: { time: true }, y: { range: (_plot, min, max) => yRange(min, max, this.options.yMin) } },
+        axes: [
+          { ...axis, space: 50, size: 30, values: (_plot, ticks) => ticks.map((tick) => clock(tick)) },
+          { ...axis, size: (_plot, values) => axisWidth(values), values: (_plot, ticks) => ticks.map((tick) => format(tick)) },
+        ],
+        series: [
+          {},
+          ...this.options.lines.map((line) => ({
+            label: line.label,
+            stroke: theme.series[line.color],
+            width: theme.isHighContrast ? 2 : 1.5,
+            fill: line.fill ? withAlpha(theme.series[line.color], 0.12) : undefined,
+            points: { show: this.options.points ?? false, size: 4 },
+            spanGaps: this.options.points ?? false,
+            value: (_plot: uPlot, value: number | null) => (value === null ? '–' : format(value)),
+          })),
+        ],
+      },
+      this.data,
+      this.element,
+    );
+  }
+}
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const minuteFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** 24-hour tick labels, seconds only when the tick is not on a whole minute. */
+function clock(epochSeconds: number): string {
+  return epochSeconds % 60 === 0 ? minuteFormat.format(epochSeconds * 1000) : clockFormat.format(epochSeconds * 1000);
+}
+
+/** Room for the longest y tick label (uPlot clips labels that do not fit). */
+function axisWidth(values: readonly string[] | null): number {
+  const longest = values ? Math.max(0, ...values.map((value) => String(value).length)) : 4;
+  return Math.max(36, Math.ceil(longest * 6.6) + 14);
+}
+
+function yRange(min: number | null, max: number | null, floor: number | undefined): uPlot.Range.MinMax {
+  let low = min ?? 0;
+  let high = max ?? 1;
+  if (floor !== undefined) low = Math.min(floor, low);
+  if (high <= low) high = low + (Math.abs(low) || 1);
+  const pad = (high - low) * 0.1;
+  return [floor !== undefined && low >= floor ? low : low - pad, high + pad];
+}

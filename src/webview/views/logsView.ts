@@ -1,0 +1,210 @@
+/**
+ * Logs: traces, exceptions and custom events, newest first, filtered by minimum severity, table,
+ * role and free text (message, exception, properties). The filtered list grows incrementally as
+ * items arrive; a filter change rescans the whole buffer.
+ */
+import type { PanelItem } from '../../shared/messages';
+import { searchField, selectControl, type SelectControl } from '../controls';
+import { h, icon, replaceChildren, setText } from '../dom';
+import { firstLine, formatCount, formatTime, severityName } from '../format';
+import { effectiveSeverity, itemTitle } from '../model/correlation';
+import { VirtualList } from '../virtualList';
+import { renderItemDetails } from './itemDetails';
+import type { PanelView, ViewContext } from './viewContext';
+
+const ROW_HEIGHT = 24;
+
+interface LogFilter {
+  readonly minSeverity: number;
+  readonly table: string;
+  readonly role: string;
+  readonly text: string;
+}
+
+const searchTextCache = new WeakMap<PanelItem, string>();
+
+/** Lower-case text a search matches against: message, exception, name, role and properties. */
+export function searchText(item: PanelItem): string {
+  let text = searchTextCache.get(item);
+  if (text === undefined) {
+    const parts: unknown[] = [item.message, item.name, item.role, item.operationId];
+    for (const exception of item.exceptions ?? []) parts.push(exception.typeName, exception.message, exception.stack);
+    if (item.properties && typeof item.properties === 'object') for (const [key, value] of Object.entries(item.properties)) parts.push(`${key}=${value}`);
+    text = parts.filter((part) => typeof part === 'string').join('\n').toLowerCase();
+    searchTextCache.set(item, text);
+  }
+  return text;
+}
+
+export class LogsView implements PanelView {
+  readonly id = 'logs' as const;
+  readonly element: HTMLElement;
+  private readonly list: VirtualList<PanelItem>;
+  private readonly detailsPane: HTMLElement;
+  private readonly countLabel: HTMLElement;
+  private readonly roleSelect: SelectControl;
+  private filter: LogFilter;
+  private filtered: PanelItem[] = [];
+  private scanned = 0;
+  private generation = -1;
+  private evictionRevision = -1;
+  private revision = -1;
+  private filterChanged = true;
+  private selected: PanelItem | undefined;
+
+  constructor(private readonly context: ViewContext) {
+    const state = context.host.uiState;
+    this.filter = { minSeverity: state.minSeverity, table: state.logTable, role: state.logRole, text: state.logSearch.toLowerCase() };
+    const severity = selectControl(
+      'Minimum severity',
+      [
+        { value: '0', label: 'All levels' },
+        { value: '1', label: 'Information and above' },
+        { value: '2', label: 'Warning and above' },
+        { value: '3', label: 'Error and above' },
+        { value: '4', label: 'Critical' },
+      ],
+      String(state.minSeverity),
+      (value) => this.setFilter({ minSeverity: Number(value) }, { minSeverity: Number(value) }),
+    );
+    const table = selectControl(
+      'Table',
+      [
+        { value: '', label: 'All log tables' },
+        { value: 'traces', label: 'traces' },
+        { value: 'exceptions', label: 'exceptions' },
+        { value: 'customEvents', label: 'customEvents' },
+      ],
+      state.logTable,
+      (value) => this.setFilter({ table: value }, { logTable: value }),
+    );
+    this.roleSelect = selectControl('Role', this.roleOptions(), state.logRole, (value) => this.setFilter({ role: value }, { logRole: value }));
+    const search = searchField('Filter logs (message, exception, property=value)', state.logSearch, (value) => this.setFilter({ text: value.toLowerCase() }, { logSearch: value }));
+    this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
+    this.list = new VirtualList<PanelItem>({
+      rowHeight: ROW_HEIGHT,
+      label: 'Log items, newest first',
+      className: 'logs-list',
+      key: (item) => item.seq,
+      renderRow: (item) => renderLogRow(item),
+      onSelect: (item) => this.showDetails(item),
+      emptyText: () => (this.context.model.logs.aliveCount === 0 ? 'No traces, exceptions or events yet.' : 'No log item matches the filters.'),
+    });
+    this.detailsPane = h('div', { class: 'details-pane', hidden: true });
+    this.element = h(
+      'div',
+      { class: 'view logs-view' },
+      h('div', { class: 'filter-bar' }, search, severity.element, table.element, this.roleSelect.element, this.countLabel),
+      h('div', { class: 'list-header logs-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, 'Time'), h('span', null, 'Level'), h('span', null, 'Role'), h('span', null, 'Message')),
+      this.list.element,
+      this.detailsPane,
+    );
+  }
+
+  render(force: boolean): boolean {
+    const model = this.context.model;
+    const logs = model.logs;
+    if (!force && !this.filterChanged && logs.revision === this.revision && logs.generation === this.generation) return false;
+    const all = logs.all;
+    if (force || this.filterChanged || logs.generation !== this.generation) {
+      this.filtered = all.filter((item) => model.has(item) && this.matches(item)).sort(byTime);
+      if (this.filterChanged) this.list.scrollToTop();
+      this.filterChanged = false;
+    } else {
+      if (logs.evictionRevision !== this.evictionRevision) this.filtered = this.filtered.filter((item) => model.has(item));
+      const added: PanelItem[] = [];
+      for (let index = this.scanned; index < all.length; index++) {
+        const item = all[index]!;
+        if (this.matches(item)) added.push(item);
+      }
+      this.filtered = mergeByTime(this.filtered, added.sort(byTime));
+    }
+    this.scanned = all.length;
+    this.generation = logs.generation;
+    this.evictionRevision = logs.evictionRevision;
+    this.revision = logs.revision;
+    const filtered = this.filtered;
+    this.list.setSource({ count: filtered.length, at: (index) => filtered[filtered.length - 1 - index]! });
+    this.roleSelect.setOptions(this.roleOptions());
+    setText(this.countLabel, filtered.length === logs.aliveCount ? `${formatCount(filtered.length)} items` : `${formatCount(filtered.length)} of ${formatCount(logs.aliveCount)}`);
+    if (this.selected && !model.has(this.selected)) this.showDetails(undefined);
+    return false;
+  }
+
+  private setFilter(change: Partial<LogFilter>, saved: Parameters<ViewContext['host']['updateUiState']>[0]): void {
+    this.filter = { ...this.filter, ...change };
+    this.filterChanged = true;
+    this.context.host.updateUiState(saved);
+    this.render(true);
+  }
+
+  private matches(item: PanelItem): boolean {
+    const filter = this.filter;
+    if (effectiveSeverity(item) < filter.minSeverity) return false;
+    if (filter.table && item.table !== filter.table) return false;
+    if (filter.role && item.role !== filter.role) return false;
+    return !filter.text || searchText(item).includes(filter.text);
+  }
+
+  private roleOptions(): { value: string; label: string }[] {
+    const roles = [...this.context.model.roles].sort((a, b) => a.localeCompare(b));
+    if (this.filter?.role && !roles.includes(this.filter.role)) roles.push(this.filter.role);
+    return [{ value: '', label: 'All roles' }, ...roles.map((role) => ({ value: role, label: role }))];
+  }
+
+  private showDetails(item: PanelItem | undefined): void {
+    this.selected = item;
+    this.detailsPane.hidden = !item;
+    if (!item) {
+      this.list.select(undefined);
+      return;
+    }
+    replaceChildren(
+      this.detailsPane,
+      h('vscode-toolbar-button', { class: 'details-close', icon: 'close', label: 'Close details', on: { click: () => this.showDetails(undefined) } }),
+      renderItemDetails(item, {
+        showTransaction: (operationId) => this.context.navigate('transactions', { operationId }),
+        copy: (text) => this.context.copy(text, 'Item JSON'),
+      }),
+    );
+  }
+}
+
+/** Oldest first by time, then by arrival (the list shows it reversed: newest first). */
+function byTime(a: PanelItem, b: PanelItem): number {
+  return a.time - b.time || a.seq - b.seq;
+}
+
+/** Merges two time-sorted arrays; cheap when the new items are all newer (the usual case). */
+function mergeByTime(sorted: PanelItem[], added: PanelItem[]): PanelItem[] {
+  if (added.length === 0) return sorted;
+  if (sorted.length === 0 || byTime(sorted[sorted.length - 1]!, added[0]!) <= 0) {
+    for (const item of added) sorted.push(item);
+    return sorted;
+  }
+  const merged = new Array<PanelItem>(sorted.length + added.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < sorted.length && j < added.length) merged[k++] = byTime(sorted[i]!, added[j]!) <= 0 ? sorted[i++]! : added[j++]!;
+  while (i < sorted.length) merged[k++] = sorted[i++]!;
+  while (j < added.length) merged[k++] = added[j++]!;
+  return merged;
+}
+
+function renderLogRow(item: PanelItem): HTMLElement {
+  const severity = effectiveSeverity(item);
+  const glyph = item.table === 'exceptions' ? 'bug' : item.table === 'customEvents' ? 'symbol-event' : SEVERITY_ICONS[severity] ?? 'circle-small';
+  const title = firstLine(itemTitle(item));
+  return h(
+    'div',
+    { class: ['row', 'logs-columns', `sev-${severity}`, `table-${item.table}`], title: title },
+    h('span', { class: 'cell-icon' }, icon(glyph)),
+    h('span', { class: 'cell-time' }, formatTime(item.time)),
+    h('span', { class: 'cell-level' }, item.table === 'customEvents' ? 'Event' : severityName(severity)),
+    h('span', { class: 'cell-role' }, item.role ?? ''),
+    h('span', { class: 'cell-message' }, item.table !== 'traces' ? h('span', { class: ['table-tag', `table-${item.table}`] }, item.table) : null, h('span', { class: 'message-text' }, title)),
+  );
+}
+
+const SEVERITY_ICONS: Record<number, string> = { 0: 'debug-stackframe-dot', 1: 'info', 2: 'warning', 3: 'error', 4: 'flame' };

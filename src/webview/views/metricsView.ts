@@ -1,0 +1,103 @@
+/**
+ * Metrics: one live chart per metric name found in customMetrics items — OpenCensus views and
+ * OpenTelemetry instruments alike — with the last value, point count, and count/min/max when the
+ * SDK sent them (OTel histograms) or the observed range otherwise.
+ */
+import { searchField } from '../controls';
+import { h, setText } from '../dom';
+import { formatCount, formatTime, formatValue } from '../format';
+import type { MetricSeries } from '../model/metricSeries';
+import { TimeChart } from '../timeChart';
+import { type PanelView, Throttle, type ViewContext } from './viewContext';
+
+class MetricCard {
+  readonly element: HTMLElement;
+  private readonly chart: TimeChart;
+  private readonly stats: HTMLElement;
+  private readonly subtitle: HTMLElement;
+  private version = -1;
+
+  constructor(readonly series: MetricSeries) {
+    this.chart = new TimeChart({ lines: [{ label: series.name, color: 'blue', fill: true }], height: 120, formatValue, points: true });
+    this.stats = h('dl', { class: 'metric-stats' });
+    this.subtitle = h('div', { class: 'metric-subtitle' });
+    this.element = h('article', { class: 'metric-card', 'aria-label': `Metric ${series.name}` }, h('h3', { class: 'metric-name', title: series.name }, series.name), this.subtitle, this.stats, this.chart.element);
+  }
+
+  update(): void {
+    const series = this.series;
+    if (series.version === this.version) return;
+    this.version = series.version;
+    const stats = series.stats;
+    const entries: [string, string][] = [
+      ['Last', formatValue(stats.last)],
+      ['Points', formatCount(stats.points)],
+    ];
+    if (stats.count !== undefined) entries.push(['Count', formatCount(stats.count)]);
+    entries.push([stats.minMaxSent ? 'Min' : 'Low', formatValue(stats.min)], [stats.minMaxSent ? 'Max' : 'High', formatValue(stats.max)]);
+    this.stats.replaceChildren(...entries.map(([name, value]) => h('div', { class: 'stat' }, h('dt', null, name), h('dd', null, value))));
+    const roles = [...series.roles].sort().join(', ');
+    setText(this.subtitle, [series.sdk, roles, stats.lastTime !== undefined ? `updated ${formatTime(stats.lastTime)}` : ''].filter(Boolean).join(' · '));
+    this.chart.setData(series.times, series.values);
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+    this.element.remove();
+  }
+}
+
+export class MetricsView implements PanelView {
+  readonly id = 'metrics' as const;
+  readonly element: HTMLElement;
+  private readonly grid: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly countLabel: HTMLElement;
+  private readonly cards = new Map<MetricSeries, MetricCard>();
+  private readonly throttle = new Throttle(250, 12);
+  private revision = -1;
+  private search = '';
+
+  constructor(private readonly context: ViewContext) {
+    this.grid = h('div', { class: 'metric-grid' });
+    this.empty = h(
+      'div',
+      { class: 'placeholder' },
+      'No custom metrics yet. OpenCensus views (metrics_exporter) and OpenTelemetry instruments (meter.create_counter, create_histogram…) appear here as customMetrics.',
+    );
+    this.countLabel = h('span', { class: 'filter-count' });
+    const search = searchField('Filter metrics by name', '', (value) => {
+      this.search = value.toLowerCase();
+      this.render(true);
+    });
+    this.element = h('div', { class: 'view metrics-view' }, h('div', { class: 'filter-bar' }, search, this.countLabel), h('div', { class: 'scroll-area' }, this.empty, this.grid));
+  }
+
+  render(force: boolean): boolean {
+    const metrics = this.context.model.metrics;
+    if (!force && metrics.revision === this.revision) return false;
+    if (!this.throttle.ready(force, metrics.seriesCount)) return true;
+    this.revision = metrics.revision;
+    const all = metrics.list();
+    const shown = all.filter((series) => !this.search || series.name.toLowerCase().includes(this.search));
+    const wanted = new Set(shown);
+    for (const [series, card] of this.cards) {
+      if (!wanted.has(series)) {
+        card.destroy();
+        this.cards.delete(series);
+      }
+    }
+    const ordered = shown.map((series) => {
+      let card = this.cards.get(series);
+      if (!card) this.cards.set(series, (card = new MetricCard(series)));
+      return card.element;
+    });
+    // Re-append only when the order changed, so charts are not detached every frame.
+    const current = [...this.grid.children];
+    if (current.length !== ordered.length || current.some((element, index) => element !== ordered[index])) this.grid.replaceChildren(...ordered);
+    for (const series of shown) this.cards.get(series)!.update();
+    this.empty.hidden = all.length > 0;
+    setText(this.countLabel, shown.length === all.length ? `${all.length} metrics` : `${shown.length} of ${all.length} metrics`);
+    return false;
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Transactions: operations (end-to-end transactions, grouped by operation id) newest first; the
+ * selected one as a waterfall with its logs inline, item details, and a KQL query to find it in
+ * Application Insights. Search covers every item of every operation, not just names.
+ */
+import type { PanelItem } from '../../shared/messages';
+import { searchField, type SelectControl, selectControl } from '../controls';
+import { h, icon, replaceChildren, setText } from '../dom';
+import { formatCount, formatDuration, formatTime } from '../format';
+import { operationQuery } from '../kql';
+import type { Operation } from '../model/operationIndex';
+import { VirtualList } from '../virtualList';
+import { renderItemDetails } from './itemDetails';
+import { searchText } from './logsView';
+import { type PanelView, Throttle, type ViewContext } from './viewContext';
+import { Waterfall } from './waterfall';
+
+const ROW_HEIGHT = 24;
+
+type StatusFilter = '' | 'failed' | 'succeeded';
+
+export class TransactionsView implements PanelView {
+  readonly id = 'transactions' as const;
+  readonly element: HTMLElement;
+  private readonly list: VirtualList<Operation>;
+  private readonly waterfall: Waterfall;
+  private readonly detailHeader: HTMLElement;
+  private readonly detailBody: HTMLElement;
+  private readonly itemPane: HTMLElement;
+  private readonly countLabel: HTMLElement;
+  private readonly searchInput: HTMLElement & { value: string };
+  private readonly statusSelect: SelectControl;
+  private readonly throttle = new Throttle(200);
+  private operations: Operation[] = [];
+  private search: string;
+  private status: StatusFilter;
+  private selectedId: string | undefined;
+  private selectedItem: PanelItem | undefined;
+  private revision = -1;
+  private filterChanged = true;
+  private autoSelected = false;
+
+  constructor(private readonly context: ViewContext) {
+    const state = context.host.uiState;
+    this.search = state.transactionSearch.toLowerCase();
+    this.status = state.failedOnly ? 'failed' : '';
+    this.selectedId = state.selectedOperationId;
+    const search = (this.searchInput = searchField('Search transactions (name, id, any item text)', state.transactionSearch, (value) => {
+      this.search = value.toLowerCase();
+      this.filterChanged = true;
+      context.host.updateUiState({ transactionSearch: value });
+      this.render(true);
+    }) as HTMLElement & { value: string });
+    const status = (this.statusSelect = selectControl(
+      'Status',
+      [
+        { value: '', label: 'All transactions' },
+        { value: 'failed', label: 'Failed only' },
+        { value: 'succeeded', label: 'Succeeded only' },
+      ],
+      this.status,
+      (value) => {
+        this.status = value as StatusFilter;
+        this.filterChanged = true;
+        context.host.updateUiState({ failedOnly: value === 'failed' });
+        this.render(true);
+      },
+    ));
+    this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
+    this.list = new VirtualList<Operation>({
+      rowHeight: ROW_HEIGHT,
+      label: 'Transactions, newest first',
+      className: 'operations-list',
+      key: (operation) => operation.id,
+      renderRow: (operation) => renderOperationRow(operation),
+      onSelect: (operation) => this.selectOperation(operation?.id),
+      emptyText: () => (this.context.model.operations.size === 0 ? 'No transactions yet. Requests and dependencies with an operation id appear here.' : 'No transaction matches the filters.'),
+    });
+    this.waterfall = new Waterfall((item) => this.showItem(item));
+    this.detailHeader = h('div', { class: 'transaction-header' });
+    this.itemPane = h('div', { class: 'item-pane' });
+    this.detailBody = h('div', { class: 'transaction-body' }, this.waterfall.element, this.itemPane);
+    this.element = h(
+      'div',
+      { class: 'view transactions-view' },
+      h(
+        'div',
+        { class: 'master' },
+        h('div', { class: 'filter-bar' }, search, status.element, this.countLabel),
+        h('div', { class: 'list-header operations-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, 'Start'), h('span', null, 'Name'), h('span', null, 'Role'), h('span', { class: 'numeric' }, 'Duration'), h('span', { class: 'numeric' }, 'Items')),
+        this.list.element,
+      ),
+      h('div', { class: 'detail' }, this.detailHeader, this.detailBody),
+    );
+  }
+
+  render(force: boolean): boolean {
+    const index = this.context.model.operations;
+    const stale = force || this.filterChanged || index.revision !== this.revision;
+    if (!stale) return false;
+    if (!this.throttle.ready(force || this.filterChanged, index.size)) return true;
+    this.revision = index.revision;
+    if (this.filterChanged) this.list.scrollToTop();
+    this.filterChanged = false;
+    // Oldest first by start time (a request is often exported after its children, so arrival order
+    // is not time order); shown reversed.
+    this.operations = index.list().filter((operation) => this.matches(operation));
+    this.operations.sort((a, b) => a.summary.start - b.summary.start || a.firstSeq - b.firstSeq);
+    const operations = this.operations;
+    this.list.setSource({ count: operations.length, at: (position) => operations[operations.length - 1 - position]! });
+    if (this.selectedId === undefined && !this.autoSelected && operations.length > 0) {
+      // First data: show the newest transaction rather than an empty detail pane.
+      this.autoSelected = true;
+      this.selectOperation(operations[operations.length - 1]!.id);
+    }
+    this.list.select(this.selectedId);
+    setText(this.countLabel, operations.length === index.size ? `${formatCount(operations.length)} transactions` : `${formatCount(operations.length)} of ${formatCount(index.size)}`);
+    this.renderDetail();
+    return false;
+  }
+
+  reveal(target: { operationId?: string }): void {
+    if (!target.operationId) return;
+    if (this.search || this.status) {
+      // The filters could hide the transaction asked for.
+      this.search = '';
+      this.status = '';
+      this.searchInput.value = '';
+      this.statusSelect.setValue('');
+      this.context.host.updateUiState({ transactionSearch: '', failedOnly: false });
+      this.filterChanged = true;
+    }
+    this.selectOperation(target.operationId);
+    this.render(true);
+    this.list.select(target.operationId, true);
+  }
+
+  private matches(operation: Operation): boolean {
+    if (operation.spanCount === 0) return false;
+    const summary = operation.summary;
+    if (this.status === 'failed' && !summary.failed) return false;
+    if (this.status === 'succeeded' && summary.failed) return false;
+    const search = this.search;
+    if (!search) return true;
+    return operation.id.toLowerCase().includes(search) || summary.name.toLowerCase().includes(search) || operation.items.some((item) => searchText(item).includes(search));
+  }
+
+  private selectOperation(id: string | undefined): void {
+    if (id !== this.selectedId) this.selectedItem = undefined;
+    this.selectedId = id;
+    this.context.host.updateUiState({ selectedOperationId: id });
+    this.renderDetail();
+  }
+
+  private renderDetail(): void {
+    const operation = this.selectedId ? this.context.model.operations.get(this.selectedId) : undefined;
+    this.element.classList.toggle('has-selection', !!operation);
+    if (!operation) {
+      this.waterfall.element.hidden = true;
+      this.itemPane.hidden = true;
+      replaceChildren(
+        this.detailHeader,
+        h('div', { class: 'placeholder' }, this.selectedId ? 'This transaction is no longer in the buffer.' : 'Select a transaction to see its waterfall, logs and exceptions.'),
+      );
+      return;
+    }
+    this.waterfall.element.hidden = false;
+    const summary = operation.summary;
+    const key = `${operation.id}:${operation.version}`;
+    if (this.detailHeader.dataset.key !== key) {
+      this.detailHeader.dataset.key = key;
+      replaceChildren(
+        this.detailHeader,
+        h(
+          'div',
+          { class: 'transaction-title' },
+          h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? 'Failed' : 'Succeeded')),
+          h('span', { class: 'transaction-name' }, summary.name),
+          h('span', { class: 'transaction-duration' }, formatDuration(summary.duration)),
+        ),
+        h(
+          'div',
+          { class: 'transaction-meta' },
+          h('span', null, `${formatTime(summary.start)}`),
+          summary.role ? h('span', null, summary.role) : null,
+          h('span', null, `${summary.spanCount} spans · ${summary.itemCount - summary.spanCount} logs/exceptions`),
+          h('span', { class: 'operation-id', title: 'operation_Id' }, operation.id),
+          h('vscode-button', { secondary: true, icon: 'copy', class: 'copy-kql', title: 'Copy a KQL query that finds this transaction in Application Insights Logs', on: { click: () => this.context.copy(operationQuery(operation.id), 'KQL query') } }, 'Copy KQL'),
+        ),
+      );
+    }
+    this.waterfall.show(operation);
+    if (this.selectedItem && !operation.items.includes(this.selectedItem)) this.selectedItem = undefined;
+    const item = this.selectedItem ?? summary.root;
+    this.waterfall.select(item);
+    this.renderItem(item);
+  }
+
+  private showItem(item: PanelItem | undefined): void {
+    this.selectedItem = item;
+    this.renderItem(item);
+  }
+
+  private renderItem(item: PanelItem | undefined): void {
+    this.itemPane.hidden = !item;
+    if (!item) return;
+    if (this.itemPane.dataset.seq === String(item.seq)) return;
+    this.itemPane.dataset.seq = String(item.seq);
+    replaceChildren(this.itemPane, renderItemDetails(item, { copy: (text) => this.context.copy(text, 'Item JSON') }));
+  }
+}
+
+function renderOperationRow(operation: Operation): HTMLElement {
+  const summary = operation.summary;
+  return h(
+    'div',
+    { class: ['row', 'operations-columns', summary.failed ? 'failed' : ''], title: `${summary.name}\noperation_Id ${operation.id}` },
+    h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? 'Failed' : 'Succeeded')),
+    h('span', { class: 'cell-time' }, formatTime(summary.start)),
+    h('span', { class: 'cell-name' }, summary.name),
+    h('span', { class: 'cell-role' }, summary.role),
+    h('span', { class: 'cell-duration numeric' }, formatDuration(summary.duration)),
+    h('span', { class: 'cell-count numeric' }, String(summary.itemCount)),
+  );
+}

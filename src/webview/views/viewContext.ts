@@ -1,0 +1,46 @@
+/** What every view gets: the model, the host connection, and a way to move to another view. */
+import type { TelemetryModel } from '../model/telemetryModel';
+import type { HostConnection, ViewId } from '../vscodeApi';
+
+export interface ViewContext {
+  readonly model: TelemetryModel;
+  readonly host: HostConnection;
+  /** Switches tab; `operationId` selects that transaction in the Transactions view. */
+  navigate(view: ViewId, target?: { operationId?: string }): void;
+  /** Posts `copyText` and tells the user. */
+  copy(text: string, what: string): void;
+}
+
+export interface PanelView {
+  readonly id: ViewId;
+  readonly element: HTMLElement;
+  /**
+   * Brings the view up to date with the model. Called once per animation frame while the view is
+   * visible and the model changed, and with `force` when the view is shown. Returns true when it
+   * skipped work (throttled) and wants to be called again on a later frame.
+   */
+  render(force: boolean): boolean;
+  /** For periodic views (Live): called about once a second while visible. */
+  tick?(): void;
+  /** For cross-view navigation. */
+  reveal?(target: { operationId?: string }): void;
+}
+
+/**
+ * For views whose refresh is O(n): refresh at most every `intervalMs` while the data is large,
+ * always when forced or when the data is small enough to refresh every frame.
+ */
+export class Throttle {
+  private last = -Infinity;
+  constructor(
+    private readonly intervalMs: number,
+    private readonly smallSize = 2000,
+  ) {}
+
+  ready(force: boolean, size: number): boolean {
+    const now = performance.now();
+    if (!force && size > this.smallSize && now - this.last < this.intervalMs) return false;
+    this.last = now;
+    return true;
+  }
+}

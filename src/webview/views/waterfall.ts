@@ -1,0 +1,175 @@
+/**
+ * One transaction as a waterfall: requests and dependencies as bars placed by start time and sized
+ * by duration, nested by parentId → id, with the operation's logs and exceptions inline under the
+ * span they were written in. Rows are virtualized, so a trace of thousands of spans stays fast.
+ */
+import type { PanelItem } from '../../shared/messages';
+import { h, icon } from '../dom';
+import { firstLine, formatDuration, formatTime, severityName, tableLabel } from '../format';
+import { effectiveSeverity, isFailure, isSpanTable, itemTitle, spanKey } from '../model/correlation';
+import type { Operation } from '../model/operationIndex';
+import { VirtualList } from '../virtualList';
+
+const ROW_HEIGHT = 26;
+
+export interface WaterfallRow {
+  readonly item: PanelItem;
+  readonly depth: number;
+  /** Offset and width as fractions of the transaction's span. */
+  readonly offset: number;
+  readonly width: number;
+}
+
+/** Depth-first rows: children after their parent, siblings by time. */
+export function buildWaterfallRows(operation: Operation): WaterfallRow[] {
+  const summary = operation.summary;
+  const total = Math.max(summary.end - summary.start, 1);
+  const spansByKey = new Map<string, PanelItem>();
+  for (const item of operation.items) {
+    const key = isSpanTable(item.table) ? spanKey(item.id) : undefined;
+    if (key && !spansByKey.has(key)) spansByKey.set(key, item);
+  }
+  const children = new Map<PanelItem | null, PanelItem[]>();
+  for (const item of operation.items) {
+    const parentKey = spanKey(item.parentId);
+    let parent = parentKey ? spansByKey.get(parentKey) : undefined;
+    if (parent === item) parent = undefined;
+    const siblings = children.get(parent ?? null);
+    if (siblings) siblings.push(item);
+    else children.set(parent ?? null, [item]);
+  }
+  for (const siblings of children.values()) siblings.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.seq - b.seq);
+  const rows: WaterfallRow[] = [];
+  const visited = new Set<PanelItem>();
+  const visit = (item: PanelItem, depth: number): void => {
+    if (visited.has(item)) return;
+    visited.add(item);
+    const duration = isSpanTable(item.table) ? Math.max(0, item.duration ?? 0) : 0;
+    rows.push({ item, depth, offset: clamp((item.time - summary.start) / total), width: clamp(duration / total) });
+    for (const child of children.get(item) ?? []) visit(child, depth + 1);
+  };
+  for (const root of children.get(null) ?? []) visit(root, 0);
+  // Items caught in a parent cycle are still shown, at the top level.
+  for (const item of operation.items) if (!visited.has(item)) visit(item, 0);
+  return rows;
+}
+
+export class Waterfall {
+  readonly element: HTMLElement;
+  private readonly list: VirtualList<WaterfallRow>;
+  private readonly axis: HTMLElement;
+  private rows: WaterfallRow[] = [];
+  private rendered: { operation: Operation; version: number } | undefined;
+
+  constructor(private readonly onSelect: (item: PanelItem | undefined) => void) {
+    this.axis = h('div', { class: 'waterfall-axis' });
+    this.list = new VirtualList<WaterfallRow>({
+      rowHeight: ROW_HEIGHT,
+      label: 'Transaction waterfall',
+      className: 'waterfall-list',
+      key: (row) => row.item.seq,
+      renderRow: (row) => renderWaterfallRow(row),
+      onSelect: (row) => this.onSelect(row?.item),
+    });
+    this.element = h(
+      'div',
+      { class: 'waterfall' },
+      h('div', { class: 'waterfall-header waterfall-columns', 'aria-hidden': 'true' }, h('span', { class: 'waterfall-name-header' }, 'Name'), this.axis),
+      this.list.element,
+    );
+  }
+
+  /** Shows the operation; cheap when nothing changed. */
+  show(operation: Operation): void {
+    if (this.rendered?.operation === operation && this.rendered.version === operation.version) return;
+    if (this.rendered?.operation !== operation) this.list.scrollToTop();
+    this.rendered = { operation, version: operation.version };
+    this.rows = buildWaterfallRows(operation);
+    const rows = this.rows;
+    this.list.setSource({ count: rows.length, at: (index) => rows[index]! });
+    this.renderAxis(operation.summary.end - operation.summary.start);
+  }
+
+  select(item: PanelItem | undefined): void {
+    this.list.select(item?.seq, true);
+  }
+
+  private renderAxis(totalMs: number): void {
+    const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => {
+      const tick = h('span', { class: 'axis-tick' }, formatDuration(totalMs * fraction));
+      tick.style.left = `${fraction * 100}%`;
+      if (fraction === 1) tick.classList.add('axis-tick-end');
+      return tick;
+    });
+    this.axis.replaceChildren(...ticks);
+  }
+}
+
+function renderWaterfallRow(row: WaterfallRow): HTMLElement {
+  const item = row.item;
+  const span = isSpanTable(item.table);
+  const failed = isFailure(item);
+  const title = firstLine(itemTitle(item), 300);
+  const name = h(
+    'span',
+    { class: 'waterfall-name' },
+    h('span', { class: ['kind-icon', failed ? 'failed' : ''] }, icon(rowIcon(item))),
+    h('span', { class: 'waterfall-label' }, span ? title || tableLabel(item.table) : title),
+    span && item.type ? h('span', { class: 'waterfall-type' }, item.type) : null,
+  );
+  name.style.paddingLeft = `${6 + row.depth * 16}px`;
+  const track = h('span', { class: 'waterfall-track' });
+  if (span) {
+    const bar = h('span', { class: ['bar', `bar-${item.table}`, failed ? 'failed' : ''] });
+    bar.style.left = `${row.offset * 100}%`;
+    bar.style.width = `max(2px, ${row.width * 100}%)`;
+    const label = h('span', { class: 'bar-label' }, formatDuration(item.duration ?? 0));
+    if (row.offset + row.width > 0.8) {
+      label.classList.add('bar-label-left');
+      label.style.right = `${(1 - row.offset) * 100}%`;
+    } else {
+      label.style.left = `calc(${(row.offset + row.width) * 100}% + 4px)`;
+    }
+    track.append(bar, label);
+  } else {
+    const marker = h('span', { class: ['marker', `sev-${effectiveSeverity(item)}`, `table-${item.table}`] });
+    marker.style.left = `${row.offset * 100}%`;
+    track.append(marker);
+  }
+  const tooltip = span
+    ? `${tableLabel(item.table)} · ${formatDuration(item.duration ?? 0)} · ${item.resultCode ? `result ${item.resultCode} · ` : ''}${failed ? 'failed' : 'succeeded'} · started ${formatTime(item.time)}`
+    : `${item.table === 'traces' ? severityName(effectiveSeverity(item)) : tableLabel(item.table)} at ${formatTime(item.time)}`;
+  return h(
+    'div',
+    { class: ['row', 'waterfall-columns', span ? 'span-row' : 'log-row', failed ? 'failed' : '', span ? '' : `sev-${effectiveSeverity(item)}`], title: `${title}\n${tooltip}`, 'data-depth': row.depth, 'data-table': item.table },
+    name,
+    track,
+  );
+}
+
+function rowIcon(item: PanelItem): string {
+  switch (item.table) {
+    case 'requests':
+      return 'globe';
+    case 'dependencies':
+      return /sql|postgres|mysql|sqlite|mongo|redis|cosmos/i.test(item.type ?? '') ? 'database' : /http/i.test(item.type ?? '') ? 'link-external' : 'symbol-method';
+    case 'exceptions':
+      return 'bug';
+    case 'customEvents':
+      return 'symbol-event';
+    case 'pageViews':
+      return 'browser';
+    case 'traces':
+      return ['debug-stackframe-dot', 'info', 'warning', 'error', 'flame'][effectiveSeverity(item)] ?? 'info';
+    default:
+      return 'pulse';
+  }
+}
+
+function rank(item: PanelItem): number {
+  return isSpanTable(item.table) ? 0 : 1;
+}
+
+function clamp(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
