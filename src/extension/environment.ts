@@ -1,0 +1,81 @@
+/**
+ * Points Python apps started from VS Code at the local relay: terminals through the extension's
+ * EnvironmentVariableCollection (not persistent: the values change with every relay start and must
+ * not linger in workspace storage), debug sessions through a DebugConfigurationProvider.
+ * Only the relay's *local* connection string is injected; the real one never leaves the host.
+ */
+import * as vscode from 'vscode';
+
+export interface RelayEnvironment {
+  /** `InstrumentationKey=<local key>;IngestionEndpoint=http://127.0.0.1:P/;LiveEndpoint=http://127.0.0.1:P/` */
+  readonly connectionString: string;
+  /** The relay's self-signed CA, for the Node SDKs that always switch to https. */
+  readonly caCertPath?: string;
+}
+
+/** The variables an app needs to talk to the relay and to nothing else. */
+export function relayVariables(environment: RelayEnvironment): Record<string, string> {
+  const variables: Record<string, string> = {
+    APPLICATIONINSIGHTS_CONNECTION_STRING: environment.connectionString,
+    // Statsbeat goes to Microsoft's own endpoints whatever the connection string says.
+    APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL: 'true',
+  };
+  if (environment.caCertPath) {
+    variables.NODE_EXTRA_CA_CERTS = environment.caCertPath;
+  }
+  return variables;
+}
+
+export class TerminalEnvironment {
+  constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
+    collection.persistent = false;
+    collection.description = new vscode.MarkdownString(
+      vscode.l10n.t('Azure Monitor for Python: sends the telemetry of apps started here to the local relay (live panel), which forwards it to Azure Monitor.'),
+    );
+  }
+
+  apply(environment: RelayEnvironment | undefined): void {
+    this.collection.clear();
+    if (!environment) {
+      return;
+    }
+    for (const [name, value] of Object.entries(relayVariables(environment))) {
+      this.collection.replace(name, value);
+    }
+  }
+}
+
+/** Debug types of the Python extension (old and new). */
+export const PYTHON_DEBUG_TYPES = ['python', 'debugpy'] as const;
+
+/**
+ * Adds the relay variables to Python launch configurations, leaving alone any variable the user
+ * set explicitly in launch.json (their value wins).
+ */
+export class PythonDebugEnvironmentProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly currentEnvironment: () => Promise<RelayEnvironment | undefined>) {}
+
+  // After the Python extension filled in its defaults (F5 without launch.json starts from {}).
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    _folder: vscode.WorkspaceFolder | undefined,
+    configuration: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration> {
+    if (configuration.request === 'attach') {
+      return configuration; // an attached process already has its environment
+    }
+    const environment = await this.currentEnvironment();
+    if (!environment) {
+      return configuration;
+    }
+    const existing = (configuration.env ?? {}) as Record<string, string | null>;
+    const merged: Record<string, string | null> = { ...relayVariables(environment) };
+    for (const [name, value] of Object.entries(existing)) {
+      merged[name] = value;
+    }
+    return { ...configuration, env: merged };
+  }
+}
+
+export function registerDebugEnvironment(provider: PythonDebugEnvironmentProvider): vscode.Disposable[] {
+  return PYTHON_DEBUG_TYPES.map((type) => vscode.debug.registerDebugConfigurationProvider(type, provider));
+}

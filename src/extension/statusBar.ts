@@ -1,0 +1,68 @@
+/** The relay's state in the status bar; a click opens the live panel. */
+import * as vscode from 'vscode';
+import type { RelayStatus } from './relayController';
+
+const ICONS: Record<RelayStatus['state'], string> = {
+  stopped: '$(circle-slash)',
+  starting: '$(loading~spin)',
+  'local-only': '$(radio-tower)',
+  forwarding: '$(cloud-upload)',
+  retrying: '$(sync~spin)',
+  paused: '$(debug-pause)',
+  error: '$(error)',
+};
+
+export function statusLabel(status: RelayStatus): string {
+  switch (status.state) {
+    case 'stopped':
+      return vscode.l10n.t('stopped');
+    case 'starting':
+      return vscode.l10n.t('starting');
+    case 'local-only':
+      return vscode.l10n.t('local-only');
+    case 'forwarding':
+      return vscode.l10n.t('forwarding');
+    case 'retrying':
+      return vscode.l10n.t('retrying');
+    case 'paused':
+      return vscode.l10n.t('paused');
+    case 'error':
+      return vscode.l10n.t('error');
+    default:
+      return status.state satisfies never;
+  }
+}
+
+export class RelayStatusBarItem implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('azureMonitorPython.relay', vscode.StatusBarAlignment.Left, 50);
+
+  constructor(openCommand: string) {
+    this.item.name = vscode.l10n.t('Azure Monitor relay');
+    this.item.command = openCommand;
+  }
+
+  update(status: RelayStatus): void {
+    this.item.text = `${ICONS[status.state]} ${vscode.l10n.t('Azure Monitor: {0}', statusLabel(status))}${status.itemsReceived > 0 ? ` · ${status.itemsReceived}` : ''}`;
+    const lines = [
+      `**${vscode.l10n.t('Azure Monitor relay')}** — ${statusLabel(status)}`,
+      status.url ? vscode.l10n.t('Listening on {0}', status.url) : undefined,
+      vscode.l10n.t('Items received: {0}', status.itemsReceived),
+      status.queuedItems > 0 ? vscode.l10n.t('Queued for Azure Monitor: {0}', status.queuedItems) : undefined,
+      status.lastError ? vscode.l10n.t('Last error: {0}', status.lastError) : undefined,
+      vscode.l10n.t('Click to open the live telemetry panel.'),
+    ].filter((line): line is string => line !== undefined);
+    const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+    tooltip.isTrusted = false;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = status.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : status.state === 'retrying' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
