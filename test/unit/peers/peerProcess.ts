@@ -1,0 +1,51 @@
+/**
+ * Runs a peer app (test/peers-fixtures, compiled next to this file's tree) as a child Node process
+ * pointed at a relay: the relay's https connection string (the Node SDKs force TLS), its CA through
+ * NODE_EXTRA_CA_CERTS, statsbeat off, sampling always on. Resolves with the one JSON line the peer
+ * prints about what it sent; rejects with its stderr when it fails.
+ */
+import { execFile } from 'child_process';
+import * as path from 'path';
+import type { RelayServer } from '../../../src/core/relay';
+
+export const PEER_FIXTURES_DIR = path.resolve(__dirname, '../../peers-fixtures');
+
+export type PeerName = 'otelExporterPeer' | 'classicPeer';
+
+export function runPeer<Report>(peer: PeerName, relay: RelayServer, runId: string): Promise<Report> {
+  if (!relay.localHttpsConnectionString || !relay.caCertPath) {
+    return Promise.reject(new Error('The relay has no HTTPS listener; the Node SDKs need one.'));
+  }
+  // Nothing from the parent's own Application Insights / OTel configuration may leak into the peer.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(APPLICATIONINSIGHTS_|OTEL_|APPLICATION_INSIGHTS_)/i.test(name)) env[name] = value;
+  }
+  Object.assign(env, {
+    APPLICATIONINSIGHTS_CONNECTION_STRING: relay.localHttpsConnectionString,
+    NODE_EXTRA_CA_CERTS: relay.caCertPath,
+    APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL: 'true',
+    OTEL_TRACES_SAMPLER: 'always_on',
+    PEER_RUN_ID: runId,
+  });
+  const script = path.join(PEER_FIXTURES_DIR, `${peer}.js`);
+  return new Promise<Report>((resolve, reject) => {
+    execFile(process.execPath, [script], { env, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`${peer} failed (${error.message}):\n${stderr}`));
+        return;
+      }
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as Report);
+      } catch {
+        reject(new Error(`${peer} printed no report. stdout:\n${stdout}\nstderr:\n${stderr}`));
+      }
+    });
+  });
+}
+
+/** A short id that makes this run's items recognisable. */
+export function newRunId(): string {
+  return Math.random().toString(36).slice(2, 10);
+}
