@@ -1,0 +1,93 @@
+/**
+ * Turns one answer of the ingestion service into what happens to each item of the batch: sent,
+ * resent later, dropped, or the batch follows a redirect. Pure, so it is tested per status code.
+ * Plain Node: never import `vscode` here.
+ */
+import type { TrackResponse } from '../envelope';
+import { dropReason, isRetryableItem, isRetryableStatus, parseRetryAfter } from './retryRules';
+import type { TransportResult } from './transport';
+
+export type Verdict =
+  | { readonly kind: 'sent' }
+  /** 206: `retry` and `dropped` are indexes into the batch; the others were accepted. */
+  | { readonly kind: 'partial'; readonly retry: readonly number[]; readonly dropped: readonly number[]; readonly reason: string }
+  | { readonly kind: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
+  | { readonly kind: 'drop'; readonly reason: string }
+  | { readonly kind: 'redirect'; readonly status: number; readonly location?: string };
+
+export interface JudgeOptions {
+  readonly batchSize: number;
+  readonly usingToken: boolean;
+  readonly nowMs: number;
+  readonly maxRetryAfterMs: number;
+}
+
+export function judgeAnswer(result: TransportResult, options: JudgeOptions): Verdict {
+  if (result.kind === 'network') {
+    return { kind: 'retry', reason: `network error: ${result.message}` };
+  }
+  const { status } = result;
+  if (status === 200) {
+    return { kind: 'sent' };
+  }
+  if (status === 206) {
+    return judgePartial(result.body, options);
+  }
+  if (status === 307 || status === 308) {
+    const location = result.headers.location;
+    return { kind: 'redirect', status, location: Array.isArray(location) ? location[0] : location };
+  }
+  const detail = firstErrorMessage(result.body);
+  if (isRetryableStatus(status, options.usingToken)) {
+    return {
+      kind: 'retry',
+      reason: `the service answered ${status}${detail ? `: ${detail}` : ''}`,
+      retryAfterMs: parseRetryAfter(result.headers['retry-after'], options.nowMs, options.maxRetryAfterMs),
+    };
+  }
+  if (status >= 500) {
+    // Unlisted 5xx (501, 505…): the service's trouble, not the data's; keep the data.
+    return { kind: 'retry', reason: `the service answered ${status}${detail ? `: ${detail}` : ''}` };
+  }
+  return { kind: 'drop', reason: `${dropReason(status)}${detail ? `: ${detail}` : ''}` };
+}
+
+function judgePartial(body: string, options: JudgeOptions): Verdict {
+  const parsed = parseTrackResponse(body);
+  if (!parsed) {
+    // Which items failed is unknown: resending all is at-least-once, dropping all would lose data.
+    return { kind: 'retry', reason: 'the service answered 206 without a readable body' };
+  }
+  const retry: number[] = [];
+  const dropped: number[] = [];
+  let reason = '';
+  const seen = new Set<number>();
+  for (const error of parsed.errors) {
+    if (!Number.isInteger(error.index) || error.index < 0 || error.index >= options.batchSize || seen.has(error.index)) {
+      continue;
+    }
+    seen.add(error.index);
+    if (isRetryableItem(error.statusCode, error.message, options.usingToken)) {
+      retry.push(error.index);
+    } else {
+      dropped.push(error.index);
+      reason ||= `item ${error.index}: ${error.statusCode} ${typeof error.message === 'string' ? error.message : ''}`.trim();
+    }
+  }
+  return { kind: 'partial', retry, dropped, reason };
+}
+
+function parseTrackResponse(body: string): TrackResponse | undefined {
+  try {
+    const value = JSON.parse(body) as TrackResponse;
+    return value && Array.isArray(value.errors) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstErrorMessage(body: string): string | undefined {
+  const message = parseTrackResponse(body)?.errors.find((error) => typeof error?.message === 'string')?.message;
+  const text = message ?? (body.trim().startsWith('{') ? undefined : body.trim());
+  return text ? text.slice(0, 200) : undefined;
+}

@@ -1,0 +1,148 @@
+/**
+ * The forwarder's write-ahead storage: one NDJSON file per write, in a 0700 folder, files 0600.
+ * A file is written to `.tmp`, fsync'd, renamed into place and the folder fsync'd before the write
+ * resolves, so an acknowledged batch survives a crash; a `.tmp` left by a kill mid-write was never
+ * acknowledged and is deleted on open. Concurrent writes are grouped into one file (one fsync for
+ * many requests). File names sort by creation time and carry the item count, so a restart knows
+ * the backlog without reading it. Plain Node: never import `vscode` here.
+ */
+import { randomBytes } from 'crypto';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+
+export const QUEUE_FILE_SUFFIX = '.ndjson';
+const TMP_SUFFIX = '.tmp';
+/** `<created ms, 15 digits>-<sequence>-<items>-<random>.ndjson` */
+const FILE_NAME = /^(\d{15})-(\d{6})-(\d+)-[0-9a-f]{8}\.ndjson$/;
+
+export interface QueueFile {
+  readonly name: string;
+  readonly createdMs: number;
+  readonly bytes: number;
+  readonly items: number;
+}
+
+/** A file just written and every line in it (several appends may share one file). */
+export interface WrittenFile {
+  readonly file: QueueFile;
+  readonly lines: readonly string[];
+  /** Set by whichever of the sharing appends registers the file first. */
+  claimed: boolean;
+}
+
+interface PendingGroup {
+  lines: string[];
+  bytes: number;
+  waiters: { resolve(written: WrittenFile): void; reject(error: unknown): void }[];
+}
+
+export class DiskQueue {
+  private sequence = 0;
+  private writing = false;
+  private next: PendingGroup | undefined;
+
+  private constructor(readonly dir: string, private readonly now: () => number) {}
+
+  /**
+   * Creates (or tightens) the folder, deletes torn `.tmp` files and foreign debris, and lists the
+   * backlog oldest first.
+   */
+  static async open(dir: string, now: () => number, log: (message: string) => void): Promise<{ queue: DiskQueue; backlog: QueueFile[] }> {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.chmod(dir, 0o700).catch(() => undefined); // Windows: ACLs, not modes
+    const queue = new DiskQueue(dir, now);
+    const backlog: QueueFile[] = [];
+    for (const name of (await fs.readdir(dir)).sort()) {
+      const full = path.join(dir, name);
+      if (name.endsWith(TMP_SUFFIX)) {
+        log(`Deleted ${name}: an unfinished write from a process that stopped mid-write (never acknowledged to the app).`);
+        await fs.rm(full, { force: true });
+        continue;
+      }
+      const match = FILE_NAME.exec(name);
+      if (!match) {
+        continue;
+      }
+      const stat = await fs.stat(full);
+      backlog.push({ name, createdMs: Number(match[1]), items: Number(match[3]), bytes: stat.size });
+      queue.sequence = Math.max(queue.sequence, Number(match[2]) + 1) % 1_000_000;
+    }
+    return { queue, backlog };
+  }
+
+  /** Resolves once the lines are durably on disk; writes arriving meanwhile share the next file. */
+  append(lines: readonly string[], bytes: number): Promise<WrittenFile> {
+    return new Promise<WrittenFile>((resolve, reject) => {
+      this.next ??= { lines: [], bytes: 0, waiters: [] };
+      for (const line of lines) this.next.lines.push(line);
+      this.next.bytes += bytes;
+      this.next.waiters.push({ resolve, reject });
+      if (!this.writing) {
+        void this.drainWrites();
+      }
+    });
+  }
+
+  private async drainWrites(): Promise<void> {
+    this.writing = true;
+    while (this.next) {
+      const group = this.next;
+      this.next = undefined;
+      try {
+        const written: WrittenFile = { file: await this.writeFile(group.lines), lines: group.lines, claimed: false };
+        for (const waiter of group.waiters) waiter.resolve(written);
+      } catch (error) {
+        for (const waiter of group.waiters) waiter.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  private async writeFile(lines: readonly string[]): Promise<QueueFile> {
+    const createdMs = Math.max(0, Math.floor(this.now()));
+    const sequence = this.sequence;
+    this.sequence = (this.sequence + 1) % 1_000_000;
+    const name = `${String(createdMs).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${lines.length}-${randomBytes(4).toString('hex')}${QUEUE_FILE_SUFFIX}`;
+    const final = path.join(this.dir, name);
+    const temporary = `${final}${TMP_SUFFIX}`;
+    const content = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const handle = await fs.open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fs.rm(temporary, { force: true });
+      throw error;
+    }
+    await handle.close();
+    await fs.rename(temporary, final);
+    await this.syncDir();
+    return { name, createdMs, bytes: content.length, items: lines.length };
+  }
+
+  /** The rename is durable only once the directory entry is: fsync the folder (not possible on Windows). */
+  private async syncDir(): Promise<void> {
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(this.dir, 'r');
+      await handle.sync();
+    } catch {
+      // EISDIR/EPERM on Windows: NTFS journals the rename itself.
+    } finally {
+      await handle?.close().catch(() => undefined);
+    }
+  }
+
+  /** The file's lines; a damaged line (torn by a crash or a full disk) fails to parse when sent. */
+  async load(file: QueueFile): Promise<string[]> {
+    const text = await fs.readFile(path.join(this.dir, file.name), 'utf8');
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines;
+  }
+
+  async remove(file: QueueFile): Promise<void> {
+    await fs.rm(path.join(this.dir, file.name), { force: true });
+  }
+}

@@ -1,0 +1,579 @@
+/**
+ * The relay's forwarder: an {@link EnvelopeSink} whose `accept` resolves once a batch is durably in
+ * the write-ahead disk queue, and a single sender loop that drains the queue to Azure Monitor with
+ * the real instrumentation key, retrying by the service's rules. Items leave the disk only after
+ * the service answered for them (at-least-once; a crash may resend a file, nothing else does).
+ * Plain Node: never import `vscode` here.
+ */
+import { promisify } from 'util';
+import { gzip as gzipCallback } from 'zlib';
+import { ConnectionString, trackUrl } from '../connectionString';
+import type { Envelope } from '../envelope';
+import type { RelayLog, RelayLogLevel } from '../relay/relayContext';
+import { EnvelopeSink, QueueFullError } from '../sink';
+import { judgeAnswer } from './answer';
+import { DiskQueue, QueueFile, WrittenFile } from './diskQueue';
+import type { Disposable, DropReason, ForwardState, ForwardStats } from './forwardStats';
+import { lineForService, withKey } from './keyRewrite';
+import { ForwardLogRedactor } from './logRedaction';
+import { decideRedirect, isLoopbackHost, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
+import { backoffDelay } from './retryRules';
+import { Transport } from './transport';
+
+const gzip = promisify(gzipCallback);
+
+export interface ForwardQueueOptions {
+  readonly storageDir: string;
+  /** Parsed; undefined: local-only (nothing is queued). */
+  readonly connectionString?: ConnectionString;
+  /** The relay's session key: the only key written to disk. */
+  readonly localInstrumentationKey: string;
+  /** Default 50 MiB; beyond it accept rejects with QueueFullError. */
+  readonly maxDiskBytes?: number;
+  /** Default 48 h; older queued items are dropped with a log line. */
+  readonly retentionMs?: number;
+  readonly proxyUrl?: string;
+  /** Entra ID access token; sent as `Authorization: Bearer`. */
+  readonly getToken?: () => Promise<string | undefined>;
+  readonly log?: RelayLog;
+  /** Items per request, at most 512 (default). */
+  readonly maxBatchItems?: number;
+  /** Uncompressed JSON bytes per request, at most 1 MB (default). */
+  readonly maxBatchBytes?: number;
+  /** First retry delay (default 2 s), doubled per failure up to backoffMaxMs (default 5 min). */
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Cap on a service's Retry-After (default 10 min). */
+  readonly maxRetryAfterMs?: number;
+  /** Per request (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  /** Queued lines kept in memory to avoid re-reading them (default 16 MiB); the rest is read back. */
+  readonly maxCachedBytes?: number;
+  /** Clock for file ages and Retry-After dates (tests move it). */
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export const DEFAULT_MAX_DISK_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_RETENTION_MS = 48 * 60 * 60 * 1000;
+const MAX_BATCH_ITEMS = 512;
+const MAX_BATCH_BYTES = 1024 * 1024;
+
+interface Entry {
+  readonly file: QueueFile;
+  lines?: string[];
+  settled?: Uint8Array;
+  pending: number;
+  removed: boolean;
+}
+
+interface BatchItem {
+  readonly entry: Entry;
+  readonly index: number;
+}
+
+export class ForwardQueue implements EnvelopeSink {
+  private connectionString: ConnectionString | undefined;
+  private endpoint: string | undefined;
+  private readonly entries: Entry[] = [];
+  private queuedBytes = 0;
+  private queuedItems = 0;
+  private reservedBytes = 0;
+  private cachedBytes = 0;
+  private paused = false;
+  private closed = false;
+  private pumping: Promise<void> | undefined;
+  private nextAttemptAt = 0;
+  private retryAfterActive = false;
+  private wakeSleep: (() => void) | undefined;
+  private sleepTimer: NodeJS.Timeout | undefined;
+  private consecutiveFailures = 0;
+  private redirects = 0;
+  private errorState = false;
+  private readonly writes = new Set<Promise<unknown>>();
+  private readonly listeners = new Set<(stats: ForwardStats) => void>();
+  private readonly flushWaiters = new Set<() => void>();
+  private emitScheduled = false;
+  private readonly counters = { acceptedItems: 0, sentItems: 0, retriedItems: 0, droppedItems: 0, refusedFull: 0, requests: 0 };
+  private readonly dropped: Partial<Record<DropReason, number>> = {};
+  private lastError: string | undefined;
+  private lastErrorAt: number | undefined;
+  private lastSentAt: number | undefined;
+  private readonly redactor = new ForwardLogRedactor();
+  private readonly now: () => number;
+  private readonly localKey: string;
+
+  private constructor(
+    private readonly options: ForwardQueueOptions,
+    private readonly disk: DiskQueue,
+    private readonly transport: Transport,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.localKey = options.localInstrumentationKey.toLowerCase();
+  }
+
+  static async open(options: ForwardQueueOptions): Promise<ForwardQueue> {
+    const now = options.now ?? Date.now;
+    const log = (message: string): void => options.log?.('warn', message);
+    const { queue: disk, backlog } = await DiskQueue.open(options.storageDir, now, log);
+    const transport = new Transport({ proxyUrl: options.proxyUrl, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 });
+    const queue = new ForwardQueue(options, disk, transport);
+    for (const file of backlog) {
+      queue.entries.push({ file, pending: file.items, removed: false });
+      queue.queuedBytes += file.bytes;
+      queue.queuedItems += file.items;
+    }
+    queue.expire();
+    if (backlog.length > 0) {
+      queue.log('info', `The forward queue holds ${queue.queuedItems} items from an earlier run; they are sent ${options.connectionString ? 'now' : 'once a connection string is set'}.`);
+    }
+    queue.setConnectionString(options.connectionString);
+    return queue;
+  }
+
+  get maxDiskBytes(): number {
+    return this.options.maxDiskBytes ?? DEFAULT_MAX_DISK_BYTES;
+  }
+
+  async accept(envelopes: readonly Envelope[]): Promise<void> {
+    if (this.closed) {
+      throw new Error('The forward queue is closed');
+    }
+    if (!this.connectionString || envelopes.length === 0) {
+      return;
+    }
+    const lines = envelopes.map((envelope) => JSON.stringify(withKey(envelope, this.localKey)));
+    let bytes = 0;
+    for (const line of lines) bytes += Buffer.byteLength(line) + 1;
+    this.expire();
+    if (this.queuedBytes + this.reservedBytes + bytes > this.maxDiskBytes) {
+      this.counters.refusedFull++;
+      this.changed();
+      throw new QueueFullError(this.retryAfterSecondsWhenFull(), `The forward queue is full (${Math.round(this.maxDiskBytes / 1024 / 1024)} MiB on disk)`);
+    }
+    this.reservedBytes += bytes;
+    const write = this.disk.append(lines, bytes);
+    this.writes.add(write);
+    try {
+      this.addWritten(await write);
+    } finally {
+      this.reservedBytes -= bytes;
+      this.writes.delete(write);
+    }
+    this.counters.acceptedItems += envelopes.length;
+    this.changed();
+    this.ensurePump();
+  }
+
+  /** Several accepts share one file: the file's entry is made by whichever resolves first. */
+  private addWritten(written: WrittenFile): void {
+    if (written.claimed) {
+      return;
+    }
+    written.claimed = true;
+    const { file, lines } = written;
+    const cache = this.cachedBytes + file.bytes <= (this.options.maxCachedBytes ?? 16 * 1024 * 1024);
+    const entry: Entry = { file, pending: file.items, removed: false };
+    if (cache) {
+      entry.lines = [...lines];
+      this.cachedBytes += file.bytes;
+    }
+    this.entries.push(entry);
+    this.queuedBytes += file.bytes;
+    this.queuedItems += file.items;
+  }
+
+  setConnectionString(connectionString: ConnectionString | undefined): void {
+    const previous = this.connectionString;
+    this.connectionString = connectionString;
+    if (connectionString) {
+      this.redactor.addKey(connectionString.instrumentationKey);
+      if (!previous || previous.ingestionEndpoint !== connectionString.ingestionEndpoint || previous.instrumentationKey !== connectionString.instrumentationKey) {
+        this.endpoint = connectionString.ingestionEndpoint;
+        this.redirects = 0;
+      }
+      this.consecutiveFailures = 0;
+      this.errorState = false;
+      this.lastError = undefined;
+      this.nextAttemptAt = 0;
+      this.retryAfterActive = false;
+      this.ensurePump();
+    } else {
+      this.endpoint = undefined;
+      this.wake();
+    }
+    this.changed();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.wake();
+    this.changed();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.changed();
+    this.ensurePump();
+  }
+
+  stats(): ForwardStats {
+    return {
+      state: this.state(),
+      queuedItems: this.queuedItems,
+      queuedBytes: this.queuedBytes,
+      queuedFiles: this.entries.length,
+      maxDiskBytes: this.maxDiskBytes,
+      ...this.counters,
+      droppedByReason: { ...this.dropped },
+      consecutiveFailures: this.consecutiveFailures,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+      lastSentAt: this.lastSentAt,
+      nextAttemptAt: this.consecutiveFailures > 0 && this.nextAttemptAt > this.now() ? this.nextAttemptAt : undefined,
+      endpoint: this.endpoint,
+    };
+  }
+
+  onStats(listener: (stats: ForwardStats) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /**
+   * Tries to drain the queue (one immediate attempt even while backing off, unless the service
+   * asked for a pause with Retry-After); resolves when empty, not forwarding, or at the timeout.
+   */
+  async flush(timeoutMs: number): Promise<void> {
+    await Promise.allSettled([...this.writes]);
+    if (!this.canSend()) {
+      return;
+    }
+    if (!this.retryAfterActive) {
+      this.nextAttemptAt = 0;
+    }
+    this.wake();
+    this.ensurePump();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const check = (): void => {
+        if (!this.canSend()) done();
+      };
+      function done(): void {
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      }
+      const waiters = this.flushWaiters;
+      waiters.add(check);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.allSettled([...this.writes]);
+    this.closed = true;
+    this.wake();
+    await this.transport.close();
+    await this.pumping;
+    for (const check of [...this.flushWaiters]) check();
+    this.listeners.clear();
+  }
+
+  private state(): ForwardState {
+    if (!this.connectionString) return 'local-only';
+    if (this.paused) return 'paused';
+    if (this.errorState) return 'error';
+    if (this.consecutiveFailures > 0) return 'retrying';
+    return 'forwarding';
+  }
+
+  private canSend(): boolean {
+    return !this.closed && !this.paused && this.connectionString !== undefined && this.queuedItems > 0;
+  }
+
+  private ensurePump(): void {
+    if (!this.pumping && this.canSend()) {
+      this.pumping = this.pump().finally(() => {
+        this.pumping = undefined;
+        this.changed();
+        // An accept may have landed while the loop was finishing.
+        if (this.canSend() && this.nextAttemptAt <= this.now()) this.ensurePump();
+      });
+    }
+  }
+
+  private async pump(): Promise<void> {
+    while (this.canSend()) {
+      const wait = this.nextAttemptAt - this.now();
+      if (wait > 0) {
+        await this.sleep(wait);
+        continue;
+      }
+      this.retryAfterActive = false;
+      this.expire();
+      const batch = await this.buildBatch();
+      if (batch.length === 0) {
+        continue;
+      }
+      try {
+        await this.send(batch);
+      } catch (error) {
+        this.failure(`the forwarder failed: ${error instanceof Error ? error.message : String(error)}`, undefined, batch.length);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wakeSleep = resolve;
+      this.sleepTimer = setTimeout(resolve, ms);
+    }).finally(() => {
+      clearTimeout(this.sleepTimer);
+      this.wakeSleep = undefined;
+    });
+  }
+
+  private wake(): void {
+    this.wakeSleep?.();
+  }
+
+  /** Pending items from the oldest files, up to the item and byte limits (at least one item). */
+  private async buildBatch(): Promise<BatchItem[] & { body?: string }> {
+    const maxItems = Math.min(this.options.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
+    const maxBytes = Math.min(this.options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+    const realKey = this.connectionString!.instrumentationKey;
+    const batch: BatchItem[] & { body?: string } = [];
+    const parts: string[] = [];
+    let bytes = 2;
+    for (const entry of [...this.entries]) {
+      if (entry.removed || entry.pending === 0) continue;
+      const lines = entry.lines && entry.settled ? entry.lines : await this.load(entry);
+      if (!lines) continue;
+      for (let index = 0; index < lines.length; index++) {
+        if (entry.settled![index] || entry.removed) continue;
+        let text: string;
+        try {
+          text = lineForService(lines[index], realKey);
+        } catch {
+          this.log('warn', `Dropped item ${index} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
+          this.settle(entry, index, 'damaged');
+          continue;
+        }
+        const size = Buffer.byteLength(text) + 1;
+        if (batch.length > 0 && (batch.length >= maxItems || bytes + size > maxBytes)) {
+          batch.body = `[${parts.join(',')}]`;
+          return batch;
+        }
+        batch.push({ entry, index });
+        parts.push(text);
+        bytes += size;
+      }
+    }
+    batch.body = `[${parts.join(',')}]`;
+    return batch;
+  }
+
+  private async load(entry: Entry): Promise<string[] | undefined> {
+    if (!entry.lines) {
+      try {
+        entry.lines = await this.disk.load(entry.file);
+      } catch (error) {
+        this.log('error', `Dropped ${entry.pending} queued items: ${entry.file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+        this.dropEntry(entry, 'damaged');
+        return undefined;
+      }
+      this.cachedBytes += entry.file.bytes;
+    }
+    if (!entry.settled) {
+      entry.settled = new Uint8Array(entry.lines.length);
+      // The name's count and the content disagree only for a damaged file; the content wins.
+      this.queuedItems += entry.lines.length - entry.pending;
+      entry.pending = entry.lines.length;
+      if (entry.pending === 0) this.dropEntry(entry, 'damaged');
+    }
+    return entry.removed ? undefined : entry.lines;
+  }
+
+  private async send(batch: BatchItem[] & { body?: string }): Promise<void> {
+    const connectionString = this.connectionString!;
+    const url = trackUrl(this.endpoint ?? connectionString.ingestionEndpoint);
+    let token: string | undefined;
+    if (this.options.getToken) {
+      try {
+        token = await this.options.getToken();
+      } catch (error) {
+        this.failure(`no Entra ID token: ${error instanceof Error ? error.message : String(error)}`, undefined, batch.length);
+        return;
+      }
+      const target = new URL(url);
+      if (token && target.protocol !== 'https:' && !isLoopbackHost(target.hostname)) {
+        this.failure(`a bearer token is never sent over plain http (${target.host})`, undefined, batch.length, true);
+        return;
+      }
+    }
+    const body = await gzip(Buffer.from(batch.body!, 'utf8'));
+    this.counters.requests++;
+    const result = await this.transport.post(url, body, token);
+    if (this.closed) return; // aborted by close(): the items stay queued
+    const verdict = judgeAnswer(result, { batchSize: batch.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000 });
+    switch (verdict.kind) {
+      case 'sent':
+        for (const item of batch) this.settle(item.entry, item.index, 'sent');
+        this.success();
+        break;
+      case 'partial': {
+        const retry = new Set(verdict.retry);
+        const dropped = new Set(verdict.dropped);
+        batch.forEach((item, index) => {
+          if (dropped.has(index)) this.settle(item.entry, item.index, 'partial');
+          else if (!retry.has(index)) this.settle(item.entry, item.index, 'sent');
+        });
+        if (dropped.size > 0) {
+          this.log('warn', `The service refused ${dropped.size} of ${batch.length} items for good (${verdict.reason}); they are dropped.`);
+        }
+        if (retry.size > 0) this.failure(`the service accepted ${batch.length - retry.size - dropped.size} of ${batch.length} items; ${retry.size} will be resent`, undefined, retry.size);
+        else this.success(dropped.size > 0 ? `206: ${verdict.reason}` : undefined);
+        break;
+      }
+      case 'retry':
+        this.failure(verdict.reason, verdict.retryAfterMs, batch.length);
+        break;
+      case 'drop': {
+        const status = result.kind === 'response' ? result.status : 0;
+        const reason: DropReason = status === 402 ? 'quota' : status === 404 ? 'not-found' : status === 401 || status === 403 ? 'unauthorized' : 'rejected';
+        for (const item of batch) this.settle(item.entry, item.index, reason);
+        this.log('warn', `Dropped ${batch.length} items: ${verdict.reason}.`);
+        this.consecutiveFailures = 0;
+        this.markError(`Dropped ${batch.length} items: ${verdict.reason}`);
+        break;
+      }
+      case 'redirect':
+        this.followRedirect(verdict.location, url, batch.length);
+        break;
+    }
+  }
+
+  private followRedirect(location: string | undefined, url: string, items: number): void {
+    const decision = decideRedirect(location, url, this.connectionString);
+    if (!decision.ok) {
+      this.failure(`redirect refused: ${decision.reason}`, undefined, items, true);
+      return;
+    }
+    this.redirects++;
+    if (this.redirects > MAX_CONSECUTIVE_REDIRECTS) {
+      this.redirects = 0;
+      this.endpoint = this.connectionString?.ingestionEndpoint;
+      this.failure(`more than ${MAX_CONSECUTIVE_REDIRECTS} consecutive redirects`, undefined, items, true);
+      return;
+    }
+    if (decision.endpoint !== this.endpoint) {
+      this.log('info', `The service redirected the relay to ${decision.endpoint}; batches go there from now on.`);
+    }
+    this.endpoint = decision.endpoint;
+    this.changed();
+  }
+
+  private success(note?: string): void {
+    this.consecutiveFailures = 0;
+    this.redirects = 0;
+    this.lastSentAt = this.now();
+    if (note) {
+      this.markError(note);
+    } else {
+      this.errorState = false;
+    }
+    this.changed();
+  }
+
+  /** A transient failure: the items stay queued; the next attempt waits (Retry-After or backoff). */
+  private failure(reason: string, retryAfterMs: number | undefined, items: number, isError = false): void {
+    this.consecutiveFailures++;
+    this.counters.retriedItems += items;
+    const delay = retryAfterMs ?? backoffDelay(this.consecutiveFailures, { baseMs: this.options.backoffBaseMs ?? 2000, maxMs: this.options.backoffMaxMs ?? 300_000 }, this.options.random);
+    this.nextAttemptAt = this.now() + delay;
+    this.retryAfterActive = retryAfterMs !== undefined;
+    this.lastError = this.redactor.redact(reason);
+    this.lastErrorAt = this.now();
+    this.errorState = isError;
+    this.log(this.consecutiveFailures > 3 ? 'warn' : 'info', `Forwarding ${items} items failed (${reason}); retry ${this.consecutiveFailures} in ${Math.round(delay)} ms.`);
+    this.changed();
+  }
+
+  private markError(message: string): void {
+    this.errorState = true;
+    this.lastError = this.redactor.redact(message);
+    this.lastErrorAt = this.now();
+    this.changed();
+  }
+
+  private settle(entry: Entry, index: number, outcome: 'sent' | DropReason): void {
+    if (entry.removed || !entry.settled || entry.settled[index]) return;
+    entry.settled[index] = 1;
+    entry.pending--;
+    this.queuedItems--;
+    if (outcome === 'sent') {
+      this.counters.sentItems++;
+    } else {
+      this.counters.droppedItems++;
+      this.dropped[outcome] = (this.dropped[outcome] ?? 0) + 1;
+    }
+    if (entry.pending === 0) this.removeEntry(entry);
+  }
+
+  private dropEntry(entry: Entry, reason: DropReason): void {
+    if (entry.removed) return;
+    this.counters.droppedItems += entry.pending;
+    this.dropped[reason] = (this.dropped[reason] ?? 0) + entry.pending;
+    this.queuedItems -= entry.pending;
+    entry.pending = 0;
+    this.removeEntry(entry);
+  }
+
+  /** The file goes only once every item in it was answered for (or expired). */
+  private removeEntry(entry: Entry): void {
+    entry.removed = true;
+    const position = this.entries.indexOf(entry);
+    if (position >= 0) this.entries.splice(position, 1);
+    this.queuedBytes -= entry.file.bytes;
+    if (entry.lines) this.cachedBytes -= entry.file.bytes;
+    entry.lines = undefined;
+    const removal = this.disk.remove(entry.file).catch((error: unknown) => this.log('error', `Could not delete ${entry.file.name}: ${error instanceof Error ? error.message : String(error)}`));
+    this.writes.add(removal);
+    void removal.finally(() => this.writes.delete(removal));
+    this.changed();
+  }
+
+  /** Drops files older than the retention period (oldest first, so it stops at the first young one). */
+  private expire(): void {
+    const cutoff = this.now() - (this.options.retentionMs ?? DEFAULT_RETENTION_MS);
+    let items = 0;
+    while (this.entries.length > 0 && this.entries[0].file.createdMs < cutoff) {
+      items += this.entries[0].pending;
+      this.dropEntry(this.entries[0], 'expired');
+    }
+    if (items > 0) {
+      this.log('warn', `Dropped ${items} queued items older than ${Math.round((this.options.retentionMs ?? DEFAULT_RETENTION_MS) / 3_600_000)} h (retention).`);
+    }
+  }
+
+  private retryAfterSecondsWhenFull(): number {
+    const waitMs = this.nextAttemptAt - this.now();
+    return Math.min(60, Math.max(5, Math.ceil(waitMs / 1000)));
+  }
+
+  private changed(): void {
+    for (const check of [...this.flushWaiters]) check();
+    if (this.emitScheduled || this.listeners.size === 0) return;
+    this.emitScheduled = true;
+    setImmediate(() => {
+      this.emitScheduled = false;
+      const stats = this.stats();
+      for (const listener of [...this.listeners]) listener(stats);
+    });
+  }
+
+  private log(level: RelayLogLevel, message: string): void {
+    this.options.log?.(level, this.redactor.redact(message));
+  }
+}

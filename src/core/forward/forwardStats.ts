@@ -1,0 +1,46 @@
+/**
+ * What the forwarder reports to the status bar and the panel's forwarding strip.
+ * Plain Node: never import `vscode` here.
+ */
+
+export type ForwardState = 'local-only' | 'forwarding' | 'retrying' | 'paused' | 'error';
+
+export type DropReason = 'rejected' | 'quota' | 'not-found' | 'unauthorized' | 'partial' | 'expired' | 'damaged';
+
+export interface ForwardStats {
+  /**
+   * local-only: no connection string, nothing is queued; forwarding: sending or idle; retrying:
+   * waiting to resend after a transient failure; paused: the user paused forwarding (items still
+   * queue on disk); error: the last attempt lost data or was refused (see lastError).
+   */
+  readonly state: ForwardState;
+  /** Items on disk waiting for the service (including those in flight). */
+  readonly queuedItems: number;
+  readonly queuedBytes: number;
+  readonly queuedFiles: number;
+  readonly maxDiskBytes: number;
+  /** Items written to the queue since open. */
+  readonly acceptedItems: number;
+  /** Items the service accepted since open. */
+  readonly sentItems: number;
+  /** Item sends that failed transiently and will be (or were) repeated. */
+  readonly retriedItems: number;
+  readonly droppedItems: number;
+  readonly droppedByReason: Readonly<Partial<Record<DropReason, number>>>;
+  /** Requests the queue refused because the disk cap was reached (the app got 503). */
+  readonly refusedFull: number;
+  readonly requests: number;
+  readonly consecutiveFailures: number;
+  /** Redacted; never contains a key. */
+  readonly lastError?: string;
+  readonly lastErrorAt?: number;
+  readonly lastSentAt?: number;
+  /** When the next attempt is due while retrying (epoch ms). */
+  readonly nextAttemptAt?: number;
+  /** Where batches go now (the regional endpoint after a redirect); no key in it. */
+  readonly endpoint?: string;
+}
+
+export interface Disposable {
+  dispose(): void;
+}

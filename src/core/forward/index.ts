@@ -1,0 +1,10 @@
+/** The relay's forwarding side: the write-ahead disk queue and the sender to Azure Monitor. */
+export { ForwardQueue, DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS } from './forwardQueue';
+export type { ForwardQueueOptions } from './forwardQueue';
+export type { ForwardStats, ForwardState, DropReason, Disposable } from './forwardStats';
+export { judgeAnswer } from './answer';
+export type { Verdict, JudgeOptions } from './answer';
+export { backoffDelay, isRetryableItem, isRetryableStatus, parseRetryAfter, SAMPLED_OUT_MESSAGE } from './retryRules';
+export { decideRedirect, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
+export { compactKey, lineForService, rewriteName, withKey } from './keyRewrite';
+export { QueueFullError } from '../sink';

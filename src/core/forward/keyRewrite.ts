@@ -1,0 +1,43 @@
+/**
+ * Instrumentation-key rewriting. The disk queue holds envelopes with the relay's local session key
+ * only; the real key is put in at send time, so it never touches disk. Envelope names of the form
+ * `Microsoft.ApplicationInsights.<key without dashes>.<Type>` carry the key too and are rewritten
+ * the same way. Plain Node: never import `vscode` here.
+ */
+import type { Envelope } from '../envelope';
+
+/** `Microsoft.ApplicationInsights.<32 hex>.<Type>`: the key-bearing name form. */
+const KEYED_NAME = /^(Microsoft\.ApplicationInsights\.)([0-9a-f]{32})(\..+)$/i;
+
+export function compactKey(key: string): string {
+  return key.replace(/-/g, '').toLowerCase();
+}
+
+/** The name with its embedded key replaced; names without a key are returned as they are. */
+export function rewriteName(name: string, key: string): string {
+  const match = KEYED_NAME.exec(name);
+  return match ? `${match[1]}${compactKey(key)}${match[3]}` : name;
+}
+
+/**
+ * The envelope as it may be written to disk: `iKey` and a keyed name carry the local key. Returns
+ * the same object when nothing changes (the usual case: the receiver only accepts the local key),
+ * never mutates the caller's object (the store keeps it).
+ */
+export function withKey(envelope: Envelope, key: string): Envelope {
+  const name = typeof envelope.name === 'string' ? rewriteName(envelope.name, key) : envelope.name;
+  if (envelope.iKey === key && name === envelope.name) {
+    return envelope;
+  }
+  return { ...envelope, iKey: key, name };
+}
+
+/**
+ * One queued NDJSON line turned into the JSON text sent to the service, carrying the real key.
+ * Any key on disk is replaced (earlier sessions had other local keys), so a backlog replayed after a
+ * restart is still sent under the real key.
+ */
+export function lineForService(line: string, realKey: string): string {
+  const envelope = JSON.parse(line) as Envelope;
+  return JSON.stringify(withKey(envelope, realKey));
+}
