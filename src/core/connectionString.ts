@@ -268,8 +268,10 @@ function normaliseEndpoint(value: string): string | undefined {
   return text.endsWith('/') ? text : `${text}/`;
 }
 
+/** Echoes a bad value in an error, cut short and with any GUID masked: a key pasted into the wrong field must not end up in a log. */
 function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const masked = text.replace(/[0-9a-f]{8}-?(?:[0-9a-f]{4}-?){3}[0-9a-f]{12}/gi, (guid) => `${guid.slice(0, 4)}…${guid.slice(-4)}`);
+  return masked.length > 60 ? `${masked.slice(0, 57)}...` : masked;
 }
 
 function fail(error: string): ParseResult {
