@@ -1,0 +1,70 @@
+/**
+ * Store item → the item the webview shows. Only the fields the panel protocol names are copied, so
+ * a field added to the store never leaks into postMessage by accident, and the SDK's own
+ * telemetry (Statsbeat) stays out of the user's views. Plain Node: never import `vscode` here.
+ */
+import type { PanelException, PanelItem, PanelMetric } from '../../shared/messages';
+import type { TelemetryItem } from '../store/telemetryItem';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Statsbeat is the SDK reporting on itself: kept in the store, never shown. */
+export function isShownInPanel(item: TelemetryItem): boolean {
+  return item.statsbeat !== true;
+}
+
+const COPIED_FIELDS = [
+  'role',
+  'roleInstance',
+  'operationId',
+  'parentId',
+  'id',
+  'name',
+  'duration',
+  'success',
+  'resultCode',
+  'target',
+  'type',
+  'severity',
+  'message',
+  'properties',
+  'measurements',
+  'sdkVersion',
+] as const satisfies readonly (keyof PanelItem & keyof TelemetryItem)[];
+
+export function toPanelItem(item: TelemetryItem): PanelItem {
+  const panelItem: Mutable<PanelItem> = { seq: item.seq, table: item.table, time: item.time };
+  const target = panelItem as Record<string, unknown>;
+  for (const field of COPIED_FIELDS) {
+    if (item[field] !== undefined) target[field] = item[field];
+  }
+  if (item.exceptions) {
+    panelItem.exceptions = item.exceptions.map((detail) => {
+      const exception: Mutable<PanelException> = {};
+      if (detail.typeName !== undefined) exception.typeName = detail.typeName;
+      if (detail.message !== undefined) exception.message = detail.message;
+      if (detail.stack !== undefined) exception.stack = detail.stack;
+      return exception;
+    });
+  }
+  if (item.metrics) {
+    panelItem.metrics = item.metrics.map((point) => {
+      const metric: Mutable<PanelMetric> = { name: point.name, value: point.value };
+      if (point.count !== undefined) metric.count = point.count;
+      if (point.min !== undefined) metric.min = point.min;
+      if (point.max !== undefined) metric.max = point.max;
+      if (point.stdDev !== undefined) metric.stdDev = point.stdDev;
+      return metric;
+    });
+  }
+  return panelItem;
+}
+
+/** The shown items of a list, converted, in the same order. */
+export function toPanelItems(items: readonly TelemetryItem[]): PanelItem[] {
+  const result: PanelItem[] = [];
+  for (const item of items) {
+    if (isShownInPanel(item)) result.push(toPanelItem(item));
+  }
+  return result;
+}
