@@ -3,6 +3,7 @@
  * the logic lives in analysis/, migration/ and features/, which the tests drive directly too.
  */
 import {
+  CodeAction,
   CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
@@ -16,11 +17,13 @@ import { codeActionsFor } from './features/codeActions';
 import { snippetCompletions } from './features/completion';
 import { toDiagnostic } from './features/diagnostics';
 import { connectionStringHover } from './features/hover';
+import { instrumentFileAction, isAtTopOfFile } from './features/instrumentFile';
 import { migrateOpenCensusToOpenTelemetry } from './migration/openCensusToOpenTelemetry';
 import type { PythonParser } from './python/pythonParser';
 import { DiagnosticsSettingsSource } from './settings';
 import {
   DEFAULT_DIAGNOSTICS_SETTINGS,
+  INSTRUMENT_FILE_KINDS,
   OPEN_TELEMETRY_EQUIVALENT_REQUEST,
   OpenTelemetryEquivalentParams,
   OpenTelemetryEquivalentResult,
@@ -45,7 +48,7 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, INSTRUMENT_FILE_KINDS.refactor, INSTRUMENT_FILE_KINDS.source] },
         hoverProvider: true,
         completionProvider: { resolveProvider: false },
       },
@@ -123,18 +126,30 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   };
 
   connection.onCodeAction(async ({ textDocument, range, context }) => {
-    if (context.only && !context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) {
-      return [];
-    }
     const entry = documents?.get(textDocument.uri);
     if (!entry) {
       return [];
     }
+    // `only` narrows by kind prefix: "quickfix", "refactor", "source", or a full kind.
+    const wanted = (kind: string): boolean => !context.only || context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
     const { document, tree } = entry;
-    const start = document.offsetAt(range.start);
-    const end = document.offsetAt(range.end);
-    const relevant = (await currentFindings(textDocument.uri)).filter((f) => f.start <= end && f.end >= start);
-    return codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(tree, document.getText()).text);
+    const actions: CodeAction[] = [];
+    if (wanted(CodeActionKind.QuickFix)) {
+      const start = document.offsetAt(range.start);
+      const end = document.offsetAt(range.end);
+      const relevant = (await currentFindings(textDocument.uri)).filter((f) => f.start <= end && f.end >= start);
+      actions.push(...codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(tree, document.getText()).text));
+    }
+    const instrumentKind = wanted(INSTRUMENT_FILE_KINDS.source) && context.only
+      ? INSTRUMENT_FILE_KINDS.source
+      : wanted(INSTRUMENT_FILE_KINDS.refactor) && isAtTopOfFile(document.getText(), range.start.line)
+        ? INSTRUMENT_FILE_KINDS.refactor
+        : undefined;
+    const instrument = instrumentKind ? instrumentFileAction(document, instrumentKind) : undefined;
+    if (instrument) {
+      actions.push(instrument);
+    }
+    return actions;
   });
 
   connection.onHover(({ textDocument, position }) => {

@@ -70,16 +70,36 @@ export const RULE_OF_CODE: Readonly<Record<DiagnosticCode, DiagnosticRule>> = {
 
 /** Commands the server's code actions carry; the client registers and implements them. */
 export const CLIENT_COMMANDS = {
-  /** Arguments: `[SetConnectionStringArguments?]`. */
-  setConnectionString: 'azureMonitorPython.setConnectionString',
-  /** Arguments: `[migratedPythonText: string]`; opens it beside the file. */
+  /**
+   * Arguments: `[StoreConnectionStringArguments]`. Stores a connection string found in code in
+   * SecretStorage (asking first); without a value it opens the masked input box.
+   */
+  storeConnectionString: 'azureMonitorPython.storeConnectionStringFromCode',
+  /** Arguments: `[migratedPythonText: string, originalUri?: string]`; opens it beside the file (a diff when the original is known). */
   showOpenTelemetryEquivalent: 'azureMonitorPython.showOpenTelemetryEquivalent',
+  /** Arguments: `[OfferPackagesArguments]`; after instrumentation was inserted, offers to pip install what is missing. */
+  offerPackages: 'azureMonitorPython.offerSnippetPackages',
 } as const;
 
-/** Sent with setConnectionString from a hard-coded literal, so the client can offer to store it. */
-export interface SetConnectionStringArguments {
+/** Sent with storeConnectionString from a hard-coded literal, so the client can offer to store it. */
+export interface StoreConnectionStringArguments {
   readonly connectionString?: string;
 }
+
+export interface OfferPackagesArguments {
+  readonly packages: readonly string[];
+  /** The document the snippet went into (its interpreter decides what is installed). */
+  readonly uri?: string;
+}
+
+/**
+ * Kinds of the "Instrument this file with Azure Monitor" action: the refactor one is offered at the
+ * top of a file without instrumentation (light bulb), the source one anywhere (Source Action…).
+ */
+export const INSTRUMENT_FILE_KINDS = {
+  refactor: 'refactor.azureMonitor.instrument',
+  source: 'source.azureMonitor.instrument',
+} as const;
 
 /** Custom request: the OpenTelemetry version of an open document (null when the server does not know the document). */
 export const OPEN_TELEMETRY_EQUIVALENT_REQUEST = 'azureMonitorPython/openTelemetryEquivalent';

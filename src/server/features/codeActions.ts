@@ -5,7 +5,7 @@
 import { CodeAction, CodeActionKind, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CLIENT_COMMANDS } from '../../shared/serverProtocol';
-import type { Finding, Fix } from '../analysis/findings';
+import type { Finding, Fix, OffsetEdit } from '../analysis/findings';
 import { toDiagnostic } from './diagnostics';
 
 export function codeActionsFor(findings: readonly Finding[], document: TextDocument, migratedText: () => string): CodeAction[] {
@@ -29,18 +29,23 @@ export function codeActionsFor(findings: readonly Finding[], document: TextDocum
 function toAction(fix: Fix, document: TextDocument, migratedText: () => string): CodeAction {
   switch (fix.kind) {
     case 'edit': {
-      const edits: TextEdit[] = fix.edits.map((edit) => ({
-        range: { start: document.positionAt(edit.offset), end: document.positionAt(edit.offset + edit.length) },
-        newText: edit.newText,
-      }));
+      const edits: TextEdit[] = fix.edits.map((edit) => toTextEdit(edit, document));
       return { title: fix.title, edit: { changes: { [document.uri]: edits } }, ...(fix.preferred ? { isPreferred: true } : {}) };
     }
     case 'command':
-      return { title: fix.title, command: { title: fix.title, command: fix.command, arguments: [...fix.arguments] } };
+      return {
+        title: fix.title,
+        command: { title: fix.title, command: fix.command, arguments: [...fix.arguments] },
+        ...(fix.edits ? { edit: { changes: { [document.uri]: fix.edits.map((edit) => toTextEdit(edit, document)) } } } : {}),
+      };
     case 'show-migration':
       return {
         title: fix.title,
-        command: { title: fix.title, command: CLIENT_COMMANDS.showOpenTelemetryEquivalent, arguments: [migratedText()] },
+        command: { title: fix.title, command: CLIENT_COMMANDS.showOpenTelemetryEquivalent, arguments: [migratedText(), document.uri] },
       };
   }
+}
+
+function toTextEdit(edit: OffsetEdit, document: TextDocument): TextEdit {
+  return { range: { start: document.positionAt(edit.offset), end: document.positionAt(edit.offset + edit.length) }, newText: edit.newText };
 }

@@ -64,7 +64,7 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
   it('announces incremental sync, quick fixes, hover and completion', () => {
     assert.deepStrictEqual(client.capabilities, {
       textDocumentSync: { openClose: true, change: 2 },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.azureMonitor.instrument', 'source.azureMonitor.instrument'] },
       hoverProvider: true,
       completionProvider: { resolveProvider: false },
     });
@@ -78,9 +78,12 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       assert.strictEqual(diagnostic.source, 'Azure Monitor');
       assert.deepStrictEqual(diagnostic.range, { start: { line: 1, character: 43 }, end: { line: 1, character: 45 + CS.length } });
       assert.strictEqual(fixed, lines('from opencensus.ext.azure.trace_exporter import AzureExporter', 'exporter = AzureExporter()'));
-      const store = actions.find((a) => a.command?.command === 'azureMonitorPython.setConnectionString');
+      const store = actions.find((a) => a.command?.command === 'azureMonitorPython.storeConnectionStringFromCode');
       assert.strictEqual(store?.title, 'Store it in VS Code SecretStorage instead');
       assert.deepStrictEqual(store?.command?.arguments, [{ connectionString: CS }]);
+      // "Instead": the same action removes the literal before the client stores the value.
+      assert.ok(store?.edit?.changes);
+      assert.strictEqual(applyEdits(text, Object.values(store.edit.changes)[0]), fixed);
     });
 
     it('a clean file has no diagnostics', async () => {
@@ -112,6 +115,7 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       const show = actions.find((a) => a.command?.command === 'azureMonitorPython.showOpenTelemetryEquivalent');
       assert.strictEqual(show?.title, 'Show the OpenTelemetry equivalent');
       const migrated = show?.command?.arguments?.[0] as string;
+      assert.strictEqual(show?.command?.arguments?.[1], uri, 'the original document, for a side-by-side diff');
       assertCompiles(migrated);
       assert.match(migrated, /^configure_azure_monitor\(\)$/m);
       assert.doesNotMatch(migrated, /^from opencensus/m);
@@ -294,6 +298,62 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       assert.deepStrictEqual(await client.completion(uri, { line: 1, character: 7 }), []);
       assert.deepStrictEqual(await client.completion(uri, { line: 2, character: 4 }), []);
       assert.deepStrictEqual(await client.completion(uri, { line: 3, character: 5 }), []);
+    });
+  });
+
+  describe('instrument this file', () => {
+    const INSTRUMENT = 'Instrument this file with Azure Monitor';
+    const actionsAt = (uri: string, line: number, only?: string[]) =>
+      client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        context: { diagnostics: [], ...(only ? { only } : {}) },
+      });
+
+    it('a plain file gets the distro set-up (idempotent), then the client is asked to offer the packages', async () => {
+      const uri = newUri();
+      const text = lines('import sys', '', '', 'def main():', '    print("hi")', '    return 0', '', '', 'sys.exit(main())');
+      await client.open(uri, text);
+      const action = (await actionsAt(uri, 0)).find((a) => a.title === INSTRUMENT);
+      assert.strictEqual(action?.kind, 'refactor.azureMonitor.instrument');
+      assert.ok(action.edit?.changes?.[uri]);
+      const result = applyEdits(text, action.edit.changes[uri]);
+      assert.match(result, /^import sys\nfrom azure\.monitor\.opentelemetry import configure_azure_monitor\n/);
+      assert.strictEqual(result.match(/^configure_azure_monitor\(\)$/gm)?.length, 1);
+      assertCompiles(result);
+      assert.deepStrictEqual(action.command, {
+        title: INSTRUMENT,
+        command: 'azureMonitorPython.offerSnippetPackages',
+        arguments: [{ packages: ['azure-monitor-opentelemetry'], uri }],
+      });
+      const again = newUri();
+      await client.open(again, result);
+      assert.deepStrictEqual((await actionsAt(again, 0)).filter((a) => a.title === INSTRUMENT), [], 'an instrumented file is not offered it again');
+    });
+
+    it('a Flask app is configured before the app is created, and the app is not created twice', async () => {
+      const uri = newUri();
+      const text = lines('from flask import Flask', '', 'app = Flask(__name__)', '', '', '@app.route("/")', 'def index():', '    return "hi"');
+      await client.open(uri, text);
+      const action = (await actionsAt(uri, 0)).find((a) => a.title === INSTRUMENT);
+      assert.ok(action?.edit?.changes?.[uri]);
+      const result = applyEdits(text, action.edit.changes[uri]);
+      assert.ok(result.indexOf('configure_azure_monitor()') < result.indexOf('app = Flask(__name__)'));
+      assert.strictEqual(result.split('Flask(__name__)').length, 2);
+      assert.deepStrictEqual((action.command?.arguments?.[0] as { packages: string[] }).packages, ['azure-monitor-opentelemetry', 'flask']);
+      assertCompiles(result);
+    });
+
+    it('below the imports only as a source action; never for a file that already uses an SDK, nor for quick-fix requests', async () => {
+      const plain = newUri();
+      await client.open(plain, lines('import os', '', 'print(os.getcwd())'));
+      assert.deepStrictEqual((await actionsAt(plain, 2)).map((a) => a.title), []);
+      assert.deepStrictEqual((await actionsAt(plain, 2, ['source'])).map((a) => [a.title, a.kind]), [[INSTRUMENT, 'source.azureMonitor.instrument']]);
+      assert.deepStrictEqual(await actionsAt(plain, 0, ['quickfix']), []);
+      const census = newUri();
+      await client.open(census, lines('from opencensus.trace.tracer import Tracer', 'tracer = Tracer()'));
+      assert.deepStrictEqual((await actionsAt(census, 0, ['source'])).map((a) => a.title), []);
+      assert.ok(!(await actionsAt(census, 0)).some((a) => a.title === INSTRUMENT));
     });
   });
 

@@ -20,7 +20,7 @@ describe('rule engine', () => {
       assert.ok(!(await codesOf(fixed)).includes(C.hardCodedConnectionString));
       const command = finding.fixes.find((f) => f.kind === 'command');
       assert.deepStrictEqual(command && command.kind === 'command' && [command.command, command.arguments], [
-        'azureMonitorPython.setConnectionString',
+        'azureMonitorPython.storeConnectionStringFromCode',
         [{ connectionString: CS }],
       ]);
     });

@@ -4,7 +4,7 @@
  * the app bypasses the extension's relay (and production's setting), and the key lands in git.
  */
 import { parseConnectionString } from '../../../core/connectionString';
-import { CLIENT_COMMANDS, DIAGNOSTIC_CODES, SetConnectionStringArguments } from '../../../shared/serverProtocol';
+import { CLIENT_COMMANDS, DIAGNOSTIC_CODES, StoreConnectionStringArguments } from '../../../shared/serverProtocol';
 import { deleteStatement, ensureImport, removeArgument } from '../editHelpers';
 import type { Finding, Fix } from '../findings';
 import { SecretLiteral, secretLiteral } from '../connectionStringLiterals';
@@ -58,7 +58,15 @@ function fixesFor(secret: SecretLiteral, text: string): Fix[] {
     });
   }
   const parsed = secret.kind === 'connection-string' ? parseConnectionString(secret.value) : undefined;
-  const args: SetConnectionStringArguments[] = parsed?.ok ? [{ connectionString: secret.value }] : [];
-  fixes.push({ kind: 'command', title: 'Store it in VS Code SecretStorage instead', command: CLIENT_COMMANDS.setConnectionString, arguments: args });
+  const args: StoreConnectionStringArguments[] = parsed?.ok ? [{ connectionString: secret.value }] : [];
+  // "Instead": the literal goes (same edit as the preferred fix) and the value goes to SecretStorage.
+  const removal = fixes.find((fix) => fix.kind === 'edit');
+  fixes.push({
+    kind: 'command',
+    title: 'Store it in VS Code SecretStorage instead',
+    command: CLIENT_COMMANDS.storeConnectionString,
+    arguments: args,
+    ...(removal?.kind === 'edit' ? { edits: removal.edits } : {}),
+  });
   return fixes;
 }
