@@ -1,0 +1,62 @@
+/**
+ * Relay ingest throughput: 512-item JSON batches (real captured envelopes, the relay's key) from 8
+ * concurrent undici clients on loopback, gzip and plain, against
+ *   - the relay with a ForwardQueue on a temp dir (durable ack: the product path), forwarding to an
+ *     accept-all stand-in for Azure,
+ *   - the relay with LocalOnlySink (forwarding off),
+ *   - the baseline: a bare Node http server that only reads, gunzips and JSON.parses the same bodies.
+ * Each server runs in its own child process (the load generator has this one). Goal: ratio ≥ 0.5.
+ */
+import { randomUUID } from 'crypto';
+import { BenchResult, result } from './benchResult';
+import { startAcceptAllIngestion } from './acceptAllIngestion';
+import type { IngestKind, IngestReady, IngestStopped } from './ingestTarget';
+import { BATCH_ITEMS, buildBatch, encodeBatch, LoadResult, startChild, timedLoad } from './workload';
+
+const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 4);
+
+interface Measured {
+  readonly load: LoadResult;
+  readonly server: IngestStopped;
+}
+
+async function measure(kind: IngestKind, localKey: string, body: Buffer, gzip: boolean, upstream: string): Promise<Measured> {
+  const child = await startChild<IngestReady, IngestStopped>('ingestTarget.js', [kind, localKey, upstream]);
+  try {
+    const load = await timedLoad({ origin: child.ready.origin, body, gzip, itemsPerRequest: BATCH_ITEMS, clients: 8, warmupMs: 1000, durationMs: SECONDS * 1000 });
+    return { load, server: await child.stop() };
+  } catch (error) {
+    await child.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const localKey = randomUUID();
+  const encoded = encodeBatch(buildBatch(localKey));
+  const upstream = await startAcceptAllIngestion();
+  const results: BenchResult[] = [];
+  try {
+    for (const gzip of [true, false]) {
+      const body = gzip ? encoded.gzip : encoded.plain;
+      const encoding = gzip ? 'gzip' : 'plain';
+      const baseline = await measure('baseline', localKey, body, gzip, upstream.url);
+      const forward = await measure('relay-forward', localKey, body, gzip, upstream.url);
+      const local = await measure('relay-local', localKey, body, gzip, upstream.url);
+      const common = { bodyBytes: body.length, batchItems: BATCH_ITEMS, clients: 8, seconds: SECONDS };
+      results.push(
+        result(
+          { name: `relay-ingest-${encoding}`, ours: forward.load.itemsPerSecond, baseline: baseline.load.itemsPerSecond, unit: 'items/s', goal: 0.5 },
+          { ...common, sink: 'ForwardQueue', refused: forward.load.refused, server: forward.server },
+        ),
+        result(
+          { name: `relay-ingest-local-only-${encoding}`, ours: local.load.itemsPerSecond, baseline: baseline.load.itemsPerSecond, unit: 'items/s', goal: 0.5 },
+          { ...common, sink: 'LocalOnlySink', refused: local.load.refused, server: local.server },
+        ),
+      );
+    }
+  } finally {
+    await upstream.close();
+  }
+  return results;
+}

@@ -1,0 +1,78 @@
+/**
+ * Forked by ingest.bench: hosts one server under test on loopback and reports its counters when
+ * stopped. `node ingestTarget.js <kind> <localKey> [upstreamUrl]`, kind one of
+ *   relay-forward  the relay with a ForwardQueue on a temp dir (the product path: 200 only once on disk)
+ *   relay-local    the relay with LocalOnlySink (no forwarding: parse, validate, store)
+ *   baseline       a bare Node http server that only reads, gunzips and JSON.parses the body
+ */
+import { promises as fs } from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { gunzipSync } from 'zlib';
+import { parseConnectionStringOrThrow } from '../src/core/connectionString';
+import { ForwardQueue } from '../src/core/forward';
+import { LocalOnlySink, RelayServer } from '../src/core/relay';
+import type { EnvelopeSink } from '../src/core/sink';
+import { TelemetryStore } from '../src/core/store';
+import { failParent, serveParent } from './workload';
+
+export type IngestKind = 'relay-forward' | 'relay-local' | 'baseline';
+export interface IngestReady {
+  readonly origin: string;
+}
+export type IngestStopped = Record<string, unknown>;
+
+/** The key the upstream sees: made up, only its shape matters. */
+const REAL_KEY = '11111111-2222-4333-8444-555555555555';
+
+async function startBaseline(): Promise<void> {
+  let items = 0;
+  const server = http.createServer({ keepAliveTimeout: 5000 }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      let body: Buffer = Buffer.concat(chunks);
+      if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      const count = (JSON.parse(body.toString('utf8')) as unknown[]).length;
+      items += count;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ itemsReceived: count, itemsAccepted: count, errors: [] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  serveParent<IngestReady, IngestStopped>({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, async () => {
+    server.closeAllConnections();
+    return { items };
+  });
+}
+
+async function startRelay(kind: 'relay-forward' | 'relay-local', localKey: string, upstream: string | undefined): Promise<void> {
+  const store = new TelemetryStore();
+  let queue: ForwardQueue | undefined;
+  let storageDir: string | undefined;
+  let sink: EnvelopeSink = new LocalOnlySink();
+  if (kind === 'relay-forward') {
+    if (!upstream) throw new Error('relay-forward needs an upstream URL');
+    storageDir = await fs.mkdtemp(path.join(os.tmpdir(), 'azmon-bench-queue-'));
+    queue = await ForwardQueue.open({
+      storageDir,
+      connectionString: parseConnectionStringOrThrow(`InstrumentationKey=${REAL_KEY};IngestionEndpoint=${upstream}`),
+      localInstrumentationKey: localKey,
+    });
+    sink = queue;
+  }
+  const relay = await RelayServer.start({ sink, store, localKey, httpsPort: false });
+  serveParent<IngestReady, IngestStopped>({ origin: relay.url.replace(/\/$/, '') }, async () => {
+    const relayStats = relay.stats();
+    await relay.close();
+    const forward = queue?.stats();
+    await queue?.close();
+    if (storageDir) await fs.rm(storageDir, { recursive: true, force: true });
+    return { relayAccepted: relayStats.itemsAccepted, relayRejected: relayStats.rejected, storeSize: store.size, forward };
+  });
+}
+
+const [kind, localKey, upstream] = process.argv.slice(2) as [IngestKind, string, string | undefined];
+(kind === 'baseline' ? startBaseline() : startRelay(kind, localKey, upstream)).catch(failParent);
