@@ -387,8 +387,14 @@ export class ForwardQueue implements EnvelopeSink {
     }
     if (!entry.settled) {
       entry.settled = new Uint8Array(entry.lines.length);
-      // The name's count and the content disagree only for a damaged file; the content wins.
-      this.queuedItems += entry.lines.length - entry.pending;
+      // The name's count and the content disagree only for a truncated file: the missing lines are lost.
+      const missing = entry.pending - entry.lines.length;
+      if (missing > 0) {
+        this.counters.droppedItems += missing;
+        this.dropped.damaged = (this.dropped.damaged ?? 0) + missing;
+        this.log('warn', `Dropped ${missing} items: ${entry.file.name} is shorter than written (a damaged queue file).`);
+      }
+      this.queuedItems -= entry.pending - entry.lines.length;
       entry.pending = entry.lines.length;
       if (entry.pending === 0) this.dropEntry(entry, 'damaged');
     }

@@ -1,0 +1,234 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseConnectionStringOrThrow } from '../../../src/core/connectionString';
+import { QueueFullError } from '../../../src/core/sink';
+import { FakeIngestion } from '../../fakes/fakeIngestion';
+import { connectionStringFor, envelope, envelopes, LOCAL_KEY, messagesOf, openQueue, queueFiles, REAL_KEY, TestQueue, waitForStats } from './helpers';
+
+const HOUR = 3600_000;
+
+function readAllBytes(dir: string): string {
+  return queueFiles(dir)
+    .map((name) => fs.readFileSync(path.join(dir, name), 'utf8'))
+    .join('\n');
+}
+
+describe('forward: the write-ahead disk queue', () => {
+  let fake: FakeIngestion;
+  const opened: TestQueue[] = [];
+  const open = async (...args: Parameters<typeof openQueue>): Promise<TestQueue> => {
+    const t = await openQueue(...args);
+    opened.push(t);
+    return t;
+  };
+  beforeEach(async () => {
+    fake = await FakeIngestion.start({ expectKey: REAL_KEY });
+  });
+  afterEach(async () => {
+    for (const t of opened.splice(0)) await t.queue.close();
+    await fake.close();
+  });
+
+  it('has the batch in a complete file, 0600 in a 0700 folder, when accept resolves', async function () {
+    if (process.platform === 'win32') this.skip();
+    const t = await open(fake);
+    t.queue.pause();
+    await t.queue.accept([envelope('durable 1'), envelope('durable 2')]);
+    const files = queueFiles(t.dir);
+    assert.strictEqual(files.length, 1);
+    assert.match(files[0], /^\d{15}-\d{6}-2-[0-9a-f]{8}\.ndjson$/);
+    const lines = fs.readFileSync(path.join(t.dir, files[0]), 'utf8').trim().split('\n');
+    assert.deepStrictEqual(lines.map((line) => JSON.parse(line).data.baseData.message), ['durable 1', 'durable 2']);
+    assert.strictEqual(fs.statSync(t.dir).mode & 0o777, 0o700);
+    assert.strictEqual(fs.statSync(path.join(t.dir, files[0])).mode & 0o777, 0o600);
+    assert.strictEqual(t.queue.stats().state, 'paused');
+    assert.strictEqual(t.queue.stats().queuedItems, 2);
+    assert.strictEqual(fake.requests().length, 0, 'paused: nothing is sent');
+  });
+
+  it('tightens an existing folder to 0700', async function () {
+    if (process.platform === 'win32') this.skip();
+    const t0 = await open(undefined);
+    fs.chmodSync(t0.dir, 0o755);
+    await t0.queue.close();
+    const t = await open(fake, { storageDir: t0.dir });
+    assert.strictEqual(fs.statSync(t.dir).mode & 0o777, 0o700);
+  });
+
+  it('never writes the real key to disk, in iKey or in the name', async () => {
+    const t = await open(fake);
+    t.queue.pause();
+    const carryingRealKey = { ...envelope('sneaky'), iKey: REAL_KEY, name: `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Message` };
+    await t.queue.accept([envelope('a', true), carryingRealKey]);
+    const bytes = readAllBytes(t.dir);
+    assert.ok(bytes.includes(LOCAL_KEY), 'the local key is what the disk holds');
+    assert.ok(!bytes.toLowerCase().includes(REAL_KEY), 'no real key with dashes');
+    assert.ok(!bytes.toLowerCase().includes(REAL_KEY.replace(/-/g, '')), 'no real key without dashes');
+    t.queue.resume();
+    const received = await fake.waitForItems(2);
+    assert.ok(received.every((item) => item.iKey === REAL_KEY));
+  });
+
+  it('replays the backlog after a restart, sent under the real key, once', async () => {
+    const first = await open(fake);
+    first.queue.pause();
+    await first.queue.accept(envelopes(3, 'before restart'));
+    await first.queue.close();
+    assert.strictEqual(fake.requests().length, 0);
+    assert.strictEqual(queueFiles(first.dir).length, 1);
+
+    const second = await open(fake, { storageDir: first.dir, localInstrumentationKey: '99999999-8888-4777-8666-555555555555' });
+    assert.strictEqual(second.queue.stats().queuedItems, 3, 'the backlog is counted from the file names');
+    const received = await fake.waitForItems(3);
+    assert.deepStrictEqual(messagesOf(received), ['before restart 0', 'before restart 1', 'before restart 2']);
+    assert.ok(received.every((item) => item.iKey === REAL_KEY), 'an earlier session\'s local key is replaced too');
+    await waitForStats(second.queue, (stats) => stats.queuedItems === 0);
+    await second.queue.flush(1000);
+    await second.queue.close();
+    assert.deepStrictEqual(queueFiles(first.dir), []);
+    assert.strictEqual(fake.received().length, 3);
+  });
+
+  it('deletes a torn .tmp left by a kill mid-write, and drops damaged lines of a truncated file', async () => {
+    const first = await open(fake);
+    first.queue.pause();
+    await first.queue.accept(envelopes(2, 'good'));
+    await first.queue.close();
+    const [file] = queueFiles(first.dir);
+    // A process killed between open and rename leaves a partial .tmp: never acknowledged.
+    fs.writeFileSync(path.join(first.dir, `${file.replace('-2-', '-5-').replace(/[0-9a-f]{8}\.ndjson$/, 'deadbeef.ndjson')}.tmp`), '{"name":"Microsoft.App', { mode: 0o600 });
+    // A damaged complete file (say a disk error): the readable lines still go out.
+    const truncatedName = file.replace(/^\d{15}/, (ms) => String(Number(ms) + 1).padStart(15, '0')).replace('-2-', '-3-');
+    const goodLine = JSON.stringify(envelope('survivor'));
+    fs.writeFileSync(path.join(first.dir, truncatedName), `${goodLine}\n${goodLine.slice(0, 40)}\n`, { mode: 0o600 });
+
+    const second = await open(fake, { storageDir: first.dir });
+    assert.ok(!queueFiles(first.dir).some((name) => name.endsWith('.tmp')), 'the torn .tmp is gone');
+    assert.ok(second.logs.some((line) => /unfinished write/.test(line.message)));
+    await fake.waitForItems(3);
+    const stats = await waitForStats(second.queue, (current) => current.queuedItems === 0);
+    assert.deepStrictEqual(messagesOf(fake.received()).sort(), ['good 0', 'good 1', 'survivor']);
+    assert.strictEqual(stats.droppedByReason.damaged, 2, 'the torn line, and the line the name promised but the file lacks');
+    assert.ok(second.logs.some((line) => /not valid JSON/.test(line.message)));
+  });
+
+  it('refuses with QueueFullError once the cap is reached, and takes data again after draining', async () => {
+    const t = await open(fake, { maxDiskBytes: 6000 });
+    t.queue.pause();
+    await t.queue.accept(envelopes(10, 'fits'));
+    await assert.rejects(t.queue.accept(envelopes(40, 'too much')), (error: unknown) => {
+      assert.ok(error instanceof QueueFullError);
+      assert.ok(error.retryAfterSeconds >= 1);
+      return true;
+    });
+    assert.strictEqual(t.queue.stats().refusedFull, 1);
+    assert.ok(t.queue.stats().queuedBytes <= 6000);
+    t.queue.resume();
+    await fake.waitForItems(10);
+    await waitForStats(t.queue, (stats) => stats.queuedBytes === 0);
+    await t.queue.accept(envelopes(10, 'later'));
+    await fake.waitForItems(20);
+  });
+
+  it('drops items older than the retention period, with a log line', async () => {
+    let now = Date.now();
+    const first = await open(fake, { now: () => now });
+    first.queue.pause();
+    await first.queue.accept(envelopes(2, 'old'));
+    now += 47 * HOUR;
+    await first.queue.accept(envelopes(1, 'recent'));
+    await first.queue.close();
+
+    now += 2 * HOUR;
+    const second = await open(fake, { storageDir: first.dir, now: () => now });
+    assert.strictEqual(second.queue.stats().droppedByReason.expired, 2);
+    assert.ok(second.logs.some((line) => line.level === 'warn' && /Dropped 2 queued items older than 48 h/.test(line.message)));
+    await fake.waitForItems(1);
+    assert.deepStrictEqual(messagesOf(fake.received()), ['recent 0']);
+  });
+
+  it('groups concurrent accepts into one durable file', async () => {
+    const t = await open(fake);
+    t.queue.pause();
+    await Promise.all(Array.from({ length: 8 }, (_, index) => t.queue.accept(envelopes(5, `client ${index}`))));
+    const files = queueFiles(t.dir);
+    assert.ok(files.length < 8, `${files.length} files for 8 concurrent accepts`);
+    assert.strictEqual(t.queue.stats().queuedItems, 40);
+    t.queue.resume();
+    await fake.waitForItems(40);
+    await waitForStats(t.queue, (stats) => stats.queuedItems === 0);
+    assert.strictEqual(new Set(messagesOf(fake.received())).size, 40);
+  });
+
+  it('switches to local-only live: nothing is queued, accept resolves at once; and back', async () => {
+    const t = await open(fake);
+    t.queue.setConnectionString(undefined);
+    assert.strictEqual(t.queue.stats().state, 'local-only');
+    await t.queue.accept(envelopes(3, 'local'));
+    assert.deepStrictEqual(queueFiles(t.dir), []);
+    assert.strictEqual(t.queue.stats().queuedItems, 0);
+    t.queue.setConnectionString(connectionStringFor(fake));
+    assert.strictEqual(t.queue.stats().state, 'forwarding');
+    await t.queue.accept(envelopes(1, 'forwarded'));
+    await fake.waitForItems(1);
+    assert.deepStrictEqual(messagesOf(fake.received()), ['forwarded 0']);
+  });
+
+  it('starts local-only without a connection string, and a new one sends under its own key', async () => {
+    const t = await open(undefined);
+    assert.strictEqual(t.queue.stats().state, 'local-only');
+    await t.queue.accept(envelopes(2));
+    assert.deepStrictEqual(queueFiles(t.dir), []);
+    const otherKey = 'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff';
+    const otherFake = await FakeIngestion.start({ expectKey: otherKey });
+    try {
+      t.queue.setConnectionString(parseConnectionStringOrThrow(`InstrumentationKey=${otherKey};IngestionEndpoint=${otherFake.url}`));
+      await t.queue.accept(envelopes(1, 'new'));
+      const received = await otherFake.waitForItems(1);
+      assert.strictEqual(received[0].iKey, otherKey);
+    } finally {
+      await t.queue.close();
+      await otherFake.close();
+    }
+  });
+
+  it('pause keeps queueing on disk; resume sends; flush drains; close keeps what was not sent', async () => {
+    const t = await open(fake);
+    t.queue.pause();
+    await t.queue.accept(envelopes(4, 'held'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.strictEqual(fake.requests().length, 0);
+    assert.strictEqual(t.queue.stats().queuedItems, 4);
+    await t.queue.flush(200);
+    assert.strictEqual(fake.requests().length, 0, 'flush does not override a user pause');
+    t.queue.resume();
+    await t.queue.flush(5000);
+    assert.strictEqual(fake.received().length, 4);
+    assert.strictEqual(t.queue.stats().queuedItems, 0);
+
+    fake.setPlan(() => ({ kind: 'status', status: 503 }));
+    await t.queue.accept(envelopes(2, 'stuck'));
+    await t.queue.flush(300);
+    assert.strictEqual(t.queue.stats().queuedItems, 2, 'flush gives up at its timeout');
+    await t.queue.close();
+    assert.strictEqual(queueFiles(t.dir).length, 1, 'unsent items stay on disk for the next run');
+    await assert.rejects(t.queue.accept([envelope()]), /closed/);
+  });
+
+  it('reports changes through onStats', async () => {
+    const t = await open(fake);
+    const seen: string[] = [];
+    const subscription = t.queue.onStats((stats) => seen.push(`${stats.state}:${stats.queuedItems}:${stats.sentItems}`));
+    await t.queue.accept(envelopes(2));
+    await fake.waitForItems(2);
+    await waitForStats(t.queue, (stats) => stats.sentItems === 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(seen.includes('forwarding:0:2'), seen.join(' '));
+    subscription.dispose();
+    const count = seen.length;
+    t.queue.pause();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.strictEqual(seen.length, count, 'no events after dispose');
+  });
+});
