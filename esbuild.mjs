@@ -2,7 +2,7 @@
 // webview (browser, iife), plus the headless relay CLI. `--production` minifies and drops source
 // maps; `--watch` rebuilds on change and prints the lines a problem matcher can follow.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -61,7 +61,10 @@ function copyStaticAssets() {
     ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm'],
     ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm'],
   ];
-  for (const [from, to] of assets) {
+  // The webview's icon font and its stylesheet (the bundle links codicon.css next to itself).
+  const webviewAssets = JSON.parse(readFileSync('src/webview/assets.json', 'utf8'));
+  mkdirSync('dist/webview', { recursive: true });
+  for (const [from, to] of [...assets, ...webviewAssets]) {
     if (existsSync(from)) cpSync(from, to);
   }
 }
