@@ -4,10 +4,12 @@
  * The real connection string comes only from APPLICATIONINSIGHTS_CONNECTION_STRING, never from the
  * command line (argv is visible to every local user). `azmon-relay snippets …` prints snippets.
  */
+import { randomUUID } from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import { ConnectionString, parseConnectionString } from './core/connectionString';
 import { Redactor } from './core/redact';
+import { ForwardQueue } from './core/forward';
 import { RelayServer } from './core/relay';
 import { LocalOnlySink } from './core/relay/localOnlySink';
 import type { RelayLogLevel } from './core/relay/relayContext';
@@ -102,23 +104,42 @@ function portNumber(flag: string, text: string): number {
   return port;
 }
 
-/** Where batches go besides the store. Forwarding plugs in here (see openSink). */
+/** Where batches go besides the store. */
 interface SinkHandle {
   readonly sink: EnvelopeSink;
   readonly forwarding: boolean;
+  /** Tries to send what is queued (bounded), then closes; unsent items stay on disk for the next run. */
   close(): Promise<void>;
 }
 
-/**
- * TODO(forward): when src/core/forward exists, open `ForwardQueue.open({ storageDir:
- * path.join(storage, 'forward-queue'), connectionString, localInstrumentationKey, log })` here when
- * a connection string is given, and flush then close it in `close()`.
- */
-async function openSink(connectionString: ConnectionString | undefined, log: (level: RelayLogLevel, message: string) => void): Promise<SinkHandle> {
-  if (connectionString) {
-    log('warn', 'Forwarding is not available in this build; telemetry stays local.');
+const SHUTDOWN_FLUSH_MS = 5000;
+
+/** A forward queue under `<storage>/forward-queue` when forwarding, else a sink that keeps nothing. */
+async function openSink(
+  connectionString: ConnectionString | undefined,
+  storage: string,
+  localKey: string,
+  log: (level: RelayLogLevel, message: string) => void,
+): Promise<SinkHandle> {
+  if (!connectionString) {
+    return { sink: new LocalOnlySink(), forwarding: false, close: async () => undefined };
   }
-  return { sink: new LocalOnlySink(), forwarding: false, close: async () => undefined };
+  const queue = await ForwardQueue.open({
+    storageDir: path.join(storage, 'forward-queue'),
+    connectionString,
+    localInstrumentationKey: localKey,
+    log,
+  });
+  return {
+    sink: queue,
+    forwarding: true,
+    close: async () => {
+      await queue.flush(SHUTDOWN_FLUSH_MS);
+      const { queuedItems, sentItems, droppedItems } = queue.stats();
+      log(queuedItems > 0 ? 'warn' : 'info', `Forwarded ${sentItems} items, dropped ${droppedItems}; ${queuedItems} stay queued on disk for the next run.`);
+      await queue.close();
+    },
+  };
 }
 
 async function main(args: readonly string[]): Promise<number> {
@@ -157,7 +178,9 @@ async function main(args: readonly string[]): Promise<number> {
     redactor.add(connectionString.instrumentationKey);
   }
 
-  const sinkHandle = await openSink(connectionString, log);
+  // The session key is fixed before the relay starts: the forward queue writes it to disk.
+  const localKey = options.localKey ?? randomUUID();
+  const sinkHandle = await openSink(connectionString, options.storage, localKey, log);
   const store = new TelemetryStore();
   let relay: RelayServer;
   try {
@@ -165,7 +188,7 @@ async function main(args: readonly string[]): Promise<number> {
       port: options.port,
       httpsPort: options.httpsPort,
       tlsDir: path.join(options.storage, 'tls'),
-      localKey: options.localKey,
+      localKey,
       sink: sinkHandle.sink,
       store,
       log,

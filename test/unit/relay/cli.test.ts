@@ -3,7 +3,10 @@ import { ChildProcess, spawn } from 'child_process';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
+import { FakeIngestion } from '../../fakes/fakeIngestion';
 import { CAPTURE_KEY, loadCaptures, REPO_ROOT, send, tempDir } from './helpers';
+
+const REAL_KEY = '0a1b2c3d-1111-2222-3333-444455556666';
 
 /**
  * Builds src/cli.ts the way esbuild.mjs does (bundle, node20, cjs, shebang), into a private
@@ -63,7 +66,7 @@ describe('azmon-relay CLI', function () {
 
   it('prints one listening line, relays a real capture, and exits 0 on SIGTERM', async () => {
     const storage = tempDir('azmon-relay-storage-');
-    const realKey = '0a1b2c3d-1111-2222-3333-444455556666';
+    const realKey = REAL_KEY;
     const running = run(cli, ['--port', '0', '--storage', storage, '--local-key', CAPTURE_KEY.toUpperCase(), '--no-forward'], {
       APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${realKey};IngestionEndpoint=http://127.0.0.1:9/`,
     });
@@ -94,6 +97,90 @@ describe('azmon-relay CLI', function () {
       assert.ok(!running.stderr().includes(realKey), 'the real key never reaches the log');
     } finally {
       running.child.kill('SIGKILL');
+    }
+  });
+
+  it('forwards to the connection string in the environment, under the real key, and drains on SIGTERM', async () => {
+    const fake = await FakeIngestion.start({ expectKey: REAL_KEY });
+    const storage = tempDir('azmon-relay-storage-');
+    const running = run(cli, ['--no-https', '--storage', storage, '--local-key', CAPTURE_KEY], { APPLICATIONINSIGHTS_CONNECTION_STRING: fake.connectionString(REAL_KEY) });
+    try {
+      const line = JSON.parse(await firstLine(running));
+      assert.strictEqual(line.forwarding, true);
+      const port = Number(/:(\d+)\/$/.exec(line.url)![1]);
+      const capture = loadCaptures((name) => name === 'py-opencensus-logs.req1')[0];
+      const headers = { ...capture.meta.headers };
+      delete headers.host;
+      // The service is down at first: the relay still answers 200 (the batch is on disk) and retries.
+      fake.failFirst(1, 503);
+      const reply = await send(port, { path: capture.meta.path, headers, body: capture.body });
+      assert.strictEqual(reply.status, 200, reply.text);
+      const received = await fake.waitForItems(6, 15000);
+      assert.ok(received.every((item) => item.iKey === REAL_KEY));
+      running.child.kill('SIGTERM');
+      assert.strictEqual(await running.exit, 0);
+      assert.strictEqual(fake.received().length, 6, 'each item exactly once');
+      assert.deepStrictEqual(fs.readdirSync(path.join(storage, 'forward-queue')), []);
+      assert.match(running.stderr(), /Forwarded 6 items, dropped 0; 0 stay queued/);
+      assert.ok(!running.stderr().includes(REAL_KEY), 'the real key never reaches the log');
+    } finally {
+      running.child.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+
+  it('keeps what it could not send on disk at SIGTERM and sends it on the next start', async () => {
+    const fake = await FakeIngestion.start({ expectKey: REAL_KEY });
+    fake.setPlan(() => ({ kind: 'status', status: 503 }));
+    const storage = tempDir('azmon-relay-storage-');
+    const env = { APPLICATIONINSIGHTS_CONNECTION_STRING: fake.connectionString(REAL_KEY) };
+    const first = run(cli, ['--no-https', '--storage', storage, '--local-key', CAPTURE_KEY], env);
+    try {
+      const port = Number(/:(\d+)\/$/.exec(JSON.parse(await firstLine(first)).url)![1]);
+      const capture = loadCaptures((name) => name === 'py-opencensus-logs.req1')[0];
+      const headers = { ...capture.meta.headers };
+      delete headers.host;
+      assert.strictEqual((await send(port, { path: capture.meta.path, headers, body: capture.body })).status, 200);
+      first.child.kill('SIGTERM');
+      assert.strictEqual(await first.exit, 0);
+      assert.match(first.stderr(), /6 stay queued on disk for the next run/);
+      assert.strictEqual(fake.received().length, 0);
+      assert.strictEqual(fs.readdirSync(path.join(storage, 'forward-queue')).length, 1);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    fake.clearFaults();
+    const second = run(cli, ['--no-https', '--storage', storage], env);
+    try {
+      await firstLine(second);
+      const received = await fake.waitForItems(6, 15000);
+      assert.ok(received.every((item) => item.iKey === REAL_KEY));
+      second.child.kill('SIGINT');
+      assert.strictEqual(await second.exit, 0);
+      assert.strictEqual(fake.received().length, 6);
+    } finally {
+      second.child.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+
+  it('forwards nothing with --no-forward even when a connection string is set', async () => {
+    const fake = await FakeIngestion.start();
+    const storage = tempDir('azmon-relay-storage-');
+    const running = run(cli, ['--no-https', '--no-forward', '--storage', storage, '--local-key', CAPTURE_KEY], { APPLICATIONINSIGHTS_CONNECTION_STRING: fake.connectionString(REAL_KEY) });
+    try {
+      const port = Number(/:(\d+)\/$/.exec(JSON.parse(await firstLine(running)).url)![1]);
+      const capture = loadCaptures((name) => name === 'py-opencensus-logs.req1')[0];
+      const headers = { ...capture.meta.headers };
+      delete headers.host;
+      assert.strictEqual((await send(port, { path: capture.meta.path, headers, body: capture.body })).status, 200);
+      running.child.kill('SIGTERM');
+      assert.strictEqual(await running.exit, 0);
+      assert.strictEqual(fake.requests().length, 0);
+      assert.ok(!fs.existsSync(path.join(storage, 'forward-queue')));
+    } finally {
+      running.child.kill('SIGKILL');
+      await fake.close();
     }
   });
 
