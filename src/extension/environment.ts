@@ -1,9 +1,11 @@
 /**
  * Points Python apps started from VS Code at the local relay: terminals through the extension's
- * EnvironmentVariableCollection (not persistent: the values change with every relay start and must
- * not linger in workspace storage), debug sessions through a DebugConfigurationProvider.
+ * EnvironmentVariableCollection (not persistent: the values change with every window and must not
+ * linger in workspace storage), debug sessions through a DebugConfigurationProvider.
  * Only the relay's *local* connection string is injected; the real one never leaves the host.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 
 export interface RelayEnvironment {
@@ -43,19 +45,32 @@ export class TerminalEnvironment {
       this.collection.replace(name, value);
     }
   }
+
+  /** What the collection holds now, read back from it (for tests and the log). */
+  entries(): Record<string, string> {
+    const entries: Record<string, string> = {};
+    this.collection.forEach((name, mutator) => (entries[name] = mutator.value));
+    return entries;
+  }
 }
 
 /** Debug types of the Python extension (old and new). */
 export const PYTHON_DEBUG_TYPES = ['python', 'debugpy'] as const;
 
+type DebugEnv = Record<string, string | null>;
+
 /**
  * Adds the relay variables to Python launch configurations, leaving alone any variable the user
- * set explicitly in launch.json (their value wins).
+ * set explicitly, in `env` or in the `envFile` (their value wins).
  */
 export class PythonDebugEnvironmentProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly currentEnvironment: () => Promise<RelayEnvironment | undefined>) {}
 
-  // After the Python extension filled in its defaults (F5 without launch.json starts from {}).
+  /**
+   * Runs after every provider's resolveDebugConfiguration and the variable substitution: an empty
+   * configuration (F5 without launch.json) has been filled in by the Python extension by then, and
+   * `${workspaceFolder}` in envFile is resolved.
+   */
   async resolveDebugConfigurationWithSubstitutedVariables(
     _folder: vscode.WorkspaceFolder | undefined,
     configuration: vscode.DebugConfiguration,
@@ -67,13 +82,31 @@ export class PythonDebugEnvironmentProvider implements vscode.DebugConfiguration
     if (!environment) {
       return configuration;
     }
-    const existing = (configuration.env ?? {}) as Record<string, string | null>;
-    const merged: Record<string, string | null> = { ...relayVariables(environment) };
-    for (const [name, value] of Object.entries(existing)) {
-      merged[name] = value;
+    const userSet = new Set([...Object.keys((configuration.env ?? {}) as DebugEnv), ...envFileNames(configuration.envFile, configuration.cwd)]);
+    const env: DebugEnv = { ...((configuration.env ?? {}) as DebugEnv) };
+    for (const [name, value] of Object.entries(relayVariables(environment))) {
+      if (!userSet.has(name)) env[name] = value;
     }
-    return { ...configuration, env: merged };
+    return { ...configuration, env };
   }
+}
+
+/** Names defined in a dotenv file (`NAME=value`, `export NAME=value`); none when it cannot be read. */
+export function envFileNames(envFile: unknown, cwd: unknown): string[] {
+  if (typeof envFile !== 'string' || envFile === '') return [];
+  const file = path.isAbsolute(envFile) || typeof cwd !== 'string' ? envFile : path.join(cwd, envFile);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line);
+    if (match) names.push(match[1]);
+  }
+  return names;
 }
 
 export function registerDebugEnvironment(provider: PythonDebugEnvironmentProvider): vscode.Disposable[] {

@@ -1,58 +1,60 @@
 /**
- * Entry point of the extension host side. Activation is lazy (a command or a Python file): it
- * builds the {@link ExtensionContextState} once and registers the commands; all state lives there,
- * not in module globals.
+ * Entry point of the extension host side. Activation is lazy (a command, a Python file or
+ * workspace, a Python debug session): it builds the {@link ExtensionContextState} once and hands it
+ * to one `register…` function per feature; all state lives there, not in module globals.
  */
 import * as vscode from 'vscode';
-import { Redactor } from '../core/redact';
+import { AzureMonitorPythonApi, createApi } from './api';
+import { registerCommands } from './commandRegistry';
 import { clearConnectionString, setConnectionString, showConnectionString } from './commands/connectionStringCommands';
-import { ConnectionStringStore } from './connectionStringStore';
-import { createLogger, Logger } from './log';
+import { registerSetupCommands } from './commands/setup';
+import { createContextState, ExtensionContextState } from './contextState';
+import { PythonDebugEnvironmentProvider, registerDebugEnvironment } from './environment';
+import { registerLanguageFeatures } from './languageFeatures';
+import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
+import { registerRelayTriggers } from './relayTriggers';
+import { registerRunCommands } from './runWithTelemetry';
+import { registerStatusBar } from './statusBar';
 
-export interface ExtensionContextState {
-  readonly log: Logger;
-  readonly redactor: Redactor;
-  readonly connectionStrings: ConnectionStringStore;
+export type { ExtensionContextState } from './contextState';
+
+/** deactivate() gets no arguments: this is how it reaches the relay to stop it cleanly. */
+let stopOnDeactivate: (() => Promise<void>) | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<AzureMonitorPythonApi> {
+  const state = await createContextState(context);
+  stopOnDeactivate = () => state.relay.stop();
+
+  registerConnectionStringCommands(state);
+  const debugEnvironment = registerDebugSessions(state);
+  registerRelayTriggers(state);
+  registerStatusBar(state);
+  registerSetupCommands(state);
+  registerRunCommands(state);
+  registerLiveTelemetryPanel(context, { relay: state.relay, log: state.log });
+  registerLanguageFeatures(context, state);
+
+  state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
+  return createApi(state, debugEnvironment);
 }
 
-export function activate(context: vscode.ExtensionContext): void {
-  const redactor = new Redactor();
-  const channel = vscode.window.createOutputChannel('Azure Monitor', { log: true });
-  const log = createLogger(channel, redactor);
-  const connectionStrings = new ConnectionStringStore(context.secrets, redactor);
-  const state: ExtensionContextState = { log, redactor, connectionStrings };
-  context.subscriptions.push(channel, connectionStrings);
-
-  registerCommands(context, state);
-  log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
-}
-
-function registerCommands(context: vscode.ExtensionContext, state: ExtensionContextState): void {
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
+function registerConnectionStringCommands(state: ExtensionContextState): void {
+  registerCommands(state, {
     'azureMonitorPython.setConnectionString': () => setConnectionString(state.connectionStrings, state.log),
     'azureMonitorPython.showConnectionString': () => showConnectionString(state.connectionStrings, state.log),
     'azureMonitorPython.clearConnectionString': () => clearConnectionString(state.connectionStrings, state.log),
     'azureMonitorPython.showLog': () => state.log.show(),
-  };
-  for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, withErrorReporting(id, handler, state.log)));
-  }
+  });
 }
 
-/** A failing command shows one clear message and logs the details, instead of failing silently. */
-function withErrorReporting(id: string, handler: (...args: unknown[]) => unknown, log: Logger) {
-  return async (...args: unknown[]): Promise<unknown> => {
-    try {
-      return await handler(...args);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log.error(`${id} failed: ${message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Azure Monitor: {0}', message));
-      return undefined;
-    }
-  };
+/** Python debug sessions get the relay's variables (and start it). */
+function registerDebugSessions(state: ExtensionContextState): PythonDebugEnvironmentProvider {
+  const provider = new PythonDebugEnvironmentProvider(async () => (await state.relay.ensureStarted().catch(() => undefined))?.environment);
+  state.extensionContext.subscriptions.push(...registerDebugEnvironment(provider));
+  return provider;
 }
 
-export function deactivate(): void {
-  // Everything is registered in context.subscriptions and disposed by VS Code.
+export async function deactivate(): Promise<void> {
+  await stopOnDeactivate?.();
+  stopOnDeactivate = undefined;
 }

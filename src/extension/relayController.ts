@@ -1,21 +1,29 @@
 /**
- * Owns the local relay for this window: started lazily (first command, panel, Python file or
- * terminal), fed by the stored connection string (local-only when there is none, switched live
- * when it changes), stopped on deactivate. Exposes a status for the status bar and the panel.
+ * Owns the local relay for this window: started lazily (first command, panel, Python file, debug
+ * session or terminal), fed by the stored connection string (local-only when there is none, switched
+ * live when it changes), stopped on deactivate.
+ *
+ * The relay's address is chosen at creation, before it listens: terminals opened before the first
+ * start (the very terminal that triggers it) already get the right environment. Should the port be
+ * taken by then, the relay falls back to a fresh one and announces the new environment.
  */
 import { randomUUID } from 'crypto';
+import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ForwardQueue, ForwardStats } from '../core/forward';
-import { RelayServer } from '../core/relay';
+import { formatConnectionString } from '../core/connectionString';
+import { ForwardQueue } from '../core/forward';
+import { RelayServer, TLS_FILES } from '../core/relay';
 import { TelemetryStore } from '../core/store/telemetryStore';
-import { proxyUrl, readSettings } from './config';
-import type { ConnectionStringStore } from './connectionStringStore';
+import { proxyUrl, readSettings, SECTION } from './config';
+import type { ConnectionStringStore, StoredConnectionString } from './connectionStringStore';
 import type { RelayEnvironment } from './environment';
 import type { Logger } from './log';
 
+export type RelayState = 'stopped' | 'starting' | 'local-only' | 'forwarding' | 'retrying' | 'paused' | 'error';
+
 export interface RelayStatus {
-  readonly state: 'stopped' | 'starting' | 'local-only' | 'forwarding' | 'retrying' | 'paused' | 'error';
+  readonly state: RelayState;
   readonly url?: string;
   readonly itemsReceived: number;
   readonly queuedItems: number;
@@ -37,20 +45,38 @@ export interface RelayControllerOptions {
   readonly getToken?: (scope: string) => Promise<string | undefined>;
 }
 
+const STOPPED: RelayStatus = { state: 'stopped', itemsReceived: 0, queuedItems: 0 };
+const STATUS_POLL_MS = 1000;
+
 export class RelayController implements vscode.Disposable {
+  private planned: { readonly port: number; readonly localKey: string };
   private starting: Promise<RunningRelay> | undefined;
   private current: RunningRelay | undefined;
-  private lastStatus: RelayStatus = { state: 'stopped', itemsReceived: 0, queuedItems: 0 };
-  private readonly statusChanged = new vscode.EventEmitter<RelayStatus>();
-  readonly onDidChangeStatus = this.statusChanged.event;
-  private readonly disposables: vscode.Disposable[] = [];
+  /** The connection string forwarding uses now (undefined: local-only). */
+  private forwardingTo: StoredConnectionString | undefined;
+  private lastStatus: RelayStatus = STOPPED;
   private statusTimer: NodeJS.Timeout | undefined;
+  private readonly statusChanged = new vscode.EventEmitter<RelayStatus>();
+  private readonly environmentChanged = new vscode.EventEmitter<RelayEnvironment>();
+  readonly onDidChangeStatus = this.statusChanged.event;
+  /** Fires when the address apps must use changed (port fallback, port setting). */
+  readonly onDidChangeEnvironment = this.environmentChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly options: RelayControllerOptions) {
+  static async create(options: RelayControllerOptions): Promise<RelayController> {
+    return new RelayController(options, await planPort());
+  }
+
+  private constructor(
+    private readonly options: RelayControllerOptions,
+    port: number,
+  ) {
+    this.planned = { port, localKey: randomUUID() };
     this.disposables.push(
       options.connectionStrings.onDidChange(() => void this.applyConnectionString()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('azureMonitorPython.forwarding')) void this.applyConnectionString();
+        if (event.affectsConfiguration(`${SECTION}.forwarding`)) void this.applyConnectionString();
+        if (event.affectsConfiguration(`${SECTION}.relay.port`)) void this.moveToConfiguredPort();
       }),
     );
   }
@@ -63,11 +89,18 @@ export class RelayController implements vscode.Disposable {
     return this.current;
   }
 
+  /** What apps must be given: the running relay's address, or the one it will listen on. */
+  get environment(): RelayEnvironment {
+    return this.current?.environment ?? this.plannedEnvironment();
+  }
+
   /** Starts the relay once; later calls return the same one. */
   ensureStarted(): Promise<RunningRelay> {
     this.starting ??= this.start().catch((error: unknown) => {
       this.starting = undefined;
-      this.publish({ state: 'error', itemsReceived: 0, queuedItems: 0, lastError: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log.error(`The relay could not start: ${message}`);
+      this.publish({ ...STOPPED, state: 'error', lastError: message });
       throw error;
     });
     return this.starting;
@@ -76,8 +109,8 @@ export class RelayController implements vscode.Disposable {
   private async start(): Promise<RunningRelay> {
     this.publish({ ...this.lastStatus, state: 'starting' });
     const settings = readSettings();
-    const localKey = randomUUID();
-    const stored = settings.forwardingEnabled ? await this.options.connectionStrings.get() : undefined;
+    const { localKey } = this.planned;
+    const stored = await this.wantedConnectionString();
     const log = this.options.log.sink;
     const queue = await ForwardQueue.open({
       storageDir: path.join(this.options.storageDir, 'forward-queue'),
@@ -85,40 +118,89 @@ export class RelayController implements vscode.Disposable {
       localInstrumentationKey: localKey,
       maxDiskBytes: settings.diskQueueMaxBytes,
       proxyUrl: proxyUrl(),
-      getToken: settings.useMicrosoftAccount && this.options.getToken && stored ? () => this.options.getToken!(stored.parsed.aadScope) : undefined,
+      // Read at each request: the scope follows the connection string, the setting can change.
+      getToken: this.options.getToken ? () => this.currentToken() : undefined,
       log,
     });
-    const store = new TelemetryStore({ maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints });
-    const server = await RelayServer.start({
-      port: settings.relayPort,
-      tlsDir: path.join(this.options.storageDir, 'tls'),
-      localKey,
-      sink: queue,
-      store,
-      log,
-    });
-    const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath };
-    this.current = { server, store, queue, environment };
+    this.forwardingTo = stored;
+    try {
+      const store = new TelemetryStore({ maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints });
+      const server = await this.listen(localKey, queue, store);
+      const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath ?? this.plannedEnvironment().caCertPath };
+      this.current = { server, store, queue, environment };
+    } catch (error) {
+      await queue.close();
+      throw error;
+    }
+    const { server } = this.current;
     this.options.log.info(`Relay listening on ${server.url}${server.httpsUrl ? ` and ${server.httpsUrl}` : ''}; ${stored ? `forwarding to ${stored.parsed.ingestionEndpoint}` : 'local-only'}.`);
     queue.onStats(() => this.refreshStatus());
-    this.statusTimer = setInterval(() => this.refreshStatus(), 1000);
+    this.statusTimer = setInterval(() => this.refreshStatus(), STATUS_POLL_MS);
     this.refreshStatus();
+    // The secret may have changed while we were starting.
+    if ((await this.wantedConnectionString())?.raw !== stored?.raw) await this.applyConnectionString();
     return this.current;
+  }
+
+  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore): Promise<RelayServer> {
+    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, log: this.options.log.sink };
+    try {
+      return await RelayServer.start({ ...common, port: this.planned.port });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || readSettings().relayPort !== 0) throw error;
+      // Someone took the port we had planned: any free one will do, terminals are told.
+      const server = await RelayServer.start({ ...common, port: 0 });
+      this.options.log.warn(`Port ${this.planned.port} was taken; the relay uses ${server.port}. Terminals opened before now need a restart.`);
+      this.planned = { ...this.planned, port: server.port };
+      this.environmentChanged.fire({ connectionString: server.localConnectionString, caCertPath: server.caCertPath });
+      return server;
+    }
   }
 
   /** Follows the secret and the forwarding setting without restarting the relay. */
   private async applyConnectionString(): Promise<void> {
-    if (!this.current) return;
-    const settings = readSettings();
-    const stored = settings.forwardingEnabled ? await this.options.connectionStrings.get() : undefined;
-    this.current.queue.setConnectionString(stored?.parsed);
+    const running = this.current;
+    if (!running) return;
+    const stored = await this.wantedConnectionString();
+    if (stored?.raw === this.forwardingTo?.raw) return;
+    this.forwardingTo = stored;
+    running.queue.setConnectionString(stored?.parsed);
     this.options.log.info(stored ? `Forwarding to ${stored.parsed.ingestionEndpoint}.` : 'Forwarding off: local-only.');
     this.refreshStatus();
   }
 
+  private async wantedConnectionString(): Promise<StoredConnectionString | undefined> {
+    return readSettings().forwardingEnabled ? this.options.connectionStrings.get() : undefined;
+  }
+
+  private async currentToken(): Promise<string | undefined> {
+    if (!readSettings().useMicrosoftAccount || !this.forwardingTo || !this.options.getToken) return undefined;
+    return this.options.getToken(this.forwardingTo.parsed.aadScope);
+  }
+
+  private async moveToConfiguredPort(): Promise<void> {
+    const wasRunning = this.current !== undefined || this.starting !== undefined;
+    await this.stop();
+    this.planned = { ...this.planned, port: await planPort() };
+    this.environmentChanged.fire(this.plannedEnvironment());
+    if (wasRunning) await this.ensureStarted();
+  }
+
+  private plannedEnvironment(): RelayEnvironment {
+    const url = `http://127.0.0.1:${this.planned.port}/`;
+    return {
+      connectionString: formatConnectionString({ instrumentationKey: this.planned.localKey, ingestionEndpoint: url, liveEndpoint: url }),
+      caCertPath: path.join(this.tlsDir(), TLS_FILES.caCert),
+    };
+  }
+
+  private tlsDir(): string {
+    return path.join(this.options.storageDir, 'tls');
+  }
+
   private refreshStatus(): void {
     if (!this.current) return;
-    const forward: ForwardStats = this.current.queue.stats();
+    const forward = this.current.queue.stats();
     this.publish({
       state: forward.state,
       url: this.current.server.url,
@@ -134,22 +216,42 @@ export class RelayController implements vscode.Disposable {
     if (changed) this.statusChanged.fire(status);
   }
 
+  /** Closes the listener (in-flight batches reach the queue), gives forwarding a moment, closes the queue. */
   async stop(): Promise<void> {
+    const starting = this.starting;
+    this.starting = undefined;
+    await starting?.catch(() => undefined);
     if (this.statusTimer) clearInterval(this.statusTimer);
+    this.statusTimer = undefined;
     const running = this.current;
     this.current = undefined;
-    this.starting = undefined;
     if (running) {
       await running.server.close();
       await running.queue.flush(2000);
       await running.queue.close();
+      this.options.log.info('Relay stopped.');
     }
-    this.publish({ state: 'stopped', itemsReceived: 0, queuedItems: 0 });
+    this.publish(STOPPED);
   }
 
   dispose(): void {
     void this.stop();
     for (const disposable of this.disposables) disposable.dispose();
     this.statusChanged.dispose();
+    this.environmentChanged.dispose();
   }
+}
+
+/** The configured port, or a free loopback port picked now (the relay binds it when it starts). */
+async function planPort(): Promise<number> {
+  const configured = readSettings().relayPort;
+  if (configured > 0) return configured;
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -5,12 +5,26 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { commandLine, defaultShellKind } from '../core/shellQuote';
+import { openLivePanel, registerCommand } from './commandRegistry';
+import type { ExtensionContextState } from './contextState';
 import { relayVariables, RelayEnvironment } from './environment';
 import type { Logger } from './log';
 import { findPythonInterpreter } from './python';
 
 export const RUN_COMMAND = 'azureMonitorPython.runPythonFile';
 const MAIN_GUARD = /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/;
+
+export function registerRunCommands(state: ExtensionContextState): void {
+  registerCommand(state, RUN_COMMAND, async (target?: unknown) => {
+    const relay = await state.relay.ensureStarted();
+    const result = await runPythonFileWithTelemetry(target instanceof vscode.Uri ? target : undefined, relay.environment, state.log);
+    if (result) await openLivePanel(state);
+    return result;
+  });
+  state.extensionContext.subscriptions.push(
+    vscode.languages.registerCodeLensProvider([{ language: 'python', scheme: 'file' }], new MainGuardCodeLensProvider()),
+  );
+}
 
 export interface RunResult {
   readonly terminalName: string;

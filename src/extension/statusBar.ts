@@ -1,6 +1,16 @@
 /** The relay's state in the status bar; a click opens the live panel. */
 import * as vscode from 'vscode';
+import { OPEN_LIVE_TELEMETRY_COMMAND } from './commandRegistry';
+import type { ExtensionContextState } from './contextState';
 import type { RelayStatus } from './relayController';
+
+/** Shown from the relay's first start on, following its status. */
+export function registerStatusBar(state: ExtensionContextState): RelayStatusBarItem {
+  const item = new RelayStatusBarItem(OPEN_LIVE_TELEMETRY_COMMAND);
+  state.extensionContext.subscriptions.push(item, state.relay.onDidChangeStatus((status) => item.update(status)));
+  if (state.relay.status.state !== 'stopped') item.update(state.relay.status);
+  return item;
+}
 
 const ICONS: Record<RelayStatus['state'], string> = {
   stopped: '$(circle-slash)',

@@ -7,7 +7,6 @@ import { commandLine, defaultShellKind } from '../../core/shellQuote';
 import type { Logger } from '../log';
 import { findPythonInterpreter } from '../python';
 
-export const TERMINAL_NAME = 'Azure Monitor: pip install';
 
 /** The SDK packages of Microsoft's guide (OpenCensus) and of its successor (the distro). */
 export const SDK_PACKAGES = {
@@ -40,12 +39,13 @@ export async function installPythonPackages(log: Logger, packages?: readonly str
     void vscode.window.showErrorMessage(message);
     return undefined;
   }
+  const terminalName = vscode.l10n.t('Azure Monitor: {0}', 'pip install');
   const line = commandLine([...interpreter.command, '-m', 'pip', 'install', ...chosen], defaultShellKind());
-  const terminal = vscode.window.terminals.find((existing) => existing.name === TERMINAL_NAME && existing.exitStatus === undefined) ?? vscode.window.createTerminal({ name: TERMINAL_NAME });
+  const terminal = vscode.window.terminals.find((existing) => existing.name === terminalName && existing.exitStatus === undefined) ?? vscode.window.createTerminal({ name: terminalName });
   terminal.show(true);
   terminal.sendText(line, true);
   log.info(`Installing with ${interpreter.source === 'python-extension' ? 'the selected interpreter' : 'Python from PATH'}: ${line}`);
-  return { commandLine: line, terminalName: TERMINAL_NAME, interpreterSource: interpreter.source };
+  return { commandLine: line, terminalName, interpreterSource: interpreter.source };
 }
 
 async function pickSdkPackages(): Promise<readonly string[] | undefined> {

@@ -5,27 +5,33 @@
  */
 import * as vscode from 'vscode';
 import { redactInstrumentationKey } from '../../core/redact';
+import { FRAMEWORKS_BY_SDK, SetupFramework, SetupSdk, SetupSelection, SetupSignal, setupPackages } from '../../core/setup/setupPlan';
+import { openLivePanel, registerCommand } from '../commandRegistry';
 import type { ConnectionStringStore } from '../connectionStringStore';
-import type { Logger } from '../log';
+import type { ExtensionContextState } from '../contextState';
+import { insertInstrumentation, InsertionResult } from '../instrumentation';
 import { inputText, pickMany, pickOne, runWizard, StepUi, WizardStep } from '../wizard/multiStepInput';
 import { validateForInputBox } from './connectionStringCommands';
+import { installPythonPackages, InstallResult } from './installPackages';
 
-export type Sdk = 'opentelemetry' | 'opencensus';
-export type Signal = 'traces' | 'metrics' | 'logs';
-export type Framework = 'none' | 'flask' | 'django' | 'fastapi';
+export const SETUP_COMMAND = 'azureMonitorPython.setUp';
+
+export type ConnectionChoice = { kind: 'keep' } | { kind: 'skip' } | { kind: 'remove' } | { kind: 'paste'; value?: string };
 
 export interface SetupChoices {
-  connection?: { kind: 'keep' } | { kind: 'skip' } | { kind: 'paste'; value?: string };
-  sdk?: Sdk;
-  signals?: Signal[];
-  framework?: Framework;
+  connection?: ConnectionChoice;
+  sdk?: SetupSdk;
+  signals?: SetupSignal[];
+  framework?: SetupFramework;
 }
 
-/** What the flow does once the user answered; each part is optional so the flow works as features land. */
-export interface SetupActions {
-  installPackages(choices: Required<SetupChoices>): Promise<unknown>;
-  insertInstrumentation?(choices: Required<SetupChoices>): Promise<unknown>;
-  openLivePanel?(): Promise<unknown>;
+export interface SetupOutcome {
+  readonly choices: Required<SetupChoices>;
+  readonly forwarding: boolean;
+  readonly packages: readonly string[];
+  readonly install?: InstallResult;
+  readonly insertion?: InsertionResult;
+  readonly panelOpened: boolean;
 }
 
 type Item<V> = vscode.QuickPickItem & { value: V };
@@ -35,16 +41,18 @@ class ConnectionChoiceStep implements WizardStep<SetupChoices> {
 
   async prompt(state: SetupChoices, ui: StepUi): Promise<void> {
     const stored = await this.store.get();
-    const items: Item<'keep' | 'paste' | 'skip'>[] = [];
+    const items: Item<ConnectionChoice['kind']>[] = [];
     if (stored) {
       items.push({ label: vscode.l10n.t('Keep the stored connection string'), description: vscode.l10n.t('key {0}', redactInstrumentationKey(stored.parsed.instrumentationKey)), value: 'keep' });
     }
+    items.push({ label: vscode.l10n.t('Paste a connection string…'), detail: vscode.l10n.t('From the Overview page of your Application Insights resource. Kept in secret storage only.'), value: 'paste' });
     items.push(
-      { label: vscode.l10n.t('Paste a connection string…'), detail: vscode.l10n.t('From the Overview page of your Application Insights resource. Kept in secret storage only.'), value: 'paste' },
-      { label: vscode.l10n.t('Skip: keep telemetry on this machine'), detail: vscode.l10n.t('Local-only: the live panel shows everything; nothing is sent to Azure.'), value: 'skip' },
+      stored
+        ? { label: vscode.l10n.t('Remove it: keep telemetry on this machine'), detail: vscode.l10n.t('Local-only: the live panel shows everything; nothing is sent to Azure.'), value: 'remove' }
+        : { label: vscode.l10n.t('Skip: keep telemetry on this machine'), detail: vscode.l10n.t('Local-only: the live panel shows everything; nothing is sent to Azure.'), value: 'skip' },
     );
-    const picked = await pickOne(ui, { placeholder: vscode.l10n.t('Where should telemetry go?'), items });
-    state.connection = picked.value === 'paste' ? { kind: 'paste' } : { kind: picked.value };
+    const picked = await pickOne(ui, { placeholder: vscode.l10n.t('Where should telemetry go?'), items, activeItem: items.find((item) => item.value === state.connection?.kind) });
+    state.connection = { kind: picked.value };
   }
 }
 
@@ -66,21 +74,18 @@ class ConnectionInputStep implements WizardStep<SetupChoices> {
 
 class SdkStep implements WizardStep<SetupChoices> {
   async prompt(state: SetupChoices, ui: StepUi): Promise<void> {
-    const items: Item<Sdk>[] = [
+    const items: Item<SetupSdk>[] = [
       { label: vscode.l10n.t('OpenTelemetry (Azure Monitor distro)'), description: vscode.l10n.t('recommended'), detail: 'azure-monitor-opentelemetry · configure_azure_monitor()', value: 'opentelemetry' },
       { label: vscode.l10n.t('OpenCensus (as in the original guide)'), description: vscode.l10n.t('retired'), detail: vscode.l10n.t('opencensus-ext-azure · support ended on 30 September 2024'), value: 'opencensus' },
     ];
     const picked = await pickOne(ui, { placeholder: vscode.l10n.t('Which SDK?'), items, activeItem: items.find((item) => item.value === state.sdk) });
-    if (picked.value !== state.sdk && state.framework === 'fastapi' && picked.value === 'opencensus') {
-      state.framework = undefined; // OpenCensus has no FastAPI integration
-    }
     state.sdk = picked.value;
   }
 }
 
 class SignalsStep implements WizardStep<SetupChoices> {
   async prompt(state: SetupChoices, ui: StepUi): Promise<void> {
-    const items: Item<Signal>[] = [
+    const items: Item<SetupSignal>[] = [
       { label: vscode.l10n.t('Traces'), description: vscode.l10n.t('requests and dependencies'), value: 'traces' },
       { label: vscode.l10n.t('Metrics'), description: vscode.l10n.t('counters and histograms'), value: 'metrics' },
       { label: vscode.l10n.t('Logs'), description: vscode.l10n.t('Python logging and exceptions'), value: 'logs' },
@@ -93,35 +98,55 @@ class SignalsStep implements WizardStep<SetupChoices> {
 
 class FrameworkStep implements WizardStep<SetupChoices> {
   async prompt(state: SetupChoices, ui: StepUi): Promise<void> {
-    const items: Item<Framework>[] = [
-      { label: vscode.l10n.t('No web framework'), value: 'none' },
-      { label: 'Flask', value: 'flask' },
-      { label: 'Django', value: 'django' },
-    ];
-    if (state.sdk === 'opentelemetry') {
-      items.push({ label: 'FastAPI', value: 'fastapi' });
-    }
+    const labels: Record<SetupFramework, string> = { none: vscode.l10n.t('No web framework'), flask: 'Flask', django: 'Django', fastapi: 'FastAPI' };
+    // OpenCensus never had a FastAPI integration: offered only what the chosen SDK supports.
+    const items: Item<SetupFramework>[] = FRAMEWORKS_BY_SDK[state.sdk ?? 'opentelemetry'].map((value) => ({ label: labels[value], value }));
     const picked = await pickOne(ui, { placeholder: vscode.l10n.t('Which web framework does the app use?'), items, activeItem: items.find((item) => item.value === state.framework) });
     state.framework = picked.value;
   }
 }
 
-export async function runSetup(store: ConnectionStringStore, log: Logger, actions: SetupActions): Promise<Required<SetupChoices> | undefined> {
+/** Asks the questions; undefined when the user cancelled (nothing is changed then). */
+export async function askSetupQuestions(store: ConnectionStringStore): Promise<Required<SetupChoices> | undefined> {
   const choices: SetupChoices = {};
   const steps = [new ConnectionChoiceStep(store), new ConnectionInputStep(), new SdkStep(), new SignalsStep(), new FrameworkStep()];
   const completed = await runWizard(vscode.l10n.t('Set Up Python Monitoring'), steps, choices);
-  if (!completed) {
+  return completed ? (choices as Required<SetupChoices>) : undefined;
+}
+
+export async function runSetup(state: ExtensionContextState): Promise<SetupOutcome | undefined> {
+  const { log, connectionStrings } = state;
+  const target = vscode.window.activeTextEditor; // before the quick picks take the focus
+  const choices = await askSetupQuestions(connectionStrings);
+  if (!choices) {
     log.info('Setup cancelled.');
     return undefined;
   }
-  const answered = choices as Required<SetupChoices>;
-  if (answered.connection.kind === 'paste' && answered.connection.value) {
-    await store.set(answered.connection.value);
+  if (choices.connection.kind === 'paste' && choices.connection.value) {
+    await connectionStrings.set(choices.connection.value); // the relay follows the secret
+  } else if (choices.connection.kind === 'remove') {
+    await connectionStrings.clear();
   }
-  log.info(`Setup: ${answered.sdk}, signals ${answered.signals.join('+')}, framework ${answered.framework}, ${answered.connection.kind === 'skip' ? 'local-only' : 'forwarding'}.`);
-  await actions.installPackages(answered);
-  await actions.insertInstrumentation?.(answered);
-  await actions.openLivePanel?.();
-  return answered;
+  const forwarding = (await connectionStrings.get()) !== undefined;
+  const selection: SetupSelection = { sdk: choices.sdk, signals: choices.signals, framework: choices.framework };
+  const packages = setupPackages(selection);
+  log.info(`Setup: ${choices.sdk}, signals ${choices.signals.join('+') || 'none'}, framework ${choices.framework}, ${forwarding ? 'forwarding' : 'local-only'}.`);
+  const install = await installPythonPackages(log, packages);
+  const insertion = await insertInstrumentation(selection, target?.document.languageId === 'python' ? target : undefined, log);
+  await state.relay.ensureStarted();
+  const panelOpened = await openLivePanel(state);
+  void vscode.window.showInformationMessage(
+    forwarding
+      ? vscode.l10n.t('Python monitoring is set up: telemetry shows in the live panel and is forwarded to Azure Monitor.')
+      : vscode.l10n.t('Python monitoring is set up, local-only: telemetry shows in the live panel and stays on this machine.'),
+  );
+  // The pasted value stays out of the result: commands' results reach any caller.
+  return { choices: { ...choices, connection: { kind: choices.connection.kind } }, forwarding, packages, install, insertion, panelOpened };
 }
 
+export function registerSetupCommands(state: ExtensionContextState): void {
+  registerCommand(state, SETUP_COMMAND, () => runSetup(state));
+  registerCommand(state, 'azureMonitorPython.installPackages', (packages?: unknown) =>
+    installPythonPackages(state.log, Array.isArray(packages) ? packages.filter((name): name is string => typeof name === 'string') : undefined),
+  );
+}

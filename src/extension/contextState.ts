@@ -1,0 +1,48 @@
+/**
+ * The one object that holds the extension's state for this window (in the style of
+ * rust-analyzer's `Ctx`): built once on activation and handed to every `register…` function and
+ * command, instead of module globals.
+ */
+import * as vscode from 'vscode';
+import { Redactor } from '../core/redact';
+import { ConnectionStringStore } from './connectionStringStore';
+import { EntraIdTokens } from './entraId';
+import { TerminalEnvironment } from './environment';
+import { createLogger, Logger } from './log';
+import { RelayController } from './relayController';
+
+export interface ExtensionContextState {
+  readonly extensionContext: vscode.ExtensionContext;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  /** The real connection string, in SecretStorage only. */
+  readonly connectionStrings: ConnectionStringStore;
+  /** The local relay: `relay.ensureStarted()` before using it. */
+  readonly relay: RelayController;
+  /** The variables terminals get (the relay's local connection string, never the real one). */
+  readonly terminalEnvironment: TerminalEnvironment;
+}
+
+export async function createContextState(context: vscode.ExtensionContext): Promise<ExtensionContextState> {
+  const redactor = new Redactor();
+  const channel = vscode.window.createOutputChannel('Azure Monitor', { log: true });
+  const log = createLogger(channel, redactor);
+  const connectionStrings = new ConnectionStringStore(context.secrets, redactor);
+  const tokens = new EntraIdTokens(log);
+  const relay = await RelayController.create({
+    storageDir: context.globalStorageUri.fsPath,
+    connectionStrings,
+    log,
+    getToken: (scope) => tokens.get(scope),
+  });
+  const terminalEnvironment = new TerminalEnvironment(context.environmentVariableCollection);
+  // Set before the relay listens, so a terminal opened first already points at it.
+  terminalEnvironment.apply(relay.environment);
+  context.subscriptions.push(
+    channel,
+    connectionStrings,
+    relay,
+    relay.onDidChangeEnvironment((environment) => terminalEnvironment.apply(environment)),
+  );
+  return { extensionContext: context, log, redactor, connectionStrings, relay, terminalEnvironment };
+}
