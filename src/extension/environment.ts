@@ -32,7 +32,7 @@ export class TerminalEnvironment {
   constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
     collection.persistent = false;
     collection.description = new vscode.MarkdownString(
-      vscode.l10n.t('Azure Monitor for Python: sends the telemetry of apps started here to the local relay (live panel), which forwards it to Azure Monitor.'),
+      vscode.l10n.t('Azure Monitor for Python: apps started here send their telemetry to the local relay (live panel), which forwards it to Azure Monitor when a connection string is stored.'),
     );
   }
 
