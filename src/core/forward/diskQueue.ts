@@ -9,6 +9,7 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { makePrivateDir } from './instanceFolder';
 
 export const QUEUE_FILE_SUFFIX = '.ndjson';
 const TMP_SUFFIX = '.tmp';
@@ -48,8 +49,7 @@ export class DiskQueue {
    * backlog oldest first.
    */
   static async open(dir: string, now: () => number, log: (message: string) => void): Promise<{ queue: DiskQueue; backlog: QueueFile[] }> {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    await fs.chmod(dir, 0o700).catch(() => undefined); // Windows: ACLs, not modes
+    await makePrivateDir(dir);
     const queue = new DiskQueue(dir, now);
     const backlog: QueueFile[] = [];
     for (const name of (await fs.readdir(dir)).sort()) {
@@ -140,6 +140,11 @@ export class DiskQueue {
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     return lines;
+  }
+
+  /** An instance folder with nothing left in it goes when its relay closes (rmdir refuses otherwise). */
+  async removeIfEmpty(): Promise<void> {
+    await fs.rmdir(this.dir).catch(() => undefined);
   }
 
   async remove(file: QueueFile): Promise<void> {

@@ -5,6 +5,7 @@
  * the service answered for them (at-least-once; a crash may resend a file, nothing else does).
  * Plain Node: never import `vscode` here.
  */
+import * as path from 'path';
 import { promisify } from 'util';
 import { gzip as gzipCallback } from 'zlib';
 import { ConnectionString, trackUrl } from '../connectionString';
@@ -14,6 +15,7 @@ import { EnvelopeSink, QueueFullError } from '../sink';
 import { judgeAnswer } from './answer';
 import { DiskQueue, QueueFile, WrittenFile } from './diskQueue';
 import type { Disposable, DropReason, ForwardState, ForwardStats } from './forwardStats';
+import { prepareInstanceFolder } from './instanceFolder';
 import { lineForService, withKey } from './keyRewrite';
 import { ForwardLogRedactor } from './logRedaction';
 import { decideRedirect, isLoopbackHost, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
@@ -57,6 +59,8 @@ export interface ForwardQueueOptions {
 export const DEFAULT_MAX_DISK_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_RETENTION_MS = 48 * 60 * 60 * 1000;
 const MAX_BATCH_ITEMS = 512;
+/** Storage folders with an open queue in this process: two queues on one folder would send twice. */
+const OPEN_FOLDERS = new Set<string>();
 const MAX_BATCH_BYTES = 1024 * 1024;
 
 interface Entry {
@@ -107,6 +111,7 @@ export class ForwardQueue implements EnvelopeSink {
     private readonly options: ForwardQueueOptions,
     private readonly disk: DiskQueue,
     private readonly transport: Transport,
+    private readonly storage: string,
   ) {
     this.now = options.now ?? Date.now;
     this.localKey = options.localInstrumentationKey.toLowerCase();
@@ -115,9 +120,21 @@ export class ForwardQueue implements EnvelopeSink {
   static async open(options: ForwardQueueOptions): Promise<ForwardQueue> {
     const now = options.now ?? Date.now;
     const log = (message: string): void => options.log?.('warn', message);
-    const { queue: disk, backlog } = await DiskQueue.open(options.storageDir, now, log);
+    const storage = path.resolve(options.storageDir);
+    if (OPEN_FOLDERS.has(storage)) {
+      throw new Error(`A forward queue is already open on ${storage} in this process`);
+    }
+    OPEN_FOLDERS.add(storage);
+    let opened: Awaited<ReturnType<typeof DiskQueue.open>>;
+    try {
+      opened = await DiskQueue.open(await prepareInstanceFolder(storage, log), now, log);
+    } catch (error) {
+      OPEN_FOLDERS.delete(storage);
+      throw error;
+    }
+    const { queue: disk, backlog } = opened;
     const transport = new Transport({ proxyUrl: options.proxyUrl, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 });
-    const queue = new ForwardQueue(options, disk, transport);
+    const queue = new ForwardQueue(options, disk, transport, storage);
     for (const file of backlog) {
       queue.entries.push({ file, pending: file.items, removed: false });
       queue.queuedBytes += file.bytes;
@@ -129,6 +146,11 @@ export class ForwardQueue implements EnvelopeSink {
     }
     queue.setConnectionString(options.connectionString);
     return queue;
+  }
+
+  /** The folder this relay's queue files are in (`<storageDir>/p<pid>`). */
+  get directory(): string {
+    return this.disk.dir;
   }
 
   get maxDiskBytes(): number {
@@ -276,6 +298,9 @@ export class ForwardQueue implements EnvelopeSink {
     this.wake();
     await this.transport.close();
     await this.pumping;
+    await Promise.allSettled([...this.writes]);
+    await this.disk.removeIfEmpty();
+    OPEN_FOLDERS.delete(this.storage);
     for (const check of [...this.flushWaiters]) check();
     this.listeners.clear();
   }

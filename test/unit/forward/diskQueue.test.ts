@@ -1,10 +1,11 @@
 import * as assert from 'assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConnectionStringOrThrow } from '../../../src/core/connectionString';
 import { QueueFullError } from '../../../src/core/sink';
 import { FakeIngestion } from '../../fakes/fakeIngestion';
-import { connectionStringFor, envelope, envelopes, LOCAL_KEY, messagesOf, openQueue, queueFiles, REAL_KEY, TestQueue, waitForStats } from './helpers';
+import { connectionStringFor, envelope, envelopes, LOCAL_KEY, messagesOf, openQueue, queueFiles, REAL_KEY, tempDir, TestQueue, waitForStats } from './helpers';
 
 const HOUR = 3600_000;
 
@@ -40,6 +41,7 @@ describe('forward: the write-ahead disk queue', () => {
     assert.match(files[0], /^\d{15}-\d{6}-2-[0-9a-f]{8}\.ndjson$/);
     const lines = fs.readFileSync(path.join(t.dir, files[0]), 'utf8').trim().split('\n');
     assert.deepStrictEqual(lines.map((line) => JSON.parse(line).data.baseData.message), ['durable 1', 'durable 2']);
+    assert.strictEqual(fs.statSync(t.storageDir).mode & 0o777, 0o700);
     assert.strictEqual(fs.statSync(t.dir).mode & 0o777, 0o700);
     assert.strictEqual(fs.statSync(path.join(t.dir, files[0])).mode & 0o777, 0o600);
     assert.strictEqual(t.queue.stats().state, 'paused');
@@ -50,9 +52,11 @@ describe('forward: the write-ahead disk queue', () => {
   it('tightens an existing folder to 0700', async function () {
     if (process.platform === 'win32') this.skip();
     const t0 = await open(undefined);
+    fs.chmodSync(t0.storageDir, 0o755);
     fs.chmodSync(t0.dir, 0o755);
     await t0.queue.close();
-    const t = await open(fake, { storageDir: t0.dir });
+    const t = await open(fake, { storageDir: t0.storageDir });
+    assert.strictEqual(fs.statSync(t.storageDir).mode & 0o777, 0o700);
     assert.strictEqual(fs.statSync(t.dir).mode & 0o777, 0o700);
   });
 
@@ -78,7 +82,7 @@ describe('forward: the write-ahead disk queue', () => {
     assert.strictEqual(fake.requests().length, 0);
     assert.strictEqual(queueFiles(first.dir).length, 1);
 
-    const second = await open(fake, { storageDir: first.dir, localInstrumentationKey: '99999999-8888-4777-8666-555555555555' });
+    const second = await open(fake, { storageDir: first.storageDir, localInstrumentationKey: '99999999-8888-4777-8666-555555555555' });
     assert.strictEqual(second.queue.stats().queuedItems, 3, 'the backlog is counted from the file names');
     const received = await fake.waitForItems(3);
     assert.deepStrictEqual(messagesOf(received), ['before restart 0', 'before restart 1', 'before restart 2']);
@@ -103,7 +107,7 @@ describe('forward: the write-ahead disk queue', () => {
     const goodLine = JSON.stringify(envelope('survivor'));
     fs.writeFileSync(path.join(first.dir, truncatedName), `${goodLine}\n${goodLine.slice(0, 40)}\n`, { mode: 0o600 });
 
-    const second = await open(fake, { storageDir: first.dir });
+    const second = await open(fake, { storageDir: first.storageDir });
     assert.ok(!queueFiles(first.dir).some((name) => name.endsWith('.tmp')), 'the torn .tmp is gone');
     assert.ok(second.logs.some((line) => /unfinished write/.test(line.message)));
     await fake.waitForItems(3);
@@ -141,7 +145,7 @@ describe('forward: the write-ahead disk queue', () => {
     await first.queue.close();
 
     now += 2 * HOUR;
-    const second = await open(fake, { storageDir: first.dir, now: () => now });
+    const second = await open(fake, { storageDir: first.storageDir, now: () => now });
     assert.strictEqual(second.queue.stats().droppedByReason.expired, 2);
     assert.ok(second.logs.some((line) => line.level === 'warn' && /Dropped 2 queued items older than 48 h/.test(line.message)));
     await fake.waitForItems(1);
@@ -230,5 +234,64 @@ describe('forward: the write-ahead disk queue', () => {
     t.queue.pause();
     await new Promise((resolve) => setImmediate(resolve));
     assert.strictEqual(seen.length, count, 'no events after dispose');
+  });
+});
+
+describe('forward: relays sharing one storage folder', () => {
+  let fake: FakeIngestion;
+  beforeEach(async () => {
+    fake = await FakeIngestion.start({ expectKey: REAL_KEY });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  /** A queue folder with `count` items, as a relay with process id `pid` would have left it. */
+  async function leaveBacklog(storageDir: string, pid: number, count: number, prefix: string): Promise<void> {
+    const t = await openQueue(fake, { storageDir });
+    t.queue.pause();
+    await t.queue.accept(envelopes(count, prefix));
+    await t.queue.close();
+    fs.renameSync(t.dir, path.join(storageDir, `p${pid}`));
+  }
+
+  function deadPid(): Promise<number> {
+    const child = spawn(process.execPath, ['-e', '']);
+    return new Promise((resolve) => child.on('exit', () => resolve(child.pid!)));
+  }
+
+  it('takes over the backlog of a relay whose process is gone, and leaves a live one alone', async () => {
+    const storageDir = path.join(tempDir(), 'forward-queue');
+    const dead = await deadPid();
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+    try {
+      await leaveBacklog(storageDir, live.pid!, 2, 'other window');
+      await leaveBacklog(storageDir, dead, 3, 'orphan');
+      const t = await openQueue(fake, { storageDir });
+      try {
+        await fake.waitForItems(3);
+        await waitForStats(t.queue, (stats) => stats.queuedItems === 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepStrictEqual(messagesOf(fake.received()), ['orphan 0', 'orphan 1', 'orphan 2']);
+        assert.ok(!fs.existsSync(path.join(storageDir, `p${dead}`)), 'the dead relay\'s folder is gone');
+        assert.strictEqual(queueFiles(path.join(storageDir, `p${live.pid}`)).length, 1, 'the live relay keeps its files');
+        assert.ok(t.logs.some((line) => /Took over 1 queue files/.test(line.message)));
+      } finally {
+        await t.queue.close();
+      }
+    } finally {
+      live.kill();
+    }
+  });
+
+  it('refuses a second queue on the same folder in one process', async () => {
+    const t = await openQueue(fake);
+    try {
+      await assert.rejects(openQueue(fake, { storageDir: t.storageDir }), /already open/);
+    } finally {
+      await t.queue.close();
+    }
+    const again = await openQueue(fake, { storageDir: t.storageDir });
+    await again.queue.close();
   });
 });

@@ -20,6 +20,9 @@ export interface LogLine {
 
 export interface TestQueue {
   queue: ForwardQueue;
+  /** The storage folder given to the queue. */
+  storageDir: string;
+  /** This process's queue folder inside it (`<storageDir>/p<pid>`). */
   dir: string;
   logs: LogLine[];
 }
@@ -33,10 +36,10 @@ export function connectionStringFor(fake: FakeIngestion, key = REAL_KEY, extra =
 }
 
 export async function openQueue(fake: FakeIngestion | undefined, options: Partial<ForwardQueueOptions> = {}): Promise<TestQueue> {
-  const dir = options.storageDir ?? path.join(tempDir(), 'forward-queue');
+  const storageDir = options.storageDir ?? path.join(tempDir(), 'forward-queue');
   const logs: LogLine[] = [];
   const queue = await ForwardQueue.open({
-    storageDir: dir,
+    storageDir,
     connectionString: fake ? connectionStringFor(fake) : undefined,
     localInstrumentationKey: LOCAL_KEY,
     backoffBaseMs: 20,
@@ -45,7 +48,7 @@ export async function openQueue(fake: FakeIngestion | undefined, options: Partia
     log: (level, message) => logs.push({ level, message }),
     ...options,
   });
-  return { queue, dir, logs };
+  return { queue, storageDir, dir: queue.directory, logs };
 }
 
 let counter = 0;
@@ -69,8 +72,13 @@ export function messagesOf(items: { data?: { baseData?: Record<string, unknown> 
   return items.map((item) => String(item.data?.baseData?.message));
 }
 
+/** File names in a folder and its subfolders (a missing folder has none). */
 export function queueFiles(dir: string): string[] {
-  return fs.readdirSync(dir).sort();
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? queueFiles(path.join(dir, entry.name)) : [entry.name]))
+    .sort();
 }
 
 export function delay(ms: number): Promise<void> {
