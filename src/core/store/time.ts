@@ -11,6 +11,47 @@ const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})
 
 /** Epoch milliseconds, or undefined when the text is not an ISO 8601 timestamp. */
 export function parseTimestamp(text: string): number | undefined {
+  return parseCanonicalUtc(text) ?? parseAnyIso(text);
+}
+
+/**
+ * The form every SDK we know writes, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, read without a regex or
+ * allocations: the relay parses each item's time twice (validation, then the store), and the
+ * general path was ~9% of its CPU under load. Same arithmetic as {@link parseAnyIso}, so the same
+ * result; anything else (offsets, lower case, spaces, bad ranges) is left to the general path.
+ */
+function parseCanonicalUtc(text: string): number | undefined {
+  const length = text.length;
+  if (length < 20 || text.charCodeAt(length - 1) !== 0x5a /* Z */ || text.charCodeAt(10) !== 0x54 /* T */) return undefined;
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
+  let fractionMs = 0;
+  if (length > 20) {
+    if (length === 21 || text.charCodeAt(19) !== 0x2e /* . */ || digitsAt(text, 20, length - 21) < 0) return undefined;
+    fractionMs = Number(`0.${text.slice(20, length - 1)}`) * 1000;
+  }
+  const wholeMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  return Number.isFinite(wholeMs) ? wholeMs + fractionMs : undefined;
+}
+
+/** The decimal number in text[start, start + count), or -1 when any of those characters is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index++) {
+    const digit = text.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function parseAnyIso(text: string): number | undefined {
   const match = ISO_TIMESTAMP.exec(text.trim());
   if (!match) {
     return undefined;
