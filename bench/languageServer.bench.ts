@@ -1,0 +1,198 @@
+/**
+ * The Python language server on a 5,000-line file, over the real protocol: the server bundle is
+ * built from src/server into a temporary folder (with its two .wasm files beside it, as in dist/)
+ * and spoken to over stdio, like the extension does over IPC.
+ *
+ * ours:     didOpen of a 5,000-line file → its publishDiagnostics (1,001 diagnostics: parse, every
+ *           rule, LSP conversion, JSON-RPC both ways). Median of several fresh documents.
+ * baseline: tree-sitter parsing the same text with the same runtime and grammar, in this process —
+ *           the floor no analysis of the file can go below. Same run, same machine.
+ * Goal: ratio ≤ 10 (all rules plus the protocol cost at most ten parses). Budget (issue 6):
+ * diagnosed within 1,000 ms (`withinBudget`). Also printed: parse+rules in process (no LSP), and
+ * a one-line edit → new diagnostics (includes the server's 75 ms keystroke debounce).
+ *
+ * Standalone: `node out/bench/languageServer.bench.js`; in the suite: `node out/bench/run.js languageServer`.
+ */
+import { spawn } from 'child_process';
+import { build } from 'esbuild';
+import { copyFileSync, mkdtempSync, rmSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createMessageConnection, MessageConnection, PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { analyse } from '../src/server/analysis/ruleEngine';
+import { loadPythonParser, wasmInNodeModules } from '../src/server/python/pythonParser';
+import { BenchResult, result } from './benchResult';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const RUNS = Number(process.env.BENCH_LS_RUNS ?? 9);
+const BUDGET_MS = 1000;
+const KEY = '3c6a1f52-8d0e-4b7a-9f21-5e4d2c1b0a99';
+const CS = `InstrumentationKey=${KEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`;
+
+/** 1,000 handlers, each with a hard-coded connection string and an INFO log: every rule has work to do. */
+export function fiveThousandLines(): string {
+  const header = ['import logging', 'from opencensus.ext.azure.trace_exporter import AzureExporter', 'logger = logging.getLogger(__name__)', ''];
+  const block = (i: number): string[] => [`def handler_${i}(request):`, `    logger.info("request %s", request)`, `    exporter_${i} = AzureExporter(connection_string="${CS}")`, `    return exporter_${i}`, ''];
+  return [...header, ...Array.from({ length: 1000 }, (_, i) => block(i)).flat()].join('\n');
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+async function buildServer(directory: string): Promise<string> {
+  const outfile = path.join(directory, 'server.js');
+  await build({ entryPoints: [path.join(ROOT, 'src', 'server', 'server.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning', minify: true });
+  const wasm = wasmInNodeModules(ROOT);
+  copyFileSync(wasm.runtime, path.join(directory, 'tree-sitter.wasm'));
+  copyFileSync(wasm.grammar, path.join(directory, 'tree-sitter-python.wasm'));
+  return outfile;
+}
+
+class ServerUnderTest {
+  private readonly waiting = new Map<string, (params: PublishDiagnosticsParams) => void>();
+
+  private constructor(
+    private readonly connection: MessageConnection,
+    private readonly stop: () => void,
+  ) {
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      const key = `${params.uri}@${params.version ?? 0}`;
+      this.waiting.get(key)?.(params);
+      this.waiting.delete(key);
+    });
+    connection.onNotification('window/logMessage', () => undefined);
+  }
+
+  static async start(serverModule: string): Promise<ServerUnderTest> {
+    const child = spawn(process.execPath, [serverModule, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.listen();
+    const server = new ServerUnderTest(connection, () => {
+      connection.dispose();
+      child.kill();
+    });
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await connection.sendNotification('initialized', {});
+    return server;
+  }
+
+  /** Sends `notify` and resolves with the diagnostics published for uri@version, and the milliseconds it took. */
+  async timed(uri: string, version: number, notify: () => Promise<void>): Promise<{ ms: number; count: number }> {
+    const published = new Promise<PublishDiagnosticsParams>((resolve) => this.waiting.set(`${uri}@${version}`, resolve));
+    const started = now();
+    await notify();
+    const params = await published;
+    return { ms: now() - started, count: params.diagnostics.length };
+  }
+
+  open(uri: string, text: string): Promise<{ ms: number; count: number }> {
+    return this.timed(uri, 1, () => this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } }));
+  }
+
+  /** Replaces line `line` (keeps the diagnostics count: the same kind of line). */
+  editLine(uri: string, version: number, line: number, newText: string): Promise<{ ms: number; count: number }> {
+    return this.timed(uri, version, () =>
+      this.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 10_000 } }, text: newText }],
+      }),
+    );
+  }
+
+  close(uri: string): Promise<void> {
+    return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.race([this.connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]).catch(() => undefined);
+    this.stop();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const text = fiveThousandLines();
+  const lineCount = text.split('\n').length;
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'azmon-bench-ls-'));
+  try {
+    // Baseline: the same tree-sitter runtime and grammar, parsing only.
+    const parser = await loadPythonParser(wasmInNodeModules(ROOT));
+    const warm = parser.parse(text); // warm-up (JIT, grammar tables), as the server gets one below
+    analyse(warm, text);
+    warm.delete();
+    const parseMs: number[] = [];
+    const analyseMs: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const started = now();
+      const tree = parser.parse(text);
+      const parsed = now();
+      analyse(tree, text);
+      const analysed = now();
+      parseMs.push(parsed - started);
+      analyseMs.push(analysed - started);
+      tree.delete();
+    }
+
+    const server = await ServerUnderTest.start(await buildServer(directory));
+    try {
+      await server.open('file:///bench/warmup.py', text);
+      await server.close('file:///bench/warmup.py');
+      const openMs: number[] = [];
+      let diagnostics = 0;
+      for (let run = 0; run < RUNS; run++) {
+        const uri = `file:///bench/file_${run}.py`;
+        const { ms, count } = await server.open(uri, text);
+        openMs.push(ms);
+        diagnostics = count;
+        await server.close(uri);
+      }
+      if (diagnostics !== 1001) {
+        throw new Error(`expected 1,001 diagnostics on the 5,000-line file, got ${diagnostics}`);
+      }
+      const editUri = 'file:///bench/edited.py';
+      await server.open(editUri, text);
+      const editMs: number[] = [];
+      for (let version = 2; version < 2 + RUNS; version++) {
+        editMs.push((await server.editLine(editUri, version, 5, `    logger.info("edit %s", ${version})`)).ms);
+      }
+      const ours = median(openMs);
+      return [
+        result(
+          { name: 'language-server-diagnose-5000-lines', ours, baseline: median(parseMs), unit: 'ms', goal: 10, better: 'lower' },
+          {
+            lines: lineCount,
+            diagnostics,
+            runs: RUNS,
+            budgetMs: BUDGET_MS,
+            withinBudget: ours <= BUDGET_MS,
+            parseAndRulesInProcessMs: round(median(analyseMs)),
+            editToDiagnosticsMs: round(median(editMs)),
+            editIncludesDebounceMs: 75,
+          },
+        ),
+      ];
+    } finally {
+      await server.shutdown();
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+if (require.main === module) {
+  run().then(
+    (results) => results.forEach((r) => process.stdout.write(`${JSON.stringify(r)}\n`)),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
