@@ -9,81 +9,33 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { gzip as gzipCallback } from 'zlib';
 import { ConnectionString, trackUrl } from '../connectionString';
+import { DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS, ForwardQueueOptions } from './forwardOptions';
 import type { Envelope } from '../envelope';
-import type { RelayLog, RelayLogLevel } from '../relay/relayContext';
+import type { RelayLogLevel } from '../relay/relayContext';
 import { EnvelopeSink, QueueFullError } from '../sink';
 import { judgeAnswer } from './answer';
-import { DiskQueue, QueueFile, WrittenFile } from './diskQueue';
+import { DiskQueue } from './diskQueue';
 import type { Disposable, DropReason, ForwardState, ForwardStats } from './forwardStats';
 import { prepareInstanceFolder } from './instanceFolder';
-import { lineForService, withKey } from './keyRewrite';
+import { withKey } from './keyRewrite';
 import { ForwardLogRedactor } from './logRedaction';
+import { Batch, QueueLedger } from './queueLedger';
 import { decideRedirect, isLoopbackHost, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
 import { backoffDelay } from './retryRules';
 import { Transport } from './transport';
 
 const gzip = promisify(gzipCallback);
 
-export interface ForwardQueueOptions {
-  readonly storageDir: string;
-  /** Parsed; undefined: local-only (nothing is queued). */
-  readonly connectionString?: ConnectionString;
-  /** The relay's session key: the only key written to disk. */
-  readonly localInstrumentationKey: string;
-  /** Default 50 MiB; beyond it accept rejects with QueueFullError. */
-  readonly maxDiskBytes?: number;
-  /** Default 48 h; older queued items are dropped with a log line. */
-  readonly retentionMs?: number;
-  readonly proxyUrl?: string;
-  /** Entra ID access token; sent as `Authorization: Bearer`. */
-  readonly getToken?: () => Promise<string | undefined>;
-  readonly log?: RelayLog;
-  /** Items per request, at most 512 (default). */
-  readonly maxBatchItems?: number;
-  /** Uncompressed JSON bytes per request, at most 1 MB (default). */
-  readonly maxBatchBytes?: number;
-  /** First retry delay (default 2 s), doubled per failure up to backoffMaxMs (default 5 min). */
-  readonly backoffBaseMs?: number;
-  readonly backoffMaxMs?: number;
-  /** Cap on a service's Retry-After (default 10 min). */
-  readonly maxRetryAfterMs?: number;
-  /** Per request (default 30 s). */
-  readonly requestTimeoutMs?: number;
-  /** Queued lines kept in memory to avoid re-reading them (default 16 MiB); the rest is read back. */
-  readonly maxCachedBytes?: number;
-  /** Clock for file ages and Retry-After dates (tests move it). */
-  readonly now?: () => number;
-  readonly random?: () => number;
-}
-
-export const DEFAULT_MAX_DISK_BYTES = 50 * 1024 * 1024;
-export const DEFAULT_RETENTION_MS = 48 * 60 * 60 * 1000;
 const MAX_BATCH_ITEMS = 512;
 /** Storage folders with an open queue in this process: two queues on one folder would send twice. */
 const OPEN_FOLDERS = new Set<string>();
 const MAX_BATCH_BYTES = 1024 * 1024;
 
-interface Entry {
-  readonly file: QueueFile;
-  lines?: string[];
-  settled?: Uint8Array;
-  pending: number;
-  removed: boolean;
-}
-
-interface BatchItem {
-  readonly entry: Entry;
-  readonly index: number;
-}
-
 export class ForwardQueue implements EnvelopeSink {
   private connectionString: ConnectionString | undefined;
   private endpoint: string | undefined;
-  private readonly entries: Entry[] = [];
-  private queuedBytes = 0;
-  private queuedItems = 0;
+  private readonly ledger: QueueLedger;
   private reservedBytes = 0;
-  private cachedBytes = 0;
   private paused = false;
   private closed = false;
   private pumping: Promise<void> | undefined;
@@ -98,8 +50,7 @@ export class ForwardQueue implements EnvelopeSink {
   private readonly listeners = new Set<(stats: ForwardStats) => void>();
   private readonly flushWaiters = new Set<() => void>();
   private emitScheduled = false;
-  private readonly counters = { acceptedItems: 0, sentItems: 0, retriedItems: 0, droppedItems: 0, refusedFull: 0, requests: 0 };
-  private readonly dropped: Partial<Record<DropReason, number>> = {};
+  private readonly counters = { acceptedItems: 0, retriedItems: 0, refusedFull: 0, requests: 0 };
   private lastError: string | undefined;
   private lastErrorAt: number | undefined;
   private lastSentAt: number | undefined;
@@ -115,6 +66,13 @@ export class ForwardQueue implements EnvelopeSink {
   ) {
     this.now = options.now ?? Date.now;
     this.localKey = options.localInstrumentationKey.toLowerCase();
+    this.ledger = new QueueLedger(disk, {
+      retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
+      maxCachedBytes: options.maxCachedBytes ?? 16 * 1024 * 1024,
+      now: this.now,
+      log: (level, message) => this.log(level, message),
+      changed: () => this.changed(),
+    });
   }
 
   static async open(options: ForwardQueueOptions): Promise<ForwardQueue> {
@@ -135,14 +93,10 @@ export class ForwardQueue implements EnvelopeSink {
     const { queue: disk, backlog } = opened;
     const transport = new Transport({ proxyUrl: options.proxyUrl, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 });
     const queue = new ForwardQueue(options, disk, transport, storage);
-    for (const file of backlog) {
-      queue.entries.push({ file, pending: file.items, removed: false });
-      queue.queuedBytes += file.bytes;
-      queue.queuedItems += file.items;
-    }
-    queue.expire();
+    for (const file of backlog) queue.ledger.addBacklog(file);
+    queue.ledger.expire();
     if (backlog.length > 0) {
-      queue.log('info', `The forward queue holds ${queue.queuedItems} items from an earlier run; they are sent ${options.connectionString ? 'now' : 'once a connection string is set'}.`);
+      queue.log('info', `The forward queue holds ${queue.ledger.queuedItems} items from an earlier run; they are sent ${options.connectionString ? 'now' : 'once a connection string is set'}.`);
     }
     queue.setConnectionString(options.connectionString);
     return queue;
@@ -167,8 +121,8 @@ export class ForwardQueue implements EnvelopeSink {
     const lines = envelopes.map((envelope) => JSON.stringify(withKey(envelope, this.localKey)));
     let bytes = 0;
     for (const line of lines) bytes += Buffer.byteLength(line) + 1;
-    this.expire();
-    if (this.queuedBytes + this.reservedBytes + bytes > this.maxDiskBytes) {
+    this.ledger.expire();
+    if (this.ledger.queuedBytes + this.reservedBytes + bytes > this.maxDiskBytes) {
       this.counters.refusedFull++;
       this.changed();
       throw new QueueFullError(this.retryAfterSecondsWhenFull(), `The forward queue is full (${Math.round(this.maxDiskBytes / 1024 / 1024)} MiB on disk)`);
@@ -177,7 +131,7 @@ export class ForwardQueue implements EnvelopeSink {
     const write = this.disk.append(lines, bytes);
     this.writes.add(write);
     try {
-      this.addWritten(await write);
+      this.ledger.addWritten(await write);
     } finally {
       this.reservedBytes -= bytes;
       this.writes.delete(write);
@@ -185,24 +139,6 @@ export class ForwardQueue implements EnvelopeSink {
     this.counters.acceptedItems += envelopes.length;
     this.changed();
     this.ensurePump();
-  }
-
-  /** Several accepts share one file: the file's entry is made by whichever resolves first. */
-  private addWritten(written: WrittenFile): void {
-    if (written.claimed) {
-      return;
-    }
-    written.claimed = true;
-    const { file, lines } = written;
-    const cache = this.cachedBytes + file.bytes <= (this.options.maxCachedBytes ?? 16 * 1024 * 1024);
-    const entry: Entry = { file, pending: file.items, removed: false };
-    if (cache) {
-      entry.lines = [...lines];
-      this.cachedBytes += file.bytes;
-    }
-    this.entries.push(entry);
-    this.queuedBytes += file.bytes;
-    this.queuedItems += file.items;
   }
 
   setConnectionString(connectionString: ConnectionString | undefined): void {
@@ -242,12 +178,14 @@ export class ForwardQueue implements EnvelopeSink {
   stats(): ForwardStats {
     return {
       state: this.state(),
-      queuedItems: this.queuedItems,
-      queuedBytes: this.queuedBytes,
-      queuedFiles: this.entries.length,
+      queuedItems: this.ledger.queuedItems,
+      queuedBytes: this.ledger.queuedBytes,
+      queuedFiles: this.ledger.files,
       maxDiskBytes: this.maxDiskBytes,
       ...this.counters,
-      droppedByReason: { ...this.dropped },
+      sentItems: this.ledger.sentItems,
+      droppedItems: this.ledger.droppedItems,
+      droppedByReason: { ...this.ledger.dropped },
       consecutiveFailures: this.consecutiveFailures,
       lastError: this.lastError,
       lastErrorAt: this.lastErrorAt,
@@ -299,6 +237,7 @@ export class ForwardQueue implements EnvelopeSink {
     await this.transport.close();
     await this.pumping;
     await Promise.allSettled([...this.writes]);
+    await this.ledger.idle();
     await this.disk.removeIfEmpty();
     OPEN_FOLDERS.delete(this.storage);
     for (const check of [...this.flushWaiters]) check();
@@ -314,7 +253,7 @@ export class ForwardQueue implements EnvelopeSink {
   }
 
   private canSend(): boolean {
-    return !this.closed && !this.paused && this.connectionString !== undefined && this.queuedItems > 0;
+    return !this.closed && !this.paused && this.connectionString !== undefined && this.ledger.queuedItems > 0;
   }
 
   private ensurePump(): void {
@@ -336,15 +275,17 @@ export class ForwardQueue implements EnvelopeSink {
         continue;
       }
       this.retryAfterActive = false;
-      this.expire();
-      const batch = await this.buildBatch();
-      if (batch.length === 0) {
+      this.ledger.expire();
+      const maxItems = Math.min(this.options.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
+      const maxBytes = Math.min(this.options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+      const batch = await this.ledger.nextBatch(this.connectionString!.instrumentationKey, maxItems, maxBytes);
+      if (batch.items.length === 0) {
         continue;
       }
       try {
         await this.send(batch);
       } catch (error) {
-        this.failure(`the forwarder failed: ${error instanceof Error ? error.message : String(error)}`, undefined, batch.length);
+        this.failure(`the forwarder failed: ${error instanceof Error ? error.message : String(error)}`, undefined, batch.items.length);
       }
     }
   }
@@ -363,124 +304,62 @@ export class ForwardQueue implements EnvelopeSink {
     this.wakeSleep?.();
   }
 
-  /** Pending items from the oldest files, up to the item and byte limits (at least one item). */
-  private async buildBatch(): Promise<BatchItem[] & { body?: string }> {
-    const maxItems = Math.min(this.options.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
-    const maxBytes = Math.min(this.options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
-    const realKey = this.connectionString!.instrumentationKey;
-    const batch: BatchItem[] & { body?: string } = [];
-    const parts: string[] = [];
-    let bytes = 2;
-    for (const entry of [...this.entries]) {
-      if (entry.removed || entry.pending === 0) continue;
-      const lines = entry.lines && entry.settled ? entry.lines : await this.load(entry);
-      if (!lines) continue;
-      for (let index = 0; index < lines.length; index++) {
-        if (entry.settled![index] || entry.removed) continue;
-        let text: string;
-        try {
-          text = lineForService(lines[index], realKey);
-        } catch {
-          this.log('warn', `Dropped item ${index} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
-          this.settle(entry, index, 'damaged');
-          continue;
-        }
-        const size = Buffer.byteLength(text) + 1;
-        if (batch.length > 0 && (batch.length >= maxItems || bytes + size > maxBytes)) {
-          batch.body = `[${parts.join(',')}]`;
-          return batch;
-        }
-        batch.push({ entry, index });
-        parts.push(text);
-        bytes += size;
-      }
-    }
-    batch.body = `[${parts.join(',')}]`;
-    return batch;
-  }
-
-  private async load(entry: Entry): Promise<string[] | undefined> {
-    if (!entry.lines) {
-      try {
-        entry.lines = await this.disk.load(entry.file);
-      } catch (error) {
-        this.log('error', `Dropped ${entry.pending} queued items: ${entry.file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`);
-        this.dropEntry(entry, 'damaged');
-        return undefined;
-      }
-      this.cachedBytes += entry.file.bytes;
-    }
-    if (!entry.settled) {
-      entry.settled = new Uint8Array(entry.lines.length);
-      // The name's count and the content disagree only for a truncated file: the missing lines are lost.
-      const missing = entry.pending - entry.lines.length;
-      if (missing > 0) {
-        this.counters.droppedItems += missing;
-        this.dropped.damaged = (this.dropped.damaged ?? 0) + missing;
-        this.log('warn', `Dropped ${missing} items: ${entry.file.name} is shorter than written (a damaged queue file).`);
-      }
-      this.queuedItems -= entry.pending - entry.lines.length;
-      entry.pending = entry.lines.length;
-      if (entry.pending === 0) this.dropEntry(entry, 'damaged');
-    }
-    return entry.removed ? undefined : entry.lines;
-  }
-
-  private async send(batch: BatchItem[] & { body?: string }): Promise<void> {
+  private async send(batch: Batch): Promise<void> {
     const connectionString = this.connectionString!;
+    const items = batch.items;
     const url = trackUrl(this.endpoint ?? connectionString.ingestionEndpoint);
     let token: string | undefined;
     if (this.options.getToken) {
       try {
         token = await this.options.getToken();
       } catch (error) {
-        this.failure(`no Entra ID token: ${error instanceof Error ? error.message : String(error)}`, undefined, batch.length);
+        this.failure(`no Entra ID token: ${error instanceof Error ? error.message : String(error)}`, undefined, items.length);
         return;
       }
       const target = new URL(url);
       if (token && target.protocol !== 'https:' && !isLoopbackHost(target.hostname)) {
-        this.failure(`a bearer token is never sent over plain http (${target.host})`, undefined, batch.length, true);
+        this.failure(`a bearer token is never sent over plain http (${target.host})`, undefined, items.length, true);
         return;
       }
     }
-    const body = await gzip(Buffer.from(batch.body!, 'utf8'));
+    const body = await gzip(Buffer.from(batch.body, 'utf8'));
     this.counters.requests++;
     const result = await this.transport.post(url, body, token);
     if (this.closed) return; // aborted by close(): the items stay queued
-    const verdict = judgeAnswer(result, { batchSize: batch.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000 });
+    const verdict = judgeAnswer(result, { batchSize: items.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000 });
     switch (verdict.kind) {
       case 'sent':
-        for (const item of batch) this.settle(item.entry, item.index, 'sent');
+        for (const item of items) this.ledger.settle(item, 'sent');
         this.success();
         break;
       case 'partial': {
         const retry = new Set(verdict.retry);
         const dropped = new Set(verdict.dropped);
-        batch.forEach((item, index) => {
-          if (dropped.has(index)) this.settle(item.entry, item.index, 'partial');
-          else if (!retry.has(index)) this.settle(item.entry, item.index, 'sent');
+        items.forEach((item, index) => {
+          if (dropped.has(index)) this.ledger.settle(item, 'partial');
+          else if (!retry.has(index)) this.ledger.settle(item, 'sent');
         });
         if (dropped.size > 0) {
-          this.log('warn', `The service refused ${dropped.size} of ${batch.length} items for good (${verdict.reason}); they are dropped.`);
+          this.log('warn', `The service refused ${dropped.size} of ${items.length} items for good (${verdict.reason}); they are dropped.`);
         }
-        if (retry.size > 0) this.failure(`the service accepted ${batch.length - retry.size - dropped.size} of ${batch.length} items; ${retry.size} will be resent`, undefined, retry.size);
+        if (retry.size > 0) this.failure(`the service accepted ${items.length - retry.size - dropped.size} of ${items.length} items; ${retry.size} will be resent`, undefined, retry.size);
         else this.success(dropped.size > 0 ? `206: ${verdict.reason}` : undefined);
         break;
       }
       case 'retry':
-        this.failure(verdict.reason, verdict.retryAfterMs, batch.length);
+        this.failure(verdict.reason, verdict.retryAfterMs, items.length);
         break;
       case 'drop': {
         const status = result.kind === 'response' ? result.status : 0;
         const reason: DropReason = status === 402 ? 'quota' : status === 404 ? 'not-found' : status === 401 || status === 403 ? 'unauthorized' : 'rejected';
-        for (const item of batch) this.settle(item.entry, item.index, reason);
-        this.log('warn', `Dropped ${batch.length} items: ${verdict.reason}.`);
+        for (const item of items) this.ledger.settle(item, reason);
+        this.log('warn', `Dropped ${items.length} items: ${verdict.reason}.`);
         this.consecutiveFailures = 0;
-        this.markError(`Dropped ${batch.length} items: ${verdict.reason}`);
+        this.markError(`Dropped ${items.length} items: ${verdict.reason}`);
         break;
       }
       case 'redirect':
-        this.followRedirect(verdict.location, url, batch.length);
+        this.followRedirect(verdict.location, url, items.length);
         break;
     }
   }
@@ -536,56 +415,6 @@ export class ForwardQueue implements EnvelopeSink {
     this.lastError = this.redactor.redact(message);
     this.lastErrorAt = this.now();
     this.changed();
-  }
-
-  private settle(entry: Entry, index: number, outcome: 'sent' | DropReason): void {
-    if (entry.removed || !entry.settled || entry.settled[index]) return;
-    entry.settled[index] = 1;
-    entry.pending--;
-    this.queuedItems--;
-    if (outcome === 'sent') {
-      this.counters.sentItems++;
-    } else {
-      this.counters.droppedItems++;
-      this.dropped[outcome] = (this.dropped[outcome] ?? 0) + 1;
-    }
-    if (entry.pending === 0) this.removeEntry(entry);
-  }
-
-  private dropEntry(entry: Entry, reason: DropReason): void {
-    if (entry.removed) return;
-    this.counters.droppedItems += entry.pending;
-    this.dropped[reason] = (this.dropped[reason] ?? 0) + entry.pending;
-    this.queuedItems -= entry.pending;
-    entry.pending = 0;
-    this.removeEntry(entry);
-  }
-
-  /** The file goes only once every item in it was answered for (or expired). */
-  private removeEntry(entry: Entry): void {
-    entry.removed = true;
-    const position = this.entries.indexOf(entry);
-    if (position >= 0) this.entries.splice(position, 1);
-    this.queuedBytes -= entry.file.bytes;
-    if (entry.lines) this.cachedBytes -= entry.file.bytes;
-    entry.lines = undefined;
-    const removal = this.disk.remove(entry.file).catch((error: unknown) => this.log('error', `Could not delete ${entry.file.name}: ${error instanceof Error ? error.message : String(error)}`));
-    this.writes.add(removal);
-    void removal.finally(() => this.writes.delete(removal));
-    this.changed();
-  }
-
-  /** Drops files older than the retention period (oldest first, so it stops at the first young one). */
-  private expire(): void {
-    const cutoff = this.now() - (this.options.retentionMs ?? DEFAULT_RETENTION_MS);
-    let items = 0;
-    while (this.entries.length > 0 && this.entries[0].file.createdMs < cutoff) {
-      items += this.entries[0].pending;
-      this.dropEntry(this.entries[0], 'expired');
-    }
-    if (items > 0) {
-      this.log('warn', `Dropped ${items} queued items older than ${Math.round((this.options.retentionMs ?? DEFAULT_RETENTION_MS) / 3_600_000)} h (retention).`);
-    }
   }
 
   private retryAfterSecondsWhenFull(): number {

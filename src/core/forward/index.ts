@@ -1,6 +1,7 @@
 /** The relay's forwarding side: the write-ahead disk queue and the sender to Azure Monitor. */
-export { ForwardQueue, DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS } from './forwardQueue';
-export type { ForwardQueueOptions } from './forwardQueue';
+export { ForwardQueue } from './forwardQueue';
+export { DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS } from './forwardOptions';
+export type { ForwardQueueOptions } from './forwardOptions';
 export type { ForwardStats, ForwardState, DropReason, Disposable } from './forwardStats';
 export { judgeAnswer } from './answer';
 export type { Verdict, JudgeOptions } from './answer';
