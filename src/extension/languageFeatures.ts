@@ -1,13 +1,15 @@
 /**
  * Everything Python-editing: the language server (started lazily for Python documents), the
  * insert-snippet command, and the client-side commands the server's code actions carry
- * (migration preview, storing a connection string found in code, offering missing packages).
+ * (migration preview, storing a connection string found in code, offering missing packages), and
+ * the SDKs' offline storage folders.
  * extension.ts calls {@link registerLanguageFeatures} once.
  */
 import * as vscode from 'vscode';
 import type { Redactor } from '../core/redact';
 import { CLIENT_COMMANDS } from '../shared/serverProtocol';
 import { insertSnippetCommand } from './commands/insertSnippet';
+import { SHOW_SDK_STORAGE_COMMAND, showSdkOfflineStorage } from './commands/sdkOfflineStorage';
 import { storeConnectionStringFromCode } from './commands/storeConnectionString';
 import type { ConnectionStringStore } from './connectionStringStore';
 import { PythonLanguageClient } from './languageClient';
@@ -38,6 +40,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     [CLIENT_COMMANDS.showOpenTelemetryEquivalent]: (text, uri) => showOpenTelemetryEquivalent(previews, text, uri),
     [CLIENT_COMMANDS.storeConnectionString]: (argument) => storeConnectionStringFromCode(deps.connectionStrings, log, argument),
     [CLIENT_COMMANDS.offerPackages]: (argument) => offerPackagesFromServer(argument, log),
+    [SHOW_SDK_STORAGE_COMMAND]: () => showSdkOfflineStorage(log),
   };
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, reportingErrors(id, handler, log)));
