@@ -114,6 +114,9 @@ describe('Python debug sessions get the relay variables', function () {
 
   before(async () => {
     api = await extensionApi();
+    // Starting a session saves dirty editors first; an untitled one left by another test would
+    // wait for a Save As dialog nobody answers.
+    await vscode.workspace.getConfiguration('debug').update('saveBeforeStart', 'none', vscode.ConfigurationTarget.Global);
     // Registered after the extension's provider, so it sees what that one produced. Returning
     // undefined then ends the launch quietly: no Python debugger is installed here.
     for (const type of ['python', 'debugpy']) {
@@ -128,7 +131,10 @@ describe('Python debug sessions get the relay variables', function () {
     }
   });
 
-  after(() => spies.forEach((spy) => spy.dispose()));
+  after(async () => {
+    spies.forEach((spy) => spy.dispose());
+    await vscode.workspace.getConfiguration('debug').update('saveBeforeStart', undefined, vscode.ConfigurationTarget.Global);
+  });
 
   async function resolve(configuration: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {
     const count = seen.length;
