@@ -7,5 +7,5 @@ export { judgeAnswer } from './answer';
 export type { Verdict, JudgeOptions } from './answer';
 export { backoffDelay, isRetryableItem, isRetryableStatus, parseRetryAfter, SAMPLED_OUT_MESSAGE } from './retryRules';
 export { decideRedirect, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
-export { compactKey, lineForService, rewriteName, withKey } from './keyRewrite';
+export { compactKey, diskLine, lineForService, rewriteName, withKey } from './keyRewrite';
 export { QueueFullError } from '../sink';

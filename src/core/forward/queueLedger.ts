@@ -108,7 +108,9 @@ export class QueueLedger {
   }
 
   private async load(entry: Entry): Promise<string[] | undefined> {
+    let fromDisk = false;
     if (!entry.lines) {
+      fromDisk = true;
       try {
         entry.lines = await this.disk.load(entry.file);
       } catch (error) {
@@ -129,6 +131,16 @@ export class QueueLedger {
       this.queuedItems -= missing;
       entry.pending = entry.lines.length;
       if (entry.pending === 0) this.removeEntry(entry);
+    }
+    if (fromDisk) {
+      // Lines kept from this session's writes are ours; lines read back are checked once, so a
+      // damaged one is dropped alone instead of spoiling the whole request.
+      entry.lines.forEach((line, index) => {
+        if (!entry.settled![index] && !isJson(line)) {
+          this.options.log('warn', `Dropped item ${index} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
+          this.settle({ entry, index }, 'damaged');
+        }
+      });
     }
     return entry.removed ? undefined : entry.lines;
   }
@@ -193,5 +205,14 @@ export class QueueLedger {
     this.removals.add(removal);
     void removal.finally(() => this.removals.delete(removal));
     this.options.changed();
+  }
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
   }
 }

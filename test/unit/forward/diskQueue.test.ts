@@ -3,6 +3,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConnectionStringOrThrow } from '../../../src/core/connectionString';
+import { diskLine } from '../../../src/core/forward';
 import { QueueFullError } from '../../../src/core/sink';
 import { FakeIngestion } from '../../fakes/fakeIngestion';
 import { connectionStringFor, envelope, envelopes, LOCAL_KEY, messagesOf, openQueue, queueFiles, REAL_KEY, tempDir, TestQueue, waitForStats } from './helpers';
@@ -104,8 +105,9 @@ describe('forward: the write-ahead disk queue', () => {
     fs.writeFileSync(path.join(first.dir, `${file.replace('-2-', '-5-').replace(/[0-9a-f]{8}\.ndjson$/, 'deadbeef.ndjson')}.tmp`), '{"name":"Microsoft.App', { mode: 0o600 });
     // A damaged complete file (say a disk error): the readable lines still go out.
     const truncatedName = file.replace(/^\d{15}/, (ms) => String(Number(ms) + 1).padStart(15, '0')).replace('-2-', '-3-');
-    const goodLine = JSON.stringify(envelope('survivor'));
-    fs.writeFileSync(path.join(first.dir, truncatedName), `${goodLine}\n${goodLine.slice(0, 40)}\n`, { mode: 0o600 });
+    // In the layout the queue writes (iKey and name first), so the cut line still looks right at its start.
+    const goodLine = diskLine(envelope('survivor', true), LOCAL_KEY);
+    fs.writeFileSync(path.join(first.dir, truncatedName), `${goodLine}\n${goodLine.slice(0, 120)}\n`, { mode: 0o600 });
 
     const second = await open(fake, { storageDir: first.storageDir });
     assert.ok(!queueFiles(first.dir).some((name) => name.endsWith('.tmp')), 'the torn .tmp is gone');

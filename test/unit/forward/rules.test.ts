@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { parseConnectionStringOrThrow } from '../../../src/core/connectionString';
-import { backoffDelay, decideRedirect, isRetryableItem, isRetryableStatus, judgeAnswer, parseRetryAfter, rewriteName, withKey } from '../../../src/core/forward';
+import * as fc from 'fast-check';
+import { backoffDelay, decideRedirect, diskLine, isRetryableItem, isRetryableStatus, judgeAnswer, lineForService, parseRetryAfter, rewriteName, withKey } from '../../../src/core/forward';
 import { envelope, LOCAL_KEY, REAL_KEY } from './helpers';
 
 const judge = (status: number, body = '', headers: Record<string, string> = {}, usingToken = false) =>
@@ -78,5 +79,36 @@ describe('forward: rules (pure)', () => {
     assert.strictEqual(withKey(same, LOCAL_KEY), same, 'no copy when nothing changes');
     assert.strictEqual(rewriteName('Microsoft.ApplicationInsights.ABCDEF0123456789ABCDEF0123456789.Request', REAL_KEY), `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Request`);
     assert.strictEqual(rewriteName('Microsoft.ApplicationInsights.Request', REAL_KEY), 'Microsoft.ApplicationInsights.Request');
+  });
+
+  it('sends exactly the queued envelope with the real key, whatever the envelope holds (property)', () => {
+    const key = fc.uuid().map((uuid) => uuid.toLowerCase());
+    const name = fc.oneof(
+      fc.constant('Microsoft.ApplicationInsights.Message'),
+      key.map((k) => `Microsoft.ApplicationInsights.${k.replace(/-/g, '')}.Request`),
+      fc.string(),
+    );
+    const envelopeArb = fc.record({
+      name,
+      time: fc.constant('2026-01-01T00:00:00.000Z'),
+      iKey: key,
+      tags: fc.dictionary(fc.string(), fc.string()),
+      data: fc.record({ baseType: fc.constant('EventData'), baseData: fc.dictionary(fc.string(), fc.jsonValue()) }),
+    });
+    fc.assert(
+      fc.property(envelopeArb, key, key, (original, localKey, realKey) => {
+        const onDisk = diskLine(original, localKey);
+        assert.ok(!onDisk.includes(realKey) || JSON.stringify(original).includes(realKey), 'the disk line adds no real key');
+        const sent = JSON.parse(lineForService(onDisk, realKey));
+        assert.deepStrictEqual(sent, JSON.parse(JSON.stringify(withKey(original, realKey))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes lines in another layout (or a damaged one) the slow way', () => {
+    const line = JSON.stringify(envelope('x', true));
+    assert.strictEqual(JSON.parse(lineForService(line, REAL_KEY)).iKey, REAL_KEY);
+    assert.throws(() => lineForService(line.slice(0, 30), REAL_KEY));
   });
 });
