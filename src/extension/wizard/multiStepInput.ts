@@ -38,7 +38,7 @@ export interface MultiPickOptions<I extends vscode.QuickPickItem> {
   readonly selectedItems: readonly I[];
 }
 
-/** Thrown when the user closed the input (Escape or focus lost). */
+/** Thrown when the user closed the input (Escape). */
 class Cancelled extends Error {
   constructor() {
     super('cancelled');
@@ -90,7 +90,8 @@ export function pickMany<I extends vscode.QuickPickItem>(ui: StepUi, options: Mu
   pick.placeholder = options.placeholder;
   pick.items = options.items;
   pick.selectedItems = options.selectedItems;
-  return show<readonly I[]>(pick, (resolve) => [pick.onDidAccept(() => pick.selectedItems.length > 0 && resolve(pick.selectedItems))]);
+  // An empty selection is an answer too ("none of these"); the step decides what it means.
+  return show<readonly I[]>(pick, (resolve) => [pick.onDidAccept(() => resolve(pick.selectedItems))]);
 }
 
 export interface TextOptions {
@@ -108,7 +109,6 @@ export function inputText(ui: StepUi, options: TextOptions): Promise<string> {
   box.placeholder = options.placeholder;
   box.password = options.password ?? false;
   box.value = options.value ?? '';
-  box.ignoreFocusOut = true;
   return show<string>(box, (resolve) => [
     box.onDidChangeValue((value) => (box.validationMessage = options.validate(value))),
     box.onDidAccept(() => {
@@ -125,6 +125,8 @@ function configure(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputB
   input.step = ui.step;
   input.totalSteps = ui.totalSteps;
   input.buttons = ui.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+  // Looking up the connection string in a browser must not throw the answers away.
+  input.ignoreFocusOut = true;
 }
 
 /** Shows the input until it settles (accepted, Back, or hidden = cancelled), then disposes it. */

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -81,6 +82,43 @@ describe('Set Up Python Monitoring, driven step by step', function () {
     assert.match(text, /^exporter = metrics_exporter\.new_metrics_exporter\(\)$/m);
     assert.ok(!/InstrumentationKey=|connection_string=/.test(text.replace(/#.*$/gm, '')), 'no connection string in code');
     assert.ok(text.includes('def handle_order'), 'the user\'s code is kept');
+  });
+
+  it('paste a connection string (5 steps) with no Python editor active: stored, forwarding, and a new monitoring.py', async () => {
+    const workspace = process.env.AZMON_TEST_WORKSPACE!;
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(workspace, 'README.md')));
+    const key = randomUUID();
+    const pending = Promise.resolve(vscode.commands.executeCommand<SetupOutcome | undefined>('azureMonitorPython.setUp'));
+    await waitForStep(1);
+    await choose('Paste a connection string');
+    const second = await waitForStep(2);
+    assert.match(second, /\(2\/5\)/, 'one more step for the value');
+    assert.strictEqual(await ui<string>({ action: 'attribute', selector: QUICK_INPUT, name: 'type' }), 'password');
+    await ui({ action: 'fill', selector: QUICK_INPUT, text: `InstrumentationKey=${key};IngestionEndpoint=http://127.0.0.1:9/` });
+    await ui({ action: 'press', key: 'Enter' });
+    await waitForStep(3);
+    await choose('OpenTelemetry (Azure Monitor distro)');
+    await waitForStep(4);
+    await ui({ action: 'press', key: 'Enter' });
+    await waitForStep(5);
+    await choose('Flask');
+    try {
+      const outcome = await pending;
+      assert.ok(outcome);
+      assert.strictEqual(outcome.forwarding, true);
+      assert.deepStrictEqual(outcome.choices.connection, { kind: 'paste' }, 'the value itself is not handed back');
+      assert.ok(!JSON.stringify(outcome).includes(key));
+      const summary = await vscode.commands.executeCommand<{ instrumentationKey: string }>('azureMonitorPython.showConnectionString');
+      assert.strictEqual(summary.instrumentationKey, `${key.slice(0, 4)}…${key.slice(-4)}`, 'stored in secret storage');
+      const monitoring = vscode.Uri.file(path.join(workspace, 'monitoring.py'));
+      assert.strictEqual(outcome.insertion?.uri, monitoring.toString());
+      const saved = fs.readFileSync(monitoring.fsPath, 'utf8'); // our own new module is saved
+      assert.match(saved, /^configure_azure_monitor\(\)$/m);
+      assert.match(saved, /^app = Flask\(__name__\)$/m);
+      assert.deepStrictEqual(outcome.packages, ['azure-monitor-opentelemetry', 'flask']);
+    } finally {
+      await vscode.commands.executeCommand('azureMonitorPython.clearConnectionString');
+    }
   });
 
   it('Escape on the first step cancels: nothing is changed', async () => {
