@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import type { ExtensionContextState } from './contextState';
-import { PythonDebugEnvironmentProvider } from './environment';
 import type { RelayStatus } from './relayController';
 
 export interface RelayInfo {
@@ -25,7 +24,7 @@ export interface AzureMonitorPythonApi {
   terminalEnvironment(): Record<string, string>;
 }
 
-export function createApi(state: ExtensionContextState, _debug: PythonDebugEnvironmentProvider): AzureMonitorPythonApi {
+export function createApi(state: ExtensionContextState): AzureMonitorPythonApi {
   return {
     relayStatus: () => state.relay.status,
     onDidChangeRelayStatus: state.relay.onDidChangeStatus,

@@ -26,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   stopOnDeactivate = () => state.relay.stop();
 
   registerConnectionStringCommands(state);
-  const debugEnvironment = registerDebugSessions(state);
+  registerDebugSessions(state);
   registerRelayTriggers(state);
   registerStatusBar(state);
   registerSetupCommands(state);
@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerLanguageFeatures(context, state);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
-  return createApi(state, debugEnvironment);
+  return createApi(state);
 }
 
 function registerConnectionStringCommands(state: ExtensionContextState): void {
@@ -48,10 +48,9 @@ function registerConnectionStringCommands(state: ExtensionContextState): void {
 }
 
 /** Python debug sessions get the relay's variables (and start it). */
-function registerDebugSessions(state: ExtensionContextState): PythonDebugEnvironmentProvider {
+function registerDebugSessions(state: ExtensionContextState): void {
   const provider = new PythonDebugEnvironmentProvider(async () => (await state.relay.ensureStarted().catch(() => undefined))?.environment);
   state.extensionContext.subscriptions.push(...registerDebugEnvironment(provider));
-  return provider;
 }
 
 export async function deactivate(): Promise<void> {
