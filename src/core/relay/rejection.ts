@@ -10,6 +10,7 @@ export type RejectReason =
   | 'not-found'
   | 'method'
   | 'encoding'
+  | 'content-type'
   | 'too-large'
   | 'timeout'
   | 'aborted'

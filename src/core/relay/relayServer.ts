@@ -23,7 +23,8 @@ import { refuse, RelayContext, RelayLog } from './relayContext';
 import { sendRejection } from './responses';
 import { RelayCounters, RelayStats } from './relayStats';
 import { guardRejection } from './requestGuards';
-import { parseRequestTarget } from './routes';
+import { handleOtlp, OTLP_KEY_HEADER } from './otlpHandler';
+import { isOtlpRoute, parseRequestTarget } from './routes';
 import { ensureTlsMaterial } from './tlsCertificate';
 import { handleTrack } from './trackHandler';
 
@@ -42,6 +43,8 @@ export interface RelayServerOptions {
   readonly liveSamples?: LiveSamples;
   readonly limits?: Partial<RelayLimits>;
   readonly log?: RelayLog;
+  /** Take OTLP requests without the local key (loopback only anyway). Default false. */
+  readonly allowKeylessOtlp?: boolean;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -62,6 +65,10 @@ export class RelayServer {
   /** The CA certificate apps must trust to use {@link httpsUrl}. */
   readonly caCertPath?: string;
   readonly liveSamples: LiveSamples;
+  /** For OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:PORT` (the SDKs append `/v1/traces` etc.). */
+  readonly otlpEndpoint: string;
+  /** For OTEL_EXPORTER_OTLP_HEADERS: `x-azmon-key=<local key>`. */
+  readonly otlpHeaders: string;
 
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
@@ -71,12 +78,15 @@ export class RelayServer {
     private readonly context: RelayContext,
     private readonly servers: { readonly http: http.Server; readonly https?: https.Server },
     caCertPath: string | undefined,
+    private readonly allowKeylessOtlp: boolean,
   ) {
     this.localKey = context.localKey;
     this.liveSamples = context.liveSamples;
     this.port = (servers.http.address() as AddressInfo).port;
     this.url = `http://${LOOPBACK}:${this.port}/`;
     this.localConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.url, liveEndpoint: this.url });
+    this.otlpEndpoint = `http://${LOOPBACK}:${this.port}`;
+    this.otlpHeaders = `${OTLP_KEY_HEADER}=${this.localKey}`;
     if (servers.https) {
       this.httpsPort = (servers.https.address() as AddressInfo).port;
       this.httpsUrl = `https://${LOOPBACK}:${this.httpsPort}/`;
@@ -134,7 +144,7 @@ export class RelayServer {
         context.log('error', `The relay's HTTPS listener could not start, so SDKs that force TLS (Node) cannot reach it: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    relay = new RelayServer(context, { http: httpServer, https: httpsServer }, caCertPath);
+    relay = new RelayServer(context, { http: httpServer, https: httpsServer }, caCertPath, options.allowKeylessOtlp === true);
     return relay;
   }
 
@@ -194,6 +204,11 @@ export class RelayServer {
     }
     if (request.method !== 'POST') {
       refuse(context, response, rejection(405, 'method', `${request.method} is not allowed here; use POST.`), { path: where, headers: { Allow: 'POST' } });
+      return;
+    }
+    if (isOtlpRoute(target.route)) {
+      const signal = target.route === 'otlp-traces' ? 'traces' : target.route === 'otlp-metrics' ? 'metrics' : 'logs';
+      await handleOtlp(context, request, response, { signal, where, expectsContinue, requireKey: !this.allowKeylessOtlp });
       return;
     }
     const coding = contentCodingOf(request.headers['content-encoding']);

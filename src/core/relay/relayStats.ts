@@ -6,6 +6,8 @@ export interface RelayStats {
   readonly requests: number;
   readonly trackRequests: number;
   readonly liveRequests: number;
+  /** OTLP/HTTP export requests (traces, metrics, logs). */
+  readonly otlpRequests: number;
   /** Items in track requests whose body could be parsed. */
   readonly itemsReceived: number;
   /** Items acknowledged with 200 (in the forward queue and the store). */
@@ -19,6 +21,7 @@ export class RelayCounters {
   requests = 0;
   trackRequests = 0;
   liveRequests = 0;
+  otlpRequests = 0;
   itemsReceived = 0;
   itemsAccepted = 0;
   itemsRejected = 0;
@@ -34,6 +37,7 @@ export class RelayCounters {
       requests: this.requests,
       trackRequests: this.trackRequests,
       liveRequests: this.liveRequests,
+      otlpRequests: this.otlpRequests,
       itemsReceived: this.itemsReceived,
       itemsAccepted: this.itemsAccepted,
       itemsRejected: this.itemsRejected,

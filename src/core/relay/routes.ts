@@ -5,7 +5,9 @@
  * connection string). Pure. Plain Node: never import `vscode` here.
  */
 
-export type Route = 'track' | 'live-ping' | 'live-post';
+export type Route = 'track' | 'live-ping' | 'live-post' | 'otlp-traces' | 'otlp-metrics' | 'otlp-logs';
+
+export type OtlpRoute = Extract<Route, `otlp-${string}`>;
 
 export interface RequestTarget {
   readonly route?: Route;
@@ -17,6 +19,12 @@ export interface RequestTarget {
 const TRACK_SUFFIXES = ['/v2/track', '/v2.1/track'];
 const LIVE_PING_SUFFIX = '/quickpulseservice.svc/ping';
 const LIVE_POST_SUFFIX = '/quickpulseservice.svc/post';
+/** OTLP/HTTP: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/<signal>`. */
+const OTLP_SUFFIXES: readonly [string, OtlpRoute][] = [
+  ['/v1/traces', 'otlp-traces'],
+  ['/v1/metrics', 'otlp-metrics'],
+  ['/v1/logs', 'otlp-logs'],
+];
 
 export function parseRequestTarget(rawTarget: string): RequestTarget {
   const queryStart = rawTarget.search(/[?#]/);
@@ -31,6 +39,12 @@ export function parseRequestTarget(rawTarget: string): RequestTarget {
     route = 'live-ping';
   } else if (lower.endsWith(LIVE_POST_SUFFIX)) {
     route = 'live-post';
+  } else {
+    route = OTLP_SUFFIXES.find(([suffix]) => lower.endsWith(suffix))?.[1];
   }
   return { route, path, query: new URLSearchParams(rawQuery) };
+}
+
+export function isOtlpRoute(route: Route | undefined): route is OtlpRoute {
+  return route === 'otlp-traces' || route === 'otlp-metrics' || route === 'otlp-logs';
 }

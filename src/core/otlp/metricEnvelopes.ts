@@ -1,0 +1,84 @@
+/**
+ * OTLP metric points → one MetricData envelope each (`customMetrics`): sums and gauges carry
+ * value (count 1); histograms, exponential histograms and summaries carry sum, count, min and max.
+ * The point's attributes become properties. Points flagged "no recorded value" are skipped.
+ * Plain Node: never import `vscode` here.
+ */
+import type { Envelope } from '../envelope';
+import { attributesToRecord, serializeAttribute } from './attributes';
+import { makeEnvelope } from './envelopeBase';
+import type { HistogramDataPoint, Metric, NumberDataPoint, SummaryDataPoint } from './otlpModel';
+import { nanosOf, nanosToIso } from './otlpTime';
+import { MAX, truncate } from './semanticAttributes';
+
+const NO_RECORDED_VALUE = 1;
+
+export interface MetricConversion {
+  readonly envelopes: Envelope[];
+  /** Points that could not be converted, and why (for `partial_success`). */
+  readonly rejected: number;
+  readonly problem?: string;
+}
+
+interface PointValue {
+  readonly value: number;
+  readonly count: number;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export function metricToEnvelopes(metric: Metric, resourceTags: Record<string, string>, iKey: string, nowMs: number): MetricConversion {
+  const points = pointsOf(metric);
+  const name = metric.name ?? '';
+  if (name === '') {
+    return { envelopes: [], rejected: points.length, problem: 'a metric has no name' };
+  }
+  const envelopes: Envelope[] = [];
+  let rejected = 0;
+  for (const point of points) {
+    if (((point.flags ?? 0) & NO_RECORDED_VALUE) !== 0) {
+      continue;
+    }
+    const value = valueOf(metric, point);
+    if (!value || !Number.isFinite(value.value)) {
+      rejected++;
+      continue;
+    }
+    const properties: Record<string, string> = {};
+    for (const [key, attribute] of Object.entries(attributesToRecord(point.attributes))) {
+      if (attribute !== undefined && key.length <= MAX.propertyKey) {
+        properties[key] = truncate(serializeAttribute(attribute), MAX.property);
+      }
+    }
+    const dataPoint: Record<string, unknown> = { name: truncate(name, MAX.name), kind: 'Aggregation', value: value.value, count: value.count };
+    if (value.min !== undefined) dataPoint.min = value.min;
+    if (value.max !== undefined) dataPoint.max = value.max;
+    const time = nanosToIso(nanosOf(point.timeUnixNano), nowMs);
+    envelopes.push(makeEnvelope('Metric', time, iKey, { ...resourceTags }, 'MetricData', { metrics: [dataPoint], properties }));
+  }
+  return { envelopes, rejected, problem: rejected > 0 ? `${rejected} points of metric "${truncate(name, 100)}" have no finite value` : undefined };
+}
+
+type AnyPoint = NumberDataPoint | HistogramDataPoint | SummaryDataPoint;
+
+function pointsOf(metric: Metric): AnyPoint[] {
+  return metric.gauge?.dataPoints ?? metric.sum?.dataPoints ?? metric.histogram?.dataPoints ?? metric.exponentialHistogram?.dataPoints ?? metric.summary?.dataPoints ?? [];
+}
+
+function valueOf(metric: Metric, point: AnyPoint): PointValue | undefined {
+  if (metric.gauge || metric.sum) {
+    const number = point as NumberDataPoint;
+    const value = number.asDouble ?? (number.asInt !== undefined ? Number(number.asInt) : 0);
+    return { value, count: 1 };
+  }
+  if (metric.histogram || metric.exponentialHistogram) {
+    const histogram = point as HistogramDataPoint;
+    return { value: histogram.sum ?? 0, count: Number(histogram.count ?? 0), min: histogram.min, max: histogram.max };
+  }
+  if (metric.summary) {
+    const summary = point as SummaryDataPoint;
+    const quantile = (q: number): number | undefined => summary.quantileValues?.find((entry) => (entry.quantile ?? 0) === q)?.value;
+    return { value: summary.sum ?? 0, count: Number(summary.count ?? 0), min: quantile(0), max: quantile(1) };
+  }
+  return undefined;
+}

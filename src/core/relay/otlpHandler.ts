@@ -1,0 +1,156 @@
+/**
+ * `POST …/v1/traces|metrics|logs` (OTLP/HTTP): content type, encoding, declared size and the local
+ * key are checked before any body byte is read; then decode (protobuf or JSON), convert to Breeze
+ * envelopes, hand them to the sink and answer 200 only once the sink has them durably, exactly like
+ * the Breeze path. Answers follow the OTLP/HTTP spec: an Export*ServiceResponse (with
+ * `partial_success` when items were rejected) or a google.rpc.Status, in the request's encoding.
+ * Plain Node: never import `vscode` here.
+ */
+import { timingSafeEqual } from 'crypto';
+import type { IncomingMessage, ServerResponse } from 'http';
+import { convertOtlp } from '../otlp/convertOtlp';
+import { decodeOtlp, encodeExportResponse, encodeStatus, OtlpFormat } from '../otlp/decodeOtlp';
+import type { OtlpSignal } from '../otlp/otlpModel';
+import { QueueFullError } from '../sink';
+import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { Rejection, rejection } from './rejection';
+import type { RelayContext } from './relayContext';
+
+export interface OtlpRequestOptions {
+  readonly signal: OtlpSignal;
+  /** Where the request went, for the log line. */
+  readonly where: string;
+  readonly expectsContinue: boolean;
+  /** False only when the user allowed key-less OTLP from loopback. */
+  readonly requireKey: boolean;
+}
+
+/** The header that carries the local key (`OTEL_EXPORTER_OTLP_HEADERS=x-azmon-key=<key>`). */
+export const OTLP_KEY_HEADER = 'x-azmon-key';
+
+/** google.rpc.Code for each HTTP status we answer with. */
+const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 408: 4, 413: 8, 415: 3, 500: 13, 503: 14 };
+
+export async function handleOtlp(context: RelayContext, request: IncomingMessage, response: ServerResponse, options: OtlpRequestOptions): Promise<void> {
+  context.counters.otlpRequests++;
+  const format = formatOf(request.headers['content-type']);
+  const answerFormat = format ?? 'json';
+  const refuse = (refused: Rejection, headers: Record<string, string> = {}, items = 0): void => refuseOtlp(context, response, refused, answerFormat, options.where, headers, items);
+  // Refused before the body is read: let a client that sends at once finish, close on one that waits for 100.
+  const refuseUnread = (refused: Rejection, maxDiscard = context.limits.maxBodyBytes): void => {
+    if (!options.expectsContinue) {
+      discardBody(request, context.limits, maxDiscard);
+    }
+    refuse(refused, options.expectsContinue ? { Connection: 'close' } : {});
+  };
+  if (!format) {
+    refuseUnread(rejection(415, 'content-type', `Content-Type "${String(request.headers['content-type'] ?? '').slice(0, 100)}" is not supported on ${options.where}; OTLP/HTTP uses application/x-protobuf or application/json.`));
+    return;
+  }
+  const coding = contentCodingOf(request.headers['content-encoding']);
+  if (typeof coding !== 'string') {
+    refuseUnread(coding);
+    return;
+  }
+  const declared = declaredLengthRejection(request.headers['content-length'], context.limits);
+  if (declared) {
+    // Announced, so finite: let the client finish sending and read the answer.
+    refuseUnread(declared, Number.POSITIVE_INFINITY);
+    return;
+  }
+  if (options.requireKey) {
+    const problem = keyProblem(request.headers, context.localKey);
+    if (problem) {
+      refuseUnread(problem);
+      return;
+    }
+  }
+  if (options.expectsContinue) {
+    response.writeContinue();
+  }
+  const body = await readBody(request, coding, context.limits);
+  if (!body.ok) {
+    refuse(body.rejection, body.rejection.reason === 'timeout' ? { Connection: 'close' } : {});
+    return;
+  }
+  const decoded = decodeOtlp(options.signal, body.body, format);
+  if (!decoded.ok) {
+    refuse(rejection(400, 'malformed', decoded.message));
+    return;
+  }
+  const conversion = convertOtlp(options.signal, decoded.request, { iKey: context.localKey, maxItems: context.limits.maxItemsPerRequest });
+  context.counters.itemsReceived += conversion.received;
+  const envelopes = conversion.envelopes;
+  if (envelopes.length > 0) {
+    try {
+      await context.sink.accept(envelopes);
+    } catch (error) {
+      if (error instanceof QueueFullError) {
+        const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
+        refuse(rejection(503, 'queue-full', `${error.message}; retry after ${retryAfter} s.`), { 'Retry-After': String(retryAfter) }, conversion.received);
+      } else {
+        const detail = error instanceof Error ? error.message : String(error);
+        refuse(rejection(500, 'sink-error', `The relay could not store the telemetry: ${detail}`), {}, conversion.received);
+      }
+      return;
+    }
+  }
+  context.counters.itemsAccepted += conversion.received - conversion.rejected;
+  context.counters.itemsRejected += conversion.rejected;
+  if (conversion.rejected > 0) {
+    context.log('warn', `Accepted ${options.where} partially: ${conversion.errorMessage}`);
+  }
+  try {
+    context.store.add(envelopes);
+  } catch (error) {
+    // The batch is safe in the forward queue; only the local view misses it.
+    context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  send(response, 200, format, encodeExportResponse(options.signal, format, conversion.rejected, conversion.errorMessage));
+}
+
+/** `application/x-protobuf` (or `application/protobuf`) or `application/json`, parameters ignored. */
+export function formatOf(contentType: string | undefined): OtlpFormat | undefined {
+  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (media === 'application/x-protobuf' || media === 'application/protobuf') {
+    return 'protobuf';
+  }
+  return media === 'application/json' ? 'json' : undefined;
+}
+
+/** 401 without a key, 403 with a wrong one; the key is never echoed. */
+export function keyProblem(headers: IncomingMessage['headers'], localKey: string): Rejection | undefined {
+  const explicit = headers[OTLP_KEY_HEADER];
+  const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+  const given = (Array.isArray(explicit) ? explicit[0] : explicit) ?? bearer;
+  if (given === undefined || given.trim() === '') {
+    return rejection(401, 'key', `OTLP requests need the relay's local key in an "${OTLP_KEY_HEADER}" header (OTEL_EXPORTER_OTLP_HEADERS=${OTLP_KEY_HEADER}=<key>) or "Authorization: Bearer <key>".`);
+  }
+  const a = Buffer.from(given.trim().toLowerCase());
+  const b = Buffer.from(localKey.toLowerCase());
+  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    return rejection(403, 'key', 'The OTLP key is not this relay\'s local session key. Use the OTEL_EXPORTER_OTLP_HEADERS value the extension gave.');
+  }
+  return undefined;
+}
+
+function refuseOtlp(context: RelayContext, response: ServerResponse, refused: Rejection, format: OtlpFormat, where: string, headers: Record<string, string>, items: number): void {
+  context.counters.reject(refused.reason, items);
+  const level = refused.reason === 'sink-error' || refused.reason === 'internal' ? 'error' : 'warn';
+  context.log(level, `Refused ${where} with ${refused.status} (${refused.reason}): ${refused.message}`);
+  send(response, refused.status, format, encodeStatus(format, RPC_CODE[refused.status] ?? 2, refused.message), headers);
+}
+
+function send(response: ServerResponse, status: number, format: OtlpFormat, body: Buffer, headers: Record<string, string> = {}): void {
+  if (response.headersSent || response.writableEnded || response.destroyed) {
+    return;
+  }
+  response.writeHead(status, {
+    'Content-Type': format === 'protobuf' ? 'application/x-protobuf' : 'application/json; charset=utf-8',
+    'Content-Length': String(body.length),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  response.end(body);
+}
