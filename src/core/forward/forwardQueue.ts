@@ -19,7 +19,7 @@ import type { Disposable, DropReason, ForwardState, ForwardStats } from './forwa
 import { prepareInstanceFolder } from './instanceFolder';
 import { diskLine } from './keyRewrite';
 import { ForwardLogRedactor } from './logRedaction';
-import { Batch, QueueLedger } from './queueLedger';
+import { BatchItem, QueueLedger } from './queueLedger';
 import { decideRedirect, isLoopbackHost, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
 import { backoffDelay } from './retryRules';
 import { Transport } from './transport';
@@ -32,6 +32,13 @@ const MAX_BATCH_ITEMS = 512;
 /** Storage folders with an open queue in this process: two queues on one folder would send twice. */
 const OPEN_FOLDERS = new Set<string>();
 const MAX_BATCH_BYTES = 1024 * 1024;
+
+/** A request ready to go: its items (in flight), the key it was written for, the gzipped body. */
+interface Prepared {
+  readonly items: readonly BatchItem[];
+  readonly key: string;
+  readonly body: Buffer;
+}
 
 export class ForwardQueue implements EnvelopeSink {
   private connectionString: ConnectionString | undefined;
@@ -269,26 +276,64 @@ export class ForwardQueue implements EnvelopeSink {
     }
   }
 
+  /**
+   * One request at a time; while it is in flight the next one is read, rewritten and gzipped, so
+   * the connection never waits for that work. A prefetched batch is released (owed again) whenever
+   * the next step is not an immediate send (failure, pause, key change).
+   */
   private async pump(): Promise<void> {
-    while (this.canSend()) {
-      const wait = this.nextAttemptAt - this.now();
-      if (wait > 0) {
-        await this.sleep(wait);
-        continue;
+    let prepared: Prepared | undefined;
+    const drop = (): void => {
+      if (prepared) this.ledger.release(prepared.items);
+      prepared = undefined;
+    };
+    try {
+      while (this.canSend()) {
+        const wait = this.nextAttemptAt - this.now();
+        if (wait > 0) {
+          drop();
+          await this.sleep(wait);
+          continue;
+        }
+        this.retryAfterActive = false;
+        this.ledger.expire();
+        if (prepared?.key !== this.connectionString!.instrumentationKey) drop();
+        const current = prepared ?? (await this.prepare());
+        prepared = undefined;
+        if (current.items.length === 0) {
+          // Counted but not sendable (a file vanished under us?): look again later instead of spinning.
+          if (this.ledger.queuedItems > 0) {
+            this.log('debug', `Nothing to send although ${this.ledger.queuedItems} items are counted as queued.`);
+            this.nextAttemptAt = this.now() + (this.options.backoffBaseMs ?? 2000);
+          }
+          continue;
+        }
+        const sending = this.send(current).catch((error: unknown) => {
+          this.failure(`the forwarder failed: ${error instanceof Error ? error.message : String(error)}`, undefined, current.items.length);
+        }).finally(() => this.ledger.release(current.items));
+        const next = this.prepare().catch(() => undefined);
+        await sending;
+        prepared = await next;
+        if (this.consecutiveFailures > 0 || !this.canSend()) drop();
       }
-      this.retryAfterActive = false;
-      this.ledger.expire();
-      const maxItems = Math.min(this.options.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
-      const maxBytes = Math.min(this.options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
-      const batch = await this.ledger.nextBatch(this.connectionString!.instrumentationKey, maxItems, maxBytes);
-      if (batch.items.length === 0) {
-        continue;
-      }
-      try {
-        await this.send(batch);
-      } catch (error) {
-        this.failure(`the forwarder failed: ${error instanceof Error ? error.message : String(error)}`, undefined, batch.items.length);
-      }
+    } finally {
+      drop();
+    }
+  }
+
+  /** The next request: items marked in flight, body rewritten to the real key and gzipped. */
+  private async prepare(): Promise<Prepared> {
+    const key = this.connectionString?.instrumentationKey ?? '';
+    if (!key) return { items: [], key, body: Buffer.alloc(0) };
+    const maxItems = Math.min(this.options.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
+    const maxBytes = Math.min(this.options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+    const batch = await this.ledger.nextBatch(key, maxItems, maxBytes);
+    if (batch.items.length === 0) return { items: [], key, body: Buffer.alloc(0) };
+    try {
+      return { items: batch.items, key, body: await gzip(Buffer.from(batch.body, 'utf8')) };
+    } catch (error) {
+      this.ledger.release(batch.items);
+      throw error;
     }
   }
 
@@ -306,7 +351,7 @@ export class ForwardQueue implements EnvelopeSink {
     this.wakeSleep?.();
   }
 
-  private async send(batch: Batch): Promise<void> {
+  private async send(batch: Prepared): Promise<void> {
     const connectionString = this.connectionString!;
     const items = batch.items;
     const url = trackUrl(this.endpoint ?? connectionString.ingestionEndpoint);
@@ -324,7 +369,7 @@ export class ForwardQueue implements EnvelopeSink {
         return;
       }
     }
-    const body = await gzip(Buffer.from(batch.body, 'utf8'));
+    const body = batch.body;
     this.counters.requests++;
     const result = await this.transport.post(url, body, token);
     if (this.closed) return; // aborted by close(): the items stay queued

@@ -8,11 +8,16 @@ import type { DiskQueue, QueueFile, WrittenFile } from './diskQueue';
 import type { DropReason } from './forwardStats';
 import { lineForService } from './keyRewrite';
 
+const OWED = 0;
+const SETTLED = 1;
+/** In a request being sent or prepared: not taken again until released or settled. */
+const IN_FLIGHT = 2;
+
 interface Entry {
   readonly file: QueueFile;
   /** The file's lines, when read (or kept from the write). */
   lines?: string[];
-  /** 1 where the item was answered for; allocated with the lines. */
+  /** Per item: OWED, IN_FLIGHT or SETTLED (answered for); allocated with the lines. */
   settled?: Uint8Array;
   pending: number;
   removed: boolean;
@@ -75,7 +80,10 @@ export class QueueLedger {
     this.queuedItems += file.items;
   }
 
-  /** The oldest owed items, within the item and byte limits (at least one); empty when none is owed. */
+  /**
+   * The oldest owed items, within the item and byte limits (at least one), marked in flight until
+   * settled or released; empty when none is owed.
+   */
   async nextBatch(realKey: string, maxItems: number, maxBytes: number): Promise<Batch> {
     const items: BatchItem[] = [];
     const parts: string[] = [];
@@ -86,7 +94,7 @@ export class QueueLedger {
       if (!lines) continue;
       for (let index = 0; index < lines.length; index++) {
         if (entry.removed) break;
-        if (entry.settled![index]) continue;
+        if (entry.settled![index] !== OWED) continue;
         let text: string;
         try {
           text = lineForService(lines[index], realKey);
@@ -100,6 +108,7 @@ export class QueueLedger {
           return { items, body: `[${parts.join(',')}]` };
         }
         items.push({ entry, index });
+        entry.settled![index] = IN_FLIGHT;
         parts.push(text);
         bytes += size;
       }
@@ -136,7 +145,7 @@ export class QueueLedger {
       // Lines kept from this session's writes are ours; lines read back are checked once, so a
       // damaged one is dropped alone instead of spoiling the whole request.
       entry.lines.forEach((line, index) => {
-        if (!entry.settled![index] && !isJson(line)) {
+        if (entry.settled![index] === OWED && !isJson(line)) {
           this.options.log('warn', `Dropped item ${index} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
           this.settle({ entry, index }, 'damaged');
         }
@@ -148,8 +157,8 @@ export class QueueLedger {
   /** The service answered for this item: sent, or dropped for a reason. Idempotent. */
   settle(item: BatchItem, outcome: 'sent' | DropReason): void {
     const { entry, index } = item;
-    if (entry.removed || !entry.settled || entry.settled[index]) return;
-    entry.settled[index] = 1;
+    if (entry.removed || !entry.settled || entry.settled[index] === SETTLED) return;
+    entry.settled[index] = SETTLED;
     entry.pending--;
     this.queuedItems--;
     if (outcome === 'sent') {
@@ -158,6 +167,13 @@ export class QueueLedger {
       this.count(outcome, 1);
     }
     if (entry.pending === 0) this.removeEntry(entry);
+  }
+
+  /** Items of a request that were not settled are owed again (a retry, a redirect, an abandoned prefetch). */
+  release(items: readonly BatchItem[]): void {
+    for (const { entry, index } of items) {
+      if (!entry.removed && entry.settled && entry.settled[index] === IN_FLIGHT) entry.settled[index] = OWED;
+    }
   }
 
   /** Drops files older than the retention period (oldest first, so it stops at the first young one). */
