@@ -120,6 +120,36 @@ describe('forward: retry rules against the fake service', () => {
   });
 });
 
+describe('forward: exactly once through mixed failures', () => {
+  it('delivers 3000 items once each while the service fails, resets and answers 206 in turn', async () => {
+    const fake = await FakeIngestion.start({ expectKey: REAL_KEY });
+    fake.setPlan((request, index) => {
+      if (index % 4 === 1) return { kind: 'status', status: 503 };
+      if (index % 7 === 3) return { kind: 'reset' };
+      if (index % 5 === 2) return { kind: 'partial', codes: request.items.map((_, item) => (item % 3 === 0 ? 500 : 200)) };
+      return undefined;
+    });
+    const t = await openQueue(fake, { backoffBaseMs: 5, backoffMaxMs: 20 });
+    try {
+      await Promise.all(Array.from({ length: 6 }, (_, client) => (async () => {
+        for (let batch = 0; batch < 5; batch++) await t.queue.accept(envelopes(100, `c${client} b${batch}`));
+      })()));
+      await fake.waitForItems(3000, 20000);
+      await waitForStats(t.queue, (stats) => stats.queuedItems === 0, 10000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const messages = messagesOf(fake.received());
+      assert.strictEqual(messages.length, 3000, 'no duplicates');
+      assert.strictEqual(new Set(messages).size, 3000, 'no losses');
+      const statuses = new Set(fake.requests().map((request) => request.status));
+      for (const status of [200, 206, 503, 'reset']) assert.ok(statuses.has(status as never), `saw ${status}`);
+      assert.strictEqual(t.queue.stats().droppedItems, 0);
+    } finally {
+      await t.queue.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('forward: redirects', () => {
   let primary: FakeIngestion;
   let regional: FakeIngestion;
