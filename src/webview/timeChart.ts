@@ -87,7 +87,7 @@ export class TimeChart {
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         padding: [8, 24, 0, 0],
-        scales: { x: { time: true }, y: { range: (_plot, min, max) => yRange(min, max, this.options.yMin) } },
+        scales: { x: { time: true, range: (_plot, min, max) => xRange(min, max) }, y: { range: (_plot, min, max) => yRange(min, max, this.options.yMin) } },
         axes: [
           { ...axis, space: 50, size: 30, values: (_plot, ticks) => ticks.map((tick) => clock(tick)) },
           { ...axis, size: (_plot, values) => axisWidth(values), values: (_plot, ticks) => ticks.map((tick) => format(tick)) },
@@ -125,11 +125,22 @@ function axisWidth(values: readonly string[] | null): number {
   return Math.max(36, Math.ceil(longest * 6.6) + 14);
 }
 
+/** One point (or all at one instant) would give a zero-width axis with every tick at the same time: show a minute around it. */
+function xRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null) return [min, max];
+  return max > min ? [min, max] : [min - 30, max + 30];
+}
+
 function yRange(min: number | null, max: number | null, floor: number | undefined): uPlot.Range.MinMax {
   let low = min ?? 0;
   let high = max ?? 1;
   if (floor !== undefined) low = Math.min(floor, low);
-  if (high <= low) high = low + (Math.abs(low) || 1);
+  if (high <= low) {
+    // A single value sits in the middle of the chart, not on its edge.
+    const half = (Math.abs(low) || 1) / 2;
+    if (floor === undefined || low - half >= floor) low -= half;
+    high += half;
+  }
   const pad = (high - low) * 0.1;
   return [floor !== undefined && low >= floor ? low : low - pad, high + pad];
 }

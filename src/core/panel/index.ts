@@ -1,7 +1,7 @@
 /** The live panel's host-side logic that needs no VS Code: item conversion, feeds, export/import. */
 export { PanelFeed, snapshotMessage, deltaMessage, toPanelLiveSample } from './panelFeed';
 export type { ForwardControl, PanelSource, PanelFeedOptions } from './panelFeed';
-export { toPanelItem, toPanelItems, isShownInPanel } from './panelItem';
+export { toPanelItem, toPanelItems, isShownInPanel, OTEL_RESOURCE_METRIC } from './panelItem';
 export { toForwardingStatus, IDLE_FORWARDING_STATUS } from './forwardingStatus';
 export { envelopeOfItem, isoTime, durationText, EXPORT_INSTRUMENTATION_KEY } from './envelopeOfItem';
 export { exportNdjson, parseImport, MAX_IMPORT_BYTES } from './ndjson';

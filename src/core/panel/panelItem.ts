@@ -1,16 +1,22 @@
 /**
  * Store item → the item the webview shows. Only the fields the panel protocol names are copied, so
  * a field added to the store never leaks into postMessage by accident, and the SDK's own
- * telemetry (Statsbeat) stays out of the user's views. Plain Node: never import `vscode` here.
+ * telemetry (Statsbeat, the exporter's resource rows) stays out of the user's views. Plain Node: never import `vscode` here.
  */
 import type { PanelException, PanelItem, PanelMetric } from '../../shared/messages';
 import type { TelemetryItem } from '../store/telemetryItem';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Statsbeat is the SDK reporting on itself: kept in the store, never shown. */
+/**
+ * The OpenTelemetry exporter's resource carrier: one `customMetrics` row per export with the
+ * resource attributes and a constant 1 — not a metric anyone charts.
+ */
+export const OTEL_RESOURCE_METRIC = '_OTELRESOURCE_';
+
+/** The SDK reporting on itself (Statsbeat, resource rows): kept in the store, never shown. */
 export function isShownInPanel(item: TelemetryItem): boolean {
-  return item.statsbeat !== true;
+  return item.statsbeat !== true && !(item.table === 'customMetrics' && item.name === OTEL_RESOURCE_METRIC);
 }
 
 const COPIED_FIELDS = [

@@ -57,7 +57,8 @@ export async function importTelemetry(store: Pick<TelemetryStore, 'add'>, localK
   if (!parsed.ok) {
     throw new Error(vscode.l10n.t('{0} is not a telemetry file: {1}', fileName(uri), parsed.message));
   }
-  const added = store.add(parsed.envelopes);
+  // Counted as the panel shows them (the SDK's own rows are kept, not shown, not exported).
+  const added = store.add(parsed.envelopes).filter(isShownInPanel);
   return { uri, items: added.length };
 }
 

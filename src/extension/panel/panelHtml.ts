@@ -24,6 +24,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${asset('dist', 'webview', 'codicon.css')}">
 <link rel="stylesheet" href="${asset('media', 'panel.css')}">
 <title>${escapeText(vscode.l10n.t('Live Telemetry'))}</title>
 </head>

@@ -114,9 +114,11 @@ describe('panel: feed of one webview', () => {
     assert.strictEqual(posted.length, count, 'nothing is posted after dispose');
   });
 
-  it('leaves Statsbeat out of what the panel sees', async () => {
+  it('leaves Statsbeat and the exporter\'s resource rows out of what the panel sees', async () => {
     const store = new TelemetryStore();
-    store.add([log('user log'), log('statsbeat', { name: 'Statsbeat' })]);
+    const resource: Envelope = { name: 'Microsoft.ApplicationInsights.Metric', time: '2026-01-01T00:00:00Z', data: { baseType: 'MetricData', baseData: { metrics: [{ name: '_OTELRESOURCE_', value: 1 }], properties: { 'service.name': 'api' } } } };
+    store.add([log('user log'), log('statsbeat', { name: 'Statsbeat' }), resource]);
+    assert.strictEqual(store.size, 3, 'the store keeps them');
     const snapshot = snapshotMessage({ store, liveSamples: new LiveSamples() });
     assert.deepStrictEqual(snapshot.items.map((item) => item.message), ['user log']);
   });

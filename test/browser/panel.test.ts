@@ -1,0 +1,214 @@
+/**
+ * The live telemetry panel in the real workbench: a real Node app (the npm
+ * `@azure/monitor-opentelemetry-exporter` with the OpenTelemetry SDK, test/browser/apps) started
+ * from a VS Code terminal — so it gets the session key and the relay's CA from the environment the
+ * extension injects — sends to the relay; the panel shows its transactions, logs, metrics, map and
+ * live rates. Screenshots of every view land in test-results/panel-*.png: open them and look.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
+import { REPO_ROOT, SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
+import { launchChromium, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import { type ShopReport, XSS_MESSAGE } from './apps/otelShopApp';
+
+const SHOP_APP = path.join(REPO_ROOT, 'out', 'test', 'browser', 'apps', 'otelShopApp.js');
+const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** The extension's log line `Relay listening on http://… and https://…` — what a user reads in "Azure Monitor: Show Log". */
+async function relayHttpsUrlFromLog(runDir: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const file of logFiles(runDir)) {
+      const match = / and (https:\/\/127\.0\.0\.1:\d+\/);/.exec(fs.readFileSync(file, 'utf8'));
+      if (match) return match[1]!;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no "Relay listening on … and https://…" line in the logs under ${runDir}`);
+}
+
+function logFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'extensions' || entry.name === 'workspace' ? [] : logFiles(full);
+    return entry.name === 'Azure Monitor.log' ? [full] : [];
+  });
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** The extension's commands appear once its host has registered it: retry the palette until then. */
+async function runExtensionCommand(page: Page, title: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommandFromPalette(page, title);
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt === 4) throw error;
+    }
+  }
+}
+
+function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview').frameLocator('#active-frame');
+}
+
+describe('Live telemetry panel in the real workbench', function () {
+  this.timeout(240_000);
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let panel: FrameLocator;
+  let report: ShopReport;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    fs.mkdirSync(TEST_RESULTS_DIR, { recursive: true });
+    const runDir = createRunDir();
+    const workspace = path.join(runDir, 'workspace');
+    fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
+    server = await startCodeServer({ runDir, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'terminal.integrated.enablePersistentSessions': false } });
+    browser = await launchChromium();
+    ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await waitForWorkbench(page);
+    await page.locator('.window-title, .titlebar', { hasText: 'Extension Development Host' }).first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+    await runCommandFromPalette(page, 'View: Close Primary Side Bar');
+
+    // The app, started as a user would: in a VS Code terminal, after the panel opened the relay.
+    await runExtensionCommand(page, 'Azure Monitor: Open Live Telemetry');
+    panel = panelFrame(page);
+    await panel.locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
+    const httpsUrl = await relayHttpsUrlFromLog(server.runDir);
+    await runCommandFromPalette(page, 'Terminal: Create New Terminal');
+    await page.locator('.terminal-wrapper .xterm').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(2000); // the shell's prompt (xterm draws on a canvas: no text to wait for)
+    await page.locator('.terminal-wrapper .xterm').first().click();
+    const reportFile = path.join(runDir, 'shop-report.json');
+    await page.keyboard.type(`node '${SHOP_APP}' '${httpsUrl}' '${reportFile}'`);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-terminal.png') });
+    const text = await waitForFile(reportFile, 90_000);
+    const parsed = JSON.parse(text) as ShopReport & { error?: string };
+    assert.ok(!parsed.error, `the app failed: ${parsed.error}`);
+    report = parsed;
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-terminal.png') });
+    await runCommandFromPalette(page, 'View: Hide Panel');
+    // The terminal's "some keybindings…" toast would cover the panel in the screenshots.
+    await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-failure.png') }).catch(() => undefined);
+  });
+
+  after(async function () {
+    // A failing before() hook is not a test: keep what the screen showed then, too.
+    if (!report && page) await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-failure.png') }).catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function showView(view: string): Promise<void> {
+    await panel.locator(`vscode-tab-header[data-view="${view}"]`).click();
+    await panel.locator(`vscode-tab-panel[data-view="${view}"]:not([hidden])`).waitFor();
+    await page.waitForTimeout(300); // a frame or two for charts and layout
+  }
+
+  it('shows the app\'s transactions and the waterfall of the one selected', async () => {
+    await showView('transactions');
+    const operations = panel.locator('.operations-list .vlist-row');
+    await operations.filter({ hasText: 'POST /orders' }).waitFor({ timeout: 30_000 });
+    const texts = (await operations.allInnerTexts()).map(squash);
+    assert.strictEqual(texts.length, 2, texts.join('\n'));
+    assert.match(texts[0]!, /POST \/orders shop-api 240(\.0)? ms/);
+    assert.match(texts[1]!, /GET \/orders\/\{id\} shop-api 140(\.0)? ms/);
+    assert.strictEqual(await operations.nth(0).locator('.status-icon.failed').count(), 1, 'the failed POST is marked');
+
+    await operations.filter({ hasText: 'GET /orders/{id}' }).click();
+    const rows = panel.locator('.waterfall-list .vlist-row');
+    await rows.first().waitFor();
+    const tree = await rows.evaluateAll((elements) =>
+      elements
+        .map((element) => ({
+          top: (element as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top,
+          depth: Number(element.getAttribute('data-depth')),
+          label: element.querySelector('.waterfall-label')?.textContent ?? '',
+          duration: element.querySelector('.bar-label')?.textContent ?? '',
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map(({ depth, label, duration }) => `${'  '.repeat(depth)}${label}${duration ? ` [${duration}]` : ''}`),
+    );
+    assert.deepStrictEqual(tree, [
+      'GET /orders/{id} [140 ms]',
+      '  loading order 42',
+      '  SELECT shop.orders [38 ms]',
+      '  GET /items/42 [61 ms]',
+      '    GET cache [9 ms]',
+      '    inventory slow: 61 ms (budget 50 ms)',
+      `  ${XSS_MESSAGE}`,
+    ]);
+    const header = squash(await panel.locator('vscode-tab-panel[data-view="transactions"]').innerText());
+    assert.ok(header.includes(report.okTraceId), 'the operation id is shown');
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-transactions.png') });
+
+    await operations.filter({ hasText: 'POST /orders' }).click();
+    await panel.locator('.waterfall-list .vlist-row.failed').first().waitFor();
+    assert.ok((await panel.locator('.waterfall-list .vlist-row', { hasText: 'PaymentError' }).count()) >= 1, 'the exception is inline');
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-transactions-failed.png') });
+  });
+
+  it('shows an HTML-looking log message literally and runs none of it', async () => {
+    await showView('logs');
+    const row = panel.locator('.logs-list .vlist-row', { hasText: 'payment page rendered' });
+    await row.waitFor({ timeout: 30_000 });
+    assert.strictEqual(await row.locator('.message-text').innerText(), XSS_MESSAGE);
+    await row.click();
+    assert.ok((await panel.locator('.details-pane').innerText()).includes(XSS_MESSAGE), 'the details show it as text too');
+    assert.strictEqual(await panel.locator('img').count(), 0, 'no <img> element was created from telemetry');
+    assert.strictEqual(await panel.locator('body').evaluate((body) => (body as unknown as { dataset: Record<string, string> }).dataset.pwned ?? null), null, 'the onerror handler never ran');
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-logs.png') });
+  });
+
+  it('shows metrics, the map and live rates from the same app', async () => {
+    await showView('metrics');
+    const names = await panel.locator('.metric-card .metric-name').allInnerTexts();
+    assert.ok(names.includes('orders_created') && names.includes('order_value'), names.join(', '));
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-metrics.png') });
+
+    await showView('map');
+    // SVG text has no innerText.
+    const labels = (await panel.locator('.node-label').allTextContents()).map(squash);
+    for (const expected of ['shop-api', 'inventory.local', 'payments.example']) {
+      assert.ok(labels.some((label) => label.includes(expected)), `${expected} on the map: ${labels.join(', ')}`);
+    }
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-map.png') });
+
+    await showView('live');
+    await panel.locator('.live-source').waitFor();
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-live.png') });
+  });
+
+  it('comes back after a window reload (serializer), with the host\'s data', async () => {
+    await page.reload();
+    await waitForWorkbench(page);
+    panel = panelFrame(page);
+    await panel.locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
+    // The restored webview asked for a snapshot: the indicator leaves "Connecting…".
+    await panel.locator('.stream-indicator[data-mode="live"]').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-restored.png') });
+    assert.deepStrictEqual(pageErrors.filter((error) => /azure|monitor|webview/i.test(error)), []);
+  });
+});
