@@ -216,6 +216,7 @@ export class ForwardQueue implements EnvelopeSink {
   async flush(timeoutMs: number): Promise<void> {
     await Promise.allSettled([...this.writes]);
     if (!this.canSend()) {
+      await this.ledger.idle();
       return;
     }
     if (!this.retryAfterActive) {
@@ -236,6 +237,8 @@ export class ForwardQueue implements EnvelopeSink {
       const waiters = this.flushWaiters;
       waiters.add(check);
     });
+    // Sent files are being deleted: once flush returns, the disk shows what is really left.
+    await this.ledger.idle();
   }
 
   async close(): Promise<void> {
