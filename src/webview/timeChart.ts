@@ -87,9 +87,9 @@ export class TimeChart {
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         padding: [8, 24, 0, 0],
-        scales: { x: { time: true, range: (_plot, min, max) => xRange(min, max) }, y: { range: (_plot, min, max) => yRange(min, max, this.options.yMin) } },
+        scales: { x: { time: true, range: (_plot, min, max) => xRange(min, max, this.data[0]) }, y: { range: (_plot, min, max) => yRange(min, max, this.options.yMin) } },
         axes: [
-          { ...axis, space: 50, size: 30, values: (_plot, ticks) => ticks.map((tick) => clock(tick)) },
+          { ...axis, space: 70, size: 30, values: (_plot, ticks) => ticks.map((tick) => clock(tick)) },
           { ...axis, size: (_plot, values) => axisWidth(values), values: (_plot, ticks) => ticks.map((tick) => format(tick)) },
         ],
         series: [
@@ -126,9 +126,10 @@ function axisWidth(values: readonly string[] | null): number {
 }
 
 /** One point (or all at one instant) would give a zero-width axis with every tick at the same time: show a minute around it. */
-function xRange(min: number | null, max: number | null): uPlot.Range.MinMax {
-  if (min === null || max === null) return [min, max];
-  return max > min ? [min, max] : [min - 30, max + 30];
+function xRange(min: number | null, max: number | null, times: ArrayLike<number>): uPlot.Range.MinMax {
+  // For a single instant uPlot widens a time axis to a whole day (every tick reads 00:00): judge by the data.
+  if (times.length > 0 && times[0] === times[times.length - 1]) return [times[0]! - 30, times[0]! + 30];
+  return [min, max];
 }
 
 function yRange(min: number | null, max: number | null, floor: number | undefined): uPlot.Range.MinMax {

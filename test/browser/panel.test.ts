@@ -201,7 +201,7 @@ describe('Live telemetry panel in the real workbench', function () {
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-live.png') });
   });
 
-  it('comes back after a window reload (serializer), with the host\'s data', async () => {
+  it('comes back after a window reload (serializer) and gets a fresh snapshot from the host', async () => {
     await page.reload();
     await waitForWorkbench(page);
     panel = panelFrame(page);

@@ -42,7 +42,7 @@ export class MapView implements PanelView {
     this.summary.textContent =
       map.nodes.length === 0
         ? ''
-        : `${map.nodes.filter((node) => node.kind === 'role').length} roles · ${map.nodes.filter((node) => node.kind === 'target').length} dependency targets · ${map.edges.length} connections · from ${formatCount(spans.aliveCount)} requests and dependencies in the buffer`;
+        : `${plural(map.nodes.filter((node) => node.kind === 'role').length, 'role')} · ${plural(map.nodes.filter((node) => node.kind === 'target').length, 'dependency target')} · ${plural(map.edges.length, 'connection')} · from ${formatCount(spans.aliveCount)} requests and dependencies in the buffer`;
     this.canvas.replaceChildren(map.nodes.length === 0 ? h('div', { class: 'placeholder' }, 'No requests or dependencies yet. The map shows each cloud role and what it calls.') : drawMap(map));
     return false;
   }
