@@ -13,6 +13,10 @@ export interface RelayEnvironment {
   readonly connectionString: string;
   /** The relay's self-signed CA, for the Node SDKs that always switch to https. */
   readonly caCertPath?: string;
+  /** `http://127.0.0.1:P`, for plain OpenTelemetry SDKs exporting OTLP/HTTP. */
+  readonly otlpEndpoint?: string;
+  /** `x-azmon-key=<local key>` (OTEL_EXPORTER_OTLP_HEADERS format). */
+  readonly otlpHeaders?: string;
 }
 
 /** The variables an app needs to talk to the relay and to nothing else. */
@@ -24,6 +28,19 @@ export function relayVariables(environment: RelayEnvironment): Record<string, st
   };
   if (environment.caCertPath) {
     variables.NODE_EXTRA_CA_CERTS = environment.caCertPath;
+  }
+  if (environment.otlpEndpoint && environment.otlpHeaders) {
+    const otlp: Record<string, string> = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: environment.otlpEndpoint,
+      OTEL_EXPORTER_OTLP_HEADERS: environment.otlpHeaders,
+      // The relay speaks OTLP/HTTP, not gRPC (the Python default for `opentelemetry-instrument`).
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    };
+    // An OTLP destination the user configured in VS Code's own environment stays theirs.
+    const userOwnsOtlp = process.env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
+    for (const [name, value] of Object.entries(otlp)) {
+      if (!userOwnsOtlp && process.env[name] === undefined) variables[name] = value;
+    }
   }
   return variables;
 }

@@ -126,7 +126,7 @@ export class RelayController implements vscode.Disposable {
     try {
       const store = new TelemetryStore({ maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints });
       const server = await this.listen(localKey, queue, store);
-      const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath ?? this.plannedEnvironment().caCertPath };
+      const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath ?? this.plannedEnvironment().caCertPath, otlpEndpoint: server.otlpEndpoint, otlpHeaders: server.otlpHeaders };
       this.current = { server, store, queue, environment };
     } catch (error) {
       await queue.close();
@@ -191,6 +191,8 @@ export class RelayController implements vscode.Disposable {
     return {
       connectionString: formatConnectionString({ instrumentationKey: this.planned.localKey, ingestionEndpoint: url, liveEndpoint: url }),
       caCertPath: path.join(this.tlsDir(), TLS_FILES.caCert),
+      otlpEndpoint: `http://127.0.0.1:${this.planned.port}`,
+      otlpHeaders: `x-azmon-key=${this.planned.localKey}`,
     };
   }
 

@@ -421,4 +421,51 @@ tracer = trace.get_tracer(__name__)`,
   },
 ];
 
-export const SNIPPETS: readonly SnippetTemplate[] = [...OPENTELEMETRY, ...OPENCENSUS];
+/** Plain OpenTelemetry over OTLP/HTTP: the relay takes it too and forwards it to Azure Monitor. */
+const PLAIN_OTLP: readonly SnippetTemplate[] = [
+  {
+    id: 'otlp-export',
+    title: 'OpenTelemetry: plain OTLP export (no Azure package)',
+    description: 'The OpenTelemetry SDK with the OTLP/HTTP exporters for traces, metrics and logs; the extension points OTEL_EXPORTER_OTLP_ENDPOINT at its local relay, which forwards to Azure Monitor.',
+    sdk: 'otlp',
+    signal: 'all',
+    framework: 'none',
+    packages: ['opentelemetry-sdk', 'opentelemetry-exporter-otlp-proto-http'],
+    imports: [
+      'import logging',
+      'from opentelemetry import metrics',
+      'from opentelemetry import trace',
+      'from opentelemetry._logs import set_logger_provider',
+      'from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter',
+      'from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter',
+      'from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter',
+      'from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler',
+      'from opentelemetry.sdk._logs.export import BatchLogRecordProcessor',
+      'from opentelemetry.sdk.metrics import MeterProvider',
+      'from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader',
+      'from opentelemetry.sdk.resources import Resource',
+      'from opentelemetry.sdk.trace import TracerProvider',
+      'from opentelemetry.sdk.trace.export import BatchSpanProcessor',
+    ],
+    setup: `# The exporters read OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS from the environment
+# (the extension sets them to its local relay): pass no endpoint in code. OTEL_SERVICE_NAME names the app.
+resource = Resource.create()
+trace.set_tracer_provider(TracerProvider(resource=resource))
+trace.get_tracer_provider().add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=[PeriodicExportingMetricReader(OTLPMetricExporter())]))
+logger_provider = LoggerProvider(resource=resource)
+logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
+set_logger_provider(logger_provider)
+logging.getLogger().addHandler(LoggingHandler(level=logging.INFO, logger_provider=logger_provider))
+logging.getLogger().setLevel(logging.INFO)
+tracer = trace.get_tracer(__name__)
+requests_counter = metrics.get_meter(__name__).create_counter("requests_handled")`,
+    example: `def main():
+    with tracer.start_as_current_span("hello"):
+        requests_counter.add(1, {"route": "/hello"})
+        logging.getLogger(__name__).info("Hello over OTLP!")`,
+    entryPoint: 'main()',
+  },
+];
+
+export const SNIPPETS: readonly SnippetTemplate[] = [...OPENTELEMETRY, ...OPENCENSUS, ...PLAIN_OTLP];

@@ -5,7 +5,8 @@
  * Plain Node: never import `vscode` here.
  */
 
-export type SnippetSdk = 'opentelemetry' | 'opencensus';
+/** `otlp`: plain OpenTelemetry SDK with the OTLP/HTTP exporters (no Azure package). */
+export type SnippetSdk = 'opentelemetry' | 'opencensus' | 'otlp';
 export type SnippetSignal = 'traces' | 'metrics' | 'logs' | 'all';
 export type SnippetFramework = 'none' | 'flask' | 'django' | 'fastapi' | 'requests' | 'psycopg2' | 'mysql' | 'postgresql';
 

@@ -7,7 +7,7 @@ import type { AzureMonitorPythonApi } from '../../../src/extension/api';
 import { connectionStringPart, eventually, extensionApi, messageEnvelope, postJson, waitForRelayState } from '../extensionApi';
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const RELAY_VARIABLES = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL', 'NODE_EXTRA_CA_CERTS'];
+const RELAY_VARIABLES = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL', 'NODE_EXTRA_CA_CERTS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_PROTOCOL'];
 
 /** What a shell started by VS Code really sees: `env` run in a new integrated terminal. */
 async function terminalVariables(name: string): Promise<Record<string, string>> {
@@ -54,6 +54,10 @@ describe('Relay lifecycle and environment injection', function () {
     assert.strictEqual(variables.APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL, 'true');
     assert.ok(relay.caCertPath && variables.NODE_EXTRA_CA_CERTS === relay.caCertPath, 'NODE_EXTRA_CA_CERTS is the relay\'s CA');
     assert.ok(fs.readFileSync(relay.caCertPath, 'utf8').includes('BEGIN CERTIFICATE'), 'and that file is a certificate');
+    // Plain OpenTelemetry SDKs: OTLP/HTTP to the same relay, with the local key as a header.
+    assert.strictEqual(variables.OTEL_EXPORTER_OTLP_ENDPOINT, relay.url.replace(/\/$/, ''));
+    assert.strictEqual(variables.OTEL_EXPORTER_OTLP_HEADERS, `x-azmon-key=${connectionStringPart(injected, 'InstrumentationKey')}`);
+    assert.strictEqual(variables.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
   });
 
   it('a new integrated terminal really gets those variables', async () => {

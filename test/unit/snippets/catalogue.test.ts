@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import { listSnippets, renderStandalone, SNIPPETS } from '../../../src/core/snippets';
 import { assertCompiles, pythonCompileError, SECRET_PATTERNS } from './pythonCompile';
 
-const SDKS = ['opentelemetry', 'opencensus'];
+const SDKS = ['opentelemetry', 'opencensus', 'otlp'];
+const SDK_PACKAGE: Record<string, string> = { opencensus: 'opencensus-ext-azure', opentelemetry: 'azure-monitor-opentelemetry', otlp: 'opentelemetry-exporter-otlp-proto-http' };
 const SIGNALS = ['traces', 'metrics', 'logs', 'all'];
 const FRAMEWORKS = ['none', 'flask', 'django', 'fastapi', 'requests', 'psycopg2', 'mysql', 'postgresql'];
 
@@ -16,7 +17,7 @@ describe('snippet catalogue', () => {
       assert.ok(SIGNALS.includes(snippet.signal), `${snippet.id}: signal ${snippet.signal}`);
       assert.ok(FRAMEWORKS.includes(snippet.framework), `${snippet.id}: framework ${snippet.framework}`);
       assert.ok(snippet.title && snippet.description, `${snippet.id}: title/description`);
-      assert.ok(snippet.packages.includes(snippet.sdk === 'opencensus' ? 'opencensus-ext-azure' : 'azure-monitor-opentelemetry'), `${snippet.id}: packages`);
+      assert.ok(snippet.packages.includes(SDK_PACKAGE[snippet.sdk]), `${snippet.id}: packages`);
     }
   });
 
@@ -93,6 +94,17 @@ describe('snippet catalogue', () => {
       assert.match(renderStandalone('opencensus-requests'), /config_integration\.trace_integrations\(\["requests"\]\)/);
       assert.match(renderStandalone('opencensus-mysql'), /trace_integrations\(\["mysql"\]\)/);
       assert.match(renderStandalone('opencensus-postgresql'), /trace_integrations\(\["postgresql"\]\)/);
+    });
+  });
+
+  describe('plain OTLP export', () => {
+    it('sets up all three OTLP/HTTP exporters and leaves endpoint and key to the environment', () => {
+      const code = renderStandalone('otlp-export');
+      for (const exporter of ['OTLPSpanExporter()', 'OTLPMetricExporter()', 'OTLPLogExporter()']) {
+        assert.ok(code.includes(exporter), exporter);
+      }
+      assert.doesNotMatch(code, /endpoint=|headers=|configure_azure_monitor|127\.0\.0\.1/);
+      assert.match(code, /OTEL_EXPORTER_OTLP_ENDPOINT/);
     });
   });
 
