@@ -36,9 +36,9 @@ export interface HttpReply {
 }
 
 /** POSTs like an SDK does (no Origin header, Host 127.0.0.1:port). */
-export function postJson(url: string, body: unknown): Promise<HttpReply> {
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
+    const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

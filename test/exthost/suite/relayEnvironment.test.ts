@@ -78,6 +78,22 @@ describe('Relay lifecycle and environment injection', function () {
     await waitForRelayState(api, (status) => status.itemsReceived === before + 1, 'counts the accepted item');
   });
 
+  it('an OTLP/HTTP export set up only from the injected OTEL_EXPORTER_OTLP_* variables is accepted', async () => {
+    await api.startRelay();
+    const variables = api.terminalEnvironment();
+    // OTEL_EXPORTER_OTLP_HEADERS is `name=value[,name=value]`, as the SDKs parse it.
+    const headers = Object.fromEntries(variables.OTEL_EXPORTER_OTLP_HEADERS.split(',').map((pair) => pair.split('=').map(decodeURIComponent) as [string, string]));
+    const before = api.relayStatus().itemsReceived;
+    const record = { timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), severityNumber: 9, body: { stringValue: 'hello over OTLP from the ext-host test' } };
+    const logs = { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'exthost-otlp' } }] }, scopeLogs: [{ logRecords: [record] }] }] };
+    const accepted = await postJson(`${variables.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/logs`, logs, headers);
+    assert.strictEqual(accepted.status, 200, accepted.body);
+    assert.deepStrictEqual(JSON.parse(accepted.body), {});
+    const refused = await postJson(`${variables.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/logs`, logs);
+    assert.strictEqual(refused.status, 401, 'no key, no entry');
+    await waitForRelayState(api, (status) => status.itemsReceived === before + 1, 'counts the OTLP record');
+  });
+
   it('stop (what deactivate does) closes the listener; opening a Python file starts it again on the same address', async () => {
     const first = await api.startRelay();
     await api.stopRelay();
