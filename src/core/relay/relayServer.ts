@@ -15,6 +15,7 @@ import { formatConnectionString } from '../connectionString';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
 import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { guardConnections } from './connectionGuard';
 import { RelayLimits, resolveLimits } from './limits';
 import { LiveSamples } from './liveSamples';
 import { handleLive, liveKeyProblem } from './quickPulseHandler';
@@ -252,7 +253,11 @@ export class RelayServer {
 type Dispatch = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean) => void;
 
 function listen(server: http.Server, port: number, limits: RelayLimits, dispatch: Dispatch): Promise<void> {
-  server.maxConnections = limits.maxConnections;
+  if (server instanceof https.Server) {
+    server.maxConnections = limits.maxConnections;
+  } else {
+    guardConnections(server, limits.maxConnections);
+  }
   server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => dispatch(request, response, false));
   // Listening for checkContinue stops Node from sending `100 Continue` before our checks ran.
   server.on('checkContinue', (request: http.IncomingMessage, response: http.ServerResponse) => dispatch(request, response, true));
