@@ -114,7 +114,7 @@ export class TransactionsView implements PanelView {
       this.selectOperation(operations[operations.length - 1]!.id);
     }
     this.list.select(this.selectedId);
-    setText(this.countLabel, operations.length === index.size ? `${formatCount(operations.length)} transactions` : `${formatCount(operations.length)} of ${formatCount(index.size)}`);
+    setText(this.countLabel, operations.length === index.size ? `${formatCount(operations.length)} ${operations.length === 1 ? 'transaction' : 'transactions'}` : `${formatCount(operations.length)} of ${formatCount(index.size)}`);
     this.renderDetail();
     return false;
   }
