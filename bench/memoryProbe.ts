@@ -6,7 +6,7 @@
  */
 import type { Envelope } from '../src/core/envelope';
 import { TelemetryStore } from '../src/core/store';
-import { BATCH_ITEMS, buildBatch, failParent, serveParent } from './workload';
+import { BATCH_ITEMS, buildBatch, failParent, serveParent, uniqueBatchText } from './workload';
 
 export interface MemoryReady {
   readonly items: number;
@@ -22,17 +22,6 @@ function collect(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
-function batchText(batchIndex: number, template: Envelope[]): string {
-  const batch = template.map((envelope, index) => {
-    const unique = (batchIndex * BATCH_ITEMS + index).toString(16).padStart(16, '0');
-    const copy = { ...envelope, tags: { ...envelope.tags, 'ai.operation.id': `${unique}${unique}` } };
-    const baseData = copy.data?.baseData;
-    if (baseData && typeof baseData.id === 'string') copy.data = { ...copy.data!, baseData: { ...baseData, id: unique } };
-    return copy;
-  });
-  return JSON.stringify(batch);
-}
-
 function main(): void {
   const [kind, countText] = process.argv.slice(2);
   const count = Number(countText);
@@ -42,7 +31,7 @@ function main(): void {
   const before = collect();
   let jsonBytes = 0;
   for (let batchIndex = 0; batchIndex * BATCH_ITEMS < count; batchIndex++) {
-    const text = batchText(batchIndex, template.slice(0, Math.min(BATCH_ITEMS, count - batchIndex * BATCH_ITEMS)));
+    const text = uniqueBatchText(batchIndex, template.slice(0, Math.min(BATCH_ITEMS, count - batchIndex * BATCH_ITEMS)));
     jsonBytes += Buffer.byteLength(text);
     const envelopes = JSON.parse(text) as Envelope[];
     if (kind === 'store') store.add(envelopes);

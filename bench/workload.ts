@@ -36,6 +36,21 @@ export function buildBatch(key: string, size = BATCH_ITEMS, offset = 0): Envelop
   return batch;
 }
 
+/**
+ * Batch number `batchIndex` of a stream of distinct items, as JSON: the template's envelopes with
+ * unique operation and item ids (so the store keeps them as separate operations).
+ */
+export function uniqueBatchText(batchIndex: number, template: readonly Envelope[]): string {
+  const batch = template.map((envelope, index) => {
+    const unique = (batchIndex * BATCH_ITEMS + index).toString(16).padStart(16, '0');
+    const copy = { ...envelope, tags: { ...envelope.tags, 'ai.operation.id': `${unique}${unique}` } };
+    const baseData = copy.data?.baseData;
+    if (baseData && typeof baseData.id === 'string') copy.data = { ...copy.data!, baseData: { ...baseData, id: unique } };
+    return copy;
+  });
+  return JSON.stringify(batch);
+}
+
 export interface EncodedBatch {
   readonly plain: Buffer;
   readonly gzip: Buffer;
