@@ -30,6 +30,9 @@ Options:
   --storage DIR      forward queue and TLS certificate directory (default ~/.azmon-relay)
   --local-key GUID   session key apps must send (default: a random GUID)
   --no-forward       keep telemetry local even when a connection string is set
+  --request-timeout-ms N  give up on a forwarding request after N ms (default 30000)
+  --retry-base-ms N  first retry delay after a failed request (default 2000), doubled per failure
+  --retry-max-ms N   longest retry delay (default 300000)
   --help             show this text`;
 
 interface CliOptions {
@@ -38,6 +41,10 @@ interface CliOptions {
   storage: string;
   localKey?: string;
   forward: boolean;
+  /** Forwarder tuning; undefined: the ForwardQueue defaults. */
+  requestTimeoutMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
   help: boolean;
 }
 
@@ -80,6 +87,15 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
       case '--no-forward':
         options.forward = false;
         break;
+      case '--request-timeout-ms':
+        options.requestTimeoutMs = milliseconds(flag, value());
+        break;
+      case '--retry-base-ms':
+        options.backoffBaseMs = milliseconds(flag, value());
+        break;
+      case '--retry-max-ms':
+        options.backoffMaxMs = milliseconds(flag, value());
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -104,6 +120,14 @@ function portNumber(flag: string, text: string): number {
   return port;
 }
 
+function milliseconds(flag: string, text: string): number {
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms < 1 || ms > 24 * 60 * 60 * 1000) {
+    throw new UsageError(`${flag} must be a number of milliseconds from 1 to 86400000.`);
+  }
+  return ms;
+}
+
 /** Where batches go besides the store. */
 interface SinkHandle {
   readonly sink: EnvelopeSink;
@@ -117,7 +141,7 @@ const SHUTDOWN_FLUSH_MS = 5000;
 /** A forward queue under `<storage>/forward-queue` when forwarding, else a sink that keeps nothing. */
 async function openSink(
   connectionString: ConnectionString | undefined,
-  storage: string,
+  options: CliOptions,
   localKey: string,
   log: (level: RelayLogLevel, message: string) => void,
 ): Promise<SinkHandle> {
@@ -125,9 +149,12 @@ async function openSink(
     return { sink: new LocalOnlySink(), forwarding: false, close: async () => undefined };
   }
   const queue = await ForwardQueue.open({
-    storageDir: path.join(storage, 'forward-queue'),
+    storageDir: path.join(options.storage, 'forward-queue'),
     connectionString,
     localInstrumentationKey: localKey,
+    requestTimeoutMs: options.requestTimeoutMs,
+    backoffBaseMs: options.backoffBaseMs,
+    backoffMaxMs: options.backoffMaxMs,
     log,
   });
   return {
@@ -180,7 +207,7 @@ async function main(args: readonly string[]): Promise<number> {
 
   // The session key is fixed before the relay starts: the forward queue writes it to disk.
   const localKey = options.localKey ?? randomUUID();
-  const sinkHandle = await openSink(connectionString, options.storage, localKey, log);
+  const sinkHandle = await openSink(connectionString, options, localKey, log);
   const store = new TelemetryStore();
   let relay: RelayServer;
   try {
