@@ -27,6 +27,7 @@ import { guardRejection } from './requestGuards';
 import { handleOtlp, OTLP_KEY_HEADER } from './otlpHandler';
 import { isOtlpRoute, parseRequestTarget } from './routes';
 import { ensureTlsMaterial } from './tlsCertificate';
+import { serveTlsOnHttpPort } from './tlsOnHttpPort';
 import { handleTrack } from './trackHandler';
 
 export interface RelayServerOptions {
@@ -120,11 +121,12 @@ export class RelayServer {
       connectionsCheckingInterval: Math.max(20, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
       keepAliveTimeout: 5000,
     };
-    const httpServer = http.createServer(serverOptions);
-    await listen(httpServer, options.port ?? 0, limits, (request, response, expectsContinue) =>
-      relay ? relay.dispatch(request, response, relay.port, expectsContinue) : notReady(request, response, limits),
-    );
     let httpsServer: https.Server | undefined;
+    const httpServer = http.createServer(serverOptions);
+    serveTlsOnHttpPort(httpServer, { httpsServer: () => (relay ? httpsServer : undefined), firstByteTimeoutMs: limits.headersTimeoutMs });
+    await listen(httpServer, options.port ?? 0, limits, (request, response, expectsContinue) =>
+      relay ? relay.dispatch(request, response, [relay.port], expectsContinue) : notReady(request, response, limits),
+    );
     let caCertPath: string | undefined;
     if (options.httpsPort !== false) {
       try {
@@ -135,7 +137,7 @@ export class RelayServer {
         }
         httpsServer = https.createServer({ ...serverOptions, key: tls.key, cert: tls.cert, handshakeTimeout: limits.headersTimeoutMs });
         await listen(httpsServer, options.httpsPort ?? 0, limits, (request, response, expectsContinue) =>
-          relay?.httpsPort !== undefined ? relay.dispatch(request, response, relay.httpsPort, expectsContinue) : notReady(request, response, limits),
+          relay?.httpsPort !== undefined ? relay.dispatch(request, response, [relay.httpsPort, relay.port], expectsContinue) : notReady(request, response, limits),
         );
         caCertPath = tls.caCertPath;
       } catch (error) {
@@ -174,9 +176,10 @@ export class RelayServer {
     await allClosed;
   }
 
-  private dispatch(request: http.IncomingMessage, response: http.ServerResponse, port: number, expectsContinue: boolean): void {
+  /** `ports`: the Host ports this request may name (TLS also arrives on the HTTP port, see tlsOnHttpPort). */
+  private dispatch(request: http.IncomingMessage, response: http.ServerResponse, ports: readonly number[], expectsContinue: boolean): void {
     const finished = new Promise<void>((resolve) => response.once('close', () => resolve()));
-    const work = this.handle(request, response, port, expectsContinue)
+    const work = this.handle(request, response, ports, expectsContinue)
       .catch((error: unknown) => {
         refuse(this.context, response, rejection(500, 'internal', `Internal relay error: ${error instanceof Error ? error.message : String(error)}`));
       })
@@ -185,7 +188,7 @@ export class RelayServer {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async handle(request: http.IncomingMessage, response: http.ServerResponse, port: number, expectsContinue: boolean): Promise<void> {
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse, ports: readonly number[], expectsContinue: boolean): Promise<void> {
     const context = this.context;
     context.counters.requests++;
     const target = parseRequestTarget(request.url ?? '/');
@@ -194,7 +197,8 @@ export class RelayServer {
       refuse(context, response, rejection(503, 'closing', 'The relay is shutting down; retry shortly.'), { path: where, headers: { 'Retry-After': '1', Connection: 'close' } });
       return;
     }
-    const guard = guardRejection(request.headers, port);
+    const guards = ports.map((port) => guardRejection(request.headers, port));
+    const guard = guards.every((refused) => refused !== undefined) ? guards[0] : undefined;
     if (guard) {
       refuse(context, response, guard, { path: where, headers: { Connection: 'close' } });
       return;

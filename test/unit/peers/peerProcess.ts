@@ -12,7 +12,11 @@ export const PEER_FIXTURES_DIR = path.resolve(__dirname, '../../peers-fixtures')
 
 export type PeerName = 'otelExporterPeer' | 'classicPeer';
 
-export function runPeer<Report>(peer: PeerName, relay: RelayServer, runId: string): Promise<Report> {
+/**
+ * `via`: 'https-port' gives the relay's https connection string; 'http-string' gives the plain one
+ * that VS Code terminals get, which the Node SDKs turn into https on the HTTP port.
+ */
+export function runPeer<Report>(peer: PeerName, relay: RelayServer, runId: string, via: 'https-port' | 'http-string' = 'https-port'): Promise<Report> {
   if (!relay.localHttpsConnectionString || !relay.caCertPath) {
     return Promise.reject(new Error('The relay has no HTTPS listener; the Node SDKs need one.'));
   }
@@ -22,7 +26,7 @@ export function runPeer<Report>(peer: PeerName, relay: RelayServer, runId: strin
     if (!/^(APPLICATIONINSIGHTS_|OTEL_|APPLICATION_INSIGHTS_)/i.test(name)) env[name] = value;
   }
   Object.assign(env, {
-    APPLICATIONINSIGHTS_CONNECTION_STRING: relay.localHttpsConnectionString,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: via === 'https-port' ? relay.localHttpsConnectionString : relay.localConnectionString,
     NODE_EXTRA_CA_CERTS: relay.caCertPath,
     APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL: 'true',
     OTEL_TRACES_SAMPLER: 'always_on',
