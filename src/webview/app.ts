@@ -4,8 +4,10 @@
  * renders the visible view once — so a burst costs frames, never data, and the UI stays responsive.
  */
 import type { HostToWebview } from '../shared/messages';
+import type { WebviewString } from '../shared/webviewStrings';
 import { h, icon } from './dom';
 import { ForwardingStrip } from './forwardingStrip';
+import { t } from './l10n';
 import { TelemetryModel } from './model/telemetryModel';
 import { Toolbar } from './toolbar';
 import { UpdateQueue } from './updateQueue';
@@ -17,7 +19,7 @@ import { TransactionsView } from './views/transactionsView';
 import type { PanelView, ViewContext } from './views/viewContext';
 import { type HostConnection, VIEW_IDS, type ViewId } from './vscodeApi';
 
-const VIEW_TITLES: Record<ViewId, { title: string; icon: string }> = {
+const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
   transactions: { title: 'Transactions', icon: 'type-hierarchy-sub' },
   logs: { title: 'Logs', icon: 'output' },
   metrics: { title: 'Metrics', icon: 'graph-line' },
@@ -55,7 +57,7 @@ export class PanelApp {
       navigate: (view, target) => this.navigate(view, target),
       copy: (text, what) => {
         host.post({ type: 'copyText', text });
-        this.showNotice('info', `${what} copied to the clipboard.`);
+        this.showNotice('info', t('{0} copied to the clipboard.', what));
       },
     };
     this.views = [new TransactionsView(context), new LogsView(context), new MetricsView(context), new MapView(context), new LiveView(context)];
@@ -69,7 +71,7 @@ export class PanelApp {
       this.views.map((view) => {
         const badge = h('vscode-badge', { variant: 'counter', class: 'tab-badge', hidden: true });
         this.badges.set(view.id, badge);
-        return h('vscode-tab-header', { slot: 'header', 'data-view': view.id }, icon(VIEW_TITLES[view.id].icon), h('span', { class: 'tab-title' }, VIEW_TITLES[view.id].title), badge);
+        return h('vscode-tab-header', { slot: 'header', 'data-view': view.id }, icon(VIEW_TITLES[view.id].icon), h('span', { class: 'tab-title' }, t(VIEW_TITLES[view.id].title)), badge);
       }),
       this.toolbar.element,
       this.views.map((view) => h('vscode-tab-panel', { 'data-view': view.id, class: 'tab-panel' }, view.element)),
@@ -179,7 +181,7 @@ export class PanelApp {
   }
 
   private showNotice(level: 'info' | 'error', text: string): void {
-    const close = h('vscode-toolbar-button', { icon: 'close', label: 'Dismiss' });
+    const close = h('vscode-toolbar-button', { icon: 'close', label: t('Dismiss') });
     const notice = h('div', { class: ['notice', `notice-${level}`], role: level === 'error' ? 'alert' : 'status' }, icon(level === 'error' ? 'error' : 'info'), h('span', { class: 'notice-text' }, text), close);
     close.addEventListener('click', () => notice.remove());
     this.notices.append(notice);

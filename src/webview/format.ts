@@ -1,10 +1,13 @@
 /** Number, time and name formatting for the panel (locale-aware where it matters). */
 import type { TableName } from '../shared/messages';
+import type { WebviewString } from '../shared/webviewStrings';
+import { t } from './l10n';
 
-export const SEVERITY_NAMES = ['Verbose', 'Information', 'Warning', 'Error', 'Critical'] as const;
+const SEVERITY_NAMES: readonly WebviewString[] = ['Verbose', 'Information', 'Warning', 'Error', 'Critical'];
 
 export function severityName(level: number | undefined): string {
-  return level === undefined ? '' : (SEVERITY_NAMES[Math.max(0, Math.min(4, Math.trunc(level)))] ?? '');
+  const name = level === undefined ? undefined : SEVERITY_NAMES[Math.max(0, Math.min(4, Math.trunc(level)))];
+  return name ? t(name) : '';
 }
 
 /** `12 ms`, `1.25 s`, `2 min 5 s`. */
@@ -57,25 +60,19 @@ export function formatBytes(bytes: number): string {
 
 /** Short label for a table: shown in rows next to the item. */
 export function tableLabel(table: TableName): string {
-  switch (table) {
-    case 'requests':
-      return 'request';
-    case 'dependencies':
-      return 'dependency';
-    case 'traces':
-      return 'trace';
-    case 'exceptions':
-      return 'exception';
-    case 'customEvents':
-      return 'event';
-    case 'customMetrics':
-      return 'metric';
-    case 'pageViews':
-      return 'page view';
-    case 'availabilityResults':
-      return 'availability';
-  }
+  return t(TABLE_LABELS[table] ?? 'trace');
 }
+
+const TABLE_LABELS: Record<TableName, WebviewString> = {
+  requests: 'request',
+  dependencies: 'dependency',
+  traces: 'trace',
+  exceptions: 'exception',
+  customEvents: 'event',
+  customMetrics: 'metric',
+  pageViews: 'page view',
+  availabilityResults: 'availability',
+};
 
 /** Cuts long single-line text for row cells (full text is in the details pane). */
 export function firstLine(text: string | undefined, max = 500): string {

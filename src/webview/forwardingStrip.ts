@@ -3,11 +3,13 @@
  * going (accepted, sent, retrying, queued on disk, dropped, last error) — with pause/resume.
  */
 import type { ForwardingStatus } from '../shared/messages';
+import type { WebviewString } from '../shared/webviewStrings';
 import { h, icon, setText } from './dom';
 import { formatBytes, formatCount } from './format';
+import { t } from './l10n';
 import type { HostConnection } from './vscodeApi';
 
-const STATE_TEXT: Record<ForwardingStatus['state'], { text: string; icon: string }> = {
+const STATE_TEXT: Record<ForwardingStatus['state'], { text: WebviewString; icon: string }> = {
   'local-only': { text: 'Local only — not forwarding (no connection string)', icon: 'device-desktop' },
   forwarding: { text: 'Forwarding to Azure Monitor', icon: 'cloud-upload' },
   retrying: { text: 'Forwarding — retrying', icon: 'sync' },
@@ -32,12 +34,12 @@ export class ForwardingStrip {
     this.counters = h('span', { class: 'strip-counters' });
     this.error = h('span', { class: 'strip-error', hidden: true });
     this.relay = h('span', { class: 'strip-relay' });
-    this.button = h('vscode-toolbar-button', { class: 'strip-toggle', icon: 'debug-pause', label: 'Pause forwarding' }, 'Pause forwarding') as HTMLElement & { icon: string };
+    this.button = h('vscode-toolbar-button', { class: 'strip-toggle', icon: 'debug-pause', label: t('Pause forwarding') }, t('Pause forwarding')) as HTMLElement & { icon: string };
     this.button.addEventListener('click', () => {
       const paused = this.rendered?.state === 'paused';
       this.host.post({ type: 'setForwardingPaused', paused: !paused });
     });
-    this.element = h('footer', { class: 'forwarding-strip', role: 'status', 'aria-label': 'Forwarding to Azure Monitor' }, this.stateIcon, this.stateText, this.counters, this.error, h('span', { class: 'strip-spacer' }), this.relay, this.button);
+    this.element = h('footer', { class: 'forwarding-strip', role: 'status', 'aria-label': t('Forwarding to Azure Monitor') }, this.stateIcon, this.stateText, this.counters, this.error, h('span', { class: 'strip-spacer' }), this.relay, this.button);
   }
 
   update(status: ForwardingStatus, relayUrl: string | undefined): void {
@@ -45,20 +47,22 @@ export class ForwardingStrip {
     this.rendered = status;
     this.renderedRelay = relayUrl;
     const state = STATE_TEXT[status.state] ?? STATE_TEXT.error;
+    const stateText = t(state.text);
     this.element.dataset.state = status.state;
     this.stateIcon.replaceChildren(icon(state.icon));
-    setText(this.stateText, status.endpoint && status.state === 'forwarding' ? `Forwarding to ${hostOf(status.endpoint)}` : state.text);
-    this.stateText.setAttribute('title', status.endpoint ? `${state.text}: ${status.endpoint}` : state.text);
-    const counters: [string, number, string?][] = [
-      ['Accepted', status.acceptedItems],
-      ['Sent', status.sentItems],
-      ['Retrying', status.retryingItems],
-      ['Queued on disk', status.queuedItems, status.queuedBytes > 0 ? formatBytes(status.queuedBytes) : undefined],
-      ['Dropped', status.droppedItems],
+    setText(this.stateText, status.endpoint && status.state === 'forwarding' ? t('Forwarding to {0}', hostOf(status.endpoint)) : stateText);
+    this.stateText.setAttribute('title', status.endpoint ? `${stateText}: ${status.endpoint}` : stateText);
+    // [label, value, extra, warn when above 0]
+    const counters: [string, number, string | undefined, boolean][] = [
+      [t('Accepted'), status.acceptedItems, undefined, false],
+      [t('Sent'), status.sentItems, undefined, false],
+      [t('Retrying'), status.retryingItems, undefined, true],
+      [t('Queued on disk'), status.queuedItems, status.queuedBytes > 0 ? formatBytes(status.queuedBytes) : undefined, false],
+      [t('Dropped'), status.droppedItems, undefined, true],
     ];
     this.counters.replaceChildren(
-      ...counters.map(([name, value, extra]) =>
-        h('span', { class: ['counter', value > 0 && (name === 'Dropped' || name === 'Retrying') ? 'warn' : ''] }, `${name} `, h('strong', null, formatCount(Number(value) || 0)), extra ? ` (${extra})` : ''),
+      ...counters.map(([name, value, extra, warn]) =>
+        h('span', { class: ['counter', value > 0 && warn ? 'warn' : ''] }, `${name} `, h('strong', null, formatCount(Number(value) || 0)), extra ? ` (${extra})` : ''),
       ),
     );
     this.error.hidden = !status.lastError;
@@ -66,12 +70,13 @@ export class ForwardingStrip {
       this.error.replaceChildren(icon('warning'), ` ${status.lastError}`);
       this.error.setAttribute('title', status.lastError);
     }
-    setText(this.relay, relayUrl ? `Relay ${relayUrl}` : '');
+    setText(this.relay, relayUrl ? t('Relay {0}', relayUrl) : '');
     const paused = status.state === 'paused';
     this.button.hidden = status.state === 'local-only';
     this.button.icon = paused ? 'debug-continue' : 'debug-pause';
-    this.button.setAttribute('label', paused ? 'Resume forwarding' : 'Pause forwarding');
-    setText(this.button, paused ? 'Resume forwarding' : 'Pause forwarding');
+    const action = paused ? t('Resume forwarding') : t('Pause forwarding');
+    this.button.setAttribute('label', action);
+    setText(this.button, action);
   }
 }
 

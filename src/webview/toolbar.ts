@@ -4,6 +4,7 @@
  */
 import { h, setText } from './dom';
 import { formatCount } from './format';
+import { plural, t } from './l10n';
 import type { HostConnection } from './vscodeApi';
 
 type ToolbarButton = HTMLElement & { icon: string };
@@ -17,16 +18,16 @@ export class Toolbar {
   constructor(host: HostConnection, onTogglePause: () => void) {
     this.indicator = h('span', { class: 'stream-indicator', role: 'status', 'aria-live': 'polite' });
     this.itemCount = h('span', { class: 'item-count' });
-    this.pauseButton = button('debug-pause', 'Pause stream', onTogglePause);
+    this.pauseButton = button('debug-pause', t('Pause stream'), t('Pause'), onTogglePause);
     this.element = h(
       'div',
-      { class: 'toolbar', slot: 'addons', role: 'toolbar', 'aria-label': 'Telemetry stream' },
+      { class: 'toolbar', slot: 'addons', role: 'toolbar', 'aria-label': t('Telemetry stream') },
       this.indicator,
       this.itemCount,
       this.pauseButton,
-      button('clear-all', 'Clear', () => host.post({ type: 'clear' })),
-      button('desktop-download', 'Export', () => host.post({ type: 'export' })),
-      button('folder-opened', 'Import', () => host.post({ type: 'import' })),
+      button('clear-all', t('Clear'), t('Clear'), () => host.post({ type: 'clear' })),
+      button('desktop-download', t('Export'), t('Export'), () => host.post({ type: 'export' })),
+      button('folder-opened', t('Import'), t('Import'), () => host.post({ type: 'import' })),
     );
   }
 
@@ -37,26 +38,29 @@ export class Toolbar {
       this.indicator,
       mode === 'paused'
         ? state.pendingItems > 0
-          ? `Paused · ${formatCount(state.pendingItems)} new`
-          : 'Paused'
+          ? t('Paused · {0} new', formatCount(state.pendingItems))
+          : t('Paused')
         : mode === 'behind'
-          ? `Catching up…${state.pendingItems > 0 ? ` ${formatCount(state.pendingItems)} queued` : ''}`
+          ? state.pendingItems > 0
+            ? t('Catching up… {0} queued', formatCount(state.pendingItems))
+            : t('Catching up…')
           : mode === 'live'
-            ? 'Live'
-            : 'Connecting…',
+            ? t('Live')
+            : t('Connecting…'),
     );
-    setText(this.itemCount, `${formatCount(state.itemCount)} items`);
-    const label = state.paused ? 'Resume stream' : 'Pause stream';
+    setText(this.itemCount, plural(state.itemCount, '{0} item', '{0} items'));
+    const label = state.paused ? t('Resume stream') : t('Pause stream');
     if (this.pauseButton.getAttribute('label') !== label) {
       this.pauseButton.icon = state.paused ? 'debug-continue' : 'debug-pause';
       this.pauseButton.setAttribute('label', label);
-      this.pauseButton.setAttribute('title', state.paused ? 'Resume rendering (new items are kept while paused)' : 'Pause rendering; items keep arriving');
-      setText(this.pauseButton.querySelector('.button-text')!, state.paused ? 'Resume' : 'Pause');
+      this.pauseButton.setAttribute('title', state.paused ? t('Resume rendering (new items are kept while paused)') : t('Pause rendering; items keep arriving'));
+      setText(this.pauseButton.querySelector('.button-text')!, state.paused ? t('Resume') : t('Pause'));
     }
   }
 }
 
-function button(iconName: string, label: string, onClick: () => void): ToolbarButton {
-  const element = h('vscode-toolbar-button', { icon: iconName, label, title: label, on: { click: onClick } }, h('span', { class: 'button-text' }, label.split(' ')[0]!)) as ToolbarButton;
+/** `label` names the action (tooltip, screen readers); `text` is the short word shown beside the icon. */
+function button(iconName: string, label: string, text: string, onClick: () => void): ToolbarButton {
+  const element = h('vscode-toolbar-button', { icon: iconName, label, title: label, on: { click: onClick } }, h('span', { class: 'button-text' }, text)) as ToolbarButton;
   return element;
 }

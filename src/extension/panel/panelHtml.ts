@@ -1,9 +1,11 @@
 /**
  * The panel's HTML: a strict Content-Security-Policy with a fresh nonce per load (from crypto, not
- * Math.random), scripts and styles only from the extension's dist/ and media/ folders.
+ * Math.random), scripts and styles only from the extension's dist/ and media/ folders. The
+ * webview's strings come translated into the UI language in a JSON data block (panelStrings.ts).
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { panelStrings, panelStringsScript } from './panelStrings';
 
 export function createNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
@@ -30,6 +32,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
 </head>
 <body>
 <div id="app" data-loading="${escapeAttribute(vscode.l10n.t('Waiting for telemetry…'))}"></div>
+${panelStringsScript(panelStrings((english) => vscode.l10n.t(english)), nonce)}
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'main.js')}"></script>
 </body>
 </html>`;

@@ -5,6 +5,7 @@
  */
 import type { PanelItem } from '../../shared/messages';
 import { spanKey } from './correlation';
+import { t } from '../l10n';
 
 export interface CallStats {
   calls: number;
@@ -37,10 +38,10 @@ export interface AppMap {
   readonly rows: number;
 }
 
-const UNKNOWN_ROLE = '(unknown role)';
 const IN_PROCESS = /^inproc$/i;
 
 export function computeAppMap(spans: Iterable<PanelItem>): AppMap {
+  const UNKNOWN_ROLE = t('(unknown role)');
   /** Requests by their parent span: a dependency whose id is there called that request's role. */
   const requestsByParent = new Map<string, PanelItem>();
   const dependencies: PanelItem[] = [];
@@ -81,7 +82,7 @@ export function computeAppMap(spans: Iterable<PanelItem>): AppMap {
     if (childRequest) {
       to = roleNode(childRequest.role || UNKNOWN_ROLE).id;
     } else {
-      const label = dependency.target || dependency.name || dependency.type || '(unknown target)';
+      const label = dependency.target || dependency.name || dependency.type || t('(unknown target)');
       const type = dependency.type ?? '';
       to = `target:${type}|${label}`;
       if (!nodes.has(to)) nodes.set(to, { id: to, kind: 'target', label, detail: type, stats: emptyStats(), column: 0, row: 0 });

@@ -4,6 +4,7 @@
  * all-zero operation id. Normalising here lets logs join the span they were written in.
  */
 import type { PanelItem, TableName } from '../../shared/messages';
+import { t } from '../l10n';
 
 const HIERARCHICAL_ID = /^\|?([0-9a-fA-F-]+)\.([0-9a-zA-Z-]+)\.?$/;
 const ALL_ZEROS = /^0+$/;
@@ -49,7 +50,7 @@ export function itemTitle(item: PanelItem): string {
   if (item.table === 'exceptions') {
     const first = item.exceptions?.[0];
     const parts = [first?.typeName, first?.message ?? item.message].filter((part): part is string => typeof part === 'string' && part !== '');
-    return parts.join(': ') || 'Exception';
+    return parts.join(': ') || t('Exception');
   }
   if (item.table === 'traces') return stringOr(item.message, '');
   return stringOr(item.name, stringOr(item.message, ''));

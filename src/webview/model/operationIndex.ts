@@ -4,6 +4,7 @@
  */
 import type { PanelItem } from '../../shared/messages';
 import { isFailure, isSpanTable, itemTitle, operationKey, spanKey } from './correlation';
+import { t } from '../l10n';
 
 export interface OperationSummary {
   readonly name: string;
@@ -153,7 +154,7 @@ function summarize(items: readonly PanelItem[]): OperationSummary {
   const root = roots[0];
   const first = root ?? items[0];
   return {
-    name: (first && itemTitle(first)) || '(unnamed)',
+    name: (first && itemTitle(first)) || t('(unnamed)'),
     role: first?.role ?? '',
     start: Number.isFinite(start) ? start : 0,
     end: Number.isFinite(end) ? end : 0,

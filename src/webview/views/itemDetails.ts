@@ -5,6 +5,7 @@
 import type { PanelItem } from '../../shared/messages';
 import { type Child, h } from '../dom';
 import { formatDuration, formatTime, formatValue, severityName, tableLabel } from '../format';
+import { t } from '../l10n';
 import { itemTitle, operationKey } from '../model/correlation';
 
 export interface ItemDetailsActions {
@@ -16,53 +17,53 @@ export interface ItemDetailsActions {
 export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions): HTMLElement {
   const operationId = operationKey(item);
   const fields: [string, string | undefined][] = [
-    ['Table', item.table],
-    ['Time', `${new Date(item.time).toLocaleDateString()} ${formatTime(item.time)}`],
-    ['Duration', item.duration === undefined ? undefined : formatDuration(item.duration)],
-    ['Success', item.success === undefined ? undefined : String(item.success)],
-    ['Result code', item.resultCode],
-    ['Severity', item.severity === undefined ? undefined : `${severityName(item.severity)} (${item.severity})`],
-    ['Type', item.type],
-    ['Target', item.target],
-    ['Role', item.role],
-    ['Role instance', item.roleInstance],
-    ['Operation id', operationId ?? item.operationId],
-    ['Parent id', item.parentId],
-    ['Id', item.id],
-    ['SDK', item.sdkVersion],
+    [t('Table'), item.table],
+    [t('Time'), `${new Date(item.time).toLocaleDateString()} ${formatTime(item.time)}`],
+    [t('Duration'), item.duration === undefined ? undefined : formatDuration(item.duration)],
+    [t('Success'), item.success === undefined ? undefined : String(item.success)],
+    [t('Result code'), item.resultCode],
+    [t('Severity'), item.severity === undefined ? undefined : `${severityName(item.severity)} (${item.severity})`],
+    [t('Type'), item.type],
+    [t('Target'), item.target],
+    [t('Role'), item.role],
+    [t('Role instance'), item.roleInstance],
+    [t('Operation id'), operationId ?? item.operationId],
+    [t('Parent id'), item.parentId],
+    [t('Id'), item.id],
+    [t('SDK'), item.sdkVersion],
   ];
   const toolbar = h(
     'div',
     { class: 'details-actions' },
     operationId && actions.showTransaction
-      ? h('vscode-button', { secondary: true, icon: 'type-hierarchy', on: { click: () => actions.showTransaction?.(operationId) } }, 'Show transaction')
+      ? h('vscode-button', { secondary: true, icon: 'type-hierarchy', on: { click: () => actions.showTransaction?.(operationId) } }, t('Show transaction'))
       : null,
-    h('vscode-button', { secondary: true, icon: 'copy', on: { click: () => actions.copy(JSON.stringify(item, null, 2)) } }, 'Copy as JSON'),
+    h('vscode-button', { secondary: true, icon: 'copy', on: { click: () => actions.copy(JSON.stringify(item, null, 2)) } }, t('Copy as JSON')),
   );
   return h(
     'section',
-    { class: 'details', 'aria-label': 'Item details' },
-    h('header', { class: 'details-header' }, h('span', { class: ['table-tag', `table-${item.table}`] }, tableLabel(item.table)), h('span', { class: 'details-title' }, itemTitle(item) || '(no name)'), toolbar),
+    { class: 'details', 'aria-label': t('Item details') },
+    h('header', { class: 'details-header' }, h('span', { class: ['table-tag', `table-${item.table}`] }, tableLabel(item.table)), h('span', { class: 'details-title' }, itemTitle(item) || t('(no name)')), toolbar),
     h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, value!)])),
-    item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section('Message', h('pre', { class: 'message' }, item.message)) : null,
+    item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, item.message)) : null,
     (item.exceptions ?? []).map((exception, index) =>
       section(
-        index === 0 ? 'Exception' : `Inner exception ${index}`,
+        index === 0 ? t('Exception') : t('Inner exception {0}', index),
         h('div', { class: 'exception-head' }, h('span', { class: 'exception-type' }, exception.typeName ?? ''), exception.message ? h('span', { class: 'exception-message' }, exception.message) : null),
-        exception.stack ? h('pre', { class: 'stack', tabindex: '0', 'aria-label': 'Stack trace' }, exception.stack) : null,
+        exception.stack ? h('pre', { class: 'stack', tabindex: '0', 'aria-label': t('Stack trace') }, exception.stack) : null,
       ),
     ),
     item.metrics?.length
       ? section(
-          'Metrics',
+          t('Metrics'),
           table(
-            ['Name', 'Value', 'Count', 'Min', 'Max'],
+            [t('Name'), t('Value'), t('Count'), t('Min'), t('Max')],
             item.metrics.map((metric) => [metric.name, formatValue(metric.value), formatValue(metric.count), formatValue(metric.min), formatValue(metric.max)]),
           ),
         )
       : null,
-    propertySection('Custom dimensions (properties)', item.properties),
-    propertySection('Custom measurements', item.measurements),
+    propertySection(t('Custom dimensions (properties)'), item.properties),
+    propertySection(t('Custom measurements'), item.measurements),
   );
 }
 
@@ -75,7 +76,7 @@ function propertySection(title: string, values: Readonly<Record<string, string |
   const entries = Object.entries(values);
   if (entries.length === 0) return null;
   entries.sort(([a], [b]) => a.localeCompare(b));
-  return section(title, table(['Name', 'Value'], entries.map(([key, value]) => [key, typeof value === 'number' ? formatValue(value) : String(value)])));
+  return section(title, table([t('Name'), t('Value')], entries.map(([key, value]) => [key, typeof value === 'number' ? formatValue(value) : String(value)])));
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): HTMLElement {

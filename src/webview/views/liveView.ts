@@ -4,15 +4,17 @@
  * (`enable_live_metrics=True`), else counts the telemetry items as they arrive.
  */
 import { h, setText } from '../dom';
+import type { WebviewString } from '../../shared/webviewStrings';
 import { formatBytes, formatDuration, formatRate, formatValue } from '../format';
+import { plural, t } from '../l10n';
 import { LIVE_WINDOW_SECONDS, type LiveMetricKey, type LiveSeries } from '../model/liveRates';
 import type { ChartColor } from '../theme';
 import { TimeChart } from '../timeChart';
 import type { PanelView, ViewContext } from './viewContext';
 
 interface ChartSpec {
-  readonly title: string;
-  readonly lines: readonly { key: LiveMetricKey; label: string; color: ChartColor; fill?: boolean }[];
+  readonly title: WebviewString;
+  readonly lines: readonly { key: LiveMetricKey; label: WebviewString; color: ChartColor; fill?: boolean }[];
   readonly format: (value: number) => string;
   /** Hidden unless the source sends it (Live Metrics only). */
   readonly optional?: boolean;
@@ -44,7 +46,7 @@ const CHARTS: readonly ChartSpec[] = [
 
 interface Tile {
   readonly key: LiveMetricKey;
-  readonly label: string;
+  readonly label: WebviewString;
   readonly format: (value: number) => string;
   readonly alarm?: boolean;
 }
@@ -75,19 +77,19 @@ export class LiveView implements PanelView {
     const tileRow = h('div', { class: 'live-tiles' });
     for (const tile of TILES) {
       const value = h('div', { class: 'tile-value' }, '–');
-      const element = h('div', { class: 'tile', 'data-metric': tile.key }, h('div', { class: 'tile-label' }, tile.label), value);
+      const element = h('div', { class: 'tile', 'data-metric': tile.key }, h('div', { class: 'tile-label' }, t(tile.label)), value);
       this.tiles.set(tile.key, { element, value });
       tileRow.append(element);
     }
     const grid = h('div', { class: 'live-grid' });
     for (const spec of CHARTS) {
-      const chart = new TimeChart({ lines: spec.lines.map(({ label, color, fill }) => ({ label, color, fill })), height: 140, formatValue: spec.format, yMin: 0 });
+      const chart = new TimeChart({ lines: spec.lines.map(({ label, color, fill }) => ({ label: t(label), color, fill })), height: 140, formatValue: spec.format, yMin: 0 });
       const legend = h(
         'div',
         { class: 'chart-legend' },
-        spec.lines.map((line) => h('span', { class: ['legend-item', `legend-${line.color}`] }, h('span', { class: 'legend-swatch' }), line.label)),
+        spec.lines.map((line) => h('span', { class: ['legend-item', `legend-${line.color}`] }, h('span', { class: 'legend-swatch' }), t(line.label))),
       );
-      const element = h('article', { class: 'live-card' }, h('h3', null, spec.title), legend, chart.element);
+      const element = h('article', { class: 'live-card' }, h('h3', null, t(spec.title)), legend, chart.element);
       this.charts.push({ spec, chart, element });
       grid.append(element);
     }
@@ -111,8 +113,8 @@ export class LiveView implements PanelView {
     setText(
       this.source,
       series.source === 'live-metrics'
-        ? `Source: Live Metrics (QuickPulse) from ${series.instances.length} instance${series.instances.length === 1 ? '' : 's'} · last ${LIVE_WINDOW_SECONDS / 60} minutes`
-        : `Source: computed from received telemetry (no Live Metrics posts; the azure-monitor-opentelemetry distro sends them with enable_live_metrics=True) · last ${LIVE_WINDOW_SECONDS / 60} minutes`,
+        ? plural(series.instances.length, 'Source: Live Metrics (QuickPulse) from {0} instance · last {1} minutes', 'Source: Live Metrics (QuickPulse) from {0} instances · last {1} minutes', LIVE_WINDOW_SECONDS / 60)
+        : t('Source: computed from received telemetry (no Live Metrics posts; the azure-monitor-opentelemetry distro sends them with enable_live_metrics=True) · last {0} minutes', LIVE_WINDOW_SECONDS / 60),
     );
     for (const tile of TILES) {
       const value = currentValue(series, tile.key);

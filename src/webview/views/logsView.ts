@@ -7,6 +7,7 @@ import type { PanelItem } from '../../shared/messages';
 import { searchField, selectControl, type SelectControl } from '../controls';
 import { h, icon, replaceChildren, setText } from '../dom';
 import { firstLine, formatCount, formatTime, severityName } from '../format';
+import { plural, t } from '../l10n';
 import { effectiveSeverity, itemTitle } from '../model/correlation';
 import { VirtualList } from '../virtualList';
 import { renderItemDetails } from './itemDetails';
@@ -56,21 +57,22 @@ export class LogsView implements PanelView {
     const state = context.host.uiState;
     this.filter = { minSeverity: state.minSeverity, table: state.logTable, role: state.logRole, text: state.logSearch.toLowerCase() };
     const severity = selectControl(
-      'Minimum severity',
+      t('Minimum severity'),
       [
-        { value: '0', label: 'All levels' },
-        { value: '1', label: 'Information and above' },
-        { value: '2', label: 'Warning and above' },
-        { value: '3', label: 'Error and above' },
-        { value: '4', label: 'Critical' },
+        { value: '0', label: t('All levels') },
+        { value: '1', label: t('Information and above') },
+        { value: '2', label: t('Warning and above') },
+        { value: '3', label: t('Error and above') },
+        { value: '4', label: t('Critical') },
       ],
       String(state.minSeverity),
       (value) => this.setFilter({ minSeverity: Number(value) }, { minSeverity: Number(value) }),
     );
     const table = selectControl(
-      'Table',
+      t('Table'),
       [
-        { value: '', label: 'All log tables' },
+        // The others are Application Insights table names, as the user will query them: not translated.
+        { value: '', label: t('All log tables') },
         { value: 'traces', label: 'traces' },
         { value: 'exceptions', label: 'exceptions' },
         { value: 'customEvents', label: 'customEvents' },
@@ -78,24 +80,24 @@ export class LogsView implements PanelView {
       state.logTable,
       (value) => this.setFilter({ table: value }, { logTable: value }),
     );
-    this.roleSelect = selectControl('Role', this.roleOptions(), state.logRole, (value) => this.setFilter({ role: value }, { logRole: value }));
-    const search = searchField('Filter logs (message, exception, property=value)', state.logSearch, (value) => this.setFilter({ text: value.toLowerCase() }, { logSearch: value }));
+    this.roleSelect = selectControl(t('Role'), this.roleOptions(), state.logRole, (value) => this.setFilter({ role: value }, { logRole: value }));
+    const search = searchField(t('Filter logs (message, exception, property=value)'), state.logSearch, (value) => this.setFilter({ text: value.toLowerCase() }, { logSearch: value }));
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
     this.list = new VirtualList<PanelItem>({
       rowHeight: ROW_HEIGHT,
-      label: 'Log items, newest first',
+      label: t('Log items, newest first'),
       className: 'logs-list',
       key: (item) => item.seq,
       renderRow: (item) => renderLogRow(item),
       onSelect: (item) => this.showDetails(item),
-      emptyText: () => (this.context.model.logs.aliveCount === 0 ? 'No traces, exceptions or events yet.' : 'No log item matches the filters.'),
+      emptyText: () => (this.context.model.logs.aliveCount === 0 ? t('No traces, exceptions or events yet.') : t('No log item matches the filters.')),
     });
     this.detailsPane = h('div', { class: 'details-pane', hidden: true });
     this.element = h(
       'div',
       { class: 'view logs-view' },
       h('div', { class: 'filter-bar' }, search, severity.element, table.element, this.roleSelect.element, this.countLabel),
-      h('div', { class: 'list-header logs-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, 'Time'), h('span', null, 'Level'), h('span', null, 'Role'), h('span', null, 'Message')),
+      h('div', { class: 'list-header logs-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Time')), h('span', null, t('Level')), h('span', null, t('Role')), h('span', null, t('Message'))),
       this.list.element,
       this.detailsPane,
     );
@@ -126,7 +128,7 @@ export class LogsView implements PanelView {
     const filtered = this.filtered;
     this.list.setSource({ count: filtered.length, at: (index) => filtered[filtered.length - 1 - index]! });
     this.roleSelect.setOptions(this.roleOptions());
-    setText(this.countLabel, filtered.length === logs.aliveCount ? `${formatCount(filtered.length)} items` : `${formatCount(filtered.length)} of ${formatCount(logs.aliveCount)}`);
+    setText(this.countLabel, filtered.length === logs.aliveCount ? plural(filtered.length, '{0} item', '{0} items') : t('{0} of {1}', formatCount(filtered.length), formatCount(logs.aliveCount)));
     if (this.selected && !model.has(this.selected)) this.showDetails(undefined);
     return false;
   }
@@ -149,7 +151,7 @@ export class LogsView implements PanelView {
   private roleOptions(): { value: string; label: string }[] {
     const roles = [...this.context.model.roles].sort((a, b) => a.localeCompare(b));
     if (this.filter?.role && !roles.includes(this.filter.role)) roles.push(this.filter.role);
-    return [{ value: '', label: 'All roles' }, ...roles.map((role) => ({ value: role, label: role }))];
+    return [{ value: '', label: t('All roles') }, ...roles.map((role) => ({ value: role, label: role }))];
   }
 
   private showDetails(item: PanelItem | undefined): void {
@@ -161,10 +163,10 @@ export class LogsView implements PanelView {
     }
     replaceChildren(
       this.detailsPane,
-      h('vscode-toolbar-button', { class: 'details-close', icon: 'close', label: 'Close details', on: { click: () => this.showDetails(undefined) } }),
+      h('vscode-toolbar-button', { class: 'details-close', icon: 'close', label: t('Close details'), on: { click: () => this.showDetails(undefined) } }),
       renderItemDetails(item, {
         showTransaction: (operationId) => this.context.navigate('transactions', { operationId }),
-        copy: (text) => this.context.copy(text, 'Item JSON'),
+        copy: (text) => this.context.copy(text, t('Item JSON')),
       }),
     );
   }
@@ -201,7 +203,7 @@ function renderLogRow(item: PanelItem): HTMLElement {
     { class: ['row', 'logs-columns', `sev-${severity}`, `table-${item.table}`], title: title },
     h('span', { class: 'cell-icon' }, icon(glyph)),
     h('span', { class: 'cell-time' }, formatTime(item.time)),
-    h('span', { class: 'cell-level' }, item.table === 'customEvents' ? 'Event' : severityName(severity)),
+    h('span', { class: 'cell-level' }, item.table === 'customEvents' ? t('Event') : severityName(severity)),
     h('span', { class: 'cell-role' }, item.role ?? ''),
     h('span', { class: 'cell-message' }, item.table !== 'traces' ? h('span', { class: ['table-tag', `table-${item.table}`] }, item.table) : null, h('span', { class: 'message-text' }, title)),
   );

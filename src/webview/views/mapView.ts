@@ -5,7 +5,8 @@
  */
 import type { PanelItem } from '../../shared/messages';
 import { h, svg } from '../dom';
-import { formatCount, formatDuration, formatPercent } from '../format';
+import { formatDuration, formatPercent } from '../format';
+import { plural, t } from '../l10n';
 import { type AppMap, type CallStats, computeAppMap, type MapNode } from '../model/appMap';
 import { type PanelView, Throttle, type ViewContext } from './viewContext';
 
@@ -42,8 +43,13 @@ export class MapView implements PanelView {
     this.summary.textContent =
       map.nodes.length === 0
         ? ''
-        : `${plural(map.nodes.filter((node) => node.kind === 'role').length, 'role')} · ${plural(map.nodes.filter((node) => node.kind === 'target').length, 'dependency target')} · ${plural(map.edges.length, 'connection')} · from ${formatCount(spans.aliveCount)} requests and dependencies in the buffer`;
-    this.canvas.replaceChildren(map.nodes.length === 0 ? h('div', { class: 'placeholder' }, 'No requests or dependencies yet. The map shows each cloud role and what it calls.') : drawMap(map));
+        : [
+            plural(map.nodes.filter((node) => node.kind === 'role').length, '{0} role', '{0} roles'),
+            plural(map.nodes.filter((node) => node.kind === 'target').length, '{0} dependency target', '{0} dependency targets'),
+            plural(map.edges.length, '{0} connection', '{0} connections'),
+            plural(spans.aliveCount, 'from {0} request or dependency in the buffer', 'from {0} requests and dependencies in the buffer'),
+          ].join(' · ');
+    this.canvas.replaceChildren(map.nodes.length === 0 ? h('div', { class: 'placeholder' }, t('No requests or dependencies yet. The map shows each cloud role and what it calls.')) : drawMap(map));
     return false;
   }
 }
@@ -56,7 +62,7 @@ function drawMap(map: AppMap): SVGSVGElement {
   const width = MARGIN * 2 + map.columns * NODE_WIDTH + Math.max(0, map.columns - 1) * COLUMN_GAP;
   const height = MARGIN * 2 + map.rows * NODE_HEIGHT + Math.max(0, map.rows - 1) * ROW_GAP;
   const nodesById = new Map(map.nodes.map((node) => [node.id, node]));
-  const root = svg('svg', { class: 'app-map', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Application map' });
+  const root = svg('svg', { class: 'app-map', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('Application map') });
   root.append(
     svg(
       'defs',
@@ -93,9 +99,9 @@ function drawNode(node: MapNode): SVGGElement {
   const lines =
     node.kind === 'role'
       ? node.stats.calls > 0
-        ? `${plural(node.stats.calls, 'request')} · ${formatDuration(node.stats.durationSum / node.stats.calls)} · ${formatPercent(failedRatio)} failed`
-        : 'no incoming requests'
-      : `${node.detail || 'dependency'} · ${plural(node.stats.calls, 'call')}`;
+        ? `${plural(node.stats.calls, '{0} request', '{0} requests')} · ${formatDuration(node.stats.durationSum / node.stats.calls)} · ${t('{0} failed', formatPercent(failedRatio))}`
+        : t('no incoming requests')
+      : `${node.detail || t('dependency')} · ${plural(node.stats.calls, '{0} call', '{0} calls')}`;
   return svg(
     'g',
     { class: ['node', `node-${node.kind}`, failedRatio > 0 ? 'has-failures' : ''], transform: `translate(${x}, ${y})`, 'data-node': node.id },
@@ -104,7 +110,7 @@ function drawNode(node: MapNode): SVGGElement {
     svg('rect', { width: 4, height: NODE_HEIGHT - 12, x: 0, y: 6, rx: 2, class: 'node-accent' }),
     svg('text', { x: 14, y: 24, class: 'node-label' }, truncate(node.label, 28)),
     svg('text', { x: 14, y: 44, class: 'node-detail' }, truncate(lines, 38)),
-    svg('text', { x: NODE_WIDTH - 10, y: 24, class: 'node-kind', 'text-anchor': 'end' }, node.kind === 'role' ? 'role' : ''),
+    svg('text', { x: NODE_WIDTH - 10, y: 24, class: 'node-kind', 'text-anchor': 'end' }, node.kind === 'role' ? t('role') : ''),
   );
 }
 
@@ -121,11 +127,7 @@ function edgeLabel(x: number, y: number, stats: CallStats): SVGGElement {
 
 function statsText(stats: CallStats): string {
   const average = stats.calls > 0 ? stats.durationSum / stats.calls : 0;
-  return `${plural(stats.calls, 'call')} · ${formatDuration(average)} · ${formatPercent(stats.calls > 0 ? stats.failed / stats.calls : 0)} failed`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+  return `${plural(stats.calls, '{0} call', '{0} calls')} · ${formatDuration(average)} · ${t('{0} failed', formatPercent(stats.calls > 0 ? stats.failed / stats.calls : 0))}`;
 }
 
 function nodeX(node: MapNode): number {

@@ -6,6 +6,7 @@
 import { searchField } from '../controls';
 import { h, setText } from '../dom';
 import { formatCount, formatTime, formatValue } from '../format';
+import { plural, t } from '../l10n';
 import type { MetricSeries } from '../model/metricSeries';
 import { TimeChart } from '../timeChart';
 import { type PanelView, Throttle, type ViewContext } from './viewContext';
@@ -21,7 +22,7 @@ class MetricCard {
     this.chart = new TimeChart({ lines: [{ label: series.name, color: 'blue', fill: true }], height: 120, formatValue, points: true });
     this.stats = h('dl', { class: 'metric-stats' });
     this.subtitle = h('div', { class: 'metric-subtitle' });
-    this.element = h('article', { class: 'metric-card', 'aria-label': `Metric ${series.name}` }, h('h3', { class: 'metric-name', title: series.name }, series.name), this.subtitle, this.stats, this.chart.element);
+    this.element = h('article', { class: 'metric-card', 'aria-label': t('Metric {0}', series.name) }, h('h3', { class: 'metric-name', title: series.name }, series.name), this.subtitle, this.stats, this.chart.element);
   }
 
   update(): void {
@@ -30,14 +31,14 @@ class MetricCard {
     this.version = series.version;
     const stats = series.stats;
     const entries: [string, string][] = [
-      ['Last', formatValue(stats.last)],
-      ['Points', formatCount(stats.points)],
+      [t('Last'), formatValue(stats.last)],
+      [t('Points'), formatCount(stats.points)],
     ];
-    if (stats.count !== undefined) entries.push(['Count', formatCount(stats.count)]);
-    entries.push([stats.minMaxSent ? 'Min' : 'Low', formatValue(stats.min)], [stats.minMaxSent ? 'Max' : 'High', formatValue(stats.max)]);
+    if (stats.count !== undefined) entries.push([t('Count'), formatCount(stats.count)]);
+    entries.push([stats.minMaxSent ? t('Min') : t('Low'), formatValue(stats.min)], [stats.minMaxSent ? t('Max') : t('High'), formatValue(stats.max)]);
     this.stats.replaceChildren(...entries.map(([name, value]) => h('div', { class: 'stat' }, h('dt', null, name), h('dd', null, value))));
     const roles = [...series.roles].sort().join(', ');
-    setText(this.subtitle, [series.sdk, roles, stats.lastTime !== undefined ? `updated ${formatTime(stats.lastTime)}` : ''].filter(Boolean).join(' · '));
+    setText(this.subtitle, [series.sdk, roles, stats.lastTime !== undefined ? t('updated {0}', formatTime(stats.lastTime)) : ''].filter(Boolean).join(' · '));
     this.chart.setData(series.times, series.values);
   }
 
@@ -63,10 +64,10 @@ export class MetricsView implements PanelView {
     this.empty = h(
       'div',
       { class: 'placeholder' },
-      'No custom metrics yet. OpenCensus views (metrics_exporter) and OpenTelemetry instruments (meter.create_counter, create_histogram…) appear here as customMetrics.',
+      t('No custom metrics yet. OpenCensus views (metrics_exporter) and OpenTelemetry instruments (meter.create_counter, create_histogram…) appear here as customMetrics.'),
     );
     this.countLabel = h('span', { class: 'filter-count' });
-    const search = searchField('Filter metrics by name', '', (value) => {
+    const search = searchField(t('Filter metrics by name'), '', (value) => {
       this.search = value.toLowerCase();
       this.render(true);
     });
@@ -97,7 +98,7 @@ export class MetricsView implements PanelView {
     if (current.length !== ordered.length || current.some((element, index) => element !== ordered[index])) this.grid.replaceChildren(...ordered);
     for (const series of shown) this.cards.get(series)!.update();
     this.empty.hidden = all.length > 0;
-    setText(this.countLabel, shown.length === all.length ? `${all.length} metrics` : `${shown.length} of ${all.length} metrics`);
+    setText(this.countLabel, shown.length === all.length ? plural(all.length, '{0} metric', '{0} metrics') : plural(all.length, '{1} of {0} metric', '{1} of {0} metrics', formatCount(shown.length)));
     return false;
   }
 }

@@ -7,6 +7,7 @@ import type { PanelItem } from '../../shared/messages';
 import { searchField, type SelectControl, selectControl } from '../controls';
 import { h, icon, replaceChildren, setText } from '../dom';
 import { formatCount, formatDuration, formatTime } from '../format';
+import { plural, t } from '../l10n';
 import { operationQuery } from '../kql';
 import type { Operation } from '../model/operationIndex';
 import { VirtualList } from '../virtualList';
@@ -45,18 +46,18 @@ export class TransactionsView implements PanelView {
     this.search = state.transactionSearch.toLowerCase();
     this.status = state.failedOnly ? 'failed' : '';
     this.selectedId = state.selectedOperationId;
-    const search = (this.searchInput = searchField('Search transactions (name, id, any item text)', state.transactionSearch, (value) => {
+    const search = (this.searchInput = searchField(t('Search transactions (name, id, any item text)'), state.transactionSearch, (value) => {
       this.search = value.toLowerCase();
       this.filterChanged = true;
       context.host.updateUiState({ transactionSearch: value });
       this.render(true);
     }) as HTMLElement & { value: string });
     const status = (this.statusSelect = selectControl(
-      'Status',
+      t('Status'),
       [
-        { value: '', label: 'All transactions' },
-        { value: 'failed', label: 'Failed only' },
-        { value: 'succeeded', label: 'Succeeded only' },
+        { value: '', label: t('All transactions') },
+        { value: 'failed', label: t('Failed only') },
+        { value: 'succeeded', label: t('Succeeded only') },
       ],
       this.status,
       (value) => {
@@ -69,12 +70,12 @@ export class TransactionsView implements PanelView {
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
     this.list = new VirtualList<Operation>({
       rowHeight: ROW_HEIGHT,
-      label: 'Transactions, newest first',
+      label: t('Transactions, newest first'),
       className: 'operations-list',
       key: (operation) => operation.id,
       renderRow: (operation) => renderOperationRow(operation),
       onSelect: (operation) => this.selectOperation(operation?.id),
-      emptyText: () => (this.context.model.operations.size === 0 ? 'No transactions yet. Requests and dependencies with an operation id appear here.' : 'No transaction matches the filters.'),
+      emptyText: () => (this.context.model.operations.size === 0 ? t('No transactions yet. Requests and dependencies with an operation id appear here.') : t('No transaction matches the filters.')),
     });
     this.waterfall = new Waterfall((item) => this.showItem(item));
     this.detailHeader = h('div', { class: 'transaction-header' });
@@ -87,7 +88,7 @@ export class TransactionsView implements PanelView {
         'div',
         { class: 'master' },
         h('div', { class: 'filter-bar' }, search, status.element, this.countLabel),
-        h('div', { class: 'list-header operations-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, 'Start'), h('span', null, 'Name'), h('span', null, 'Role'), h('span', { class: 'numeric' }, 'Duration'), h('span', { class: 'numeric' }, 'Items')),
+        h('div', { class: 'list-header operations-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Start')), h('span', null, t('Name')), h('span', null, t('Role')), h('span', { class: 'numeric' }, t('Duration')), h('span', { class: 'numeric' }, t('Items'))),
         this.list.element,
       ),
       h('div', { class: 'detail' }, this.detailHeader, this.detailBody),
@@ -114,7 +115,7 @@ export class TransactionsView implements PanelView {
       this.selectOperation(operations[operations.length - 1]!.id);
     }
     this.list.select(this.selectedId);
-    setText(this.countLabel, operations.length === index.size ? `${formatCount(operations.length)} ${operations.length === 1 ? 'transaction' : 'transactions'}` : `${formatCount(operations.length)} of ${formatCount(index.size)}`);
+    setText(this.countLabel, operations.length === index.size ? plural(operations.length, '{0} transaction', '{0} transactions') : t('{0} of {1}', formatCount(operations.length), formatCount(index.size)));
     this.renderDetail();
     return false;
   }
@@ -160,7 +161,7 @@ export class TransactionsView implements PanelView {
       this.itemPane.hidden = true;
       replaceChildren(
         this.detailHeader,
-        h('div', { class: 'placeholder' }, this.selectedId ? 'This transaction is no longer in the buffer.' : 'Select a transaction to see its waterfall, logs and exceptions.'),
+        h('div', { class: 'placeholder' }, this.selectedId ? t('This transaction is no longer in the buffer.') : t('Select a transaction to see its waterfall, logs and exceptions.')),
       );
       return;
     }
@@ -174,7 +175,7 @@ export class TransactionsView implements PanelView {
         h(
           'div',
           { class: 'transaction-title' },
-          h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? 'Failed' : 'Succeeded')),
+          h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded'))),
           h('span', { class: 'transaction-name' }, summary.name),
           h('span', { class: 'transaction-duration' }, formatDuration(summary.duration)),
         ),
@@ -183,9 +184,9 @@ export class TransactionsView implements PanelView {
           { class: 'transaction-meta' },
           h('span', null, `${formatTime(summary.start)}`),
           summary.role ? h('span', null, summary.role) : null,
-          h('span', null, `${summary.spanCount} spans · ${summary.itemCount - summary.spanCount} logs/exceptions`),
+          h('span', null, `${plural(summary.spanCount, '{0} span', '{0} spans')} · ${plural(summary.itemCount - summary.spanCount, '{0} log/exception', '{0} logs/exceptions')}`),
           h('span', { class: 'operation-id', title: 'operation_Id' }, operation.id),
-          h('vscode-button', { secondary: true, icon: 'copy', class: 'copy-kql', title: 'Copy a KQL query that finds this transaction in Application Insights Logs', on: { click: () => this.context.copy(operationQuery(operation.id), 'KQL query') } }, 'Copy KQL'),
+          h('vscode-button', { secondary: true, icon: 'copy', class: 'copy-kql', title: t('Copy a KQL query that finds this transaction in Application Insights Logs'), on: { click: () => this.context.copy(operationQuery(operation.id), t('KQL query')) } }, t('Copy KQL')),
         ),
       );
     }
@@ -206,7 +207,7 @@ export class TransactionsView implements PanelView {
     if (!item) return;
     if (this.itemPane.dataset.seq === String(item.seq)) return;
     this.itemPane.dataset.seq = String(item.seq);
-    replaceChildren(this.itemPane, renderItemDetails(item, { copy: (text) => this.context.copy(text, 'Item JSON') }));
+    replaceChildren(this.itemPane, renderItemDetails(item, { copy: (text) => this.context.copy(text, t('Item JSON')) }));
   }
 }
 
@@ -215,7 +216,7 @@ function renderOperationRow(operation: Operation): HTMLElement {
   return h(
     'div',
     { class: ['row', 'operations-columns', summary.failed ? 'failed' : ''], title: `${summary.name}\noperation_Id ${operation.id}` },
-    h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? 'Failed' : 'Succeeded')),
+    h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded'))),
     h('span', { class: 'cell-time' }, formatTime(summary.start)),
     h('span', { class: 'cell-name' }, summary.name),
     h('span', { class: 'cell-role' }, summary.role),

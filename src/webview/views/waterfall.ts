@@ -6,6 +6,7 @@
 import type { PanelItem } from '../../shared/messages';
 import { h, icon } from '../dom';
 import { firstLine, formatDuration, formatTime, severityName, tableLabel } from '../format';
+import { t } from '../l10n';
 import { effectiveSeverity, isFailure, isSpanTable, itemTitle, spanKey } from '../model/correlation';
 import type { Operation } from '../model/operationIndex';
 import { VirtualList } from '../virtualList';
@@ -65,7 +66,7 @@ export class Waterfall {
     this.axis = h('div', { class: 'waterfall-axis' });
     this.list = new VirtualList<WaterfallRow>({
       rowHeight: ROW_HEIGHT,
-      label: 'Transaction waterfall',
+      label: t('Transaction waterfall'),
       className: 'waterfall-list',
       key: (row) => row.item.seq,
       renderRow: (row) => renderWaterfallRow(row),
@@ -74,7 +75,7 @@ export class Waterfall {
     this.element = h(
       'div',
       { class: 'waterfall' },
-      h('div', { class: 'waterfall-header waterfall-columns', 'aria-hidden': 'true' }, h('span', { class: 'waterfall-name-header' }, 'Name'), this.axis),
+      h('div', { class: 'waterfall-header waterfall-columns', 'aria-hidden': 'true' }, h('span', { class: 'waterfall-name-header' }, t('Name')), this.axis),
       this.list.element,
     );
   }
@@ -137,8 +138,8 @@ function renderWaterfallRow(row: WaterfallRow): HTMLElement {
     track.append(marker);
   }
   const tooltip = span
-    ? `${tableLabel(item.table)} · ${formatDuration(item.duration ?? 0)} · ${item.resultCode ? `result ${item.resultCode} · ` : ''}${failed ? 'failed' : 'succeeded'} · started ${formatTime(item.time)}`
-    : `${item.table === 'traces' ? severityName(effectiveSeverity(item)) : tableLabel(item.table)} at ${formatTime(item.time)}`;
+    ? [tableLabel(item.table), formatDuration(item.duration ?? 0), item.resultCode ? t('result {0}', item.resultCode) : '', failed ? t('failed') : t('succeeded'), t('started {0}', formatTime(item.time))].filter(Boolean).join(' · ')
+    : t('{0} at {1}', item.table === 'traces' ? severityName(effectiveSeverity(item)) : tableLabel(item.table), formatTime(item.time));
   return h(
     'div',
     { class: ['row', 'waterfall-columns', span ? 'span-row' : 'log-row', failed ? 'failed' : '', span ? '' : `sev-${effectiveSeverity(item)}`], title: `${title}\n${tooltip}`, 'data-depth': row.depth, 'data-table': item.table },

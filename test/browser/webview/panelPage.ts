@@ -3,7 +3,8 @@
  * HTML (so a violation shows up), the theme variables VS Code injects, the built bundle, its CSS
  * and the codicon assets listed in src/webview/assets.json — served from a loopback HTTP server.
  * `acquireVsCodeApi` is a fake that records what the webview posts; the test plays the host by
- * posting `message` events.
+ * posting `message` events. With `locale: 'ko'` the page carries the host's string table built
+ * from l10n/bundle.l10n.ko.json, as vscode.l10n.t gives it in a Korean VS Code.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
@@ -11,6 +12,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { panelStrings, panelStringsScript } from '../../../src/extension/panel/panelStrings';
 import type { HostToWebview, WebviewToHost } from '../../../src/shared/messages';
 import { CHROMIUM_PATH, REPO_ROOT, TEST_RESULTS_DIR } from '../../harness/paths';
 import { type ThemeKind, themeCss } from './themes';
@@ -41,6 +43,8 @@ export async function startPanelServer(): Promise<PanelServer> {
   for (const [from, to] of assets) files.set(`/${to}`, fs.readFileSync(path.join(REPO_ROOT, from)));
   files.set('/theme-light.css', Buffer.from(themeCss('light')));
   files.set('/theme-dark.css', Buffer.from(themeCss('dark')));
+  const korean = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+  const tables: Record<Locale, Record<string, string>> = { en: {}, ko: panelStrings((english) => korean[english] ?? english) };
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -49,7 +53,8 @@ export async function startPanelServer(): Promise<PanelServer> {
       const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
       const state = url.searchParams.get('state') ?? 'null';
       response.writeHead(200, { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-store' });
-      response.end(panelHtml(origin, theme, state, url.searchParams.get('codicons') !== 'no'));
+      const locale: Locale = url.searchParams.get('locale') === 'ko' ? 'ko' : 'en';
+      response.end(panelHtml(origin, theme, state, url.searchParams.get('codicons') !== 'no', locale, tables[locale]));
       return;
     }
     if (url.pathname === '/favicon.ico') {
@@ -72,11 +77,11 @@ export async function startPanelServer(): Promise<PanelServer> {
 }
 
 /** The host's HTML (src/extension/panel/panelHtml.ts) with the test's stand-ins for VS Code. */
-function panelHtml(origin: string, theme: ThemeKind, initialState: string, codiconLink: boolean): string {
+function panelHtml(origin: string, theme: ThemeKind, initialState: string, codiconLink: boolean, locale: Locale, strings: Record<string, string>): string {
   const nonce = randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
   const csp = [`default-src 'none'`, `img-src ${origin} data:`, `style-src ${origin}`, `font-src ${origin}`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -99,6 +104,7 @@ ${codiconLink ? `<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${o
 </head>
 <body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">
 <div id="app" data-loading="Waiting for telemetry…"></div>
+${panelStringsScript(strings, nonce)}
 <script nonce="${nonce}" src="${origin}/dist/webview/main.js"></script>
 </body>
 </html>`;
@@ -112,6 +118,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The UI languages the test page can play: English (no table) and Korean. */
+export type Locale = 'en' | 'ko';
+
 export type ViewName = 'transactions' | 'logs' | 'metrics' | 'map' | 'live';
 
 export class PanelPage {
@@ -120,7 +129,7 @@ export class PanelPage {
     readonly errors: string[],
   ) {}
 
-  static async open(browser: Browser, server: PanelServer, options: { theme?: ThemeKind; width?: number; height?: number; state?: unknown; codiconLink?: boolean } = {}): Promise<PanelPage> {
+  static async open(browser: Browser, server: PanelServer, options: { theme?: ThemeKind; width?: number; height?: number; state?: unknown; codiconLink?: boolean; locale?: Locale } = {}): Promise<PanelPage> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 760 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -128,7 +137,7 @@ export class PanelPage {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`console: ${message.text()}`);
     });
-    const query = new URLSearchParams({ theme: options.theme ?? 'light', state: JSON.stringify(options.state ?? null), codicons: options.codiconLink === false ? 'no' : 'yes' });
+    const query = new URLSearchParams({ theme: options.theme ?? 'light', state: JSON.stringify(options.state ?? null), codicons: options.codiconLink === false ? 'no' : 'yes', locale: options.locale ?? 'en' });
     await page.goto(`${server.origin}/panel.html?${query}`);
     const panel = new PanelPage(page, errors);
     // A function, not a string: the page's CSP forbids eval, which string predicates need.
