@@ -32,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerSetupCommands(state);
   registerRunCommands(state);
   registerLiveTelemetryPanel(context, { relay: state.relay, log: state.log });
-  registerLanguageFeatures(context, state);
+  registerLanguageFeatures(state);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);

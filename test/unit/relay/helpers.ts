@@ -7,6 +7,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import type { Envelope } from '../../../src/core/envelope';
 import { RelayServer, RelayServerOptions } from '../../../src/core/relay';
 import type { EnvelopeSink } from '../../../src/core/sink';
@@ -175,4 +176,20 @@ export function deferred(): Deferred {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** gzip of `size` zero bytes, built in 1 MiB slices so the test itself never holds the expanded data. */
+export async function gzipBomb(size: number): Promise<Buffer> {
+  const MiB = 1024 * 1024;
+  const gzip = zlib.createGzip({ level: 9 });
+  const out: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = new Promise((resolve) => gzip.on('end', resolve));
+  const zeros = Buffer.alloc(MiB);
+  for (let written = 0; written < size; written += MiB) {
+    if (!gzip.write(zeros)) await new Promise((resolve) => gzip.once('drain', resolve));
+  }
+  gzip.end();
+  await ended;
+  return Buffer.concat(out);
 }

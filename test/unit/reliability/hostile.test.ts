@@ -9,8 +9,7 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as http from 'http';
 import * as net from 'net';
-import * as zlib from 'zlib';
-import { delay, envelope, send, startRelay, TestRelay } from '../relay/helpers';
+import { delay, envelope, gzipBomb, send, startRelay, TestRelay } from '../relay/helpers';
 
 const MiB = 1024 * 1024;
 
@@ -53,21 +52,6 @@ class WellBehavedClient {
       await delay(10);
     }
   }
-}
-
-/** gzip of `size` zero bytes, built in slices so the test never holds the expanded data. */
-async function gzipBomb(size: number): Promise<Buffer> {
-  const gzip = zlib.createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gzip.on('data', (chunk: Buffer) => out.push(chunk));
-  const ended = new Promise((resolve) => gzip.on('end', resolve));
-  const zeros = Buffer.alloc(MiB);
-  for (let written = 0; written < size; written += MiB) {
-    if (!gzip.write(zeros)) await new Promise((resolve) => gzip.once('drain', resolve));
-  }
-  gzip.end();
-  await ended;
-  return Buffer.concat(out);
 }
 
 /** Sends `total` bytes chunked, as fast as the socket takes them; resolves with the status (0 = connection cut). */
