@@ -1,0 +1,165 @@
+/**
+ * The extension as shipped, in the real VS Code extension host (code-server + headless Chromium,
+ * test/harness): bundle and VSIX sizes, activation time, and the extension host's memory with 100k
+ * items in the relay's store.
+ *
+ * Sizes: dist/extension.js, server.js, webview/main.js, cli.js of a production build (made in a
+ * temp folder, see productionPackage.ts) and the VSIX `vsce package` makes of it. Baseline: the
+ * dev build's size of the same file in this work tree's dist/ when present (so ratio = how much
+ * minifying saves); the VSIX has no baseline (ratio 1).
+ *
+ * Activation: one code-server session per extension (the workbench payload takes a single
+ * development extension): that production folder, or a minimal hello extension (an output channel
+ * and a command, like /work/shared/vscode-here-scripts/hello-ext), is loaded as the development
+ * extension, and a bench runner inside the extension host (bench/exthost/benchSuite.ts) times
+ * `extension.activate()` — code loading, context and `activate()` until it settles. Sessions
+ * alternate hello, ours (BENCH_EXTHOST_RUNS pairs, default 3); ours and baseline are the medians. The workspace is an empty
+ * folder, so nothing activates the extension earlier.
+ *
+ * Memory: in the first session the runner fills the extension's own relay with 100k distinct
+ * items over HTTP (store caps raised to 100k by settings) and reads the extension host's heap/RSS
+ * after full GCs before and after. Baseline: the same items in a bare TelemetryStore in a plain
+ * Node child — memory.bench's probe (bench/memoryProbe.ts), run again here in the same run.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { createRunDir, startCodeServer } from '../test/harness/codeServer';
+import { launchChromium, workbenchUrl } from '../test/harness/workbench';
+import { BenchResult, result } from './benchResult';
+import { HELLO_ID, OURS_ID } from './exthost/benchIds';
+import type { Activation, ExtensionHostMemory, SuiteResult } from './exthost/benchSuite';
+import type { MemoryReady } from './memoryProbe';
+import { buildProductionPackage, fileSize, type ProductionPackage } from './productionPackage';
+import { REPO_ROOT, startChild } from './workload';
+
+const ITEMS = Number(process.env.BENCH_EXTHOST_ITEMS ?? 100_000);
+const RUNS = Number(process.env.BENCH_EXTHOST_RUNS ?? 3);
+const SESSION_TIMEOUT_MS = 120_000;
+const SUITE = path.join(__dirname, 'exthost', 'benchSuite.js');
+const MiB = 1024 * 1024;
+const KiB = 1024;
+
+/** A minimal extension activated the same way: what any extension costs to activate here. */
+function writeHelloExtension(folder: string): void {
+  fs.mkdirSync(folder, { recursive: true });
+  const manifest = {
+    name: 'hello',
+    publisher: 'azmon-bench',
+    version: '0.0.1',
+    license: 'MIT',
+    engines: { vscode: '^1.90.0' },
+    main: './extension.js',
+    activationEvents: [],
+    contributes: { commands: [{ command: 'azmonBenchHello.say', title: 'Hello: Say Hello' }] },
+  };
+  fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify(manifest, null, 2));
+  fs.writeFileSync(
+    path.join(folder, 'extension.js'),
+    `const vscode = require('vscode');
+exports.activate = (context) => {
+  const out = vscode.window.createOutputChannel('Hello');
+  context.subscriptions.push(out, vscode.commands.registerCommand('azmonBenchHello.say', () => out.appendLine('hello')));
+};
+exports.deactivate = () => undefined;
+`,
+  );
+}
+
+async function session(extensionFolder: string, activate: string, memoryItems: number): Promise<SuiteResult> {
+  const runDir = createRunDir();
+  const workspace = path.join(runDir, 'empty-workspace');
+  fs.mkdirSync(workspace);
+  const resultFile = path.join(runDir, 'bench-result.json');
+  const server = await startCodeServer({
+    runDir,
+    env: { AZMON_BENCH_RESULT_FILE: resultFile, AZMON_BENCH_ACTIVATE: activate, AZMON_BENCH_MEMORY_ITEMS: String(memoryItems) },
+    settings: { 'azureMonitorPython.buffer.maxTraceItems': ITEMS, 'azureMonitorPython.buffer.maxLogItems': ITEMS, 'azureMonitorPython.buffer.maxMetricPoints': ITEMS },
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const browser = await launchChromium();
+  try {
+    const page: Page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    let finish: (code: number | 'timeout') => void = () => undefined;
+    const finished = new Promise<number | 'timeout'>((resolve) => (finish = resolve));
+    await page.exposeFunction('codeAutomationLog', () => undefined);
+    await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
+    await page.goto(workbenchUrl({ baseUrl: server.url, folder: workspace, extensionDevelopmentPath: extensionFolder, extensionTestsPath: SUITE }));
+    const timer = setTimeout(() => finish('timeout'), SESSION_TIMEOUT_MS);
+    const code = await finished;
+    clearTimeout(timer);
+    if (code !== 0 || !fs.existsSync(resultFile)) {
+      throw new Error(`the extension-host bench runner ended with ${code}; logs under ${runDir}`);
+    }
+    return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SuiteResult;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+function sizeResults(production: ProductionPackage): BenchResult[] {
+  const bundles: [string, string][] = [
+    ['extension', 'extension.js'],
+    ['server', 'server.js'],
+    ['webview', path.join('webview', 'main.js')],
+    ['cli', 'cli.js'],
+  ];
+  const results = bundles.map(([name, file]) => {
+    const ours = fileSize(path.join(production.folder, 'dist', file)) / KiB;
+    const dev = path.join(REPO_ROOT, 'dist', file);
+    const baseline = fs.existsSync(dev) ? fileSize(dev) / KiB : ours;
+    return result({ name: `bundle-size-${name}`, ours, baseline, unit: 'KiB', better: 'lower' }, { baselineIs: fs.existsSync(dev) ? 'dev build in dist/' : 'none (no dev build)' });
+  });
+  const vsix = fileSize(production.vsix) / KiB;
+  results.push(result({ name: 'vsix-size', ours: vsix, baseline: vsix, unit: 'KiB', better: 'lower' }, { baselineIs: 'none', productionBuildMs: production.buildMs }));
+  return results;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const production = buildProductionPackage();
+  const helloFolder = path.join(production.folder, '..', `${path.basename(production.folder)}-hello`);
+  writeHelloExtension(helloFolder);
+  try {
+    const sizes = sizeResults(production);
+    const hello: Activation[] = [];
+    const ours: Activation[] = [];
+    let memory: ExtensionHostMemory | undefined;
+    for (let runIndex = 0; runIndex < RUNS; runIndex++) {
+      hello.push((await session(helloFolder, HELLO_ID, 0)).activation);
+      const measured = await session(production.folder, OURS_ID, runIndex === 0 ? ITEMS : 0);
+      ours.push(measured.activation);
+      memory ??= measured.memory;
+    }
+    const activation = result(
+      { name: 'extension-activation', ours: median(ours.map((a) => a.totalMs)), baseline: median(hello.map((a) => a.totalMs)), unit: 'ms', better: 'lower' },
+      {
+        oursMs: ours.map((a) => Math.round(a.totalMs)),
+        helloMs: hello.map((a) => Math.round(a.totalMs)),
+        oursActivateCallMs: ours.map((a) => (a.activateCallMs === undefined ? null : Math.round(a.activateCallMs))),
+        helloActivateCallMs: hello.map((a) => (a.activateCallMs === undefined ? null : Math.round(a.activateCallMs))),
+      },
+    );
+    if (!memory) throw new Error('the first session measured no memory');
+    if (memory.itemsReceived !== ITEMS) throw new Error(`the relay received ${memory.itemsReceived} of ${ITEMS} items`);
+    const child = await startChild<MemoryReady, { items: number }>('memoryProbe.js', ['store', String(ITEMS)], ['--expose-gc', '--max-old-space-size=2048']);
+    const bare = child.ready;
+    await child.stop();
+    const extra = { items: ITEMS, extensionHostHeapBeforeMiB: Math.round(memory.heapBeforeBytes / MiB), extensionHostRssBeforeMiB: Math.round(memory.rssBeforeBytes / MiB) };
+    return [
+      ...sizes,
+      activation,
+      result({ name: 'exthost-memory-heap-100k', ours: (memory.heapAfterBytes - memory.heapBeforeBytes) / MiB, baseline: bare.heapBytes / MiB, unit: 'MiB', better: 'lower' }, extra),
+      result({ name: 'exthost-memory-rss-100k', ours: (memory.rssAfterBytes - memory.rssBeforeBytes) / MiB, baseline: bare.rssBytes / MiB, unit: 'MiB', better: 'lower' }, extra),
+    ];
+  } finally {
+    production.remove();
+    fs.rmSync(helloFolder, { recursive: true, force: true });
+  }
+}
