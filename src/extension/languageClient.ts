@@ -60,6 +60,8 @@ export class PythonLanguageClient implements vscode.Disposable {
         { scheme: 'untitled', language: 'python' },
       ],
       synchronize: { configurationSection: CLIENT_ID },
+      // The server loads l10n/bundle.l10n.<locale>.json for its diagnostics, fixes and hovers.
+      initializationOptions: { locale: vscode.env.language },
       outputChannel: this.channel,
       traceOutputChannel: this.channel,
     };

@@ -20,6 +20,7 @@ import { connectionStringHover } from './features/hover';
 import { instrumentFileAction, isAtTopOfFile } from './features/instrumentFile';
 import { migrateOpenCensusToOpenTelemetry } from './migration/openCensusToOpenTelemetry';
 import type { PythonParser } from './python/pythonParser';
+import { configureLocalization } from './localization';
 import { DiagnosticsSettingsSource } from './settings';
 import {
   DEFAULT_DIAGNOSTICS_SETTINGS,
@@ -32,7 +33,12 @@ import {
 /** Coalesces bursts of keystrokes; small enough to feel immediate. */
 const CHANGE_DEBOUNCE_MS = 75;
 
-export function startLanguageServer(connection: Connection, parserReady: Promise<PythonParser>): void {
+export interface LanguageServerOptions {
+  /** Where `bundle.l10n.<locale>.json` files are (the extension's l10n/ folder). */
+  readonly l10nBundleDir: string;
+}
+
+export function startLanguageServer(connection: Connection, parserReady: Promise<PythonParser>, options: LanguageServerOptions): void {
   let documents: PythonDocumentStore | undefined;
   const settings = new DiagnosticsSettingsSource(connection);
   const findingsByUri = new Map<string, { version: number; findings: Finding[] }>();
@@ -42,6 +48,8 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   parserReady.catch(() => undefined);
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
+    // Before anything produces a message: rules and code actions translate as they run.
+    configureLocalization(params, options.l10nBundleDir);
     documents = new PythonDocumentStore(await parserReady);
     settings.setPullSupported(params.capabilities.workspace?.configuration === true);
     dynamicConfigurationRegistration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;

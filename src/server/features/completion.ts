@@ -3,6 +3,7 @@
  * item inserts the snippet's setup at the cursor, and its missing imports at the top of the file
  * (or with the setup, when the cursor is above where the imports would go, as in an empty file).
  */
+import * as l10n from '@vscode/l10n';
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
@@ -51,15 +52,17 @@ function completionItem(
     : [];
   const setup = reindent(snippet.setup, indentUnit);
   const body = importsAbove || plan.addedImports.length === 0 ? setup : `${plan.addedImports.join('\n')}\n\n${setup}`;
+  // The catalogue's English title and description are the keys (test/unit/core/localization.test.ts checks each has its Korean).
+  const title = l10n.t(snippet.title);
   const newText = body.replace(/\n/g, `\n${indent}`).replace(new RegExp(`\\n${indent}(?=\\n)`, 'g'), '\n').replace(/\n/g, eol);
   return {
     label,
-    labelDetails: { description: snippet.title },
+    labelDetails: { description: title },
     kind: CompletionItemKind.Snippet,
-    detail: snippet.title,
+    detail: title,
     documentation: {
       kind: MarkupKind.Markdown,
-      value: `${snippet.description}\n\npip install ${snippet.packages.join(' ')}\n\n\`\`\`python\n${snippet.imports.join('\n')}\n\n${snippet.setup}\n\`\`\``,
+      value: `${l10n.t(snippet.description)}\n\npip install ${snippet.packages.join(' ')}\n\n\`\`\`python\n${snippet.imports.join('\n')}\n\n${snippet.setup}\n\`\`\``,
     },
     filterText: label,
     sortText: label,

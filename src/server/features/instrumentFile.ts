@@ -3,6 +3,7 @@
  * that inserts the distro's set-up (the Flask/FastAPI variant when the file builds such an app) with
  * the same planner as the insert command, then lets the client offer the missing pip packages.
  */
+import * as l10n from '@vscode/l10n';
 import { CodeAction } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectSdk, planInsertion } from '../../core/snippets';
@@ -11,7 +12,10 @@ import { scanStatements } from '../../core/snippets/pythonStatements';
 import { analyseLayout } from '../../core/snippets/sourceLayout';
 import { CLIENT_COMMANDS, OfferPackagesArguments } from '../../shared/serverProtocol';
 
-export const INSTRUMENT_FILE_TITLE = 'Instrument this file with Azure Monitor';
+/** The action's title, in the UI language (a function: translations load at initialize). */
+export function instrumentFileTitle(): string {
+  return l10n.t('Instrument this file with Azure Monitor');
+}
 
 /** Framework module → the snippet that instruments an app of it; the first match wins. */
 const FRAMEWORK_SNIPPETS: readonly (readonly [string, string])[] = [
@@ -46,8 +50,9 @@ export function instrumentFileAction(document: TextDocument, kind: string): Code
     return undefined;
   }
   const offer: OfferPackagesArguments = { packages: plan.packages, uri: document.uri };
+  const title = instrumentFileTitle();
   return {
-    title: INSTRUMENT_FILE_TITLE,
+    title,
     kind,
     edit: {
       changes: {
@@ -57,7 +62,7 @@ export function instrumentFileAction(document: TextDocument, kind: string): Code
         })),
       },
     },
-    command: { title: INSTRUMENT_FILE_TITLE, command: CLIENT_COMMANDS.offerPackages, arguments: [offer] },
+    command: { title, command: CLIENT_COMMANDS.offerPackages, arguments: [offer] },
   };
 }
 

@@ -24,6 +24,10 @@ import { REPOSITORY_ROOT } from './pythonSamples';
 export interface ClientOptions {
   /** Settings answered to `workspace/configuration`; undefined: the client does not support it. */
   readonly configuration?: Record<string, unknown>;
+  /** `InitializeParams.locale` (the editor's display language). */
+  readonly locale?: string;
+  /** `InitializeParams.initializationOptions` (our extension sends `{ locale }`). */
+  readonly initializationOptions?: unknown;
 }
 
 export class LspTestClient {
@@ -71,6 +75,8 @@ export class LspTestClient {
     const initialized = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: null,
+      ...(options.locale !== undefined ? { locale: options.locale } : {}),
+      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
       capabilities: {
         workspace: { configuration: options.configuration !== undefined, didChangeConfiguration: { dynamicRegistration: options.configuration !== undefined } },
         textDocument: {

@@ -4,6 +4,7 @@
  * is built, so an app created first is not traced. The fix moves the call (and its import, when
  * that sits between the two) above the statement that creates the app.
  */
+import * as l10n from '@vscode/l10n';
 import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES } from '../../../shared/serverProtocol';
 import { detectEol, statementLines } from '../editHelpers';
@@ -45,7 +46,11 @@ export function checkConfigureOrder({ syntax, text }: RuleContext): Finding[] {
       rule: 'configureOrder',
       code: DIAGNOSTIC_CODES.configureAfterAppCreated,
       severity: 'warning',
-      message: `configure_azure_monitor() runs after the app is created by ${calleeLastName(app)}() on line ${appLine}: the distro instruments apps created after it, so this app's requests are not traced. Call configure_azure_monitor() first.`,
+      message: l10n.t(
+        'configure_azure_monitor() runs after the app is created by {0}() on line {1}: the distro instruments apps created after it, so this app\'s requests are not traced. Call configure_azure_monitor() first.',
+        calleeLastName(app) ?? '',
+        appLine,
+      ),
       start: configure.startIndex,
       end: configure.endIndex,
       fixes: moveFix(syntax.imports, text, configure, appStatement),
@@ -78,7 +83,7 @@ function moveFix(imports: readonly Node[], text: string, configure: Node, appSta
     moved.push(reindent(text.slice(node.startIndex, node.endIndex), lines.indent, target.indent));
   }
   edits.push({ offset: target.start, length: 0, newText: moved.map((code) => `${target.indent}${code}${eol}`).join('') });
-  return [{ kind: 'edit', title: 'Move configure_azure_monitor() above the app creation', edits, preferred: true }];
+  return [{ kind: 'edit', title: l10n.t('Move configure_azure_monitor() above the app creation'), edits, preferred: true }];
 }
 
 /** Continuation lines keep their position relative to the statement's new indentation. */

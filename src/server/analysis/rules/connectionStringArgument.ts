@@ -4,6 +4,7 @@
  * the extension's local relay (and production's setting) is bypassed. A literal connection string
  * there is reported by hardCodedConnectionString instead (same fix), unless that rule is off.
  */
+import * as l10n from '@vscode/l10n';
 import { DIAGNOSTIC_CODES } from '../../../shared/serverProtocol';
 import { isConnectionStringText } from '../connectionStringLiterals';
 import { removeArgument } from '../editHelpers';
@@ -46,10 +47,13 @@ export function checkConnectionStringArguments({ syntax, settings }: RuleContext
       rule: 'connectionStringArgument',
       code: DIAGNOSTIC_CODES.connectionStringArgument,
       severity: 'warning',
-      message: `connection_string= overrides APPLICATIONINSIGHTS_CONNECTION_STRING: ${callee}() then bypasses the local relay the extension points the variable at (and your production setting). Remove it and let the SDK read the environment variable.`,
+      message: l10n.t(
+        'connection_string= overrides APPLICATIONINSIGHTS_CONNECTION_STRING: {0}() then bypasses the local relay the extension points the variable at (and your production setting). Remove it and let the SDK read the environment variable.',
+        callee,
+      ),
       start: arg.startIndex,
       end: arg.endIndex,
-      fixes: [{ kind: 'edit', title: 'Remove connection_string= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', edits: [removeArgument(arg)], preferred: true }],
+      fixes: [{ kind: 'edit', title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'connection_string'), edits: [removeArgument(arg)], preferred: true }],
     });
   }
   return findings;

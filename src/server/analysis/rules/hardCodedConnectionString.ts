@@ -3,6 +3,7 @@
  * A connection string in code beats APPLICATIONINSIGHTS_CONNECTION_STRING in both Python SDKs, so
  * the app bypasses the extension's relay (and production's setting), and the key lands in git.
  */
+import * as l10n from '@vscode/l10n';
 import { parseConnectionString } from '../../../core/connectionString';
 import { CLIENT_COMMANDS, DIAGNOSTIC_CODES, StoreConnectionStringArguments } from '../../../shared/serverProtocol';
 import { deleteStatement, ensureImport, removeArgument } from '../editHelpers';
@@ -26,8 +27,8 @@ export function checkHardCodedConnectionStrings({ syntax, text }: RuleContext): 
       code: isConnectionString ? DIAGNOSTIC_CODES.hardCodedConnectionString : DIAGNOSTIC_CODES.hardCodedInstrumentationKey,
       severity: 'error',
       message: isConnectionString
-        ? 'Hard-coded Application Insights connection string. A connection string in code overrides APPLICATIONINSIGHTS_CONNECTION_STRING (the local relay\'s during development, your settings in production), and it ends up in source control. Let the SDK read the environment variable.'
-        : 'Hard-coded Application Insights instrumentation key. It overrides APPLICATIONINSIGHTS_CONNECTION_STRING and ends up in source control. Let the SDK read the environment variable.',
+        ? l10n.t('Hard-coded Application Insights connection string. A connection string in code overrides APPLICATIONINSIGHTS_CONNECTION_STRING (the local relay\'s during development, your settings in production), and it ends up in source control. Let the SDK read the environment variable.')
+        : l10n.t('Hard-coded Application Insights instrumentation key. It overrides APPLICATIONINSIGHTS_CONNECTION_STRING and ends up in source control. Let the SDK read the environment variable.'),
       start: node.startIndex,
       end: node.endIndex,
       fixes: fixesFor(secret, text),
@@ -42,17 +43,17 @@ function fixesFor(secret: SecretLiteral, text: string): Fix[] {
   if (parent?.type === 'keyword_argument' && parent.parent?.type === 'argument_list') {
     fixes.push({
       kind: 'edit',
-      title: `Remove ${parent.childForFieldName('name')?.text ?? 'the argument'}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)`,
+      title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', parent.childForFieldName('name')?.text ?? 'connection_string'),
       edits: [removeArgument(parent)],
       preferred: true,
     });
   } else if (parent?.type === 'assignment' && parent.childForFieldName('left')?.type === 'subscript') {
     // os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "...": the extension sets it instead.
-    fixes.push({ kind: 'edit', title: 'Remove the assignment (the environment provides it)', edits: [deleteStatement(text, enclosingStatement(parent))], preferred: true });
+    fixes.push({ kind: 'edit', title: l10n.t('Remove the assignment (the environment provides it)'), edits: [deleteStatement(text, enclosingStatement(parent))], preferred: true });
   } else if (secret.kind === 'connection-string') {
     fixes.push({
       kind: 'edit',
-      title: 'Read it from APPLICATIONINSIGHTS_CONNECTION_STRING instead',
+      title: l10n.t('Read it from APPLICATIONINSIGHTS_CONNECTION_STRING instead'),
       edits: [...ensureImport(text, 'import os'), { offset: secret.node.startIndex, length: secret.node.endIndex - secret.node.startIndex, newText: ENVIRONMENT_READ }],
       preferred: true,
     });
@@ -63,7 +64,7 @@ function fixesFor(secret: SecretLiteral, text: string): Fix[] {
   const removal = fixes.find((fix) => fix.kind === 'edit');
   fixes.push({
     kind: 'command',
-    title: 'Store it in VS Code SecretStorage instead',
+    title: l10n.t('Store it in VS Code SecretStorage instead'),
     command: CLIENT_COMMANDS.storeConnectionString,
     arguments: args,
     ...(removal?.kind === 'edit' ? { edits: removal.edits } : {}),

@@ -3,6 +3,7 @@
  * an InstrumentationKey. Instrumentation-key ingestion support ended on 31 March 2025; a full
  * connection string (with IngestionEndpoint) is the supported way.
  */
+import * as l10n from '@vscode/l10n';
 import { DIAGNOSTIC_CODES } from '../../../shared/serverProtocol';
 import { removeArgument } from '../editHelpers';
 import type { Finding } from '../findings';
@@ -23,11 +24,12 @@ export function checkInstrumentationKeys({ syntax }: RuleContext): Finding[] {
         rule: 'instrumentationKey',
         code: DIAGNOSTIC_CODES.instrumentationKeyArgument,
         severity: 'warning',
-        message:
+        message: l10n.t(
           'instrumentation_key= is deprecated: instrumentation-key ingestion support ended on 31 March 2025. Use a connection string with IngestionEndpoint, and let the SDK read it from APPLICATIONINSIGHTS_CONNECTION_STRING.',
+        ),
         start: arg.startIndex,
         end: arg.endIndex,
-        fixes: [{ kind: 'edit', title: 'Remove instrumentation_key= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', edits: [removeArgument(arg)], preferred: true }],
+        fixes: [{ kind: 'edit', title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'instrumentation_key'), edits: [removeArgument(arg)], preferred: true }],
         deprecated: true,
       });
     }
@@ -41,8 +43,9 @@ export function checkInstrumentationKeys({ syntax }: RuleContext): Finding[] {
       rule: 'instrumentationKey',
       code: DIAGNOSTIC_CODES.instrumentationKeyOnly,
       severity: 'warning',
-      message:
+      message: l10n.t(
         'This connection string has only an InstrumentationKey: instrumentation-key ingestion support ended on 31 March 2025. Copy the full connection string (with IngestionEndpoint) from the Overview page of your Application Insights resource.',
+      ),
       start: node.startIndex,
       end: node.endIndex,
       fixes: [],

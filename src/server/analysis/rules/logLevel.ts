@@ -4,6 +4,7 @@
  * logging.getLogger) while nothing lowers its level below WARNING. Python's default level is
  * WARNING, so those records are dropped before any handler sees them: they are never exported.
  */
+import * as l10n from '@vscode/l10n';
 import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES } from '../../../shared/serverProtocol';
 import { detectEol, ensureImport, nextLineOffset, statementLines } from '../editHelpers';
@@ -73,18 +74,24 @@ export function checkLogLevels({ syntax, text }: RuleContext): Finding[] {
       continue;
     }
     const method = calleeLastName(call);
-    const where = logger.via === 'AzureLogHandler' ? 'AzureLogHandler never sees it' : 'configure_azure_monitor() never exports it';
+    const where = logger.via === 'AzureLogHandler' ? l10n.t('AzureLogHandler never sees it') : l10n.t('configure_azure_monitor() never exports it');
     findings.push({
       rule: 'logLevel',
       code: DIAGNOSTIC_CODES.logLevelFiltersExport,
       severity: 'warning',
-      message: `${receiver}.${method}() is below WARNING, the default level of a Python logger: the record is dropped and ${where}. Set the logger's level, e.g. ${receiver}.setLevel(logging.${requiredLevel}).`,
+      message: l10n.t(
+        '{0}.{1}() is below WARNING, the default level of a Python logger: the record is dropped and {2}. Set the logger\'s level, e.g. {0}.setLevel(logging.{3}).',
+        receiver,
+        method ?? '',
+        where,
+        requiredLevel,
+      ),
       start: call.childForFieldName('function')?.startIndex ?? call.startIndex,
       end: call.childForFieldName('function')?.endIndex ?? call.endIndex,
       fixes: [
         {
           kind: 'edit',
-          title: `Add ${receiver}.setLevel(logging.${requiredLevel})`,
+          title: l10n.t('Add {0}.setLevel(logging.{1})', receiver, requiredLevel),
           edits: [...importLoggingIfNeeded(syntax.imports, text), insertSetLevel(text, logger.anchor, receiver, requiredLevel)],
           preferred: true,
         },

@@ -3,14 +3,12 @@
  * was retired on 30 September 2024; the supported path is the azure-monitor-opentelemetry distro.
  * The fix shows the whole file migrated (computed only when the user asks for it).
  */
+import * as l10n from '@vscode/l10n';
 import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES } from '../../../shared/serverProtocol';
 import type { Finding } from '../findings';
 import type { RuleContext } from '../ruleContext';
 import { stringLiteral } from '../syntax';
-
-const MESSAGE =
-  'OpenCensus is retired (support ended on 30 September 2024). Migrate to the Azure Monitor OpenTelemetry distro: pip install azure-monitor-opentelemetry, remove the opencensus imports and call configure_azure_monitor().';
 
 export function isOpenCensusModule(name: string): boolean {
   return name === 'opencensus' || name.startsWith('opencensus.');
@@ -30,15 +28,19 @@ export function openCensusModuleNodes(statement: Node): Node[] {
 
 export function checkOpenCensus({ syntax }: RuleContext): Finding[] {
   const findings: Finding[] = [];
+  const message = l10n.t(
+    'OpenCensus is retired (support ended on 30 September 2024). Migrate to the Azure Monitor OpenTelemetry distro: pip install azure-monitor-opentelemetry, remove the opencensus imports and call configure_azure_monitor().',
+  );
+  const title = l10n.t('Show the OpenTelemetry equivalent');
   const report = (node: Node): void => {
     findings.push({
       rule: 'openCensus',
       code: DIAGNOSTIC_CODES.openCensusRetired,
       severity: 'information',
-      message: MESSAGE,
+      message,
       start: node.startIndex,
       end: node.endIndex,
-      fixes: [{ kind: 'show-migration', title: 'Show the OpenTelemetry equivalent' }],
+      fixes: [{ kind: 'show-migration', title }],
       deprecated: true,
     });
   };

@@ -2,6 +2,7 @@
  * Rule samplerRate: sampling rates written as literals. OpenCensus `ProbabilitySampler(rate)` and the
  * distro's `sampling_ratio=` take a fraction in [0, 1]; anything below 1.0 drops telemetry for good.
  */
+import * as l10n from '@vscode/l10n';
 import type { Node } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES } from '../../../shared/serverProtocol';
 import type { Finding, Fix } from '../findings';
@@ -28,13 +29,13 @@ export function checkSamplerRates({ syntax }: RuleContext): Finding[] {
     if (valueNode === undefined || rate === undefined || rate === 1) {
       continue;
     }
-    const setToOne = (preferred: boolean): Fix => ({ kind: 'edit', title: 'Sample everything (1.0)', edits: [replaceWith(valueNode, '1.0')], preferred });
+    const setToOne = (preferred: boolean): Fix => ({ kind: 'edit', title: l10n.t('Sample everything (1.0)'), edits: [replaceWith(valueNode, '1.0')], preferred });
     if (rate < 0 || rate > 1) {
       findings.push({
         rule: 'samplerRate',
         code: DIAGNOSTIC_CODES.samplerRateOutOfRange,
         severity: 'error',
-        message: `${callee} takes a sampling rate between 0 and 1 (1.0 keeps everything); ${valueNode.text} is outside that range.`,
+        message: l10n.t('{0} takes a sampling rate between 0 and 1 (1.0 keeps everything); {1} is outside that range.', callee ?? '', valueNode.text),
         start: valueNode.startIndex,
         end: valueNode.endIndex,
         fixes: [setToOne(true)],
@@ -45,7 +46,11 @@ export function checkSamplerRates({ syntax }: RuleContext): Finding[] {
         rule: 'samplerRate',
         code: DIAGNOSTIC_CODES.samplerRateDropsTelemetry,
         severity: 'hint',
-        message: `Sampling at ${valueNode.text}: about ${dropped}% of traces are dropped before they are sent, and sampled-out telemetry is lost for good (it does not reach Application Insights or the local panel). Use 1.0 while developing.`,
+        message: l10n.t(
+          'Sampling at {0}: about {1}% of traces are dropped before they are sent, and sampled-out telemetry is lost for good (it does not reach Application Insights or the local panel). Use 1.0 while developing.',
+          valueNode.text,
+          dropped,
+        ),
         start: valueNode.startIndex,
         end: valueNode.endIndex,
         fixes: [setToOne(false)],
