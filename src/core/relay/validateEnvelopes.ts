@@ -73,7 +73,9 @@ export function shapeProblem(item: Record<string, unknown>): string | undefined 
     if (!isObject(item.tags)) {
       return `Field 'tags' on type 'Envelope' must be an object of strings. Actual: ${describe(item.tags)}.`;
     }
-    for (const [key, value] of Object.entries(item.tags)) {
+    const tags = item.tags;
+    for (const key in tags) {
+      const value = tags[key];
       if (value !== null && typeof value === 'object') {
         return `Tag '${shorten(key)}' must be a string. Actual: ${describe(value)}.`;
       }

@@ -51,7 +51,7 @@ export function normaliseEnvelope(envelope: Envelope, seq: number, now = Date.no
   if (typeof envelope.sampleRate === 'number' && envelope.sampleRate !== 100 && envelope.sampleRate > 0) {
     item.sampleRate = envelope.sampleRate;
   }
-  if (typeof envelope.name === 'string' && /(^|\.)Statsbeat$/i.test(envelope.name)) {
+  if (typeof envelope.name === 'string' && isStatsbeat(envelope.name)) {
     item.statsbeat = true;
   }
   fillTableFields(item, table, base);
@@ -208,7 +208,9 @@ function properties(value: unknown): Record<string, string> | undefined {
   }
   const result: Record<string, string> = {};
   let any = false;
-  for (const [key, entry] of Object.entries(value)) {
+  // for-in over a JSON.parse result: own keys only, and no entry arrays (a hot path under load).
+  for (const key in value) {
+    const entry = value[key];
     if (entry === null || entry === undefined) {
       continue;
     }
@@ -224,14 +226,20 @@ function measurements(value: unknown): Record<string, number> | undefined {
   }
   const result: Record<string, number> = {};
   let any = false;
-  for (const [key, entry] of Object.entries(value)) {
-    const number = finite(entry);
+  for (const key in value) {
+    const number = finite(value[key]);
     if (number !== undefined) {
       setOwn(result, key, number);
       any = true;
     }
   }
   return any ? result : undefined;
+}
+
+/** `Statsbeat` or `….Statsbeat`, any case: a cheap last-letter check first, as almost no name matches. */
+function isStatsbeat(name: string): boolean {
+  const last = name.charCodeAt(name.length - 1);
+  return (last === 0x74 || last === 0x54) /* t, T */ && /(^|\.)Statsbeat$/i.test(name);
 }
 
 /** Plain assignment of `__proto__` would change the prototype instead of keeping the key. */
