@@ -112,9 +112,10 @@ async function pickSnippet(text: string): Promise<SnippetTemplate | undefined> {
   for (;;) {
     const snippets = listSnippets(showAll ? {} : { sdk });
     const items: SnippetItem[] = snippets.map((snippet) => ({
-      label: snippet.title,
+      // The catalogue's English text is the key (its Korean is checked by the localization test).
+      label: vscode.l10n.t(snippet.title),
       description: snippet.packages.join(' '),
-      detail: snippet.description,
+      detail: vscode.l10n.t(snippet.description),
       snippet,
     }));
     if (!showAll) {

@@ -31,7 +31,9 @@ const INJECTION_PROBE = `(() => {
   return {
     images: document.querySelectorAll('img').length,
     frames: document.querySelectorAll('iframe, marquee, a[href]').length,
-    scripts: document.querySelectorAll('script').length,
+    scripts: document.querySelectorAll('script:not([type="application/json"])').length,
+    // The host's string table (a JSON data block, never executed): exactly the one the page came with.
+    dataBlocks: document.querySelectorAll('script[type="application/json"]').length,
     handlers: all.filter((element) => [...element.attributes].some((attribute) => attribute.name.startsWith('on'))).map((element) => element.tagName),
     pwned: window.__pwned,
   };
@@ -41,6 +43,7 @@ interface Probe {
   images: number;
   frames: number;
   scripts: number;
+  dataBlocks: number;
   handlers: string[];
   pwned: unknown;
 }
@@ -104,7 +107,7 @@ describe('Webview panel: untrusted telemetry', function () {
     assert.strictEqual(await panel.page.locator('.notice-text').innerText(), SCRIPT);
 
     const probe = (await panel.page.evaluate(INJECTION_PROBE)) as Probe;
-    assert.deepStrictEqual(probe, { images: 0, frames: 0, scripts: 2, handlers: [], pwned: undefined });
+    assert.deepStrictEqual(probe, { images: 0, frames: 0, scripts: 2, dataBlocks: 1, handlers: [], pwned: undefined });
     assert.deepStrictEqual(panel.errors, []);
   });
 
