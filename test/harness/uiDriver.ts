@@ -15,7 +15,9 @@ export type UiAction =
   | { action: 'press'; key: string }
   | { action: 'text'; selector: string }
   | { action: 'attribute'; selector: string; name: string }
-  | { action: 'screenshot'; path: string };
+  | { action: 'screenshot'; path: string }
+  /** The workbench page's localStorage and every IndexedDB store, as one text (for the secrets sweep). */
+  | { action: 'browserStorage' };
 
 export interface UiDriver {
   readonly url: string;
@@ -76,5 +78,35 @@ async function perform(page: Page, request: UiAction): Promise<unknown> {
     case 'screenshot':
       await page.screenshot({ path: request.path });
       return request.path;
+    case 'browserStorage':
+      return page.evaluate(DUMP_BROWSER_STORAGE);
   }
 }
+
+/**
+ * Runs in the page: the web workbench keeps its state (global and workspace storage, the terminal
+ * environment collections, secrets encrypted) in localStorage and IndexedDB, not on the server's disk.
+ * Binary values are decoded as UTF-8 so a plain-text secret in them is still visible.
+ */
+const DUMP_BROWSER_STORAGE = `(async () => {
+  const text = (value) => value instanceof ArrayBuffer || ArrayBuffer.isView(value)
+    ? new TextDecoder('utf-8').decode(value instanceof ArrayBuffer ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength))
+    : typeof value === 'string' ? value : JSON.stringify(value, (_k, v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? text(v) : v));
+  const done = (request) => new Promise((resolve, reject) => { request.onsuccess = () => resolve(request.result); request.onerror = () => reject(request.error); });
+  const out = { localStorage: {}, sessionStorage: {}, indexedDB: {} };
+  for (const [name, store] of [['localStorage', localStorage], ['sessionStorage', sessionStorage]]) {
+    for (let index = 0; index < store.length; index++) out[name][store.key(index)] = store.getItem(store.key(index));
+  }
+  for (const { name } of await indexedDB.databases()) {
+    const db = await done(indexedDB.open(name));
+    const stores = {};
+    for (const storeName of db.objectStoreNames) {
+      const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+      const [keys, values] = await Promise.all([done(store.getAllKeys()), done(store.getAll())]);
+      stores[storeName] = keys.map((key, index) => [text(key), text(values[index])]);
+    }
+    db.close();
+    out.indexedDB[name] = stores;
+  }
+  return JSON.stringify(out);
+})()`;

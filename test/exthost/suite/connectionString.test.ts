@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { answerInputBox, waitForInputBoxMessage, QUICK_INPUT, ui, uiDriverAvailable } from '../ui';
 import { EXTENSION_ID } from './activation.test';
+import { rememberSecret } from '../secretsSeen';
 
 interface Summary {
   instrumentationKey: string;
@@ -18,8 +19,8 @@ const CLEAR = 'azureMonitorPython.clearConnectionString';
 
 describe('Connection string in SecretStorage', function () {
   // A fresh key per run, so finding it anywhere on disk can only mean we leaked it.
-  const key = randomUUID();
-  const connectionString = `InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=${randomUUID()}`;
+  const key = rememberSecret(randomUUID(), 'connectionString.test');
+  const connectionString = rememberSecret(`InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=${randomUUID()}`, 'connectionString.test');
   const redactedKey = `${key.slice(0, 4)}…${key.slice(-4)}`;
 
   before(async function () {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { eventually, EXTENSION_ID } from '../extensionApi';
+import { rememberSecret } from '../secretsSeen';
 
 const SOURCE = 'Azure Monitor';
 const HARD_CODED = 'hard-coded-connection-string';
@@ -43,7 +44,7 @@ function listFiles(dir: string): string[] {
 describe('Python language server in the extension host', function () {
   this.timeout(90_000);
   // A fresh key per run: finding it in any log afterwards can only mean we leaked it.
-  const key = randomUUID();
+  const key = rememberSecret(randomUUID(), 'languageServer.test');
   const redactedKey = `${key.slice(0, 4)}…${key.slice(-4)}`;
   const connectionString = `InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`;
   const config = () => vscode.workspace.getConfiguration('azureMonitorPython');

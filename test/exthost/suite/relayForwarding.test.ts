@@ -5,13 +5,14 @@ import type { AzureMonitorPythonApi } from '../../../src/extension/api';
 import { FakeIngestion } from '../../fakes/fakeIngestion';
 import { connectionStringPart, extensionApi, messageEnvelope, postJson, waitForRelayState } from '../extensionApi';
 import { answerInputBox, uiDriverAvailable } from '../ui';
+import { rememberSecret } from '../secretsSeen';
 
 describe('Forwarding follows the stored connection string', function () {
   this.timeout(90_000);
   let api: AzureMonitorPythonApi;
   let fake: FakeIngestion;
   // A fresh key per run: finding it anywhere it should not be can only mean a leak.
-  const realKey = randomUUID();
+  const realKey = rememberSecret(randomUUID(), 'relayForwarding.test');
 
   before(async function () {
     if (!uiDriverAvailable) this.skip(); // the secret is typed into the real input box

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { SetupOutcome } from '../../../src/extension/commands/setup';
 import { eventually, extensionApi } from '../extensionApi';
 import { QUICK_INPUT, ui, uiDriverAvailable } from '../ui';
+import { rememberSecret } from '../secretsSeen';
 
 const TITLE = '.quick-input-widget .quick-input-title';
 const LIST = '.quick-input-widget .quick-input-list';
@@ -87,7 +88,7 @@ describe('Set Up Python Monitoring, driven step by step', function () {
   it('paste a connection string (5 steps) with no Python editor active: stored, forwarding, and a new monitoring.py', async () => {
     const workspace = process.env.AZMON_TEST_WORKSPACE!;
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(workspace, 'README.md')));
-    const key = randomUUID();
+    const key = rememberSecret(randomUUID(), 'setupFlow.test');
     const pending = Promise.resolve(vscode.commands.executeCommand<SetupOutcome | undefined>('azureMonitorPython.setUp'));
     await waitForStep(1);
     await choose('Paste a connection string');
