@@ -78,6 +78,7 @@ async function session(extensionFolder: string, activate: string, memoryItems: n
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const browser = await launchChromium();
+  let succeeded = false;
   try {
     const page: Page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     let finish: (code: number | 'timeout') => void = () => undefined;
@@ -91,10 +92,14 @@ async function session(extensionFolder: string, activate: string, memoryItems: n
     if (code !== 0 || !fs.existsSync(resultFile)) {
       throw new Error(`the extension-host bench runner ended with ${code}; logs under ${runDir}`);
     }
-    return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SuiteResult;
+    const suiteResult = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SuiteResult;
+    succeeded = true;
+    return suiteResult;
   } finally {
     await browser.close();
     await server.stop();
+    // Kept after a failure: the logs are the only clue.
+    if (succeeded) fs.rmSync(runDir, { recursive: true, force: true });
   }
 }
 
