@@ -1,5 +1,6 @@
 /**
- * The forwarder's write-ahead storage: one NDJSON file per write, in a 0700 folder, files 0600.
+ * The forwarder's write-ahead storage: one file per write (layout in queueSegments.ts), in a 0700
+ * folder, files 0600.
  * A file is written to `.tmp`, fsync'd, renamed into place and the folder fsync'd before the write
  * resolves, so an acknowledged batch survives a crash; a `.tmp` left by a kill mid-write was never
  * acknowledged and is deleted on open. Concurrent writes are grouped into one file (one fsync for
@@ -10,11 +11,14 @@ import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { makePrivateDir } from './instanceFolder';
+import { encodeQueueFile, PackedSegment } from './queueSegments';
 
-export const QUEUE_FILE_SUFFIX = '.ndjson';
+export const QUEUE_FILE_SUFFIX = '.queue';
+/** Layout 1 (one envelope per line), written by earlier versions; still read. */
+export const LINES_FILE_SUFFIX = '.ndjson';
 const TMP_SUFFIX = '.tmp';
-/** `<created ms, 15 digits>-<sequence>-<items>-<random>.ndjson` */
-const FILE_NAME = /^(\d{15})-(\d{6})-(\d+)-[0-9a-f]{8}\.ndjson$/;
+/** `<created ms, 15 digits>-<sequence>-<items>-<random>.queue` (or `.ndjson`) */
+const FILE_NAME = /^(\d{15})-(\d{6})-(\d+)-[0-9a-f]{8}\.(?:queue|ndjson)$/;
 
 export interface QueueFile {
   readonly name: string;
@@ -23,16 +27,16 @@ export interface QueueFile {
   readonly items: number;
 }
 
-/** A file just written and every line in it (several appends may share one file). */
+/** A file just written and its content (several appends may share one file). */
 export interface WrittenFile {
   readonly file: QueueFile;
-  readonly lines: readonly string[];
+  readonly content: Buffer;
   /** Set by whichever of the sharing appends registers the file first. */
   claimed: boolean;
 }
 
 interface PendingGroup {
-  lines: string[];
+  segments: PackedSegment[];
   bytes: number;
   waiters: { resolve(written: WrittenFile): void; reject(error: unknown): void }[];
 }
@@ -70,11 +74,11 @@ export class DiskQueue {
     return { queue, backlog };
   }
 
-  /** Resolves once the lines are durably on disk; writes arriving meanwhile share the next file. */
-  append(lines: readonly string[], bytes: number): Promise<WrittenFile> {
+  /** Resolves once the segments are durably on disk; writes arriving meanwhile share the next file. */
+  append(segments: readonly PackedSegment[], bytes: number): Promise<WrittenFile> {
     return new Promise<WrittenFile>((resolve, reject) => {
-      this.next ??= { lines: [], bytes: 0, waiters: [] };
-      for (const line of lines) this.next.lines.push(line);
+      this.next ??= { segments: [], bytes: 0, waiters: [] };
+      for (const segment of segments) this.next.segments.push(segment);
       this.next.bytes += bytes;
       this.next.waiters.push({ resolve, reject });
       if (!this.writing) {
@@ -89,7 +93,9 @@ export class DiskQueue {
       const group = this.next;
       this.next = undefined;
       try {
-        const written: WrittenFile = { file: await this.writeFile(group.lines), lines: group.lines, claimed: false };
+        const content = encodeQueueFile(group.segments);
+        const items = group.segments.reduce((sum, segment) => sum + segment.items, 0);
+        const written: WrittenFile = { file: await this.writeFile(content, items), content, claimed: false };
         for (const waiter of group.waiters) waiter.resolve(written);
       } catch (error) {
         for (const waiter of group.waiters) waiter.reject(error);
@@ -98,14 +104,13 @@ export class DiskQueue {
     this.writing = false;
   }
 
-  private async writeFile(lines: readonly string[]): Promise<QueueFile> {
+  private async writeFile(content: Buffer, items: number): Promise<QueueFile> {
     const createdMs = Math.max(0, Math.floor(this.now()));
     const sequence = this.sequence;
     this.sequence = (this.sequence + 1) % 1_000_000;
-    const name = `${String(createdMs).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${lines.length}-${randomBytes(4).toString('hex')}${QUEUE_FILE_SUFFIX}`;
+    const name = `${String(createdMs).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${items}-${randomBytes(4).toString('hex')}${QUEUE_FILE_SUFFIX}`;
     const final = path.join(this.dir, name);
     const temporary = `${final}${TMP_SUFFIX}`;
-    const content = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     const handle = await fs.open(temporary, 'wx', 0o600);
     try {
       await handle.writeFile(content);
@@ -118,7 +123,7 @@ export class DiskQueue {
     await handle.close();
     await fs.rename(temporary, final);
     await this.syncDir();
-    return { name, createdMs, bytes: content.length, items: lines.length };
+    return { name, createdMs, bytes: content.length, items };
   }
 
   /** The rename is durable only once the directory entry is: fsync the folder (not possible on Windows). */
@@ -134,12 +139,9 @@ export class DiskQueue {
     }
   }
 
-  /** The file's lines; a damaged line (torn by a crash or a full disk) fails to parse when sent. */
-  async load(file: QueueFile): Promise<string[]> {
-    const text = await fs.readFile(path.join(this.dir, file.name), 'utf8');
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    return lines;
+  /** The file's content; damage (a crash, a full disk) shows when the ledger decodes it. */
+  async load(file: QueueFile): Promise<Buffer> {
+    return fs.readFile(path.join(this.dir, file.name));
   }
 
   /** An instance folder with nothing left in it goes when its relay closes (rmdir refuses otherwise). */

@@ -17,7 +17,7 @@ import { judgeAnswer } from './answer';
 import { DiskQueue } from './diskQueue';
 import type { Disposable, DropReason, ForwardState, ForwardStats } from './forwardStats';
 import { prepareInstanceFolder } from './instanceFolder';
-import { diskLine } from './keyRewrite';
+import { PackedSegment, segmentsFor } from './queueSegments';
 import { ForwardLogRedactor } from './logRedaction';
 import { BatchItem, QueueLedger } from './queueLedger';
 import { decideRedirect, isLoopbackHost, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
@@ -116,20 +116,38 @@ export class ForwardQueue implements EnvelopeSink {
     return this.disk.dir;
   }
 
+  private get maxBatchItems(): number {
+    return Math.min(this.options.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
+  }
+
+  private get maxBatchBytes(): number {
+    return Math.min(this.options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+  }
+
   get maxDiskBytes(): number {
     return this.options.maxDiskBytes ?? DEFAULT_MAX_DISK_BYTES;
   }
 
-  async accept(envelopes: readonly Envelope[]): Promise<void> {
+  async accept(envelopes: readonly Envelope[], body?: Buffer): Promise<void> {
     if (this.closed) {
       throw new Error('The forward queue is closed');
     }
     if (!this.connectionString || envelopes.length === 0) {
       return;
     }
-    const lines = envelopes.map((envelope) => diskLine(envelope, this.localKey));
-    let bytes = 0;
-    for (const line of lines) bytes += Buffer.byteLength(line) + 1;
+    const texts = segmentsFor(envelopes, this.localKey, body, this.maxBatchItems, this.maxBatchBytes);
+    // Compressed on the thread pool, concurrently for concurrent requests; the disk cap counts these bytes.
+    const segments: PackedSegment[] = await Promise.all(
+      texts.map(async ({ text, items }) => {
+        const packed = await gzip(text);
+        return { key: this.localKey, items, bytes: text.length, packedBytes: packed.length, packed };
+      }),
+    );
+    let bytes = 200;
+    for (const segment of segments) bytes += segment.packedBytes + 100;
+    if (this.closed) {
+      throw new Error('The forward queue is closed');
+    }
     this.ledger.expire();
     if (this.ledger.queuedBytes + this.reservedBytes + bytes > this.maxDiskBytes) {
       this.counters.refusedFull++;
@@ -137,7 +155,7 @@ export class ForwardQueue implements EnvelopeSink {
       throw new QueueFullError(this.retryAfterSecondsWhenFull(), `The forward queue is full (${Math.round(this.maxDiskBytes / 1024 / 1024)} MiB on disk)`);
     }
     this.reservedBytes += bytes;
-    const write = this.disk.append(lines, bytes);
+    const write = this.disk.append(segments, bytes);
     this.writes.add(write);
     try {
       this.ledger.addWritten(await write);
@@ -317,6 +335,8 @@ export class ForwardQueue implements EnvelopeSink {
         const next = this.prepare().catch(() => undefined);
         await sending;
         prepared = await next;
+        // An empty prefetch only means everything owed was in flight then: look again, do not back off.
+        if (prepared?.items.length === 0) prepared = undefined;
         if (this.consecutiveFailures > 0 || !this.canSend()) drop();
       }
     } finally {
@@ -328,12 +348,10 @@ export class ForwardQueue implements EnvelopeSink {
   private async prepare(): Promise<Prepared> {
     const key = this.connectionString?.instrumentationKey ?? '';
     if (!key) return { items: [], key, body: Buffer.alloc(0) };
-    const maxItems = Math.min(this.options.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
-    const maxBytes = Math.min(this.options.maxBatchBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
-    const batch = await this.ledger.nextBatch(key, maxItems, maxBytes);
+    const batch = await this.ledger.nextBatch(key, this.maxBatchItems, this.maxBatchBytes);
     if (batch.items.length === 0) return { items: [], key, body: Buffer.alloc(0) };
     try {
-      return { items: batch.items, key, body: await gzip(Buffer.from(batch.body, 'utf8')) };
+      return { items: batch.items, key, body: await gzip(batch.body) };
     } catch (error) {
       this.ledger.release(batch.items);
       throw error;

@@ -48,7 +48,8 @@ async function adopt(orphan: string, own: string, log: (message: string) => void
   }
   let moved = 0;
   for (const name of names) {
-    if (!name.endsWith('.ndjson')) continue;
+    // Both layouts (see diskQueue.ts): `.queue`, and `.ndjson` from earlier versions.
+    if (!name.endsWith('.queue') && !name.endsWith('.ndjson')) continue;
     try {
       await fs.rename(path.join(orphan, name), path.join(own, name));
       moved++;

@@ -15,6 +15,8 @@ export function compactKey(key: string): string {
 
 /** The name with its embedded key replaced; names without a key are returned as they are. */
 export function rewriteName(name: string, key: string): string {
+  // Shorter than prefix + 32 hex + `.T` cannot carry a key: skip the regex (every item, every request).
+  if (name.length < 64) return name;
   const match = KEYED_NAME.exec(name);
   return match ? `${match[1]}${compactKey(key)}${match[3]}` : name;
 }
@@ -62,4 +64,31 @@ export function lineForService(line: string, realKey: string): string {
   }
   const envelope = JSON.parse(line) as Envelope;
   return JSON.stringify(withKey(envelope, realKey));
+}
+
+/**
+ * A JSON text written under `fromKey` with every occurrence of that key (and of its 32-hex name
+ * form) replaced by `toKey`: the send-time rewrite of a whole queued segment, without parsing it.
+ * `replaced` counts the dashed form standing as a whole JSON string (`"<key>"`), so the caller can
+ * tell a segment whose iKeys were spelled some other way (JSON escapes) and fall back to parsing.
+ */
+export function rewriteKeys(text: Buffer, fromKey: string, toKey: string): { readonly body: Buffer; readonly replaced: number } {
+  const dashed = replaceAll(text, fromKey, toKey);
+  return { body: replaceAll(dashed.body, compactKey(fromKey), compactKey(toKey)).body, replaced: dashed.quoted };
+}
+
+function replaceAll(text: Buffer, from: string, to: string): { body: Buffer; quoted: number } {
+  const needle = Buffer.from(from, 'utf8');
+  const replacement = Buffer.from(to, 'utf8');
+  const pieces: Buffer[] = [];
+  let start = 0;
+  let quoted = 0;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+    if (text[at - 1] === 0x22 && text[at + needle.length] === 0x22) quoted++;
+    pieces.push(text.subarray(start, at), replacement);
+    start = at + needle.length;
+  }
+  if (pieces.length === 0 || from === to) return { body: text, quoted };
+  pieces.push(text.subarray(start));
+  return { body: Buffer.concat(pieces), quoted };
 }

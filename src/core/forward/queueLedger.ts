@@ -1,23 +1,46 @@
 /**
  * The forwarder's book of what is on disk: which queue files exist, which of their items are still
  * owed to the service, and when a file may go (every item in it answered for, or expired). Builds
- * the next request from the oldest owed items. Plain Node: never import `vscode` here.
+ * the next request from the oldest owed items: whole segments as they were written (key swapped in
+ * the bytes), single items only where a segment was partly answered (206) or does not fit.
+ * Plain Node: never import `vscode` here.
  */
+import { promisify } from 'util';
+import { gunzip as gunzipCallback } from 'zlib';
 import type { RelayLogLevel } from '../relay/relayContext';
-import type { DiskQueue, QueueFile, WrittenFile } from './diskQueue';
+import type { Envelope } from '../envelope';
+import { DiskQueue, LINES_FILE_SUFFIX, QueueFile, WrittenFile } from './diskQueue';
 import type { DropReason } from './forwardStats';
-import { lineForService } from './keyRewrite';
+import { diskLine, lineForService, rewriteKeys } from './keyRewrite';
+import { arrayInner, decodeQueueFile } from './queueSegments';
+
+const gunzip = promisify(gunzipCallback);
 
 const OWED = 0;
 const SETTLED = 1;
 /** In a request being sent or prepared: not taken again until released or settled. */
 const IN_FLIGHT = 2;
 
+interface Segment {
+  /** The local key it was written with; undefined for layout-1 lines (any key, rewritten per line). */
+  readonly key: string | undefined;
+  readonly items: number;
+  readonly bytes: number;
+  /** Index of its first item in the file. */
+  readonly first: number;
+  /** Its gzipped JSON array, until it is split into lines. */
+  packed?: Buffer;
+  /** One disk line per item (layout 1, or a segment split after a partial answer). */
+  lines?: string[];
+}
+
 interface Entry {
   readonly file: QueueFile;
-  /** The file's lines, when read (or kept from the write). */
-  lines?: string[];
-  /** Per item: OWED, IN_FLIGHT or SETTLED (answered for); allocated with the lines. */
+  /** The file's content, when kept from the write. */
+  content?: Buffer;
+  /** The file's segments, when read. */
+  segments?: Segment[];
+  /** Per item: OWED, IN_FLIGHT or SETTLED (answered for); allocated with the segments. */
   settled?: Uint8Array;
   pending: number;
   removed: boolean;
@@ -31,7 +54,7 @@ export interface BatchItem {
 export interface Batch {
   readonly items: readonly BatchItem[];
   /** JSON array with the real key, ready to gzip. */
-  readonly body: string;
+  readonly body: Buffer;
 }
 
 export interface LedgerOptions {
@@ -69,10 +92,10 @@ export class QueueLedger {
   addWritten(written: WrittenFile): void {
     if (written.claimed) return;
     written.claimed = true;
-    const { file, lines } = written;
+    const { file, content } = written;
     const entry: Entry = { file, pending: file.items, removed: false };
     if (this.cachedBytes + file.bytes <= this.options.maxCachedBytes) {
-      entry.lines = [...lines];
+      entry.content = content;
       this.cachedBytes += file.bytes;
     }
     this.entries.push(entry);
@@ -86,72 +109,143 @@ export class QueueLedger {
    */
   async nextBatch(realKey: string, maxItems: number, maxBytes: number): Promise<Batch> {
     const items: BatchItem[] = [];
-    const parts: string[] = [];
+    const parts: Buffer[] = [];
     let bytes = 2;
+    const done = (): Batch => ({ items, body: joinArray(parts) });
     for (const entry of [...this.entries]) {
       if (entry.removed || entry.pending === 0) continue;
-      const lines = await this.load(entry);
-      if (!lines) continue;
-      for (let index = 0; index < lines.length; index++) {
+      const segments = await this.load(entry);
+      if (!segments) continue;
+      for (const segment of segments) {
         if (entry.removed) break;
-        if (entry.settled![index] !== OWED) continue;
-        let text: string;
-        try {
-          text = lineForService(lines[index], realKey);
-        } catch {
-          this.options.log('warn', `Dropped item ${index} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
-          this.settle({ entry, index }, 'damaged');
-          continue;
+        if (!this.anyOwed(entry, segment)) continue;
+        if (segment.packed && this.allOwed(entry, segment)) {
+          if (items.length > 0 && (items.length + segment.items > maxItems || bytes + segment.bytes + 1 > maxBytes)) return done();
+          if (segment.items <= maxItems && segment.bytes + 2 <= maxBytes) {
+            const inner = await this.wholeSegment(entry, segment, realKey);
+            if (inner && this.allOwed(entry, segment)) {
+              for (let index = segment.first; index < segment.first + segment.items; index++) {
+                items.push({ entry, index });
+                entry.settled![index] = IN_FLIGHT;
+              }
+              parts.push(inner);
+              bytes += inner.length + 1;
+              continue;
+            }
+          }
         }
-        const size = Buffer.byteLength(text) + 1;
-        if (items.length > 0 && (items.length >= maxItems || bytes + size > maxBytes)) {
-          return { items, body: `[${parts.join(',')}]` };
+        if (segment.packed && !(await this.split(entry, segment))) continue;
+        for (let offset = 0; segment.lines && offset < segment.items; offset++) {
+          const index = segment.first + offset;
+          if (entry.removed) break;
+          if (entry.settled![index] !== OWED) continue;
+          let text: Buffer;
+          try {
+            text = Buffer.from(lineForService(segment.lines[offset], realKey), 'utf8');
+          } catch {
+            this.options.log('warn', `Dropped item ${index} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
+            this.settle({ entry, index }, 'damaged');
+            continue;
+          }
+          if (items.length > 0 && (items.length >= maxItems || bytes + text.length + 1 > maxBytes)) return done();
+          items.push({ entry, index });
+          entry.settled![index] = IN_FLIGHT;
+          parts.push(text);
+          bytes += text.length + 1;
         }
-        items.push({ entry, index });
-        entry.settled![index] = IN_FLIGHT;
-        parts.push(text);
-        bytes += size;
       }
     }
-    return { items, body: `[${parts.join(',')}]` };
+    return done();
   }
 
-  private async load(entry: Entry): Promise<string[] | undefined> {
-    let fromDisk = false;
-    if (!entry.lines) {
-      fromDisk = true;
-      try {
-        entry.lines = await this.disk.load(entry.file);
-      } catch (error) {
-        this.options.log('error', `Dropped ${entry.pending} queued items: ${entry.file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`);
-        this.dropEntry(entry, 'damaged');
-        return undefined;
-      }
-      this.cachedBytes += entry.file.bytes;
+  private anyOwed(entry: Entry, segment: Segment): boolean {
+    for (let index = segment.first; index < segment.first + segment.items; index++) {
+      if (entry.settled![index] === OWED) return true;
     }
-    if (!entry.settled) {
-      entry.settled = new Uint8Array(entry.lines.length);
-      // The name's count and the content disagree only for a truncated file: the missing lines are lost.
-      const missing = entry.pending - entry.lines.length;
-      if (missing > 0) {
-        this.count('damaged', missing);
-        this.options.log('warn', `Dropped ${missing} items: ${entry.file.name} is shorter than written (a damaged queue file).`);
-      }
-      this.queuedItems -= missing;
-      entry.pending = entry.lines.length;
-      if (entry.pending === 0) this.removeEntry(entry);
+    return false;
+  }
+
+  private allOwed(entry: Entry, segment: Segment): boolean {
+    for (let index = segment.first; index < segment.first + segment.items; index++) {
+      if (entry.settled![index] !== OWED) return false;
     }
-    if (fromDisk) {
-      // Lines kept from this session's writes are ours; lines read back are checked once, so a
-      // damaged one is dropped alone instead of spoiling the whole request.
-      entry.lines.forEach((line, index) => {
-        if (entry.settled![index] === OWED && !isJson(line)) {
-          this.options.log('warn', `Dropped item ${index} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
-          this.settle({ entry, index }, 'damaged');
+    return true;
+  }
+
+  /** The segment's items as JSON with the real key, or undefined when it must go item by item (or was damaged). */
+  private async wholeSegment(entry: Entry, segment: Segment, realKey: string): Promise<Buffer | undefined> {
+    let text: Buffer;
+    try {
+      text = await gunzip(segment.packed!);
+    } catch {
+      this.dropSegment(entry, segment);
+      return undefined;
+    }
+    const rewritten = rewriteKeys(text, segment.key!, realKey);
+    // Fewer keys than items: some iKey is spelled another way (JSON escapes); parse instead.
+    return rewritten.replaced >= segment.items ? arrayInner(rewritten.body) : undefined;
+  }
+
+  /** Turns a segment into one disk line per item (after a partial answer); false when it is damaged. */
+  private async split(entry: Entry, segment: Segment): Promise<boolean> {
+    try {
+      const items = JSON.parse((await gunzip(segment.packed!)).toString('utf8')) as Envelope[];
+      if (!Array.isArray(items) || items.length !== segment.items) throw new Error('item count');
+      segment.lines = items.map((item) => diskLine(item, segment.key!));
+      segment.packed = undefined;
+      return true;
+    } catch {
+      this.dropSegment(entry, segment);
+      return false;
+    }
+  }
+
+  private dropSegment(entry: Entry, segment: Segment): void {
+    segment.packed = undefined;
+    this.options.log('warn', `Dropped ${segment.items} items of ${entry.file.name}: a damaged queue file.`);
+    for (let index = segment.first; index < segment.first + segment.items; index++) {
+      if (entry.settled![index] === OWED) this.settle({ entry, index }, 'damaged');
+    }
+  }
+
+  private async load(entry: Entry): Promise<Segment[] | undefined> {
+    if (entry.segments) return entry.removed ? undefined : entry.segments;
+    const fromDisk = !entry.content;
+    let segments: Segment[];
+    try {
+      const content = entry.content ?? (await this.disk.load(entry.file));
+      segments = entry.file.name.endsWith(LINES_FILE_SUFFIX) ? [lineSegment(content)] : packedSegments(content);
+    } catch (error) {
+      this.options.log('error', `Dropped ${entry.pending} queued items: ${entry.file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+      this.dropEntry(entry, 'damaged');
+      return undefined;
+    }
+    if (entry.removed) return undefined;
+    if (fromDisk) this.cachedBytes += entry.file.bytes;
+    entry.content = undefined;
+    entry.segments = segments;
+    const total = segments.reduce((sum, segment) => sum + segment.items, 0);
+    entry.settled = new Uint8Array(total);
+    // The name's count and the content disagree only for a truncated file: the missing lines are lost.
+    const missing = entry.pending - total;
+    if (missing > 0) {
+      this.count('damaged', missing);
+      this.options.log('warn', `Dropped ${missing} items: ${entry.file.name} is shorter than written (a damaged queue file).`);
+    }
+    this.queuedItems -= missing;
+    entry.pending = total;
+    if (entry.pending === 0) this.removeEntry(entry);
+    // Layout-1 lines read back are checked once, so a damaged one is dropped alone instead of
+    // spoiling the whole request (segments carry gzip's CRC instead).
+    for (const segment of segments) {
+      segment.lines?.forEach((line, offset) => {
+        if (entry.settled![offset] === OWED && !isJson(line)) {
+          this.options.log('warn', `Dropped item ${offset} of ${entry.file.name}: it is not valid JSON (a damaged queue file).`);
+          this.settle({ entry, index: offset }, 'damaged');
         }
       });
     }
-    return entry.removed ? undefined : entry.lines;
+    return entry.removed ? undefined : entry.segments;
   }
 
   /** The service answered for this item: sent, or dropped for a reason. Idempotent. */
@@ -213,8 +307,9 @@ export class QueueLedger {
     const position = this.entries.indexOf(entry);
     if (position >= 0) this.entries.splice(position, 1);
     this.queuedBytes -= entry.file.bytes;
-    if (entry.lines) this.cachedBytes -= entry.file.bytes;
-    entry.lines = undefined;
+    if (entry.content || entry.segments) this.cachedBytes -= entry.file.bytes;
+    entry.content = undefined;
+    entry.segments = undefined;
     const removal = this.disk.remove(entry.file).catch((error: unknown) => {
       this.options.log('error', `Could not delete ${entry.file.name}: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -223,6 +318,34 @@ export class QueueLedger {
     this.options.changed();
   }
 }
+
+function lineSegment(content: Buffer): Segment {
+  const lines = content.toString('utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return { key: undefined, items: lines.length, bytes: content.length, first: 0, lines };
+}
+
+function packedSegments(content: Buffer): Segment[] {
+  let first = 0;
+  return decodeQueueFile(content).map(({ key, items, bytes, packed }) => {
+    const segment: Segment = { key, items, bytes, first, packed };
+    first += items;
+    return segment;
+  });
+}
+
+/** `[a,b,…]` from the items' texts. */
+function joinArray(parts: readonly Buffer[]): Buffer {
+  const pieces: Buffer[] = [OPEN];
+  parts.forEach((part, index) => pieces.push(index > 0 ? COMMA : EMPTY, part));
+  pieces.push(CLOSE);
+  return Buffer.concat(pieces);
+}
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+const EMPTY = Buffer.alloc(0);
 
 function isJson(line: string): boolean {
   try {

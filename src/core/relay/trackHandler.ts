@@ -41,7 +41,7 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
   const envelopes = validation.envelopes;
   if (envelopes.length > 0) {
     try {
-      await context.sink.accept(envelopes);
+      await context.sink.accept(envelopes, parsed.format === 'array' ? withoutBom(body) : undefined);
     } catch (error) {
       if (error instanceof QueueFullError) {
         const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
@@ -61,4 +61,9 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
     context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
   }
   sendJson(response, 200, trackResponse(received, envelopes.length));
+}
+
+/** The body's bytes without a UTF-8 byte order mark (parseTelemetryBody skips it too). */
+function withoutBom(body: Buffer): Buffer {
+  return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
 }

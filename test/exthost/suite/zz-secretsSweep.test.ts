@@ -14,6 +14,7 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { gunzipSync } from 'zlib';
 import type { AzureMonitorPythonApi } from '../../../src/extension/api';
 import { FakeIngestion } from '../../fakes/fakeIngestion';
 import { connectionStringPart, eventually, extensionApi, messageEnvelope, postJson, waitForRelayState } from '../extensionApi';
@@ -73,10 +74,10 @@ describe('Secrets sweep after the run', function () {
 
     const userData = path.join(runDir, 'user-data');
     const queueFiles = await eventually('the held items in a queue file under global storage', () => {
-      const files = listFiles(path.join(userData, 'User', 'globalStorage', EXTENSION_FOLDER)).filter((file) => file.endsWith('.ndjson') && fs.readFileSync(file, 'utf8').includes('held 3'));
+      const files = listFiles(path.join(userData, 'User', 'globalStorage', EXTENSION_FOLDER)).filter((file) => /\.(queue|ndjson)$/.test(file) && queueFileText(file).includes('held 3'));
       return files.length > 0 && files;
     });
-    assert.ok(fs.readFileSync(queueFiles[0], 'utf8').includes(localKey), 'the queue holds the local key');
+    assert.ok(queueFileText(queueFiles[0]).includes(localKey), 'the queue holds the local key');
     // The channel's file has this session's forwarding failures (so the sweep reads the right log).
     const logFile = await eventually('the Azure Monitor log file with the retries', () => {
       const logs = listFiles(path.join(userData, 'logs')).filter((file) => file.includes(EXTENSION_FOLDER) && file.endsWith('Azure Monitor.log'));
@@ -89,6 +90,8 @@ describe('Secrets sweep after the run', function () {
     const expectedPlaces = [logFile, queueFiles[0], path.join(userData, 'User', 'settings.json'), ...(fs.existsSync(workspaceSettings) ? [workspaceSettings] : [])];
     for (const place of expectedPlaces) assert.ok(files.includes(place), `the sweep covers ${place}`);
     const hits: Hit[] = findSecrets(files, [fresh]);
+    // The queue's segments are gzipped on disk: sweep their text too.
+    for (const file of files.filter((name) => name.endsWith('.queue'))) hits.push(...findSecretsInText(`${file} (decompressed)`, queueFileText(file), [fresh]));
 
     // The web workbench keeps workspace/global state and the terminal environment collections in the browser.
     const browserStorage = await ui<string>({ action: 'browserStorage' });
@@ -109,3 +112,15 @@ describe('Secrets sweep after the run', function () {
     console.log(`      swept ${files.length} files, ${browserStorage.length} chars of browser storage, ${fresh.forms.length + earlier.reduce((sum, secret) => sum + secret.forms.length, 0)} secret spellings (${earlier.length} earlier secrets)`);
   });
 });
+
+/** A forward queue file as text: layout 2 is a JSON header line and gzipped segments (src/core/forward/queueSegments.ts). */
+function queueFileText(file: string): string {
+  const content = fs.readFileSync(file);
+  if (!file.endsWith('.queue')) return content.toString('utf8');
+  const newline = content.indexOf(0x0a);
+  const header = JSON.parse(content.subarray(0, newline).toString('utf8')) as { segments: { packedBytes: number }[] };
+  let offset = newline + 1;
+  const texts = [content.subarray(0, newline).toString('utf8')];
+  for (const segment of header.segments) texts.push(gunzipSync(content.subarray(offset, (offset += segment.packedBytes))).toString('utf8'));
+  return texts.join('\n');
+}

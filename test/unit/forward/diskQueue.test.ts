@@ -1,8 +1,11 @@
 import * as assert from 'assert';
 import { spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { gunzipSync } from 'zlib';
 import { parseConnectionStringOrThrow } from '../../../src/core/connectionString';
+import type { Envelope } from '../../../src/core/envelope';
 import { diskLine } from '../../../src/core/forward';
 import { QueueFullError } from '../../../src/core/sink';
 import { FakeIngestion } from '../../fakes/fakeIngestion';
@@ -10,9 +13,23 @@ import { connectionStringFor, envelope, envelopes, LOCAL_KEY, messagesOf, openQu
 
 const HOUR = 3600_000;
 
+/** A queue file's segments (header line, then gzip members), decoded here independently of the queue's code. */
+function segmentsOf(file: string): { key: string; items: unknown[] }[] {
+  const content = fs.readFileSync(file);
+  const newline = content.indexOf(0x0a);
+  const header = JSON.parse(content.subarray(0, newline).toString('utf8')) as { segments: { key: string; items: number; packedBytes: number }[] };
+  let offset = newline + 1;
+  return header.segments.map((segment) => {
+    const items = JSON.parse(gunzipSync(content.subarray(offset, (offset += segment.packedBytes))).toString('utf8')) as unknown[];
+    assert.strictEqual(items.length, segment.items, 'the header counts the segment\'s items');
+    return { key: segment.key, items };
+  });
+}
+
+/** Every queue file's bytes, and its decompressed segments, as text. */
 function readAllBytes(dir: string): string {
   return queueFiles(dir)
-    .map((name) => fs.readFileSync(path.join(dir, name), 'utf8'))
+    .map((name) => `${fs.readFileSync(path.join(dir, name), 'utf8')}\n${JSON.stringify(segmentsOf(path.join(dir, name)))}`)
     .join('\n');
 }
 
@@ -39,9 +56,10 @@ describe('forward: the write-ahead disk queue', () => {
     await t.queue.accept([envelope('durable 1'), envelope('durable 2')]);
     const files = queueFiles(t.dir);
     assert.strictEqual(files.length, 1);
-    assert.match(files[0], /^\d{15}-\d{6}-2-[0-9a-f]{8}\.ndjson$/);
-    const lines = fs.readFileSync(path.join(t.dir, files[0]), 'utf8').trim().split('\n');
-    assert.deepStrictEqual(lines.map((line) => JSON.parse(line).data.baseData.message), ['durable 1', 'durable 2']);
+    assert.match(files[0], /^\d{15}-\d{6}-2-[0-9a-f]{8}\.queue$/);
+    const segments = segmentsOf(path.join(t.dir, files[0]));
+    assert.deepStrictEqual(segments.map((segment) => segment.key), [LOCAL_KEY]);
+    assert.deepStrictEqual(messagesOf(segments[0].items as Envelope[]), ['durable 1', 'durable 2']);
     assert.strictEqual(fs.statSync(t.storageDir).mode & 0o777, 0o700);
     assert.strictEqual(fs.statSync(t.dir).mode & 0o777, 0o700);
     assert.strictEqual(fs.statSync(path.join(t.dir, files[0])).mode & 0o777, 0o600);
@@ -75,6 +93,46 @@ describe('forward: the write-ahead disk queue', () => {
     assert.ok(received.every((item) => item.iKey === REAL_KEY));
   });
 
+  it('keeps a request body as the app sent it and sends it under the real key; an escaped key is parsed instead', async () => {
+    const t = await open(fake);
+    t.queue.pause();
+    const items = [envelope('raw 0', true), envelope('raw 1')];
+    const body = Buffer.from(` ${JSON.stringify(items, null, 1)}\n`);
+    await t.queue.accept(items, body);
+    // Same items, but one iKey spelled with a JSON escape: a byte-level swap would miss it.
+    const escaped = [envelope('escaped 0'), envelope('escaped 1')];
+    const escapedBody = Buffer.from(JSON.stringify(escaped).replace(`"iKey":"${LOCAL_KEY}"`, `"iKey":"\\u0031${LOCAL_KEY.slice(1)}"`));
+    assert.strictEqual(JSON.parse(escapedBody.toString())[0].iKey, LOCAL_KEY);
+    await t.queue.accept(escaped, escapedBody);
+    const [file] = queueFiles(t.dir);
+    const content = fs.readFileSync(path.join(t.dir, file));
+    const header = JSON.parse(content.subarray(0, content.indexOf(0x0a)).toString()) as { segments: { packedBytes: number }[] };
+    assert.strictEqual(gunzipSync(content.subarray(content.indexOf(0x0a) + 1, content.indexOf(0x0a) + 1 + header.segments[0].packedBytes)).toString(), body.toString(), 'the body as received');
+    t.queue.resume();
+    const received = await fake.waitForItems(4);
+    assert.deepStrictEqual(messagesOf(received), ['raw 0', 'raw 1', 'escaped 0', 'escaped 1']);
+    assert.ok(received.every((item) => item.iKey === REAL_KEY), received.map((item) => item.iKey).join());
+    assert.strictEqual(received[0].name, `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Message`);
+    assert.strictEqual(fake.requests().length, 1, 'both segments in one request');
+  });
+
+  it('drops the items of a damaged segment alone; the file\'s other segments still go out', async () => {
+    const first = await open(fake);
+    first.queue.pause();
+    await first.queue.accept(envelopes(515, 'item'));
+    await first.queue.close();
+    const [file] = queueFiles(first.dir);
+    const content = fs.readFileSync(path.join(first.dir, file));
+    assert.deepStrictEqual(segmentsOf(path.join(first.dir, file)).map((segment) => segment.items.length), [512, 3], 'one segment per request-sized part');
+    content[content.length - 12] ^= 0xff; // inside the last gzip member: its CRC no longer matches
+    fs.writeFileSync(path.join(first.dir, file), content);
+    const second = await open(fake, { storageDir: first.storageDir });
+    const stats = await waitForStats(second.queue, (current) => current.queuedItems === 0);
+    assert.deepStrictEqual(messagesOf(fake.received()), envelopes(512, 'item').map((item) => String(item.data!.baseData!.message)));
+    assert.strictEqual(stats.droppedByReason.damaged, 3);
+    assert.ok(second.logs.some((line) => /Dropped 3 items .*damaged/.test(line.message)));
+  });
+
   it('replays the backlog after a restart, sent under the real key, once', async () => {
     const first = await open(fake);
     first.queue.pause();
@@ -104,8 +162,9 @@ describe('forward: the write-ahead disk queue', () => {
     // A process killed between open and rename leaves a partial .tmp: never acknowledged.
     fs.writeFileSync(path.join(first.dir, `${file.replace('-2-', '-5-').replace(/[0-9a-f]{8}\.ndjson$/, 'deadbeef.ndjson')}.tmp`), '{"name":"Microsoft.App', { mode: 0o600 });
     // A damaged complete file (say a disk error): the readable lines still go out.
-    const truncatedName = file.replace(/^\d{15}/, (ms) => String(Number(ms) + 1).padStart(15, '0')).replace('-2-', '-3-');
-    // In the layout the queue writes (iKey and name first), so the cut line still looks right at its start.
+    // A file of layout 1 (one envelope per line, written by an earlier version) is still read.
+    const truncatedName = file.replace(/^\d{15}/, (ms) => String(Number(ms) + 1).padStart(15, '0')).replace('-2-', '-3-').replace(/\.queue$/, '.ndjson');
+    // In the layout those versions wrote (iKey and name first), so the cut line still looks right at its start.
     const goodLine = diskLine(envelope('survivor', true), LOCAL_KEY);
     fs.writeFileSync(path.join(first.dir, truncatedName), `${goodLine}\n${goodLine.slice(0, 120)}\n`, { mode: 0o600 });
 
@@ -122,8 +181,10 @@ describe('forward: the write-ahead disk queue', () => {
   it('refuses with QueueFullError once the cap is reached, and takes data again after draining', async () => {
     const t = await open(fake, { maxDiskBytes: 6000 });
     t.queue.pause();
-    await t.queue.accept(envelopes(10, 'fits'));
-    await assert.rejects(t.queue.accept(envelopes(40, 'too much')), (error: unknown) => {
+    // Random text: the disk holds gzip, and the cap counts the bytes on disk.
+    const incompressible = (count: number, prefix: string): Envelope[] => envelopes(count, prefix).map((item) => ({ ...item, data: { baseType: 'MessageData', baseData: { ...item.data!.baseData, noise: randomBytes(150).toString('base64') } } }));
+    await t.queue.accept(incompressible(10, 'fits'));
+    await assert.rejects(t.queue.accept(incompressible(40, 'too much')), (error: unknown) => {
       assert.ok(error instanceof QueueFullError);
       assert.ok(error.retryAfterSeconds >= 1);
       return true;

@@ -90,16 +90,17 @@ export function startRelayProcess(options: RelayProcessOptions): Promise<RelayPr
   });
 }
 
-/** Queued lines in acknowledged queue files under `dir` (a `.tmp` was never acknowledged). */
+/**
+ * Queued items in acknowledged queue files under `dir` (a `.tmp` was never acknowledged), from
+ * the count each file's name carries (`<ms>-<seq>-<items>-<random>.queue`, or `.ndjson`).
+ */
 export function queuedLines(dir: string): number {
-  let lines = 0;
+  let items = 0;
   for (const file of listFiles(dir)) {
-    if (file.endsWith('.ndjson')) {
-      const text = fs.readFileSync(file, 'utf8');
-      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
-    }
+    const match = /^\d{15}-\d{6}-(\d+)-[0-9a-f]{8}\.(?:queue|ndjson)$/.exec(path.basename(file));
+    if (match) items += Number(match[1]);
   }
-  return lines;
+  return items;
 }
 
 export function listFiles(dir: string): string[] {
