@@ -160,8 +160,8 @@ describe('reliability: upstream faults during a long stream, relay killed and re
 
     // Kill: the upstream holds back so a backlog is on disk, the relay dies mid-stream without a flush.
     phaseStart = Date.now();
-    regional.setPlan(() => ({ kind: 'status', status: 503 }));
     await until(`the forwarder two segments behind at most`, () => accepted() >= segmentEnd(segment - 1), 120_000);
+    regional.setPlan(() => ({ kind: 'status', status: 503 }));
     segment++;
     for (const app of apps) app.allow(segment / SEGMENTS);
     await until('half the kill segment acknowledged', () => acked() >= (segmentEnd(segment - 1) + segmentEnd(segment)) / 2);
