@@ -14,7 +14,7 @@ import type { Envelope } from '../envelope';
 import type { RelayLogLevel } from '../relay/relayContext';
 import { EnvelopeSink, QueueFullError } from '../sink';
 import { judgeAnswer } from './answer';
-import { DiskQueue } from './diskQueue';
+import { DiskQueue, WrittenFile } from './diskQueue';
 import type { Disposable, DropReason, ForwardState, ForwardStats } from './forwardStats';
 import { prepareInstanceFolder } from './instanceFolder';
 import { PackedSegment, segmentsFor } from './queueSegments';
@@ -56,6 +56,8 @@ export class ForwardQueue implements EnvelopeSink {
   private redirects = 0;
   private errorState = false;
   private readonly writes = new Set<Promise<unknown>>();
+  /** Resolves when the previous accept has queued its disk append (appends keep arrival order). */
+  private appendTurn: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(stats: ForwardStats) => void>();
   private readonly flushWaiters = new Set<() => void>();
   private emitScheduled = false;
@@ -135,33 +137,53 @@ export class ForwardQueue implements EnvelopeSink {
     if (!this.connectionString || envelopes.length === 0) {
       return;
     }
+    // Counted as a write from the start, so close() waits for a batch still being compressed.
+    const accepting = this.writeAccepted(envelopes, body);
+    this.writes.add(accepting);
+    try {
+      await accepting;
+    } finally {
+      this.writes.delete(accepting);
+    }
+  }
+
+  private async writeAccepted(envelopes: readonly Envelope[], body: Buffer | undefined): Promise<void> {
     const texts = segmentsFor(envelopes, this.localKey, body, this.maxBatchItems, this.maxBatchBytes);
     // Compressed on the thread pool, concurrently for concurrent requests; the disk cap counts these bytes.
-    const segments: PackedSegment[] = await Promise.all(
-      texts.map(async ({ text, items }) => {
+    const packing = Promise.all(
+      texts.map(async ({ text, items }): Promise<PackedSegment> => {
         const packed = await gzip(text);
         return { key: this.localKey, items, bytes: text.length, packedBytes: packed.length, packed };
       }),
     );
+    // ...but appended in arrival order, so batches leave in the order the apps sent them.
+    const previous = this.appendTurn;
+    let endTurn!: () => void;
+    this.appendTurn = new Promise<void>((resolve) => (endTurn = resolve));
+    let write: Promise<WrittenFile>;
     let bytes = 200;
-    for (const segment of segments) bytes += segment.packedBytes + 100;
-    if (this.closed) {
-      throw new Error('The forward queue is closed');
+    try {
+      const segments = await packing;
+      await previous;
+      for (const segment of segments) bytes += segment.packedBytes + 100;
+      if (this.closed) {
+        throw new Error('The forward queue is closed');
+      }
+      this.ledger.expire();
+      if (this.ledger.queuedBytes + this.reservedBytes + bytes > this.maxDiskBytes) {
+        this.counters.refusedFull++;
+        this.changed();
+        throw new QueueFullError(this.retryAfterSecondsWhenFull(), `The forward queue is full (${Math.round(this.maxDiskBytes / 1024 / 1024)} MiB on disk)`);
+      }
+      this.reservedBytes += bytes;
+      write = this.disk.append(segments, bytes);
+    } finally {
+      endTurn(); // the append is queued: the next batch may take its turn while this one is written
     }
-    this.ledger.expire();
-    if (this.ledger.queuedBytes + this.reservedBytes + bytes > this.maxDiskBytes) {
-      this.counters.refusedFull++;
-      this.changed();
-      throw new QueueFullError(this.retryAfterSecondsWhenFull(), `The forward queue is full (${Math.round(this.maxDiskBytes / 1024 / 1024)} MiB on disk)`);
-    }
-    this.reservedBytes += bytes;
-    const write = this.disk.append(segments, bytes);
-    this.writes.add(write);
     try {
       this.ledger.addWritten(await write);
     } finally {
       this.reservedBytes -= bytes;
-      this.writes.delete(write);
     }
     this.counters.acceptedItems += envelopes.length;
     this.changed();

