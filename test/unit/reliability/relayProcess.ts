@@ -7,6 +7,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { gunzipSync } from 'zlib';
 import { REPO_ROOT } from '../relay/helpers';
 
 export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -101,6 +102,22 @@ export function queuedLines(dir: string): number {
     if (match) items += Number(match[1]);
   }
   return items;
+}
+
+/**
+ * A file under the relay's storage as text. Queue files of layout 2 (`.queue`) are a JSON header
+ * line and gzipped segments (src/core/forward/queueSegments.ts); they are decoded here on their
+ * own, so a secret inside a compressed segment is still visible. Anything else is read as it is.
+ */
+export function storageFileText(file: string): string {
+  const content = fs.readFileSync(file);
+  if (!file.endsWith('.queue')) return content.toString('latin1');
+  const newline = content.indexOf(0x0a);
+  const header = JSON.parse(content.subarray(0, newline).toString('utf8')) as { segments: { packedBytes: number }[] };
+  const texts = [content.subarray(0, newline).toString('utf8')];
+  let offset = newline + 1;
+  for (const segment of header.segments) texts.push(gunzipSync(content.subarray(offset, (offset += segment.packedBytes))).toString('utf8'));
+  return texts.join('\n');
 }
 
 export function listFiles(dir: string): string[] {
