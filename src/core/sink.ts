@@ -11,10 +11,16 @@ export interface EnvelopeSink {
    * Resolves once the envelopes are durably stored for forwarding (or at once when forwarding is
    * off). Rejects with {@link QueueFullError} when the queue cannot take more: the receiver then
    * answers 503 with `Retry-After` so the SDK keeps the data. `body`, when given, is the request's
-   * JSON array text exactly as decoded (and validated into `envelopes`): a sink may keep it instead
-   * of serialising the envelopes again.
+   * JSON array as received: a sink may keep it instead of serialising the envelopes again.
    */
-  accept(envelopes: readonly Envelope[], body?: Buffer): Promise<void>;
+  accept(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<void>;
+}
+
+export interface ReceivedBody {
+  /** The JSON array text exactly as decoded (and validated into the envelopes). */
+  readonly text: Buffer;
+  /** The same text gzipped, as the app sent it (gzip's CRC vouches that it inflates to `text`). */
+  readonly gzip?: Buffer;
 }
 
 export class QueueFullError extends Error {

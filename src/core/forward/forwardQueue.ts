@@ -12,7 +12,7 @@ import { ConnectionString, trackUrl } from '../connectionString';
 import { DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS, ForwardQueueOptions } from './forwardOptions';
 import type { Envelope } from '../envelope';
 import type { RelayLogLevel } from '../relay/relayContext';
-import { EnvelopeSink, QueueFullError } from '../sink';
+import { EnvelopeSink, QueueFullError, ReceivedBody } from '../sink';
 import { judgeAnswer } from './answer';
 import { DiskQueue, WrittenFile } from './diskQueue';
 import type { Disposable, DropReason, ForwardState, ForwardStats } from './forwardStats';
@@ -130,7 +130,7 @@ export class ForwardQueue implements EnvelopeSink {
     return this.options.maxDiskBytes ?? DEFAULT_MAX_DISK_BYTES;
   }
 
-  async accept(envelopes: readonly Envelope[], body?: Buffer): Promise<void> {
+  async accept(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<void> {
     if (this.closed) {
       throw new Error('The forward queue is closed');
     }
@@ -147,12 +147,13 @@ export class ForwardQueue implements EnvelopeSink {
     }
   }
 
-  private async writeAccepted(envelopes: readonly Envelope[], body: Buffer | undefined): Promise<void> {
-    const texts = segmentsFor(envelopes, this.localKey, body, this.maxBatchItems, this.maxBatchBytes);
+  private async writeAccepted(envelopes: readonly Envelope[], body: ReceivedBody | undefined): Promise<void> {
+    const texts = segmentsFor(envelopes, this.localKey, body?.text, this.maxBatchItems, this.maxBatchBytes);
     // Compressed on the thread pool, concurrently for concurrent requests; the disk cap counts these bytes.
     const packing = Promise.all(
       texts.map(async ({ text, items }): Promise<PackedSegment> => {
-        const packed = await gzip(text);
+        // A body kept as received that came gzipped is stored as the app compressed it.
+        const packed = body?.gzip && text === body.text ? body.gzip : await gzip(text);
         return { key: this.localKey, items, bytes: text.length, packedBytes: packed.length, packed };
       }),
     );

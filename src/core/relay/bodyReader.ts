@@ -18,7 +18,8 @@ export interface BodyLimits {
   readonly bodyIdleTimeoutMs: number;
 }
 
-export type BodyResult = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly rejection: Rejection };
+/** `gzipped`: the bytes as received, when the coding was gzip (a sink may store them instead of compressing again). */
+export type BodyResult = { readonly ok: true; readonly body: Buffer; readonly gzipped?: Buffer } | { readonly ok: false; readonly rejection: Rejection };
 
 /** The single coding of a `Content-Encoding` header, or a 415 naming the unsupported one. */
 export function contentCodingOf(header: string | undefined): ContentCoding | Rejection {
@@ -54,6 +55,7 @@ export function declaredLengthRejection(header: string | undefined, limits: Body
 export function readBody(request: IncomingMessage, coding: ContentCoding, limits: BodyLimits): Promise<BodyResult> {
   return new Promise<BodyResult>((resolve) => {
     const chunks: Buffer[] = [];
+    const gzippedChunks: Buffer[] = [];
     let rawBytes = 0;
     let decodedBytes = 0;
     let settled = false;
@@ -68,6 +70,7 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
       settled = true;
       clearTimeout(idleTimer);
       chunks.length = 0;
+      gzippedChunks.length = 0;
       if (!result.ok) {
         decoder?.destroy();
         discardBody(request, limits, limits.maxBodyBytes);
@@ -99,7 +102,7 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
       decoder = coding === 'gzip' ? zlib.createGunzip(options) : coding === 'br' ? zlib.createBrotliDecompress(options) : looksZlibWrapped(first) ? zlib.createInflate(options) : zlib.createInflateRaw(options);
       decoder.on('data', keepDecoded);
       decoder.on('error', (error: Error) => fail(400, 'malformed', `The body is not valid ${coding} data: ${error.message}`));
-      decoder.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, decodedBytes) }));
+      decoder.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, decodedBytes), gzipped: coding === 'gzip' ? Buffer.concat(gzippedChunks, rawBytes) : undefined }));
       // Backpressure: stop reading the socket while zlib has output we have not taken yet.
       decoder.on('drain', () => request.resume());
     };
@@ -132,6 +135,7 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
       if (coding === 'identity') {
         keepDecoded(chunk);
       } else {
+        if (coding === 'gzip') gzippedChunks.push(chunk);
         feedDecoder(chunk);
       }
     });

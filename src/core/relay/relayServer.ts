@@ -247,7 +247,7 @@ export class RelayServer {
       return;
     }
     if (target.route === 'track') {
-      await handleTrack(context, body.body, response, where);
+      await handleTrack(context, body.body, response, where, body.gzipped);
     } else {
       handleLive(context, target.route, body.body, response, where);
     }

@@ -5,14 +5,15 @@
  * data on partial answers. Plain Node: never import `vscode` here.
  */
 import type { ServerResponse } from 'http';
-import { QueueFullError } from '../sink';
+import { QueueFullError, ReceivedBody } from '../sink';
 import { parseTelemetryBody } from './parseBody';
 import { rejection } from './rejection';
 import { refuse, RelayContext } from './relayContext';
 import { sendJson, trackResponse } from './responses';
 import { validateEnvelopes } from './validateEnvelopes';
 
-export async function handleTrack(context: RelayContext, body: Buffer, response: ServerResponse, path: string): Promise<void> {
+/** `gzipped`: the body as received, when it came gzip-encoded. */
+export async function handleTrack(context: RelayContext, body: Buffer, response: ServerResponse, path: string, gzipped?: Buffer): Promise<void> {
   context.counters.trackRequests++;
   const parsed = parseTelemetryBody(body);
   if (!parsed.ok) {
@@ -41,7 +42,7 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
   const envelopes = validation.envelopes;
   if (envelopes.length > 0) {
     try {
-      await context.sink.accept(envelopes, parsed.format === 'array' ? withoutBom(body) : undefined);
+      await context.sink.accept(envelopes, parsed.format === 'array' ? receivedBody(body, gzipped) : undefined);
     } catch (error) {
       if (error instanceof QueueFullError) {
         const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
@@ -63,7 +64,7 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
   sendJson(response, 200, trackResponse(received, envelopes.length));
 }
 
-/** The body's bytes without a UTF-8 byte order mark (parseTelemetryBody skips it too). */
-function withoutBom(body: Buffer): Buffer {
-  return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
+/** The JSON array's bytes without a UTF-8 byte order mark (parseTelemetryBody skips it too); the gzip form only if it is exactly those bytes. */
+function receivedBody(body: Buffer, gzipped: Buffer | undefined): ReceivedBody {
+  return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? { text: body.subarray(3) } : { text: body, gzip: gzipped };
 }

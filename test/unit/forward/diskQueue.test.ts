@@ -3,7 +3,7 @@ import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { gunzipSync } from 'zlib';
+import { gunzipSync, gzipSync } from 'zlib';
 import { parseConnectionStringOrThrow } from '../../../src/core/connectionString';
 import type { Envelope } from '../../../src/core/envelope';
 import { diskLine } from '../../../src/core/forward';
@@ -98,22 +98,29 @@ describe('forward: the write-ahead disk queue', () => {
     t.queue.pause();
     const items = [envelope('raw 0', true), envelope('raw 1')];
     const body = Buffer.from(` ${JSON.stringify(items, null, 1)}\n`);
-    await t.queue.accept(items, body);
+    await t.queue.accept(items, { text: body });
     // Same items, but one iKey spelled with a JSON escape: a byte-level swap would miss it.
     const escaped = [envelope('escaped 0'), envelope('escaped 1')];
     const escapedBody = Buffer.from(JSON.stringify(escaped).replace(`"iKey":"${LOCAL_KEY}"`, `"iKey":"\\u0031${LOCAL_KEY.slice(1)}"`));
     assert.strictEqual(JSON.parse(escapedBody.toString())[0].iKey, LOCAL_KEY);
-    await t.queue.accept(escaped, escapedBody);
+    await t.queue.accept(escaped, { text: escapedBody });
+    // Sent gzipped: stored as the app compressed it, not compressed again.
+    const zipped = [envelope('zipped 0')];
+    const zippedText = Buffer.from(JSON.stringify(zipped));
+    const zippedBody = gzipSync(zippedText, { level: 9 });
+    await t.queue.accept(zipped, { text: zippedText, gzip: zippedBody });
     const [file] = queueFiles(t.dir);
     const content = fs.readFileSync(path.join(t.dir, file));
     const header = JSON.parse(content.subarray(0, content.indexOf(0x0a)).toString()) as { segments: { packedBytes: number }[] };
     assert.strictEqual(gunzipSync(content.subarray(content.indexOf(0x0a) + 1, content.indexOf(0x0a) + 1 + header.segments[0].packedBytes)).toString(), body.toString(), 'the body as received');
+    const last = fs.readFileSync(path.join(t.dir, queueFiles(t.dir).at(-1)!));
+    assert.ok(last.subarray(last.length - zippedBody.length).equals(zippedBody), 'the gzip body as received');
     t.queue.resume();
-    const received = await fake.waitForItems(4);
-    assert.deepStrictEqual(messagesOf(received), ['raw 0', 'raw 1', 'escaped 0', 'escaped 1']);
+    const received = await fake.waitForItems(5);
+    assert.deepStrictEqual(messagesOf(received), ['raw 0', 'raw 1', 'escaped 0', 'escaped 1', 'zipped 0']);
     assert.ok(received.every((item) => item.iKey === REAL_KEY), received.map((item) => item.iKey).join());
     assert.strictEqual(received[0].name, `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Message`);
-    assert.strictEqual(fake.requests().length, 1, 'both segments in one request');
+    assert.strictEqual(fake.requests().length, 1, 'the segments in one request');
   });
 
   it('drops the items of a damaged segment alone; the file\'s other segments still go out', async () => {
