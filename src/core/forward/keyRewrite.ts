@@ -69,6 +69,7 @@ export function lineForService(line: string, realKey: string): string {
 /**
  * A JSON text written under `fromKey` with every occurrence of that key (and of its 32-hex name
  * form) replaced by `toKey`: the send-time rewrite of a whole queued segment, without parsing it.
+ * Keys of equal length (GUIDs) are overwritten in place, so pass a buffer the caller owns.
  * `replaced` counts the dashed form standing as a whole JSON string (`"<key>"`), so the caller can
  * tell a segment whose iKeys were spelled some other way (JSON escapes) and fall back to parsing.
  */
@@ -80,13 +81,18 @@ export function rewriteKeys(text: Buffer, fromKey: string, toKey: string): { rea
 function replaceAll(text: Buffer, from: string, to: string): { body: Buffer; quoted: number } {
   const needle = Buffer.from(from, 'utf8');
   const replacement = Buffer.from(to, 'utf8');
+  const inPlace = needle.length === replacement.length;
   const pieces: Buffer[] = [];
   let start = 0;
   let quoted = 0;
   for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
     if (text[at - 1] === 0x22 && text[at + needle.length] === 0x22) quoted++;
-    pieces.push(text.subarray(start, at), replacement);
-    start = at + needle.length;
+    if (inPlace) {
+      replacement.copy(text, at);
+    } else {
+      pieces.push(text.subarray(start, at), replacement);
+      start = at + needle.length;
+    }
   }
   if (pieces.length === 0 || from === to) return { body: text, quoted };
   pieces.push(text.subarray(start));

@@ -113,7 +113,9 @@ export class QueueLedger {
     const items: BatchItem[] = [];
     const parts: Buffer[] = [];
     let bytes = 2;
-    const done = (): Batch => ({ items, body: joinArray(parts) });
+    // One whole segment (the usual request) goes as it is: no copy into a new array.
+    let single: Buffer | undefined;
+    const done = (): Batch => ({ items, body: parts.length === 1 && single ? single : joinArray(parts) });
     for (const entry of [...this.entries]) {
       if (entry.removed || entry.pending === 0) continue;
       const segments = await this.load(entry);
@@ -124,8 +126,10 @@ export class QueueLedger {
         if (segment.packed && this.allOwed(entry, segment)) {
           if (items.length > 0 && (items.length + segment.items > maxItems || bytes + segment.bytes + 1 > maxBytes)) return done();
           if (segment.items <= maxItems && segment.bytes + 2 <= maxBytes) {
-            const inner = await this.wholeSegment(entry, segment, realKey);
+            const whole = await this.wholeSegment(entry, segment, realKey);
+            const inner = whole && arrayInner(whole);
             if (inner && this.allOwed(entry, segment)) {
+              single = whole;
               for (let index = segment.first; index < segment.first + segment.items; index++) {
                 items.push({ entry, index });
                 entry.settled![index] = IN_FLIGHT;
@@ -174,7 +178,7 @@ export class QueueLedger {
     return true;
   }
 
-  /** The segment's items as JSON with the real key, or undefined when it must go item by item (or was damaged). */
+  /** The segment's JSON array with the real key, or undefined when it must go item by item (or was damaged). */
   private async wholeSegment(entry: Entry, segment: Segment, realKey: string): Promise<Buffer | undefined> {
     let text: Buffer;
     try {
@@ -185,7 +189,7 @@ export class QueueLedger {
     }
     const rewritten = rewriteKeys(text, segment.key!, realKey);
     // Fewer keys than items: some iKey is spelled another way (JSON escapes); parse instead.
-    return rewritten.replaced >= segment.items ? arrayInner(rewritten.body) : undefined;
+    return rewritten.replaced >= segment.items ? rewritten.body : undefined;
   }
 
   /** Turns a segment into one disk line per item (after a partial answer); false when it is damaged. */
