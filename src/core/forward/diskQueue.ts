@@ -8,10 +8,14 @@
  * the backlog without reading it. Plain Node: never import `vscode` here.
  */
 import { randomBytes } from 'crypto';
+import * as fsSync from 'fs';
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { promisify } from 'util';
 import { makePrivateDir } from './instanceFolder';
 import { encodeQueueFile, PackedSegment } from './queueSegments';
+
+const fsync = promisify(fsSync.fsync);
 
 export const QUEUE_FILE_SUFFIX = '.queue';
 /** Layout 1 (one envelope per line), written by earlier versions; still read. */
@@ -111,31 +115,34 @@ export class DiskQueue {
     const name = `${String(createdMs).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${items}-${randomBytes(4).toString('hex')}${QUEUE_FILE_SUFFIX}`;
     const final = path.join(this.dir, name);
     const temporary = `${final}${TMP_SUFFIX}`;
-    const handle = await fs.open(temporary, 'wx', 0o600);
+    // Open, write, close and rename only touch the page cache (microseconds): done synchronously, a
+    // commit costs two event-loop turns (the fsyncs) instead of eight, each of which waits behind
+    // request parsing under load (a commit took ~24 ms that way with 8 busy clients).
+    const fd = fsSync.openSync(temporary, 'wx', 0o600);
     try {
-      await handle.writeFile(content);
-      await handle.sync();
+      fsSync.writeFileSync(fd, content);
+      await fsync(fd);
     } catch (error) {
-      await handle.close().catch(() => undefined);
+      closeQuietly(fd);
       await fs.rm(temporary, { force: true });
       throw error;
     }
-    await handle.close();
-    await fs.rename(temporary, final);
+    fsSync.closeSync(fd);
+    fsSync.renameSync(temporary, final);
     await this.syncDir();
     return { name, createdMs, bytes: content.length, items };
   }
 
   /** The rename is durable only once the directory entry is: fsync the folder (not possible on Windows). */
   private async syncDir(): Promise<void> {
-    let handle: fs.FileHandle | undefined;
+    let fd: number | undefined;
     try {
-      handle = await fs.open(this.dir, 'r');
-      await handle.sync();
+      fd = fsSync.openSync(this.dir, 'r');
+      await fsync(fd);
     } catch {
       // EISDIR/EPERM on Windows: NTFS journals the rename itself.
     } finally {
-      await handle?.close().catch(() => undefined);
+      if (fd !== undefined) closeQuietly(fd);
     }
   }
 
@@ -151,5 +158,13 @@ export class DiskQueue {
 
   async remove(file: QueueFile): Promise<void> {
     await fs.rm(path.join(this.dir, file.name), { force: true });
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fsSync.closeSync(fd);
+  } catch {
+    // already closed or the disk is gone: nothing more to do with it
   }
 }
