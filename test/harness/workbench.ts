@@ -4,7 +4,8 @@
  * for what a user does (command palette, notifications).
  */
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { CHROMIUM_PATH, REPO_ROOT } from './paths';
+import * as path from 'path';
+import { CHROMIUM_PATH, REPO_ROOT, TEST_RESULTS_DIR } from './paths';
 
 /** Without the background-networking flags Chromium keeps trying to reach the (closed) internet. */
 const CHROMIUM_ARGS = [
@@ -71,7 +72,13 @@ export async function runCommandFromPalette(page: Page, title: string): Promise<
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop() ?? title }).first().waitFor({ timeout: 30_000 });
+  try {
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop() ?? title }).first().waitFor({ timeout: 30_000 });
+  } catch (error) {
+    // What the palette showed instead is the quickest clue.
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'palette-failure.png') }).catch(() => undefined);
+    throw error;
+  }
   await page.keyboard.press('Enter');
 }
 

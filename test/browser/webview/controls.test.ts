@@ -3,37 +3,18 @@
  * clear, export, import), notices, keyboard navigation, and the UI state kept by VS Code.
  */
 import * as assert from 'assert';
-import type { Browser } from 'playwright-core';
 import type { ForwardingStatus } from '../../../src/shared/messages';
 import { delta, FORWARDING, ItemFactory, ORDERS_ROLE, realisticItems, snapshot } from './fixtures';
-import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from './panelPage';
+import { PanelPage, usePanelPages } from './panelPage';
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 describe('Webview panel: controls', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: PanelServer;
+  const pages = usePanelPages();
   let panel: PanelPage;
-
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startPanelServer()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    panel = await PanelPage.open(browser, server);
-  });
-  afterEach(async function () {
-    const violations = await panel.cspViolations();
-    const errors = panel.errors;
-    await panel.close();
-    if (this.currentTest?.state === 'passed') {
-      assert.deepStrictEqual(violations, [], 'no Content-Security-Policy violation');
-      assert.deepStrictEqual(errors, [], 'no page error');
-    }
+  beforeEach(() => {
+    panel = pages.panel;
   });
 
   const strip = () => panel.page.locator('.forwarding-strip');
@@ -153,10 +134,10 @@ describe('Webview panel: controls', function () {
   });
 
   it('adds the codicon stylesheet next to the bundle when the host page lacks it', async () => {
-    const bare = await PanelPage.open(browser, server, { codiconLink: false });
+    const bare = await PanelPage.open(pages.browser, pages.server, { codiconLink: false });
     try {
       const href = await bare.page.locator('link#vscode-codicon-stylesheet').getAttribute('href');
-      assert.strictEqual(href, `${server.origin}/dist/webview/codicon.css`);
+      assert.strictEqual(href, `${pages.server.origin}/dist/webview/codicon.css`);
       // The icon font is declared by that stylesheet and loaded for the tab icons.
       await bare.page.waitForFunction(() =>
         [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts].some((face) => face.family.replace(/"/g, '') === 'codicon' && face.status === 'loaded'),
@@ -168,7 +149,7 @@ describe('Webview panel: controls', function () {
   });
 
   it('restores the tab and filters from the saved webview state', async () => {
-    const restored = await PanelPage.open(browser, server, { state: { view: 'logs', minSeverity: 2, logSearch: 'pool' } });
+    const restored = await PanelPage.open(pages.browser, pages.server, { state: { view: 'logs', minSeverity: 2, logSearch: 'pool' } });
     try {
       await restored.send(snapshot(realisticItems()));
       assert.strictEqual(await restored.view('logs').isVisible(), true);

@@ -7,39 +7,24 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser } from 'playwright-core';
 import { REPO_ROOT } from '../../harness/paths';
 import { FAILED_OPERATION, liveSamples, realisticItems, snapshot } from './fixtures';
-import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from './panelPage';
+import { type PanelPage, usePanelPages } from './panelPage';
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 const korean = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 
 describe('Webview panel: Korean UI', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: PanelServer;
+  const pages = usePanelPages({
+    open: { locale: 'ko', width: 1360, height: 800 },
+    prepare: async (panel) => {
+      await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
+    },
+  });
   let panel: PanelPage;
-
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startPanelServer()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    panel = await PanelPage.open(browser, server, { locale: 'ko', width: 1360, height: 800 });
-    await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
-  });
-  afterEach(async function () {
-    const violations = await panel.cspViolations();
-    const errors = panel.errors;
-    await panel.close();
-    if (this.currentTest?.state === 'passed') {
-      assert.deepStrictEqual(violations, [], 'no Content-Security-Policy violation');
-      assert.deepStrictEqual(errors, [], 'no page error');
-    }
+  beforeEach(() => {
+    panel = pages.panel;
   });
 
   it('tabs, toolbar and counts read Korean, with no English left in the chrome', async () => {

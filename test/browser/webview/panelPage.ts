@@ -6,6 +6,7 @@
  * posting `message` events. With `locale: 'ko'` the page carries the host's string table built
  * from l10n/bundle.l10n.ko.json, as vscode.l10n.t gives it in a Korean VS Code.
  */
+import * as assert from 'assert';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -121,6 +122,15 @@ export async function launchBrowser(): Promise<Browser> {
 /** The UI languages the test page can play: English (no table) and Korean. */
 export type Locale = 'en' | 'ko';
 
+export interface PanelOpenOptions {
+  readonly theme?: ThemeKind;
+  readonly width?: number;
+  readonly height?: number;
+  readonly state?: unknown;
+  readonly codiconLink?: boolean;
+  readonly locale?: Locale;
+}
+
 export type ViewName = 'transactions' | 'logs' | 'metrics' | 'map' | 'live';
 
 export class PanelPage {
@@ -129,7 +139,7 @@ export class PanelPage {
     readonly errors: string[],
   ) {}
 
-  static async open(browser: Browser, server: PanelServer, options: { theme?: ThemeKind; width?: number; height?: number; state?: unknown; codiconLink?: boolean; locale?: Locale } = {}): Promise<PanelPage> {
+  static async open(browser: Browser, server: PanelServer, options: PanelOpenOptions = {}): Promise<PanelPage> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 760 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -196,4 +206,42 @@ export class PanelPage {
   async close(): Promise<void> {
     await this.page.context().close();
   }
+}
+
+export interface PanelPages {
+  readonly browser: Browser;
+  readonly server: PanelServer;
+  /** The page of the running test. */
+  readonly panel: PanelPage;
+}
+
+/**
+ * The mocha hooks every test file of the bundle needs: one Chromium and one page server per file,
+ * a fresh panel page per test (opened with `open`, then `prepare`d). After a passing test the page
+ * must have had no CSP violation and no page error — unless `injectsMarkup` (tests that insert
+ * hostile markup on purpose, whose blocked handlers are reported as violations).
+ */
+export function usePanelPages(options: { open?: PanelOpenOptions; prepare?: (panel: PanelPage) => Promise<void>; injectsMarkup?: boolean } = {}): PanelPages {
+  const pages = {} as { browser: Browser; server: PanelServer; panel: PanelPage };
+  before(async () => {
+    [pages.browser, pages.server] = await Promise.all([launchBrowser(), startPanelServer()]);
+  });
+  after(async () => {
+    await pages.browser?.close();
+    await pages.server?.close();
+  });
+  beforeEach(async () => {
+    pages.panel = await PanelPage.open(pages.browser, pages.server, options.open);
+    await options.prepare?.(pages.panel);
+  });
+  afterEach(async function () {
+    const violations = options.injectsMarkup ? [] : await pages.panel.cspViolations();
+    const errors = pages.panel.errors;
+    await pages.panel.close();
+    if (this.currentTest?.state === 'passed' && !options.injectsMarkup) {
+      assert.deepStrictEqual(violations, [], 'no Content-Security-Policy violation');
+      assert.deepStrictEqual(errors, [], 'no page error');
+    }
+  });
+  return pages;
 }

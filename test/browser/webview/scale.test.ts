@@ -7,8 +7,7 @@
  * measures the panel, not the cost of shipping 100k objects over the DevTools protocol.
  */
 import * as assert from 'assert';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from './panelPage';
+import { type PanelPage, usePanelPages } from './panelPage';
 
 /**
  * Defines `window.__makeItems(firstSeq, count, baseTime)` in the page: operations of one request,
@@ -38,29 +37,15 @@ const FORWARDING = { state: 'local-only', acceptedItems: 0, sentItems: 0, retryi
 
 describe('Webview panel: scale', function () {
   this.timeout(90_000);
-  let browser: Browser;
-  let server: PanelServer;
+  const pages = usePanelPages({
+    open: { width: 1280, height: 760 },
+    prepare: async (panel) => {
+      await panel.page.evaluate(GENERATOR);
+    },
+  });
   let panel: PanelPage;
-
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startPanelServer()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    panel = await PanelPage.open(browser, server, { width: 1280, height: 760 });
-    await panel.page.evaluate(GENERATOR);
-  });
-  afterEach(async function () {
-    const violations = await panel.cspViolations();
-    const errors = panel.errors;
-    await panel.close();
-    if (this.currentTest?.state === 'passed') {
-      assert.deepStrictEqual(violations, []);
-      assert.deepStrictEqual(errors, []);
-    }
+  beforeEach(() => {
+    panel = pages.panel;
   });
 
   const rowCount = (list: string): Promise<number> => panel.page.locator(`${list} .vlist-row`).count();

@@ -4,10 +4,9 @@
  * ignore malformed host messages without breaking.
  */
 import * as assert from 'assert';
-import type { Browser } from 'playwright-core';
 import type { PanelItem } from '../../../src/shared/messages';
 import { delta, FORWARDING, ItemFactory, realisticItems, snapshot } from './fixtures';
-import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from './panelPage';
+import { type PanelPage, usePanelPages } from './panelPage';
 
 const IMG = '<img src=x onerror="window.__pwned=1">';
 const SCRIPT = '<script>window.__pwned=2</script>';
@@ -50,22 +49,10 @@ interface Probe {
 
 describe('Webview panel: untrusted telemetry', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: PanelServer;
+  const pages = usePanelPages({ injectsMarkup: true });
   let panel: PanelPage;
-
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startPanelServer()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    panel = await PanelPage.open(browser, server);
-  });
-  afterEach(async () => {
-    await panel.close();
+  beforeEach(() => {
+    panel = pages.panel;
   });
 
   it('the probe notices injected markup (so the checks below can fail)', async () => {

@@ -3,37 +3,21 @@
  * and their filters, metrics charts, the application map and live rates.
  */
 import * as assert from 'assert';
-import type { Browser } from 'playwright-core';
 import { FAILED_OPERATION, INVENTORY_ROLE, liveSamples, OK_OPERATION, realisticItems, snapshot } from './fixtures';
-import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from './panelPage';
+import { PanelPage, usePanelPages } from './panelPage';
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 describe('Webview panel: views', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: PanelServer;
+  const pages = usePanelPages({
+    prepare: async (panel) => {
+      await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
+    },
+  });
   let panel: PanelPage;
-
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startPanelServer()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    panel = await PanelPage.open(browser, server);
-    await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
-  });
-  afterEach(async function () {
-    const violations = await panel.cspViolations();
-    const errors = panel.errors;
-    await panel.close();
-    if (this.currentTest?.state === 'passed') {
-      assert.deepStrictEqual(violations, [], 'no Content-Security-Policy violation');
-      assert.deepStrictEqual(errors, [], 'no page error');
-    }
+  beforeEach(() => {
+    panel = pages.panel;
   });
 
   describe('Transactions', () => {
@@ -302,7 +286,7 @@ describe('Webview panel: views', function () {
   });
 
   it('keeps OK_OPERATION selectable by id from the saved state', async () => {
-    const reopened = await PanelPage.open(browser, server, { state: { view: 'transactions', selectedOperationId: OK_OPERATION } });
+    const reopened = await PanelPage.open(pages.browser, pages.server, { state: { view: 'transactions', selectedOperationId: OK_OPERATION } });
     try {
       await reopened.send(snapshot(realisticItems()));
       assert.strictEqual(await reopened.view('transactions').locator('.transaction-name').innerText(), 'GET /orders/<int:order_id>');
