@@ -92,6 +92,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
           resolve();
         });
       });
+      // The extension host survives SIGTERM at times and would linger as an orphan (seen: the next
+      // workbench then listed none of the extension's commands): whatever is left of the group goes.
+      killGroup(child, 'SIGKILL');
     },
   };
 }
@@ -117,12 +120,13 @@ async function waitForHealth(url: string, child: ChildProcess, runDir: string): 
   throw new Error(`code-server did not answer ${url}/healthz within 60 s`);
 }
 
-function killGroup(child: ChildProcess): void {
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
   if (child.pid === undefined) return;
   try {
-    process.kill(-child.pid, 'SIGTERM'); // detached → its own process group
+    process.kill(-child.pid, signal); // detached → its own process group
   } catch {
-    child.kill('SIGTERM');
+    // ESRCH: the group is gone already.
+    if (signal === 'SIGTERM') child.kill(signal);
   }
 }
 
