@@ -42,11 +42,16 @@ export function validateForInputBox(value: string): vscode.InputBoxValidationMes
   return undefined;
 }
 
+/** Shown in the empty input box: what to paste, in words — no example value that could be copied as one. */
+export function connectionStringPlaceholder(): string {
+  return vscode.l10n.t('The connection string, starting with "InstrumentationKey"');
+}
+
 export async function setConnectionString(store: ConnectionStringStore, log: Logger): Promise<ConnectionStringSummary | undefined> {
   const value = await vscode.window.showInputBox({
     title: vscode.l10n.t('Azure Monitor: Set Connection String'),
     prompt: vscode.l10n.t('Paste the connection string from the Overview page of your Application Insights resource. It is kept in VS Code secret storage only.'),
-    placeHolder: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://…',
+    placeHolder: connectionStringPlaceholder(),
     password: true,
     ignoreFocusOut: true,
     validateInput: validateForInputBox,

@@ -11,7 +11,7 @@ import type { ConnectionStringStore } from '../connectionStringStore';
 import type { ExtensionContextState } from '../contextState';
 import { insertInstrumentation, InsertionResult } from '../instrumentation';
 import { inputText, pickMany, pickOne, runWizard, StepUi, WizardStep } from '../wizard/multiStepInput';
-import { validateForInputBox } from './connectionStringCommands';
+import { connectionStringPlaceholder, validateForInputBox } from './connectionStringCommands';
 import { installPythonPackages, InstallResult } from './installPackages';
 
 export const SETUP_COMMAND = 'azureMonitorPython.setUp';
@@ -64,7 +64,7 @@ class ConnectionInputStep implements WizardStep<SetupChoices> {
   async prompt(state: SetupChoices, ui: StepUi): Promise<void> {
     const value = await inputText(ui, {
       prompt: vscode.l10n.t('Paste the Application Insights connection string.'),
-      placeholder: 'InstrumentationKey=…;IngestionEndpoint=https://…',
+      placeholder: connectionStringPlaceholder(),
       password: true,
       validate: validateForInputBox,
     });
