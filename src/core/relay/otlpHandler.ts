@@ -11,8 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { convertOtlp } from '../otlp/convertOtlp';
 import { decodeOtlp, encodeExportResponse, encodeStatus, OtlpFormat } from '../otlp/decodeOtlp';
 import type { OtlpSignal } from '../otlp/otlpModel';
-import { QueueFullError } from '../sink';
 import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { acceptDurably, showInStore } from './durableAccept';
 import { Rejection, rejection } from './rejection';
 import type { RelayContext } from './relayContext';
 
@@ -81,31 +81,17 @@ export async function handleOtlp(context: RelayContext, request: IncomingMessage
   const conversion = convertOtlp(options.signal, decoded.request, { iKey: context.localKey, maxItems: context.limits.maxItemsPerRequest });
   context.counters.itemsReceived += conversion.received;
   const envelopes = conversion.envelopes;
-  if (envelopes.length > 0) {
-    try {
-      await context.sink.accept(envelopes);
-    } catch (error) {
-      if (error instanceof QueueFullError) {
-        const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
-        refuse(rejection(503, 'queue-full', `${error.message}; retry after ${retryAfter} s.`), { 'Retry-After': String(retryAfter) }, conversion.received);
-      } else {
-        const detail = error instanceof Error ? error.message : String(error);
-        refuse(rejection(500, 'sink-error', `The relay could not store the telemetry: ${detail}`), {}, conversion.received);
-      }
-      return;
-    }
+  const refused = await acceptDurably(context, envelopes);
+  if (refused) {
+    refuse(refused.rejection, refused.headers, conversion.received);
+    return;
   }
   context.counters.itemsAccepted += conversion.received - conversion.rejected;
   context.counters.itemsRejected += conversion.rejected;
   if (conversion.rejected > 0) {
     context.log('warn', `Accepted ${options.where} partially: ${conversion.errorMessage}`);
   }
-  try {
-    context.store.add(envelopes);
-  } catch (error) {
-    // The batch is safe in the forward queue; only the local view misses it.
-    context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  showInStore(context, envelopes);
   send(response, 200, format, encodeExportResponse(options.signal, format, conversion.rejected, conversion.errorMessage));
 }
 

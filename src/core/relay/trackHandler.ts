@@ -5,7 +5,8 @@
  * data on partial answers. Plain Node: never import `vscode` here.
  */
 import type { ServerResponse } from 'http';
-import { QueueFullError, ReceivedBody } from '../sink';
+import type { ReceivedBody } from '../sink';
+import { acceptDurably, showInStore } from './durableAccept';
 import { parseTelemetryBody } from './parseBody';
 import { rejection } from './rejection';
 import { refuse, RelayContext } from './relayContext';
@@ -40,27 +41,13 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
     return;
   }
   const envelopes = validation.envelopes;
-  if (envelopes.length > 0) {
-    try {
-      await context.sink.accept(envelopes, parsed.format === 'array' ? receivedBody(body, gzipped) : undefined);
-    } catch (error) {
-      if (error instanceof QueueFullError) {
-        const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
-        refuse(context, response, rejection(503, 'queue-full', `${error.message}; retry after ${retryAfter} s.`), { items: received, path, headers: { 'Retry-After': String(retryAfter) } });
-      } else {
-        const detail = error instanceof Error ? error.message : String(error);
-        refuse(context, response, rejection(500, 'sink-error', `The relay could not store the telemetry: ${detail}`), { items: received, path });
-      }
-      return;
-    }
+  const refused = await acceptDurably(context, envelopes, parsed.format === 'array' ? receivedBody(body, gzipped) : undefined);
+  if (refused) {
+    refuse(context, response, refused.rejection, { items: received, path, headers: refused.headers });
+    return;
   }
   context.counters.itemsAccepted += envelopes.length;
-  try {
-    context.store.add(envelopes);
-  } catch (error) {
-    // The batch is safe in the forward queue; only the local view misses it.
-    context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  showInStore(context, envelopes);
   sendJson(response, 200, trackResponse(received, envelopes.length));
 }
 

@@ -1,0 +1,42 @@
+/**
+ * The two steps every intake path (Breeze track, OTLP) ends with: hand the batch to the sink —
+ * the app may be answered 200 only once this resolved — and then show it in the local store.
+ * Plain Node: never import `vscode` here.
+ */
+import type { Envelope } from '../envelope';
+import { QueueFullError, ReceivedBody } from '../sink';
+import { Rejection, rejection } from './rejection';
+import type { RelayContext } from './relayContext';
+
+export interface SinkRefusal {
+  readonly rejection: Rejection;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Undefined once the sink holds the batch durably; else what to answer: 503 + Retry-After when
+ * the queue is full (the SDK keeps the batch and retries), 500 when storing failed.
+ */
+export async function acceptDurably(context: RelayContext, envelopes: readonly Envelope[], body?: ReceivedBody): Promise<SinkRefusal | undefined> {
+  if (envelopes.length === 0) return undefined;
+  try {
+    await context.sink.accept(envelopes, body);
+    return undefined;
+  } catch (error) {
+    if (error instanceof QueueFullError) {
+      const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
+      return { rejection: rejection(503, 'queue-full', `${error.message}; retry after ${retryAfter} s.`), headers: { 'Retry-After': String(retryAfter) } };
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    return { rejection: rejection(500, 'sink-error', `The relay could not store the telemetry: ${detail}`), headers: {} };
+  }
+}
+
+/** Adds an accepted batch to the local view. A failure costs the view only: the batch is safe in the sink. */
+export function showInStore(context: RelayContext, envelopes: readonly Envelope[]): void {
+  try {
+    context.store.add(envelopes);
+  } catch (error) {
+    context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
