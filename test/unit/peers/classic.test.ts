@@ -1,10 +1,9 @@
 import * as assert from 'assert';
 import { LocalOnlySink, RelayServer } from '../../../src/core/relay';
-import type { Envelope } from '../../../src/core/envelope';
 import { TelemetryItem, TelemetryStore } from '../../../src/core/store';
 import type { ClassicPeerReport } from '../../peers-fixtures/classicPeer';
 import { tempDir } from '../relay/helpers';
-import { assertForwardedExactlyOnce, ForwardingRelay, startForwardingRelay } from './forwardingRelay';
+import { describeForwardingPeer } from './forwardingRelay';
 import { newRunId, runPeer } from './peerProcess';
 
 /** Checks what the classic track* calls became in the store, against what the peer says it tracked. */
@@ -76,35 +75,4 @@ describe('peers: applicationinsights@3 classic API → relay', function () {
   });
 });
 
-describe('peers: applicationinsights@3 classic API → relay → ForwardQueue → fake ingestion', function () {
-  this.timeout(90_000);
-  let setup: ForwardingRelay;
-  beforeEach(async () => {
-    setup = await startForwardingRelay('peer-classicPeer');
-  });
-  afterEach(() => setup.close());
-
-  async function sendAndCheck(): Promise<void> {
-    const report = await runPeer<ClassicPeerReport>('classicPeer', setup.relay, newRunId());
-    assertClassicItems(setup.store.snapshot(), report);
-    const forwarded = await assertForwardedExactlyOnce(setup);
-    // What the service got, read back as the panel would: the same items, each once.
-    const upstream = new TelemetryStore();
-    upstream.add(forwarded as unknown as Envelope[]);
-    assertClassicItems(upstream.snapshot(), report);
-  }
-
-  it('forwards every item exactly once, with the real key', async () => {
-    await sendAndCheck();
-    assert.ok(setup.fake.requests().every((request) => request.status === 200));
-  });
-
-  it('forwards every item exactly once when the service fails the first 3 requests with 503', async () => {
-    setup.fake.failFirst(3, 503);
-    await sendAndCheck();
-    const statuses = setup.fake.requests().map((request) => request.status);
-    assert.deepStrictEqual(statuses.slice(0, 3), [503, 503, 503]);
-    assert.ok(statuses.slice(3).length > 0 && statuses.slice(3).every((status) => status === 200), JSON.stringify(statuses));
-    assert.ok(setup.queue.stats().retriedItems > 0, 'the queue counted its retries');
-  });
-});
+describeForwardingPeer<ClassicPeerReport>('peers: applicationinsights@3 classic API → relay → ForwardQueue → fake ingestion', 'classicPeer', assertClassicItems);

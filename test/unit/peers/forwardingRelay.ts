@@ -8,9 +8,10 @@ import { parseConnectionStringOrThrow } from '../../../src/core/connectionString
 import type { Envelope } from '../../../src/core/envelope';
 import { ForwardQueue } from '../../../src/core/forward';
 import { RelayServer } from '../../../src/core/relay';
-import { TelemetryStore } from '../../../src/core/store';
+import { TelemetryItem, TelemetryStore } from '../../../src/core/store';
 import { FakeEnvelope, FakeIngestion } from '../../fakes/fakeIngestion';
 import { tempDir } from '../relay/helpers';
+import { newRunId, PeerName, runPeer } from './peerProcess';
 
 /** Made up: the "real" instrumentation key the fake expects; only the relay may know it. */
 export const REAL_KEY = '5f0c1e2d-7a3b-4c8d-9e6f-0a1b2c3d4e5f';
@@ -90,4 +91,44 @@ function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
   );
+}
+
+/**
+ * The forwarding half of a peer's tests: the peer sends through a ForwardQueue relay; every item is
+ * in the store, reaches the fake exactly once with the real key, and reads back the same upstream —
+ * also when the service fails the first 3 requests with 503.
+ */
+export function describeForwardingPeer<Report>(title: string, peer: PeerName, assertItems: (items: readonly TelemetryItem[], report: Report) => void): void {
+  describe(title, function () {
+    this.timeout(90_000);
+    let setup: ForwardingRelay;
+    beforeEach(async () => {
+      setup = await startForwardingRelay(`peer-${peer}`);
+    });
+    afterEach(() => setup.close());
+
+    async function sendAndCheck(): Promise<void> {
+      const report = await runPeer<Report>(peer, setup.relay, newRunId());
+      assertItems(setup.store.snapshot(), report);
+      const forwarded = await assertForwardedExactlyOnce(setup);
+      // What the service got, read back as the panel would: the same items, each once.
+      const upstream = new TelemetryStore();
+      upstream.add(forwarded as unknown as Envelope[]);
+      assertItems(upstream.snapshot(), report);
+    }
+
+    it('forwards every item exactly once, with the real key', async () => {
+      await sendAndCheck();
+      assert.ok(setup.fake.requests().every((request) => request.status === 200));
+    });
+
+    it('forwards every item exactly once when the service fails the first 3 requests with 503', async () => {
+      setup.fake.failFirst(3, 503);
+      await sendAndCheck();
+      const statuses = setup.fake.requests().map((request) => request.status);
+      assert.deepStrictEqual(statuses.slice(0, 3), [503, 503, 503]);
+      assert.ok(statuses.slice(3).length > 0 && statuses.slice(3).every((status) => status === 200), JSON.stringify(statuses));
+      assert.ok(setup.queue.stats().retriedItems > 0, 'the queue counted its retries');
+    });
+  });
 }
