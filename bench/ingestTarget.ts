@@ -6,16 +6,14 @@
  *   baseline       a bare Node http server that only reads, gunzips and JSON.parses the body
  */
 import { promises as fs } from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { gunzipSync } from 'zlib';
 import { parseConnectionStringOrThrow } from '../src/core/connectionString';
 import { ForwardQueue } from '../src/core/forward';
 import { LocalOnlySink, RelayServer } from '../src/core/relay';
 import type { EnvelopeSink } from '../src/core/sink';
 import { TelemetryStore } from '../src/core/store';
+import { startAcceptAllIngestion } from './acceptAllIngestion';
 import { failParent, serveParent } from './workload';
 
 export type IngestKind = 'relay-forward' | 'relay-local' | 'baseline';
@@ -27,23 +25,12 @@ export type IngestStopped = Record<string, unknown>;
 /** The key the upstream sees: made up, only its shape matters. */
 const REAL_KEY = '11111111-2222-4333-8444-555555555555';
 
+/** The floor: read, gunzip and JSON.parse each body, nothing else — the accept-all stand-in does exactly that. */
 async function startBaseline(): Promise<void> {
-  let items = 0;
-  const server = http.createServer({ keepAliveTimeout: 5000 }, (request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let body: Buffer = Buffer.concat(chunks);
-      if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-      const count = (JSON.parse(body.toString('utf8')) as unknown[]).length;
-      items += count;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ itemsReceived: count, itemsAccepted: count, errors: [] }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  serveParent<IngestReady, IngestStopped>({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, async () => {
-    server.closeAllConnections();
+  const server = await startAcceptAllIngestion();
+  serveParent<IngestReady, IngestStopped>({ origin: server.url.replace(/\/$/, '') }, async () => {
+    const items = server.items();
+    await server.close();
     return { items };
   });
 }
