@@ -4,7 +4,7 @@
  * `…gnp.exe` as `…exe.png`, and an item whose JSON is larger than one message to the host.
  */
 import * as assert from 'assert';
-import type { PanelItem } from '../../../src/shared/messages';
+import { COPY_CHUNK_LENGTH, MAX_COPY_LENGTH, type PanelItem } from '../../../src/shared/messages';
 import { FORWARDING, ItemFactory, snapshot } from './fixtures';
 import { type PanelPage, usePanelPages } from './panelPage';
 
@@ -229,5 +229,55 @@ describe('Webview panel: hostile shapes of telemetry', function () {
     assert.ok((await panel.page.locator('.notice-text').innerText()).includes('invoice[U+202E]gnp.exe'));
     assert.ok((await panel.page.locator('.forwarding-strip').innerText()).includes('invoice[U+202E]gnp.exe'));
     assert.ok(!BIDI_CONTROL.test(await panel.page.locator('.forwarding-strip').innerText()));
+  });
+
+  describe('Copy as JSON of an item larger than one message', () => {
+    const bigItem = (length: number): PanelItem => ({ seq: 1, table: 'traces', time: Date.now(), role: 'api', severity: 1, message: `big ${'y'.repeat(length)} end` });
+    async function copyDetails(item: PanelItem): Promise<void> {
+      await panel.send(snapshot([item]));
+      await panel.showView('logs');
+      await panel.view('logs').locator('.logs-list .vlist-row').first().click();
+      await panel.view('logs').locator('.details-pane vscode-button', { hasText: 'Copy as JSON' }).click();
+    }
+    const answer = (id: number, ok: boolean, error?: string) => panel.send({ type: 'copyResult', id, ok, ...(error ? { error } : {}) });
+    const notices = async (): Promise<string[]> => panel.page.locator('.notice-text').allInnerTexts();
+
+    it('sends 1.5 million characters in chunks and says "copied" only when the host has written the clipboard', async () => {
+      const item = bigItem(1_500_000);
+      await copyDetails(item);
+      const chunks = await panel.postedOfType('copyText');
+      assert.strictEqual(chunks.length, 2);
+      assert.deepStrictEqual(
+        chunks.map(({ id, index, count }) => ({ id, index, count })),
+        [
+          { id: chunks[0]!.id, index: 0, count: 2 },
+          { id: chunks[0]!.id, index: 1, count: 2 },
+        ],
+      );
+      for (const chunk of chunks) assert.ok(chunk.text.length <= COPY_CHUNK_LENGTH);
+      assert.strictEqual(chunks.map((chunk) => chunk.text).join(''), JSON.stringify(item, null, 2));
+      await panel.settle();
+      assert.deepStrictEqual(await notices(), [], 'nothing is said before the host answers');
+      await answer(chunks[0]!.id, true);
+      assert.deepStrictEqual(await notices(), ['Item JSON copied to the clipboard.']);
+    });
+
+    it('says the copy failed, with the host\'s reason, when the host could not write the clipboard', async () => {
+      await copyDetails(bigItem(10));
+      const [chunk] = await panel.postedOfType('copyText');
+      await answer(chunk!.id + 1, true); // an answer to some other copy says nothing
+      await answer(chunk!.id, false, 'clipboard unavailable');
+      assert.deepStrictEqual(await notices(), ['Item JSON was not copied: clipboard unavailable']);
+      assert.strictEqual(await panel.page.locator('.notice-error').count(), 1);
+    });
+
+    it('refuses an item over the copy limit, saying so, and sends nothing', async () => {
+      await copyDetails(bigItem(MAX_COPY_LENGTH));
+      await panel.settle();
+      assert.deepStrictEqual(await panel.postedOfType('copyText'), []);
+      const [text] = await notices();
+      assert.match(text!, /^Item JSON is too large to copy \([\d,]+ characters; the limit is 16,000,000\)\. Export the items instead\.$/);
+      await panel.screenshot('copy-too-large');
+    });
   });
 });
