@@ -41,6 +41,8 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 const HAS_BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 /** Tooltips and accessible names: plain attribute text, bounded and neutralised like text nodes. */
 const TEXT_ATTRIBUTES = new Set(['title', 'aria-label', 'label', 'placeholder']);
+/** The safety net for those: room for a capped name plus the lines a tooltip adds to it. */
+const ATTRIBUTE_TEXT_LIMIT = 2 * SHORT_TEXT_LIMIT;
 
 /** `[U+202E]` for each bidi embedding/override/isolate control: visible, and inert. */
 export function neutraliseBidi(text: string): string {
@@ -164,7 +166,7 @@ function applyAttributes(element: Element, attributes: Attributes | null | undef
       if (classes) element.setAttribute('class', classes);
     } else {
       if (FORBIDDEN_ATTRIBUTE.test(name)) throw new Error(`h(): attribute "${name}" is not allowed`);
-      element.setAttribute(name, value === true ? '' : TEXT_ATTRIBUTES.has(name) ? displayText(String(value)) : String(value));
+      element.setAttribute(name, value === true ? '' : TEXT_ATTRIBUTES.has(name) ? displayText(String(value), ATTRIBUTE_TEXT_LIMIT) : String(value));
     }
   }
 }

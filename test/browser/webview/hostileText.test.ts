@@ -137,6 +137,8 @@ describe('Webview panel: hostile shapes of telemetry', function () {
       for (const length of await lengths('.transaction-name, .waterfall-label')) assert.ok(length <= 1001, `a title renders ${length} characters`);
       const titles = await transactions().locator('.operations-list .vlist-row, .waterfall-list .vlist-row').evaluateAll((elements) => elements.map((element) => element.getAttribute('title') ?? ''));
       for (const title of titles) assert.ok(title.length <= 1200, `a tooltip holds ${title.length} characters`);
+      // The capped name leaves room for the tooltip's other line (operation id, duration, status).
+      assert.ok(titles.some((title) => /\n(operation_Id |request · 5 ms)/.test(title)), titles.map((title) => title.slice(-80)).join(' | '));
 
       await panel.showView('logs');
       const messages = await panel.view('logs').locator('.logs-list .message-text').evaluateAll((elements) => elements.map((element) => (element.textContent ?? '').length));
