@@ -14,15 +14,26 @@
  * Also printed: JSON.parse of the same snapshot text in the page (what the workbench side of
  * VS Code's postMessage pays), and the message size.
  *
- * Needs `node esbuild.mjs` (dist/webview). Knobs: BENCH_WEBVIEW_ITEMS (100000), BENCH_WEBVIEW_RUNS (3).
+ * Second figure, `webview-update-long-names`: the panel holds 100 transactions whose names are
+ * 100,000 characters long (issue 12: every later update took 0.5–2.2 s); then one-item deltas are
+ * posted one after the other, each timed post → painted (the toolbar counts it). baseline: the same
+ * panel and deltas with 20-character names. The panel keeps the whole name but renders a capped
+ * part of it, so the ratio should stay near 1.
+ *
+ * Needs `node esbuild.mjs` (dist/webview). Knobs: BENCH_WEBVIEW_ITEMS (100000), BENCH_WEBVIEW_RUNS (3),
+ * BENCH_WEBVIEW_UPDATES (15).
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from '../test/browser/webview/panelPage';
 import { BenchResult, result } from './benchResult';
+import type { HostToWebview, PanelItem } from '../src/shared/messages';
 import { snapshotOf } from './panelData';
 
 const ITEMS = Number(process.env.BENCH_WEBVIEW_ITEMS ?? 100_000);
 const RUNS = Number(process.env.BENCH_WEBVIEW_RUNS ?? 3);
+const UPDATES = Number(process.env.BENCH_WEBVIEW_UPDATES ?? 15);
+const LONG_NAME_ITEMS = 100;
+const LONG_NAME_LENGTH = 100_000;
 const VIEWPORT = { width: 1280, height: 760 };
 const SCREENFUL = 40;
 
@@ -100,34 +111,89 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** 100 requests, each its own transaction, named with `nameLength` characters. */
+function longNameSnapshot(nameLength: number): HostToWebview {
+  const now = Date.now() - 60_000;
+  const items: PanelItem[] = [];
+  for (let index = 0; index < LONG_NAME_ITEMS; index++) {
+    const name = `GET /items/${index} ` + 'x'.repeat(Math.max(0, nameLength - 20));
+    items.push({ seq: index + 1, table: 'requests', time: now + index, role: 'api', operationId: `op${String(index).padStart(30, '0')}`, id: `span${index}`, name, duration: 12, success: true, resultCode: '200' });
+  }
+  return { type: 'snapshot', items, live: [], forwarding: { state: 'local-only', acceptedItems: 0, sentItems: 0, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0 } };
+}
+
+/** Median time of one-item deltas (post → the toolbar counts the item, painted) after `snapshot`. */
+async function updateRun(browser: Browser, server: PanelServer, snapshot: HostToWebview): Promise<number[]> {
+  const panel = await PanelPage.open(browser, server, VIEWPORT);
+  try {
+    await panel.send(snapshot);
+    await panel.page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('.operations-list .vlist-row') !== null);
+    const times: number[] = [];
+    for (let update = 0; update < UPDATES; update++) {
+      const seq = LONG_NAME_ITEMS + update + 1;
+      const item: PanelItem = { seq, table: 'traces', time: Date.now(), role: 'api', operationId: `op${String(update % LONG_NAME_ITEMS).padStart(30, '0')}`, severity: 1, message: `update ${update}` };
+      const delta: HostToWebview = { type: 'delta', added: [item], evicted: [], live: [] };
+      const countText = JSON.stringify(`${seq.toLocaleString('en-US')} items`);
+      times.push(
+        (await panel.page.evaluate(`(async () => {
+          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+          await frame();
+          const started = performance.now();
+          window.postMessage(${JSON.stringify(delta)}, '*');
+          while (document.querySelector('.toolbar .item-count')?.textContent !== ${countText}) await frame();
+          return performance.now() - started;
+        })()`)) as number,
+      );
+    }
+    if (panel.errors.length > 0) throw new Error(`the panel reported errors: ${panel.errors.join('; ')}`);
+    return times;
+  } finally {
+    await panel.close();
+  }
+}
+
+async function longNameResult(browser: Browser, server: PanelServer): Promise<BenchResult> {
+  const long = await updateRun(browser, server, longNameSnapshot(LONG_NAME_LENGTH));
+  const short = await updateRun(browser, server, longNameSnapshot(20));
+  return result(
+    { name: 'webview-update-long-names', ours: median(long), baseline: median(short), unit: 'ms', better: 'lower' },
+    { transactions: LONG_NAME_ITEMS, nameLength: LONG_NAME_LENGTH, updates: UPDATES, oursMaxMs: Math.round(Math.max(...long)), baselineMaxMs: Math.round(Math.max(...short)) },
+  );
+}
+
 export async function run(): Promise<BenchResult[]> {
-  const snapshot = snapshotOf(ITEMS);
-  const text = JSON.stringify(snapshot);
   const [browser, server] = await Promise.all([launchBrowser(), startPanelServer()]);
   try {
-    const ours: Timing[] = [];
-    const floor: Timing[] = [];
-    // Alternating, so a burst of load from the rest of the machine hits both sides.
-    for (let runIndex = 0; runIndex < RUNS; runIndex++) {
-      floor.push(await plainListRun(browser, text));
-      ours.push(await panelRun(browser, server, text, snapshot.items.length));
-    }
-    return [
-      result(
-        { name: 'webview-snapshot-first-paint-100k', ours: median(ours.map((t) => t.paintMs)), baseline: median(floor.map((t) => t.paintMs)), unit: 'ms', better: 'lower' },
-        {
-          storeItems: ITEMS,
-          panelItems: snapshot.items.length,
-          messageMiB: Math.round((Buffer.byteLength(text) / 1024 / 1024) * 10) / 10,
-          runs: RUNS,
-          oursMs: ours.map((t) => Math.round(t.paintMs)),
-          baselineMs: floor.map((t) => Math.round(t.paintMs)),
-          jsonParseMs: Math.round(median([...ours, ...floor].map((t) => t.parseMs))),
-        },
-      ),
-    ];
+    const results = [await longNameResult(browser, server)];
+    // BENCH_WEBVIEW_ITEMS=0 measures only the long-name updates.
+    if (ITEMS > 0) results.push(await firstPaintResult(browser, server));
+    return results;
   } finally {
     await browser.close();
     await server.close();
   }
+}
+
+async function firstPaintResult(browser: Browser, server: PanelServer): Promise<BenchResult> {
+  const snapshot = snapshotOf(ITEMS);
+  const text = JSON.stringify(snapshot);
+  const ours: Timing[] = [];
+  const floor: Timing[] = [];
+  // Alternating, so a burst of load from the rest of the machine hits both sides.
+  for (let runIndex = 0; runIndex < RUNS; runIndex++) {
+    floor.push(await plainListRun(browser, text));
+    ours.push(await panelRun(browser, server, text, snapshot.items.length));
+  }
+  return result(
+    { name: 'webview-snapshot-first-paint-100k', ours: median(ours.map((t) => t.paintMs)), baseline: median(floor.map((t) => t.paintMs)), unit: 'ms', better: 'lower' },
+    {
+      storeItems: ITEMS,
+      panelItems: snapshot.items.length,
+      messageMiB: Math.round((Buffer.byteLength(text) / 1024 / 1024) * 10) / 10,
+      runs: RUNS,
+      oursMs: ours.map((t) => Math.round(t.paintMs)),
+      baselineMs: floor.map((t) => Math.round(t.paintMs)),
+      jsonParseMs: Math.round(median([...ours, ...floor].map((t) => t.parseMs))),
+    },
+  );
 }

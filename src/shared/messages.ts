@@ -99,7 +99,9 @@ export type HostToWebview =
       readonly cleared?: boolean;
     }
   | { readonly type: 'forwarding'; readonly status: ForwardingStatus }
-  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string };
+  | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string }
+  /** The answer to the last chunk of a copy: only now may the panel say "copied". */
+  | { readonly type: 'copyResult'; readonly id: number; readonly ok: boolean; readonly error?: string };
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -108,9 +110,42 @@ export type WebviewToHost =
   | { readonly type: 'setForwardingPaused'; readonly paused: boolean }
   | { readonly type: 'export' }
   | { readonly type: 'import' }
-  | { readonly type: 'copyText'; readonly text: string };
+  /**
+   * One chunk of text for the clipboard: chunks `0 … count-1` of copy `id`, in order. The host
+   * writes the clipboard after the last one and answers with `copyResult`.
+   */
+  | { readonly type: 'copyText'; readonly id: number; readonly index: number; readonly count: number; readonly text: string };
 
-const MAX_COPY_LENGTH = 1_000_000;
+/**
+ * Characters per `copyText` message. The host refuses bigger messages (a webview is less trusted);
+ * VS Code's postMessage itself has no fixed limit, but one message per megabyte keeps each
+ * structured clone and IPC frame small.
+ */
+export const COPY_CHUNK_LENGTH = 1_000_000;
+/** Most chunks of one copy; with {@link COPY_CHUNK_LENGTH}, the largest text the panel copies. */
+export const MAX_COPY_CHUNKS = 16;
+export const MAX_COPY_LENGTH = COPY_CHUNK_LENGTH * MAX_COPY_CHUNKS;
+
+/**
+ * The texts of the `copyText` chunks for `text`: at most COPY_CHUNK_LENGTH characters each, never
+ * splitting a surrogate pair (each message stays well-formed UTF-16); one empty chunk for ''.
+ */
+export function copyChunkTexts(text: string): string[] {
+  const chunks: string[] = [];
+  let start = 0;
+  do {
+    let end = Math.min(text.length, start + COPY_CHUNK_LENGTH);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    chunks.push(text.slice(start, end));
+    start = end;
+  } while (start < text.length);
+  return chunks;
+}
+
+function isIndex(value: unknown, below: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < below;
+}
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
@@ -124,7 +159,14 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';
     case 'copyText':
-      return typeof message.text === 'string' && message.text.length <= MAX_COPY_LENGTH;
+      return (
+        isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
+        isIndex(message.count, MAX_COPY_CHUNKS + 1) &&
+        message.count > 0 &&
+        isIndex(message.index, message.count) &&
+        typeof message.text === 'string' &&
+        message.text.length <= COPY_CHUNK_LENGTH
+      );
     default:
       return false;
   }
@@ -142,6 +184,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return typeof message.status === 'object' && message.status !== null;
     case 'notice':
       return (message.level === 'info' || message.level === 'error') && typeof message.text === 'string';
+    case 'copyResult':
+      return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.ok === 'boolean' && (message.error === undefined || typeof message.error === 'string');
     default:
       return false;
   }

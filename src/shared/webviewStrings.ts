@@ -14,6 +14,8 @@ export const WEBVIEW_STRINGS = [
   'Live',
   // Notices
   '{0} copied to the clipboard.',
+  '{0} was not copied: {1}',
+  '{0} is too large to copy ({1} characters; the limit is {2}). Export the items instead.',
   'Dismiss',
   // Toolbar
   'Telemetry stream',
@@ -198,6 +200,9 @@ export const WEBVIEW_STRINGS = [
   'succeeded',
   'started {0}',
   '{0} at {1}',
+  'Nesting depth {0}',
+  // Long telemetry text in the details pane
+  'Show more ({0} of {1} characters shown)',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

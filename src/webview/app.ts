@@ -3,9 +3,10 @@
  * the frame loop. Messages only queue work; one animation frame applies everything queued and
  * renders the visible view once — so a burst costs frames, never data, and the UI stays responsive.
  */
-import type { HostToWebview } from '../shared/messages';
+import { copyChunkTexts, type HostToWebview, MAX_COPY_CHUNKS, MAX_COPY_LENGTH } from '../shared/messages';
 import type { WebviewString } from '../shared/webviewStrings';
-import { h, icon } from './dom';
+import { h, icon, telemetryText } from './dom';
+import { formatCount } from './format';
 import { ForwardingStrip } from './forwardingStrip';
 import { t } from './l10n';
 import { TelemetryModel } from './model/telemetryModel';
@@ -46,6 +47,9 @@ export class PanelApp {
   private behindUntil = 0;
   private renderedRevision = -1;
   private activeStale = true;
+  private lastCopyId = 0;
+  /** Copies sent to the host and not yet answered: id → what was copied (for the notice). */
+  private readonly pendingCopies = new Map<number, string>();
 
   constructor(
     root: HTMLElement,
@@ -55,10 +59,7 @@ export class PanelApp {
       model: this.model,
       host,
       navigate: (view, target) => this.navigate(view, target),
-      copy: (text, what) => {
-        host.post({ type: 'copyText', text });
-        this.showNotice('info', t('{0} copied to the clipboard.', what));
-      },
+      copy: (text, what) => this.copy(text, what),
     };
     this.views = [new TransactionsView(context), new LogsView(context), new MetricsView(context), new MapView(context), new LiveView(context)];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
@@ -101,6 +102,14 @@ export class PanelApp {
       case 'notice':
         this.showNotice(message.level, message.text);
         return;
+      case 'copyResult': {
+        const what = this.pendingCopies.get(message.id);
+        if (what === undefined) return;
+        this.pendingCopies.delete(message.id);
+        if (message.ok) this.showNotice('info', t('{0} copied to the clipboard.', what));
+        else this.showNotice('error', t('{0} was not copied: {1}', what, message.error ?? ''));
+        return;
+      }
     }
     this.requestFrame();
   }
@@ -180,9 +189,28 @@ export class PanelApp {
     }
   }
 
+  /**
+   * Sends `text` to the host in chunks (copyChunkTexts); the notice says "copied" only when the
+   * host answers that it wrote the clipboard (issue 12: a 1 MB copy said "copied" while the host
+   * dropped it). Text beyond MAX_COPY_LENGTH is refused here, saying so.
+   */
+  private copy(text: string, what: string): void {
+    // Chunks never split a surrogate pair, so a text near the limit can need one chunk more.
+    const chunks = text.length > MAX_COPY_LENGTH ? [] : copyChunkTexts(text);
+    if (chunks.length === 0 || chunks.length > MAX_COPY_CHUNKS) {
+      this.showNotice('error', t('{0} is too large to copy ({1} characters; the limit is {2}). Export the items instead.', what, formatCount(text.length), formatCount(MAX_COPY_LENGTH)));
+      return;
+    }
+    const id = ++this.lastCopyId;
+    // Only the newest copy is answered for: the host keeps one copy at a time.
+    this.pendingCopies.clear();
+    this.pendingCopies.set(id, what);
+    chunks.forEach((chunk, index) => this.host.post({ type: 'copyText', id, index, count: chunks.length, text: chunk }));
+  }
+
   private showNotice(level: 'info' | 'error', text: string): void {
     const close = h('vscode-toolbar-button', { icon: 'close', label: t('Dismiss') });
-    const notice = h('div', { class: ['notice', `notice-${level}`], role: level === 'error' ? 'alert' : 'status' }, icon(level === 'error' ? 'error' : 'info'), h('span', { class: 'notice-text' }, text), close);
+    const notice = h('div', { class: ['notice', `notice-${level}`], role: level === 'error' ? 'alert' : 'status' }, icon(level === 'error' ? 'error' : 'info'), h('span', { class: 'notice-text' }, telemetryText(text)), close);
     close.addEventListener('click', () => notice.remove());
     this.notices.append(notice);
     while (this.notices.childElementCount > 3) this.notices.firstElementChild?.remove();

@@ -4,7 +4,7 @@
  */
 import type { ForwardingStatus } from '../shared/messages';
 import type { WebviewString } from '../shared/webviewStrings';
-import { h, icon, setText } from './dom';
+import { displayText, h, icon, setText, telemetryText } from './dom';
 import { formatBytes, formatCount } from './format';
 import { t } from './l10n';
 import type { HostConnection } from './vscodeApi';
@@ -51,7 +51,7 @@ export class ForwardingStrip {
     this.element.dataset.state = status.state;
     this.stateIcon.replaceChildren(icon(state.icon));
     setText(this.stateText, status.endpoint && status.state === 'forwarding' ? t('Forwarding to {0}', hostOf(status.endpoint)) : stateText);
-    this.stateText.setAttribute('title', status.endpoint ? `${stateText}: ${status.endpoint}` : stateText);
+    this.stateText.setAttribute('title', status.endpoint ? `${stateText}: ${displayText(status.endpoint)}` : stateText);
     // [label, value, extra, warn when above 0]
     const counters: [string, number, string | undefined, boolean][] = [
       [t('Accepted'), status.acceptedItems, undefined, false],
@@ -67,8 +67,8 @@ export class ForwardingStrip {
     );
     this.error.hidden = !status.lastError;
     if (status.lastError) {
-      this.error.replaceChildren(icon('warning'), ` ${status.lastError}`);
-      this.error.setAttribute('title', status.lastError);
+      this.error.replaceChildren(icon('warning'), ' ', telemetryText(status.lastError));
+      this.error.setAttribute('title', displayText(status.lastError));
     }
     setText(this.relay, relayUrl ? t('Relay {0}', relayUrl) : '');
     const paused = status.state === 'paused';

@@ -182,6 +182,21 @@ describe('Live telemetry panel in the real workbench', function () {
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-logs.png') });
   });
 
+  it('copies an item as JSON through the host: the clipboard holds it before the panel says so', async () => {
+    await showView('logs');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    const row = panel.locator('.logs-list .vlist-row', { hasText: 'payment page rendered' });
+    await row.click();
+    await panel.locator('.details-pane vscode-button', { hasText: 'Copy as JSON' }).click();
+    // The webview says "copied" only on the host's copyResult, after vscode.env.clipboard.writeText.
+    const notice = panel.locator('.notice-text').first();
+    await notice.waitFor({ timeout: 30_000 });
+    assert.strictEqual(await notice.innerText(), 'Item JSON copied to the clipboard.');
+    const copied = JSON.parse((await page.evaluate('navigator.clipboard.readText()')) as string) as { message?: string; table?: string };
+    assert.strictEqual(copied.table, 'traces');
+    assert.strictEqual(copied.message, XSS_MESSAGE);
+  });
+
   it('shows metrics, the map and live rates from the same app', async () => {
     await showView('metrics');
     const names = await panel.locator('.metric-card .metric-name').allInnerTexts();

@@ -6,3 +6,5 @@ export { toForwardingStatus, IDLE_FORWARDING_STATUS } from './forwardingStatus';
 export { envelopeOfItem, isoTime, durationText, EXPORT_INSTRUMENTATION_KEY } from './envelopeOfItem';
 export { exportNdjson, parseImport, MAX_IMPORT_BYTES } from './ndjson';
 export type { ImportResult } from './ndjson';
+export { CopyAssembler } from './copyChunks';
+export type { CopyChunk, CopyProgress } from './copyChunks';

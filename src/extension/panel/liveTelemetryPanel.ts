@@ -5,7 +5,7 @@
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
 import * as vscode from 'vscode';
-import { ForwardControl, PanelFeed } from '../../core/panel';
+import { CopyAssembler, ForwardControl, PanelFeed } from '../../core/panel';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
@@ -31,6 +31,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private feed: PanelFeed | undefined;
   private panelSubscriptions: vscode.Disposable[] = [];
+  private readonly copies = new CopyAssembler();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -164,9 +165,25 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'import':
         await this.importItems();
         return;
-      case 'copyText':
-        await vscode.env.clipboard.writeText(message.text);
+      case 'copyText': {
+        // The webview says "copied" only on an ok answer, so every failure must answer too.
+        const progress = this.copies.accept(message);
+        if (progress.state === 'waiting') return;
+        if (progress.state === 'refused') {
+          this.deps.log.warn(`Live telemetry panel: copy refused: ${progress.reason}`);
+          this.post({ type: 'copyResult', id: message.id, ok: false, error: progress.reason });
+          return;
+        }
+        try {
+          await vscode.env.clipboard.writeText(progress.text);
+          this.post({ type: 'copyResult', id: message.id, ok: true });
+        } catch (error) {
+          const text = error instanceof Error ? error.message : String(error);
+          this.deps.log.error(`Live telemetry panel: writing the clipboard failed: ${text}`);
+          this.post({ type: 'copyResult', id: message.id, ok: false, error: text });
+        }
         return;
+      }
     }
   }
 

@@ -3,7 +3,7 @@
  * stacks in monospace, custom dimensions and measurements. All values are rendered as text.
  */
 import type { PanelItem } from '../../shared/messages';
-import { type Child, h } from '../dom';
+import { type Child, expandableText, h, SHORT_TEXT_LIMIT, telemetryText } from '../dom';
 import { formatDuration, formatTime, formatValue, severityName, tableLabel } from '../format';
 import { t } from '../l10n';
 import { itemTitle, operationKey } from '../model/correlation';
@@ -40,17 +40,20 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
       : null,
     h('vscode-button', { secondary: true, icon: 'copy', on: { click: () => actions.copy(JSON.stringify(item, null, 2)) } }, t('Copy as JSON')),
   );
+  const title = itemTitle(item);
   return h(
     'section',
     { class: 'details', 'aria-label': t('Item details') },
-    h('header', { class: 'details-header' }, h('span', { class: ['table-tag', `table-${item.table}`] }, tableLabel(item.table)), h('span', { class: 'details-title' }, itemTitle(item) || t('(no name)')), toolbar),
-    h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, value!)])),
-    item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, item.message)) : null,
+    h('header', { class: 'details-header' }, h('span', { class: ['table-tag', `table-${item.table}`] }, tableLabel(item.table)), h('span', { class: 'details-title' }, telemetryText(title || t('(no name)'))), toolbar),
+    // The title shows the first 1,000 characters of a name; the whole name is here.
+    title.length > SHORT_TEXT_LIMIT && typeof item.name === 'string' && title === item.name ? section(t('Name'), h('pre', { class: 'message' }, expandableText(item.name))) : null,
+    h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, expandableText(value))])),
+    item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, expandableText(item.message))) : null,
     (item.exceptions ?? []).map((exception, index) =>
       section(
         index === 0 ? t('Exception') : t('Inner exception {0}', index),
-        h('div', { class: 'exception-head' }, h('span', { class: 'exception-type' }, exception.typeName ?? ''), exception.message ? h('span', { class: 'exception-message' }, exception.message) : null),
-        exception.stack ? h('pre', { class: 'stack', tabindex: '0', 'aria-label': t('Stack trace') }, exception.stack) : null,
+        h('div', { class: 'exception-head' }, h('span', { class: 'exception-type' }, expandableText(exception.typeName)), exception.message ? h('span', { class: 'exception-message' }, expandableText(exception.message)) : null),
+        exception.stack ? h('pre', { class: 'stack', tabindex: '0', 'aria-label': t('Stack trace') }, expandableText(exception.stack)) : null,
       ),
     ),
     item.metrics?.length
@@ -84,6 +87,6 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
     'table',
     { class: 'kv' },
     h('thead', null, h('tr', null, headers.map((header) => h('th', null, header)))),
-    h('tbody', null, rows.map((row) => h('tr', null, row.map((cell) => h('td', null, cell))))),
+    h('tbody', null, rows.map((row) => h('tr', null, row.map((cell) => h('td', null, expandableText(cell)))))),
   );
 }

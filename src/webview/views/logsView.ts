@@ -5,7 +5,7 @@
  */
 import type { PanelItem } from '../../shared/messages';
 import { searchField, selectControl, type SelectControl } from '../controls';
-import { h, icon, replaceChildren, setText } from '../dom';
+import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
 import { firstLine, formatCount, formatTime, severityName } from '../format';
 import { plural, t } from '../l10n';
 import { effectiveSeverity, itemTitle } from '../model/correlation';
@@ -151,7 +151,7 @@ export class LogsView implements PanelView {
   private roleOptions(): { value: string; label: string }[] {
     const roles = [...this.context.model.roles].sort((a, b) => a.localeCompare(b));
     if (this.filter?.role && !roles.includes(this.filter.role)) roles.push(this.filter.role);
-    return [{ value: '', label: t('All roles') }, ...roles.map((role) => ({ value: role, label: role }))];
+    return [{ value: '', label: t('All roles') }, ...roles.map((role) => ({ value: role, label: displayText(role) }))];
   }
 
   private showDetails(item: PanelItem | undefined): void {
@@ -200,12 +200,12 @@ function renderLogRow(item: PanelItem): HTMLElement {
   const title = firstLine(itemTitle(item));
   return h(
     'div',
-    { class: ['row', 'logs-columns', `sev-${severity}`, `table-${item.table}`], title: title },
+    { class: ['row', 'logs-columns', `sev-${severity}`, `table-${item.table}`], title: displayText(title) },
     h('span', { class: 'cell-icon' }, icon(glyph)),
     h('span', { class: 'cell-time' }, formatTime(item.time)),
     h('span', { class: 'cell-level' }, item.table === 'customEvents' ? t('Event') : severityName(severity)),
-    h('span', { class: 'cell-role' }, item.role ?? ''),
-    h('span', { class: 'cell-message' }, item.table !== 'traces' ? h('span', { class: ['table-tag', `table-${item.table}`] }, item.table) : null, h('span', { class: 'message-text' }, title)),
+    h('span', { class: 'cell-role' }, telemetryText(item.role ?? '')),
+    h('span', { class: 'cell-message' }, item.table !== 'traces' ? h('span', { class: ['table-tag', `table-${item.table}`] }, item.table) : null, h('span', { class: 'message-text' }, telemetryText(title))),
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { PanelItem } from '../../shared/messages';
 import { searchField, type SelectControl, selectControl } from '../controls';
-import { h, icon, replaceChildren, setText } from '../dom';
+import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
 import { formatCount, formatDuration, formatTime } from '../format';
 import { plural, t } from '../l10n';
 import { operationQuery } from '../kql';
@@ -176,16 +176,16 @@ export class TransactionsView implements PanelView {
           'div',
           { class: 'transaction-title' },
           h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded'))),
-          h('span', { class: 'transaction-name' }, summary.name),
+          h('span', { class: 'transaction-name' }, telemetryText(summary.name)),
           h('span', { class: 'transaction-duration' }, formatDuration(summary.duration)),
         ),
         h(
           'div',
           { class: 'transaction-meta' },
           h('span', null, `${formatTime(summary.start)}`),
-          summary.role ? h('span', null, summary.role) : null,
+          summary.role ? h('span', null, telemetryText(summary.role)) : null,
           h('span', null, `${plural(summary.spanCount, '{0} span', '{0} spans')} · ${plural(summary.itemCount - summary.spanCount, '{0} log/exception', '{0} logs/exceptions')}`),
-          h('span', { class: 'operation-id', title: 'operation_Id' }, operation.id),
+          h('span', { class: 'operation-id', title: 'operation_Id' }, telemetryText(operation.id)),
           h('vscode-button', { secondary: true, icon: 'copy', class: 'copy-kql', title: t('Copy a KQL query that finds this transaction in Application Insights Logs'), on: { click: () => this.context.copy(operationQuery(operation.id), t('KQL query')) } }, t('Copy KQL')),
         ),
       );
@@ -215,11 +215,11 @@ function renderOperationRow(operation: Operation): HTMLElement {
   const summary = operation.summary;
   return h(
     'div',
-    { class: ['row', 'operations-columns', summary.failed ? 'failed' : ''], title: `${summary.name}\noperation_Id ${operation.id}` },
+    { class: ['row', 'operations-columns', summary.failed ? 'failed' : ''], title: `${displayText(summary.name)}\noperation_Id ${displayText(operation.id, 100)}` },
     h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded'))),
     h('span', { class: 'cell-time' }, formatTime(summary.start)),
-    h('span', { class: 'cell-name' }, summary.name),
-    h('span', { class: 'cell-role' }, summary.role),
+    h('span', { class: 'cell-name' }, telemetryText(summary.name)),
+    h('span', { class: 'cell-role' }, telemetryText(summary.role)),
     h('span', { class: 'cell-duration numeric' }, formatDuration(summary.duration)),
     h('span', { class: 'cell-count numeric' }, String(summary.itemCount)),
   );

@@ -7,7 +7,7 @@ export interface ViewContext {
   readonly host: HostConnection;
   /** Switches tab; `operationId` selects that transaction in the Transactions view. */
   navigate(view: ViewId, target?: { operationId?: string }): void;
-  /** Posts `copyText` and tells the user. */
+  /** Sends the text to the host for the clipboard; tells the user once the host has written it (or why not). */
   copy(text: string, what: string): void;
 }
 

@@ -4,56 +4,17 @@
  * span they were written in. Rows are virtualized, so a trace of thousands of spans stays fast.
  */
 import type { PanelItem } from '../../shared/messages';
-import { h, icon } from '../dom';
-import { firstLine, formatDuration, formatTime, severityName, tableLabel } from '../format';
+import { displayText, h, icon, telemetryText } from '../dom';
+import { firstLine, formatCount, formatDuration, formatTime, severityName, tableLabel } from '../format';
 import { t } from '../l10n';
-import { effectiveSeverity, isFailure, isSpanTable, itemTitle, spanKey } from '../model/correlation';
+import { effectiveSeverity, isFailure, isSpanTable, itemTitle } from '../model/correlation';
 import type { Operation } from '../model/operationIndex';
+import { buildWaterfallRows, type WaterfallRow } from '../model/waterfallRows';
 import { VirtualList } from '../virtualList';
 
 const ROW_HEIGHT = 26;
-
-export interface WaterfallRow {
-  readonly item: PanelItem;
-  readonly depth: number;
-  /** Offset and width as fractions of the transaction's span. */
-  readonly offset: number;
-  readonly width: number;
-}
-
-/** Depth-first rows: children after their parent, siblings by time. */
-export function buildWaterfallRows(operation: Operation): WaterfallRow[] {
-  const summary = operation.summary;
-  const total = Math.max(summary.end - summary.start, 1);
-  const spansByKey = new Map<string, PanelItem>();
-  for (const item of operation.items) {
-    const key = isSpanTable(item.table) ? spanKey(item.id) : undefined;
-    if (key && !spansByKey.has(key)) spansByKey.set(key, item);
-  }
-  const children = new Map<PanelItem | null, PanelItem[]>();
-  for (const item of operation.items) {
-    const parentKey = spanKey(item.parentId);
-    let parent = parentKey ? spansByKey.get(parentKey) : undefined;
-    if (parent === item) parent = undefined;
-    const siblings = children.get(parent ?? null);
-    if (siblings) siblings.push(item);
-    else children.set(parent ?? null, [item]);
-  }
-  for (const siblings of children.values()) siblings.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.seq - b.seq);
-  const rows: WaterfallRow[] = [];
-  const visited = new Set<PanelItem>();
-  const visit = (item: PanelItem, depth: number): void => {
-    if (visited.has(item)) return;
-    visited.add(item);
-    const duration = isSpanTable(item.table) ? Math.max(0, item.duration ?? 0) : 0;
-    rows.push({ item, depth, offset: clamp((item.time - summary.start) / total), width: clamp(duration / total) });
-    for (const child of children.get(item) ?? []) visit(child, depth + 1);
-  };
-  for (const root of children.get(null) ?? []) visit(root, 0);
-  // Items caught in a parent cycle are still shown, at the top level.
-  for (const item of operation.items) if (!visited.has(item)) visit(item, 0);
-  return rows;
-}
+/** Rows are indented 16 px per level up to this depth; deeper rows show their depth instead. */
+const MAX_INDENT_DEPTH = 10;
 
 export class Waterfall {
   readonly element: HTMLElement;
@@ -114,11 +75,14 @@ function renderWaterfallRow(row: WaterfallRow): HTMLElement {
   const name = h(
     'span',
     { class: 'waterfall-name' },
+    row.depth > MAX_INDENT_DEPTH ? h('span', { class: 'waterfall-depth', title: t('Nesting depth {0}', formatCount(row.depth)) }, `↳${formatCount(row.depth)}`) : null,
     h('span', { class: ['kind-icon', failed ? 'failed' : ''] }, icon(rowIcon(item))),
-    h('span', { class: 'waterfall-label' }, span ? title || tableLabel(item.table) : title),
-    span && item.type ? h('span', { class: 'waterfall-type' }, item.type) : null,
+    h('span', { class: 'waterfall-label' }, span && !title ? tableLabel(item.table) : telemetryText(title)),
+    span && item.type ? h('span', { class: 'waterfall-type' }, telemetryText(item.type)) : null,
   );
-  name.style.paddingLeft = `${6 + row.depth * 16}px`;
+  // Deeper than MAX_INDENT_DEPTH the row is not indented at all (a chain can be 100,000 deep): the
+  // badge says how deep it is and the label keeps its room.
+  name.style.paddingLeft = `${6 + (row.depth > MAX_INDENT_DEPTH ? 0 : row.depth * 16)}px`;
   const track = h('span', { class: 'waterfall-track' });
   if (span) {
     const bar = h('span', { class: ['bar', `bar-${item.table}`, failed ? 'failed' : ''] });
@@ -142,7 +106,7 @@ function renderWaterfallRow(row: WaterfallRow): HTMLElement {
     : t('{0} at {1}', item.table === 'traces' ? severityName(effectiveSeverity(item)) : tableLabel(item.table), formatTime(item.time));
   return h(
     'div',
-    { class: ['row', 'waterfall-columns', span ? 'span-row' : 'log-row', failed ? 'failed' : '', span ? '' : `sev-${effectiveSeverity(item)}`], title: `${title}\n${tooltip}`, 'data-depth': row.depth, 'data-table': item.table },
+    { class: ['row', 'waterfall-columns', span ? 'span-row' : 'log-row', failed ? 'failed' : '', span ? '' : `sev-${effectiveSeverity(item)}`], title: `${displayText(title)}\n${tooltip}`, 'data-depth': row.depth, 'data-table': item.table },
     name,
     track,
   );
@@ -165,12 +129,4 @@ function rowIcon(item: PanelItem): string {
     default:
       return 'pulse';
   }
-}
-
-function rank(item: PanelItem): number {
-  return isSpanTable(item.table) ? 0 : 1;
-}
-
-function clamp(value: number): number {
-  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
 }
