@@ -38,8 +38,9 @@ export function traceExporter(target: PeerTarget): SpanExporter {
   return target.wire === 'protobuf' ? new ProtoTraceExporter(exporterConfig(target, 'traces')) : new JsonTraceExporter(exporterConfig(target, 'traces'));
 }
 
-export function metricExporter(target: PeerTarget): PushMetricExporter {
-  const config = { ...exporterConfig(target, 'metrics'), temporalityPreference: AggregationTemporality.DELTA };
+/** DELTA by default (what the Azure exporter asks for); CUMULATIVE is the OTLP exporters' own default. */
+export function metricExporter(target: PeerTarget, temporality: AggregationTemporality = AggregationTemporality.DELTA): PushMetricExporter {
+  const config = { ...exporterConfig(target, 'metrics'), temporalityPreference: temporality };
   return target.wire === 'protobuf' ? new ProtoMetricExporter(config) : new JsonMetricExporter(config);
 }
 
