@@ -11,6 +11,7 @@ import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporte
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { performance } from 'perf_hooks';
 import { Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
@@ -46,6 +47,24 @@ export function metricExporter(target: PeerTarget, temporality: AggregationTempo
 
 export function logExporter(target: PeerTarget): ProtoLogExporter | JsonLogExporter {
   return target.wire === 'protobuf' ? new ProtoLogExporter(exporterConfig(target, 'logs')) : new JsonLogExporter(exporterConfig(target, 'logs'));
+}
+
+/** The OpenTelemetry JS SDK's clock, as its `hrTime()` reads it: timeOrigin + performance.now(). */
+export function sdkClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Resolves once the OpenTelemetry JS clock (hrTime: timeOrigin + performance.now(), which falls
+ * behind Date.now() in a long-running process) has passed the wall clock's present reading. Call it
+ * after starting a relay: metric streams started from then on are stamped after the relay's start,
+ * as a freshly started app's would be, so the relay does not take them for older streams.
+ */
+export async function sdkClockPastNow(): Promise<void> {
+  const wall = Date.now();
+  while (sdkClockMs() <= wall) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 export function peerResource(role: string): Resource {

@@ -16,7 +16,7 @@ import { parseConnectionStringOrThrow } from '../../../src/core/connectionString
 import { ForwardQueue } from '../../../src/core/forward';
 import { FakeEnvelope, FakeIngestion } from '../../fakes/fakeIngestion';
 import { startRelay, tempDir, TestRelay } from '../relay/helpers';
-import { metricExporter, peerResource, PeerTarget } from './otlpPeers';
+import { metricExporter, peerResource, PeerTarget, sdkClockPastNow } from './otlpPeers';
 
 const LOCAL_KEY = '11111111-2222-4333-8444-555555555555';
 const REAL_KEY = 'a1b2c3d4-e5f6-4789-8abc-def012345678';
@@ -104,6 +104,7 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
     });
     t = await startRelay({ localKey: LOCAL_KEY, sink: queue, httpsPort: 0, tlsDir: tempDir('azmon-temporality-tls-') });
     otlp = { endpoint: t.relay.otlpEndpoint, headers: { 'x-azmon-key': t.relay.localKey }, wire: 'protobuf' };
+    await sdkClockPastNow();
   });
   afterEach(async () => {
     await t.relay.close();
@@ -188,7 +189,9 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
     ];
     const next = forwardedSince();
     const intervals = [[12.5, 3], [40], [1, 2], [5, 6]];
-    for (const values of intervals) {
+    // First point: as is; one new value: it is both; a new lifetime min: the interval's min; else unknown.
+    const proven = [{ min: 3, max: 12.5 }, { min: 40, max: 40 }, { min: 1, max: undefined }, { min: undefined, max: undefined }];
+    for (const [index, values] of intervals.entries()) {
       for (const p of pipelines) for (const value of values) p.histogram.record(value);
       for (const p of pipelines) await p.provider.forceFlush();
       const forwarded = await next();
@@ -197,6 +200,7 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
       assert.strictEqual(cumulative.value, delta.value);
       assert.strictEqual(cumulative.count, delta.count);
       // Only what the cumulative points prove about this interval: never the lifetime min/max as if it were the interval's.
+      assert.deepStrictEqual({ min: cumulative.min, max: cumulative.max }, proven[index], `min/max of ${values.join(', ')}`);
       if (cumulative.min !== undefined) assert.strictEqual(cumulative.min, delta.min, `min of ${values.join(', ')}`);
       if (cumulative.max !== undefined) assert.strictEqual(cumulative.max, delta.max, `max of ${values.join(', ')}`);
     }
