@@ -43,6 +43,7 @@ interface PointValue {
   readonly count: number;
   readonly min?: number;
   readonly max?: number;
+  readonly sumKnown?: boolean;
 }
 
 export function metricToEnvelopes(metric: Metric, context: MetricContext): MetricConversion {
@@ -123,7 +124,7 @@ function valueOf(metric: Metric, point: AnyPoint): PointValue | undefined {
   }
   if (metric.histogram || metric.exponentialHistogram) {
     const histogram = point as HistogramDataPoint;
-    return { value: histogram.sum ?? 0, count: Number(histogram.count ?? 0), min: histogram.min, max: histogram.max };
+    return { value: histogram.sum ?? 0, count: Number(histogram.count ?? 0), min: histogram.min, max: histogram.max, sumKnown: histogram.sum !== undefined };
   }
   if (metric.summary) {
     const summary = point as SummaryDataPoint;

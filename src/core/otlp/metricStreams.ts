@@ -11,13 +11,13 @@
  *   lifetime max is the interval's max, a new lifetime min its min, a single new value is both; the
  *   rest is left out rather than invented.
  * - Restart: the first point of an unknown stream counts from its start only when the stream started
- *   after this relay — by its start time, and by its age at the point (time − start, on the app's own
- *   clock) being below the relay's uptime, which catches an app clock running ahead unless the point
- *   was also delayed as long — and after every stream this relay forgot for the same resource. Otherwise it is a baseline only: an earlier relay (or this one,
- *   before forgetting it) may have forwarded part of it, and sending the total again would inflate
- *   Azure's sums. The cost is the increase since the last point the old relay forwarded (at most an
- *   export interval plus the downtime); nothing is counted twice. Points without a start time
- *   start as a baseline too.
+ *   after this relay (its start time is later than the relay's start, and its age at the point —
+ *   time − start, on the app's own clock — is below the relay's uptime, which catches an app clock
+ *   running ahead) and after every stream this relay forgot for the same resource. Otherwise it is a
+ *   baseline only: an earlier relay (or this one, before forgetting it) may have forwarded part of
+ *   it, and sending the total again would inflate Azure's sums. The cost is the increase since the
+ *   last point the old relay forwarded (at most an export interval plus the downtime); nothing is
+ *   counted twice. Points without a start time start as a baseline too.
  * - State changes only when the converted batch was durably accepted ({@link MetricStreamBatch.commit}):
  *   a refused export is recovered by the next cumulative point. Batches run one at a time
  *   ({@link MetricStreams.exclusive}) so two requests never compute deltas from the same old state.
@@ -49,13 +49,15 @@ export interface CumulativeValue {
   readonly count: number;
   readonly min?: number;
   readonly max?: number;
+  /** False for a histogram without `sum` (then a single new value's size is unknown). Default true. */
+  readonly sumKnown?: boolean;
 }
 
 /** What one interval of a stream is worth, or undefined when there is nothing to send. */
 export type IntervalValue = CumulativeValue;
 
 export interface StreamIdentity {
-  /** Resource + scope, canonical (see {@link streamScopeKey}). */
+  /** Resource + scope, canonical. */
   readonly scopeKey: string;
   /** Resource only, canonical. */
   readonly resourceKey: string;
@@ -76,6 +78,7 @@ interface StreamState {
   readonly max?: number;
   seenMs: number;
 }
+// Horizons hold a hashed resource key and a bigint each: at most maxHorizons × ~150 bytes.
 
 /** Rough bytes per stream in memory: map entry, hashed keys (UTF-16), numbers and bigints. */
 const STREAM_OVERHEAD_BYTES = 320;
@@ -233,7 +236,7 @@ export class MetricStreamBatch {
     }
     const count = point.count - previous.count;
     const value = point.value - previous.value;
-    if (count === 1) {
+    if (count === 1 && point.sumKnown !== false) {
       return { value, count, min: value, max: value };
     }
     const min = point.min !== undefined && (previous.min === undefined || point.min < previous.min) ? point.min : undefined;

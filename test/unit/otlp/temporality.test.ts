@@ -152,6 +152,11 @@ describe('otlp temporality: cumulative points become per-interval values, per st
     ]);
   });
 
+  it('a histogram without sum: one new value is not taken for the min and max', () => {
+    exportOnce(streams, [metric('signed', 'histogram', [{ count: 2, min: -3, max: 4, at: 1 }])]);
+    assert.deepStrictEqual(exportOnce(streams, [metric('signed', 'histogram', [{ count: 3, min: -3, max: 4, at: 2 }])]).sent, [{ name: 'signed', value: 0, count: 1 }]);
+  });
+
   it('exponential histograms and summaries are converted the same way (summary quantiles are not interval min/max)', () => {
     const first = exportOnce(streams, [metric('size', 'expHistogram', [{ count: 2, sum: 3, at: 1 }]), metric('gc', 'summary', [{ count: 3, sum: 9, at: 1 }])]);
     const second = exportOnce(streams, [metric('size', 'expHistogram', [{ count: 5, sum: 10, at: 2 }]), metric('gc', 'summary', [{ count: 4, sum: 11, at: 2 }])]);
