@@ -85,7 +85,7 @@ export async function handleOtlp(context: RelayContext, request: IncomingMessage
     const refused = await acceptDurably(context, conversion.envelopes);
     if (!refused && streams) {
       streams.commit();
-      if (streams.baselines > 0) context.log('info', `${streams.baselines} cumulative metric points on ${options.where} were taken as a baseline only: their streams started before this relay, which cannot know what an earlier relay forwarded.`);
+      if (streams.baselines > 0) context.log('info', `${streams.baselines} cumulative metric points on ${options.where} were taken as a baseline only: their streams started before this relay (or were forgotten by it), so part of their totals may have been forwarded already.`);
     }
     return { conversion, refused };
   };
