@@ -12,7 +12,7 @@
  *   rest is left out rather than invented.
  * - Restart: the first point of an unknown stream counts from its start only when the stream started
  *   after this relay (its start time is later than the relay's start, and its age at the point —
- *   time − start, on the app's own clock — is below the relay's uptime, which catches an app clock
+ *   time − start, on the app's own clock — is not above the relay's uptime, which catches an app clock
  *   running ahead) and after every stream this relay forgot for the same resource. Otherwise it is a
  *   baseline only: an earlier relay (or this one, before forgetting it) may have forwarded part of
  *   it, and sending the total again would inflate Azure's sums. The cost is the increase since the
@@ -141,7 +141,7 @@ export class MetricStreams {
     if (this.startedAtMs === Number.NEGATIVE_INFINITY) return true;
     if (identity.startNs <= this.startedAtNs || identity.timeNs < identity.startNs) return false;
     const uptimeNs = BigInt(Math.max(0, Math.ceil(this.now() - this.startedAtMs))) * NS_PER_MS;
-    if (identity.timeNs - identity.startNs >= uptimeNs) return false;
+    if (identity.timeNs - identity.startNs > uptimeNs) return false;
     const forResource = this.horizons.get(identity.resourceKey);
     return identity.startNs > this.globalHorizonNs && (forResource === undefined || identity.startNs > forResource);
   }

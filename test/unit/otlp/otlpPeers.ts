@@ -11,7 +11,6 @@ import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporte
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { performance } from 'perf_hooks';
 import { Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
@@ -49,21 +48,16 @@ export function logExporter(target: PeerTarget): ProtoLogExporter | JsonLogExpor
   return target.wire === 'protobuf' ? new ProtoLogExporter(exporterConfig(target, 'logs')) : new JsonLogExporter(exporterConfig(target, 'logs'));
 }
 
-/** The OpenTelemetry JS SDK's clock, as its `hrTime()` reads it: timeOrigin + performance.now(). */
-export function sdkClockMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
- * Resolves once the OpenTelemetry JS clock (hrTime: timeOrigin + performance.now(), which falls
- * behind Date.now() in a long-running process) has passed the wall clock's present reading. Call it
- * after starting a relay: metric streams started from then on are stamped after the relay's start,
- * as a freshly started app's would be, so the relay does not take them for older streams.
+ * Resolves once the wall clock has moved past the current millisecond. The metrics SDK stamps
+ * record and collection times with Date.now() (whole ms), and the relay takes a stream that started
+ * in its own start millisecond (or before) for an older one (a baseline, see docs/otlp-metrics.md).
+ * Call it after starting a relay, as a real app starts later.
  */
-export async function sdkClockPastNow(): Promise<void> {
-  const wall = Date.now();
-  while (sdkClockMs() <= wall) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
+export async function nextMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 

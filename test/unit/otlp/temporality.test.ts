@@ -3,6 +3,7 @@
  * hand-written OTLP JSON, and through a real relay: a refused export, a restart on the same port.
  */
 import * as assert from 'assert';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { Envelope } from '../../../src/core/envelope';
 import { convertOtlp, decodeOtlp } from '../../../src/core/otlp';
@@ -11,7 +12,7 @@ import { RelayServer } from '../../../src/core/relay';
 import { QueueFullError } from '../../../src/core/sink';
 import { TelemetryStore } from '../../../src/core/store';
 import { delay, RecordingSink, send, startRelay, tempDir } from '../relay/helpers';
-import { metricExporter, peerResource, sdkClockMs, sdkClockPastNow } from './otlpPeers';
+import { metricExporter, peerResource, nextMillisecond } from './otlpPeers';
 import { body, DEFAULT_RESOURCE, JsonAttributeValue, kv, metricRequest } from './otlpJson';
 
 const KEY = '3c6a1f52-8d0e-4b7a-9f21-5e4d2c1b0a99';
@@ -251,29 +252,42 @@ describe('otlp temporality through a real relay', () => {
     const sink = new RecordingSink();
     const store = new TelemetryStore();
     const tlsDir = tempDir('azmon-temporality-restart-');
-    let relay = await RelayServer.start({ sink, store, localKey: KEY, httpsPort: false, tlsDir });
+    // What the relays logged and the SDK's export errors (the periodic reader swallows them), for the failure message.
+    const logs: string[] = [];
+    const log = (level: string, message: string): void => void logs.push(`relay ${level}: ${message}`);
+    const quiet = (): void => undefined;
+    diag.setLogger({ error: (message, ...args) => void logs.push(`sdk error: ${message} ${args.map(String).join(' ')}`), warn: quiet, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.ERROR);
+    let relay = await RelayServer.start({ sink, store, localKey: KEY, httpsPort: false, tlsDir, log });
     const port = relay.port;
-    await sdkClockPastNow();
+    await nextMillisecond();
     const reader = new PeriodicExportingMetricReader({ exporter: metricExporter({ endpoint: relay.otlpEndpoint, headers: { 'x-azmon-key': KEY }, wire: 'protobuf' }, AggregationTemporality.CUMULATIVE), exportIntervalMillis: 600_000 });
     const provider = new MeterProvider({ resource: peerResource('restart'), readers: [reader] });
     const counter = provider.getMeter('restart').createCounter('orders_restart');
+    /** One export that reached the current relay (one that failed on the way is simply collected again, as the next interval would). */
+    const exportToRelay = async (): Promise<void> => {
+      const before = relay.stats().otlpRequests;
+      await provider.forceFlush();
+      while (relay.stats().otlpRequests === before) await provider.forceFlush();
+    };
     try {
       counter.add(7);
-      const startedBy = sdkClockMs();
-      await provider.forceFlush();
+      const startedBy = Date.now();
+      await exportToRelay();
       await relay.close();
-      // The new relay starts after the stream did, on the wall clock too (hrTime may run ahead or behind).
+      // The new relay starts after the stream did.
       while (Date.now() <= startedBy) await delay(5);
-      relay = await RelayServer.start({ sink, store, localKey: KEY, httpsPort: false, tlsDir, port });
+      relay = await RelayServer.start({ sink, store, localKey: KEY, httpsPort: false, tlsDir, port, log });
       counter.add(3);
-      await provider.forceFlush(); // 10 since the app started: the new relay cannot know 7 went already
+      await exportToRelay(); // 10 since the app started: the new relay cannot know 7 went already
       counter.add(2);
-      await provider.forceFlush();
+      await exportToRelay();
       const sent = values(points(sink.items).filter((point) => point.name === 'orders_restart'));
-      assert.deepStrictEqual(sent, [7, 2], 'never 7 + 10');
+      assert.deepStrictEqual(sent, [7, 2], `never 7 + 10\n${logs.join('\n')}`);
+      assert.ok(logs.some((line) => /taken as a baseline/.test(line)), 'the relay said why the 10 was not sent');
     } finally {
       await provider.shutdown().catch(() => undefined);
       await relay.close();
+      diag.disable();
     }
   });
 });

@@ -16,7 +16,7 @@ import { parseConnectionStringOrThrow } from '../../../src/core/connectionString
 import { ForwardQueue } from '../../../src/core/forward';
 import { FakeEnvelope, FakeIngestion } from '../../fakes/fakeIngestion';
 import { startRelay, tempDir, TestRelay } from '../relay/helpers';
-import { metricExporter, peerResource, PeerTarget, sdkClockPastNow } from './otlpPeers';
+import { metricExporter, peerResource, PeerTarget, nextMillisecond } from './otlpPeers';
 
 const LOCAL_KEY = '11111111-2222-4333-8444-555555555555';
 const REAL_KEY = 'a1b2c3d4-e5f6-4789-8abc-def012345678';
@@ -104,7 +104,7 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
     });
     t = await startRelay({ localKey: LOCAL_KEY, sink: queue, httpsPort: 0, tlsDir: tempDir('azmon-temporality-tls-') });
     otlp = { endpoint: t.relay.otlpEndpoint, headers: { 'x-azmon-key': t.relay.localKey }, wire: 'protobuf' };
-    await sdkClockPastNow();
+    await nextMillisecond();
   });
   afterEach(async () => {
     await t.relay.close();
