@@ -35,6 +35,8 @@ export function relayVariables(environment: RelayEnvironment): Record<string, st
       OTEL_EXPORTER_OTLP_HEADERS: environment.otlpHeaders,
       // The relay speaks OTLP/HTTP, not gRPC (the Python default for `opentelemetry-instrument`).
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      // Deltas, as the Azure Monitor exporters send (the relay converts cumulative points too).
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
     };
     // An OTLP destination the user configured in VS Code's own environment stays theirs.
     const userOwnsOtlp = process.env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;

@@ -6,6 +6,8 @@
 import type { Envelope } from '../envelope';
 import { logToEnvelope } from './logEnvelopes';
 import { metricToEnvelopes } from './metricEnvelopes';
+import { canonicalAttributes, hash, MetricStreamBatch, MetricStreams } from './metricStreams';
+import { attributesToRecord } from './attributes';
 import type { OtlpRequests, OtlpSignal } from './otlpModel';
 import { resourceTags } from './resourceTags';
 import { spanToEnvelopes } from './spanEnvelopes';
@@ -25,6 +27,11 @@ export interface ConvertOptions {
   /** Items (spans, points, records) beyond this are rejected, not converted. */
   readonly maxItems?: number;
   readonly nowMs?: number;
+  /**
+   * Metrics: the relay's stream state for cumulative points; commit it once the envelopes were
+   * durably accepted. Without it, each request stands alone (every stream's first point).
+   */
+  readonly metricStreams?: MetricStreamBatch;
 }
 
 const MAX_REASONS = 3;
@@ -76,14 +83,16 @@ export function convertOtlp<S extends OtlpSignal>(signal: S, request: OtlpReques
       }
     }
   } else if (signal === 'metrics') {
+    const streams = options.metricStreams ?? new MetricStreams({ startedAtMs: Number.NEGATIVE_INFINITY }).begin();
+    const admit = (): boolean => tally.admit();
     for (const resourceMetrics of (request as OtlpRequests['metrics']).resourceMetrics ?? []) {
       const tags = resourceTags(resourceMetrics.resource);
+      const resourceKey = hash(canonicalAttributes(attributesToRecord(resourceMetrics.resource?.attributes)));
       for (const scope of resourceMetrics.scopeMetrics ?? []) {
+        const scopeKey = `${resourceKey}\u0000${scope.scope?.name ?? ''}\u0000${scope.scope?.version ?? ''}`;
         for (const metric of scope.metrics ?? []) {
-          const converted = metricToEnvelopes(metric, tags, options.iKey, nowMs);
-          for (const envelope of converted.envelopes) {
-            if (tally.admit()) tally.envelopes.push(envelope);
-          }
+          const converted = metricToEnvelopes(metric, { resourceTags: tags, iKey: options.iKey, nowMs, streams, resourceKey, scopeKey, admit });
+          tally.envelopes.push(...converted.envelopes);
           tally.received += converted.rejected;
           if (converted.rejected > 0) tally.reject(converted.rejected, converted.problem ?? 'invalid data points');
         }

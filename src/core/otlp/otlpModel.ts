@@ -86,6 +86,7 @@ export interface HistogramDataPoint {
 
 export interface SummaryDataPoint {
   attributes?: KeyValue[];
+  startTimeUnixNano?: string;
   timeUnixNano?: string;
   count?: string;
   sum?: number;

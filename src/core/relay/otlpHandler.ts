@@ -8,11 +8,11 @@
  */
 import { timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
-import { convertOtlp } from '../otlp/convertOtlp';
+import { convertOtlp, OtlpConversion } from '../otlp/convertOtlp';
 import { decodeOtlp, encodeExportResponse, encodeStatus, OtlpFormat } from '../otlp/decodeOtlp';
 import type { OtlpSignal } from '../otlp/otlpModel';
 import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
-import { acceptDurably, showInStore } from './durableAccept';
+import { acceptDurably, showInStore, SinkRefusal } from './durableAccept';
 import { Rejection, rejection } from './rejection';
 import type { RelayContext } from './relayContext';
 
@@ -78,10 +78,20 @@ export async function handleOtlp(context: RelayContext, request: IncomingMessage
     refuse(rejection(400, 'malformed', decoded.message));
     return;
   }
-  const conversion = convertOtlp(options.signal, decoded.request, { iKey: context.localKey, maxItems: context.limits.maxItemsPerRequest });
+  // Metrics: convert, accept and advance the cumulative stream state as one step, one request at a time.
+  const convertAndAccept = async (): Promise<{ conversion: OtlpConversion; refused: SinkRefusal | undefined }> => {
+    const streams = options.signal === 'metrics' ? context.metricStreams.begin() : undefined;
+    const conversion = convertOtlp(options.signal, decoded.request, { iKey: context.localKey, maxItems: context.limits.maxItemsPerRequest, metricStreams: streams });
+    const refused = await acceptDurably(context, conversion.envelopes);
+    if (!refused && streams) {
+      streams.commit();
+      if (streams.baselines > 0) context.log('info', `${streams.baselines} cumulative metric points on ${options.where} were taken as a baseline only: their streams started before this relay (or were forgotten by it), so part of their totals may have been forwarded already.`);
+    }
+    return { conversion, refused };
+  };
+  const { conversion, refused } = options.signal === 'metrics' ? await context.metricStreams.exclusive(convertAndAccept) : await convertAndAccept();
   context.counters.itemsReceived += conversion.received;
   const envelopes = conversion.envelopes;
-  const refused = await acceptDurably(context, envelopes);
   if (refused) {
     refuse(refused.rejection, refused.headers, conversion.received);
     return;

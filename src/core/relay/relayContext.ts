@@ -3,6 +3,7 @@
  * way to refuse a request (count it, log it, answer it). Plain Node: never import `vscode` here.
  */
 import type { ServerResponse } from 'http';
+import type { MetricStreams } from '../otlp/metricStreams';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
 import type { RelayLimits } from './limits';
@@ -24,6 +25,8 @@ export interface RelayContext {
   readonly liveSamples: LiveSamples;
   readonly counters: RelayCounters;
   readonly log: RelayLog;
+  /** OTLP cumulative metric streams since this relay started (see otlp/metricStreams.ts). */
+  readonly metricStreams: MetricStreams;
 }
 
 export interface RefuseOptions {

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { formatConnectionString } from '../connectionString';
+import { MetricStreams } from '../otlp/metricStreams';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
 import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
@@ -111,6 +112,7 @@ export class RelayServer {
       liveSamples: options.liveSamples ?? new LiveSamples(),
       counters: new RelayCounters(),
       log: options.log ?? (() => undefined),
+      metricStreams: new MetricStreams(),
     };
     // The handlers need the instance; the instance needs listening servers. Until it exists
     // (while the TLS certificate is made), early requests are told to retry.

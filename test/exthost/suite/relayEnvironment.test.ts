@@ -7,7 +7,7 @@ import type { AzureMonitorPythonApi } from '../../../src/extension/api';
 import { connectionStringPart, eventually, extensionApi, messageEnvelope, postJson, waitForRelayState } from '../extensionApi';
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const RELAY_VARIABLES = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL', 'NODE_EXTRA_CA_CERTS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_PROTOCOL'];
+const RELAY_VARIABLES = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL', 'NODE_EXTRA_CA_CERTS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'];
 
 /** What a shell started by VS Code really sees: `env` run in a new integrated terminal. */
 async function terminalVariables(name: string): Promise<Record<string, string>> {
@@ -58,6 +58,7 @@ describe('Relay lifecycle and environment injection', function () {
     assert.strictEqual(variables.OTEL_EXPORTER_OTLP_ENDPOINT, relay.url.replace(/\/$/, ''));
     assert.strictEqual(variables.OTEL_EXPORTER_OTLP_HEADERS, `x-azmon-key=${connectionStringPart(injected, 'InstrumentationKey')}`);
     assert.strictEqual(variables.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+    assert.strictEqual(variables.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, 'delta', 'deltas, as the Azure exporters send');
   });
 
   it('a new integrated terminal really gets those variables', async () => {

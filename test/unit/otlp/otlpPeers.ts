@@ -38,13 +38,27 @@ export function traceExporter(target: PeerTarget): SpanExporter {
   return target.wire === 'protobuf' ? new ProtoTraceExporter(exporterConfig(target, 'traces')) : new JsonTraceExporter(exporterConfig(target, 'traces'));
 }
 
-export function metricExporter(target: PeerTarget): PushMetricExporter {
-  const config = { ...exporterConfig(target, 'metrics'), temporalityPreference: AggregationTemporality.DELTA };
+/** DELTA by default (what the Azure exporter asks for); CUMULATIVE is the OTLP exporters' own default. */
+export function metricExporter(target: PeerTarget, temporality: AggregationTemporality = AggregationTemporality.DELTA): PushMetricExporter {
+  const config = { ...exporterConfig(target, 'metrics'), temporalityPreference: temporality };
   return target.wire === 'protobuf' ? new ProtoMetricExporter(config) : new JsonMetricExporter(config);
 }
 
 export function logExporter(target: PeerTarget): ProtoLogExporter | JsonLogExporter {
   return target.wire === 'protobuf' ? new ProtoLogExporter(exporterConfig(target, 'logs')) : new JsonLogExporter(exporterConfig(target, 'logs'));
+}
+
+/**
+ * Resolves once the wall clock has moved past the current millisecond. The metrics SDK stamps
+ * record and collection times with Date.now() (whole ms), and the relay takes a stream that started
+ * in its own start millisecond (or before) for an older one (a baseline, see docs/otlp-metrics.md).
+ * Call it after starting a relay, as a real app starts later.
+ */
+export async function nextMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
 
 export function peerResource(role: string): Resource {
