@@ -3,6 +3,7 @@
  * way to refuse a request (count it, log it, answer it). Plain Node: never import `vscode` here.
  */
 import type { ServerResponse } from 'http';
+import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
 import type { RelayLimits } from './limits';
@@ -22,6 +23,8 @@ export interface RelayContext {
   readonly sink: EnvelopeSink;
   readonly store: TelemetryStore;
   readonly liveSamples: LiveSamples;
+  /** While forwarding: where Live Metrics requests go on to (see src/core/live). */
+  readonly liveUpstream?: LiveUpstream;
   readonly counters: RelayCounters;
   readonly log: RelayLog;
 }

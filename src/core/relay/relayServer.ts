@@ -12,6 +12,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { formatConnectionString } from '../connectionString';
+import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
 import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
@@ -43,6 +44,8 @@ export interface RelayServerOptions {
   readonly store: TelemetryStore;
   /** Defaults to a new buffer. */
   readonly liveSamples?: LiveSamples;
+  /** Live Metrics proxy (src/core/live): answers live requests while forwarding; local answers otherwise. */
+  readonly liveUpstream?: LiveUpstream;
   readonly limits?: Partial<RelayLimits>;
   readonly log?: RelayLog;
   /** Take OTLP requests without the local key (loopback only anyway). Default false. */
@@ -109,6 +112,7 @@ export class RelayServer {
       sink: options.sink,
       store: options.store,
       liveSamples: options.liveSamples ?? new LiveSamples(),
+      liveUpstream: options.liveUpstream,
       counters: new RelayCounters(),
       log: options.log ?? (() => undefined),
     };
@@ -249,7 +253,7 @@ export class RelayServer {
     if (target.route === 'track') {
       await handleTrack(context, body.body, response, where, body.gzipped);
     } else {
-      handleLive(context, target.route, body.body, response, where);
+      await handleLive(context, target.route, body.body, response, where, { path: target.path, query: target.query, headers: request.headers });
     }
   }
 }
