@@ -70,6 +70,18 @@ export interface ForwardingStatus {
   readonly droppedItems: number;
   readonly lastError?: string;
   readonly endpoint?: string;
+  /** Live Metrics forwarding (best effort, separate from the items above); absent when local-only. */
+  readonly live?: LiveForwardingStatus;
+}
+
+export interface LiveForwardingStatus {
+  /** The Azure portal's Live Metrics is watching an app through the relay. */
+  readonly portalWatching: boolean;
+  /** Live Metrics requests the service answered / that failed (never retried). */
+  readonly sent: number;
+  readonly failed: number;
+  /** Redacted. */
+  readonly lastError?: string;
 }
 
 /** One Live Metrics (QuickPulse) post from an SDK. */
@@ -108,7 +120,9 @@ export type WebviewToHost =
   | { readonly type: 'setForwardingPaused'; readonly paused: boolean }
   | { readonly type: 'export' }
   | { readonly type: 'import' }
-  | { readonly type: 'copyText'; readonly text: string };
+  | { readonly type: 'copyText'; readonly text: string }
+  /** The Live view became visible or hidden: apps are told "subscribed" while it is visible. */
+  | { readonly type: 'liveViewVisible'; readonly visible: boolean };
 
 const MAX_COPY_LENGTH = 1_000_000;
 
@@ -123,6 +137,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return Object.keys(message).length === 1;
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';
+    case 'liveViewVisible':
+      return typeof message.visible === 'boolean';
     case 'copyText':
       return typeof message.text === 'string' && message.text.length <= MAX_COPY_LENGTH;
     default:

@@ -47,6 +47,9 @@ export const WEBVIEW_STRINGS = [
   'Queued on disk',
   'Dropped',
   'Relay {0}',
+  'Live Metrics sent',
+  'Live Metrics failed',
+  'Azure portal Live Metrics is watching',
   'Pause forwarding',
   'Resume forwarding',
   // Severity and table labels

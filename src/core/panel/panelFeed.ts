@@ -7,6 +7,7 @@
  */
 import type { ForwardingStatus, HostToWebview, LiveSample as PanelLiveSample } from '../../shared/messages';
 import type { ForwardStats, Disposable } from '../forward/forwardStats';
+import type { LiveProxyStats } from '../live/liveMetricsProxy';
 import type { LiveSample, LiveSamples } from '../relay/liveSamples';
 import { DEFAULT_CHANGE_INTERVAL_MS, StoreChange } from '../store/changeFeed';
 import type { TelemetryStore } from '../store/telemetryStore';
@@ -25,6 +26,8 @@ export interface PanelSource {
   readonly store: Pick<TelemetryStore, 'snapshot' | 'subscribe'>;
   readonly liveSamples: Pick<LiveSamples, 'snapshot' | 'subscribe'>;
   readonly forward?: Pick<ForwardControl, 'stats' | 'onStats'>;
+  /** The Live Metrics proxy: its counters and "portal watching" ride on the forwarding status. */
+  readonly live?: { stats(): LiveProxyStats; onStats(listener: (stats: LiveProxyStats) => void): Disposable };
   readonly relayUrl?: string;
 }
 
@@ -66,7 +69,7 @@ export function toPanelLiveSample(sample: LiveSample): PanelLiveSample {
 }
 
 function forwardingOf(source: PanelSource): ForwardingStatus {
-  return source.forward ? toForwardingStatus(source.forward.stats()) : IDLE_FORWARDING_STATUS;
+  return source.forward ? toForwardingStatus(source.forward.stats(), source.live?.stats()) : IDLE_FORWARDING_STATUS;
 }
 
 export class PanelFeed implements Disposable {
@@ -98,6 +101,9 @@ export class PanelFeed implements Disposable {
     );
     if (this.source.forward) {
       this.subscriptions.push(this.source.forward.onStats(() => this.forwardingChanged()));
+    }
+    if (this.source.live) {
+      this.subscriptions.push(this.source.live.onStats(() => this.forwardingChanged()));
     }
   }
 

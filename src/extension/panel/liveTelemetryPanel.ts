@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ForwardControl, PanelFeed } from '../../core/panel';
+import type { LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
@@ -20,6 +21,8 @@ export interface PanelRelay {
   readonly server: { readonly liveSamples: LiveSamples; readonly url: string; readonly localKey: string };
   readonly store: TelemetryStore;
   readonly queue: ForwardControl;
+  /** The Live Metrics proxy: told while the Live view is visible; its counters go to the strip. */
+  readonly live?: Pick<LiveMetricsProxy, 'stats' | 'onStats' | 'setPanelWatching'>;
 }
 
 export interface LiveTelemetryPanelDeps {
@@ -31,6 +34,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private feed: PanelFeed | undefined;
   private panelSubscriptions: vscode.Disposable[] = [];
+  /** The relay's Live Metrics proxy, once the feed runs; and whether the webview shows its Live view. */
+  private live: PanelRelay['live'];
+  private liveViewVisible = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -109,6 +115,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         // The hidden webview is destroyed; it reloads (and says `ready`) when shown again.
         // A new document, so a new nonce, for that next load.
         this.stopFeed();
+        this.liveViewVisible = false; // the reloaded page says again which view it shows
         panel.webview.html = panelHtml(panel.webview, this.extensionUri);
       }),
       panel.onDidDispose(() => {
@@ -126,6 +133,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private stopFeed(): void {
     this.feed?.dispose();
     this.feed = undefined;
+    // A hidden or closed panel shows nothing live: apps need not post for it.
+    this.live?.setPanelWatching(false);
   }
 
   private receive(message: unknown): void {
@@ -167,6 +176,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'copyText':
         await vscode.env.clipboard.writeText(message.text);
         return;
+      case 'liveViewVisible':
+        this.liveViewVisible = message.visible;
+        this.live?.setPanelWatching(message.visible && this.feed !== undefined);
+        return;
     }
   }
 
@@ -186,8 +199,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     if (this.panel !== panel) return; // closed or replaced while the relay started
     this.stopFeed();
-    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, forward: relay.queue, relayUrl: relay.server.url }, (update) => this.post(update));
+    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
     this.feed.start();
+    this.live = relay.live;
+    this.live?.setPanelWatching(this.liveViewVisible);
   }
 
   private post(message: HostToWebview): void {

@@ -68,12 +68,15 @@ export class LiveView implements PanelView {
   readonly id = 'live' as const;
   readonly element: HTMLElement;
   private readonly source: HTMLElement;
+  /** Shown while the Azure portal's Live Metrics watches an app through the relay. */
+  private readonly portal: HTMLElement;
   private readonly tiles = new Map<LiveMetricKey, { element: HTMLElement; value: HTMLElement }>();
   private readonly charts: { spec: ChartSpec; chart: TimeChart; element: HTMLElement }[] = [];
   private revision = -1;
 
   constructor(private readonly context: ViewContext) {
     this.source = h('div', { class: 'live-source' });
+    this.portal = h('div', { class: 'live-portal', hidden: true, role: 'status' });
     const tileRow = h('div', { class: 'live-tiles' });
     for (const tile of TILES) {
       const value = h('div', { class: 'tile-value' }, '–');
@@ -93,7 +96,7 @@ export class LiveView implements PanelView {
       this.charts.push({ spec, chart, element });
       grid.append(element);
     }
-    this.element = h('div', { class: 'view live-view' }, h('div', { class: 'filter-bar' }, this.source), h('div', { class: 'scroll-area' }, tileRow, grid));
+    this.element = h('div', { class: 'view live-view' }, h('div', { class: 'filter-bar' }, this.source, this.portal), h('div', { class: 'scroll-area' }, tileRow, grid));
   }
 
   render(force: boolean): boolean {
@@ -109,6 +112,9 @@ export class LiveView implements PanelView {
   }
 
   private draw(): void {
+    const watching = this.context.model.forwarding.live?.portalWatching === true;
+    this.portal.hidden = !watching;
+    setText(this.portal, watching ? t('Azure portal Live Metrics is watching') : '');
     const series = this.context.model.live.series(Date.now());
     setText(
       this.source,
