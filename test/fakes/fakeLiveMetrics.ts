@@ -40,7 +40,7 @@ export interface LiveConfiguration {
 }
 
 export type LiveFault =
-  | { readonly kind: 'status'; readonly status: number }
+  | { readonly kind: 'status'; readonly status: number; readonly message?: string }
   | { readonly kind: 'delay'; readonly ms: number }
   /** No answer until releaseHeld() or close(). */
   | { readonly kind: 'hold' }
@@ -184,7 +184,7 @@ export class FakeLiveMetrics {
     const keyProblem = this.keyProblem(query, body);
     if (keyProblem) return this.answer(record, response, 403, { Code: 'InvalidInstrumentationKey', Message: keyProblem });
     const fault = this.faults.shift();
-    if (fault?.kind === 'status') return this.answer(record, response, fault.status, { Message: 'fault' });
+    if (fault?.kind === 'status') return this.answer(record, response, fault.status, { Message: fault.message ?? 'fault' });
     if (fault?.kind === 'reset') {
       record.status = 'reset';
       request.socket.destroy();
