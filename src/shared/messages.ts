@@ -84,6 +84,21 @@ export interface LiveForwardingStatus {
   readonly lastError?: string;
 }
 
+/** One sample document of a Live Metrics post (what the portal's document streams asked for). */
+export interface LiveDocument {
+  readonly time: number;
+  readonly kind: 'request' | 'dependency' | 'exception' | 'event' | 'trace';
+  /** Name, exception type or message. */
+  readonly title: string;
+  /** URL, command or exception message. */
+  readonly detail?: string;
+  readonly code?: string;
+  /** As the SDK sent it (a TimeSpan text or milliseconds). */
+  readonly duration?: string;
+  readonly role?: string;
+  readonly properties?: readonly (readonly [string, string])[];
+}
+
 /** One Live Metrics (QuickPulse) post from an SDK. */
 export interface LiveSample {
   readonly time: number;
@@ -98,6 +113,8 @@ export type HostToWebview =
       readonly type: 'snapshot';
       readonly items: readonly PanelItem[];
       readonly live: readonly LiveSample[];
+      /** Live Metrics sample documents kept by the relay (newest last). */
+      readonly liveDocuments?: readonly LiveDocument[];
       readonly forwarding: ForwardingStatus;
       readonly relayUrl?: string;
     }
@@ -107,6 +124,7 @@ export type HostToWebview =
       /** Seqs the store evicted (ring buffers are bounded). */
       readonly evicted: readonly number[];
       readonly live: readonly LiveSample[];
+      readonly liveDocuments?: readonly LiveDocument[];
       /** The store was cleared before `added`. */
       readonly cleared?: boolean;
     }

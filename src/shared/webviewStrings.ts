@@ -50,6 +50,10 @@ export const WEBVIEW_STRINGS = [
   'Live Metrics sent',
   'Live Metrics failed',
   'Azure portal Live Metrics is watching',
+  'Sample telemetry',
+  'Request',
+  'Dependency',
+  'Trace',
   'Pause forwarding',
   'Resume forwarding',
   // Severity and table labels

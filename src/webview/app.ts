@@ -93,9 +93,11 @@ export class PanelApp {
     switch (message.type) {
       case 'snapshot':
         this.queue.pushSnapshot(message);
+        this.model.addLiveDocuments(message.liveDocuments, true);
         break;
       case 'delta':
         this.queue.pushDelta(message);
+        if (message.liveDocuments) this.model.addLiveDocuments(message.liveDocuments, false);
         break;
       case 'forwarding':
         this.model.forwarding = message.status;

@@ -6,6 +6,7 @@
  * panel is the viewer) with an empty configuration. Plain Node: never import `vscode` here.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'http';
+import { parseLiveDocuments } from '../live/liveDocuments';
 import type { LiveAnswer } from '../live/liveMetricsProxy';
 import { parseMonitoringDataPoints } from './quickPulseParse';
 import { rejection } from './rejection';
@@ -70,6 +71,7 @@ export async function handleLive(context: RelayContext, route: Exclude<Route, 't
       return;
     }
     context.liveSamples.add(samples.samples);
+    context.liveDocuments?.add(parseLiveDocuments(parsed));
   }
   if (context.liveUpstream && live && parsed !== undefined) {
     const operation = route === 'live-ping' ? 'ping' : 'post';

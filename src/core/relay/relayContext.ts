@@ -3,6 +3,7 @@
  * way to refuse a request (count it, log it, answer it). Plain Node: never import `vscode` here.
  */
 import type { ServerResponse } from 'http';
+import type { LiveDocuments } from '../live/liveDocuments';
 import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
@@ -25,6 +26,8 @@ export interface RelayContext {
   readonly liveSamples: LiveSamples;
   /** While forwarding: where Live Metrics requests go on to (see src/core/live). */
   readonly liveUpstream?: LiveUpstream;
+  /** The sample documents of Live Metrics posts, for the panel's Live view. */
+  readonly liveDocuments?: LiveDocuments;
   readonly counters: RelayCounters;
   readonly log: RelayLog;
 }

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { formatConnectionString } from '../connectionString';
+import { LiveDocuments } from '../live/liveDocuments';
 import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
@@ -70,6 +71,8 @@ export class RelayServer {
   /** The CA certificate apps must trust to use {@link httpsUrl}. */
   readonly caCertPath?: string;
   readonly liveSamples: LiveSamples;
+  /** Sample documents of Live Metrics posts (requests, exceptions… the portal's streams asked for). */
+  readonly liveDocuments: LiveDocuments;
   /** For OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:PORT` (the SDKs append `/v1/traces` etc.). */
   readonly otlpEndpoint: string;
   /** For OTEL_EXPORTER_OTLP_HEADERS: `x-azmon-key=<local key>`. */
@@ -87,6 +90,7 @@ export class RelayServer {
   ) {
     this.localKey = context.localKey;
     this.liveSamples = context.liveSamples;
+    this.liveDocuments = context.liveDocuments!;
     this.port = (servers.http.address() as AddressInfo).port;
     this.url = `http://${LOOPBACK}:${this.port}/`;
     this.localConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.url, liveEndpoint: this.url });
@@ -113,6 +117,7 @@ export class RelayServer {
       store: options.store,
       liveSamples: options.liveSamples ?? new LiveSamples(),
       liveUpstream: options.liveUpstream,
+      liveDocuments: new LiveDocuments(),
       counters: new RelayCounters(),
       log: options.log ?? (() => undefined),
     };

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ForwardControl, PanelFeed } from '../../core/panel';
-import type { LiveMetricsProxy } from '../../core/live';
+import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
@@ -18,7 +18,7 @@ export const LIVE_TELEMETRY_VIEW_TYPE = 'azureMonitorPython.liveTelemetry';
 
 /** What the panel needs of the running relay (RelayController.ensureStarted() gives it). */
 export interface PanelRelay {
-  readonly server: { readonly liveSamples: LiveSamples; readonly url: string; readonly localKey: string };
+  readonly server: { readonly liveSamples: LiveSamples; readonly liveDocuments?: LiveDocuments; readonly url: string; readonly localKey: string };
   readonly store: TelemetryStore;
   readonly queue: ForwardControl;
   /** The Live Metrics proxy: told while the Live view is visible; its counters go to the strip. */
@@ -157,6 +157,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         const relay = await this.deps.relay.ensureStarted();
         relay.store.clear();
         relay.server.liveSamples.clear();
+        relay.server.liveDocuments?.clear();
         return;
       }
       case 'setForwardingPaused': {
@@ -199,7 +200,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     if (this.panel !== panel) return; // closed or replaced while the relay started
     this.stopFeed();
-    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
+    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
     this.feed.start();
     this.live = relay.live;
     this.live?.setPanelWatching(this.liveViewVisible);

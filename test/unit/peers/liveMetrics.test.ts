@@ -33,7 +33,7 @@ const PORTAL_CONFIGURATION = {
       BackEndAggregation: 'Sum',
     },
   ],
-  DocumentStreams: [],
+  DocumentStreams: [{ Id: 'orders-docs', DocumentFilterGroups: [{ TelemetryType: 'Request', Filters: { Filters: [{ FieldName: 'Url', Predicate: 'Contains', Comparand: '/orders' }] } }] }],
   QuotaInfo: null,
 };
 
@@ -107,6 +107,13 @@ describe('peer: @azure/monitor-opentelemetry Live Metrics through the relay', fu
     const panelSeries = panelRates.series(now);
     assert.deepStrictEqual(panelSeries, serviceRates.series(now));
     assert.ok(panelSeries.values.requestRate.some((value) => value !== null && value > 0), 'the panel shows a request rate');
+
+    // The portal's document stream: the SDK sent sample requests to /orders, and the panel kept them.
+    const documents = relay.liveDocuments.snapshot();
+    assert.ok(documents.length > 0, 'the panel keeps the sample documents');
+    assert.ok(documents.every((document) => document.kind === 'request' && (document.detail ?? '').includes('/orders')), JSON.stringify(documents.slice(0, 3)));
+    const upstreamDocuments = posts.flatMap((request) => (request.body as { Documents?: unknown[] }[]).flatMap((point) => point.Documents ?? []));
+    assert.strictEqual(documents.length, Math.min(upstreamDocuments.length, 200), 'the same documents the service got');
   });
 
   it('nobody watches: the SDK only pings; the panel opens: the app posts to the relay, the service still hears pings only', async () => {
