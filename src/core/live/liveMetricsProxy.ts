@@ -113,6 +113,7 @@ export class LiveMetricsProxy implements LiveUpstream {
   private connectionString: ConnectionString | undefined;
   private endpoint: string | undefined;
   private panelWatching = false;
+  private paused = false;
   private readonly streams = new Map<string, StreamState>();
   private readonly dispatcher: Dispatcher;
   private readonly controllers = new Set<AbortController>();
@@ -166,6 +167,13 @@ export class LiveMetricsProxy implements LiveUpstream {
     this.changed();
   }
 
+  /** The user paused forwarding: live requests are answered locally (nothing leaves) until resumed. */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.changed();
+  }
+
   get isPanelWatching(): boolean {
     return this.panelWatching;
   }
@@ -193,7 +201,7 @@ export class LiveMetricsProxy implements LiveUpstream {
   }
 
   async exchange(exchange: LiveExchange): Promise<LiveAnswer | undefined> {
-    if (!this.connectionString || this.closed) return undefined;
+    if (!this.connectionString || this.closed || this.paused) return undefined;
     const stream = this.streamFor(exchange);
     if (exchange.operation === 'post' && !stream.subscribed) {
       // Only the panel watches (or the portal just left): the service hears a ping per interval.

@@ -22,7 +22,7 @@ export interface PanelRelay {
   readonly store: TelemetryStore;
   readonly queue: ForwardControl;
   /** The Live Metrics proxy: told while the Live view is visible; its counters go to the strip. */
-  readonly live?: Pick<LiveMetricsProxy, 'stats' | 'onStats' | 'setPanelWatching'>;
+  readonly live?: Pick<LiveMetricsProxy, 'stats' | 'onStats' | 'setPanelWatching' | 'setPaused'>;
 }
 
 export interface LiveTelemetryPanelDeps {
@@ -164,6 +164,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         const relay = await this.deps.relay.ensureStarted();
         if (message.paused) relay.queue.pause();
         else relay.queue.resume();
+        relay.live?.setPaused(message.paused);
         this.deps.log.info(message.paused ? 'Forwarding paused from the live telemetry panel.' : 'Forwarding resumed from the live telemetry panel.');
         this.feed?.sendForwarding();
         return;

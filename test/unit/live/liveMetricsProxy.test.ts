@@ -282,6 +282,17 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
     assert.strictEqual(s.proxy.stats().state, 'off');
   });
 
+  it('paused forwarding: live requests are answered locally and nothing leaves until resumed', async () => {
+    s = await setup();
+    s.proxy.setPaused(true);
+    const reply = await ping(s);
+    assert.strictEqual(reply.headers['x-ms-qps-subscribed'], 'true', "the relay's own answer, as local-only");
+    assert.strictEqual(s.fake.live.requests().length, 0);
+    s.proxy.setPaused(false);
+    await ping(s);
+    assert.strictEqual(s.fake.live.requests().length, 1);
+  });
+
   it('sends the Entra ID token as a bearer, and never over plain http to a remote host', async () => {
     s = await setup({ getToken: async () => 'token-123' });
     await ping(s);
