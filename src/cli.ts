@@ -10,6 +10,7 @@ import * as path from 'path';
 import { ConnectionString, parseConnectionString } from './core/connectionString';
 import { Redactor } from './core/redact';
 import { ForwardQueue } from './core/forward';
+import { LiveMetricsProxy } from './core/live';
 import { RelayServer } from './core/relay';
 import { LocalOnlySink } from './core/relay/localOnlySink';
 import type { RelayLogLevel } from './core/relay/relayContext';
@@ -209,6 +210,8 @@ async function main(args: readonly string[]): Promise<number> {
   const localKey = options.localKey ?? randomUUID();
   const sinkHandle = await openSink(connectionString, options, localKey, log);
   const store = new TelemetryStore();
+  // Live Metrics goes on to the connection string's LiveEndpoint while forwarding (best effort).
+  const live = new LiveMetricsProxy({ localKey, connectionString, log });
   let relay: RelayServer;
   try {
     relay = await RelayServer.start({
@@ -218,10 +221,12 @@ async function main(args: readonly string[]): Promise<number> {
       localKey,
       sink: sinkHandle.sink,
       store,
+      liveUpstream: live,
       log,
     });
   } catch (error) {
     log('error', `The relay could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await live.close();
     await sinkHandle.close();
     return 1;
   }
@@ -259,8 +264,9 @@ async function main(args: readonly string[]): Promise<number> {
       stopping = true;
       summary.dispose();
       log('info', `${signal}: closing the relay.`);
-      void relay
+      void live
         .close()
+        .then(() => relay.close())
         .then(() => sinkHandle.close())
         .then(
           () => resolve(0),

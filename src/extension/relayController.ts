@@ -13,6 +13,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatConnectionString } from '../core/connectionString';
 import { ForwardQueue } from '../core/forward';
+import { LiveMetricsProxy } from '../core/live';
 import { RelayServer, TLS_FILES } from '../core/relay';
 import { TelemetryStore } from '../core/store/telemetryStore';
 import { proxyUrl, readSettings, SECTION } from './config';
@@ -34,6 +35,8 @@ export interface RunningRelay {
   readonly server: RelayServer;
   readonly store: TelemetryStore;
   readonly queue: ForwardQueue;
+  /** Live Metrics to the stored connection string's LiveEndpoint while forwarding. */
+  readonly live: LiveMetricsProxy;
   readonly environment: RelayEnvironment;
 }
 
@@ -123,12 +126,15 @@ export class RelayController implements vscode.Disposable {
       log,
     });
     this.forwardingTo = stored;
+    // Its own connection pool and short timeouts: live traffic never holds up the queue's.
+    const live = new LiveMetricsProxy({ localKey, connectionString: stored?.parsed, proxyUrl: proxyUrl(), getToken: this.options.getToken ? () => this.currentToken() : undefined, log });
     try {
       const store = new TelemetryStore({ maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints });
-      const server = await this.listen(localKey, queue, store);
+      const server = await this.listen(localKey, queue, store, live);
       const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath ?? this.plannedEnvironment().caCertPath, otlpEndpoint: server.otlpEndpoint, otlpHeaders: server.otlpHeaders };
-      this.current = { server, store, queue, environment };
+      this.current = { server, store, queue, live, environment };
     } catch (error) {
+      await live.close();
       await queue.close();
       throw error;
     }
@@ -142,8 +148,8 @@ export class RelayController implements vscode.Disposable {
     return this.current;
   }
 
-  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore): Promise<RelayServer> {
-    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, log: this.options.log.sink };
+  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore, liveUpstream: LiveMetricsProxy): Promise<RelayServer> {
+    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, liveUpstream, log: this.options.log.sink };
     try {
       return await RelayServer.start({ ...common, port: this.planned.port });
     } catch (error) {
@@ -165,6 +171,7 @@ export class RelayController implements vscode.Disposable {
     if (stored?.raw === this.forwardingTo?.raw) return;
     this.forwardingTo = stored;
     running.queue.setConnectionString(stored?.parsed);
+    running.live.setConnectionString(stored?.parsed);
     this.options.log.info(stored ? `Forwarding to ${stored.parsed.ingestionEndpoint}.` : 'Forwarding off: local-only.');
     this.refreshStatus();
   }
@@ -228,6 +235,7 @@ export class RelayController implements vscode.Disposable {
     const running = this.current;
     this.current = undefined;
     if (running) {
+      await running.live.close();
       await running.server.close();
       await running.queue.flush(2000);
       await running.queue.close();

@@ -70,6 +70,33 @@ export interface ForwardingStatus {
   readonly droppedItems: number;
   readonly lastError?: string;
   readonly endpoint?: string;
+  /** Live Metrics forwarding (best effort, separate from the items above); absent when local-only. */
+  readonly live?: LiveForwardingStatus;
+}
+
+export interface LiveForwardingStatus {
+  /** The Azure portal's Live Metrics is watching an app through the relay. */
+  readonly portalWatching: boolean;
+  /** Live Metrics requests the service answered / that failed (never retried). */
+  readonly sent: number;
+  readonly failed: number;
+  /** Redacted. */
+  readonly lastError?: string;
+}
+
+/** One sample document of a Live Metrics post (what the portal's document streams asked for). */
+export interface LiveDocument {
+  readonly time: number;
+  readonly kind: 'request' | 'dependency' | 'exception' | 'event' | 'trace';
+  /** Name, exception type or message. */
+  readonly title: string;
+  /** URL, command or exception message. */
+  readonly detail?: string;
+  readonly code?: string;
+  /** As the SDK sent it (a TimeSpan text or milliseconds). */
+  readonly duration?: string;
+  readonly role?: string;
+  readonly properties?: readonly (readonly [string, string])[];
 }
 
 /** One Live Metrics (QuickPulse) post from an SDK. */
@@ -86,6 +113,8 @@ export type HostToWebview =
       readonly type: 'snapshot';
       readonly items: readonly PanelItem[];
       readonly live: readonly LiveSample[];
+      /** Live Metrics sample documents kept by the relay (newest last). */
+      readonly liveDocuments?: readonly LiveDocument[];
       readonly forwarding: ForwardingStatus;
       readonly relayUrl?: string;
     }
@@ -95,6 +124,7 @@ export type HostToWebview =
       /** Seqs the store evicted (ring buffers are bounded). */
       readonly evicted: readonly number[];
       readonly live: readonly LiveSample[];
+      readonly liveDocuments?: readonly LiveDocument[];
       /** The store was cleared before `added`. */
       readonly cleared?: boolean;
     }
@@ -114,7 +144,9 @@ export type WebviewToHost =
    * One chunk of text for the clipboard: chunks `0 … count-1` of copy `id`, in order. The host
    * writes the clipboard after the last one and answers with `copyResult`.
    */
-  | { readonly type: 'copyText'; readonly id: number; readonly index: number; readonly count: number; readonly text: string };
+  | { readonly type: 'copyText'; readonly id: number; readonly index: number; readonly count: number; readonly text: string }
+  /** The Live view became visible or hidden: apps are told "subscribed" while it is visible. */
+  | { readonly type: 'liveViewVisible'; readonly visible: boolean };
 
 /**
  * Characters per `copyText` message. The host refuses bigger messages (a webview is less trusted);
@@ -158,6 +190,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return Object.keys(message).length === 1;
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';
+    case 'liveViewVisible':
+      return typeof message.visible === 'boolean';
     case 'copyText':
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&

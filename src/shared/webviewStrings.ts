@@ -49,6 +49,13 @@ export const WEBVIEW_STRINGS = [
   'Queued on disk',
   'Dropped',
   'Relay {0}',
+  'Live Metrics sent',
+  'Live Metrics failed',
+  'Azure portal Live Metrics is watching',
+  'Sample telemetry',
+  'Request',
+  'Dependency',
+  'Trace',
   'Pause forwarding',
   'Resume forwarding',
   // Severity and table labels

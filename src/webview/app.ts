@@ -63,6 +63,8 @@ export class PanelApp {
     };
     this.views = [new TransactionsView(context), new LogsView(context), new MetricsView(context), new MapView(context), new LiveView(context)];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
+    // While the Live view shows, apps are told "subscribed" so they post their Live Metrics.
+    host.post({ type: 'liveViewVisible', visible: this.active.id === 'live' });
     this.toolbar = new Toolbar(host, () => this.togglePause());
     this.strip = new ForwardingStrip(host);
     this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
@@ -92,9 +94,11 @@ export class PanelApp {
     switch (message.type) {
       case 'snapshot':
         this.queue.pushSnapshot(message);
+        this.model.addLiveDocuments(message.liveDocuments, true);
         break;
       case 'delta':
         this.queue.pushDelta(message);
+        if (message.liveDocuments) this.model.addLiveDocuments(message.liveDocuments, false);
         break;
       case 'forwarding':
         this.model.forwarding = message.status;
@@ -174,6 +178,7 @@ export class PanelApp {
   private show(id: ViewId): void {
     const view = this.views.find((candidate) => candidate.id === id);
     if (!view) return;
+    if ((view.id === 'live') !== (this.active.id === 'live')) this.host.post({ type: 'liveViewVisible', visible: view.id === 'live' });
     this.active = view;
     this.host.updateUiState({ view: id });
     this.activeStale = true;

@@ -60,15 +60,20 @@ export class ForwardingStrip {
       [t('Queued on disk'), status.queuedItems, status.queuedBytes > 0 ? formatBytes(status.queuedBytes) : undefined, false],
       [t('Dropped'), status.droppedItems, undefined, true],
     ];
+    // Live Metrics is best effort: its own counters, never mixed into the items above.
+    if (status.live) {
+      counters.push([t('Live Metrics sent'), status.live.sent, undefined, false], [t('Live Metrics failed'), status.live.failed, undefined, true]);
+    }
     this.counters.replaceChildren(
       ...counters.map(([name, value, extra, warn]) =>
         h('span', { class: ['counter', value > 0 && warn ? 'warn' : ''] }, `${name} `, h('strong', null, formatCount(Number(value) || 0)), extra ? ` (${extra})` : ''),
       ),
     );
-    this.error.hidden = !status.lastError;
-    if (status.lastError) {
-      this.error.replaceChildren(icon('warning'), ' ', telemetryText(status.lastError));
-      this.error.setAttribute('title', displayText(status.lastError));
+    const lastError = status.lastError ?? status.live?.lastError;
+    this.error.hidden = !lastError;
+    if (lastError) {
+      this.error.replaceChildren(icon('warning'), ' ', telemetryText(lastError));
+      this.error.setAttribute('title', displayText(lastError));
     }
     setText(this.relay, relayUrl ? t('Relay {0}', relayUrl) : '');
     const paused = status.state === 'paused';

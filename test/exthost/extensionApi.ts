@@ -33,6 +33,7 @@ export function waitForRelayState(api: AzureMonitorPythonApi, accept: (status: R
 export interface HttpReply {
   readonly status: number;
   readonly body: string;
+  readonly headers?: http.IncomingHttpHeaders;
 }
 
 /** POSTs like an SDK does (no Origin header, Host 127.0.0.1:port). */
@@ -41,7 +42,7 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
     const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
     });
     request.on('error', reject);
     request.end(JSON.stringify(body));

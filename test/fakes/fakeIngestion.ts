@@ -21,6 +21,7 @@
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import * as zlib from 'zlib';
+import { FakeLiveMetrics } from './fakeLiveMetrics';
 
 /** Loosely typed on purpose: the fake records whatever JSON arrived. */
 export type FakeEnvelope = { iKey?: string; name?: string; time?: string; data?: { baseType?: string; baseData?: Record<string, unknown> }; tags?: Record<string, string>; [key: string]: unknown };
@@ -81,10 +82,13 @@ export class FakeIngestion {
   private readonly waiters = new Set<() => void>();
   private downUntil = 0;
   private closed = false;
+  /** Live Metrics (QuickPulse) on the same port: see fakeLiveMetrics.ts. */
+  readonly live: FakeLiveMetrics;
 
   private constructor(private server: http.Server, private readonly options: FakeIngestionOptions) {
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://127.0.0.1:${this.port}/`;
+    this.live = new FakeLiveMetrics(options.expectKey);
   }
 
   static async start(options: FakeIngestionOptions = {}): Promise<FakeIngestion> {
@@ -100,9 +104,9 @@ export class FakeIngestion {
     return `${this.url}v2.1/track`;
   }
 
-  /** A connection string pointing at this fake. */
+  /** A connection string pointing at this fake (ingestion and Live Metrics). */
   connectionString(instrumentationKey: string): string {
-    return `InstrumentationKey=${instrumentationKey};IngestionEndpoint=${this.url}`;
+    return `InstrumentationKey=${instrumentationKey};IngestionEndpoint=${this.url};LiveEndpoint=${this.url}`;
   }
 
   /** Accepted envelopes (200, and the accepted part of 206), in arrival order. */
@@ -174,6 +178,7 @@ export class FakeIngestion {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
     for (const waiter of this.waiters) waiter();
+    this.live.close();
   }
 
   private attach(server: http.Server): void {
@@ -188,6 +193,17 @@ export class FakeIngestion {
     const raw = await readAll(request).catch(() => undefined);
     if (raw === undefined) return;
     const path = request.url ?? '';
+    if (FakeLiveMetrics.matches(path)) {
+      // Live Metrics is answered by its own half and never recorded with the track requests.
+      let text: string;
+      try {
+        text = decode(raw, String(request.headers['content-encoding'] ?? ''));
+      } catch {
+        text = '';
+      }
+      await this.live.handle(request, response, text);
+      return;
+    }
     const record: RecordedRequest = { index: this.recorded.length, at: Date.now(), method: request.method ?? '', path, headers: request.headers, bytes: raw.length, items: [], status: 'pending', accepted: 0 };
     this.recorded.push(record);
     if (request.method !== 'POST' || !TRACK_PATH.test(path.split('?')[0])) {

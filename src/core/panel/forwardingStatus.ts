@@ -1,10 +1,19 @@
 /**
  * The forwarder's statistics → the forwarding strip's status. Plain Node: never import `vscode` here.
  */
-import type { ForwardingStatus } from '../../shared/messages';
+import type { ForwardingStatus, LiveForwardingStatus } from '../../shared/messages';
 import type { ForwardStats } from '../forward/forwardStats';
+import type { LiveProxyStats } from '../live/liveMetricsProxy';
 
-export function toForwardingStatus(stats: ForwardStats): ForwardingStatus {
+/** The Live Metrics proxy's statistics → the strip's live part (undefined when not forwarding). */
+export function toLiveForwardingStatus(stats: LiveProxyStats | undefined): LiveForwardingStatus | undefined {
+  if (!stats || stats.state === 'off') return undefined;
+  const status: { -readonly [K in keyof LiveForwardingStatus]: LiveForwardingStatus[K] } = { portalWatching: stats.portalWatching, sent: stats.sent, failed: stats.failed };
+  if (stats.lastError !== undefined && stats.state === 'failing') status.lastError = stats.lastError;
+  return status;
+}
+
+export function toForwardingStatus(stats: ForwardStats, live?: LiveProxyStats): ForwardingStatus {
   const status: { -readonly [K in keyof ForwardingStatus]: ForwardingStatus[K] } = {
     state: stats.state,
     acceptedItems: stats.acceptedItems,
@@ -17,6 +26,8 @@ export function toForwardingStatus(stats: ForwardStats): ForwardingStatus {
   };
   if (stats.lastError !== undefined) status.lastError = stats.lastError;
   if (stats.endpoint !== undefined) status.endpoint = stats.endpoint;
+  const liveStatus = toLiveForwardingStatus(live);
+  if (liveStatus) status.live = liveStatus;
   return status;
 }
 

@@ -5,8 +5,9 @@
  * retainContextWhenHidden) is destroyed, so its feed is disposed and a fresh one starts on the next
  * `ready`. Plain Node: never import `vscode` here.
  */
-import type { ForwardingStatus, HostToWebview, LiveSample as PanelLiveSample } from '../../shared/messages';
+import type { ForwardingStatus, HostToWebview, LiveDocument, LiveSample as PanelLiveSample } from '../../shared/messages';
 import type { ForwardStats, Disposable } from '../forward/forwardStats';
+import type { LiveProxyStats } from '../live/liveMetricsProxy';
 import type { LiveSample, LiveSamples } from '../relay/liveSamples';
 import { DEFAULT_CHANGE_INTERVAL_MS, StoreChange } from '../store/changeFeed';
 import type { TelemetryStore } from '../store/telemetryStore';
@@ -24,7 +25,11 @@ export interface ForwardControl {
 export interface PanelSource {
   readonly store: Pick<TelemetryStore, 'snapshot' | 'subscribe'>;
   readonly liveSamples: Pick<LiveSamples, 'snapshot' | 'subscribe'>;
+  /** Sample documents of Live Metrics posts. */
+  readonly liveDocuments?: { snapshot(): LiveDocument[]; subscribe(listener: (added: readonly LiveDocument[]) => void): Disposable };
   readonly forward?: Pick<ForwardControl, 'stats' | 'onStats'>;
+  /** The Live Metrics proxy: its counters and "portal watching" ride on the forwarding status. */
+  readonly live?: { stats(): LiveProxyStats; onStats(listener: (stats: LiveProxyStats) => void): Disposable };
   readonly relayUrl?: string;
 }
 
@@ -42,17 +47,20 @@ export function snapshotMessage(source: PanelSource): Extract<HostToWebview, { t
     live: source.liveSamples.snapshot().map(toPanelLiveSample),
     forwarding: forwardingOf(source),
   };
-  return source.relayUrl !== undefined ? { ...message, relayUrl: source.relayUrl } : message;
+  const documents = source.liveDocuments?.snapshot() ?? [];
+  const withDocuments = documents.length > 0 ? { ...message, liveDocuments: documents } : message;
+  return source.relayUrl !== undefined ? { ...withDocuments, relayUrl: source.relayUrl } : withDocuments;
 }
 
-export function deltaMessage(change: StoreChange | undefined, live: readonly LiveSample[]): Extract<HostToWebview, { type: 'delta' }> {
+export function deltaMessage(change: StoreChange | undefined, live: readonly LiveSample[], liveDocuments: readonly LiveDocument[] = []): Extract<HostToWebview, { type: 'delta' }> {
   const message = {
     type: 'delta' as const,
     added: change ? toPanelItems(change.added) : [],
     evicted: change ? [...change.evicted] : [],
     live: live.map(toPanelLiveSample),
   };
-  return change?.cleared ? { ...message, cleared: true } : message;
+  const withDocuments = liveDocuments.length > 0 ? { ...message, liveDocuments: [...liveDocuments] } : message;
+  return change?.cleared ? { ...withDocuments, cleared: true } : withDocuments;
 }
 
 export function toPanelLiveSample(sample: LiveSample): PanelLiveSample {
@@ -66,12 +74,13 @@ export function toPanelLiveSample(sample: LiveSample): PanelLiveSample {
 }
 
 function forwardingOf(source: PanelSource): ForwardingStatus {
-  return source.forward ? toForwardingStatus(source.forward.stats()) : IDLE_FORWARDING_STATUS;
+  return source.forward ? toForwardingStatus(source.forward.stats(), source.live?.stats()) : IDLE_FORWARDING_STATUS;
 }
 
 export class PanelFeed implements Disposable {
   private readonly subscriptions: Disposable[] = [];
   private pendingLive: LiveSample[] = [];
+  private pendingDocuments: LiveDocument[] = [];
   private liveTimer: NodeJS.Timeout | undefined;
   private forwardingTimer: NodeJS.Timeout | undefined;
   private lastForwarding = Number.NEGATIVE_INFINITY;
@@ -96,8 +105,14 @@ export class PanelFeed implements Disposable {
       this.source.store.subscribe((change) => this.sendDelta(change), { intervalMs: this.intervalMs }),
       this.source.liveSamples.subscribe((samples) => this.liveArrived(samples)),
     );
+    if (this.source.liveDocuments) {
+      this.subscriptions.push(this.source.liveDocuments.subscribe((documents) => this.liveArrived([], documents)));
+    }
     if (this.source.forward) {
       this.subscriptions.push(this.source.forward.onStats(() => this.forwardingChanged()));
+    }
+    if (this.source.live) {
+      this.subscriptions.push(this.source.live.onStats(() => this.forwardingChanged()));
     }
   }
 
@@ -116,6 +131,7 @@ export class PanelFeed implements Disposable {
     if (this.liveTimer) clearTimeout(this.liveTimer);
     if (this.forwardingTimer) clearTimeout(this.forwardingTimer);
     this.pendingLive = [];
+    this.pendingDocuments = [];
   }
 
   private sendDelta(change: StoreChange | undefined): void {
@@ -124,15 +140,18 @@ export class PanelFeed implements Disposable {
     this.liveTimer = undefined;
     const live = this.pendingLive;
     this.pendingLive = [];
-    const message = deltaMessage(change, live);
-    if (message.added.length === 0 && message.evicted.length === 0 && message.live.length === 0 && !message.cleared) return;
+    const documents = this.pendingDocuments;
+    this.pendingDocuments = [];
+    const message = deltaMessage(change, live, documents);
+    if (message.added.length === 0 && message.evicted.length === 0 && message.live.length === 0 && documents.length === 0 && !message.cleared) return;
     this.post(message);
   }
 
   /** Samples ride along with the next store delta, or go alone after one interval. */
-  private liveArrived(samples: readonly LiveSample[]): void {
+  private liveArrived(samples: readonly LiveSample[], documents: readonly LiveDocument[] = []): void {
     if (this.disposed) return;
     this.pendingLive.push(...samples);
+    this.pendingDocuments.push(...documents);
     this.liveTimer ??= setTimeout(() => {
       this.liveTimer = undefined;
       this.sendDelta(undefined);

@@ -1,10 +1,13 @@
 /**
- * Live Metrics (QuickPulse) `ping` and `post`, answered locally so an SDK with live metrics on
- * talks to the relay instead of rt.services.visualstudio.com. We always say "subscribed" (the panel
- * is the viewer) and keep each posted data point's metrics as a live sample.
- * Plain Node: never import `vscode` here.
+ * Live Metrics (QuickPulse) `ping` and `post`. Each posted data point's metrics are kept as a live
+ * sample for the panel. While forwarding, the request then goes on to the real Live Metrics service
+ * through the context's {@link LiveUpstream} (src/core/live) and its answer goes back to the app;
+ * local-only (or when the upstream declines), the relay answers itself: always "subscribed" (the
+ * panel is the viewer) with an empty configuration. Plain Node: never import `vscode` here.
  */
-import type { ServerResponse } from 'http';
+import type { IncomingHttpHeaders, ServerResponse } from 'http';
+import { parseLiveDocuments } from '../live/liveDocuments';
+import type { LiveAnswer } from '../live/liveMetricsProxy';
 import { parseMonitoringDataPoints } from './quickPulseParse';
 import { rejection } from './rejection';
 import { refuse, RelayContext } from './relayContext';
@@ -38,7 +41,14 @@ export function liveKeyProblem(query: URLSearchParams, localKey: string): string
   return value.trim().toLowerCase() === localKey ? undefined : "Query parameter 'ikey' is not this relay's local session key.";
 }
 
-export function handleLive(context: RelayContext, route: Exclude<Route, 'track'>, body: Buffer, response: ServerResponse, path: string): void {
+export interface LiveRequest {
+  /** The path with `//` runs collapsed. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export async function handleLive(context: RelayContext, route: Exclude<Route, 'track'>, body: Buffer, response: ServerResponse, path: string, live?: LiveRequest): Promise<void> {
   context.counters.liveRequests++;
   let parsed: unknown = undefined;
   const text = body.toString('utf8').trim();
@@ -61,6 +71,36 @@ export function handleLive(context: RelayContext, route: Exclude<Route, 'track'>
       return;
     }
     context.liveSamples.add(samples.samples);
+    context.liveDocuments?.add(parseLiveDocuments(parsed));
+  }
+  if (context.liveUpstream && live && parsed !== undefined) {
+    const operation = route === 'live-ping' ? 'ping' : 'post';
+    // The tail as the app spelled it (`QuickPulseService.svc/ping`), whatever prefix it came under.
+    const pathTail = live.path.split('/').slice(-2).join('/');
+    let answer: LiveAnswer | undefined;
+    try {
+      answer = await context.liveUpstream.exchange({ operation, pathTail, query: live.query, headers: live.headers, body: parsed });
+    } catch (error) {
+      context.log('warn', `Live Metrics forwarding failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (answer) {
+      sendLiveAnswer(response, answer);
+      return;
+    }
   }
   sendJson(response, 200, QUICKPULSE_CONFIGURATION, SUBSCRIBED_HEADERS);
+}
+
+function sendLiveAnswer(response: ServerResponse, answer: LiveAnswer): void {
+  if (response.headersSent || response.writableEnded || response.destroyed) {
+    return;
+  }
+  response.writeHead(answer.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(answer.body)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...answer.headers,
+  });
+  response.end(answer.body);
 }

@@ -4,6 +4,8 @@
  */
 import type { ServerResponse } from 'http';
 import type { MetricStreams } from '../otlp/metricStreams';
+import type { LiveDocuments } from '../live/liveDocuments';
+import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
 import type { RelayLimits } from './limits';
@@ -23,6 +25,10 @@ export interface RelayContext {
   readonly sink: EnvelopeSink;
   readonly store: TelemetryStore;
   readonly liveSamples: LiveSamples;
+  /** While forwarding: where Live Metrics requests go on to (see src/core/live). */
+  readonly liveUpstream?: LiveUpstream;
+  /** The sample documents of Live Metrics posts, for the panel's Live view. */
+  readonly liveDocuments?: LiveDocuments;
   readonly counters: RelayCounters;
   readonly log: RelayLog;
   /** OTLP cumulative metric streams since this relay started (see otlp/metricStreams.ts). */

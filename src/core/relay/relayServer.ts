@@ -13,6 +13,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { formatConnectionString } from '../connectionString';
 import { MetricStreams } from '../otlp/metricStreams';
+import { LiveDocuments } from '../live/liveDocuments';
+import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
 import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
@@ -44,6 +46,8 @@ export interface RelayServerOptions {
   readonly store: TelemetryStore;
   /** Defaults to a new buffer. */
   readonly liveSamples?: LiveSamples;
+  /** Live Metrics proxy (src/core/live): answers live requests while forwarding; local answers otherwise. */
+  readonly liveUpstream?: LiveUpstream;
   readonly limits?: Partial<RelayLimits>;
   readonly log?: RelayLog;
   /** Take OTLP requests without the local key (loopback only anyway). Default false. */
@@ -68,6 +72,8 @@ export class RelayServer {
   /** The CA certificate apps must trust to use {@link httpsUrl}. */
   readonly caCertPath?: string;
   readonly liveSamples: LiveSamples;
+  /** Sample documents of Live Metrics posts (requests, exceptions… the portal's streams asked for). */
+  readonly liveDocuments: LiveDocuments;
   /** For OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:PORT` (the SDKs append `/v1/traces` etc.). */
   readonly otlpEndpoint: string;
   /** For OTEL_EXPORTER_OTLP_HEADERS: `x-azmon-key=<local key>`. */
@@ -85,6 +91,7 @@ export class RelayServer {
   ) {
     this.localKey = context.localKey;
     this.liveSamples = context.liveSamples;
+    this.liveDocuments = context.liveDocuments!;
     this.port = (servers.http.address() as AddressInfo).port;
     this.url = `http://${LOOPBACK}:${this.port}/`;
     this.localConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.url, liveEndpoint: this.url });
@@ -110,6 +117,8 @@ export class RelayServer {
       sink: options.sink,
       store: options.store,
       liveSamples: options.liveSamples ?? new LiveSamples(),
+      liveUpstream: options.liveUpstream,
+      liveDocuments: new LiveDocuments(),
       counters: new RelayCounters(),
       log: options.log ?? (() => undefined),
       metricStreams: new MetricStreams(),
@@ -251,7 +260,7 @@ export class RelayServer {
     if (target.route === 'track') {
       await handleTrack(context, body.body, response, where, body.gzipped);
     } else {
-      handleLive(context, target.route, body.body, response, where);
+      await handleLive(context, target.route, body.body, response, where, { path: target.path, query: target.query, headers: request.headers });
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { CopyAssembler, ForwardControl, PanelFeed } from '../../core/panel';
+import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
@@ -17,9 +18,11 @@ export const LIVE_TELEMETRY_VIEW_TYPE = 'azureMonitorPython.liveTelemetry';
 
 /** What the panel needs of the running relay (RelayController.ensureStarted() gives it). */
 export interface PanelRelay {
-  readonly server: { readonly liveSamples: LiveSamples; readonly url: string; readonly localKey: string };
+  readonly server: { readonly liveSamples: LiveSamples; readonly liveDocuments?: LiveDocuments; readonly url: string; readonly localKey: string };
   readonly store: TelemetryStore;
   readonly queue: ForwardControl;
+  /** The Live Metrics proxy: told while the Live view is visible; its counters go to the strip. */
+  readonly live?: Pick<LiveMetricsProxy, 'stats' | 'onStats' | 'setPanelWatching' | 'setPaused'>;
 }
 
 export interface LiveTelemetryPanelDeps {
@@ -32,6 +35,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private feed: PanelFeed | undefined;
   private panelSubscriptions: vscode.Disposable[] = [];
   private readonly copies = new CopyAssembler();
+  /** The relay's Live Metrics proxy, once the feed runs; and whether the webview shows its Live view. */
+  private live: PanelRelay['live'];
+  private liveViewVisible = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -110,6 +116,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         // The hidden webview is destroyed; it reloads (and says `ready`) when shown again.
         // A new document, so a new nonce, for that next load.
         this.stopFeed();
+        this.liveViewVisible = false; // the reloaded page says again which view it shows
         panel.webview.html = panelHtml(panel.webview, this.extensionUri);
       }),
       panel.onDidDispose(() => {
@@ -127,6 +134,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private stopFeed(): void {
     this.feed?.dispose();
     this.feed = undefined;
+    // A hidden or closed panel shows nothing live: apps need not post for it.
+    this.live?.setPanelWatching(false);
   }
 
   private receive(message: unknown): void {
@@ -149,12 +158,14 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         const relay = await this.deps.relay.ensureStarted();
         relay.store.clear();
         relay.server.liveSamples.clear();
+        relay.server.liveDocuments?.clear();
         return;
       }
       case 'setForwardingPaused': {
         const relay = await this.deps.relay.ensureStarted();
         if (message.paused) relay.queue.pause();
         else relay.queue.resume();
+        relay.live?.setPaused(message.paused);
         this.deps.log.info(message.paused ? 'Forwarding paused from the live telemetry panel.' : 'Forwarding resumed from the live telemetry panel.');
         this.feed?.sendForwarding();
         return;
@@ -184,6 +195,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         }
         return;
       }
+      case 'liveViewVisible':
+        this.liveViewVisible = message.visible;
+        this.live?.setPanelWatching(message.visible && this.feed !== undefined);
+        return;
     }
   }
 
@@ -203,8 +218,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     if (this.panel !== panel) return; // closed or replaced while the relay started
     this.stopFeed();
-    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, forward: relay.queue, relayUrl: relay.server.url }, (update) => this.post(update));
+    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
     this.feed.start();
+    this.live = relay.live;
+    this.live?.setPanelWatching(this.liveViewVisible);
   }
 
   private post(message: HostToWebview): void {

@@ -3,12 +3,14 @@
  * arrival order), logs and spans as append-only sequences, operations indexed by id, metric series
  * by name, live rates by second. The host's ring buffers decide what lives; `evict` follows them.
  */
-import type { ForwardingStatus, LiveSample, PanelItem } from '../../shared/messages';
+import type { ForwardingStatus, LiveDocument, LiveSample, PanelItem } from '../../shared/messages';
 import { isLogTable, isSpanTable } from './correlation';
 import { ItemSequence } from './itemSequence';
 import { LiveRates } from './liveRates';
 import { MetricSeriesIndex } from './metricSeries';
 import { OperationIndex } from './operationIndex';
+
+const MAX_LIVE_DOCUMENTS = 200;
 
 const TABLES = new Set(['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'pageViews', 'availabilityResults']);
 
@@ -29,6 +31,10 @@ export class TelemetryModel {
   readonly operations = new OperationIndex();
   readonly metrics = new MetricSeriesIndex();
   readonly live = new LiveRates();
+  /** Sample documents of Live Metrics posts, newest last (the host keeps at most a few hundred). */
+  liveDocuments: LiveDocument[] = [];
+  /** Bumps when liveDocuments changed. */
+  liveDocumentsRevision = 0;
   readonly roles = new Set<string>();
   forwarding: ForwardingStatus = INITIAL_FORWARDING;
   relayUrl: string | undefined;
@@ -62,6 +68,8 @@ export class TelemetryModel {
     this.operations.clear();
     this.metrics.clear();
     this.live.clear();
+    this.liveDocuments = [];
+    this.liveDocumentsRevision++;
     this.roles.clear();
     this.revision++;
     this.resetRevision++;
@@ -106,6 +114,20 @@ export class TelemetryModel {
 
   addLive(samples: readonly LiveSample[]): void {
     this.live.addSamples(samples);
+  }
+
+  /** `replace`: a snapshot's documents; otherwise a delta's, appended. */
+  addLiveDocuments(documents: unknown, replace: boolean): void {
+    if (!Array.isArray(documents)) {
+      if (replace && this.liveDocuments.length > 0) {
+        this.liveDocuments = [];
+        this.liveDocumentsRevision++;
+      }
+      return;
+    }
+    const valid = documents.filter((document): document is LiveDocument => typeof document === 'object' && document !== null && typeof (document as LiveDocument).title === 'string' && typeof (document as LiveDocument).kind === 'string');
+    this.liveDocuments = (replace ? valid : [...this.liveDocuments, ...valid]).slice(-MAX_LIVE_DOCUMENTS);
+    this.liveDocumentsRevision++;
   }
 }
 

@@ -61,6 +61,14 @@ const TILES: readonly Tile[] = [
   { key: 'exceptionRate', label: 'Exceptions', format: formatRate, alarm: true },
 ];
 
+const DOCUMENT_KINDS: Record<string, WebviewString> = {
+  request: 'Request',
+  dependency: 'Dependency',
+  exception: 'Exception',
+  event: 'Event',
+  trace: 'Trace',
+};
+
 /** Items arrive in SDK batches: average recent seconds instead of showing the last (partial) one. */
 const RECENT_SECONDS = 10;
 
@@ -68,12 +76,19 @@ export class LiveView implements PanelView {
   readonly id = 'live' as const;
   readonly element: HTMLElement;
   private readonly source: HTMLElement;
+  /** Shown while the Azure portal's Live Metrics watches an app through the relay. */
+  private readonly portal: HTMLElement;
   private readonly tiles = new Map<LiveMetricKey, { element: HTMLElement; value: HTMLElement }>();
   private readonly charts: { spec: ChartSpec; chart: TimeChart; element: HTMLElement }[] = [];
   private revision = -1;
+  private documentsRevision = -1;
+  /** The portal's "Sample telemetry": documents the SDK posted for the portal's document streams. */
+  private readonly documents: HTMLElement;
+  private readonly documentList: HTMLElement;
 
   constructor(private readonly context: ViewContext) {
     this.source = h('div', { class: 'live-source' });
+    this.portal = h('div', { class: 'live-portal', hidden: true, role: 'status' });
     const tileRow = h('div', { class: 'live-tiles' });
     for (const tile of TILES) {
       const value = h('div', { class: 'tile-value' }, '–');
@@ -93,15 +108,44 @@ export class LiveView implements PanelView {
       this.charts.push({ spec, chart, element });
       grid.append(element);
     }
-    this.element = h('div', { class: 'view live-view' }, h('div', { class: 'filter-bar' }, this.source), h('div', { class: 'scroll-area' }, tileRow, grid));
+    this.documentList = h('ol', { class: 'live-documents' });
+    this.documents = h('article', { class: 'live-card live-documents-card', hidden: true }, h('h3', null, t('Sample telemetry')), this.documentList);
+    this.element = h('div', { class: 'view live-view' }, h('div', { class: 'filter-bar' }, this.source, this.portal), h('div', { class: 'scroll-area' }, tileRow, grid, this.documents));
   }
 
   render(force: boolean): boolean {
     const live = this.context.model.live;
-    if (!force && live.revision === this.revision) return false;
+    if (!force && live.revision === this.revision && this.context.model.liveDocumentsRevision === this.documentsRevision) return false;
     this.revision = live.revision;
     this.draw();
     return false;
+  }
+
+  /** Newest first, as the portal lists them; text only (untrusted). */
+  private drawDocuments(): void {
+    const model = this.context.model;
+    if (model.liveDocumentsRevision === this.documentsRevision) return;
+    this.documentsRevision = model.liveDocumentsRevision;
+    const documents = model.liveDocuments;
+    this.documents.hidden = documents.length === 0;
+    this.documentList.replaceChildren(
+      ...documents
+        .slice(-50)
+        .reverse()
+        .map((document) => {
+          const facts = [document.detail, document.code, document.duration, document.role].filter((fact): fact is string => fact !== undefined && fact !== '');
+          const properties = (document.properties ?? []).map(([key, value]) => `${key}=${value}`).join(' · ');
+          return h(
+            'li',
+            { class: ['live-document', `live-document-${document.kind}`], 'data-kind': document.kind },
+            h('span', { class: 'live-document-time' }, new Date(document.time).toLocaleTimeString()),
+            h('span', { class: 'live-document-kind' }, t(DOCUMENT_KINDS[document.kind] ?? 'Trace')),
+            h('span', { class: 'live-document-title' }, document.title),
+            facts.length > 0 ? h('span', { class: 'live-document-facts' }, facts.join(' · ')) : '',
+            properties ? h('span', { class: 'live-document-properties' }, properties) : '',
+          );
+        }),
+    );
   }
 
   tick(): void {
@@ -109,6 +153,10 @@ export class LiveView implements PanelView {
   }
 
   private draw(): void {
+    this.drawDocuments();
+    const watching = this.context.model.forwarding.live?.portalWatching === true;
+    this.portal.hidden = !watching;
+    setText(this.portal, watching ? t('Azure portal Live Metrics is watching') : '');
     const series = this.context.model.live.series(Date.now());
     setText(
       this.source,

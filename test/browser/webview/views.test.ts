@@ -270,6 +270,40 @@ describe('Webview panel: views', function () {
       assert.strictEqual(await panel.view('live').locator('.live-card:not([hidden]) canvas').count() >= 7, true, 'request, dependency, exception, CPU and memory charts');
     });
 
+    it('tells the host while it is visible, shows "portal watching", the sample documents (as text) and the live counters on the strip', async () => {
+      await panel.showView('live');
+      await panel.showView('logs');
+      const visibility = (await panel.postedOfType('liveViewVisible')).map((message) => message.visible);
+      assert.deepStrictEqual(visibility.slice(-2), [true, false], 'the host hears when the Live view shows and hides');
+      await panel.showView('live');
+      const portal = panel.view('live').locator('.live-portal');
+      assert.strictEqual(await portal.isHidden(), true, 'local-only: nobody in the portal');
+      const forwarding = { state: 'forwarding' as const, acceptedItems: 5, sentItems: 5, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0, endpoint: 'https://dc.example/', live: { portalWatching: true, sent: 17, failed: 2 } };
+      await panel.send({ type: 'forwarding', status: forwarding });
+      await portal.waitFor({ state: 'visible' });
+      assert.strictEqual(await portal.innerText(), 'Azure portal Live Metrics is watching');
+      const strip = squash(await panel.page.locator('.forwarding-strip .strip-counters').innerText());
+      assert.match(strip, /Live Metrics sent 17 Live Metrics failed 2/);
+      const hostile = '<img src=x onerror="window.__pwned=1">';
+      await panel.send({
+        type: 'delta',
+        added: [],
+        evicted: [],
+        live: [],
+        liveDocuments: [
+          { time: Date.now() - 1000, kind: 'request', title: 'GET /orders', detail: 'http://localhost/orders', code: '200', duration: 'PT0.012S', role: 'shop' },
+          { time: Date.now(), kind: 'exception', title: 'TypeError', detail: hostile, properties: [['user', hostile]] },
+        ],
+      });
+      const rows = panel.view('live').locator('.live-document');
+      await rows.first().waitFor();
+      assert.strictEqual(await rows.count(), 2);
+      assert.match(squash(await rows.nth(0).innerText()), /Exception TypeError <img src=x onerror="window.__pwned=1">/, 'newest first, shown as text');
+      assert.match(squash(await rows.nth(1).innerText()), /Request GET \/orders http:\/\/localhost\/orders · 200 · PT0.012S · shop/);
+      assert.strictEqual(await panel.view('live').locator('.live-documents img').count(), 0);
+      assert.strictEqual(await panel.page.evaluate('window.__pwned'), undefined);
+    });
+
     it('computes rates from the items when there are no Live Metrics samples', async () => {
       const now = Date.now();
       const items = realisticItems(now - 4000).map((item) => ({ ...item, time: item.table === 'customMetrics' ? item.time : now - 3000 }));

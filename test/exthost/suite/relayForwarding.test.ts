@@ -54,6 +54,27 @@ describe('Forwarding follows the stored connection string', function () {
     assert.ok(!fake.received().some((item) => (item.data?.baseData as { message?: string } | undefined)?.message === 'stays here'), 'what came before, local-only, is not sent afterwards');
   });
 
+  async function liveToRelay(): Promise<{ status: number; subscribed: unknown; body: string }> {
+    const relay = await api.startRelay();
+    const localKey = connectionStringPart(relay.localConnectionString, 'InstrumentationKey')!;
+    const point = { Version: 'exthost', InvariantVersion: 5, Instance: 'exthost', RoleName: 'exthost', MachineName: 'exthost', StreamId: 'exthost-stream', Timestamp: new Date().toISOString() };
+    const reply = await postJson(`${relay.url}QuickPulseService.svc/ping?ikey=${localKey}&api-version=2024-04-01-preview`, point, { 'x-ms-qps-stream-id': 'exthost-stream' });
+    return { status: reply.status, subscribed: reply.headers?.['x-ms-qps-subscribed'], body: reply.body };
+  }
+
+  it('Live Metrics goes on to the LiveEndpoint with the real key, and the service answer comes back', async () => {
+    fake.live.setSubscribed(true).setConfiguration({ ETag: 'exthost-etag', Metrics: [], DocumentStreams: [], QuotaInfo: null });
+    const reply = await liveToRelay();
+    assert.strictEqual(reply.status, 200, reply.body);
+    assert.strictEqual(reply.subscribed, 'true', 'the portal (the fake) watches');
+    assert.strictEqual(JSON.parse(reply.body).ETag, 'exthost-etag');
+    const [ping] = fake.live.pings();
+    assert.ok(ping, 'the fake live endpoint got the ping');
+    assert.strictEqual(ping.query.get('ikey'), realKey);
+    fake.live.setSubscribed(false);
+    assert.strictEqual((await liveToRelay()).subscribed, 'false', 'nobody watches: not subscribed');
+  });
+
   it('the terminal environment never holds the real key, even while forwarding', () => {
     const variables = JSON.stringify(api.terminalEnvironment());
     assert.ok(!variables.toLowerCase().includes(realKey), variables);
@@ -69,5 +90,8 @@ describe('Forwarding follows the stored connection string', function () {
     await postToRelay('local again');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.strictEqual(fake.requests().length, requestsBefore);
+    const livePings = fake.live.requests().length;
+    assert.strictEqual((await liveToRelay()).subscribed, 'true', 'local-only: the relay answers Live Metrics itself');
+    assert.strictEqual(fake.live.requests().length, livePings, 'and sends nothing on');
   });
 });

@@ -29,7 +29,7 @@ describe('Secrets sweep after the run', function () {
   const runDir = process.env.AZMON_TEST_SERVER_DATA_DIR ?? '';
   const workspace = process.env.AZMON_TEST_WORKSPACE ?? '';
   const realKey = randomUUID();
-  const connectionString = (fake: FakeIngestion): string => `InstrumentationKey=${realKey};${fake.connectionString(realKey).split(';')[1]};ApplicationId=${randomUUID()}`;
+  const connectionString = (fake: FakeIngestion): string => `InstrumentationKey=${realKey};IngestionEndpoint=${fake.url};LiveEndpoint=${fake.url};ApplicationId=${randomUUID()}`;
   let api: AzureMonitorPythonApi;
   let fake: FakeIngestion;
   let raw = '';
@@ -66,6 +66,18 @@ describe('Secrets sweep after the run', function () {
     await post(['sweep 1', 'sweep 2']);
     const received = await fake.waitForItems(2, 60_000);
     assert.ok(received.every((item) => item.iKey === realKey), 'forwarded under the real key');
+
+    // Live Metrics goes on to the service too; it echoes the key in its configuration and errors.
+    fake.live.setSubscribed(true).setConfiguration({ ETag: `etag ${echo}`, Metrics: [], DocumentStreams: [{ Id: echo, DocumentFilterGroups: [] }] });
+    fake.live.enqueue({ kind: 'status', status: 503, message: echo });
+    const livePing = `${relay.url}QuickPulseService.svc/ping?ikey=${localKey}&api-version=2024-04-01-preview`;
+    const point = { Version: 'sweep', InvariantVersion: 5, Instance: 'sweep', RoleName: 'sweep', MachineName: 'sweep', StreamId: 'sweep-stream', Timestamp: new Date().toISOString() };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const reply = await postJson(livePing, point, { 'x-ms-qps-stream-id': 'sweep-stream' });
+      assert.strictEqual(reply.status, 200, reply.body);
+      assert.deepStrictEqual(findSecretsInText('a Live Metrics answer to the app', JSON.stringify(reply), [{ label: 'the real key', forms: [raw, ...keyForms(realKey)] }]), []);
+    }
+    assert.deepStrictEqual(fake.live.pings().map((request) => [request.status, request.query.get('ikey')]), [[503, realKey], [200, realKey]], 'both pings reached the live endpoint with the real key');
 
     // Now the service refuses everything: the next items stay in the disk queue under global storage.
     fake.setPlan(() => ({ kind: 'status', status: 503, message: echo }));

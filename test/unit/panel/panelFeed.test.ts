@@ -165,4 +165,12 @@ describe('panel: conversions', () => {
     });
     assert.strictEqual(toForwardingStatus(stats({ state: 'forwarding', queuedItems: 7 })).retryingItems, 0);
   });
+
+  it('adds the Live Metrics counters and "portal watching" while forwarding, nothing local-only', () => {
+    const live = { state: 'failing' as const, sent: 12, failed: 2, skipped: 0, portalWatching: true, lastError: 'Live Metrics: 503', endpoint: 'https://rt/' };
+    assert.deepStrictEqual(toForwardingStatus(stats(), live).live, { portalWatching: true, sent: 12, failed: 2, lastError: 'Live Metrics: 503' });
+    assert.deepStrictEqual(toForwardingStatus(stats(), { ...live, state: 'ok' }).live, { portalWatching: true, sent: 12, failed: 2 }, 'an old error is not shown once live works again');
+    assert.strictEqual(toForwardingStatus(stats(), { ...live, state: 'off' }).live, undefined);
+    assert.strictEqual(toForwardingStatus(stats()).live, undefined);
+  });
 });
