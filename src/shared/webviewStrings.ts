@@ -24,6 +24,7 @@ export const WEBVIEW_STRINGS = [
   'Clear',
   'Export',
   'Import',
+  'More actions',
   'Paused · {0} new',
   'Paused',
   'Catching up… {0} queued',
