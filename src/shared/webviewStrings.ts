@@ -155,7 +155,11 @@ export const WEBVIEW_STRINGS = [
   '{0} requests',
   '{0} call',
   '{0} calls',
+  '{0} in-process span',
+  '{0} in-process spans',
+  'In-process spans (InProc, such as OpenCensus tracer spans) are work inside a role, not calls: the map counts them on their role and draws no connection for them. The Transactions view shows them.',
   // Metrics
+  'Standard performance counters ({0})',
   'Metric {0}',
   'Last',
   'Points',
