@@ -133,8 +133,8 @@ export class Toolbar {
 
   update(state: { paused: boolean; behind: boolean; pendingItems: number; itemCount: number; connected: boolean }): void {
     const mode = state.paused ? 'paused' : state.behind ? 'behind' : state.connected ? 'live' : 'waiting';
+    const modeChanged = this.indicator.dataset.mode !== mode;
     this.indicator.dataset.mode = mode;
-    const before = this.indicator.textContent;
     setText(
       this.indicator,
       mode === 'paused'
@@ -150,7 +150,7 @@ export class Toolbar {
             : t('Connecting…'),
     );
     const count = plural(state.itemCount, '{0} item', '{0} items');
-    const countChanged = this.itemCount.textContent !== count;
+    const countWidthChanged = this.itemCount.textContent?.length !== count.length;
     setText(this.itemCount, count);
     setText(this.menuCount, count);
     const label = state.paused ? t('Resume stream') : t('Pause stream');
@@ -165,8 +165,9 @@ export class Toolbar {
       item.title = label;
       setText(item.querySelector('.menu-text')!, state.paused ? t('Resume') : t('Pause'));
     }
-    // Longer words ("Paused · 1,234 new") can need one more collapse step; shorter ones may need one less.
-    if (this.indicator.textContent !== before || (countChanged && this.collapsed > 0)) this.fit();
+    // Refit only when widths can change (not on every frame of a burst: fit() forces layouts). The
+    // indicator's own width is capped in CSS, so its changing numbers never push the row over.
+    if (modeChanged || (countWidthChanged && this.collapsed > 0)) this.fit();
   }
 
   private toggleMenu(): void {
