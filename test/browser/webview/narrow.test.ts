@@ -45,6 +45,25 @@ describe('Webview panel: narrow panels', function () {
     return !!box && box.width > 0 && box.x >= 0 && box.x + box.width <= width + 0.5;
   }
 
+  it('Korean at 360 px: the longer words still fit in one row, with the menu in Korean', async () => {
+    const panel = await PanelPage.open(browser, server, { width: 360, height: 640, locale: 'ko' });
+    try {
+      await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
+      await panel.page.evaluate('document.fonts.ready');
+      await panel.settle();
+      const overflow = (await panel.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+      assert.strictEqual(overflow, 0);
+      assert.ok(await inViewport(panel, '.toolbar .toolbar-more'));
+      await panel.page.locator('.toolbar .toolbar-more').click();
+      const items = await panel.page.locator('.toolbar-menu [role="menuitem"]:not([hidden])').allInnerTexts();
+      assert.ok(items.includes('지우기') || items.some((text) => /[가-힣]/.test(text)), items.join(', '));
+      assert.ok(await inViewport(panel, '.toolbar-menu'));
+      await panel.screenshot('narrow-360-ko-menu');
+    } finally {
+      await panel.close();
+    }
+  });
+
   for (const width of [360, 480, 640]) {
     describe(`${width} px`, () => {
       it('every action is in the bar or in the overflow menu, and clicking it works', async () => {
@@ -63,7 +82,7 @@ describe('Webview panel: narrow panels', function () {
             inMenu.push(action.label);
           }
           // Nothing in the toolbar or the tab headers sticks out of the panel.
-          for (const selector of ['.toolbar', '.stream-indicator']) assert.ok(await inViewport(panel, selector), `${selector} inside ${width} px`);
+          for (const selector of ['.toolbar', '.stream-indicator', '.strip-counters .counter:last-child']) assert.ok(await inViewport(panel, selector), `${selector} inside ${width} px`);
           const overflow = (await panel.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
           assert.strictEqual(overflow, 0, 'no horizontal overflow of the page');
           if (inMenu.length > 0) {
