@@ -74,7 +74,9 @@ export class PanelApp {
       this.views.map((view) => {
         const badge = h('vscode-badge', { variant: 'counter', class: 'tab-badge', hidden: true });
         this.badges.set(view.id, badge);
-        return h('vscode-tab-header', { slot: 'header', 'data-view': view.id }, icon(VIEW_TITLES[view.id].icon), h('span', { class: 'tab-title' }, t(VIEW_TITLES[view.id].title)), badge);
+        // The title attribute keeps the name when a narrow panel shows the tabs as icons only.
+        const title = t(VIEW_TITLES[view.id].title);
+        return h('vscode-tab-header', { slot: 'header', 'data-view': view.id, title }, icon(VIEW_TITLES[view.id].icon), h('span', { class: 'tab-title' }, t(VIEW_TITLES[view.id].title)), badge);
       }),
       this.toolbar.element,
       this.views.map((view) => h('vscode-tab-panel', { 'data-view': view.id, class: 'tab-panel' }, view.element)),
@@ -85,6 +87,7 @@ export class PanelApp {
     });
     root.replaceChildren(this.notices, this.tabs, this.strip.element);
     root.classList.add('panel-root');
+    this.toolbar.attach(this.tabs);
     this.strip.update(this.model.forwarding, undefined);
     this.toolbar.update({ paused: false, behind: false, pendingItems: 0, itemCount: 0, connected: false });
     setInterval(() => this.onTick(), 1000);

@@ -248,11 +248,16 @@ configure_azure_monitor()`,
     imports: [OTEL_CONFIGURE_IMPORT, 'from opentelemetry import trace'],
     setup: `${OTEL_ENV_NOTE}
 configure_azure_monitor()
-tracer = trace.get_tracer(__name__)`,
+tracer = trace.get_tracer(__name__)
+
+
+def say_hello(name):
+    # One span per unit of work: it shows in Live Telemetry and in the portal's transaction view.
+    with tracer.start_as_current_span("say_hello") as span:
+        span.set_attribute("greeting.name", name)
+        print(f"Hello, {name}!")`,
     example: `def main():
-    with tracer.start_as_current_span("hello") as span:
-        span.set_attribute("greeting", "Hello, World!")
-        print("Hello, World!")`,
+    say_hello("World")`,
     entryPoint: 'main()',
   },
   {
@@ -268,10 +273,15 @@ tracer = trace.get_tracer(__name__)`,
 configure_azure_monitor()
 meter = metrics.get_meter(__name__)
 requests_counter = meter.create_counter("requests_handled", unit="1", description="Requests handled")
-request_duration = meter.create_histogram("request_duration", unit="ms", description="Time spent per request")`,
+request_duration = meter.create_histogram("request_duration", unit="ms", description="Time spent per request")
+
+
+def record_request(route, duration_ms):
+    # Call this where a request is handled: both metrics show in the Metrics view, per route.
+    requests_counter.add(1, {"route": route})
+    request_duration.record(duration_ms, {"route": route})`,
     example: `def main():
-    requests_counter.add(1, {"route": "/hello"})
-    request_duration.record(12.5, {"route": "/hello"})`,
+    record_request("/hello", 12.5)`,
     entryPoint: 'main()',
   },
   {
@@ -385,15 +395,19 @@ async def hello():
     signal: 'traces',
     framework: 'requests',
     packages: ['azure-monitor-opentelemetry', 'requests'],
-    imports: [OTEL_CONFIGURE_IMPORT, 'from opentelemetry import trace'],
+    imports: ['import requests', OTEL_CONFIGURE_IMPORT, 'from opentelemetry import trace'],
     setup: `${OTEL_ENV_NOTE}
 # requests is instrumented automatically: each call becomes a dependency.
 configure_azure_monitor()
-tracer = trace.get_tracer(__name__)`,
+tracer = trace.get_tracer(__name__)
+
+
+def fetch(url):
+    # The span groups the calls made inside it under one operation in the transaction view.
+    with tracer.start_as_current_span("fetch"):
+        return requests.get(url, timeout=10)`,
     example: `def main():
-    with tracer.start_as_current_span("parent"):
-        requests.get("https://www.wikipedia.org/wiki/Rabbit")`,
-    exampleImports: ['import requests'],
+    fetch("https://www.wikipedia.org/wiki/Rabbit")`,
     entryPoint: 'main()',
   },
   {
@@ -404,18 +418,16 @@ tracer = trace.get_tracer(__name__)`,
     signal: 'traces',
     framework: 'psycopg2',
     packages: ['azure-monitor-opentelemetry', 'psycopg2-binary'],
-    imports: [OTEL_CONFIGURE_IMPORT, 'from opentelemetry import trace'],
+    imports: [OTEL_CONFIGURE_IMPORT],
     setup: `${OTEL_ENV_NOTE}
 # psycopg2 is instrumented automatically for connections opened after this call.
-configure_azure_monitor()
-tracer = trace.get_tracer(__name__)`,
+configure_azure_monitor()`,
     example: `def main():
-    with tracer.start_as_current_span("query"):
-        connection = psycopg2.connect(os.environ.get("DATABASE_URL", "dbname=postgres"))
-        cursor = connection.cursor()
-        cursor.execute("SELECT 1")
-        cursor.fetchall()
-        connection.close()`,
+    connection = psycopg2.connect(os.environ.get("DATABASE_URL", "dbname=postgres"))
+    cursor = connection.cursor()
+    cursor.execute("SELECT 1")
+    cursor.fetchall()
+    connection.close()`,
     exampleImports: ['import os', 'import psycopg2'],
     entryPoint: 'main()',
   },
@@ -468,4 +480,5 @@ requests_counter = metrics.get_meter(__name__).create_counter("requests_handled"
   },
 ];
 
-export const SNIPPETS: readonly SnippetTemplate[] = [...OPENTELEMETRY, ...OPENCENSUS, ...PLAIN_OTLP];
+// The distro first and retired OpenCensus last: pickers and completions show them in this order.
+export const SNIPPETS: readonly SnippetTemplate[] = [...OPENTELEMETRY, ...PLAIN_OTLP, ...OPENCENSUS];

@@ -153,13 +153,22 @@ function setupChunks(setup: string): SetupChunk[] {
   const starts = lineStarts(normalised);
   const chunks: SetupChunk[] = [];
   let fromLine = 0;
-  for (const statement of scanStatements(normalised).filter((s) => s.topLevel)) {
+  const statements = scanStatements(normalised);
+  for (const [index, statement] of statements.entries()) {
+    if (!statement.topLevel) {
+      continue;
+    }
+    // A compound statement (`def`, `with`) keeps its indented body: up to the next top-level statement.
+    let endLine = statement.endLine;
+    for (let next = index + 1; next < statements.length && !statements[next].topLevel; next++) {
+      endLine = Math.max(endLine, statements[next].endLine);
+    }
     const lines: string[] = [];
-    for (let line = fromLine; line <= statement.endLine; line++) {
+    for (let line = fromLine; line <= endLine; line++) {
       lines.push(lineText(normalised, starts, line));
     }
     chunks.push({ text: lines.join('\n'), key: statementKey(statement.code) });
-    fromLine = statement.endLine + 1;
+    fromLine = endLine + 1;
   }
   return chunks;
 }

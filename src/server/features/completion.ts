@@ -4,7 +4,7 @@
  * (or with the setup, when the cursor is above where the imports would go, as in an empty file).
  */
 import * as l10n from '@vscode/l10n';
-import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, TextEdit } from 'vscode-languageserver';
+import { CompletionItem, CompletionItemKind, CompletionItemTag, InsertTextFormat, MarkupKind, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { listSnippets, planCodeInsertion, SnippetTemplate } from '../../core/snippets';
@@ -31,11 +31,12 @@ export function snippetCompletions(tree: Tree, document: TextDocument, offset: n
   const wordStart = offset - word.length;
   const withoutWord = text.slice(0, wordStart) + text.slice(offset);
   const layout = analyseLayout(text);
-  return listSnippets().map((snippet) => completionItem(snippet, document, withoutWord, { start: wordStart, end: offset }, indent, layout.eol, layout.indentUnit));
+  return listSnippets().map((snippet, index) => completionItem(snippet, index, document, withoutWord, { start: wordStart, end: offset }, indent, layout.eol, layout.indentUnit));
 }
 
 function completionItem(
   snippet: SnippetTemplate,
+  index: number,
   document: TextDocument,
   withoutWord: string,
   word: { readonly start: number; readonly end: number },
@@ -65,7 +66,9 @@ function completionItem(
       value: `${l10n.t(snippet.description)}\n\npip install ${snippet.packages.join(' ')}\n\n\`\`\`python\n${snippet.imports.join('\n')}\n\n${snippet.setup}\n\`\`\``,
     },
     filterText: label,
-    sortText: label,
+    // Catalogue order (the distro first, retired OpenCensus last), not the alphabetical order of the labels.
+    sortText: `${String(index).padStart(3, '0')}_${label}`,
+    ...(snippet.sdk === 'opencensus' ? { tags: [CompletionItemTag.Deprecated] } : {}),
     insertTextFormat: InsertTextFormat.PlainText,
     textEdit: { range: { start: document.positionAt(word.start), end: document.positionAt(word.end) }, newText },
     additionalTextEdits,

@@ -21,6 +21,8 @@ export interface MapNode {
   readonly detail: string;
   /** Incoming requests for roles; calls for targets. */
   readonly stats: CallStats;
+  /** Roles: in-process (InProc) spans seen, work inside the role that the map draws no edge for. */
+  inProcess: number;
   column: number;
   row: number;
 }
@@ -51,7 +53,7 @@ export function computeAppMap(spans: Iterable<PanelItem>): AppMap {
   const roleNode = (role: string): MapNode => {
     const id = `role:${role}`;
     let node = nodes.get(id);
-    if (!node) nodes.set(id, (node = { id, kind: 'role', label: role, detail: '', stats: emptyStats(), column: 0, row: 0 }));
+    if (!node) nodes.set(id, (node = { id, kind: 'role', label: role, detail: '', stats: emptyStats(), inProcess: 0, column: 0, row: 0 }));
     return node;
   };
 
@@ -67,7 +69,10 @@ export function computeAppMap(spans: Iterable<PanelItem>): AppMap {
         if (!instances) roleInstances.set(role, (instances = new Set()));
         instances.add(item.roleInstance);
       }
-    } else if (item.table === 'dependencies' && !IN_PROCESS.test(item.type ?? '')) {
+    } else if (item.table === 'dependencies' && IN_PROCESS.test(item.type ?? '')) {
+      // Not a call to anything: counted on its role, so an app with only in-process spans still shows.
+      roleNode(role).inProcess++;
+    } else if (item.table === 'dependencies') {
       roleNode(role);
       dependencies.push(item);
     }
@@ -85,7 +90,7 @@ export function computeAppMap(spans: Iterable<PanelItem>): AppMap {
       const label = dependency.target || dependency.name || dependency.type || t('(unknown target)');
       const type = dependency.type ?? '';
       to = `target:${type}|${label}`;
-      if (!nodes.has(to)) nodes.set(to, { id: to, kind: 'target', label, detail: type, stats: emptyStats(), column: 0, row: 0 });
+      if (!nodes.has(to)) nodes.set(to, { id: to, kind: 'target', label, detail: type, stats: emptyStats(), inProcess: 0, column: 0, row: 0 });
       count(nodes.get(to)!.stats, dependency);
     }
     const edgeId = `${from}→${to}`;

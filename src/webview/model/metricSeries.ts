@@ -3,6 +3,7 @@
  * both end up as `metrics[].name` in a customMetrics item. Points are kept sorted by time (the
  * charts need it) and bounded per series.
  */
+import { compareMetricNames } from '../../shared/standardMetrics';
 import type { PanelItem } from '../../shared/messages';
 
 const MAX_POINTS_PER_SERIES = 5000;
@@ -115,9 +116,9 @@ export class MetricSeriesIndex {
     return this.byName.size;
   }
 
-  /** Series sorted by name. */
+  /** Series sorted by name, the user's own metrics before OpenCensus' standard performance counters. */
   list(): MetricSeries[] {
-    return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.byName.values()].sort((a, b) => compareMetricNames(a.name, b.name));
   }
 
   get(name: string): MetricSeries | undefined {

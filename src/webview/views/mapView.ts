@@ -1,10 +1,11 @@
 /**
  * Map: cloud roles and the targets their dependencies call, as an SVG graph. Each role shows its
  * incoming requests; each edge its call count, average duration and failure rate. In-process
- * (InProc) spans are not calls and are left out, as in the portal's Application Map.
+ * (InProc) spans are not calls: as in the portal's Application Map they get no edge, but they are
+ * counted on their role (an OpenCensus app with only tracer spans still shows), and a note says why.
  */
 import type { PanelItem } from '../../shared/messages';
-import { h, svg } from '../dom';
+import { h, setText, svg } from '../dom';
 import { formatDuration, formatPercent } from '../format';
 import { plural, t } from '../l10n';
 import { type AppMap, type CallStats, computeAppMap, type MapNode } from '../model/appMap';
@@ -21,13 +22,15 @@ export class MapView implements PanelView {
   readonly element: HTMLElement;
   private readonly canvas: HTMLElement;
   private readonly summary: HTMLElement;
+  private readonly note: HTMLElement;
   private readonly throttle = new Throttle(1000);
   private revision = -1;
 
   constructor(private readonly context: ViewContext) {
     this.canvas = h('div', { class: 'map-canvas' });
     this.summary = h('div', { class: 'map-summary' });
-    this.element = h('div', { class: 'view map-view' }, h('div', { class: 'filter-bar' }, this.summary), h('div', { class: 'scroll-area' }, this.canvas));
+    this.note = h('div', { class: 'map-note', role: 'note', hidden: true });
+    this.element = h('div', { class: 'view map-view' }, h('div', { class: 'filter-bar' }, this.summary), this.note, h('div', { class: 'scroll-area' }, this.canvas));
   }
 
   render(force: boolean): boolean {
@@ -49,6 +52,9 @@ export class MapView implements PanelView {
             plural(map.edges.length, '{0} connection', '{0} connections'),
             plural(spans.aliveCount, 'from {0} request or dependency in the buffer', 'from {0} requests and dependencies in the buffer'),
           ].join(' · ');
+    const inProcess = map.nodes.reduce((sum, node) => sum + node.inProcess, 0);
+    setText(this.note, inProcess > 0 ? t('In-process spans (InProc, such as OpenCensus tracer spans) are work inside a role, not calls: the map counts them on their role and draws no connection for them. The Transactions view shows them.') : '');
+    this.note.hidden = inProcess === 0;
     this.canvas.replaceChildren(map.nodes.length === 0 ? h('div', { class: 'placeholder' }, t('No requests or dependencies yet. The map shows each cloud role and what it calls.')) : drawMap(map));
     return false;
   }
@@ -100,7 +106,9 @@ function drawNode(node: MapNode): SVGGElement {
     node.kind === 'role'
       ? node.stats.calls > 0
         ? `${plural(node.stats.calls, '{0} request', '{0} requests')} · ${formatDuration(node.stats.durationSum / node.stats.calls)} · ${t('{0} failed', formatPercent(failedRatio))}`
-        : t('no incoming requests')
+        : node.inProcess > 0
+          ? plural(node.inProcess, '{0} in-process span', '{0} in-process spans')
+          : t('no incoming requests')
       : `${node.detail || t('dependency')} · ${plural(node.stats.calls, '{0} call', '{0} calls')}`;
   return svg(
     'g',

@@ -8,6 +8,7 @@ import { h, setText } from '../dom';
 import { formatCount, formatTime, formatValue } from '../format';
 import { plural, t } from '../l10n';
 import type { MetricSeries } from '../model/metricSeries';
+import { isStandardPerformanceCounter } from '../../shared/standardMetrics';
 import { TimeChart } from '../timeChart';
 import { type PanelView, Throttle, type ViewContext } from './viewContext';
 
@@ -52,6 +53,9 @@ export class MetricsView implements PanelView {
   readonly id = 'metrics' as const;
   readonly element: HTMLElement;
   private readonly grid: HTMLElement;
+  private readonly counterGrid: HTMLElement;
+  private readonly counterTitle: HTMLElement;
+  private readonly counterGroup: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly countLabel: HTMLElement;
   private readonly cards = new Map<MetricSeries, MetricCard>();
@@ -61,6 +65,10 @@ export class MetricsView implements PanelView {
 
   constructor(private readonly context: ViewContext) {
     this.grid = h('div', { class: 'metric-grid' });
+    this.counterGrid = h('div', { class: 'metric-grid' });
+    this.counterTitle = h('span', { class: 'metric-group-title' });
+    // OpenCensus sends six standard counters by default; they go below the user's own metrics, folded.
+    this.counterGroup = h('details', { class: 'metric-group', hidden: true }, h('summary', null, this.counterTitle), this.counterGrid);
     this.empty = h(
       'div',
       { class: 'placeholder' },
@@ -71,7 +79,7 @@ export class MetricsView implements PanelView {
       this.search = value.toLowerCase();
       this.render(true);
     });
-    this.element = h('div', { class: 'view metrics-view' }, h('div', { class: 'filter-bar' }, search, this.countLabel), h('div', { class: 'scroll-area' }, this.empty, this.grid));
+    this.element = h('div', { class: 'view metrics-view' }, h('div', { class: 'filter-bar' }, search, this.countLabel), h('div', { class: 'scroll-area' }, this.empty, this.grid, this.counterGroup));
   }
 
   render(force: boolean): boolean {
@@ -88,17 +96,25 @@ export class MetricsView implements PanelView {
         this.cards.delete(series);
       }
     }
-    const ordered = shown.map((series) => {
+    const cardOf = (series: MetricSeries): HTMLElement => {
       let card = this.cards.get(series);
       if (!card) this.cards.set(series, (card = new MetricCard(series)));
       return card.element;
-    });
-    // Re-append only when the order changed, so charts are not detached every frame.
-    const current = [...this.grid.children];
-    if (current.length !== ordered.length || current.some((element, index) => element !== ordered[index])) this.grid.replaceChildren(...ordered);
+    };
+    const counters = shown.filter((series) => isStandardPerformanceCounter(series.name));
+    placeInOrder(this.grid, shown.filter((series) => !isStandardPerformanceCounter(series.name)).map(cardOf));
+    placeInOrder(this.counterGrid, counters.map(cardOf));
+    this.counterGroup.hidden = counters.length === 0;
+    setText(this.counterTitle, t('Standard performance counters ({0})', formatCount(counters.length)));
     for (const series of shown) this.cards.get(series)!.update();
     this.empty.hidden = all.length > 0;
     setText(this.countLabel, shown.length === all.length ? plural(all.length, '{0} metric', '{0} metrics') : plural(all.length, '{1} of {0} metric', '{1} of {0} metrics', formatCount(shown.length)));
     return false;
   }
+}
+
+/** Re-appends only when the order changed, so charts are not detached every frame. */
+function placeInOrder(grid: HTMLElement, ordered: readonly HTMLElement[]): void {
+  const current = [...grid.children];
+  if (current.length !== ordered.length || current.some((element, index) => element !== ordered[index])) grid.replaceChildren(...ordered);
 }

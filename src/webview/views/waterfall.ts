@@ -61,6 +61,9 @@ export class Waterfall {
       const tick = h('span', { class: 'axis-tick' }, formatDuration(totalMs * fraction));
       tick.style.left = `${fraction * 100}%`;
       if (fraction === 1) tick.classList.add('axis-tick-end');
+      // Narrow axes show fewer labels (media/panel.css container queries), so they never overlap.
+      if (fraction === 0.25 || fraction === 0.75) tick.classList.add('axis-tick-quarter');
+      if (fraction === 0.5) tick.classList.add('axis-tick-mid');
       return tick;
     });
     this.axis.replaceChildren(...ticks);

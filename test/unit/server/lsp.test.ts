@@ -274,8 +274,15 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       assert.deepStrictEqual(item.textEdit.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } });
       const result = applyEdits('azm', [item.textEdit, ...(item.additionalTextEdits ?? [])]);
       assert.match(result, /^from azure\.monitor\.opentelemetry import configure_azure_monitor\nfrom opentelemetry import trace\n\n/);
-      assert.match(result, /\nconfigure_azure_monitor\(\)\ntracer = trace\.get_tracer\(__name__\)$/);
+      assert.match(result, /\nconfigure_azure_monitor\(\)\ntracer = trace\.get_tracer\(__name__\)\n\n\ndef say_hello\(name\):\n[\s\S]*tracer\.start_as_current_span\("say_hello"\)[\s\S]*\)$/);
       assertCompiles(result);
+      // The distro comes first, retired OpenCensus last (marked deprecated), in the order the editor sorts them.
+      const sorted = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
+      assert.strictEqual(sorted[0].label, 'azmon_otel_configure');
+      const firstOpenCensus = sorted.findIndex((i) => i.label.startsWith('azmon_opencensus_'));
+      assert.ok(firstOpenCensus > 0 && sorted.slice(firstOpenCensus).every((i) => i.label.startsWith('azmon_opencensus_')), sorted.map((i) => i.label).join(' '));
+      assert.ok(sorted.slice(firstOpenCensus).every((i) => i.tags?.includes(1)), 'OpenCensus items carry CompletionItemTag.Deprecated');
+      assert.ok(sorted.slice(0, firstOpenCensus).every((i) => !i.tags?.length));
     });
 
     it('below existing imports, the missing imports are added at the top and only the setup at the cursor', async () => {

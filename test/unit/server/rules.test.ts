@@ -89,6 +89,8 @@ describe('rule engine', () => {
       const [hint] = await findingsOf(lines('s = ProbabilitySampler(0.25)'));
       assert.strictEqual(hint.severity, 'hint');
       assert.match(hint.message, /75% of traces/);
+      // Why it matters, not just what happens: the sampled-out data is missing where the user looks for it.
+      assert.match(hint.message, /missing in the Azure portal/);
     });
 
     it('the fix sets the rate to 1.0', async () => {
@@ -183,6 +185,45 @@ describe('rule engine', () => {
       assert.deepStrictEqual(await codesOf(literal, { ...DEFAULT_DIAGNOSTICS_SETTINGS, hardCodedConnectionString: false }), [C.connectionStringArgument]);
       assert.deepStrictEqual(await codesOf(lines('AzureExporter(connection_string=os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"])')), []);
       assert.deepStrictEqual(await codesOf(lines('Unrelated(connection_string=cs)')), []);
+    });
+
+    it('is silent when the value comes from APPLICATIONINSIGHTS_CONNECTION_STRING through a variable (os.environ[...], os.getenv, os.environ.get)', async () => {
+      for (const read of [
+        'os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]',
+        "os.getenv('APPLICATIONINSIGHTS_CONNECTION_STRING')",
+        'os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING")',
+        'os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "")',
+        'getenv("APPLICATIONINSIGHTS_CONNECTION_STRING")',
+        'environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]',
+        '(os.getenv("APPLICATIONINSIGHTS_CONNECTION_STRING") or "")',
+      ]) {
+        const text = lines('import os', `CONNECTION_STRING = ${read}`, 'configure_azure_monitor(connection_string=CONNECTION_STRING)');
+        assert.deepStrictEqual(await codesOf(text), [], read);
+      }
+      // Through a name for the variable, a second hop, and inside a function reading a module constant.
+      assert.deepStrictEqual(await codesOf(lines('NAME = "APPLICATIONINSIGHTS_CONNECTION_STRING"', 'cs = os.environ[NAME]', 'AzureLogHandler(connection_string=cs)')), []);
+      assert.deepStrictEqual(await codesOf(lines('raw = os.getenv("APPLICATIONINSIGHTS_CONNECTION_STRING")', 'cs = raw', 'AzureExporter(connection_string=cs)')), []);
+      assert.deepStrictEqual(await codesOf(lines('CS = os.getenv("APPLICATIONINSIGHTS_CONNECTION_STRING")', 'def main():', '    configure_azure_monitor(connection_string=CS)')), []);
+      // What hardCodedConnectionString's own fix leaves behind is not flagged by this rule.
+      const fixed = await applyFix(lines(`CS = "${CS}"`, 'configure_azure_monitor(connection_string=CS)'), C.hardCodedConnectionString);
+      assert.match(fixed, /CS = os\.environ\.get\("APPLICATIONINSIGHTS_CONNECTION_STRING"\)/);
+      assert.deepStrictEqual(await codesOf(fixed), []);
+    });
+
+    it('still warns when the value comes from anywhere else (near misses: other variables, literals, config files, parameters)', async () => {
+      const warns = async (...text: string[]) => assert.deepStrictEqual(await codesOf(lines(...text), { ...DEFAULT_DIAGNOSTICS_SETTINGS, hardCodedConnectionString: false }), [C.connectionStringArgument], text.join('\n'));
+      await warns('CS = os.getenv("MY_APP_INSIGHTS")', 'configure_azure_monitor(connection_string=CS)');
+      await warns('CS = os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING_PROD"]', 'configure_azure_monitor(connection_string=CS)');
+      await warns(`CS = "${CS}"`, 'configure_azure_monitor(connection_string=CS)');
+      await warns('cs = os.getenv("APPLICATIONINSIGHTS_CONNECTION_STRING")', 'if prod:', `    cs = "${CS}"`, 'AzureExporter(connection_string=cs)');
+      await warns('CS = config["APPLICATIONINSIGHTS_CONNECTION_STRING"]', 'configure_azure_monitor(connection_string=CS)');
+      await warns('configure_azure_monitor(connection_string=settings["APPLICATIONINSIGHTS_CONNECTION_STRING"])');
+      await warns('CS = json.load(open("appsettings.json"))["ApplicationInsights"]', 'configure_azure_monitor(connection_string=CS)');
+      await warns('CS = "" or os.getenv("APPLICATIONINSIGHTS_CONNECTION_STRING")', 'configure_azure_monitor(connection_string=CS)');
+      await warns('NAME = "OTHER"', 'CS = os.environ[NAME]', 'configure_azure_monitor(connection_string=CS)');
+      await warns('cs = os.getenv("APPLICATIONINSIGHTS_CONNECTION_STRING")', 'def setup(cs):', '    AzureExporter(connection_string=cs)');
+      await warns('a = b', 'b = a', 'AzureExporter(connection_string=a)');
+      await warns('AzureExporter(connection_string=f"{os.getenv(\'APPLICATIONINSIGHTS_CONNECTION_STRING\')};Extra=1")');
     });
   });
 

@@ -115,12 +115,21 @@ describe('snippet catalogue', () => {
       }
     });
     it('manual spans, a counter, a histogram, and INFO logging', () => {
-      assert.match(renderStandalone('otel-traces'), /tracer = trace\.get_tracer\(__name__\)[\s\S]*start_as_current_span\("hello"\)/);
+      assert.match(renderStandalone('otel-traces'), /tracer = trace\.get_tracer\(__name__\)[\s\S]*tracer\.start_as_current_span\("say_hello"\)/);
       const metrics = renderStandalone('otel-metrics');
       assert.match(metrics, /meter = metrics\.get_meter\(__name__\)/);
       assert.match(metrics, /meter\.create_counter\(/);
       assert.match(metrics, /meter\.create_histogram\(/);
       assert.match(renderStandalone('otel-logs'), /configure_azure_monitor\(\)\nlogger = logging\.getLogger\(__name__\)\n.*\nlogger\.setLevel\(logging\.INFO\)/);
+    });
+    it('what Set Up inserts (the setup alone, without the example) uses every object it creates', () => {
+      for (const snippet of listSnippets({ sdk: 'opentelemetry' })) {
+        for (const [, name] of snippet.setup.matchAll(/^(\w+) = /gm)) {
+          const uses = snippet.setup.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
+          // A web framework's app object is what the user's routes use (and WSGI servers load).
+          assert.ok(uses >= 2 || (['app', 'application'].includes(name) && snippet.framework !== 'none'), `${snippet.id}: ${name} is created but never used`);
+        }
+      }
     });
     it('web apps are created after configure_azure_monitor(); an app created earlier uses the explicit instrumentor', () => {
       assert.match(renderStandalone('otel-flask'), /configure_azure_monitor\(\)\napp = Flask\(__name__\)/);

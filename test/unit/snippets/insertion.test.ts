@@ -45,7 +45,12 @@ describe('planInsertion', () => {
       'from azure.monitor.opentelemetry import configure_azure_monitor\nfrom opentelemetry import trace\n\n' +
         '# configure_azure_monitor() reads APPLICATIONINSIGHTS_CONNECTION_STRING from the environment;\n' +
         '# do not pass connection_string= here (it would override the variable).\n' +
-        'configure_azure_monitor()\ntracer = trace.get_tracer(__name__)\n',
+        'configure_azure_monitor()\ntracer = trace.get_tracer(__name__)\n\n\n' +
+        'def say_hello(name):\n' +
+        "    # One span per unit of work: it shows in Live Telemetry and in the portal's transaction view.\n" +
+        '    with tracer.start_as_current_span("say_hello") as span:\n' +
+        '        span.set_attribute("greeting.name", name)\n' +
+        '        print(f"Hello, {name}!")\n',
     );
   });
 
@@ -217,6 +222,10 @@ describe('planInsertion', () => {
     assert.strictEqual(count(result, 'configure_azure_monitor()\n'), 1);
     assert.ok(result.includes('meter = metrics.get_meter(__name__)'));
     assertCompiles(result);
+    // The example functions (a def with its indented body) are inserted whole, and once.
+    assert.ok(result.includes('def record_request(route, duration_ms):\n    # Call this'));
+    assert.strictEqual(insert(result, 'otel-traces'), result);
+    assert.strictEqual(count(result, 'def say_hello(name):'), 1);
   });
 
   it('an existing configure_azure_monitor(...) with arguments, even inside main(), is not repeated', () => {

@@ -47,7 +47,7 @@ export function checkSamplerRates({ syntax }: RuleContext): Finding[] {
         code: DIAGNOSTIC_CODES.samplerRateDropsTelemetry,
         severity: 'hint',
         message: l10n.t(
-          'Sampling at {0}: about {1}% of traces are dropped before they are sent, and sampled-out telemetry is lost for good (it does not reach Application Insights or the local panel). Use 1.0 while developing.',
+          'Sampling at {0}: about {1}% of traces are dropped before they are sent. Why it matters: sampled-out requests, dependencies and their logs are missing in the Azure portal (Transaction search, Application map, Failures) and in this panel, so a failing request may not be there when you look for it. Use 1.0 while developing.',
           valueNode.text,
           dropped,
         ),

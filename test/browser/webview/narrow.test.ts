@@ -1,0 +1,170 @@
+/**
+ * The panel side by side with an editor: at 360, 480 and 640 px every tab and every stream action
+ * must stay reachable — shown in the bar, or in the "More actions" menu (mouse and keyboard) — and
+ * nothing may be drawn outside the panel. Screenshots: test-results/webview-narrow-*.png.
+ */
+import * as assert from 'assert';
+import type { Browser } from 'playwright-core';
+import { liveSamples, realisticItems, snapshot } from './fixtures';
+import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from './panelPage';
+
+const ACTIONS = [
+  { label: 'Pause stream', posts: undefined },
+  { label: 'Clear', posts: 'clear' },
+  { label: 'Export', posts: 'export' },
+  { label: 'Import', posts: 'import' },
+] as const;
+
+describe('Webview panel: narrow panels', function () {
+  this.timeout(90_000);
+  let browser: Browser;
+  let server: PanelServer;
+
+  before(async () => {
+    [browser, server] = await Promise.all([launchBrowser(), startPanelServer()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(width: number): Promise<PanelPage> {
+    const panel = await PanelPage.open(browser, server, { width, height: 640 });
+    await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
+    await panel.page.evaluate('document.fonts.ready');
+    await panel.settle();
+    return panel;
+  }
+
+  /** Whether the element's box lies inside the viewport horizontally and is not hidden. */
+  async function inViewport(panel: PanelPage, selector: string): Promise<boolean> {
+    const locator = panel.page.locator(selector).first();
+    if (!(await locator.isVisible())) return false;
+    const box = await locator.boundingBox();
+    const width = panel.page.viewportSize()!.width;
+    return !!box && box.width > 0 && box.x >= 0 && box.x + box.width <= width + 0.5;
+  }
+
+  it('Korean at 360 px: the longer words still fit in one row, with the menu in Korean', async () => {
+    const panel = await PanelPage.open(browser, server, { width: 360, height: 640, locale: 'ko' });
+    try {
+      await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
+      await panel.page.evaluate('document.fonts.ready');
+      await panel.settle();
+      const overflow = (await panel.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+      assert.strictEqual(overflow, 0);
+      assert.ok(await inViewport(panel, '.toolbar .toolbar-more'));
+      await panel.page.locator('.toolbar .toolbar-more').click();
+      const items = await panel.page.locator('.toolbar-menu [role="menuitem"]:not([hidden])').allInnerTexts();
+      assert.ok(items.includes('지우기') || items.some((text) => /[가-힣]/.test(text)), items.join(', '));
+      assert.ok(await inViewport(panel, '.toolbar-menu'));
+      await panel.screenshot('narrow-360-ko-menu');
+    } finally {
+      await panel.close();
+    }
+  });
+
+  for (const width of [360, 480, 640]) {
+    describe(`${width} px`, () => {
+      it('every action is in the bar or in the overflow menu, and clicking it works', async () => {
+        const panel = await open(width);
+        try {
+          const more = panel.page.locator('.toolbar .toolbar-more');
+          const inBar: string[] = [];
+          const inMenu: string[] = [];
+          for (const action of ACTIONS) {
+            const button = `.toolbar vscode-toolbar-button[label="${action.label}"]`;
+            if (await inViewport(panel, button)) {
+              inBar.push(action.label);
+              continue;
+            }
+            assert.ok(await inViewport(panel, '.toolbar .toolbar-more'), `${action.label} is hidden, so "More actions" must be visible`);
+            inMenu.push(action.label);
+          }
+          // Nothing in the toolbar or the tab headers sticks out of the panel.
+          for (const selector of ['.toolbar', '.stream-indicator', '.strip-counters .counter:last-child']) assert.ok(await inViewport(panel, selector), `${selector} inside ${width} px`);
+          const overflow = (await panel.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+          assert.strictEqual(overflow, 0, 'no horizontal overflow of the page');
+          if (inMenu.length > 0) {
+            await more.click();
+            const menu = panel.page.locator('.toolbar-menu');
+            await menu.waitFor();
+            const items = await menu.locator('[role="menuitem"]').allInnerTexts();
+            for (const label of inMenu) assert.ok(items.some((text) => text.includes(label.replace(' stream', ''))), `${label} in the menu: ${items.join(', ')}`);
+            assert.ok(await inViewport(panel, '.toolbar-menu'), 'the menu is drawn inside the panel');
+            await panel.screenshot(`narrow-${width}-menu`);
+            await panel.page.keyboard.press('Escape');
+            await menu.waitFor({ state: 'hidden' });
+          }
+          // Click each: from the bar, or through the menu.
+          for (const action of ACTIONS) {
+            if (inBar.includes(action.label)) {
+              await panel.page.locator(`.toolbar vscode-toolbar-button[label="${action.label}"]`).click();
+            } else {
+              await more.click();
+              await panel.page.locator('.toolbar-menu [role="menuitem"]', { hasText: action.label.replace(' stream', '') }).click();
+            }
+            await panel.settle();
+          }
+          const posted = (await panel.posted()).map((message) => message.type);
+          assert.deepStrictEqual(posted.filter((type) => ['clear', 'export', 'import'].includes(type)), ['clear', 'export', 'import']);
+          assert.match(await panel.page.locator('.stream-indicator').innerText(), /Paused/);
+          // The item count is readable: in the bar, or as the menu's heading.
+          if (!(await inViewport(panel, '.toolbar .item-count'))) {
+            await more.click();
+            assert.match(await panel.page.locator('.toolbar-menu .toolbar-menu-count').innerText(), /\d+ items?/);
+            await panel.page.keyboard.press('Escape');
+          }
+          assert.deepStrictEqual(panel.errors, []);
+          assert.deepStrictEqual(await panel.cspViolations(), []);
+        } finally {
+          await panel.close();
+        }
+      });
+
+      it('the menu and the tabs work from the keyboard', async () => {
+        const panel = await open(width);
+        try {
+          const more = panel.page.locator('.toolbar .toolbar-more');
+          if (await more.isVisible()) {
+            await more.locator('button').focus();
+            await panel.page.keyboard.press('Enter');
+            const items = panel.page.locator('.toolbar-menu [role="menuitem"]:not([hidden])');
+            await items.first().waitFor();
+            assert.strictEqual(await items.first().evaluate((el) => el === el.ownerDocument.activeElement), true, 'focus moves into the menu');
+            await panel.page.keyboard.press('ArrowDown');
+            const count = await items.count();
+            const texts = await items.allInnerTexts();
+            const focused = await panel.page.evaluate('document.activeElement && document.activeElement.textContent');
+            if (count > 1) assert.strictEqual(await items.nth(1).evaluate((el) => el === el.ownerDocument.activeElement), true, `ArrowDown moves to the next item (${texts.join('|')}; focused: ${focused})`);
+            await panel.page.keyboard.press('Escape');
+            await panel.page.locator('.toolbar-menu').waitFor({ state: 'hidden' });
+            assert.strictEqual(await more.evaluate((el) => el === el.ownerDocument.activeElement || el.contains(el.ownerDocument.activeElement)), true, 'Escape returns focus to "More actions"');
+          }
+          // Every tab header is reachable: visible within the panel, and selecting it shows its view.
+          for (const view of ['transactions', 'logs', 'metrics', 'map', 'live'] as const) {
+            const header = panel.page.locator(`vscode-tab-header[data-view="${view}"]`);
+            await header.scrollIntoViewIfNeeded();
+            assert.ok(await inViewport(panel, `vscode-tab-header[data-view="${view}"]`), `${view} tab inside ${width} px`);
+            await panel.showView(view);
+          }
+          await panel.showView('transactions');
+          await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).click();
+          await panel.view('transactions').locator('.waterfall-list .vlist-row').first().waitFor();
+          // The waterfall's axis labels do not overlap one another.
+          const ticks = panel.view('transactions').locator('.waterfall-axis .axis-tick');
+          const boxes = [];
+          for (let i = 0; i < (await ticks.count()); i++) if (await ticks.nth(i).isVisible()) boxes.push((await ticks.nth(i).boundingBox())!);
+          assert.ok(boxes.length >= 2, 'the axis shows at least its start and end');
+          boxes.sort((a, b) => a.x - b.x);
+          for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i]!.x >= boxes[i - 1]!.x + boxes[i - 1]!.width, `axis labels ${i - 1} and ${i} overlap at ${width} px`);
+          await panel.screenshot(`narrow-${width}`);
+          await panel.showView('metrics');
+          await panel.screenshot(`narrow-${width}-metrics`);
+        } finally {
+          await panel.close();
+        }
+      });
+    });
+  }
+});
