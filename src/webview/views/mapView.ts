@@ -5,7 +5,7 @@
  * counted on their role (an OpenCensus app with only tracer spans still shows), and a note says why.
  */
 import type { PanelItem } from '../../shared/messages';
-import { h, setText, svg } from '../dom';
+import { displayText, h, setText, svg } from '../dom';
 import { formatDuration, formatPercent } from '../format';
 import { plural, t } from '../l10n';
 import { type AppMap, type CallStats, computeAppMap, type MapNode } from '../model/appMap';
@@ -88,7 +88,7 @@ function drawMap(map: AppMap): SVGSVGElement {
     const bend = forward ? (x2 - x1) / 2 : 80;
     const path = forward ? `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}` : `M ${x1} ${y1} C ${x1 + bend} ${y1 - 60}, ${x2 - bend} ${y2 - 60}, ${x2} ${y2}`;
     const failed = edge.stats.failed > 0;
-    edgeLayer.append(svg('path', { d: path, class: ['edge', failed ? 'failed' : ''], 'marker-end': 'url(#map-arrow)' }, svg('title', null, `${from.label} → ${to.label}: ${statsText(edge.stats)}`)));
+    edgeLayer.append(svg('path', { d: path, class: ['edge', failed ? 'failed' : ''], 'marker-end': 'url(#map-arrow)' }, svg('title', null, `${displayText(from.label)} → ${displayText(to.label)}: ${statsText(edge.stats)}`)));
     const [labelX, labelY] = forward ? [(x1 + x2) / 2, (y1 + y2) / 2] : [(x1 + x2) / 2, Math.min(y1, y2) - 45];
     labelLayer.append(edgeLabel(labelX, labelY, edge.stats));
   }
@@ -113,7 +113,7 @@ function drawNode(node: MapNode): SVGGElement {
   return svg(
     'g',
     { class: ['node', `node-${node.kind}`, failedRatio > 0 ? 'has-failures' : ''], transform: `translate(${x}, ${y})`, 'data-node': node.id },
-    svg('title', null, `${node.label}\n${lines}`),
+    svg('title', null, `${displayText(node.label)}\n${lines}`),
     svg('rect', { width: NODE_WIDTH, height: NODE_HEIGHT, rx: 6, class: 'node-box' }),
     svg('rect', { width: 4, height: NODE_HEIGHT - 12, x: 0, y: 6, rx: 2, class: 'node-accent' }),
     svg('text', { x: 14, y: 24, class: 'node-label' }, truncate(node.label, 28)),

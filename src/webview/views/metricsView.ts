@@ -4,7 +4,7 @@
  * SDK sent them (OTel histograms) or the observed range otherwise.
  */
 import { searchField } from '../controls';
-import { h, setText } from '../dom';
+import { displayText, h, setText, telemetryText } from '../dom';
 import { formatCount, formatTime, formatValue } from '../format';
 import { plural, t } from '../l10n';
 import type { MetricSeries } from '../model/metricSeries';
@@ -23,7 +23,7 @@ class MetricCard {
     this.chart = new TimeChart({ lines: [{ label: series.name, color: 'blue', fill: true }], height: 120, formatValue, points: true });
     this.stats = h('dl', { class: 'metric-stats' });
     this.subtitle = h('div', { class: 'metric-subtitle' });
-    this.element = h('article', { class: 'metric-card', 'aria-label': t('Metric {0}', series.name) }, h('h3', { class: 'metric-name', title: series.name }, series.name), this.subtitle, this.stats, this.chart.element);
+    this.element = h('article', { class: 'metric-card', 'aria-label': t('Metric {0}', series.name) }, h('h3', { class: 'metric-name', title: displayText(series.name) }, telemetryText(series.name)), this.subtitle, this.stats, this.chart.element);
   }
 
   update(): void {
