@@ -12,6 +12,7 @@ import { ConnectionString, trackUrl } from '../connectionString';
 import { DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS, ForwardQueueOptions } from './forwardOptions';
 import type { Envelope } from '../envelope';
 import type { RelayLogLevel } from '../relay/relayContext';
+import { shortenRedacted } from '../redact';
 import { EnvelopeSink, QueueFullError, ReceivedBody } from '../sink';
 import { judgeAnswer } from './answer';
 import { DiskQueue, WrittenFile } from './diskQueue';
@@ -32,6 +33,8 @@ const MAX_BATCH_ITEMS = 512;
 /** Storage folders with an open queue in this process: two queues on one folder would send twice. */
 const OPEN_FOLDERS = new Set<string>();
 const MAX_BATCH_BYTES = 1024 * 1024;
+/** lastError is shown in the status bar and the panel: redacted first, then cut to this. */
+const MAX_LAST_ERROR_CHARS = 400;
 
 /** A request ready to go: its items (in flight), the key it was written for, the gzipped body. */
 interface Prepared {
@@ -417,7 +420,7 @@ export class ForwardQueue implements EnvelopeSink {
     this.counters.requests++;
     const result = await this.transport.post(url, body, token);
     if (this.closed) return; // aborted by close(): the items stay queued
-    const verdict = judgeAnswer(result, { batchSize: items.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000 });
+    const verdict = judgeAnswer(result, { batchSize: items.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000, redact: (text) => this.redactor.redact(text) });
     switch (verdict.kind) {
       case 'sent':
         for (const item of items) this.ledger.settle(item, 'sent');
@@ -494,7 +497,7 @@ export class ForwardQueue implements EnvelopeSink {
     const delay = retryAfterMs ?? backoffDelay(this.consecutiveFailures, { baseMs: this.options.backoffBaseMs ?? 2000, maxMs: this.options.backoffMaxMs ?? 300_000 }, this.options.random);
     this.nextAttemptAt = this.now() + delay;
     this.retryAfterActive = retryAfterMs !== undefined;
-    this.lastError = this.redactor.redact(reason);
+    this.lastError = shortenRedacted(this.redactor.redact(reason), MAX_LAST_ERROR_CHARS);
     this.lastErrorAt = this.now();
     this.errorState = isError;
     this.log(this.consecutiveFailures > 3 ? 'warn' : 'info', `Forwarding ${items} items failed (${reason}); retry ${this.consecutiveFailures} in ${Math.round(delay)} ms.`);
@@ -503,7 +506,7 @@ export class ForwardQueue implements EnvelopeSink {
 
   private markError(message: string): void {
     this.errorState = true;
-    this.lastError = this.redactor.redact(message);
+    this.lastError = shortenRedacted(this.redactor.redact(message), MAX_LAST_ERROR_CHARS);
     this.lastErrorAt = this.now();
     this.changed();
   }
