@@ -3,7 +3,7 @@
  * segment's JSON array gzipped, back to back. A segment is one accepted batch (≤ 512 items, ≤ 1 MB
  * of JSON) written under the relay's local key, usually the request body exactly as the app sent
  * it: accepting costs no per-item serialisation, and sending swaps the key in the bytes (see
- * `rewriteKeys`) instead of parsing. gzip keeps the disk small and its CRC flags a damaged
+ * `rewriteKeys`, which touches only each envelope's iKey and keyed name) instead of parsing. gzip keeps the disk small and its CRC flags a damaged
  * segment. Files of layout 1 (`.ndjson`, one envelope per line) are still read.
  * Plain Node: never import `vscode` here.
  */
