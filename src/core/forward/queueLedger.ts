@@ -23,7 +23,7 @@ const SETTLED = 1;
 /** In a request being sent or prepared: not taken again until released or settled. */
 const IN_FLIGHT = 2;
 
-interface Segment {
+export interface Segment {
   /** The local key it was written with; undefined for layout-1 lines (any key, rewritten per line). */
   readonly key: string | undefined;
   readonly items: number;
@@ -162,6 +162,30 @@ export class QueueLedger {
       }
     }
     return done();
+  }
+
+  /**
+   * The request body (JSON array, real key) for exactly these items, in flight already: used to
+   * resend parts of a request the service refused as a whole. Items of a file gone meanwhile
+   * (expired) are left out of the body and returned as `missing`.
+   */
+  async bodyFor(items: readonly BatchItem[], realKey: string): Promise<{ body: Buffer; missing: BatchItem[] }> {
+    const parts: Buffer[] = [];
+    const missing: BatchItem[] = [];
+    for (const item of items) {
+      const segment = this.segmentOf(item);
+      if (!segment || (segment.packed && !(await this.split(item.entry, segment))) || !segment.lines || item.entry.removed) {
+        missing.push(item);
+        continue;
+      }
+      parts.push(Buffer.from(lineForService(segment.lines[item.index - segment.first], realKey), 'utf8'));
+    }
+    return { body: joinArray(parts), missing };
+  }
+
+  /** The segment an item belongs to (one accepted request of one app), while its file is loaded. */
+  segmentOf(item: BatchItem): Segment | undefined {
+    return item.entry.segments?.find((segment) => item.index >= segment.first && item.index < segment.first + segment.items);
   }
 
   private anyOwed(entry: Entry, segment: Segment): boolean {
