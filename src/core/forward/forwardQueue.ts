@@ -434,6 +434,9 @@ export class ForwardQueue implements EnvelopeSink {
     const result = await this.transport.post(url, batch.body, token);
     if (this.closed) return; // aborted by close(): the items stay queued
     await this.apply(items, result, url, token);
+    // A file partly answered for (a 206, a split request) notes which items are done, so a
+    // restart after a kill resends only the others.
+    await this.ledger.recordOutcomes();
   }
 
   /** What the service's answer for these items means for each of them (and for the queue). */
