@@ -8,6 +8,7 @@
  *
  * Plain Node: never import `vscode` here.
  */
+import { shortenRedacted } from './redact';
 
 export const MAX_CONNECTION_STRING_LENGTH = 4096;
 
@@ -271,7 +272,7 @@ function normaliseEndpoint(value: string): string | undefined {
 /** Echoes a bad value in an error, cut short and with any GUID masked: a key pasted into the wrong field must not end up in a log. */
 function shorten(text: string): string {
   const masked = text.replace(/[0-9a-f]{8}-?(?:[0-9a-f]{4}-?){3}[0-9a-f]{12}/gi, (guid) => `${guid.slice(0, 4)}…${guid.slice(-4)}`);
-  return masked.length > 60 ? `${masked.slice(0, 57)}...` : masked;
+  return shortenRedacted(masked, 57);
 }
 
 function fail(error: string): ParseResult {

@@ -68,3 +68,22 @@ function escapeRegExp(text: string): string {
 }
 
 const GUID_ONLY = new RegExp(`^${GUID_SOURCE}$`);
+
+/** A run of 8 or more hexadecimal digits and dashes: what a key (or a piece of one) looks like. */
+const GUID_LIKE_RUN_AT_END = /[0-9a-fA-F-]{8,}$/;
+
+/**
+ * Cuts an already redacted text to at most `max` characters (plus `…`). Always redact first, then
+ * cut: a key cut in half no longer matches any pattern. A GUID-like run left at the cut may be the
+ * first part of a key, so it is masked as well.
+ */
+export function shortenRedacted(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max));
+  // Never end on half of a surrogate pair.
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  // The run may continue past the cut: only then is it a piece of something longer.
+  if (/[0-9a-fA-F-]/.test(text[cut.length] ?? '')) cut = cut.replace(GUID_LIKE_RUN_AT_END, '');
+  return `${cut}…`;
+}

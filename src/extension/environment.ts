@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 export interface RelayEnvironment {
   /** `InstrumentationKey=<local key>;IngestionEndpoint=http://127.0.0.1:P/;LiveEndpoint=http://127.0.0.1:P/` */
   readonly connectionString: string;
-  /** The relay's self-signed CA, for the Node SDKs that always switch to https. */
+  /** The relay's self-signed loopback certificates (no CA), for the Node SDKs that always switch to https. */
   readonly caCertPath?: string;
   /** `http://127.0.0.1:P`, for plain OpenTelemetry SDKs exporting OTLP/HTTP. */
   readonly otlpEndpoint?: string;

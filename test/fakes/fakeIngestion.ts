@@ -11,6 +11,7 @@
  *   fake.enqueue({ kind: 'redirect', location: regional.url }); // 307 to another fake
  *   fake.enqueue({ kind: 'reset' }, { kind: 'delay', ms: 500 }, { kind: 'down', ms: 1000 });
  *   fake.setPlan((request) => request.items.length > 100 ? { kind: 'status', status: 400 } : undefined);
+ *   fake.setPlan((request) => request.items.some(isPoison) ? { kind: 'status', status: 400, wholeRequest: true } : undefined);
  *   await fake.waitForItems(10);
  *   fake.received();  // accepted envelopes, decoded, in arrival order
  *   await fake.close();
@@ -29,8 +30,12 @@ export type FakeEnvelope = { iKey?: string; name?: string; time?: string; data?:
 export type Fault =
   /** Accept everything (200), as when no fault is queued. */
   | { readonly kind: 'accept' }
-  /** Answer this status for the whole batch (TrackResponse with one error per item); nothing is accepted. */
-  | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: number | string; readonly message?: string }
+  /**
+   * Answer this status for the whole batch (TrackResponse with one error per item); nothing is
+   * accepted. `wholeRequest`: one error for the request instead (index 0), as the service answers
+   * a body it refuses as a whole (say, for one item it cannot read): which item is bad is not said.
+   */
+  | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: number | string; readonly message?: string; readonly wholeRequest?: boolean }
   /** 206: per-item status codes by index (200 = accepted; missing indexes are accepted). */
   | { readonly kind: 'partial'; readonly codes: readonly number[]; readonly messages?: readonly (string | undefined)[] }
   /** 307/308 with this Location; a bare origin gets the request's path appended. */
@@ -232,7 +237,8 @@ export class FakeIngestion {
       case 'status': {
         const message = fault.message ?? http.STATUS_CODES[fault.status] ?? 'Error';
         const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
-        return this.answer(record, response, fault.status, trackResponse(items.length, 0, items.map((_, index) => ({ index, statusCode: fault.status, message }))), headers);
+        const errors = fault.wholeRequest ? [{ index: 0, statusCode: fault.status, message }] : items.map((_, index) => ({ index, statusCode: fault.status, message }));
+        return this.answer(record, response, fault.status, trackResponse(items.length, 0, errors), headers);
       }
       case 'redirect': {
         const location = /^https?:\/\/[^/]+\/?$/.test(fault.location) ? `${fault.location.replace(/\/$/, '')}${record.path}` : fault.location;

@@ -4,6 +4,7 @@
  * Plain Node: never import `vscode` here.
  */
 import type { TrackResponse } from '../envelope';
+import { redactConnectionString, shortenRedacted } from '../redact';
 import { dropReason, isRetryableItem, isRetryableStatus, parseRetryAfter } from './retryRules';
 import type { TransportResult } from './transport';
 
@@ -20,11 +21,16 @@ export interface JudgeOptions {
   readonly usingToken: boolean;
   readonly nowMs: number;
   readonly maxRetryAfterMs: number;
+  /** Redacts text the service sent before it is cut for a reason (default: connection-string patterns). */
+  readonly redact?: (text: string) => string;
 }
+
+/** How much of a service message a reason quotes. */
+const MAX_DETAIL_CHARS = 200;
 
 export function judgeAnswer(result: TransportResult, options: JudgeOptions): Verdict {
   if (result.kind === 'network') {
-    return { kind: 'retry', reason: `network error: ${result.message}` };
+    return { kind: 'retry', reason: `network error: ${quote(result.message, options)}` };
   }
   const { status } = result;
   if (status === 200) {
@@ -37,7 +43,7 @@ export function judgeAnswer(result: TransportResult, options: JudgeOptions): Ver
     const location = result.headers.location;
     return { kind: 'redirect', status, location: Array.isArray(location) ? location[0] : location };
   }
-  const detail = firstErrorMessage(result.body);
+  const detail = firstErrorMessage(result.body, options);
   if (isRetryableStatus(status, options.usingToken)) {
     return {
       kind: 'retry',
@@ -71,7 +77,7 @@ function judgePartial(body: string, options: JudgeOptions): Verdict {
       retry.push(error.index);
     } else {
       dropped.push(error.index);
-      reason ||= `item ${error.index}: ${error.statusCode} ${typeof error.message === 'string' ? error.message : ''}`.trim();
+      reason ||= `item ${error.index}: ${error.statusCode} ${typeof error.message === 'string' ? quote(error.message, options) : ''}`.trim();
     }
   }
   return { kind: 'partial', retry, dropped, reason };
@@ -86,8 +92,13 @@ function parseTrackResponse(body: string): TrackResponse | undefined {
   }
 }
 
-function firstErrorMessage(body: string): string | undefined {
+function firstErrorMessage(body: string, options: JudgeOptions): string | undefined {
   const message = parseTrackResponse(body)?.errors.find((error) => typeof error?.message === 'string')?.message;
   const text = message ?? (body.trim().startsWith('{') ? undefined : body.trim());
-  return text ? text.slice(0, 200) : undefined;
+  return text ? quote(text, options) : undefined;
+}
+
+/** Service text for a reason: redacted first, then cut (a key cut in half would escape redaction). */
+function quote(text: string, options: JudgeOptions): string {
+  return shortenRedacted((options.redact ?? redactConnectionString)(text), MAX_DETAIL_CHARS);
 }

@@ -21,6 +21,11 @@ export const QUEUE_FILE_SUFFIX = '.queue';
 /** Layout 1 (one envelope per line), written by earlier versions; still read. */
 export const LINES_FILE_SUFFIX = '.ndjson';
 const TMP_SUFFIX = '.tmp';
+/**
+ * `<queue file>.outcome`: which items of a partly answered file the service already answered for
+ * (a 206, a split request), so a restart resends only the rest. Losing it only costs duplicates.
+ */
+export const OUTCOME_SUFFIX = '.outcome';
 /** `<created ms, 15 digits>-<sequence>-<items>-<random>.queue` (or `.ndjson`) */
 const FILE_NAME = /^(\d{15})-(\d{6})-(\d+)-[0-9a-f]{8}\.(?:queue|ndjson)$/;
 
@@ -60,8 +65,14 @@ export class DiskQueue {
     await makePrivateDir(dir);
     const queue = new DiskQueue(dir, now);
     const backlog: QueueFile[] = [];
-    for (const name of (await fs.readdir(dir)).sort()) {
+    const names = (await fs.readdir(dir)).sort();
+    for (const name of names) {
       const full = path.join(dir, name);
+      if (name.endsWith(OUTCOME_SUFFIX)) {
+        // The outcome of a file already deleted (a kill between the two deletions): nothing to keep.
+        if (!names.includes(name.slice(0, -OUTCOME_SUFFIX.length))) await fs.rm(full, { force: true });
+        continue;
+      }
       if (name.endsWith(TMP_SUFFIX)) {
         log(`Deleted ${name}: an unfinished write from a process that stopped mid-write (never acknowledged to the app).`);
         await fs.rm(full, { force: true });
@@ -158,6 +169,37 @@ export class DiskQueue {
 
   async remove(file: QueueFile): Promise<void> {
     await fs.rm(path.join(this.dir, file.name), { force: true });
+    await fs.rm(path.join(this.dir, `${file.name}${OUTCOME_SUFFIX}`), { force: true });
+  }
+
+  /**
+   * Records which items of `file` were answered for (one bit each). Written to `.tmp` and renamed,
+   * never half there; not fsync'd: after a power cut an older outcome (or none) means duplicates,
+   * never loss, since it only ever lists items the service answered for.
+   */
+  async writeOutcome(file: QueueFile, answered: Uint8Array, items: number): Promise<void> {
+    const final = path.join(this.dir, `${file.name}${OUTCOME_SUFFIX}`);
+    const temporary = `${final}.${randomBytes(4).toString('hex')}${TMP_SUFFIX}`;
+    const content = JSON.stringify({ file: file.name, items, answered: Buffer.from(answered).toString('base64') });
+    try {
+      await fs.writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
+      await fs.rename(temporary, final);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  /** The answered-items bitmap of `file`, when a readable outcome for exactly this file and item count exists. */
+  async loadOutcome(file: QueueFile, items: number): Promise<Uint8Array | undefined> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(path.join(this.dir, `${file.name}${OUTCOME_SUFFIX}`), 'utf8')) as { file?: unknown; items?: unknown; answered?: unknown };
+      if (parsed.file !== file.name || parsed.items !== items || typeof parsed.answered !== 'string') return undefined;
+      const answered = new Uint8Array(Buffer.from(parsed.answered, 'base64'));
+      return answered.length === Math.ceil(items / 8) ? answered : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
 

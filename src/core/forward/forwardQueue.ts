@@ -12,6 +12,7 @@ import { ConnectionString, trackUrl } from '../connectionString';
 import { DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS, ForwardQueueOptions } from './forwardOptions';
 import type { Envelope } from '../envelope';
 import type { RelayLogLevel } from '../relay/relayContext';
+import { shortenRedacted } from '../redact';
 import { EnvelopeSink, QueueFullError, ReceivedBody } from '../sink';
 import { judgeAnswer } from './answer';
 import { DiskQueue, WrittenFile } from './diskQueue';
@@ -22,9 +23,21 @@ import { ForwardLogRedactor } from './logRedaction';
 import { BatchItem, QueueLedger } from './queueLedger';
 import { decideRedirect, isLoopbackHost, MAX_CONSECUTIVE_REDIRECTS } from './redirectPolicy';
 import { backoffDelay } from './retryRules';
-import { Transport } from './transport';
+import { Transport, TransportResult } from './transport';
 
 const gzipAsync = promisify(gzipCallback);
+
+/** True when a TrackResponse body names each of the request's items (indexes 0…n−1) with an error. */
+function namesEveryItem(body: string, items: number): boolean {
+  try {
+    const errors = (JSON.parse(body) as { errors?: { index?: unknown }[] }).errors;
+    if (!Array.isArray(errors)) return false;
+    const named = new Set(errors.map((error) => error?.index).filter((index): index is number => Number.isInteger(index) && (index as number) >= 0 && (index as number) < items));
+    return named.size === items;
+  } catch {
+    return false;
+  }
+}
 /** Fastest level: JSON telemetry compresses well anyway, and the relay shares the CPU with the app. */
 const gzip = (data: Buffer): Promise<Buffer> => gzipAsync(data, { level: 1 });
 
@@ -32,6 +45,8 @@ const MAX_BATCH_ITEMS = 512;
 /** Storage folders with an open queue in this process: two queues on one folder would send twice. */
 const OPEN_FOLDERS = new Set<string>();
 const MAX_BATCH_BYTES = 1024 * 1024;
+/** lastError is shown in the status bar and the panel: redacted first, then cut to this. */
+const MAX_LAST_ERROR_CHARS = 400;
 
 /** A request ready to go: its items (in flight), the key it was written for, the gzipped body. */
 interface Prepared {
@@ -53,6 +68,8 @@ export class ForwardQueue implements EnvelopeSink {
   private wakeSleep: (() => void) | undefined;
   private sleepTimer: NodeJS.Timeout | undefined;
   private consecutiveFailures = 0;
+  /** Transient failures since open (a part of a split request stops the split when one happens). */
+  private failures = 0;
   private redirects = 0;
   private errorState = false;
   private readonly writes = new Set<Promise<unknown>>();
@@ -413,11 +430,18 @@ export class ForwardQueue implements EnvelopeSink {
         return;
       }
     }
-    const body = batch.body;
     this.counters.requests++;
-    const result = await this.transport.post(url, body, token);
+    const result = await this.transport.post(url, batch.body, token);
     if (this.closed) return; // aborted by close(): the items stay queued
-    const verdict = judgeAnswer(result, { batchSize: items.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000 });
+    await this.apply(items, result, url, token);
+    // A file partly answered for (a 206, a split request) notes which items are done, so a
+    // restart after a kill resends only the others.
+    await this.ledger.recordOutcomes();
+  }
+
+  /** What the service's answer for these items means for each of them (and for the queue). */
+  private async apply(items: readonly BatchItem[], result: TransportResult, url: string, token: string | undefined): Promise<void> {
+    const verdict = judgeAnswer(result, { batchSize: items.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000, redact: (text) => this.redactor.redact(text) });
     switch (verdict.kind) {
       case 'sent':
         for (const item of items) this.ledger.settle(item, 'sent');
@@ -442,9 +466,15 @@ export class ForwardQueue implements EnvelopeSink {
         break;
       case 'drop': {
         const status = result.kind === 'response' ? result.status : 0;
+        const halves = result.kind === 'response' ? this.halvesToIsolate(items, status, result.body) : undefined;
+        if (halves) {
+          this.log('info', `The service refused a request of ${items.length} items as a whole (${verdict.reason}); resending it in parts to find the items it refuses.`);
+          await this.isolate(halves, url, token);
+          break;
+        }
         const reason: DropReason = status === 402 ? 'quota' : status === 404 ? 'not-found' : status === 401 || status === 403 ? 'unauthorized' : 'rejected';
         for (const item of items) this.ledger.settle(item, reason);
-        this.log('warn', `Dropped ${items.length} items: ${verdict.reason}.`);
+        this.log('warn', `Dropped ${items.length === 1 ? '1 item' : `${items.length} items`}: ${verdict.reason}.`);
         this.consecutiveFailures = 0;
         this.markError(`Dropped ${items.length} items: ${verdict.reason}`);
         break;
@@ -452,6 +482,47 @@ export class ForwardQueue implements EnvelopeSink {
       case 'redirect':
         this.followRedirect(verdict.location, url, items.length);
         break;
+    }
+  }
+
+  /**
+   * A request refused as a whole for its data (400, 413) may hold other apps' good items: it is
+   * split and resent, so that only what the service refuses alone is dropped. When the answer named
+   * every item (the service's own per-item verdict), it is split only between accepted batches
+   * (one app's request each); a single batch is then dropped as the service said. Undefined: drop.
+   */
+  private halvesToIsolate(items: readonly BatchItem[], status: number, body: string): (readonly BatchItem[])[] | undefined {
+    if ((status !== 400 && status !== 413) || items.length < 2) return undefined;
+    if (!namesEveryItem(body, items.length)) {
+      const half = Math.ceil(items.length / 2);
+      return [items.slice(0, half), items.slice(half)];
+    }
+    const batches: BatchItem[][] = [];
+    let last: unknown;
+    for (const item of items) {
+      const segment = this.ledger.segmentOf(item);
+      if (batches.length === 0 || segment !== last) batches.push([]);
+      batches[batches.length - 1].push(item);
+      last = segment;
+    }
+    if (batches.length < 2) return undefined;
+    const half = Math.ceil(batches.length / 2);
+    return [batches.slice(0, half).flat(), batches.slice(half).flat()];
+  }
+
+  /** Sends each part on its own; a transient failure stops here (the rest stays owed, as after any failure). */
+  private async isolate(parts: readonly (readonly BatchItem[])[], url: string, token: string | undefined): Promise<void> {
+    const key = this.connectionString?.instrumentationKey;
+    const failures = this.failures;
+    for (const part of parts) {
+      if (this.closed || !key || this.failures !== failures || this.connectionString?.instrumentationKey !== key || url !== trackUrl(this.endpoint ?? this.connectionString.ingestionEndpoint)) return;
+      const { body, missing } = await this.ledger.bodyFor(part, key);
+      const items = part.filter((item) => !missing.includes(item));
+      if (items.length === 0) continue;
+      this.counters.requests++;
+      const result = await this.transport.post(url, await gzip(body), token);
+      if (this.closed) return;
+      await this.apply(items, result, url, token);
     }
   }
 
@@ -490,11 +561,12 @@ export class ForwardQueue implements EnvelopeSink {
   /** A transient failure: the items stay queued; the next attempt waits (Retry-After or backoff). */
   private failure(reason: string, retryAfterMs: number | undefined, items: number, isError = false): void {
     this.consecutiveFailures++;
+    this.failures++;
     this.counters.retriedItems += items;
     const delay = retryAfterMs ?? backoffDelay(this.consecutiveFailures, { baseMs: this.options.backoffBaseMs ?? 2000, maxMs: this.options.backoffMaxMs ?? 300_000 }, this.options.random);
     this.nextAttemptAt = this.now() + delay;
     this.retryAfterActive = retryAfterMs !== undefined;
-    this.lastError = this.redactor.redact(reason);
+    this.lastError = shortenRedacted(this.redactor.redact(reason), MAX_LAST_ERROR_CHARS);
     this.lastErrorAt = this.now();
     this.errorState = isError;
     this.log(this.consecutiveFailures > 3 ? 'warn' : 'info', `Forwarding ${items} items failed (${reason}); retry ${this.consecutiveFailures} in ${Math.round(delay)} ms.`);
@@ -503,7 +575,7 @@ export class ForwardQueue implements EnvelopeSink {
 
   private markError(message: string): void {
     this.errorState = true;
-    this.lastError = this.redactor.redact(message);
+    this.lastError = shortenRedacted(this.redactor.redact(message), MAX_LAST_ERROR_CHARS);
     this.lastErrorAt = this.now();
     this.changed();
   }

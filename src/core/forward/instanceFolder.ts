@@ -49,10 +49,11 @@ async function adopt(orphan: string, own: string, log: (message: string) => void
   let moved = 0;
   for (const name of names) {
     // Both layouts (see diskQueue.ts): `.queue`, and `.ndjson` from earlier versions.
-    if (!name.endsWith('.queue') && !name.endsWith('.ndjson')) continue;
+    // And the outcome of a partly answered file (`.outcome`), so only what is still owed is resent.
+    if (!name.endsWith('.queue') && !name.endsWith('.ndjson') && !name.endsWith('.outcome')) continue;
     try {
       await fs.rename(path.join(orphan, name), path.join(own, name));
-      moved++;
+      if (!name.endsWith('.outcome')) moved++;
     } catch {
       // Taken by another relay in the same instant.
     }

@@ -67,34 +67,195 @@ export function lineForService(line: string, realKey: string): string {
 }
 
 /**
- * A JSON text written under `fromKey` with every occurrence of that key (and of its 32-hex name
- * form) replaced by `toKey`: the send-time rewrite of a whole queued segment, without parsing it.
- * Keys of equal length (GUIDs) are overwritten in place, so pass a buffer the caller owns.
- * `replaced` counts the dashed form standing as a whole JSON string (`"<key>"`), so the caller can
- * tell a segment whose iKeys were spelled some other way (JSON escapes) and fall back to parsing.
+ * The send-time rewrite of a whole queued segment (a JSON array of envelopes, usually the request
+ * body as the app sent it) without parsing it into objects: each envelope's own `iKey` member gets
+ * `toKey`, and its `name` member, when in the keyed form, the key without dashes. Nothing else
+ * changes, byte for byte: user data that holds the local key or a connection string (an app that
+ * logs its own) stays as it is, and the real key is never put into it. Member names and values are
+ * compared as JSON strings, so escaped spellings (`"\u0069Key"`) are found too.
+ *
+ * A value of the same length is overwritten in place (the usual case: GUID for GUID), so pass a
+ * buffer the caller owns. `replaced` counts the envelopes whose iKey was set; fewer than the
+ * segment's items (or a text that is not an array of objects) tells the caller to parse instead.
+ * `fromKey` is the key the segment was written with; every iKey is replaced, whatever it holds.
  */
 export function rewriteKeys(text: Buffer, fromKey: string, toKey: string): { readonly body: Buffer; readonly replaced: number } {
-  const dashed = replaceAll(text, fromKey, toKey);
-  return { body: replaceAll(dashed.body, compactKey(fromKey), compactKey(toKey)).body, replaced: dashed.quoted };
+  void fromKey;
+  try {
+    return new KeySwap(text, toKey).run();
+  } catch {
+    return { body: text, replaced: 0 };
+  }
 }
 
-function replaceAll(text: Buffer, from: string, to: string): { body: Buffer; quoted: number } {
-  const needle = Buffer.from(from, 'utf8');
-  const replacement = Buffer.from(to, 'utf8');
-  const inPlace = needle.length === replacement.length;
-  const pieces: Buffer[] = [];
-  let start = 0;
-  let quoted = 0;
-  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
-    if (text[at - 1] === 0x22 && text[at + needle.length] === 0x22) quoted++;
-    if (inPlace) {
-      replacement.copy(text, at);
-    } else {
-      pieces.push(text.subarray(start, at), replacement);
-      start = at + needle.length;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const I_KEY = Buffer.from('"iKey"');
+const NAME = Buffer.from('"name"');
+/** A keyed name has at least 64 characters (see rewriteName), so its token at least 66 bytes. */
+const MIN_KEYED_NAME_TOKEN = 66;
+
+/** A one-pass scanner over the array: structure only, strings are skipped with indexOf. */
+class KeySwap {
+  private readonly pieces: Buffer[] = [];
+  private copiedTo = 0;
+  private replaced = 0;
+  private readonly keyToken: Buffer;
+
+  constructor(private readonly text: Buffer, private readonly toKey: string) {
+    this.keyToken = Buffer.from(JSON.stringify(toKey), 'utf8');
+  }
+
+  run(): { body: Buffer; replaced: number } {
+    const text = this.text;
+    let at = this.space(0);
+    if (text[at] !== 0x5b /* [ */) throw new Error('not an array');
+    at = this.space(at + 1);
+    if (text[at] === 0x5d /* ] */) return this.result();
+    for (;;) {
+      at = this.envelope(at);
+      at = this.space(at);
+      if (text[at] === 0x2c /* , */) {
+        at = this.space(at + 1);
+        continue;
+      }
+      if (text[at] === 0x5d) return this.result();
+      throw new Error('not an array of objects');
     }
   }
-  if (pieces.length === 0 || from === to) return { body: text, quoted };
-  pieces.push(text.subarray(start));
-  return { body: Buffer.concat(pieces), quoted };
+
+  private result(): { body: Buffer; replaced: number } {
+    if (this.pieces.length === 0) return { body: this.text, replaced: this.replaced };
+    this.pieces.push(this.text.subarray(this.copiedTo));
+    return { body: Buffer.concat(this.pieces), replaced: this.replaced };
+  }
+
+  /** One envelope `{…}` from `at`; returns the index after it. */
+  private envelope(at: number): number {
+    const text = this.text;
+    if (text[at] !== 0x7b /* { */) throw new Error('not an object');
+    at = this.space(at + 1);
+    if (text[at] === 0x7d /* } */) return at + 1;
+    let keyed = false;
+    for (;;) {
+      if (text[at] !== QUOTE) throw new Error('no member name');
+      const nameEnd = this.stringEnd(at);
+      const member = this.memberName(at, nameEnd);
+      at = this.space(nameEnd);
+      if (text[at] !== 0x3a /* : */) throw new Error('no colon');
+      const valueStart = this.space(at + 1);
+      const valueEnd = this.valueEnd(valueStart);
+      if (text[valueStart] === QUOTE) {
+        if (member === 'iKey') {
+          this.replace(valueStart, valueEnd, this.keyToken);
+          keyed = true;
+        } else if (member === 'name' && valueEnd - valueStart >= MIN_KEYED_NAME_TOKEN) {
+          const name = this.stringValue(valueStart, valueEnd);
+          const rewritten = rewriteName(name, this.toKey);
+          if (rewritten !== name) this.replace(valueStart, valueEnd, Buffer.from(JSON.stringify(rewritten), 'utf8'));
+        }
+      }
+      at = this.space(valueEnd);
+      if (text[at] === 0x2c) {
+        at = this.space(at + 1);
+        continue;
+      }
+      if (text[at] === 0x7d) {
+        if (keyed) this.replaced++;
+        return at + 1;
+      }
+      throw new Error('bad object');
+    }
+  }
+
+  /** 'iKey', 'name' or undefined for any other member (escaped spellings are decoded). */
+  private memberName(start: number, end: number): 'iKey' | 'name' | undefined {
+    const length = end - start;
+    if (length === 6) {
+      // Byte by byte: Buffer#compare with offsets costs more than the whole scan around it.
+      if (this.equals(start, I_KEY)) return 'iKey';
+      if (this.equals(start, NAME)) return 'name';
+      return undefined;
+    }
+    // "\u0069Key" and the like: at most 6 characters each for 4 letters.
+    if (length > 26 || !this.hasBackslash(start, end)) return undefined;
+    const decoded = this.stringValue(start, end);
+    return decoded === 'iKey' || decoded === 'name' ? decoded : undefined;
+  }
+
+  private equals(start: number, token: Buffer): boolean {
+    for (let index = 0; index < token.length; index++) if (this.text[start + index] !== token[index]) return false;
+    return true;
+  }
+
+  private hasBackslash(start: number, end: number): boolean {
+    for (let index = start; index < end; index++) if (this.text[index] === BACKSLASH) return true;
+    return false;
+  }
+
+  private stringValue(start: number, end: number): string {
+    if (!this.hasBackslash(start, end)) return this.text.toString('utf8', start + 1, end - 1);
+    return JSON.parse(this.text.toString('utf8', start, end)) as string;
+  }
+
+  private replace(start: number, end: number, token: Buffer): void {
+    if (token.length === end - start) {
+      token.copy(this.text, start);
+      return;
+    }
+    this.pieces.push(this.text.subarray(this.copiedTo, start), token);
+    this.copiedTo = end;
+  }
+
+  /** The index after the string token starting at `at` (a quote): native indexOf to the closing quote. */
+  private stringEnd(at: number): number {
+    const text = this.text;
+    let from = at + 1;
+    for (;;) {
+      const quote = text.indexOf(QUOTE, from);
+      if (quote < 0) throw new Error('unterminated string');
+      let slashes = 0;
+      while (text[quote - 1 - slashes] === BACKSLASH) slashes++;
+      if (slashes % 2 === 0) return quote + 1;
+      from = quote + 1;
+    }
+  }
+
+  /** The index after the JSON value starting at `at`. */
+  private valueEnd(at: number): number {
+    const text = this.text;
+    const length = text.length;
+    const first = text[at];
+    if (first === QUOTE) return this.stringEnd(at);
+    if (first !== 0x7b && first !== 0x5b) {
+      // A number, true, false or null: up to the next delimiter.
+      let end = at;
+      while (end < length && !isDelimiter(text[end])) end++;
+      if (end === at) throw new Error('no value');
+      return end;
+    }
+    let depth = 0;
+    let index = at;
+    while (index < length) {
+      const byte = text[index++];
+      if (byte === QUOTE) {
+        index = this.stringEnd(index - 1);
+      } else if (byte === 0x7b || byte === 0x5b) {
+        depth++;
+      } else if (byte === 0x7d || byte === 0x5d) {
+        if (--depth === 0) return index;
+      }
+    }
+    throw new Error('unterminated value');
+  }
+
+  private space(at: number): number {
+    const text = this.text;
+    while (at < text.length && (text[at] === 0x20 || text[at] === 0x0a || text[at] === 0x0d || text[at] === 0x09)) at++;
+    return at;
+  }
+}
+
+function isDelimiter(byte: number): boolean {
+  return byte === 0x2c || byte === 0x7d || byte === 0x5d || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }

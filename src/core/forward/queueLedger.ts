@@ -23,7 +23,7 @@ const SETTLED = 1;
 /** In a request being sent or prepared: not taken again until released or settled. */
 const IN_FLIGHT = 2;
 
-interface Segment {
+export interface Segment {
   /** The local key it was written with; undefined for layout-1 lines (any key, rewritten per line). */
   readonly key: string | undefined;
   readonly items: number;
@@ -76,6 +76,9 @@ export class QueueLedger {
   readonly dropped: Partial<Record<DropReason, number>> = {};
   private cachedBytes = 0;
   private readonly removals = new Set<Promise<void>>();
+  /** Files partly answered for since their outcome was last written. */
+  private readonly unrecorded = new Set<Entry>();
+  private recording: Promise<void> = Promise.resolve();
 
   constructor(private readonly disk: DiskQueue, private readonly options: LedgerOptions) {}
 
@@ -164,6 +167,30 @@ export class QueueLedger {
     return done();
   }
 
+  /**
+   * The request body (JSON array, real key) for exactly these items, in flight already: used to
+   * resend parts of a request the service refused as a whole. Items of a file gone meanwhile
+   * (expired) are left out of the body and returned as `missing`.
+   */
+  async bodyFor(items: readonly BatchItem[], realKey: string): Promise<{ body: Buffer; missing: BatchItem[] }> {
+    const parts: Buffer[] = [];
+    const missing: BatchItem[] = [];
+    for (const item of items) {
+      const segment = this.segmentOf(item);
+      if (!segment || (segment.packed && !(await this.split(item.entry, segment))) || !segment.lines || item.entry.removed) {
+        missing.push(item);
+        continue;
+      }
+      parts.push(Buffer.from(lineForService(segment.lines[item.index - segment.first], realKey), 'utf8'));
+    }
+    return { body: joinArray(parts), missing };
+  }
+
+  /** The segment an item belongs to (one accepted request of one app), while its file is loaded. */
+  segmentOf(item: BatchItem): Segment | undefined {
+    return item.entry.segments?.find((segment) => item.index >= segment.first && item.index < segment.first + segment.items);
+  }
+
   private anyOwed(entry: Entry, segment: Segment): boolean {
     for (let index = segment.first; index < segment.first + segment.items; index++) {
       if (entry.settled![index] === OWED) return true;
@@ -240,6 +267,20 @@ export class QueueLedger {
     }
     this.queuedItems -= missing;
     entry.pending = total;
+    // Items an earlier run already had answered for (a 206 before a kill): not owed any more.
+    const answered = fromDisk ? await this.disk.loadOutcome(entry.file, total) : undefined;
+    if (answered && !entry.removed) {
+      let skipped = 0;
+      for (let index = 0; index < total; index++) {
+        if (answered[index >> 3] & (1 << (index & 7))) {
+          entry.settled[index] = SETTLED;
+          skipped++;
+        }
+      }
+      entry.pending -= skipped;
+      this.queuedItems -= skipped;
+      if (skipped > 0) this.options.log('info', `${skipped} items of ${entry.file.name} were already answered for before a restart; they are not sent again.`);
+    }
     if (entry.pending === 0) this.removeEntry(entry);
     // Layout-1 lines read back are checked once, so a damaged one is dropped alone instead of
     // spoiling the whole request (segments carry gzip's CRC instead).
@@ -267,6 +308,29 @@ export class QueueLedger {
       this.count(outcome, 1);
     }
     if (entry.pending === 0) this.removeEntry(entry);
+    else this.unrecorded.add(entry);
+  }
+
+  /**
+   * Writes which items of partly answered files were answered for, so a restart (even after a
+   * SIGKILL) resends only the others. Called after each answer; writes are one after another.
+   */
+  recordOutcomes(): Promise<void> {
+    const entries = [...this.unrecorded];
+    this.unrecorded.clear();
+    this.recording = this.recording.then(async () => {
+      for (const entry of entries) {
+        if (entry.removed || !entry.settled) continue;
+        const answered = new Uint8Array(Math.ceil(entry.settled.length / 8));
+        entry.settled.forEach((state, index) => {
+          if (state === SETTLED) answered[index >> 3] |= 1 << (index & 7);
+        });
+        await this.disk.writeOutcome(entry.file, answered, entry.settled.length).catch((error: unknown) => {
+          this.options.log('warn', `Could not record which items of ${entry.file.name} were sent (a restart would resend them): ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
+    });
+    return this.recording;
   }
 
   /** Items of a request that were not settled are owed again (a retry, a redirect, an abandoned prefetch). */
@@ -291,7 +355,7 @@ export class QueueLedger {
 
   /** Resolves when pending file deletions are done. */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.removals]);
+    await Promise.allSettled([...this.removals, this.recording]);
   }
 
   private count(reason: DropReason, items: number): void {

@@ -3,7 +3,7 @@
  * segment's JSON array gzipped, back to back. A segment is one accepted batch (≤ 512 items, ≤ 1 MB
  * of JSON) written under the relay's local key, usually the request body exactly as the app sent
  * it: accepting costs no per-item serialisation, and sending swaps the key in the bytes (see
- * `rewriteKeys`) instead of parsing. gzip keeps the disk small and its CRC flags a damaged
+ * `rewriteKeys`, which touches only each envelope's iKey and keyed name) instead of parsing. gzip keeps the disk small and its CRC flags a damaged
  * segment. Files of layout 1 (`.ndjson`, one envelope per line) are still read.
  * Plain Node: never import `vscode` here.
  */
@@ -38,20 +38,25 @@ export function encodeQueueFile(segments: readonly PackedSegment[]): Buffer {
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...segments.map((segment) => segment.packed)]);
 }
 
-/** The segments of a file's content; throws when the header is damaged or promises more bytes than the file has. */
+/**
+ * The whole segments of a file's content. A file cut short (a crash of the machine, a full disk)
+ * keeps every segment that ends before the cut: the torn one and those after it are left out (the
+ * ledger counts them as damaged from the item count in the file name). Throws only when the header
+ * itself is damaged or cut.
+ */
 export function decodeQueueFile(content: Buffer): PackedSegment[] {
   const newline = content.indexOf(0x0a);
   const header = JSON.parse(content.subarray(0, newline < 0 ? 0 : newline).toString('utf8')) as { layout?: unknown; segments?: unknown };
   if (header.layout !== LAYOUT || !Array.isArray(header.segments)) throw new Error('not a forward queue file');
   let offset = newline + 1;
-  return header.segments.map((info: SegmentInfo) => {
-    if (typeof info.key !== 'string' || !(info.items > 0) || !(info.packedBytes > 0) || offset + info.packedBytes > content.length) {
-      throw new Error('a damaged segment list');
-    }
-    const packed = content.subarray(offset, offset + info.packedBytes);
+  const segments: PackedSegment[] = [];
+  for (const info of header.segments as SegmentInfo[]) {
+    if (typeof info?.key !== 'string' || !(info.items > 0) || !(info.packedBytes > 0)) throw new Error('a damaged segment list');
+    if (offset + info.packedBytes > content.length) break; // torn here: keep what came before
+    segments.push({ key: info.key, items: info.items, bytes: info.bytes, packedBytes: info.packedBytes, packed: content.subarray(offset, offset + info.packedBytes) });
     offset += info.packedBytes;
-    return { key: info.key, items: info.items, bytes: info.bytes, packedBytes: info.packedBytes, packed };
-  });
+  }
+  return segments;
 }
 
 /**

@@ -10,6 +10,7 @@
 import * as protobuf from 'protobufjs';
 import type { OtlpRequests, OtlpSignal } from './otlpModel';
 import { OTLP_PROTO } from './otlpSchema';
+import { redactConnectionString, shortenRedacted } from '../redact';
 
 export type OtlpFormat = 'protobuf' | 'json';
 
@@ -59,7 +60,8 @@ export function decodeOtlp<S extends OtlpSignal>(signal: S, body: Buffer, format
     }
   } catch (error) {
     // protobufjs: "invalid wire type", "index out of range"; JSON: SyntaxError; deep nesting: RangeError.
-    const detail = error instanceof Error ? error.message.slice(0, 200) : String(error);
+    // V8's JSON errors quote the body: redact, then cut.
+    const detail = shortenRedacted(redactConnectionString(error instanceof Error ? error.message : String(error)), 200);
     return { ok: false, message: `The body is not a valid ${format === 'json' ? 'OTLP JSON' : 'protobuf'} ${REQUEST_TYPE[signal]}: ${detail}` };
   }
   const plain = type.toObject(message, TO_OBJECT);

@@ -12,6 +12,7 @@ import { parseMonitoringDataPoints } from './quickPulseParse';
 import { rejection } from './rejection';
 import { refuse, RelayContext } from './relayContext';
 import { sendJson } from './responses';
+import { redactConnectionString, shortenRedacted } from '../redact';
 import type { Route } from './routes';
 
 export const QUICKPULSE_ETAG = 'azmon-relay-local-1';
@@ -56,7 +57,7 @@ export async function handleLive(context: RelayContext, route: Exclude<Route, 't
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      refuse(context, response, rejection(400, 'malformed', `The Live Metrics body is not valid JSON: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`), { path });
+      refuse(context, response, rejection(400, 'malformed', `The Live Metrics body is not valid JSON: ${shortenRedacted(redactConnectionString(error instanceof Error ? error.message : String(error)), 200)}`), { path });
       return;
     }
   }

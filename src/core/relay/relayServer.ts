@@ -56,6 +56,8 @@ export interface RelayServerOptions {
 
 const LOOPBACK = '127.0.0.1';
 const ANY_CASE_GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+/** How often a running relay checks whether its TLS certificate is due for rotation. */
+const TLS_RENEWAL_CHECK_MS = 6 * 60 * 60 * 1000;
 
 export class RelayServer {
   /** `http://127.0.0.1:PORT/` */
@@ -69,7 +71,7 @@ export class RelayServer {
   readonly localConnectionString: string;
   /** The same over https, for SDKs that force TLS (Node); they also need NODE_EXTRA_CA_CERTS=caCertPath. */
   readonly localHttpsConnectionString?: string;
-  /** The CA certificate apps must trust to use {@link httpsUrl}. */
+  /** The certificates apps must trust to use {@link httpsUrl} (NODE_EXTRA_CA_CERTS): self-signed, loopback only. */
   readonly caCertPath?: string;
   readonly liveSamples: LiveSamples;
   /** Sample documents of Live Metrics posts (requests, exceptions… the portal's streams asked for). */
@@ -80,6 +82,7 @@ export class RelayServer {
   readonly otlpHeaders: string;
 
   private readonly inFlight = new Set<Promise<void>>();
+  private tlsRenewal: NodeJS.Timeout | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -139,6 +142,7 @@ export class RelayServer {
       relay ? relay.dispatch(request, response, [relay.port], expectsContinue) : notReady(request, response, limits),
     );
     let caCertPath: string | undefined;
+    let tlsRenewal: NodeJS.Timeout | undefined;
     if (options.httpsPort !== false) {
       try {
         const tlsDir = options.tlsDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'azmon-relay-tls-')));
@@ -151,6 +155,21 @@ export class RelayServer {
           relay?.httpsPort !== undefined ? relay.dispatch(request, response, [relay.httpsPort, relay.port], expectsContinue) : notReady(request, response, limits),
         );
         caCertPath = tls.caCertPath;
+        // Certificates are short-lived: a relay that runs for weeks swaps in the rotated one (apps
+        // already trust it, see tlsCertificate.ts). Another relay on the same folder may rotate too.
+        let serving = tls.cert;
+        const server = httpsServer;
+        tlsRenewal = setInterval(() => {
+          ensureTlsMaterial(tlsDir)
+            .then((fresh) => {
+              if (fresh.cert === serving) return;
+              serving = fresh.cert;
+              server.setSecureContext({ key: fresh.key, cert: fresh.cert });
+              context.log('info', `Rotated the relay's TLS certificate in ${tlsDir}.`);
+            })
+            .catch((error: unknown) => context.log('warn', `Could not renew the relay's TLS certificate: ${error instanceof Error ? error.message : String(error)}`));
+        }, TLS_RENEWAL_CHECK_MS);
+        tlsRenewal.unref();
       } catch (error) {
         // Python SDKs need only http: keep serving them, and say why https is missing.
         httpsServer?.close();
@@ -159,6 +178,7 @@ export class RelayServer {
       }
     }
     relay = new RelayServer(context, { http: httpServer, https: httpsServer }, caCertPath, options.allowKeylessOtlp === true);
+    relay.tlsRenewal = tlsRenewal;
     return relay;
   }
 
@@ -174,6 +194,7 @@ export class RelayServer {
 
   private async shutDown(): Promise<void> {
     this.closing = true;
+    clearInterval(this.tlsRenewal);
     const servers = [this.servers.http, this.servers.https].filter((server): server is http.Server => server !== undefined);
     const allClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await raceTimeout(Promise.allSettled([...this.inFlight]), this.context.limits.closeGraceMs);

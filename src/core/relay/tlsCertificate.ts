@@ -1,10 +1,15 @@
 /**
  * The relay's TLS identity, for SDKs that insist on https (the Node SDKs turn http:// into
- * https://). A small local CA signs a server certificate for 127.0.0.1, ::1 and localhost; the app
- * trusts the CA through NODE_EXTRA_CA_CERTS. Both are generated once (with `selfsigned`, never by
- * hand) and reused while valid, so the path handed to apps stays trustworthy across restarts; when
- * only the server certificate expires it is re-issued by the same CA. Keys are written 0600.
- * Plain Node: never import `vscode` here.
+ * https://). There is no CA: the relay serves a self-signed leaf certificate (CA:false, names only
+ * 127.0.0.1, ::1 and localhost), and apps trust that very certificate through NODE_EXTRA_CA_CERTS.
+ * Its key therefore cannot vouch for any other name: a certificate for another host signed with it
+ * is refused, because a CA:false certificate cannot issue certificates (tested in tls.test.ts).
+ *
+ * Certificates are short-lived (at most {@link LIFETIME_DAYS} days) and rotated before expiry
+ * without breaking running apps: the trust file holds the serving certificate and the next one,
+ * made in advance, so an app started before a rotation already trusts its successor. Generated
+ * with `selfsigned` (never by hand); keys are 0600 in a 0700 folder. Plain Node: never import
+ * `vscode` here.
  */
 import { randomBytes, X509Certificate, createPrivateKey } from 'crypto';
 import { promises as fs } from 'fs';
@@ -12,29 +17,35 @@ import * as path from 'path';
 import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
-  /** PEM of the server certificate and its key, for `https.createServer`. */
+  /** PEM of the serving certificate and its key, for `https.createServer`. */
   readonly cert: string;
   readonly key: string;
-  /** The CA certificate file to trust (NODE_EXTRA_CA_CERTS). */
+  /** The file apps trust (NODE_EXTRA_CA_CERTS): the serving certificate and the next one. */
   readonly caCertPath: string;
   readonly certPath: string;
-  /** True when the files were created (or the server certificate re-issued) by this call. */
+  /** True when a certificate was created (or rotated in) by this call. */
   readonly generated: boolean;
 }
 
 export const TLS_FILES = {
+  /** The trust file (the name is kept from the CA days, so terminals that point at it keep working). */
   caCert: 'relay-ca.pem',
-  caKey: 'relay-ca-key.pem',
   cert: 'relay-server.pem',
   key: 'relay-server-key.pem',
+  nextCert: 'relay-next.pem',
+  nextKey: 'relay-next-key.pem',
 } as const;
 
+/** The key of the CA earlier versions made: it could sign for any host, so it is deleted. */
+const LEGACY_CA_KEY = 'relay-ca-key.pem';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
-const CA_LIFETIME_DAYS = 5 * 365;
-const SERVER_LIFETIME_DAYS = 397;
-/** Renew ahead of expiry so a long-running window never serves an expired certificate. */
-const CA_MIN_REMAINING_DAYS = 60;
-const SERVER_MIN_REMAINING_DAYS = 14;
+/** The longest a certificate lives. */
+export const LIFETIME_DAYS = 60;
+/** The serving certificate is replaced by the next one once it has fewer days left than this. */
+export const RENEW_DAYS = 20;
+/** A first serving certificate lives half as long, so that it and the next one never expire together. */
+const FIRST_LIFETIME_DAYS = LIFETIME_DAYS / 2;
 
 interface LoadedPair {
   readonly cert: string;
@@ -42,45 +53,60 @@ interface LoadedPair {
   readonly x509: X509Certificate;
 }
 
-/** Loads the TLS files from `dir`, creating or renewing them when missing, invalid or near expiry. */
+/**
+ * Loads the TLS files from `dir`, creating or rotating them when missing, invalid or near expiry.
+ * Cheap when nothing changes, so a long-running relay may call it periodically.
+ */
 export async function ensureTlsMaterial(dir: string, now = Date.now()): Promise<TlsMaterial> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') await fs.chmod(dir, 0o700);
+  await fs.rm(path.join(dir, LEGACY_CA_KEY), { force: true });
   // Two relays may start at once on the same directory: write, re-read, and use what is on disk.
   let generated = false;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const ca = await loadPair(dir, TLS_FILES.caCert, TLS_FILES.caKey);
-    const caUsable = ca !== undefined && isUsableCa(ca, now);
-    const server = caUsable ? await loadPair(dir, TLS_FILES.cert, TLS_FILES.key) : undefined;
-    if (caUsable && server && isUsableServer(server, ca!.x509, now)) {
+    const serving = await loadPair(dir, TLS_FILES.cert, TLS_FILES.key);
+    const next = await loadPair(dir, TLS_FILES.nextCert, TLS_FILES.nextKey);
+    const servingOk = serving !== undefined && isUsable(serving, now, RENEW_DAYS);
+    const nextOk = next !== undefined && isUsable(next, now, RENEW_DAYS) && (!serving || Date.parse(next.x509.validTo) > Date.parse(serving.x509.validTo));
+    if (servingOk && nextOk) {
+      const trust = `${serving!.cert.trim()}\n${next!.cert.trim()}\n`;
+      if ((await readText(path.join(dir, TLS_FILES.caCert))) !== trust) {
+        await writeAtomically(path.join(dir, TLS_FILES.caCert), trust, 0o644);
+      }
       await tightenKeyModes(dir);
-      return { cert: server.cert, key: server.key, caCertPath: path.join(dir, TLS_FILES.caCert), certPath: path.join(dir, TLS_FILES.cert), generated };
+      return { cert: serving!.cert, key: serving!.key, caCertPath: path.join(dir, TLS_FILES.caCert), certPath: path.join(dir, TLS_FILES.cert), generated };
     }
-    const authority = caUsable ? ca! : await createAuthority(dir, now);
-    await createServerCertificate(dir, authority, now);
+    if (servingOk) {
+      // The next certificate is missing or spoilt: make one; the serving one stays.
+      await writePair(dir, TLS_FILES.nextCert, TLS_FILES.nextKey, await createCertificate(now, LIFETIME_DAYS));
+    } else if (nextOk) {
+      // Rotation: the next certificate (trusted by every app started since it was made) serves now.
+      await writePair(dir, TLS_FILES.cert, TLS_FILES.key, next!);
+      await writePair(dir, TLS_FILES.nextCert, TLS_FILES.nextKey, await createCertificate(now, LIFETIME_DAYS));
+    } else {
+      await writePair(dir, TLS_FILES.cert, TLS_FILES.key, await createCertificate(now, FIRST_LIFETIME_DAYS));
+      await writePair(dir, TLS_FILES.nextCert, TLS_FILES.nextKey, await createCertificate(now, LIFETIME_DAYS));
+    }
     generated = true;
   }
   throw new Error(`Could not create a consistent TLS certificate in ${dir} (another process keeps replacing it).`);
 }
 
-function isUsableCa(ca: LoadedPair, now: number): boolean {
-  return ca.x509.ca && validFor(ca.x509, now, CA_MIN_REMAINING_DAYS) && keyMatches(ca);
-}
-
-function isUsableServer(server: LoadedPair, ca: X509Certificate, now: number): boolean {
-  const x509 = server.x509;
+/** A self-signed loopback leaf, valid now for at least `minRemainingDays`, with its own key. */
+function isUsable(pair: LoadedPair, now: number, minRemainingDays: number): boolean {
+  const x509 = pair.x509;
   return (
-    validFor(x509, now, SERVER_MIN_REMAINING_DAYS) &&
-    x509.checkIssued(ca) &&
-    x509.verify(ca.publicKey) &&
+    !x509.ca &&
+    Date.parse(x509.validFrom) <= now &&
+    Date.parse(x509.validTo) - now >= minRemainingDays * DAY_MS &&
+    Date.parse(x509.validTo) - Date.parse(x509.validFrom) <= (LIFETIME_DAYS + 2) * DAY_MS &&
+    x509.subject === x509.issuer &&
+    x509.verify(x509.publicKey) &&
     x509.checkIP('127.0.0.1') !== undefined &&
     x509.checkIP('::1') !== undefined &&
     x509.checkHost('localhost') !== undefined &&
-    keyMatches(server)
+    keyMatches(pair)
   );
-}
-
-function validFor(x509: X509Certificate, now: number, minRemainingDays: number): boolean {
-  return Date.parse(x509.validFrom) <= now && Date.parse(x509.validTo) - now >= minRemainingDays * DAY_MS;
 }
 
 function keyMatches(pair: LoadedPair): boolean {
@@ -88,6 +114,14 @@ function keyMatches(pair: LoadedPair): boolean {
     return pair.x509.checkPrivateKey(createPrivateKey(pair.key));
   } catch {
     return false;
+  }
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
@@ -100,40 +134,28 @@ async function loadPair(dir: string, certFile: string, keyFile: string): Promise
   }
 }
 
-async function createAuthority(dir: string, now: number): Promise<LoadedPair> {
-  const pems = await generate([{ name: 'commonName', value: 'Azure Monitor for Python local relay CA' }], {
+async function createCertificate(now: number, lifetimeDays: number): Promise<LoadedPair> {
+  const pems = await generate([{ name: 'commonName', value: 'Azure Monitor for Python local relay (127.0.0.1)' }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
     notBeforeDate: new Date(now - DAY_MS), // tolerate a clock slightly behind
-    notAfterDate: new Date(now + CA_LIFETIME_DAYS * DAY_MS),
+    notAfterDate: new Date(now + lifetimeDays * DAY_MS),
     extensions: [
-      { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      // Not a CA: what this key signs is never a certificate anyone trusts.
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }, { type: 2, value: 'localhost' }] },
     ],
   });
-  await writeAtomically(path.join(dir, TLS_FILES.caKey), pems.private, 0o600);
-  await writeAtomically(path.join(dir, TLS_FILES.caCert), pems.cert, 0o644);
   return { cert: pems.cert, key: pems.private, x509: new X509Certificate(pems.cert) };
 }
 
-async function createServerCertificate(dir: string, authority: LoadedPair, now: number): Promise<void> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now - DAY_MS),
-    notAfterDate: new Date(now + SERVER_LIFETIME_DAYS * DAY_MS),
-    ca: { key: authority.key, cert: authority.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
-    ],
-  });
-  await writeAtomically(path.join(dir, TLS_FILES.key), pems.private, 0o600);
-  await writeAtomically(path.join(dir, TLS_FILES.cert), pems.cert, 0o644);
+/** Key first, then certificate: a reader that sees the new certificate finds its key already there. */
+async function writePair(dir: string, certFile: string, keyFile: string, pair: LoadedPair): Promise<void> {
+  await writeAtomically(path.join(dir, keyFile), pair.key, 0o600);
+  await writeAtomically(path.join(dir, certFile), pair.cert, 0o644);
 }
 
 /** Temp file with its final mode from the start, then rename: readers never see half a key. */
@@ -154,7 +176,7 @@ async function tightenKeyModes(dir: string): Promise<void> {
   if (process.platform === 'win32') {
     return;
   }
-  for (const file of [TLS_FILES.caKey, TLS_FILES.key]) {
+  for (const file of [TLS_FILES.key, TLS_FILES.nextKey]) {
     const full = path.join(dir, file);
     try {
       const stat = await fs.stat(full);
@@ -166,3 +188,4 @@ async function tightenKeyModes(dir: string): Promise<void> {
     }
   }
 }
+
