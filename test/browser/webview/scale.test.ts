@@ -109,7 +109,7 @@ describe('Webview panel: scale', function () {
         // The host's buffer is full: every delta evicts as many old items as it adds.
         const evicted = Array.from({ length: 100 }, (_, index) => batch * 100 + index);
         window.postMessage({ type: 'delta', added: window.__makeItems(first, 100, base), evicted, live: [] }, '*');
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 10)); // pacing: the burst arrives over time, like a chatty app (not a wait)
       }
       const sent = performance.now();
       while (document.querySelector('.logs-view .filter-count').textContent !== '4,000 items' ||
