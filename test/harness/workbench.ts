@@ -112,6 +112,7 @@ export async function closeQuickInput(page: Page): Promise<void> {
  */
 export async function openPalette(page: Page, timeoutMs = 60_000): Promise<void> {
   let tries = 0;
+  const started = Date.now();
   await eventually(
     async () => {
       tries++;
@@ -121,6 +122,12 @@ export async function openPalette(page: Page, timeoutMs = 60_000): Promise<void>
     },
     { timeoutMs, intervalMs: 0 },
   );
+  if (tries > 1) uiTrace(`the palette opened at F1 number ${tries} (${Date.now() - started} ms)`);
+}
+
+/** Retries are normal on a busy machine; the log says how many it took (a clue when one runs out). */
+function uiTrace(line: string): void {
+  console.log(`      [ui] ${line}`);
 }
 
 /**
@@ -130,7 +137,8 @@ export async function openPalette(page: Page, timeoutMs = 60_000): Promise<void>
  * opened again, with a longer wait each time, until `timeoutMs` has passed.
  */
 export async function findInQuickInput(page: Page, value: string, rowText: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let tries = 0;
   try {
     await eventually(
@@ -142,6 +150,7 @@ export async function findInQuickInput(page: Page, value: string, rowText: strin
       },
       { timeoutMs, intervalMs: 0 },
     );
+    if (tries > 1) uiTrace(`"${rowText}" listed for "${value}" at try ${tries} (${Date.now() - started} ms)`);
   } catch (error) {
     // What the palette showed instead is the quickest clue.
     const shown = await page.locator(QUICK_INPUT_ROW).allInnerTexts().catch(() => []);
