@@ -140,17 +140,26 @@ export async function findInQuickInput(page: Page, value: string, rowText: strin
   const started = Date.now();
   const deadline = started + timeoutMs;
   let tries = 0;
+  const misses: string[] = [];
   try {
     await eventually(
       async () => {
         tries++;
-        await openPalette(page, Math.max(deadline - Date.now(), 1_000));
-        await page.locator(QUICK_INPUT).fill(value);
-        await page.locator(`${QUICK_INPUT_ROW}.focused`, { hasText: rowText }).waitFor({ timeout: Math.min(2_000 * tries, 10_000) });
+        try {
+          await openPalette(page, Math.max(deadline - Date.now(), 1_000));
+          const wait = Math.min(2_000 * tries, 10_000);
+          // Short: the palette closes when something takes the focus (a webview focusing itself
+          // after "View: Hide Panel"); then it is opened again rather than waited for.
+          await page.locator(QUICK_INPUT).fill(value, { timeout: wait });
+          await page.locator(`${QUICK_INPUT_ROW}.focused`, { hasText: rowText }).waitFor({ timeout: wait });
+        } catch (error) {
+          misses.push(`${Date.now() - started} ms: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+          throw error;
+        }
       },
       { timeoutMs, intervalMs: 0 },
     );
-    if (tries > 1) uiTrace(`"${rowText}" listed for "${value}" at try ${tries} (${Date.now() - started} ms)`);
+    if (tries > 1) uiTrace(`"${rowText}" listed for "${value}" at try ${tries} (${Date.now() - started} ms; missed: ${misses.join(' | ')})`);
   } catch (error) {
     // What the palette showed instead is the quickest clue.
     const shown = await page.locator(QUICK_INPUT_ROW).allInnerTexts().catch(() => []);
