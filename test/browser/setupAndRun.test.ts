@@ -94,6 +94,8 @@ describe('New user: set up, run, watch the status bar', function () {
     await openFile('stdlib_telemetry.py');
     await runCommandFromPalette(page, 'Azure Monitor: Run Python File with Live Telemetry');
     await eventually(async () => assert.ok((await countOf()) >= before + 2, `the script's two items were counted (status bar: "${await statusItem().innerText()}")`), { timeoutMs: 60_000 });
+    // The command opened the live panel: the screenshot shows it drawn, not its blank frame while it loads.
+    await page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     await shot('5-run-count');
     assert.strictEqual(await countOf(), before + 2, `exactly the script's two items (status bar: "${await statusItem().innerText()}")`);
   });
