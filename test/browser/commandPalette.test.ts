@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
-import { launchChromium, notification, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import { launchChromium, notificationShown, openWorkbench, QUICK_INPUT, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
 
 describe('Command palette in the real workbench', function () {
   this.timeout(180_000);
@@ -25,8 +25,11 @@ describe('Command palette in the real workbench', function () {
     server = await startCodeServer();
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: SAMPLE_WORKSPACE })));
-    await waitForWorkbench(page);
-    await page.locator('.window-title, .titlebar', { hasText: 'Extension Development Host' }).first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+    await waitForWorkbench(page); // and until the palette lists the extension's commands
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'palette-test-failure.png') }).catch(() => undefined);
   });
 
   after(async () => {
@@ -34,17 +37,25 @@ describe('Command palette in the real workbench', function () {
     await server?.stop();
   });
 
+  /**
+   * The command's input box, told from the palette that opened it by its title: right after Enter
+   * the same widget may still be the palette, whose text box is visible too.
+   */
+  async function connectionStringInputBox() {
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Azure Monitor: Set Connection String' }).waitFor({ timeout: 30_000 });
+    const input = page.locator(QUICK_INPUT);
+    await input.waitFor({ state: 'visible' });
+    return input;
+  }
+
   it('"Azure Monitor: Set Connection String" takes a masked value and confirms it, redacted', async () => {
     await runCommandFromPalette(page, 'Azure Monitor: Set Connection String');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    const input = await connectionStringInputBox();
     assert.strictEqual(await input.getAttribute('type'), 'password', 'the value is masked while typed');
     await page.keyboard.type(connectionString, { delay: 0 });
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'set-connection-string-input.png') });
     await page.keyboard.press('Enter');
-    const toast = notification(page, 'Connection string saved');
-    await toast.waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(500); // let the toast finish sliding in before the screenshot
+    const toast = await notificationShown(page, 'Connection string saved');
     const text = await toast.innerText();
     assert.match(text, new RegExp(`${key.slice(0, 4)}…${key.slice(-4)}`));
     assert.ok(!text.includes(key), 'the full key is never shown');
@@ -66,8 +77,7 @@ describe('Command palette in the real workbench', function () {
 
   it('an invalid value is refused in the input box with the reason', async () => {
     await runCommandFromPalette(page, 'Azure Monitor: Set Connection String');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    const input = await connectionStringInputBox();
     await input.fill('InstrumentationKey=not-a-guid');
     const message = page.locator('.quick-input-widget .quick-input-message', { hasText: 'not a GUID' });
     await message.waitFor({ timeout: 15_000 });

@@ -11,6 +11,7 @@ import * as path from 'path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
 import { REPO_ROOT, SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
+import { eventually } from '../harness/eventually';
 import { launchChromium, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
 import { type ShopReport, XSS_MESSAGE } from './apps/otelShopApp';
 
@@ -19,15 +20,16 @@ const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** The extension's log line `Relay listening on http://… and https://…` — what a user reads in "Azure Monitor: Show Log". */
 async function relayHttpsUrlFromLog(runDir: string, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const file of logFiles(runDir)) {
-      const match = / and (https:\/\/127\.0\.0\.1:\d+\/);/.exec(fs.readFileSync(file, 'utf8'));
-      if (match) return match[1]!;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no "Relay listening on … and https://…" line in the logs under ${runDir}`);
+  return eventually(
+    () => {
+      for (const file of logFiles(runDir)) {
+        const match = / and (https:\/\/127\.0\.0\.1:\d+\/);/.exec(fs.readFileSync(file, 'utf8'));
+        if (match) return match[1]!;
+      }
+      throw new Error(`no "Relay listening on … and https://…" line in the logs under ${runDir}`);
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
 }
 
 function logFiles(dir: string): string[] {
@@ -39,25 +41,13 @@ function logFiles(dir: string): string[] {
 }
 
 async function waitForFile(file: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
-    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return fs.readFileSync(file, 'utf8');
-}
-
-/** The extension's commands appear once its host has registered it: retry the palette until then. */
-async function runExtensionCommand(page: Page, title: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await runCommandFromPalette(page, title);
-      return;
-    } catch (error) {
-      await page.keyboard.press('Escape');
-      if (attempt === 4) throw error;
-    }
-  }
+  return eventually(
+    () => {
+      if (!fs.existsSync(file) || fs.statSync(file).size === 0) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
+      return fs.readFileSync(file, 'utf8');
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
 }
 
 function panelFrame(page: Page): FrameLocator {
@@ -78,28 +68,28 @@ describe('Live telemetry panel in the real workbench', function () {
     const runDir = createRunDir();
     const workspace = path.join(runDir, 'workspace');
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
-    server = await startCodeServer({ runDir, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'terminal.integrated.enablePersistentSessions': false } });
+    // The DOM renderer puts the terminal's text in the page (the GPU ones draw on a canvas): the
+    // test can wait for the shell's prompt.
+    server = await startCodeServer({ runDir, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' } });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
     page.on('pageerror', (error) => pageErrors.push(String(error)));
-    await waitForWorkbench(page);
-    await page.locator('.window-title, .titlebar', { hasText: 'Extension Development Host' }).first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+    await waitForWorkbench(page); // and until the palette lists the extension's commands
     await runCommandFromPalette(page, 'View: Close Primary Side Bar');
 
     // The app, started as a user would: in a VS Code terminal, after the panel opened the relay.
-    await runExtensionCommand(page, 'Azure Monitor: Open Live Telemetry');
+    await runCommandFromPalette(page, 'Azure Monitor: Open Live Telemetry');
     panel = panelFrame(page);
     await panel.locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     const httpsUrl = await relayHttpsUrlFromLog(server.runDir);
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
-    await page.locator('.terminal-wrapper .xterm').first().waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(2000); // the shell's prompt (xterm draws on a canvas: no text to wait for)
+    // Typed before the shell shows its prompt, the command could be lost while it starts.
+    const rows = page.locator('.terminal-wrapper .xterm-rows').first();
+    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, 'the shell\'s prompt'), { timeoutMs: 60_000 });
     await page.locator('.terminal-wrapper .xterm').first().click();
     const reportFile = path.join(runDir, 'shop-report.json');
     await page.keyboard.type(`node '${SHOP_APP}' '${httpsUrl}' '${reportFile}'`);
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-terminal.png') });
     const text = await waitForFile(reportFile, 90_000);
     const parsed = JSON.parse(text) as ShopReport & { error?: string };
     assert.ok(!parsed.error, `the app failed: ${parsed.error}`);
@@ -124,7 +114,12 @@ describe('Live telemetry panel in the real workbench', function () {
   async function showView(view: string): Promise<void> {
     await panel.locator(`vscode-tab-header[data-view="${view}"]`).click();
     await panel.locator(`vscode-tab-panel[data-view="${view}"]:not([hidden])`).waitFor();
-    await page.waitForTimeout(300); // a frame or two for charts and layout
+    await framesPainted();
+  }
+
+  /** Two animation frames in the panel: the view has applied its data and painted (charts, layout). */
+  async function framesPainted(): Promise<void> {
+    await panel.locator('body').evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
   }
 
   it('shows the app\'s transactions and the waterfall of the one selected', async () => {
@@ -199,11 +194,13 @@ describe('Live telemetry panel in the real workbench', function () {
 
   it('shows metrics, the map and live rates from the same app', async () => {
     await showView('metrics');
+    await panel.locator('.metric-card .metric-name', { hasText: 'order_value' }).waitFor({ timeout: 30_000 });
     const names = await panel.locator('.metric-card .metric-name').allInnerTexts();
     assert.ok(names.includes('orders_created') && names.includes('order_value'), names.join(', '));
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-metrics.png') });
 
     await showView('map');
+    await panel.locator('.node-label', { hasText: 'payments.example' }).first().waitFor({ timeout: 30_000 });
     // SVG text has no innerText.
     const labels = (await panel.locator('.node-label').allTextContents()).map(squash);
     for (const expected of ['shop-api', 'inventory.local', 'payments.example']) {

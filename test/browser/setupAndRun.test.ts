@@ -11,9 +11,8 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
-import { launchChromium, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
-
-const QUICK_INPUT = '.quick-input-widget input';
+import { eventually } from '../harness/eventually';
+import { launchChromium, notificationShown, openFileFromQuickOpen, openWorkbench, QUICK_INPUT, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
 
 describe('New user: set up, run, watch the status bar', function () {
   this.timeout(180_000);
@@ -31,7 +30,11 @@ describe('New user: set up, run, watch the status bar', function () {
     server = await startCodeServer();
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
-    await waitForWorkbench(page);
+    await waitForWorkbench(page); // and until the palette lists the extension's commands
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await shot('failure').catch(() => undefined);
   });
 
   after(async () => {
@@ -40,21 +43,14 @@ describe('New user: set up, run, watch the status bar', function () {
     if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  async function openFile(name: string): Promise<void> {
-    await page.keyboard.press('F1');
-    const input = page.locator(QUICK_INPUT);
-    await input.waitFor({ state: 'visible', timeout: 20_000 });
-    await input.fill(name); // without ">" the palette searches files
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
-  }
+  const openFile = (name: string): Promise<void> => openFileFromQuickOpen(page, name);
 
+  /** In the wizard's current step (see stepTitle): narrow to the label, wait until it is the highlighted row, Enter. */
   async function pick(label: string): Promise<void> {
     const input = page.locator(QUICK_INPUT);
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     await input.fill(label);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).waitFor({ timeout: 20_000 });
     await page.keyboard.press('Enter');
   }
 
@@ -79,17 +75,17 @@ describe('New user: set up, run, watch the status bar', function () {
     await stepTitle(4);
     await pick('No web framework');
 
-    await page.locator('.notification-toast', { hasText: 'Python monitoring is set up, local-only' }).waitFor({ timeout: 60_000 });
-    await openFile('app.py'); // the live panel may have taken the focus
+    await notificationShown(page, 'Python monitoring is set up, local-only', 60_000);
+    await openFile('app.py'); // the live panel took the focus (and may still be loading: the palette helper retries F1)
     const editor = page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'configure_azure_monitor()' }).first();
     await editor.waitFor({ timeout: 20_000 });
     const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /from azure\.monitor\.opentelemetry import configure_azure_monitor/);
     assert.match(text, /meter = metrics\.get_meter\(__name__\)/);
     assert.ok(!/InstrumentationKey=/.test(text), 'no connection string in the code');
+    // The relay starts while the wizard runs; the status bar follows it ("starting" first).
+    await eventually(async () => assert.match(await statusItem().innerText(), /Azure Monitor: local-only/, 'the relay runs, local-only'));
     await shot('4-snippet-inserted');
-    const status = await statusItem().innerText();
-    assert.match(status, /Azure Monitor: local-only/, 'the relay runs, local-only');
   });
 
   it('"Run Python File with Live Telemetry" on a standard-library script: the status bar count rises', async () => {
@@ -97,11 +93,10 @@ describe('New user: set up, run, watch the status bar', function () {
     const before = await countOf();
     await openFile('stdlib_telemetry.py');
     await runCommandFromPalette(page, 'Azure Monitor: Run Python File with Live Telemetry');
-    const deadline = Date.now() + 60_000;
-    while ((await countOf()) < before + 2 && Date.now() < deadline) await page.waitForTimeout(250);
-    const after = await countOf();
-    await page.waitForTimeout(500);
+    await eventually(async () => assert.ok((await countOf()) >= before + 2, `the script's two items were counted (status bar: "${await statusItem().innerText()}")`), { timeoutMs: 60_000 });
+    // The command opened the live panel: the screenshot shows it drawn, not its blank frame while it loads.
+    await page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     await shot('5-run-count');
-    assert.strictEqual(after, before + 2, `the script's two items were counted (status bar: "${await statusItem().innerText()}")`);
+    assert.strictEqual(await countOf(), before + 2, `exactly the script's two items (status bar: "${await statusItem().innerText()}")`);
   });
 });

@@ -178,9 +178,8 @@ export class PanelPage {
     return (await this.page.evaluate('window.__csp')) as string[];
   }
 
-  /** What the webview saved with setState (saving is debounced by 200 ms). */
+  /** What the webview saved with setState so far; saving is debounced: check it with `eventually`. */
   async savedState(): Promise<Record<string, unknown> | null> {
-    await this.page.waitForTimeout(300);
     return (await this.page.evaluate('window.__state')) as Record<string, unknown> | null;
   }
 

@@ -3,6 +3,7 @@
  * and their filters, metrics charts, the application map and live rates.
  */
 import * as assert from 'assert';
+import { eventually } from '../../harness/eventually';
 import { FAILED_OPERATION, INVENTORY_ROLE, liveSamples, OK_OPERATION, realisticItems, snapshot } from './fixtures';
 import { PanelPage, usePanelPages } from './panelPage';
 
@@ -103,7 +104,7 @@ describe('Webview panel: views', function () {
       const rows = panel.view('transactions').locator('.operations-list .vlist-row');
       await panel.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll('.operations-list .vlist-row').length === 1);
       assert.match(squash(await rows.first().innerText()), /GET \/orders/);
-      assert.strictEqual((await panel.savedState())?.transactionSearch, 'reserved 2 items', 'the search is kept in the webview state');
+      await eventually(async () => assert.strictEqual((await panel.savedState())?.transactionSearch, 'reserved 2 items', 'the search is kept in the webview state'));
     });
   });
 
@@ -115,9 +116,9 @@ describe('Webview panel: views', function () {
     async function choose(selectLabel: string, option: string): Promise<void> {
       await panel.view('logs').locator(`vscode-single-select[aria-label="${selectLabel}"]`).click();
       await panel.view('logs').locator(`vscode-single-select[aria-label="${selectLabel}"]`).getByRole('option', { name: option, exact: true }).click();
-      await panel.page.waitForTimeout(50);
-      await panel.settle();
     }
+    /** The list once it shows `expected` (filters apply on the next frame, searches after a debounce). */
+    const listShows = (expected: string[], message?: string) => eventually(async () => assert.deepStrictEqual(await messages(), expected, message));
 
     it('shows traces, exceptions and events newest first, with severity and role', async () => {
       await logRows().first().waitFor();
@@ -132,40 +133,34 @@ describe('Webview panel: views', function () {
 
     it('narrows by minimum severity', async () => {
       await choose('Minimum severity', 'Error and above');
-      assert.deepStrictEqual(await messages(), [
+      await listShows([
         'Database connection pool exhausted (20/20 in use)',
         'Order creation failed for customer 77',
         'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"',
       ]);
-      assert.strictEqual((await panel.savedState())?.minSeverity, 3);
+      await eventually(async () => assert.strictEqual((await panel.savedState())?.minSeverity, 3));
     });
 
     it('narrows by role', async () => {
       await choose('Role', INVENTORY_ROLE);
-      assert.deepStrictEqual(await messages(), ['worker started, polling queue "reservations"', 'Database connection pool exhausted (20/20 in use)', 'Reserved 2 items for order 1042']);
+      await listShows(['worker started, polling queue "reservations"', 'Database connection pool exhausted (20/20 in use)', 'Reserved 2 items for order 1042']);
     });
 
     it('narrows by text, including exception text and property=value', async () => {
       const search = panel.view('logs').locator('vscode-textfield').locator('input');
       await search.fill('order 1042');
-      await panel.page.waitForTimeout(200);
-      await panel.settle();
-      assert.deepStrictEqual(await messages(), ['Reserved 2 items for order 1042', 'cache miss for order 1042', 'Loading order 1042'], 'newest first by time');
+      await listShows(['Reserved 2 items for order 1042', 'cache miss for order 1042', 'Loading order 1042'], 'newest first by time');
       await search.fill('orders_pkey');
-      await panel.page.waitForTimeout(200);
-      await panel.settle();
-      assert.deepStrictEqual(await messages(), ['psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"']);
+      await listShows(['psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"']);
       await search.fill('channel=web');
-      await panel.page.waitForTimeout(200);
-      await panel.settle();
-      assert.deepStrictEqual(await messages(), ['OrderViewed']);
+      await listShows(['OrderViewed']);
     });
 
     it('opens an exception with its readable stack and links to its transaction', async () => {
       // A transactions search that hides the target must not hide it after the jump.
       await panel.showView('transactions');
       await panel.view('transactions').locator('vscode-textfield').locator('input').fill('inventory');
-      await panel.page.waitForTimeout(200);
+      await panel.view('transactions').locator('.filter-count', { hasText: / of / }).waitFor(); // the search applied
       await panel.showView('logs');
       await logRows().filter({ hasText: 'UniqueViolation' }).click();
       const stack = panel.view('logs').locator('.details-pane pre.stack');
@@ -176,7 +171,7 @@ describe('Webview panel: views', function () {
       assert.strictEqual(await panel.view('transactions').locator('.transaction-name').innerText(), 'POST /orders');
       assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row.selected .cell-name').innerText(), 'POST /orders');
       assert.strictEqual(await panel.view('transactions').locator('vscode-textfield').evaluate((field) => (field as unknown as { value: string }).value), '');
-      assert.strictEqual((await panel.savedState())?.view, 'transactions');
+      await eventually(async () => assert.strictEqual((await panel.savedState())?.view, 'transactions'));
     });
   });
 
@@ -233,9 +228,7 @@ describe('Webview panel: views', function () {
         document.documentElement.style.setProperty('--vscode-charts-blue', '#3794ff');
         document.body.className = 'vscode-dark';
       })()`);
-      await panel.page.waitForTimeout(100);
-      await panel.settle();
-      assert.strictEqual(await stroke(), '55,148,255', 'Dark Modern charts.blue after the switch');
+      await eventually(async () => assert.strictEqual(await stroke(), '55,148,255', 'Dark Modern charts.blue after the switch'));
     });
   });
 
