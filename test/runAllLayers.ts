@@ -1,10 +1,11 @@
 /**
  * `npm test`: every test layer in turn, then one closing line `N passed, M failed` that adds them
  * up (CI reads it). A layer that crashes before reporting counts as one failure, never as zero.
+ *   0. lint      — ESLint (eslint.config.mjs): recommended rules and the layer boundaries; one test per file
  *   1. unit      — plain Node mocha over src/core, the relay, the language server (test/unit)
  *   2. exthost   — mocha inside a real VS Code extension host (test/exthost, via test/harness)
  *   3. browser   — Playwright + headless Chromium on the real workbench and the webview (test/browser)
- * Run one layer with `npm test -- unit` (or exthost, browser).
+ * Run one layer with `npm test -- unit` (or lint, exthost, browser).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -21,6 +22,11 @@ const MOCHA = path.join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const REPORTER = path.join(REPO_ROOT, 'out', 'test', 'harness', 'summaryReporter.js');
 
 const LAYERS: { name: string; command: string[]; summaryFile: string }[] = [
+  {
+    name: 'lint',
+    command: [path.join(REPO_ROOT, 'out', 'test', 'harness', 'runLint.js')],
+    summaryFile: path.join(TEST_RESULTS_DIR, 'lint-summary.json'),
+  },
   {
     name: 'unit',
     command: [MOCHA, '--config', '.mocharc.json', '--reporter', REPORTER],

@@ -164,7 +164,7 @@ export async function findInQuickInput(page: Page, value: string, rowText: strin
     // What the palette showed instead is the quickest clue.
     const shown = await page.locator(QUICK_INPUT_ROW).allInnerTexts().catch(() => []);
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'palette-failure.png') }).catch(() => undefined);
-    throw new Error(`"${rowText}" was not the first row for "${value}" after ${tries} tries in ${Math.round(timeoutMs / 1000)} s; the list showed: ${JSON.stringify(shown.map((row) => row.replace(/\s+/g, ' ')))} (test-results/palette-failure.png). Last error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new Error(`"${rowText}" was not the first row for "${value}" after ${tries} tries in ${Math.round(timeoutMs / 1000)} s; the list showed: ${JSON.stringify(shown.map((row) => row.replace(/\s+/g, ' ')))} (test-results/palette-failure.png). Last error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
   }
 }
 

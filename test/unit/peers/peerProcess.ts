@@ -84,7 +84,7 @@ export function startPeer<Report>(peer: PeerName, relay: RelayServer, runId: str
         if (code !== 0) throw new Error(`exit code ${code}`);
         return JSON.parse(line) as Report;
       } catch (error) {
-        throw new Error(`${peer} failed (${error instanceof Error ? error.message : String(error)}). stdout:\n${stdout}\nstderr:\n${stderr}`);
+        throw new Error(`${peer} failed (${error instanceof Error ? error.message : String(error)}). stdout:\n${stdout}\nstderr:\n${stderr}`, { cause: error });
       }
     },
   };

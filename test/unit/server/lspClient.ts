@@ -65,7 +65,7 @@ export class LspTestClient {
     } catch (error) {
       connection.dispose();
       child.kill();
-      throw new Error(`${String(error)}\nserver stderr:\n${client.stderr}`);
+      throw new Error(`${String(error)}\nserver stderr:\n${client.stderr}`, { cause: error });
     }
     return client;
   }
