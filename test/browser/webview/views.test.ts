@@ -299,7 +299,9 @@ describe('Webview panel: views', function () {
 
     it('computes rates from the items when there are no Live Metrics samples', async () => {
       const now = Date.now();
-      const items = realisticItems(now - 4000).map((item) => ({ ...item, time: item.table === 'customMetrics' ? item.time : now - 3000 }));
+      // The rates cover the last 10 s by the page's clock: the items are 1 s old, so the check has
+      // 9 s to read the tiles even on a loaded machine (the page has no injectable clock).
+      const items = realisticItems(now - 1500).map((item) => ({ ...item, time: item.table === 'customMetrics' ? item.time : now - 1000 }));
       await panel.send(snapshot(items));
       await panel.showView('live');
       assert.match(await panel.view('live').locator('.live-source').innerText(), /computed from received telemetry/);

@@ -37,6 +37,7 @@ describe('Forwarding follows the stored connection string', function () {
   it('without a connection string: local-only, nothing reaches the service', async () => {
     await waitForRelayState(api, (s) => s.state === 'local-only', 'local-only');
     await postToRelay('stays here');
+    // Absence cannot be observed: give a forwarder that wrongly sent it one second to show up.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.strictEqual(fake.requests().length, 0);
   });
@@ -88,6 +89,7 @@ describe('Forwarding follows the stored connection string', function () {
     assert.strictEqual(api.relayStatus().url, url, 'same listener');
     const requestsBefore = fake.requests().length;
     await postToRelay('local again');
+    // Absence cannot be observed: give a forwarder that wrongly sent it one second to show up.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.strictEqual(fake.requests().length, requestsBefore);
     const livePings = fake.live.requests().length;
