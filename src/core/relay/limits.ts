@@ -10,6 +10,8 @@ export interface RelayLimits {
   /** Body bytes after decompression, enforced while inflating so a gzip bomb never fully expands. */
   readonly maxDecodedBytes: number;
   readonly maxItemsPerRequest: number;
+  /** Deepest nesting an item may have (the envelope object is 1); deeper items are refused by index. */
+  readonly maxItemDepth: number;
   /** Time allowed for the request line and headers (Node's `headersTimeout`). */
   readonly headersTimeoutMs: number;
   /** Time allowed for the whole request (Node's `requestTimeout`). */
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxBodyBytes: 8 * MiB,
   maxDecodedBytes: 64 * MiB,
   maxItemsPerRequest: 10_000,
+  maxItemDepth: 64,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   bodyIdleTimeoutMs: 10_000,

@@ -17,6 +17,7 @@ export type RejectReason =
   | 'malformed'
   | 'invalid'
   | 'too-many-items'
+  | 'too-deep'
   | 'key'
   | 'queue-full'
   | 'sink-error'
