@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { formatConnectionString } from '../core/connectionString';
 import { ForwardQueue } from '../core/forward';
 import { RelayServer, TLS_FILES } from '../core/relay';
+import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from '../core/relay/liveSamples';
 import { TelemetryStore } from '../core/store/telemetryStore';
 import { proxyUrl, readSettings, SECTION } from './config';
 import type { ConnectionStringStore, StoredConnectionString } from './connectionStringStore';
@@ -124,8 +125,14 @@ export class RelayController implements vscode.Disposable {
     });
     this.forwardingTo = stored;
     try {
-      const store = new TelemetryStore({ maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints });
-      const server = await this.listen(localKey, queue, store);
+      const store = new TelemetryStore({
+        maxTraceItemsPerRole: settings.maxTraceItems,
+        maxLogItemsPerRole: settings.maxLogItems,
+        maxMetricPointsPerRole: settings.maxMetricPoints,
+        maxBytes: settings.bufferMaxBytes,
+      });
+      const liveSamples = new LiveSamples(DEFAULT_LIVE_SAMPLE_CAPACITY, settings.liveMetricsMaxBytes);
+      const server = await this.listen(localKey, queue, store, liveSamples);
       const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath ?? this.plannedEnvironment().caCertPath, otlpEndpoint: server.otlpEndpoint, otlpHeaders: server.otlpHeaders };
       this.current = { server, store, queue, environment };
     } catch (error) {
@@ -142,8 +149,8 @@ export class RelayController implements vscode.Disposable {
     return this.current;
   }
 
-  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore): Promise<RelayServer> {
-    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, log: this.options.log.sink };
+  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore, liveSamples: LiveSamples): Promise<RelayServer> {
+    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, liveSamples, log: this.options.log.sink };
     try {
       return await RelayServer.start({ ...common, port: this.planned.port });
     } catch (error) {

@@ -45,6 +45,7 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
     { class: 'details', 'aria-label': t('Item details') },
     h('header', { class: 'details-header' }, h('span', { class: ['table-tag', `table-${item.table}`] }, tableLabel(item.table)), h('span', { class: 'details-title' }, itemTitle(item) || t('(no name)')), toolbar),
     h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, value!)])),
+    truncationNote(item),
     item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, item.message)) : null,
     (item.exceptions ?? []).map((exception, index) =>
       section(
@@ -64,6 +65,19 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
       : null,
     propertySection(t('Custom dimensions (properties)'), item.properties),
     propertySection(t('Custom measurements'), item.measurements),
+  );
+}
+
+/** Which fields the relay cut, as Azure Monitor will: one small line each. */
+function truncationNote(item: PanelItem): HTMLElement | null {
+  const truncated = Array.isArray(item.truncated) ? item.truncated : [];
+  if (truncated.length === 0) return null;
+  return h(
+    'ul',
+    { class: 'truncation-note' },
+    truncated.map((entry) =>
+      h('li', null, entry.entries ? t('{0}: only the first {1} entries are kept (a limit of the relay).', String(entry.field), String(entry.limit)) : t('{0}: truncated to {1} characters, as Azure Monitor does.', String(entry.field), String(entry.limit))),
+    ),
   );
 }
 
