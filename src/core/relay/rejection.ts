@@ -20,6 +20,7 @@ export type RejectReason =
   | 'too-deep'
   | 'key'
   | 'queue-full'
+  | 'busy'
   | 'sink-error'
   | 'internal'
   | 'closing';

@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'http';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
+import type { BodyBudget } from './bodyReader';
 import type { RelayLimits } from './limits';
 import type { LiveSamples } from './liveSamples';
 import type { Rejection } from './rejection';
@@ -24,6 +25,8 @@ export interface RelayContext {
   readonly liveSamples: LiveSamples;
   readonly counters: RelayCounters;
   readonly log: RelayLog;
+  /** Decoded body bytes held by requests being read or handled (limits.maxBodyBytesInFlight). */
+  readonly bodyBudget: BodyBudget;
 }
 
 export interface RefuseOptions {

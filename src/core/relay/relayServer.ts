@@ -14,7 +14,7 @@ import * as path from 'path';
 import { formatConnectionString } from '../connectionString';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
-import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { BodyBudget, contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
 import { guardConnections } from './connectionGuard';
 import { RelayLimits, resolveLimits } from './limits';
 import { LiveSamples } from './liveSamples';
@@ -111,6 +111,7 @@ export class RelayServer {
       liveSamples: options.liveSamples ?? new LiveSamples(),
       counters: new RelayCounters(),
       log: options.log ?? (() => undefined),
+      bodyBudget: new BodyBudget(limits.maxBodyBytesInFlight),
     };
     // The handlers need the instance; the instance needs listening servers. Until it exists
     // (while the TLS certificate is made), early requests are told to retry.
@@ -240,18 +241,26 @@ export class RelayServer {
     if (expectsContinue) {
       response.writeContinue();
     }
-    const body = await readBody(request, coding, context.limits);
+    const body = await readBody(request, coding, context.limits, context.bodyBudget);
     if (!body.ok) {
-      const headers: Record<string, string> = body.rejection.reason === 'timeout' ? { Connection: 'close' } : {};
-      refuse(context, response, body.rejection, { path: where, headers });
+      refuse(context, response, body.rejection, { path: where, headers: bodyRejectionHeaders(body.rejection.reason) });
       return;
     }
-    if (target.route === 'track') {
-      await handleTrack(context, body.body, response, where, body.gzipped);
-    } else {
-      handleLive(context, target.route, body.body, response, where);
+    try {
+      if (target.route === 'track') {
+        await handleTrack(context, body.body, response, where, body.gzipped);
+      } else {
+        handleLive(context, target.route, body.body, response, where);
+      }
+    } finally {
+      context.bodyBudget.release(body.body.length);
     }
   }
+}
+
+/** A timed-out body closes the connection; a busy relay says when to come back. */
+export function bodyRejectionHeaders(reason: string): Record<string, string> {
+  return reason === 'timeout' ? { Connection: 'close' } : reason === 'busy' ? { 'Retry-After': '1' } : {};
 }
 
 type Dispatch = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean) => void;
