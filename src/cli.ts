@@ -16,6 +16,7 @@ import { LocalOnlySink } from './core/relay/localOnlySink';
 import type { RelayLogLevel } from './core/relay/relayContext';
 import type { EnvelopeSink } from './core/sink';
 import { runSnippetsCommand } from './core/snippets/cli';
+import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from './core/relay/liveSamples';
 import { TelemetryStore } from './core/store/telemetryStore';
 
 const USAGE = `Usage: azmon-relay [options]
@@ -34,6 +35,8 @@ Options:
   --request-timeout-ms N  give up on a forwarding request after N ms (default 30000)
   --retry-base-ms N  first retry delay after a failed request (default 2000), doubled per failure
   --retry-max-ms N   longest retry delay (default 300000)
+  --buffer-mb N      memory (approximate MiB) the items kept for viewing may take (default 256)
+  --live-metrics-mb N  memory (approximate MiB) the Live Metrics samples may take (default 32)
   --help             show this text`;
 
 interface CliOptions {
@@ -46,6 +49,9 @@ interface CliOptions {
   requestTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Byte budgets of the store and the Live Metrics samples; undefined: their defaults. */
+  bufferMaxBytes?: number;
+  liveMetricsMaxBytes?: number;
   help: boolean;
 }
 
@@ -97,6 +103,12 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
       case '--retry-max-ms':
         options.backoffMaxMs = milliseconds(flag, value());
         break;
+      case '--buffer-mb':
+        options.bufferMaxBytes = megabytes(flag, value());
+        break;
+      case '--live-metrics-mb':
+        options.liveMetricsMaxBytes = megabytes(flag, value());
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -119,6 +131,14 @@ function portNumber(flag: string, text: string): number {
     throw new UsageError(`${flag} must be a port number from 0 to 65535.`);
   }
   return port;
+}
+
+function megabytes(flag: string, text: string): number {
+  const mb = Number(text);
+  if (!/^\d+$/.test(text) || mb < 1 || mb > 65536) {
+    throw new UsageError(`${flag} must be a whole number of MiB from 1 to 65536.`);
+  }
+  return mb * 1024 * 1024;
 }
 
 function milliseconds(flag: string, text: string): number {
@@ -209,7 +229,7 @@ async function main(args: readonly string[]): Promise<number> {
   // The session key is fixed before the relay starts: the forward queue writes it to disk.
   const localKey = options.localKey ?? randomUUID();
   const sinkHandle = await openSink(connectionString, options, localKey, log);
-  const store = new TelemetryStore();
+  const store = new TelemetryStore({ maxBytes: options.bufferMaxBytes });
   // Live Metrics goes on to the connection string's LiveEndpoint while forwarding (best effort).
   const live = new LiveMetricsProxy({ localKey, connectionString, log });
   let relay: RelayServer;
@@ -222,6 +242,7 @@ async function main(args: readonly string[]): Promise<number> {
       sink: sinkHandle.sink,
       store,
       liveUpstream: live,
+      liveSamples: new LiveSamples(DEFAULT_LIVE_SAMPLE_CAPACITY, options.liveMetricsMaxBytes),
       log,
     });
   } catch (error) {

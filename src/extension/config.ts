@@ -10,6 +10,10 @@ export interface ExtensionSettings {
   readonly maxTraceItems: number;
   readonly maxLogItems: number;
   readonly maxMetricPoints: number;
+  /** The store's byte budget. */
+  readonly bufferMaxBytes: number;
+  /** The Live Metrics samples' byte budget. */
+  readonly liveMetricsMaxBytes: number;
   readonly diskQueueMaxBytes: number;
 }
 
@@ -22,6 +26,8 @@ export function readSettings(): ExtensionSettings {
     maxTraceItems: config.get<number>('buffer.maxTraceItems', 10_000),
     maxLogItems: config.get<number>('buffer.maxLogItems', 10_000),
     maxMetricPoints: config.get<number>('buffer.maxMetricPoints', 50_000),
+    bufferMaxBytes: config.get<number>('buffer.maxMegabytes', 256) * 1024 * 1024,
+    liveMetricsMaxBytes: config.get<number>('buffer.maxLiveMetricsMegabytes', 32) * 1024 * 1024,
     diskQueueMaxBytes: config.get<number>('diskQueue.maxMegabytes', 50) * 1024 * 1024,
   };
 }

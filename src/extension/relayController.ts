@@ -15,6 +15,7 @@ import { formatConnectionString } from '../core/connectionString';
 import { ForwardQueue } from '../core/forward';
 import { LiveMetricsProxy } from '../core/live';
 import { RelayServer, TLS_FILES } from '../core/relay';
+import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from '../core/relay/liveSamples';
 import { TelemetryStore } from '../core/store/telemetryStore';
 import { proxyUrl, readSettings, SECTION } from './config';
 import type { ConnectionStringStore, StoredConnectionString } from './connectionStringStore';
@@ -129,8 +130,14 @@ export class RelayController implements vscode.Disposable {
     // Its own connection pool and short timeouts: live traffic never holds up the queue's.
     const live = new LiveMetricsProxy({ localKey, connectionString: stored?.parsed, proxyUrl: proxyUrl(), getToken: this.options.getToken ? () => this.currentToken() : undefined, log });
     try {
-      const store = new TelemetryStore({ maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints });
-      const server = await this.listen(localKey, queue, store, live);
+      const store = new TelemetryStore({
+        maxTraceItemsPerRole: settings.maxTraceItems,
+        maxLogItemsPerRole: settings.maxLogItems,
+        maxMetricPointsPerRole: settings.maxMetricPoints,
+        maxBytes: settings.bufferMaxBytes,
+      });
+      const liveSamples = new LiveSamples(DEFAULT_LIVE_SAMPLE_CAPACITY, settings.liveMetricsMaxBytes);
+      const server = await this.listen(localKey, queue, store, live, liveSamples);
       const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath ?? this.plannedEnvironment().caCertPath, otlpEndpoint: server.otlpEndpoint, otlpHeaders: server.otlpHeaders };
       this.current = { server, store, queue, live, environment };
     } catch (error) {
@@ -148,8 +155,8 @@ export class RelayController implements vscode.Disposable {
     return this.current;
   }
 
-  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore, liveUpstream: LiveMetricsProxy): Promise<RelayServer> {
-    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, liveUpstream, log: this.options.log.sink };
+  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore, liveUpstream: LiveMetricsProxy, liveSamples: LiveSamples): Promise<RelayServer> {
+    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, liveUpstream, liveSamples, log: this.options.log.sink };
     try {
       return await RelayServer.start({ ...common, port: this.planned.port });
     } catch (error) {

@@ -58,6 +58,8 @@ export interface PanelItem {
   readonly properties?: Readonly<Record<string, string>>;
   readonly measurements?: Readonly<Record<string, number>>;
   readonly sdkVersion?: string;
+  /** Fields the relay cut to Azure's limits (`limit` characters), or counts it capped (`entries`: `limit` kept). */
+  readonly truncated?: readonly { readonly field: string; readonly limit: number; readonly entries?: true }[];
 }
 
 export interface ForwardingStatus {

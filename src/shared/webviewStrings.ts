@@ -103,6 +103,8 @@ export const WEBVIEW_STRINGS = [
   'Max',
   'Custom dimensions (properties)',
   'Custom measurements',
+  '{0}: truncated to {1} characters, as Azure Monitor does.',
+  '{0}: only the first {1} entries are kept (a limit of the relay).',
   // Model fallbacks
   '(unknown role)',
   '(unknown target)',

@@ -36,6 +36,7 @@ const COPIED_FIELDS = [
   'properties',
   'measurements',
   'sdkVersion',
+  'truncated',
 ] as const satisfies readonly (keyof PanelItem & keyof TelemetryItem)[];
 
 export function toPanelItem(item: TelemetryItem): PanelItem {

@@ -18,6 +18,20 @@ export interface BodyLimits {
   readonly bodyIdleTimeoutMs: number;
 }
 
+/**
+ * Decoded body bytes all requests hold at once, from reading until their handler is done: each
+ * body is capped on its own, and this caps their sum (many connections × 64 MiB would not be).
+ * Over it, a request is answered 503 + Retry-After, which SDKs retry.
+ */
+export class BodyBudget {
+  held = 0;
+  constructor(readonly maxBytes: number) {}
+
+  release(bytes: number): void {
+    this.held = Math.max(0, this.held - bytes);
+  }
+}
+
 /** `gzipped`: the bytes as received, when the coding was gzip (a sink may store them instead of compressing again). */
 export type BodyResult = { readonly ok: true; readonly body: Buffer; readonly gzipped?: Buffer } | { readonly ok: false; readonly rejection: Rejection };
 
@@ -52,7 +66,7 @@ export function declaredLengthRejection(header: string | undefined, limits: Body
  * Resolves with the decoded body, or with the rejection to answer. After a rejection the rest of
  * the body is discarded (up to one more `maxBodyBytes`, see {@link discardBody}).
  */
-export function readBody(request: IncomingMessage, coding: ContentCoding, limits: BodyLimits): Promise<BodyResult> {
+export function readBody(request: IncomingMessage, coding: ContentCoding, limits: BodyLimits, budget?: BodyBudget): Promise<BodyResult> {
   return new Promise<BodyResult>((resolve) => {
     const chunks: Buffer[] = [];
     const gzippedChunks: Buffer[] = [];
@@ -72,6 +86,7 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
       chunks.length = 0;
       gzippedChunks.length = 0;
       if (!result.ok) {
+        budget?.release(decodedBytes); // on success the caller releases it once the body is handled
         decoder?.destroy();
         discardBody(request, limits, limits.maxBodyBytes);
       }
@@ -88,11 +103,16 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
       if (settled) {
         return;
       }
-      decodedBytes += chunk.length;
-      if (decodedBytes > limits.maxDecodedBytes) {
+      if (decodedBytes + chunk.length > limits.maxDecodedBytes) {
         fail(413, 'too-large', `The decompressed body exceeds ${limits.maxDecodedBytes} bytes.`);
         return;
       }
+      if (budget && budget.held + chunk.length > budget.maxBytes) {
+        fail(503, 'busy', `The relay is holding ${Math.round(budget.maxBytes / 1024 / 1024)} MiB of request bodies already; retry shortly.`);
+        return;
+      }
+      decodedBytes += chunk.length;
+      if (budget) budget.held += chunk.length;
       chunks.push(chunk);
     };
 

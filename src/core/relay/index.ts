@@ -6,7 +6,7 @@ export type { RelayStats } from './relayStats';
 export type { RejectReason, Rejection } from './rejection';
 export { DEFAULT_LIMITS, resolveLimits } from './limits';
 export type { RelayLimits } from './limits';
-export { LiveSamples, DEFAULT_LIVE_SAMPLE_CAPACITY } from './liveSamples';
+export { LiveSamples, DEFAULT_LIVE_SAMPLE_CAPACITY, DEFAULT_LIVE_SAMPLE_MAX_BYTES } from './liveSamples';
 export type { LiveSample, LiveMetric, LiveSampleListener } from './liveSamples';
 export { LocalOnlySink } from './localOnlySink';
 export { parseTelemetryBody } from './parseBody';

@@ -10,6 +10,10 @@ export interface RelayLimits {
   /** Body bytes after decompression, enforced while inflating so a gzip bomb never fully expands. */
   readonly maxDecodedBytes: number;
   readonly maxItemsPerRequest: number;
+  /** Decoded body bytes all requests may hold at once (never below maxDecodedBytes); over it: 503 + Retry-After. */
+  readonly maxBodyBytesInFlight: number;
+  /** Deepest nesting an item may have (the envelope object is 1); deeper items are refused by index. */
+  readonly maxItemDepth: number;
   /** Time allowed for the request line and headers (Node's `headersTimeout`). */
   readonly headersTimeoutMs: number;
   /** Time allowed for the whole request (Node's `requestTimeout`). */
@@ -27,6 +31,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxBodyBytes: 8 * MiB,
   maxDecodedBytes: 64 * MiB,
   maxItemsPerRequest: 10_000,
+  maxBodyBytesInFlight: 256 * MiB,
+  maxItemDepth: 64,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   bodyIdleTimeoutMs: 10_000,
@@ -45,5 +51,7 @@ export function resolveLimits(overrides: Partial<RelayLimits> = {}): RelayLimits
   }
   // Node refuses a headers timeout longer than the request timeout.
   result.headersTimeoutMs = Math.min(result.headersTimeoutMs, result.requestTimeoutMs);
+  // One body of the largest size allowed must always fit.
+  result.maxBodyBytesInFlight = Math.max(result.maxBodyBytesInFlight, result.maxDecodedBytes);
   return result as unknown as RelayLimits;
 }

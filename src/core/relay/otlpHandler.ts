@@ -68,12 +68,20 @@ export async function handleOtlp(context: RelayContext, request: IncomingMessage
   if (options.expectsContinue) {
     response.writeContinue();
   }
-  const body = await readBody(request, coding, context.limits);
+  const body = await readBody(request, coding, context.limits, context.bodyBudget);
   if (!body.ok) {
-    refuse(body.rejection, body.rejection.reason === 'timeout' ? { Connection: 'close' } : {});
+    refuse(body.rejection, body.rejection.reason === 'timeout' ? { Connection: 'close' } : body.rejection.reason === 'busy' ? { 'Retry-After': '1' } : {});
     return;
   }
-  const decoded = decodeOtlp(options.signal, body.body, format);
+  try {
+    await handleOtlpBody(context, response, options, format, body.body, refuse);
+  } finally {
+    context.bodyBudget.release(body.body.length);
+  }
+}
+
+async function handleOtlpBody(context: RelayContext, response: ServerResponse, options: OtlpRequestOptions, format: OtlpFormat, body: Buffer, refuse: (refused: Rejection, headers?: Record<string, string>, items?: number) => void): Promise<void> {
+  const decoded = decodeOtlp(options.signal, body, format);
   if (!decoded.ok) {
     refuse(rejection(400, 'malformed', decoded.message));
     return;

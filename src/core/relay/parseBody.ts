@@ -1,16 +1,29 @@
 /**
  * Body text → telemetry items, for the three shapes SDKs send: a JSON array (Python, Node), NDJSON
- * (.NET classic, SDK offline files) and a single object. Pure: the fuzz tests call it directly.
- * Plain Node: never import `vscode` here.
+ * (.NET classic, SDK offline files) and a single object. Items nested deeper than `maxItemDepth`
+ * are measured on the text and never parsed: they are listed in `tooDeep` (their slot in `items`
+ * is undefined) so the caller can refuse them by index before acknowledging anything.
+ * Pure: the fuzz tests call it directly. Plain Node: never import `vscode` here.
  */
+import { redactConnectionString, shortenRedacted } from '../redact';
+import { arrayItemSpans, nestingDepth } from './jsonDepth';
 
 export type BodyFormat = 'array' | 'ndjson' | 'object';
 
+/** An item refused for its nesting; `depth` counts the envelope object itself as 1. */
+export interface TooDeepItem {
+  readonly index: number;
+  readonly depth: number;
+}
+
 export type ParsedBody =
-  | { readonly ok: true; readonly items: unknown[]; readonly format: BodyFormat }
+  | { readonly ok: true; readonly items: unknown[]; readonly format: BodyFormat; readonly tooDeep?: readonly TooDeepItem[] }
   | { readonly ok: false; readonly message: string };
 
-export function parseTelemetryBody(input: string | Buffer): ParsedBody {
+/** An envelope nests about 7 deep (envelope → data → baseData → exceptions → frame); 64 leaves room and stays far from a stack overflow. */
+export const DEFAULT_MAX_ITEM_DEPTH = 64;
+
+export function parseTelemetryBody(input: string | Buffer, maxItemDepth = DEFAULT_MAX_ITEM_DEPTH): ParsedBody {
   let text = typeof input === 'string' ? input : input.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1);
@@ -21,6 +34,10 @@ export function parseTelemetryBody(input: string | Buffer): ParsedBody {
   }
   const first = text[start];
   if (first === '[') {
+    const spans = arrayItemSpans(text, start);
+    if (spans?.some((span) => span.depth > maxItemDepth)) {
+      return parseArrayItems(text, spans, maxItemDepth);
+    }
     const parsed = tryParse(text);
     if (!parsed.ok) {
       return { ok: false, message: `The body is not valid JSON: ${parsed.error}` };
@@ -34,19 +51,52 @@ export function parseTelemetryBody(input: string | Buffer): ParsedBody {
     return { ok: false, message: `The body starts with "${printable(first)}": expected a JSON array of telemetry items, one JSON object, or one JSON object per line.` };
   }
   // One object, possibly pretty-printed over several lines, parses whole; otherwise NDJSON.
+  const depth = nestingDepth(text, start);
+  if (depth > maxItemDepth) {
+    // NDJSON with a deep line, or one deep (pretty-printed) object: either way nothing deep is parsed.
+    const lines = parseNdjson(text, maxItemDepth);
+    return lines.ok ? lines : { ok: true, items: [undefined], format: 'object', tooDeep: [{ index: 0, depth }] };
+  }
   const whole = tryParse(text);
   if (whole.ok) {
     return { ok: true, items: [whole.value], format: 'object' };
   }
-  return parseNdjson(text);
+  return parseNdjson(text, maxItemDepth);
 }
 
-function parseNdjson(text: string): ParsedBody {
+/** The slow path, only for arrays with an over-deep item: parse the others one by one. */
+function parseArrayItems(text: string, spans: readonly { start: number; end: number; depth: number }[], maxItemDepth: number): ParsedBody {
   const items: unknown[] = [];
+  const tooDeep: TooDeepItem[] = [];
+  for (let index = 0; index < spans.length; index++) {
+    const span = spans[index];
+    if (span.depth > maxItemDepth) {
+      tooDeep.push({ index, depth: span.depth });
+      items.push(undefined);
+      continue;
+    }
+    const parsed = tryParse(text.slice(span.start, span.end));
+    if (!parsed.ok) {
+      return { ok: false, message: `Item ${index} of the body is not valid JSON: ${parsed.error}` };
+    }
+    items.push(parsed.value);
+  }
+  return { ok: true, items, format: 'array', tooDeep };
+}
+
+function parseNdjson(text: string, maxItemDepth: number): ParsedBody {
+  const items: unknown[] = [];
+  const tooDeep: TooDeepItem[] = [];
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index].trim();
     if (line === '') {
+      continue;
+    }
+    const depth = nestingDepth(line);
+    if (depth > maxItemDepth) {
+      tooDeep.push({ index: items.length, depth });
+      items.push(undefined);
       continue;
     }
     const parsed = tryParse(line);
@@ -55,7 +105,7 @@ function parseNdjson(text: string): ParsedBody {
     }
     items.push(parsed.value);
   }
-  return { ok: true, items, format: 'ndjson' };
+  return tooDeep.length > 0 ? { ok: true, items, format: 'ndjson', tooDeep } : { ok: true, items, format: 'ndjson' };
 }
 
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -63,7 +113,7 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     // SyntaxError, or RangeError for absurd nesting: both mean "not telemetry".
-    return { ok: false, error: error instanceof Error ? error.message.slice(0, 200) : String(error) };
+    return { ok: false, error: shortenRedacted(redactConnectionString(error instanceof Error ? error.message : String(error)), 200) };
   }
 }
 

@@ -4,6 +4,7 @@
  * ISO 8601 in the current API and `/Date(<ms>)/` in the classic one. Pure.
  * Plain Node: never import `vscode` here.
  */
+import { FIELD_LIMITS, truncate } from '../store/fieldLimits';
 import { parseTimestamp } from '../store/time';
 import type { LiveMetric, LiveSample } from './liveSamples';
 
@@ -29,19 +30,25 @@ export function parseMonitoringDataPoints(body: unknown, now = Date.now()): Pars
       }
       if (isObject(metric) && typeof metric.Name === 'string' && typeof metric.Value === 'number' && Number.isFinite(metric.Value)) {
         const weight = typeof metric.Weight === 'number' && Number.isFinite(metric.Weight) ? metric.Weight : undefined;
-        metrics.push(weight === undefined ? { name: metric.Name, value: metric.Value } : { name: metric.Name, value: metric.Value, weight });
+        const name = capped(metric.Name);
+        metrics.push(weight === undefined ? { name, value: metric.Value } : { name, value: metric.Value, weight });
       }
     }
     const sample: { time: number; role?: string; instance?: string; metrics: LiveMetric[] } = { time: timestampOf(point.Timestamp) ?? now, metrics };
     if (typeof point.RoleName === 'string' && point.RoleName !== '') {
-      sample.role = point.RoleName;
+      sample.role = capped(point.RoleName);
     }
     if (typeof point.Instance === 'string' && point.Instance !== '') {
-      sample.instance = point.Instance;
+      sample.instance = capped(point.Instance);
     }
     samples.push(sample);
   }
   return { ok: true, samples };
+}
+
+/** Names and roles cut to Azure's 1,024 characters, copied out so a huge original is not kept alive. */
+function capped(text: string): string {
+  return text.length > FIELD_LIMITS.name ? truncate(text, FIELD_LIMITS.name) : text;
 }
 
 function timestampOf(value: unknown): number | undefined {

@@ -17,8 +17,10 @@ export type RejectReason =
   | 'malformed'
   | 'invalid'
   | 'too-many-items'
+  | 'too-deep'
   | 'key'
   | 'queue-full'
+  | 'busy'
   | 'sink-error'
   | 'internal'
   | 'closing';

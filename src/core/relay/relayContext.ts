@@ -8,6 +8,7 @@ import type { LiveDocuments } from '../live/liveDocuments';
 import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
+import type { BodyBudget } from './bodyReader';
 import type { RelayLimits } from './limits';
 import type { LiveSamples } from './liveSamples';
 import type { Rejection } from './rejection';
@@ -33,6 +34,8 @@ export interface RelayContext {
   readonly log: RelayLog;
   /** OTLP cumulative metric streams since this relay started (see otlp/metricStreams.ts). */
   readonly metricStreams: MetricStreams;
+  /** Decoded body bytes held by requests being read or handled (limits.maxBodyBytesInFlight). */
+  readonly bodyBudget: BodyBudget;
 }
 
 export interface RefuseOptions {

@@ -17,7 +17,7 @@ import { LiveDocuments } from '../live/liveDocuments';
 import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
-import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { BodyBudget, contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
 import { guardConnections } from './connectionGuard';
 import { RelayLimits, resolveLimits } from './limits';
 import { LiveSamples } from './liveSamples';
@@ -125,6 +125,7 @@ export class RelayServer {
       counters: new RelayCounters(),
       log: options.log ?? (() => undefined),
       metricStreams: new MetricStreams(),
+      bodyBudget: new BodyBudget(limits.maxBodyBytesInFlight),
     };
     // The handlers need the instance; the instance needs listening servers. Until it exists
     // (while the TLS certificate is made), early requests are told to retry.
@@ -272,18 +273,26 @@ export class RelayServer {
     if (expectsContinue) {
       response.writeContinue();
     }
-    const body = await readBody(request, coding, context.limits);
+    const body = await readBody(request, coding, context.limits, context.bodyBudget);
     if (!body.ok) {
-      const headers: Record<string, string> = body.rejection.reason === 'timeout' ? { Connection: 'close' } : {};
-      refuse(context, response, body.rejection, { path: where, headers });
+      refuse(context, response, body.rejection, { path: where, headers: bodyRejectionHeaders(body.rejection.reason) });
       return;
     }
-    if (target.route === 'track') {
-      await handleTrack(context, body.body, response, where, body.gzipped);
-    } else {
-      await handleLive(context, target.route, body.body, response, where, { path: target.path, query: target.query, headers: request.headers });
+    try {
+      if (target.route === 'track') {
+        await handleTrack(context, body.body, response, where, body.gzipped);
+      } else {
+        await handleLive(context, target.route, body.body, response, where, { path: target.path, query: target.query, headers: request.headers });
+      }
+    } finally {
+      context.bodyBudget.release(body.body.length);
     }
   }
+}
+
+/** A timed-out body closes the connection; a busy relay says when to come back. */
+export function bodyRejectionHeaders(reason: string): Record<string, string> {
+  return reason === 'timeout' ? { Connection: 'close' } : reason === 'busy' ? { 'Retry-After': '1' } : {};
 }
 
 type Dispatch = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean) => void;

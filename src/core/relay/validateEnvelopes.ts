@@ -6,6 +6,7 @@
  * Plain Node: never import `vscode` here.
  */
 import type { Envelope, TrackError } from '../envelope';
+import { redactConnectionString, shortenRedacted } from '../redact';
 import { parseTimestamp } from '../store/time';
 
 export type ValidationResult =
@@ -117,6 +118,7 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** Echoed request text: redacted first, then cut (a key cut in half would escape redaction). */
 function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return shortenRedacted(redactConnectionString(text), 57);
 }

@@ -2,9 +2,12 @@
  * Envelope → {@link TelemetryItem}. Dispatches on `data.baseType`, never on the envelope name
  * (both `Microsoft.ApplicationInsights.Request` and `Microsoft.ApplicationInsights.<ikey>.Request`
  * exist). Total over any input that passed the receiver's validation: fields of the wrong type are
- * dropped, never thrown on. Plain Node: never import `vscode` here.
+ * dropped, never thrown on. Text is cut to Azure's field limits (fieldLimits.ts) and the item says
+ * which fields were cut; the item's approximate size is summed on the way, for the store's byte
+ * budget. Plain Node: never import `vscode` here.
  */
 import { Envelope, SEVERITY_NAMES, TAG } from '../envelope';
+import { COUNT_LIMITS, FIELD_LIMITS, FIELD_OVERHEAD_BYTES, ItemBudget } from './fieldLimits';
 import { normaliseOperationId, normaliseParentId } from './operationIds';
 import { ExceptionDetail, MetricPoint, StackFrame, TableName, TelemetryItem } from './telemetryItem';
 import { parseDuration, parseTimestamp } from './time';
@@ -34,58 +37,64 @@ export function normaliseEnvelope(envelope: Envelope, seq: number, now = Date.no
   if (table === undefined) {
     return undefined;
   }
+  const budget = new ItemBudget();
   const tags: Fields = isObject(envelope.tags) ? envelope.tags : {};
   const base: Fields = isObject(envelope.data?.baseData) ? envelope.data!.baseData : {};
-  const parent = normaliseParentId(text(tags[TAG.operationParentId]));
+  const tag = (key: string, field: string): string | undefined => limited(budget, tags[key], FIELD_LIMITS.tag, field);
+  const parent = normaliseParentId(tag(TAG.operationParentId, 'parentId'));
   const item: Mutable<TelemetryItem> = {
     seq,
     table,
     time: (typeof envelope.time === 'string' ? parseTimestamp(envelope.time) : undefined) ?? now,
+    bytes: 0,
   };
-  assign(item, 'role', text(tags[TAG.cloudRole]));
-  assign(item, 'roleInstance', text(tags[TAG.cloudRoleInstance]));
-  assign(item, 'operationId', normaliseOperationId(text(tags[TAG.operationId])) ?? parent.operationId);
-  assign(item, 'operationName', text(tags[TAG.operationName]));
+  assign(item, 'role', tag(TAG.cloudRole, 'role'));
+  assign(item, 'roleInstance', tag(TAG.cloudRoleInstance, 'roleInstance'));
+  assign(item, 'operationId', normaliseOperationId(tag(TAG.operationId, 'operationId')) ?? parent.operationId);
+  assign(item, 'operationName', tag(TAG.operationName, 'operationName'));
   assign(item, 'parentId', parent.parentId);
-  assign(item, 'sdkVersion', text(tags[TAG.sdkVersion]));
+  assign(item, 'sdkVersion', tag(TAG.sdkVersion, 'sdkVersion'));
   if (typeof envelope.sampleRate === 'number' && envelope.sampleRate !== 100 && envelope.sampleRate > 0) {
     item.sampleRate = envelope.sampleRate;
   }
   if (typeof envelope.name === 'string' && isStatsbeat(envelope.name)) {
     item.statsbeat = true;
   }
-  fillTableFields(item, table, base);
-  assign(item, 'properties', properties(base.properties));
-  assign(item, 'measurements', measurements(base.measurements));
+  fillTableFields(item, table, base, budget);
+  assign(item, 'properties', properties(base.properties, budget));
+  assign(item, 'measurements', measurements(base.measurements, budget));
+  assign(item, 'truncated', budget.truncated);
+  item.bytes = budget.bytes;
   return item;
 }
 
-function fillTableFields(item: Mutable<TelemetryItem>, table: TableName, base: Fields): void {
+function fillTableFields(item: Mutable<TelemetryItem>, table: TableName, base: Fields, budget: ItemBudget): void {
+  const field = (key: string, limit: number, as = key): string | undefined => limited(budget, base[key], limit, as);
   switch (table) {
     case 'requests':
-      assign(item, 'id', text(base.id));
-      assign(item, 'name', text(base.name));
+      assign(item, 'id', field('id', FIELD_LIMITS.id));
+      assign(item, 'name', field('name', FIELD_LIMITS.name));
       assign(item, 'duration', parseDuration(base.duration));
       assign(item, 'success', bool(base.success));
-      assign(item, 'resultCode', text(base.responseCode));
-      assign(item, 'url', text(base.url));
+      assign(item, 'resultCode', field('responseCode', FIELD_LIMITS.name, 'resultCode'));
+      assign(item, 'url', field('url', FIELD_LIMITS.url));
       return;
     case 'dependencies':
-      assign(item, 'id', text(base.id));
-      assign(item, 'name', text(base.name));
+      assign(item, 'id', field('id', FIELD_LIMITS.id));
+      assign(item, 'name', field('name', FIELD_LIMITS.name));
       assign(item, 'duration', parseDuration(base.duration));
       assign(item, 'success', bool(base.success) ?? true); // swagger default
-      assign(item, 'resultCode', text(base.resultCode));
-      assign(item, 'target', text(base.target));
-      assign(item, 'type', text(base.type));
-      assign(item, 'data', text(base.data));
+      assign(item, 'resultCode', field('resultCode', FIELD_LIMITS.name));
+      assign(item, 'target', field('target', FIELD_LIMITS.name));
+      assign(item, 'type', field('type', FIELD_LIMITS.name));
+      assign(item, 'data', field('data', FIELD_LIMITS.data));
       return;
     case 'traces':
-      assign(item, 'message', text(base.message));
+      assign(item, 'message', field('message', FIELD_LIMITS.message));
       assign(item, 'severity', severity(base.severityLevel));
       return;
     case 'exceptions': {
-      const details = exceptions(base.exceptions);
+      const details = exceptions(base.exceptions, budget);
       assign(item, 'exceptions', details);
       assign(item, 'severity', severity(base.severityLevel));
       assign(item, 'name', details?.[0]?.typeName);
@@ -93,27 +102,27 @@ function fillTableFields(item: Mutable<TelemetryItem>, table: TableName, base: F
       return;
     }
     case 'customEvents':
-      assign(item, 'name', text(base.name));
+      assign(item, 'name', field('name', FIELD_LIMITS.eventName));
       return;
     case 'customMetrics': {
-      const points = metrics(base.metrics);
+      const points = metrics(base.metrics, budget);
       assign(item, 'metrics', points);
       assign(item, 'name', points?.[0]?.name);
       return;
     }
     case 'pageViews':
-      assign(item, 'id', text(base.id));
-      assign(item, 'name', text(base.name));
-      assign(item, 'url', text(base.url));
+      assign(item, 'id', field('id', FIELD_LIMITS.id));
+      assign(item, 'name', field('name', FIELD_LIMITS.name));
+      assign(item, 'url', field('url', FIELD_LIMITS.url));
       assign(item, 'duration', parseDuration(base.duration));
       return;
     case 'availabilityResults':
-      assign(item, 'id', text(base.id));
-      assign(item, 'name', text(base.name));
+      assign(item, 'id', field('id', FIELD_LIMITS.id));
+      assign(item, 'name', field('name', FIELD_LIMITS.name));
       assign(item, 'duration', parseDuration(base.duration));
       assign(item, 'success', bool(base.success));
-      assign(item, 'message', text(base.message));
-      assign(item, 'target', text(base.runLocation));
+      assign(item, 'message', field('message', FIELD_LIMITS.message));
+      assign(item, 'target', field('runLocation', FIELD_LIMITS.name, 'target'));
       return;
   }
 }
@@ -134,7 +143,7 @@ export function severity(value: unknown): number | undefined {
   return undefined;
 }
 
-function exceptions(value: unknown): ExceptionDetail[] | undefined {
+function exceptions(value: unknown, budget: ItemBudget): ExceptionDetail[] | undefined {
   if (!Array.isArray(value)) {
     return undefined;
   }
@@ -143,18 +152,23 @@ function exceptions(value: unknown): ExceptionDetail[] | undefined {
     if (!isObject(entry)) {
       continue;
     }
+    if (details.length >= COUNT_LIMITS.exceptions) {
+      budget.mark('exceptions', COUNT_LIMITS.exceptions, true);
+      break;
+    }
     const detail: Mutable<ExceptionDetail> = {};
-    assign(detail, 'typeName', text(entry.typeName));
-    assign(detail, 'message', text(entry.message));
-    const frames = stackFrames(entry.parsedStack);
+    assign(detail, 'typeName', limited(budget, entry.typeName, FIELD_LIMITS.name, 'typeName'));
+    assign(detail, 'message', limited(budget, entry.message, FIELD_LIMITS.message, 'message'));
+    const frames = stackFrames(entry.parsedStack, budget);
     assign(detail, 'parsedStack', frames);
-    assign(detail, 'stack', text(entry.stack) ?? (frames ? frames.map(formatFrame).join('\n') : undefined));
+    const stack = limited(budget, entry.stack, FIELD_LIMITS.stack, 'stack');
+    assign(detail, 'stack', stack ?? (frames ? budget.text(frames.map(formatFrame).join('\n'), FIELD_LIMITS.stack, 'stack') : undefined));
     details.push(detail);
   }
   return details.length > 0 ? details : undefined;
 }
 
-function stackFrames(value: unknown): StackFrame[] | undefined {
+function stackFrames(value: unknown, budget: ItemBudget): StackFrame[] | undefined {
   if (!Array.isArray(value)) {
     return undefined;
   }
@@ -163,11 +177,15 @@ function stackFrames(value: unknown): StackFrame[] | undefined {
     if (!isObject(entry)) {
       continue;
     }
+    if (frames.length >= COUNT_LIMITS.stackFrames) {
+      budget.mark('parsedStack', COUNT_LIMITS.stackFrames, true);
+      break;
+    }
     const frame: Mutable<StackFrame> = {};
     assign(frame, 'level', finite(entry.level));
-    assign(frame, 'method', text(entry.method));
-    assign(frame, 'assembly', text(entry.assembly));
-    assign(frame, 'fileName', text(entry.fileName));
+    assign(frame, 'method', limited(budget, entry.method, FIELD_LIMITS.name, 'method'));
+    assign(frame, 'assembly', limited(budget, entry.assembly, FIELD_LIMITS.name, 'assembly'));
+    assign(frame, 'fileName', limited(budget, entry.fileName, FIELD_LIMITS.name, 'fileName'));
     assign(frame, 'line', finite(entry.line));
     frames.push(frame);
   }
@@ -179,7 +197,7 @@ function formatFrame(frame: StackFrame): string {
   return `at ${frame.method ?? '<unknown>'}${location}`;
 }
 
-function metrics(value: unknown): MetricPoint[] | undefined {
+function metrics(value: unknown, budget: ItemBudget): MetricPoint[] | undefined {
   if (!Array.isArray(value)) {
     return undefined;
   }
@@ -190,8 +208,12 @@ function metrics(value: unknown): MetricPoint[] | undefined {
     if (name === undefined || pointValue === undefined) {
       continue;
     }
-    const point: Mutable<MetricPoint> = { name, value: pointValue };
-    assign(point, 'namespace', text(entry.ns));
+    if (points.length >= COUNT_LIMITS.metrics) {
+      budget.mark('metrics', COUNT_LIMITS.metrics, true);
+      break;
+    }
+    const point: Mutable<MetricPoint> = { name: budget.text(name, FIELD_LIMITS.name, 'name'), value: pointValue };
+    assign(point, 'namespace', limited(budget, entry.ns, FIELD_LIMITS.metricNamespace, 'namespace'));
     assign(point, 'count', finite(entry.count));
     assign(point, 'min', finite(entry.min));
     assign(point, 'max', finite(entry.max));
@@ -201,53 +223,80 @@ function metrics(value: unknown): MetricPoint[] | undefined {
   return points.length > 0 ? points : undefined;
 }
 
-/** Property values become text (OpenCensus sends `lineNumber` as a number). */
-function properties(value: unknown): Record<string, string> | undefined {
+/**
+ * Property values become text (OpenCensus sends `lineNumber` as a number), names are cut to 150
+ * and values to 8,192 characters, and at most {@link COUNT_LIMITS.properties} are kept.
+ */
+function properties(value: unknown, budget: ItemBudget): Record<string, string> | undefined {
   if (!isObject(value)) {
     return undefined;
   }
-  if (allText(value)) {
-    // The usual case (every value a string): keep the parsed object itself, one allocation less per item.
+  if (withinLimits(value, budget)) {
+    // The usual case (every value a string, nothing to cut): keep the parsed object itself, one allocation less per item.
     return value as Record<string, string>;
   }
   const result: Record<string, string> = {};
-  let any = false;
+  let kept = 0;
   // for-in over a JSON.parse result: own keys only, and no entry arrays (a hot path under load).
   for (const key in value) {
     const entry = value[key];
     if (entry === null || entry === undefined) {
       continue;
     }
-    setOwn(result, key, typeof entry === 'string' ? entry : typeof entry === 'object' ? JSON.stringify(entry) : String(entry));
-    any = true;
+    if (kept >= COUNT_LIMITS.properties) {
+      budget.mark('properties', COUNT_LIMITS.properties, true);
+      break;
+    }
+    const name = budget.text(key, FIELD_LIMITS.propertyName, 'propertyNames');
+    if (Object.prototype.hasOwnProperty.call(result, name)) {
+      continue; // two names equal once cut: the first one stays
+    }
+    const asText = typeof entry === 'string' ? entry : typeof entry === 'object' ? JSON.stringify(entry) : String(entry);
+    setOwn(result, name, budget.text(asText, FIELD_LIMITS.propertyValue, 'propertyValues'));
+    kept++;
   }
-  return any ? result : undefined;
+  return kept > 0 ? result : undefined;
 }
 
-/** Non-empty, every value a string, and no `__proto__` key (which a plain copy must define explicitly). */
-function allText(value: Fields): boolean {
-  let any = false;
+/**
+ * Non-empty, every value a string within its limit, every name within its limit, not too many, and
+ * no `__proto__` key (which a plain copy must define explicitly). Counts the bytes on the way; when
+ * it says no, the caller's copy counts them again instead (the bytes of this walk are taken back).
+ */
+function withinLimits(value: Fields, budget: ItemBudget): boolean {
+  let count = 0;
+  let bytes = 0;
   for (const key in value) {
-    if (typeof value[key] !== 'string' || key === '__proto__') return false;
-    any = true;
+    const entry = value[key];
+    if (typeof entry !== 'string' || key === '__proto__' || key.length > FIELD_LIMITS.propertyName || entry.length > FIELD_LIMITS.propertyValue || ++count > COUNT_LIMITS.properties) return false;
+    bytes += 2 * FIELD_OVERHEAD_BYTES + 2 * (key.length + entry.length);
   }
-  return any;
+  budget.bytes += bytes;
+  return count > 0;
 }
 
-function measurements(value: unknown): Record<string, number> | undefined {
+function measurements(value: unknown, budget: ItemBudget): Record<string, number> | undefined {
   if (!isObject(value)) {
     return undefined;
   }
   const result: Record<string, number> = {};
-  let any = false;
+  let kept = 0;
   for (const key in value) {
     const number = finite(value[key]);
-    if (number !== undefined) {
-      setOwn(result, key, number);
-      any = true;
+    if (number === undefined) {
+      continue;
+    }
+    if (kept >= COUNT_LIMITS.measurements) {
+      budget.mark('measurements', COUNT_LIMITS.measurements, true);
+      break;
+    }
+    const name = budget.text(key, FIELD_LIMITS.propertyName, 'measurementNames');
+    if (!Object.prototype.hasOwnProperty.call(result, name)) {
+      setOwn(result, name, number);
+      kept++;
     }
   }
-  return any ? result : undefined;
+  return kept > 0 ? result : undefined;
 }
 
 /** `Statsbeat` or `….Statsbeat`, any case: a cheap last-letter check first, as almost no name matches. */
@@ -267,6 +316,12 @@ function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
 
 function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Text of a string or finite number field, cut to `limit` characters (marked as `field`) and counted. */
+function limited(budget: ItemBudget, value: unknown, limit: number, field: string): string | undefined {
+  const asText = text(value);
+  return asText === undefined ? undefined : budget.text(asText, limit, field);
 }
 
 function text(value: unknown): string | undefined {

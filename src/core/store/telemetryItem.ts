@@ -3,6 +3,7 @@
  * filters on. Named after the Application Insights tables so what the user sees locally maps to
  * what they will query in the portal. Plain Node: never import `vscode` here.
  */
+import type { TruncatedField } from './fieldLimits';
 
 export type TableName =
   | 'requests'
@@ -90,4 +91,8 @@ export interface TelemetryItem {
   readonly sampleRate?: number;
   /** The SDK's own telemetry (envelope name `Statsbeat`): kept, but views may hide it. */
   readonly statsbeat?: true;
+  /** Fields cut to Azure's limits (or entries beyond the relay's counts), as Azure Monitor would. */
+  readonly truncated?: readonly TruncatedField[];
+  /** Approximate memory the item holds, for the store's byte budget (summed while normalising). */
+  readonly bytes: number;
 }

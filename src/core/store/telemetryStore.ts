@@ -2,8 +2,11 @@
  * The in-memory telemetry the panel shows: bounded ring buffers per role and per kind (traces,
  * logs, metrics), so one noisy process cannot evict another's items (Aspire #4173), an index by
  * operation id kept in step with eviction, and batched change feeds for the webview.
- * Every insert is O(1) (amortised); memory is bounded by the caps times the number of roles, and
- * the number of roles is capped too. Plain Node: never import `vscode` here.
+ * Every insert is O(1) (amortised); memory is bounded by the caps times the number of roles (the
+ * number of roles is capped too) and by a byte budget over all of them: each item's approximate
+ * size is summed while it is normalised (fields already cut to Azure's limits), and past the
+ * budget the oldest items of the buffer holding the most bytes go first, so a noisy role pays for
+ * its own noise. Plain Node: never import `vscode` here.
  */
 import type { Envelope } from '../envelope';
 import { ChangeBatcher, ChangeListener, SubscribeOptions, Subscription } from './changeFeed';
@@ -20,6 +23,8 @@ export interface TelemetryStoreOptions {
   readonly maxMetricPointsPerRole?: number;
   /** Roles beyond this share one overflow buffer set. Default 64. */
   readonly maxRoles?: number;
+  /** Approximate bytes all items may hold together. Default 256 MiB. */
+  readonly maxBytes?: number;
 }
 
 export const STORE_DEFAULTS = {
@@ -27,18 +32,28 @@ export const STORE_DEFAULTS = {
   maxLogItemsPerRole: 10_000,
   maxMetricPointsPerRole: 50_000,
   maxRoles: 64,
+  maxBytes: 256 * 1024 * 1024,
 } as const;
 
 /** Buffer key for items without `ai.cloud.role` (the Python legacy SDK sends none). */
 const UNNAMED_ROLE = '';
 /** Buffer key shared by roles beyond `maxRoles`; cannot clash with a real role name. */
 const OVERFLOW_ROLE = '\u0000overflow';
+const ITEM_KINDS: readonly ItemKind[] = ['trace', 'log', 'metric'];
 
-type RoleBuffers = Record<ItemKind, RingBuffer<TelemetryItem>>;
+/** One role's items of one kind, and the bytes they hold. */
+interface ItemBuffer {
+  readonly ring: RingBuffer<TelemetryItem>;
+  bytes: number;
+}
+
+type RoleBuffers = Record<ItemKind, ItemBuffer>;
 
 export class TelemetryStore {
   private readonly caps: Record<ItemKind, number>;
   private readonly maxRoles: number;
+  private readonly maxBytes: number;
+  private heldBytes = 0;
   private readonly roles = new Map<string, RoleBuffers>();
   private readonly byOperation = new Map<string, Set<TelemetryItem>>();
   private readonly feeds = new Set<ChangeBatcher>();
@@ -53,6 +68,12 @@ export class TelemetryStore {
       metric: positive(options.maxMetricPointsPerRole, STORE_DEFAULTS.maxMetricPointsPerRole),
     };
     this.maxRoles = positive(options.maxRoles, STORE_DEFAULTS.maxRoles);
+    this.maxBytes = positive(options.maxBytes, STORE_DEFAULTS.maxBytes);
+  }
+
+  /** Approximate bytes the items held take (see TelemetryItem.bytes). */
+  get bytes(): number {
+    return this.heldBytes;
   }
 
   /** Items currently held. */
@@ -98,7 +119,7 @@ export class TelemetryStore {
     const all: TelemetryItem[] = [];
     for (const buffers of this.roles.values()) {
       for (const buffer of Object.values(buffers)) {
-        for (const item of buffer) {
+        for (const item of buffer.ring) {
           all.push(item);
         }
       }
@@ -115,6 +136,7 @@ export class TelemetryStore {
     this.roles.clear();
     this.byOperation.clear();
     this.count = 0;
+    this.heldBytes = 0;
     for (const feed of this.feeds) {
       feed.storeCleared();
     }
@@ -129,7 +151,9 @@ export class TelemetryStore {
 
   private insert(item: TelemetryItem): void {
     const buffer = this.buffersFor(item.role ?? UNNAMED_ROLE)[TABLE_KIND[item.table]];
-    const evicted = buffer.push(item);
+    const evicted = buffer.ring.push(item);
+    buffer.bytes += item.bytes;
+    this.heldBytes += item.bytes;
     this.count++;
     if (item.operationId !== undefined) {
       let members = this.byOperation.get(item.operationId);
@@ -143,11 +167,31 @@ export class TelemetryStore {
       feed.itemAdded(item);
     }
     if (evicted) {
-      this.forget(evicted);
+      this.forget(evicted, buffer);
+    }
+    // Over the byte budget: the oldest items of the heaviest buffer go (the newest item always stays).
+    while (this.heldBytes > this.maxBytes && this.count > 1) {
+      const heaviest = this.heaviestBuffer();
+      const oldest = heaviest.ring.shift();
+      if (!oldest) break;
+      this.forget(oldest, heaviest);
     }
   }
 
-  private forget(item: TelemetryItem): void {
+  private heaviestBuffer(): ItemBuffer {
+    let heaviest: ItemBuffer | undefined;
+    for (const buffers of this.roles.values()) {
+      for (const kind of ITEM_KINDS) {
+        const buffer = buffers[kind];
+        if (buffer.ring.size > 0 && (!heaviest || buffer.bytes > heaviest.bytes)) heaviest = buffer;
+      }
+    }
+    return heaviest!;
+  }
+
+  private forget(item: TelemetryItem, buffer: ItemBuffer): void {
+    buffer.bytes -= item.bytes;
+    this.heldBytes -= item.bytes;
     this.count--;
     if (item.operationId !== undefined) {
       const members = this.byOperation.get(item.operationId);
@@ -171,9 +215,9 @@ export class TelemetryStore {
     let buffers = this.roles.get(key);
     if (!buffers) {
       buffers = {
-        trace: new RingBuffer<TelemetryItem>(this.caps.trace),
-        log: new RingBuffer<TelemetryItem>(this.caps.log),
-        metric: new RingBuffer<TelemetryItem>(this.caps.metric),
+        trace: { ring: new RingBuffer<TelemetryItem>(this.caps.trace), bytes: 0 },
+        log: { ring: new RingBuffer<TelemetryItem>(this.caps.log), bytes: 0 },
+        metric: { ring: new RingBuffer<TelemetryItem>(this.caps.metric), bytes: 0 },
       };
       this.roles.set(key, buffers);
     }

@@ -48,6 +48,7 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
     // The title shows the first 1,000 characters of a name; the whole name is here.
     title.length > SHORT_TEXT_LIMIT && typeof item.name === 'string' && title === item.name ? section(t('Name'), h('pre', { class: 'message' }, expandableText(item.name))) : null,
     h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, expandableText(value))])),
+    truncationNote(item),
     item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, expandableText(item.message))) : null,
     (item.exceptions ?? []).map((exception, index) =>
       section(
@@ -67,6 +68,19 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
       : null,
     propertySection(t('Custom dimensions (properties)'), item.properties),
     propertySection(t('Custom measurements'), item.measurements),
+  );
+}
+
+/** Which fields the relay cut, as Azure Monitor will: one small line each. */
+function truncationNote(item: PanelItem): HTMLElement | null {
+  const truncated = Array.isArray(item.truncated) ? item.truncated : [];
+  if (truncated.length === 0) return null;
+  return h(
+    'ul',
+    { class: 'truncation-note' },
+    truncated.map((entry) =>
+      h('li', null, entry.entries ? t('{0}: only the first {1} entries are kept (a limit of the relay).', String(entry.field), String(entry.limit)) : t('{0}: truncated to {1} characters, as Azure Monitor does.', String(entry.field), String(entry.limit))),
+    ),
   );
 }
 

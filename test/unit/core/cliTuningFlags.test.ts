@@ -21,4 +21,14 @@ describe('cli: forwarder tuning flags', () => {
     }
     assert.throws(() => parseCliArgs(['--retry-max-ms']), /needs a value/);
   });
+
+  it('reads the byte budgets --buffer-mb and --live-metrics-mb in MiB, and refuses nonsense', () => {
+    const options = parseCliArgs(['--buffer-mb', '64', '--live-metrics-mb=8']);
+    assert.strictEqual(options.bufferMaxBytes, 64 * 1024 * 1024);
+    assert.strictEqual(options.liveMetricsMaxBytes, 8 * 1024 * 1024);
+    assert.deepStrictEqual([parseCliArgs([]).bufferMaxBytes, parseCliArgs([]).liveMetricsMaxBytes], [undefined, undefined]);
+    for (const value of ['0', '-1', '1.5', 'lots', '65537']) {
+      assert.throws(() => parseCliArgs(['--buffer-mb', value]), /MiB/, value);
+    }
+  });
 });

@@ -18,8 +18,9 @@ function capturedEnvelopes(): Envelope[] {
     .flatMap((file) => JSON.parse(fs.readFileSync(path.join(CAPTURES_DIR, file), 'utf8')) as Envelope[]);
 }
 
-function withoutSeq(item: TelemetryItem): Omit<TelemetryItem, 'seq'> {
-  const { seq: _seq, ...rest } = item;
+/** Without the store's seq and its size estimate (which depends on the envelope's own shape). */
+function withoutSeq(item: TelemetryItem): Omit<TelemetryItem, 'seq' | 'bytes'> {
+  const { seq: _seq, bytes: _bytes, ...rest } = item;
   return rest;
 }
 

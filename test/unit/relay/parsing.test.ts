@@ -30,6 +30,18 @@ describe('relay parsing (pure functions)', () => {
   });
 
   describe('parseTelemetryBody', () => {
+    it('measures nesting on the text: brackets in strings and escaped quotes do not count, deep items are listed and never parsed', () => {
+      const tricky = { s: '[[[{{{"\\"}', t: '\\', u: [{ v: [1] }] }; // depth 4
+      const deep = `${'['.repeat(70)}${']'.repeat(70)}`;
+      const body = `[ ${JSON.stringify(tricky)} , ${deep}, "x", {"a":{}} ]`;
+      assert.deepStrictEqual(parseTelemetryBody(body, 4), { ok: true, items: [tricky, undefined, 'x', { a: {} }], format: 'array', tooDeep: [{ index: 1, depth: 70 }] });
+      assert.deepStrictEqual(parseTelemetryBody(body, 70), { ok: true, items: JSON.parse(body), format: 'array' });
+      assert.deepStrictEqual(parseTelemetryBody(`${JSON.stringify(tricky)}\n{"d":${deep}}\n{}`, 4), { ok: true, items: [tricky, undefined, {}], format: 'ndjson', tooDeep: [{ index: 1, depth: 71 }] });
+      assert.deepStrictEqual(parseTelemetryBody(`{"d":\n${deep}}`, 4), { ok: true, items: [undefined], format: 'object', tooDeep: [{ index: 0, depth: 71 }] });
+      assert.strictEqual(parseTelemetryBody(`[${deep}, 1] x`, 4).ok, false, 'trailing text is still an error');
+      assert.strictEqual(parseTelemetryBody(`[${deep}, {"a":}]`, 4).ok, false, 'a malformed neighbour is still an error');
+    });
+
     it('reads an array, NDJSON (with CRLF and blank lines), a single object and a BOM', () => {
       assert.deepStrictEqual(parseTelemetryBody('[{"a":1},{"b":2}]'), { ok: true, items: [{ a: 1 }, { b: 2 }], format: 'array' });
       assert.deepStrictEqual(parseTelemetryBody('{"a":1}\r\n\r\n{"b":2}\r\n'), { ok: true, items: [{ a: 1 }, { b: 2 }], format: 'ndjson' });

@@ -20,6 +20,8 @@ export interface RelayProcessOptions {
   /** 0 for any; a restart passes the first run's port so the apps keep their endpoint. */
   readonly port: number;
   readonly args?: readonly string[];
+  /** Node flags before the script (e.g. `--max-old-space-size=256`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface RelayProcess {
@@ -50,7 +52,7 @@ export function startRelayProcess(options: RelayProcessOptions): Promise<RelayPr
   env.APPLICATIONINSIGHTS_CONNECTION_STRING = options.connectionString;
   const child = spawn(
     process.execPath,
-    [CLI_PATH, '--port', String(options.port), '--no-https', '--storage', options.storage, '--local-key', options.localKey, ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), CLI_PATH, '--port', String(options.port), '--no-https', '--storage', options.storage, '--local-key', options.localKey, ...(options.args ?? [])],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
