@@ -251,18 +251,6 @@ async function main(args: readonly string[]): Promise<number> {
     await sinkHandle.close();
     return 1;
   }
-  // The one stdout line: not redacted, the local key is what the app needs.
-  process.stdout.write(
-    `${JSON.stringify({
-      event: 'listening',
-      url: relay.url,
-      httpsUrl: relay.httpsUrl ?? null,
-      localConnectionString: relay.localConnectionString,
-      caCertPath: relay.caCertPath ?? null,
-      forwarding: sinkHandle.forwarding,
-    })}\n`,
-  );
-  log('info', `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${sinkHandle.forwarding ? `forwarding to ${connectionString!.ingestionEndpoint}` : 'local only'}.`);
   const summary = store.subscribe(
     (change) => {
       if (change.added.length > 0) {
@@ -299,6 +287,20 @@ async function main(args: readonly string[]): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Only now say "listening": whoever reads this line may signal us at once, and a signal that
+    // arrives before the handlers exist kills the process instead of closing the relay.
+    // The one stdout line: not redacted, the local key is what the app needs.
+    process.stdout.write(
+      `${JSON.stringify({
+        event: 'listening',
+        url: relay.url,
+        httpsUrl: relay.httpsUrl ?? null,
+        localConnectionString: relay.localConnectionString,
+        caCertPath: relay.caCertPath ?? null,
+        forwarding: sinkHandle.forwarding,
+      })}\n`,
+    );
+    log('info', `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${sinkHandle.forwarding ? `forwarding to ${connectionString!.ingestionEndpoint}` : 'local only'}.`);
   });
 }
 

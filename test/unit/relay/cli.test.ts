@@ -198,6 +198,22 @@ describe('azmon-relay CLI', function () {
     }
   });
 
+  it('closes cleanly on a signal sent the moment the listening line arrives (handlers exist before the line)', async () => {
+    // A supervisor that stops the relay as soon as it is up: before the fix, SIGINT right after the
+    // line killed the process (exit by signal) because the handlers were registered after it.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const running = run(cli, ['--no-https', '--storage', tempDir('azmon-relay-storage-')]);
+      try {
+        running.child.stdout!.on('data', () => {
+          if (running.stdout().includes('\n') && running.child.signalCode === null) running.child.kill('SIGINT');
+        });
+        assert.strictEqual(await running.exit, 0, `attempt ${attempt}: exit by ${running.child.signalCode ?? 'code'}; stderr: ${running.stderr()}`);
+      } finally {
+        running.child.kill('SIGKILL');
+      }
+    }
+  });
+
   it('refuses unknown options and a bad local key with exit code 2', async () => {
     const unknown = run(cli, ['--connection-string', 'x']);
     assert.strictEqual(await unknown.exit, 2);
