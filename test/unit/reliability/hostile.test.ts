@@ -171,7 +171,10 @@ describe('reliability: hostile requests while a real client streams', function (
       await delay(1500);
       assert.ok(client.acknowledged.size > before, `${window} 1.5 s window: the good client made no progress during a flood of ${count} idle connections`);
     }
-    assert.ok(closedByRelay > count / 2, `only ${closedByRelay} of ${count} idle connections were closed by the relay`);
+    // The relay closes idlers after its first-byte timeout; how soon their closes are seen here
+    // depends on the machine's load, so wait for them (bounded) instead of reading the count once.
+    for (const deadline = Date.now() + 30_000; closedByRelay <= count / 2 && Date.now() < deadline; ) await delay(100);
+    assert.ok(closedByRelay > count / 2, `only ${closedByRelay} of ${count} idle connections were closed by the relay within 30 s`);
     for (const socket of sockets) socket.destroy();
   });
 
