@@ -63,8 +63,6 @@ export class PanelApp {
     };
     this.views = [new TransactionsView(context), new LogsView(context), new MetricsView(context), new MapView(context), new LiveView(context)];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
-    // While the Live view shows, apps are told "subscribed" so they post their Live Metrics.
-    host.post({ type: 'liveViewVisible', visible: this.active.id === 'live' });
     this.toolbar = new Toolbar(host, () => this.togglePause());
     this.strip = new ForwardingStrip(host);
     this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
@@ -165,6 +163,15 @@ export class PanelApp {
     badge.hidden = count === 0;
     const text = count > 99_999 ? `${Math.floor(count / 1000)}k` : String(count);
     if (badge.textContent !== text) badge.textContent = text;
+  }
+
+  /**
+   * Called once, right after `ready` (which must be the first message): when the restored view is
+   * Live, the host tells apps "subscribed" so they post their Live Metrics. The host assumes "not
+   * visible" until told, so nothing is sent otherwise.
+   */
+  announceVisibleView(): void {
+    if (this.active.id === 'live') this.host.post({ type: 'liveViewVisible', visible: true });
   }
 
   private onTick(): void {

@@ -29,6 +29,7 @@ function start(): void {
     if (isHostToWebview(event.data)) app.receive(event.data);
   });
   host.post({ type: 'ready' });
+  app.announceVisibleView();
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
