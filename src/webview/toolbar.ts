@@ -21,8 +21,11 @@ interface Action {
 }
 
 /** Collapse steps, applied cumulatively in this order until everything fits. */
-type Step = 'icons' | 'import' | 'export' | 'clear' | 'count' | 'tabs' | 'pause';
-const STEPS: readonly Step[] = ['icons', 'import', 'export', 'clear', 'count', 'tabs', 'pause'];
+type Step = 'icons' | 'import' | 'export' | 'clear' | 'count' | 'tabs' | 'pause' | 'indicator';
+// 'indicator' last: at 360 px the longest state ("Catching up…", Korean "따라잡는 중…") alone could
+// push "More actions" off-screen, so the indicator then shows its dot only (its text stays its
+// tooltip and what screen readers announce).
+const STEPS: readonly Step[] = ['icons', 'import', 'export', 'clear', 'count', 'tabs', 'pause', 'indicator'];
 
 export class Toolbar {
   readonly element: HTMLElement;
@@ -92,6 +95,11 @@ export class Toolbar {
     const observer = new ResizeObserver(() => this.fit());
     observer.observe(tabs);
     for (const header of tabs.querySelectorAll(':scope > vscode-tab-header')) observer.observe(header);
+    // The toolbar's own buttons render their shadow content asynchronously (they are Lit elements),
+    // and on a busy machine that can come after every other trigger: a fit measured before they had
+    // their width left Pause drawn off-screen with no "More actions" (the narrow test at load 17).
+    observer.observe(this.element);
+    for (const a of Object.values(this.actions)) observer.observe(a.button);
     // Widths change when the codicon and UI fonts arrive, without the panel itself resizing.
     document.fonts.addEventListener('loadingdone', () => this.fit());
     void document.fonts.ready.then(() => this.fit());
@@ -119,6 +127,7 @@ export class Toolbar {
   private applySteps(count: number): void {
     const on = new Set(STEPS.slice(0, count));
     this.element.classList.toggle('icons-only', on.has('icons'));
+    this.element.classList.toggle('compact-indicator', on.has('indicator'));
     this.tabs?.classList.toggle('compact-tabs', on.has('tabs'));
     const inMenu = { import: on.has('import'), export: on.has('export'), clear: on.has('clear'), pause: on.has('pause') };
     for (const [name, a] of Object.entries(this.actions) as [keyof typeof this.actions, Action][]) {
@@ -149,6 +158,7 @@ export class Toolbar {
             ? t('Live')
             : t('Connecting…'),
     );
+    this.indicator.title = this.indicator.textContent ?? '';
     const count = plural(state.itemCount, '{0} item', '{0} items');
     const countWidthChanged = this.itemCount.textContent?.length !== count.length;
     setText(this.itemCount, count);

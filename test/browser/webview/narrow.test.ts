@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import type { Browser } from 'playwright-core';
-import { liveSamples, realisticItems, snapshot } from './fixtures';
+import { delta, ItemFactory, liveSamples, ORDERS_ROLE, realisticItems, snapshot } from './fixtures';
 import { launchBrowser, PanelPage, type PanelServer, startPanelServer } from './panelPage';
 
 const ACTIONS = [
@@ -59,6 +59,50 @@ describe('Webview panel: narrow panels', function () {
       assert.ok(items.includes('지우기') || items.some((text) => /[가-힣]/.test(text)), items.join(', '));
       assert.ok(await inViewport(panel, '.toolbar-menu'));
       await panel.screenshot('narrow-360-ko-menu');
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('Korean at 360 px while catching up: the indicator keeps its dot only and "More actions" stays on screen', async () => {
+    const panel = await PanelPage.open(browser, server, { width: 360, height: 640, locale: 'ko' });
+    try {
+      await panel.send(snapshot(realisticItems(), { live: liveSamples() }));
+      await panel.page.evaluate('document.fonts.ready');
+      await panel.settle();
+      // Make the next frame look slow (the clock jumps 100 ms inside it), so the panel shows its
+      // widest state, "따라잡는 중…", and measure the row the moment the indicator says so: the
+      // state lasts only 600 ms, too short to read back with separate round trips on a busy machine.
+      const measured = panel.page.evaluate(`new Promise((resolve) => {
+        const indicator = document.querySelector('.stream-indicator');
+        const more = document.querySelector('.toolbar-more');
+        new MutationObserver((records, observer) => {
+          if (indicator.dataset.mode !== 'behind') return;
+          observer.disconnect();
+          const box = more.getBoundingClientRect();
+          resolve({ text: indicator.textContent, title: indicator.title, moreVisible: !more.hidden && box.width > 0, moreRight: box.right, width: document.documentElement.clientWidth,
+            overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, compact: document.querySelector('.toolbar').classList.contains('compact-indicator') });
+        }).observe(indicator, { attributes: true, attributeFilter: ['data-mode'] });
+        const realNow = performance.now.bind(performance);
+        let offset = 0;
+        const originalFrame = window.requestAnimationFrame.bind(window);
+        window.requestAnimationFrame = (callback) => {
+          window.requestAnimationFrame = originalFrame;
+          return originalFrame((time) => {
+            let calls = 0;
+            performance.now = () => { if (++calls === 2) offset += 100; return realNow() + offset; };
+            try { callback(time); } finally { performance.now = () => realNow() + offset; }
+          });
+        };
+      })`);
+      const factory = new ItemFactory(Date.now(), 1000);
+      await panel.send(delta([factory.item({ at: 1, table: 'traces', role: ORDERS_ROLE, severity: 1, message: 'one more' })]));
+      const state = (await measured) as { text: string; title: string; moreVisible: boolean; moreRight: number; width: number; overflow: number; compact: boolean };
+      assert.match(state.text, /따라잡는 중/);
+      assert.strictEqual(state.title, state.text, 'the hidden text stays as the tooltip');
+      assert.ok(state.compact, 'the indicator collapsed to its dot');
+      assert.ok(state.moreVisible && state.moreRight <= state.width + 0.5, `"More actions" on screen: right edge ${state.moreRight} of ${state.width}`);
+      assert.strictEqual(state.overflow, 0);
     } finally {
       await panel.close();
     }
