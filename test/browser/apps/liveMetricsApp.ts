@@ -1,0 +1,67 @@
+/**
+ * A Node app with the real `@azure/monitor-opentelemetry` distro and Live Metrics on, started by the
+ * Live-view workbench test from a VS Code terminal, so it runs with exactly what the extension
+ * injects there: the relay's local connection string (with its LiveEndpoint) and the relay CA in
+ * NODE_EXTRA_CA_CERTS. It serves a "request" every 50 ms (two of three to /orders) until the file
+ * argv[3] exists, shuts the distro down, and writes a JSON report to argv[2]. Not a test.
+ */
+import * as fs from 'fs';
+import { shutdownAzureMonitor, useAzureMonitor } from '@azure/monitor-opentelemetry';
+import { SpanKind, trace } from '@opentelemetry/api';
+
+export interface LiveAppReport {
+  readonly requests: number;
+  readonly orders: number;
+  readonly error?: string;
+}
+
+async function main(stopFile: string): Promise<LiveAppReport> {
+  const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (!connectionString) throw new Error('APPLICATIONINSIGHTS_CONNECTION_STRING is not set: not started from a VS Code terminal?');
+  if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('NODE_EXTRA_CA_CERTS is not set: the relay CA is not trusted');
+  useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString, disableOfflineStorage: true },
+    enableLiveMetrics: true,
+    enableStandardMetrics: false,
+    enablePerformanceCounters: false,
+    samplingRatio: 1,
+    tracesPerSecond: 0,
+  });
+  const tracer = trace.getTracer('live-app');
+  let requests = 0;
+  let orders = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const route = requests % 3 === 2 ? '/health' : '/orders';
+      const span = tracer.startSpan(`GET ${route}`, {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': 'GET', 'url.full': `http://localhost:8080${route}`, 'url.path': route, 'http.route': route, 'http.response.status_code': 200 },
+      });
+      span.end();
+      requests++;
+      if (route === '/orders') orders++;
+      if (fs.existsSync(stopFile)) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+  });
+  await shutdownAzureMonitor();
+  return { requests, orders };
+}
+
+const [reportFile, stopFile] = process.argv.slice(2);
+if (!reportFile || !stopFile) {
+  process.stderr.write('usage: node liveMetricsApp.js <report file> <stop file>\n');
+  process.exit(2);
+}
+main(stopFile).then(
+  (report) => {
+    fs.writeFileSync(reportFile, JSON.stringify(report));
+    process.exit(0);
+  },
+  (error: unknown) => {
+    fs.writeFileSync(reportFile, JSON.stringify({ requests: 0, orders: 0, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+    process.exit(1);
+  },
+);
