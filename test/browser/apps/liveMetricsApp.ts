@@ -6,8 +6,8 @@
  * argv[3] exists, shuts the distro down, and writes a JSON report to argv[2]. Not a test.
  */
 import * as fs from 'fs';
-import { shutdownAzureMonitor, useAzureMonitor } from '@azure/monitor-opentelemetry';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { shutdownAzureMonitor } from '@azure/monitor-opentelemetry';
+import { RequestMaker, startLiveMetricsDistro } from '../../peers-fixtures/liveDistro';
 
 export interface LiveAppReport {
   readonly requests: number;
@@ -19,27 +19,11 @@ async function main(stopFile: string): Promise<LiveAppReport> {
   const connectionString = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
   if (!connectionString) throw new Error('APPLICATIONINSIGHTS_CONNECTION_STRING is not set: not started from a VS Code terminal?');
   if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('NODE_EXTRA_CA_CERTS is not set: the relay CA is not trusted');
-  useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString, disableOfflineStorage: true },
-    enableLiveMetrics: true,
-    enableStandardMetrics: false,
-    enablePerformanceCounters: false,
-    samplingRatio: 1,
-    tracesPerSecond: 0,
-  });
-  const tracer = trace.getTracer('live-app');
-  let requests = 0;
-  let orders = 0;
+  startLiveMetricsDistro(connectionString);
+  const maker = new RequestMaker();
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      const route = requests % 3 === 2 ? '/health' : '/orders';
-      const span = tracer.startSpan(`GET ${route}`, {
-        kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': 'GET', 'url.full': `http://localhost:8080${route}`, 'url.path': route, 'http.route': route, 'http.response.status_code': 200 },
-      });
-      span.end();
-      requests++;
-      if (route === '/orders') orders++;
+      maker.serve();
       if (fs.existsSync(stopFile)) {
         clearInterval(timer);
         resolve();
@@ -47,7 +31,7 @@ async function main(stopFile: string): Promise<LiveAppReport> {
     }, 50);
   });
   await shutdownAzureMonitor();
-  return { requests, orders };
+  return { requests: maker.requests, orders: maker.orders };
 }
 
 const [reportFile, stopFile] = process.argv.slice(2);
