@@ -15,6 +15,7 @@
  * short wait on its live requests and never touches the track path; failures are counted for the
  * forwarding strip and the app gets a local answer instead. Plain Node: never import `vscode` here.
  */
+import type { Disposable } from '../../shared/lifecycle';
 import type { IncomingHttpHeaders } from 'http';
 import { Agent, Dispatcher, ProxyAgent, request } from 'undici';
 import type { ConnectionString } from '../connectionString';
@@ -22,7 +23,7 @@ import { ForwardLogRedactor } from '../forward/logRedaction';
 import { isLoopbackHost } from '../forward/redirectPolicy';
 import { compactKey } from '../forward/keyRewrite';
 import { QUICKPULSE_CONFIGURATION, QUICKPULSE_ETAG, QUICKPULSE_POLLING_INTERVAL_HINT_MS } from '../relay/quickPulseHandler';
-import type { RelayLog } from '../relay/relayContext';
+import type { RelayLog } from '../../shared/lifecycle';
 import { decideLiveRedirect } from './liveRedirect';
 
 export type LiveOperation = 'ping' | 'post';
@@ -195,7 +196,7 @@ export class LiveMetricsProxy implements LiveUpstream {
     };
   }
 
-  onStats(listener: (stats: LiveProxyStats) => void): { dispose(): void } {
+  onStats(listener: (stats: LiveProxyStats) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
