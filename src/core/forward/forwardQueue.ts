@@ -7,7 +7,7 @@
  * This class wires the parts, each testable alone: {@link Intake} (arrival order, disk cap),
  * {@link QueueLedger} (what is owed), {@link SendLoop} (the pump), {@link SendState} (retry, error
  * and redirect state), {@link tokenRefusal} (token over http), {@link judgeAnswer} and
- * {@link partsToIsolate} (what an answer means), {@link StatsFeed} (counters and listeners).
+ * {@link partsToIsolate} (what an answer means), {@link ForwardStatsFeed} (counters and listeners).
  * Plain Node: never import `vscode` here.
  */
 import * as path from 'path';
@@ -26,7 +26,7 @@ import { ForwardLogRedactor } from './logRedaction';
 import { BatchItem, QueueLedger } from './queueLedger';
 import { SendLoop } from './sendLoop';
 import { SendState } from './sendState';
-import { StatsFeed } from './statsFeed';
+import { ForwardStatsFeed } from './statsFeed';
 import { tokenRefusal } from './tokenCheck';
 import { Transport, TransportResult } from './transport';
 
@@ -50,7 +50,7 @@ export class ForwardQueue implements EnvelopeSink {
   private readonly intake: Intake;
   private readonly sendState: SendState;
   private readonly loop: SendLoop<Prepared>;
-  private readonly feed = new StatsFeed(() => this.stats());
+  private readonly feed = new ForwardStatsFeed(() => this.stats());
   private readonly redactor = new ForwardLogRedactor();
   private readonly now: () => number;
   private readonly localKey: string;

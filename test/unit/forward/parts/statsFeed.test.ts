@@ -1,14 +1,14 @@
 /** The forwarder's stats feed alone: observers at once, listeners once per turn, nothing after close. */
 import * as assert from 'assert';
 import type { ForwardStats } from '../../../../src/core/forward/forwardStats';
-import { StatsFeed } from '../../../../src/core/forward/statsFeed';
+import { ForwardStatsFeed, StatsFeed } from '../../../../src/core/forward/statsFeed';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('forward parts: stats feed', () => {
   it('runs observers on every change and batches listeners to one snapshot per turn', async () => {
     let snapshots = 0;
-    const feed = new StatsFeed(() => ({ requests: ++snapshots }) as unknown as ForwardStats);
+    const feed = new StatsFeed(() => ({ requests: ++snapshots }));
     let observed = 0;
     const heard: number[] = [];
     const watch = feed.observe(() => observed++);
@@ -28,7 +28,7 @@ describe('forward parts: stats feed', () => {
   });
 
   it('counts, and on close tells observers once more and lets listeners go', async () => {
-    const feed: StatsFeed = new StatsFeed((): ForwardStats => ({ ...feed.counters }) as unknown as ForwardStats);
+    const feed: ForwardStatsFeed = new ForwardStatsFeed((): ForwardStats => ({ ...feed.counters }) as unknown as ForwardStats);
     feed.counters.requests += 2;
     let observed = 0;
     feed.observe(() => observed++);
