@@ -11,6 +11,7 @@ import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
 import { COMMAND_IDS } from '../../shared/commandIds';
+import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { registerCommands } from '../commandRegistry';
 import type { ExtensionContextState } from '../contextState';
 import type { Logger } from '../log';
@@ -215,7 +216,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       // An empty snapshot ends "Connecting…"; the notice says why nothing will come.
-      this.post({ type: 'snapshot', items: [], live: [], forwarding: { state: 'error', acceptedItems: 0, sentItems: 0, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0, lastError: text } });
+      this.post({ type: 'snapshot', items: [], live: [], forwarding: { ...IDLE_FORWARDING_STATUS, state: 'error', lastError: text } });
       this.notify('error', vscode.l10n.t('The local relay could not start: {0}', text));
       return;
     }
