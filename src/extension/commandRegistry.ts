@@ -4,11 +4,12 @@
  * instead of failing silently.
  */
 import * as vscode from 'vscode';
+import { COMMAND_IDS, CommandId } from '../shared/commandIds';
 import type { ExtensionContextState } from './contextState';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
-export function registerCommand(state: ExtensionContextState, id: string, handler: CommandHandler): void {
+export function registerCommand(state: ExtensionContextState, id: CommandId, handler: CommandHandler): void {
   const { log } = state;
   const wrapped = async (...args: unknown[]): Promise<unknown> => {
     state.relay.ensureStarted().catch(() => undefined); // its failure is logged and shown in the status bar
@@ -24,19 +25,14 @@ export function registerCommand(state: ExtensionContextState, id: string, handle
   state.extensionContext.subscriptions.push(vscode.commands.registerCommand(id, wrapped));
 }
 
-export function registerCommands(state: ExtensionContextState, commands: Record<string, CommandHandler>): void {
-  for (const [id, handler] of Object.entries(commands)) registerCommand(state, id, handler);
+export function registerCommands(state: ExtensionContextState, commands: Partial<Record<CommandId, CommandHandler>>): void {
+  for (const [id, handler] of Object.entries(commands) as [CommandId, CommandHandler][]) registerCommand(state, id, handler);
 }
 
-export const OPEN_LIVE_TELEMETRY_COMMAND = 'azureMonitorPython.openLiveTelemetry';
+export const OPEN_LIVE_TELEMETRY_COMMAND = COMMAND_IDS.openLiveTelemetry;
 
-/** Opens the live panel when that command is there (it is registered by the panel module). */
-export async function openLivePanel(state: ExtensionContextState): Promise<boolean> {
-  const available = (await vscode.commands.getCommands(true)).includes(OPEN_LIVE_TELEMETRY_COMMAND);
-  if (!available) {
-    state.log.warn('The live telemetry panel is not available in this build.');
-    return false;
-  }
+/** Opens the live panel (its command is registered at activation, through this registry). */
+export async function openLivePanel(_state: ExtensionContextState): Promise<boolean> {
   await vscode.commands.executeCommand(OPEN_LIVE_TELEMETRY_COMMAND);
   return true;
 }

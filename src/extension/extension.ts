@@ -4,6 +4,7 @@
  * to one `register…` function per feature; all state lives there, not in module globals.
  */
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../shared/commandIds';
 import { AzureMonitorPythonApi, createApi } from './api';
 import { registerCommands } from './commandRegistry';
 import { clearConnectionString, setConnectionString, showConnectionString } from './commands/connectionStringCommands';
@@ -31,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerStatusBar(state);
   registerSetupCommands(state);
   registerRunCommands(state);
-  registerLiveTelemetryPanel(context, { relay: state.relay, log: state.log });
+  registerLiveTelemetryPanel(state);
   registerLanguageFeatures(state);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
@@ -40,10 +41,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
 
 function registerConnectionStringCommands(state: ExtensionContextState): void {
   registerCommands(state, {
-    'azureMonitorPython.setConnectionString': () => setConnectionString(state.connectionStrings, state.log),
-    'azureMonitorPython.showConnectionString': () => showConnectionString(state.connectionStrings, state.log),
-    'azureMonitorPython.clearConnectionString': () => clearConnectionString(state.connectionStrings, state.log),
-    'azureMonitorPython.showLog': () => state.log.show(),
+    [COMMAND_IDS.setConnectionString]: () => setConnectionString(state.connectionStrings, state.log),
+    [COMMAND_IDS.showConnectionString]: () => showConnectionString(state.connectionStrings, state.log),
+    [COMMAND_IDS.clearConnectionString]: () => clearConnectionString(state.connectionStrings, state.log),
+    [COMMAND_IDS.showLog]: () => state.log.show(),
   });
 }
 

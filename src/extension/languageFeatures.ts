@@ -15,8 +15,9 @@ import type { ExtensionContextState } from './contextState';
 import { PythonLanguageClient } from './languageClient';
 import { MIGRATION_SCHEME, MigrationPreviewProvider, showOpenTelemetryEquivalent } from './migrationPreview';
 import { offerPackagesFromServer } from './packageOffer';
+import { COMMAND_IDS, CommandId } from '../shared/commandIds';
 
-export const INSERT_SNIPPET_COMMAND = 'azureMonitorPython.insertSnippet';
+export const INSERT_SNIPPET_COMMAND = COMMAND_IDS.insertSnippet;
 
 export interface LanguageFeatures {
   readonly languageClient: PythonLanguageClient;
@@ -28,7 +29,7 @@ export function registerLanguageFeatures(state: ExtensionContextState): Language
   const previews = new MigrationPreviewProvider();
   context.subscriptions.push(languageClient, previews, vscode.workspace.registerTextDocumentContentProvider(MIGRATION_SCHEME, previews));
 
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
+  const commands: Partial<Record<CommandId, (...args: unknown[]) => unknown>> = {
     [INSERT_SNIPPET_COMMAND]: (argument) => insertSnippetCommand(log, argument),
     [CLIENT_COMMANDS.showOpenTelemetryEquivalent]: (text, uri) => showOpenTelemetryEquivalent(previews, text, uri),
     [CLIENT_COMMANDS.storeConnectionString]: (argument) => storeConnectionStringFromCode(state.connectionStrings, log, argument),

@@ -7,8 +7,9 @@ import { execFile } from 'child_process';
 import * as vscode from 'vscode';
 import type { Logger } from './log';
 import { findPythonInterpreter } from './python';
+import { COMMAND_IDS } from '../shared/commandIds';
 
-export const INSTALL_PACKAGES_COMMAND = 'azureMonitorPython.installPackages';
+export const INSTALL_PACKAGES_COMMAND = COMMAND_IDS.installPackages;
 
 /** Distribution names (what pip installs), so no import-name mapping is needed. */
 const CHECK_SCRIPT = [

@@ -22,7 +22,7 @@ import type { ConnectionStringStore, StoredConnectionString } from './connection
 import type { RelayEnvironment } from './environment';
 import type { Logger } from './log';
 
-export type RelayState = 'stopped' | 'starting' | 'local-only' | 'forwarding' | 'retrying' | 'paused' | 'error';
+export type RelayState = 'stopped' | 'starting' | import('../shared/forwarding').ForwardState;
 
 export interface RelayStatus {
   readonly state: RelayState;

@@ -10,8 +10,9 @@ import type { ExtensionContextState } from './contextState';
 import { relayVariables, RelayEnvironment } from './environment';
 import type { Logger } from './log';
 import { findPythonInterpreter } from './python';
+import { COMMAND_IDS } from '../shared/commandIds';
 
-export const RUN_COMMAND = 'azureMonitorPython.runPythonFile';
+export const RUN_COMMAND = COMMAND_IDS.runPythonFile;
 const MAIN_GUARD = /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/;
 
 export function registerRunCommands(state: ExtensionContextState): void {

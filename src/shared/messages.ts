@@ -5,72 +5,62 @@
  * carries untrusted telemetry text, which the webview renders as text only).
  */
 
-export type TableName =
-  | 'requests'
-  | 'dependencies'
-  | 'traces'
-  | 'exceptions'
-  | 'customEvents'
-  | 'customMetrics'
-  | 'pageViews'
-  | 'availabilityResults';
+import type { ForwardState } from './forwarding';
+import type { ExceptionDetail, MetricPoint, TelemetryItem } from './telemetryItem';
 
-export interface PanelException {
-  readonly typeName?: string;
-  readonly message?: string;
-  /** Full stack text, or the parsed frames joined one per line. */
-  readonly stack?: string;
-}
+export type { TableName } from './telemetryItem';
 
-export interface PanelMetric {
-  readonly name: string;
-  readonly value: number;
-  readonly count?: number;
-  readonly min?: number;
-  readonly max?: number;
-  readonly stdDev?: number;
-}
+/** An exception as the panel shows it: the store's detail without the parsed frames. */
+export type PanelException = Pick<ExceptionDetail, 'typeName' | 'message' | 'stack'>;
 
-/** One telemetry item as the panel shows it: the store's normalised item. */
-export interface PanelItem {
-  /** Monotonic id assigned by the store; also the order of arrival. */
-  readonly seq: number;
-  readonly table: TableName;
-  /** Epoch milliseconds. */
-  readonly time: number;
-  readonly role?: string;
-  readonly roleInstance?: string;
-  readonly operationId?: string;
-  readonly parentId?: string;
-  readonly id?: string;
-  readonly name?: string;
-  /** Milliseconds. */
-  readonly duration?: number;
-  readonly success?: boolean;
-  readonly resultCode?: string;
-  readonly target?: string;
-  readonly type?: string;
-  /** 0 Verbose … 4 Critical. */
-  readonly severity?: number;
-  readonly message?: string;
+/** A metric point as the panel shows it (no namespace). */
+export type PanelMetric = Pick<MetricPoint, 'name' | 'value' | 'count' | 'min' | 'max' | 'stdDev'>;
+
+/**
+ * The store item's fields that cross to the webview as they are (besides seq, table and time).
+ * Listed once: `toPanelItem` copies exactly these, and {@link PanelItem} is typed from them.
+ */
+export const PANEL_COPIED_FIELDS = [
+  'role',
+  'roleInstance',
+  'operationId',
+  'parentId',
+  'id',
+  'name',
+  'duration',
+  'success',
+  'resultCode',
+  'target',
+  'type',
+  'severity',
+  'message',
+  'properties',
+  'measurements',
+  'sdkVersion',
+  'truncated',
+] as const satisfies readonly (keyof TelemetryItem)[];
+
+/**
+ * One telemetry item as the panel shows it: a projection of the store's {@link TelemetryItem}, so a
+ * field added to the store crosses postMessage only when it is named here.
+ */
+export type PanelItem = Pick<TelemetryItem, 'seq' | 'table' | 'time' | (typeof PANEL_COPIED_FIELDS)[number]> & {
   readonly exceptions?: readonly PanelException[];
   readonly metrics?: readonly PanelMetric[];
-  readonly properties?: Readonly<Record<string, string>>;
-  readonly measurements?: Readonly<Record<string, number>>;
-  readonly sdkVersion?: string;
-  /** Fields the relay cut to Azure's limits (`limit` characters), or counts it capped (`entries`: `limit` kept). */
-  readonly truncated?: readonly { readonly field: string; readonly limit: number; readonly entries?: true }[];
-}
+};
 
 export interface ForwardingStatus {
-  readonly state: 'local-only' | 'forwarding' | 'retrying' | 'paused' | 'error';
+  readonly state: ForwardState;
   readonly acceptedItems: number;
   readonly sentItems: number;
   readonly retryingItems: number;
   readonly queuedItems: number;
   readonly queuedBytes: number;
   readonly droppedItems: number;
+  /** Redacted; present only while it is current (state `retrying` or `error`). */
   readonly lastError?: string;
+  /** The most recent error, current or past, and when (epoch ms): the strip's "last error at …" tooltip. */
+  readonly lastErrorSeen?: { readonly message: string; readonly at: number };
   readonly endpoint?: string;
   /** Live Metrics forwarding (best effort, separate from the items above); absent when local-only. */
   readonly live?: LiveForwardingStatus;

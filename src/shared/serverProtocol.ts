@@ -4,6 +4,7 @@
  * one custom request. Both sides import this file, so a change breaks the build on the side that
  * was not updated. Plain data: no `vscode`, no LSP library.
  */
+import { COMMAND_IDS } from './commandIds';
 
 /** `Diagnostic.source` of everything the server reports. */
 export const DIAGNOSTIC_SOURCE = 'Azure Monitor';
@@ -74,11 +75,11 @@ export const CLIENT_COMMANDS = {
    * Arguments: `[StoreConnectionStringArguments]`. Stores a connection string found in code in
    * SecretStorage (asking first); without a value it opens the masked input box.
    */
-  storeConnectionString: 'azureMonitorPython.storeConnectionStringFromCode',
+  storeConnectionString: COMMAND_IDS.storeConnectionStringFromCode,
   /** Arguments: `[migratedPythonText: string, originalUri?: string]`; opens it beside the file (a diff when the original is known). */
-  showOpenTelemetryEquivalent: 'azureMonitorPython.showOpenTelemetryEquivalent',
+  showOpenTelemetryEquivalent: COMMAND_IDS.showOpenTelemetryEquivalent,
   /** Arguments: `[OfferPackagesArguments]`; after instrumentation was inserted, offers to pip install what is missing. */
-  offerPackages: 'azureMonitorPython.offerSnippetPackages',
+  offerPackages: COMMAND_IDS.offerSnippetPackages,
 } as const;
 
 /** Sent with storeConnectionString from a hard-coded literal, so the client can offer to store it. */

@@ -50,6 +50,7 @@ export const WEBVIEW_STRINGS = [
   'Queued on disk',
   'Dropped',
   'Relay {0}',
+  'Last error at {0}: {1}',
   'Live Metrics sent',
   'Live Metrics failed',
   'Azure portal Live Metrics is watching',

@@ -5,7 +5,7 @@
 import type { ForwardingStatus } from '../shared/messages';
 import type { WebviewString } from '../shared/webviewStrings';
 import { displayText, h, icon, setText, telemetryText } from './dom';
-import { formatBytes, formatCount } from './format';
+import { formatBytes, formatCount, formatTime } from './format';
 import { t } from './l10n';
 import type { HostConnection } from './vscodeApi';
 
@@ -51,7 +51,10 @@ export class ForwardingStrip {
     this.element.dataset.state = status.state;
     this.stateIcon.replaceChildren(icon(state.icon));
     setText(this.stateText, status.endpoint && status.state === 'forwarding' ? t('Forwarding to {0}', hostOf(status.endpoint)) : stateText);
-    this.stateText.setAttribute('title', status.endpoint ? `${stateText}: ${displayText(status.endpoint)}` : stateText);
+    // The last error stays in a tooltip after it stopped being current (a send succeeded, the mode changed).
+    const lastErrorLine = status.lastErrorSeen ? t('Last error at {0}: {1}', formatTime(status.lastErrorSeen.at), displayText(status.lastErrorSeen.message)) : undefined;
+    const stateTitle = status.endpoint ? `${stateText}: ${displayText(status.endpoint)}` : stateText;
+    this.stateText.setAttribute('title', lastErrorLine ? `${stateTitle}\n${lastErrorLine}` : stateTitle);
     // [label, value, extra, warn when above 0]
     const counters: [string, number, string | undefined, boolean][] = [
       [t('Accepted'), status.acceptedItems, undefined, false],
@@ -73,7 +76,7 @@ export class ForwardingStrip {
     this.error.hidden = !lastError;
     if (lastError) {
       this.error.replaceChildren(icon('warning'), ' ', telemetryText(lastError));
-      this.error.setAttribute('title', displayText(lastError));
+      this.error.setAttribute('title', status.lastError && lastErrorLine ? lastErrorLine : displayText(lastError));
     }
     setText(this.relay, relayUrl ? t('Relay {0}', relayUrl) : '');
     const paused = status.state === 'paused';

@@ -3,7 +3,7 @@
  * tests and benchmarks turn. Plain Node: never import `vscode` here.
  */
 import type { ConnectionString } from '../connectionString';
-import type { RelayLog } from '../relay/relayContext';
+import type { RelayLog } from '../../shared/lifecycle';
 
 export interface ForwardQueueOptions {
   readonly storageDir: string;

@@ -3,7 +3,10 @@
  * Plain Node: never import `vscode` here.
  */
 
-export type ForwardState = 'local-only' | 'forwarding' | 'retrying' | 'paused' | 'error';
+import type { ForwardState } from '../../shared/forwarding';
+
+export type { ForwardState } from '../../shared/forwarding';
+export type { Disposable } from '../../shared/lifecycle';
 
 export type DropReason = 'rejected' | 'quota' | 'not-found' | 'unauthorized' | 'partial' | 'expired' | 'damaged';
 
@@ -31,7 +34,10 @@ export interface ForwardStats {
   readonly refusedFull: number;
   readonly requests: number;
   readonly consecutiveFailures: number;
-  /** Redacted; never contains a key. */
+  /**
+   * The most recent error, redacted (never contains a key). Current while the state is `retrying`
+   * or `error`; after a successful send or a change of mode it is history (the strip's tooltip).
+   */
   readonly lastError?: string;
   readonly lastErrorAt?: number;
   readonly lastSentAt?: number;
@@ -39,8 +45,4 @@ export interface ForwardStats {
   readonly nextAttemptAt?: number;
   /** Where batches go now (the regional endpoint after a redirect); no key in it. */
   readonly endpoint?: string;
-}
-
-export interface Disposable {
-  dispose(): void;
 }

@@ -7,7 +7,7 @@
  */
 import { promisify } from 'util';
 import { gunzip as gunzipCallback } from 'zlib';
-import type { RelayLogLevel } from '../relay/relayContext';
+import type { RelayLogLevel } from '../../shared/lifecycle';
 import type { Envelope } from '../envelope';
 import { DiskQueue, LINES_FILE_SUFFIX, QueueFile, WrittenFile } from './diskQueue';
 import type { DropReason } from './forwardStats';

@@ -77,7 +77,8 @@ async function readLimited(body: AsyncIterable<Buffer | string>): Promise<string
   return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
 }
 
-function describeNetworkError(error: unknown): string {
+/** `ECONNREFUSED: connect … (cause)`: the code, the message and a different cause's message. */
+export function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
     const cause = error.cause instanceof Error && error.cause.message !== error.message ? ` (${error.cause.message})` : '';

@@ -4,6 +4,7 @@
  * the panel's Live view. Untrusted input: every field is cut short, the buffer is bounded by count
  * and by bytes, and the panel shows them as text only. Plain Node: never import `vscode` here.
  */
+import type { Disposable } from '../../shared/lifecycle';
 import type { LiveDocument } from '../../shared/messages';
 
 export type { LiveDocument };
@@ -104,7 +105,7 @@ export class LiveDocuments {
     this.bytes = 0;
   }
 
-  subscribe(listener: (added: readonly LiveDocument[]) => void): { dispose(): void } {
+  subscribe(listener: (added: readonly LiveDocument[]) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }

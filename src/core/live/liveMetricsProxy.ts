@@ -15,14 +15,17 @@
  * short wait on its live requests and never touches the track path; failures are counted for the
  * forwarding strip and the app gets a local answer instead. Plain Node: never import `vscode` here.
  */
+import type { Disposable } from '../../shared/lifecycle';
 import type { IncomingHttpHeaders } from 'http';
 import { Agent, Dispatcher, ProxyAgent, request } from 'undici';
 import type { ConnectionString } from '../connectionString';
 import { ForwardLogRedactor } from '../forward/logRedaction';
 import { isLoopbackHost } from '../forward/redirectPolicy';
 import { compactKey } from '../forward/keyRewrite';
+import { StatsFeed } from '../forward/statsFeed';
+import { describeNetworkError } from '../forward/transport';
 import { QUICKPULSE_CONFIGURATION, QUICKPULSE_ETAG, QUICKPULSE_POLLING_INTERVAL_HINT_MS } from '../relay/quickPulseHandler';
-import type { RelayLog } from '../relay/relayContext';
+import type { RelayLog } from '../../shared/lifecycle';
 import { decideLiveRedirect } from './liveRedirect';
 
 export type LiveOperation = 'ping' | 'post';
@@ -123,8 +126,7 @@ export class LiveMetricsProxy implements LiveUpstream {
   private lastError: string | undefined;
   private lastErrorAt: number | undefined;
   private readonly redactor = new ForwardLogRedactor();
-  private readonly listeners = new Set<(stats: LiveProxyStats) => void>();
-  private emitScheduled = false;
+  private readonly feed = new StatsFeed<LiveProxyStats>(() => this.stats());
   private closed = false;
   private readonly localKey: string;
   private readonly now: () => number;
@@ -195,9 +197,8 @@ export class LiveMetricsProxy implements LiveUpstream {
     };
   }
 
-  onStats(listener: (stats: LiveProxyStats) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  onStats(listener: (stats: LiveProxyStats) => void): Disposable {
+    return this.feed.onStats(listener);
   }
 
   async exchange(exchange: LiveExchange): Promise<LiveAnswer | undefined> {
@@ -224,7 +225,7 @@ export class LiveMetricsProxy implements LiveUpstream {
     for (const controller of this.controllers) controller.abort(new Error('the relay is closing'));
     await Promise.allSettled([...this.pending]);
     await this.dispatcher.destroy().catch(() => undefined);
-    this.listeners.clear();
+    this.feed.close();
   }
 
   private track(work: Promise<unknown>): void {
@@ -385,13 +386,7 @@ export class LiveMetricsProxy implements LiveUpstream {
   }
 
   private changed(): void {
-    if (this.emitScheduled || this.listeners.size === 0) return;
-    this.emitScheduled = true;
-    setImmediate(() => {
-      this.emitScheduled = false;
-      const stats = this.stats();
-      for (const listener of [...this.listeners]) listener(stats);
-    });
+    this.feed.changed();
   }
 }
 
@@ -493,11 +488,3 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
-    const cause = error.cause instanceof Error && error.cause.message !== error.message ? ` (${error.cause.message})` : '';
-    return `${typeof code === 'string' ? `${code}: ` : ''}${error.message}${cause}`;
-  }
-  return String(error);
-}

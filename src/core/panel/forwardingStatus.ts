@@ -1,6 +1,7 @@
 /**
  * The forwarder's statistics → the forwarding strip's status. Plain Node: never import `vscode` here.
  */
+import { isFailingState } from '../../shared/forwarding';
 import type { ForwardingStatus, LiveForwardingStatus } from '../../shared/messages';
 import type { ForwardStats } from '../forward/forwardStats';
 import type { LiveProxyStats } from '../live/liveMetricsProxy';
@@ -24,20 +25,13 @@ export function toForwardingStatus(stats: ForwardStats, live?: LiveProxyStats): 
     queuedBytes: stats.queuedBytes,
     droppedItems: stats.droppedItems,
   };
-  if (stats.lastError !== undefined) status.lastError = stats.lastError;
+  // Shown on the strip only while it is current; afterwards it stays in the tooltip (and the log).
+  if (stats.lastError !== undefined && isFailingState(stats.state)) status.lastError = stats.lastError;
+  if (stats.lastError !== undefined && stats.lastErrorAt !== undefined) status.lastErrorSeen = { message: stats.lastError, at: stats.lastErrorAt };
   if (stats.endpoint !== undefined) status.endpoint = stats.endpoint;
   const liveStatus = toLiveForwardingStatus(live);
   if (liveStatus) status.live = liveStatus;
   return status;
 }
 
-/** Before the relay has started (or when it failed to): nothing forwarded, nothing queued. */
-export const IDLE_FORWARDING_STATUS: ForwardingStatus = {
-  state: 'local-only',
-  acceptedItems: 0,
-  sentItems: 0,
-  retryingItems: 0,
-  queuedItems: 0,
-  queuedBytes: 0,
-  droppedItems: 0,
-};
+export { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';

@@ -6,12 +6,14 @@
  * `ready`. Plain Node: never import `vscode` here.
  */
 import type { ForwardingStatus, HostToWebview, LiveDocument, LiveSample as PanelLiveSample } from '../../shared/messages';
-import type { ForwardStats, Disposable } from '../forward/forwardStats';
+import type { ForwardStats } from '../forward/forwardStats';
+import type { Disposable } from '../../shared/lifecycle';
 import type { LiveProxyStats } from '../live/liveMetricsProxy';
 import type { LiveSample, LiveSamples } from '../relay/liveSamples';
 import { DEFAULT_CHANGE_INTERVAL_MS, StoreChange } from '../store/changeFeed';
 import type { TelemetryStore } from '../store/telemetryStore';
-import { IDLE_FORWARDING_STATUS, toForwardingStatus } from './forwardingStatus';
+import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
+import { toForwardingStatus } from './forwardingStatus';
 import { toPanelItems } from './panelItem';
 
 /** The part of the forward queue the panel uses. */

@@ -3,7 +3,7 @@
  * a field added to the store never leaks into postMessage by accident, and the SDK's own
  * telemetry (Statsbeat, the exporter's resource rows) stays out of the user's views. Plain Node: never import `vscode` here.
  */
-import type { PanelException, PanelItem, PanelMetric } from '../../shared/messages';
+import { PANEL_COPIED_FIELDS, PanelException, PanelItem, PanelMetric } from '../../shared/messages';
 import type { TelemetryItem } from '../store/telemetryItem';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -19,30 +19,10 @@ export function isShownInPanel(item: TelemetryItem): boolean {
   return item.statsbeat !== true && !(item.table === 'customMetrics' && item.name === OTEL_RESOURCE_METRIC);
 }
 
-const COPIED_FIELDS = [
-  'role',
-  'roleInstance',
-  'operationId',
-  'parentId',
-  'id',
-  'name',
-  'duration',
-  'success',
-  'resultCode',
-  'target',
-  'type',
-  'severity',
-  'message',
-  'properties',
-  'measurements',
-  'sdkVersion',
-  'truncated',
-] as const satisfies readonly (keyof PanelItem & keyof TelemetryItem)[];
-
 export function toPanelItem(item: TelemetryItem): PanelItem {
   const panelItem: Mutable<PanelItem> = { seq: item.seq, table: item.table, time: item.time };
   const target = panelItem as Record<string, unknown>;
-  for (const field of COPIED_FIELDS) {
+  for (const field of PANEL_COPIED_FIELDS) {
     if (item[field] !== undefined) target[field] = item[field];
   }
   if (item.exceptions) {

@@ -3,6 +3,7 @@
  * bytes (names are already cut to 1,024 characters by the parser) that the panel reads, plus a
  * subscription that hears each post as it arrives. Plain Node: never import `vscode` here.
  */
+import type { Disposable } from '../../shared/lifecycle';
 import { FIELD_OVERHEAD_BYTES } from '../store/fieldLimits';
 import { RingBuffer } from '../store/ringBuffer';
 
@@ -87,7 +88,7 @@ export class LiveSamples {
     this.heldBytes = 0;
   }
 
-  subscribe(listener: LiveSampleListener): { dispose(): void } {
+  subscribe(listener: LiveSampleListener): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }

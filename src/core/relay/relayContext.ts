@@ -15,9 +15,9 @@ import type { Rejection } from './rejection';
 import type { RelayCounters } from './relayStats';
 import { sendRejection } from './responses';
 
-export type RelayLogLevel = 'debug' | 'info' | 'warn' | 'error';
-/** The `(level, message)` callback every `src/core` module logs through (the caller redacts). */
-export type RelayLog = (level: RelayLogLevel, message: string) => void;
+import type { RelayLog } from '../../shared/lifecycle';
+
+export type { RelayLog, RelayLogLevel } from '../../shared/lifecycle';
 
 export interface RelayContext {
   /** Lower-case GUID every envelope (and every Live Metrics `ikey`) must carry. */

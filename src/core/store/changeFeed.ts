@@ -3,6 +3,7 @@
  * burst of 10k items becomes a handful of messages to the webview. Items added and evicted within
  * the same batch are never reported at all. Plain Node: never import `vscode` here.
  */
+import type { Disposable } from '../../shared/lifecycle';
 import type { TelemetryItem } from './telemetryItem';
 
 export interface StoreChange {
@@ -21,9 +22,8 @@ export interface SubscribeOptions {
   readonly intervalMs?: number;
 }
 
-export interface Subscription {
-  dispose(): void;
-}
+/** A change-feed subscription: the shared {@link Disposable}. */
+export type Subscription = Disposable;
 
 export const DEFAULT_CHANGE_INTERVAL_MS = 100;
 

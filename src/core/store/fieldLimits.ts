@@ -37,12 +37,9 @@ export const COUNT_LIMITS = {
   metrics: 100,
 } as const;
 
-/** A field the store shortened: `limit` characters, or for a count (`entries`), `limit` entries kept. */
-export interface TruncatedField {
-  readonly field: string;
-  readonly limit: number;
-  readonly entries?: true;
-}
+import type { TruncatedField } from '../../shared/telemetryItem';
+
+export type { TruncatedField } from '../../shared/telemetryItem';
 
 /** Collects what one item lost, and the approximate bytes it holds, while it is normalised. */
 export class ItemBudget {

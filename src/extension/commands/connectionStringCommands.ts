@@ -7,6 +7,7 @@ import { ConnectionString, parseConnectionString } from '../../core/connectionSt
 import { redactInstrumentationKey } from '../../core/redact';
 import type { ConnectionStringStore } from '../connectionStringStore';
 import type { Logger } from '../log';
+import { COMMAND_IDS } from '../../shared/commandIds';
 
 /** What Show returns (and displays): nothing secret in it. */
 export interface ConnectionStringSummary {
@@ -74,7 +75,7 @@ export async function showConnectionString(store: ConnectionStringStore, log: Lo
     const setNow = vscode.l10n.t('Set Connection String');
     void vscode.window
       .showInformationMessage(vscode.l10n.t('No Azure Monitor connection string is stored: telemetry stays on this machine.'), setNow)
-      .then((choice) => (choice === setNow ? vscode.commands.executeCommand('azureMonitorPython.setConnectionString') : undefined));
+      .then((choice) => (choice === setNow ? vscode.commands.executeCommand(COMMAND_IDS.setConnectionString) : undefined));
     return undefined;
   }
   const summary = summarise(stored.parsed);

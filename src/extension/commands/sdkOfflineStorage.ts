@@ -7,8 +7,9 @@ import * as vscode from 'vscode';
 import { redactInstrumentationKey } from '../../core/redact';
 import { deleteSdkStorageFolder, findSdkStorageFolders, formatBytes, SdkStorageFolder } from '../../core/sdkOfflineStorage';
 import type { Logger } from '../log';
+import { COMMAND_IDS } from '../../shared/commandIds';
 
-export const SHOW_SDK_STORAGE_COMMAND = 'azureMonitorPython.showSdkOfflineStorage';
+export const SHOW_SDK_STORAGE_COMMAND = COMMAND_IDS.showSdkOfflineStorage;
 
 export interface SdkStorageOutcome {
   readonly found: readonly SdkStorageFolder[];

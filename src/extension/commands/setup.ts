@@ -13,8 +13,9 @@ import { insertInstrumentation, InsertionResult } from '../instrumentation';
 import { inputText, pickMany, pickOne, runWizard, StepUi, WizardStep } from '../wizard/multiStepInput';
 import { connectionStringPlaceholder, validateForInputBox } from './connectionStringCommands';
 import { installPythonPackages, InstallResult } from './installPackages';
+import { COMMAND_IDS } from '../../shared/commandIds';
 
-export const SETUP_COMMAND = 'azureMonitorPython.setUp';
+export const SETUP_COMMAND = COMMAND_IDS.setUp;
 
 export type ConnectionChoice = { kind: 'keep' } | { kind: 'skip' } | { kind: 'remove' } | { kind: 'paste'; value?: string };
 
@@ -146,7 +147,7 @@ export async function runSetup(state: ExtensionContextState): Promise<SetupOutco
 
 export function registerSetupCommands(state: ExtensionContextState): void {
   registerCommand(state, SETUP_COMMAND, () => runSetup(state));
-  registerCommand(state, 'azureMonitorPython.installPackages', (packages?: unknown) =>
+  registerCommand(state, COMMAND_IDS.installPackages, (packages?: unknown) =>
     installPythonPackages(state.log, Array.isArray(packages) ? packages.filter((name): name is string => typeof name === 'string') : undefined),
   );
 }

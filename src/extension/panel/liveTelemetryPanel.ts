@@ -10,6 +10,10 @@ import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
+import { COMMAND_IDS } from '../../shared/commandIds';
+import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
+import { registerCommands } from '../commandRegistry';
+import type { ExtensionContextState } from '../contextState';
 import type { Logger } from '../log';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
@@ -212,7 +216,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       // An empty snapshot ends "Connecting…"; the notice says why nothing will come.
-      this.post({ type: 'snapshot', items: [], live: [], forwarding: { state: 'error', acceptedItems: 0, sentItems: 0, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0, lastError: text } });
+      this.post({ type: 'snapshot', items: [], live: [], forwarding: { ...IDLE_FORWARDING_STATUS, state: 'error', lastError: text } });
       this.notify('error', vscode.l10n.t('The local relay could not start: {0}', text));
       return;
     }
@@ -247,28 +251,20 @@ function describe(message: unknown): string {
 
 /**
  * The command, the serializer and the export/import commands (the latter take an optional Uri, so
- * they can be driven without dialogs). Returns the manager, disposed with the extension.
+ * they can be driven without dialogs). The commands go through the shared registry: each is a lazy
+ * start trigger of the relay and reports its errors. Returns the manager, disposed with the extension.
  */
-export function registerLiveTelemetryPanel(context: vscode.ExtensionContext, deps: LiveTelemetryPanelDeps): LiveTelemetryPanel {
-  const manager = new LiveTelemetryPanel(context.extensionUri, deps);
-  const run =
-    <T>(id: string, handler: (...args: unknown[]) => Promise<T> | T) =>
-    async (...args: unknown[]): Promise<T | undefined> => {
-      try {
-        return await handler(...args);
-      } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
-        deps.log.error(`${id} failed: ${text}`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Azure Monitor: {0}', text));
-        return undefined;
-      }
-    };
+export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTelemetryPanel {
+  const context = state.extensionContext;
+  const manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log });
   const uriArgument = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : undefined);
+  registerCommands(state, {
+    [COMMAND_IDS.openLiveTelemetry]: () => manager.open(),
+    [COMMAND_IDS.exportLiveTelemetry]: (target) => manager.exportItems(uriArgument(target)),
+    [COMMAND_IDS.importTelemetry]: (source) => manager.importItems(uriArgument(source)),
+  });
   context.subscriptions.push(
     manager,
-    vscode.commands.registerCommand('azureMonitorPython.openLiveTelemetry', run('azureMonitorPython.openLiveTelemetry', () => manager.open())),
-    vscode.commands.registerCommand('azureMonitorPython.exportLiveTelemetry', run('azureMonitorPython.exportLiveTelemetry', (target) => manager.exportItems(uriArgument(target)))),
-    vscode.commands.registerCommand('azureMonitorPython.importTelemetry', run('azureMonitorPython.importTelemetry', (source) => manager.importItems(uriArgument(source)))),
     vscode.window.registerWebviewPanelSerializer(LIVE_TELEMETRY_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => manager.restore(panel),
     }),

@@ -4,6 +4,8 @@
  * by name, live rates by second. The host's ring buffers decide what lives; `evict` follows them.
  */
 import type { ForwardingStatus, LiveDocument, LiveSample, PanelItem } from '../../shared/messages';
+import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
+import { isTableName } from '../../shared/telemetryItem';
 import { isLogTable, isSpanTable } from './correlation';
 import { ItemSequence } from './itemSequence';
 import { LiveRates } from './liveRates';
@@ -12,17 +14,7 @@ import { OperationIndex } from './operationIndex';
 
 const MAX_LIVE_DOCUMENTS = 200;
 
-const TABLES = new Set(['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'pageViews', 'availabilityResults']);
 
-export const INITIAL_FORWARDING: ForwardingStatus = {
-  state: 'local-only',
-  acceptedItems: 0,
-  sentItems: 0,
-  retryingItems: 0,
-  queuedItems: 0,
-  queuedBytes: 0,
-  droppedItems: 0,
-};
 
 export class TelemetryModel {
   private readonly bySeq = new Map<number, PanelItem>();
@@ -36,7 +28,8 @@ export class TelemetryModel {
   /** Bumps when liveDocuments changed. */
   liveDocumentsRevision = 0;
   readonly roles = new Set<string>();
-  forwarding: ForwardingStatus = INITIAL_FORWARDING;
+  /** The idle status both sides share, until the host's first status. */
+  forwarding: ForwardingStatus = IDLE_FORWARDING_STATUS;
   relayUrl: string | undefined;
   /** Bumps on any change to items. */
   revision = 0;
@@ -135,5 +128,5 @@ export class TelemetryModel {
 function isPanelItem(value: unknown): value is PanelItem {
   if (typeof value !== 'object' || value === null) return false;
   const item = value as Record<string, unknown>;
-  return typeof item.seq === 'number' && typeof item.time === 'number' && typeof item.table === 'string' && TABLES.has(item.table);
+  return typeof item.seq === 'number' && typeof item.time === 'number' && isTableName(item.table);
 }
