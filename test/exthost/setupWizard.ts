@@ -4,6 +4,7 @@ import { QUICK_INPUT, ui } from './ui';
 
 export const TITLE = '.quick-input-widget .quick-input-title';
 export const LIST = '.quick-input-widget .quick-input-list';
+const FOCUSED_ROW = `${LIST} .monaco-list-row.focused`;
 
 /** Waits until the quick input shows this step (its title reads "Set Up Python Monitoring (n/N)"). */
 export async function waitForStep(step: number): Promise<string> {
@@ -21,8 +22,12 @@ export async function waitForTitle(pattern: RegExp): Promise<string> {
   });
 }
 
+/**
+ * Types `text` into the filter and presses Enter once the *highlighted* row is that item: the list
+ * shows every item before the filter applies, so "in the list" alone would pick the first one.
+ */
 export async function choose(text: string): Promise<void> {
   await ui({ action: 'fill', selector: QUICK_INPUT, text });
-  await eventually(`"${text}" in the list`, async () => (await ui<string>({ action: 'text', selector: LIST })).includes(text));
+  await eventually(`"${text}" highlighted`, async () => (await ui<string>({ action: 'text', selector: FOCUSED_ROW }).catch(() => '')).includes(text));
   await ui({ action: 'press', key: 'Enter' });
 }

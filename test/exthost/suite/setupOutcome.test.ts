@@ -11,10 +11,11 @@ import { choose, LIST, waitForStep, waitForTitle } from '../setupWizard';
 import { ui, uiDriverAvailable } from '../ui';
 
 /**
- * Skip (local-only) → SDK → all signals → no framework; resolves with the outcome once the questions
- * after the wizard (if any) are answered, so callers answer them while this is pending.
+ * Skip (local-only) → SDK → all signals → no framework. Resolves once the wizard is answered (so a
+ * question after it is awaited only then: the hidden quick input still shows the last run's title),
+ * with the outcome still pending.
  */
-async function startSetup(sdkLabel: string): Promise<SetupOutcome | undefined> {
+async function answerWizard(sdkLabel: string): Promise<{ outcome: Promise<SetupOutcome | undefined> }> {
   const pending = Promise.resolve(vscode.commands.executeCommand<SetupOutcome | undefined>('azureMonitorPython.setUp'));
   await waitForStep(1);
   await choose('Skip: keep telemetry on this machine');
@@ -24,7 +25,11 @@ async function startSetup(sdkLabel: string): Promise<SetupOutcome | undefined> {
   await ui({ action: 'press', key: 'Enter' });
   await waitForStep(4);
   await choose('No web framework');
-  return pending;
+  return { outcome: pending };
+}
+
+async function runSetup(sdkLabel: string): Promise<SetupOutcome | undefined> {
+  return (await answerWizard(sdkLabel)).outcome;
 }
 
 const OPENTELEMETRY = 'OpenTelemetry (Azure Monitor distro)';
@@ -59,7 +64,7 @@ describe('Set Up: install outcome and an already instrumented file', function ()
 
   it('a failing install: the snippet goes in, pip\'s reason is reported, and it does not say "set up"', async () => {
     const document = await openCopy('install_fails.py', sampleApp);
-    const outcome = await startSetup(OPENTELEMETRY);
+    const outcome = await runSetup(OPENTELEMETRY);
     assert.ok(outcome);
     assert.strictEqual(outcome.insertion?.uri, document.uri.toString());
     assert.ok(outcome.insertion?.changed, 'the snippet was inserted');
@@ -78,7 +83,7 @@ describe('Set Up: install outcome and an already instrumented file', function ()
     await openCopy('install_works.py', sampleApp);
     fake.pipSucceeds(true);
     try {
-      const outcome = await startSetup(OPENTELEMETRY);
+      const outcome = await runSetup(OPENTELEMETRY);
       assert.strictEqual(outcome?.install?.succeeded, true);
       assert.strictEqual(outcome?.setUp, true);
       assert.match(outcome!.message, /^Python monitoring is set up, local-only/);
@@ -92,7 +97,7 @@ describe('Set Up: install outcome and an already instrumented file', function ()
     const document = await openCopy('instrumented.py', openCensus);
     const callsBefore = fake.calls().length;
 
-    let pending = startSetup(OPENTELEMETRY);
+    let pending = (await answerWizard(OPENTELEMETRY)).outcome;
     await waitForTitle(/instrumented\.py already uses OpenCensus/);
     const offered = await ui<string>({ action: 'text', selector: LIST });
     for (const choice of ['Keep it', 'Replace it', 'Migrate it']) assert.ok(offered.includes(choice), `${choice} offered: ${offered}`);
@@ -106,7 +111,7 @@ describe('Set Up: install outcome and an already instrumented file', function ()
     assert.ok(!fake.calls().slice(callsBefore).some((call) => call.startsWith('-m pip')), 'pip was not run');
 
     await vscode.window.showTextDocument(document);
-    pending = startSetup(OPENTELEMETRY);
+    pending = (await answerWizard(OPENTELEMETRY)).outcome;
     await waitForTitle(/instrumented\.py already uses OpenCensus/);
     await choose('Replace it');
     const replaced = await pending;
@@ -122,7 +127,7 @@ describe('Set Up: install outcome and an already instrumented file', function ()
   it('migrate opens the existing migration view beside the file and changes nothing', async () => {
     const openCensus = planSetupInsertion(sampleApp, { sdk: 'opencensus', signals: ['traces'], framework: 'none' }).resultText;
     const document = await openCopy('to_migrate.py', openCensus);
-    const pending = startSetup(OPENTELEMETRY);
+    const pending = (await answerWizard(OPENTELEMETRY)).outcome;
     await waitForTitle(/to_migrate\.py already uses OpenCensus/);
     await choose('Migrate it');
     const outcome = await pending;
@@ -139,7 +144,7 @@ describe('Set Up: install outcome and an already instrumented file', function ()
   it('the distro already there, OpenCensus chosen: no migration offered (it only goes to OpenTelemetry)', async () => {
     const distro = planSetupInsertion(sampleApp, { sdk: 'opentelemetry', signals: ['traces'], framework: 'none' }).resultText;
     const document = await openCopy('has_distro.py', distro);
-    const pending = startSetup('OpenCensus (as in the original guide)');
+    const pending = (await answerWizard('OpenCensus (as in the original guide)')).outcome;
     await waitForTitle(/has_distro\.py already uses the Azure Monitor OpenTelemetry distro/);
     const offered = await ui<string>({ action: 'text', selector: LIST });
     assert.ok(offered.includes('Replace it') && !offered.includes('Migrate it'), offered);
