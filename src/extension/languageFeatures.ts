@@ -6,7 +6,7 @@
  * extension.ts calls {@link registerLanguageFeatures} once.
  */
 import * as vscode from 'vscode';
-import { CLIENT_COMMANDS } from '../shared/serverProtocol';
+import { CLIENT_COMMANDS, OPEN_TELEMETRY_EQUIVALENT_REQUEST, OpenTelemetryEquivalentParams, OpenTelemetryEquivalentResult } from '../shared/serverProtocol';
 import { insertSnippetCommand } from './commands/insertSnippet';
 import { SHOW_SDK_STORAGE_COMMAND, showSdkOfflineStorage } from './commands/sdkOfflineStorage';
 import { storeConnectionStringFromCode } from './commands/storeConnectionString';
@@ -14,6 +14,7 @@ import { registerCommands } from './commandRegistry';
 import type { ExtensionContextState } from './contextState';
 import { PythonLanguageClient } from './languageClient';
 import { MIGRATION_SCHEME, MigrationPreviewProvider, showOpenTelemetryEquivalent } from './migrationPreview';
+import { MIGRATE_FILE_COMMAND } from './instrumentation';
 import { offerPackagesFromServer } from './packageOffer';
 import { COMMAND_IDS, CommandId } from '../shared/commandIds';
 
@@ -35,9 +36,23 @@ export function registerLanguageFeatures(state: ExtensionContextState): Language
     [CLIENT_COMMANDS.storeConnectionString]: (argument) => storeConnectionStringFromCode(state.connectionStrings, log, argument),
     [CLIENT_COMMANDS.offerPackages]: (argument) => offerPackagesFromServer(argument, log),
     [SHOW_SDK_STORAGE_COMMAND]: () => showSdkOfflineStorage(log),
+    [MIGRATE_FILE_COMMAND]: (uri) => showMigrationForFile(languageClient, previews, uri),
   };
   // Through the shared registry: each command is also a lazy start trigger of the relay, and reports its errors.
   registerCommands(state, commands);
   languageClient.startWhenPythonIsOpen();
   return { languageClient };
+}
+
+/** Set Up's "Migrate it": asks the server for the file's OpenTelemetry equivalent and opens the migration view. */
+async function showMigrationForFile(languageClient: PythonLanguageClient, previews: MigrationPreviewProvider, uri: unknown): Promise<vscode.Uri | undefined> {
+  if (typeof uri !== 'string') return undefined;
+  const client = await languageClient.ensureStarted();
+  const params: OpenTelemetryEquivalentParams = { uri };
+  const result = client ? await client.sendRequest<OpenTelemetryEquivalentResult | null>(OPEN_TELEMETRY_EQUIVALENT_REQUEST, params) : null;
+  if (!result?.usesOpenCensus) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('The migration view is not available for {0}: the language server does not see OpenCensus in it.', vscode.workspace.asRelativePath(vscode.Uri.parse(uri, true))));
+    return undefined;
+  }
+  return showOpenTelemetryEquivalent(previews, result.text, uri);
 }

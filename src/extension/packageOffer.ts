@@ -1,7 +1,7 @@
 /**
  * After a snippet went in: which of its pip packages the file's interpreter lacks, and an offer to
  * install them with `azureMonitorPython.installPackages` (the install command takes the package
- * list as its first argument and runs pip in a visible terminal).
+ * list as its first argument, runs pip as a watched process and reports the outcome).
  */
 import { execFile } from 'child_process';
 import * as vscode from 'vscode';

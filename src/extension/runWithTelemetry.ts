@@ -9,16 +9,18 @@ import { openLivePanel, registerCommand } from './commandRegistry';
 import type { ExtensionContextState } from './contextState';
 import { relayVariables, RelayEnvironment } from './environment';
 import type { Logger } from './log';
-import { findPythonInterpreter } from './python';
+import { describeInterpreter, findPythonInterpreter, PythonInterpreter } from './python';
 import { COMMAND_IDS } from '../shared/commandIds';
 
 export const RUN_COMMAND = COMMAND_IDS.runPythonFile;
 const MAIN_GUARD = /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/;
 
 export function registerRunCommands(state: ExtensionContextState): void {
+  const runTerminals = new RunTerminals();
+  state.extensionContext.subscriptions.push(runTerminals);
   registerCommand(state, RUN_COMMAND, async (target?: unknown) => {
     const relay = await state.relay.ensureStarted();
-    const result = await runPythonFileWithTelemetry(target instanceof vscode.Uri ? target : undefined, relay.environment, state.log);
+    const result = await runPythonFileWithTelemetry(target instanceof vscode.Uri ? target : undefined, relay.environment, state.log, runTerminals);
     if (result) await openLivePanel(state);
     return result;
   });
@@ -30,12 +32,16 @@ export function registerRunCommands(state: ExtensionContextState): void {
 export interface RunResult {
   readonly terminalName: string;
   readonly commandLine: string;
+  /** Which Python ran, as told to the user (path, where it was found, version). */
+  readonly interpreter: string;
+  readonly interpreterSource: PythonInterpreter['source'];
 }
 
 export async function runPythonFileWithTelemetry(
   target: vscode.Uri | undefined,
   environment: RelayEnvironment,
   log: Logger,
+  runTerminals: RunTerminals,
 ): Promise<RunResult | undefined> {
   const uri = target ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri || !uri.fsPath.endsWith('.py')) {
@@ -46,20 +52,60 @@ export async function runPythonFileWithTelemetry(
   if (document?.isDirty) {
     await document.save();
   }
-  const interpreter = await findPythonInterpreter(uri);
+  const interpreter = await findPythonInterpreter(uri, log);
   if (!interpreter) {
     void vscode.window.showErrorMessage(vscode.l10n.t('No Python interpreter found. Install Python 3, or select an interpreter with "Python: Select Interpreter", then try again.'));
     return undefined;
   }
-  const terminalName = vscode.l10n.t('Azure Monitor: {0}', path.basename(uri.fsPath));
-  // The variables are also in the environment collection; passing them here covers terminals
-  // whose shell integration re-reads a stale profile.
-  const terminal = vscode.window.createTerminal({ name: terminalName, cwd: path.dirname(uri.fsPath), env: relayVariables(environment) });
+  const variables = relayVariables(environment);
+  const terminal = runTerminals.terminalFor(uri, interpreter, variables);
   const line = commandLine([...interpreter.command, uri.fsPath], defaultShellKind());
   terminal.show(true);
   terminal.sendText(line, true);
-  log.info(`Running ${uri.fsPath} with live telemetry: ${line}`);
-  return { terminalName, commandLine: line };
+  const described = describeInterpreter(interpreter);
+  log.info(`Running ${uri.fsPath} with live telemetry in "${terminal.name}", interpreter ${described}: ${line}`);
+  // Which Python runs decides which packages are there: said where the user looks, not only in the log.
+  vscode.window.setStatusBarMessage(vscode.l10n.t('$(pulse) Running with {0}', described), 10_000);
+  return { terminalName: terminal.name, commandLine: line, interpreter: described, interpreterSource: interpreter.source };
+}
+
+/**
+ * One terminal per file, reused run after run (as the Python extension does) instead of a new one
+ * each time. A closed terminal is forgotten; a terminal created for another interpreter or relay
+ * address is replaced, since its name and environment would no longer be true.
+ */
+export class RunTerminals implements vscode.Disposable {
+  private readonly byFile = new Map<string, { terminal: vscode.Terminal; key: string }>();
+  private readonly closed = vscode.window.onDidCloseTerminal((terminal) => {
+    for (const [file, entry] of this.byFile) if (entry.terminal === terminal) this.byFile.delete(file);
+  });
+
+  terminalFor(uri: vscode.Uri, interpreter: PythonInterpreter, variables: Record<string, string>): vscode.Terminal {
+    const file = uri.toString();
+    const key = JSON.stringify([interpreter.command, variables]);
+    const existing = this.byFile.get(file);
+    if (existing && existing.terminal.exitStatus === undefined && existing.key === key) return existing.terminal;
+    existing?.terminal.dispose();
+    const name = vscode.l10n.t('Azure Monitor: {0} ({1})', path.basename(uri.fsPath), interpreterLabel(interpreter));
+    // The variables are also in the environment collection; passing them here covers terminals
+    // whose shell integration re-reads a stale profile.
+    const terminal = vscode.window.createTerminal({ name, cwd: path.dirname(uri.fsPath), env: variables });
+    this.byFile.set(file, { terminal, key });
+    return terminal;
+  }
+
+  dispose(): void {
+    this.closed.dispose();
+    this.byFile.clear();
+  }
+}
+
+/** `.venv` for `…/.venv/bin/python`, else the executable's name: short enough for a terminal tab. */
+function interpreterLabel(interpreter: PythonInterpreter): string {
+  if (interpreter.source === 'path') return interpreter.command.join(' ');
+  const executable = interpreter.command[0];
+  const inEnvironment = /([^\\/]+)[\\/](?:bin|Scripts)[\\/]python[^\\/]*$/i.exec(executable);
+  return inEnvironment ? inEnvironment[1] : path.basename(executable);
 }
 
 export class MainGuardCodeLensProvider implements vscode.CodeLensProvider {

@@ -9,10 +9,10 @@ import { FRAMEWORKS_BY_SDK, SetupFramework, SetupSdk, SetupSelection, SetupSigna
 import { openLivePanel, registerCommand } from '../commandRegistry';
 import type { ConnectionStringStore } from '../connectionStringStore';
 import type { ExtensionContextState } from '../contextState';
-import { insertInstrumentation, InsertionResult } from '../instrumentation';
+import { insertInstrumentation, InsertionResult, instrumentationName } from '../instrumentation';
 import { inputText, pickMany, pickOne, runWizard, StepUi, WizardStep } from '../wizard/multiStepInput';
 import { connectionStringPlaceholder, validateForInputBox } from './connectionStringCommands';
-import { installPythonPackages, InstallResult } from './installPackages';
+import { InstallContext, installPythonPackages, InstallResult, PipOutput, showOutputAction } from './installPackages';
 import { COMMAND_IDS } from '../../shared/commandIds';
 
 export const SETUP_COMMAND = COMMAND_IDS.setUp;
@@ -33,6 +33,10 @@ export interface SetupOutcome {
   readonly install?: InstallResult;
   readonly insertion?: InsertionResult;
   readonly panelOpened: boolean;
+  /** True only when the instrumentation is in and its packages installed: then, and only then, it says "set up". */
+  readonly setUp: boolean;
+  /** The closing notification's text. */
+  readonly message: string;
 }
 
 type Item<V> = vscode.QuickPickItem & { value: V };
@@ -115,7 +119,7 @@ export async function askSetupQuestions(store: ConnectionStringStore): Promise<R
   return completed ? (choices as Required<SetupChoices>) : undefined;
 }
 
-export async function runSetup(state: ExtensionContextState): Promise<SetupOutcome | undefined> {
+export async function runSetup(state: ExtensionContextState, installContext: InstallContext): Promise<SetupOutcome | undefined> {
   const { log, connectionStrings } = state;
   const target = vscode.window.activeTextEditor; // before the quick picks take the focus
   const choices = await askSetupQuestions(connectionStrings);
@@ -132,22 +136,57 @@ export async function runSetup(state: ExtensionContextState): Promise<SetupOutco
   const selection: SetupSelection = { sdk: choices.sdk, signals: choices.signals, framework: choices.framework };
   const packages = setupPackages(selection);
   log.info(`Setup: ${choices.sdk}, signals ${choices.signals.join('+') || 'none'}, framework ${choices.framework}, ${forwarding ? 'forwarding' : 'local-only'}.`);
-  const install = await installPythonPackages(log, packages);
+  // Inserted first (the user sees the code at once), then installed while the progress notification runs.
   const insertion = await insertInstrumentation(selection, target?.document.languageId === 'python' ? target : undefined, log);
+  const inserting = insertion?.existing === undefined || insertion.existing.choice === 'replace';
+  const install = inserting ? await installPythonPackages(installContext, packages, { report: false }) : undefined;
   await state.relay.ensureStarted();
   const panelOpened = await openLivePanel(state);
-  void vscode.window.showInformationMessage(
-    forwarding
-      ? vscode.l10n.t('Python monitoring is set up: telemetry shows in the live panel and is forwarded to Azure Monitor.')
-      : vscode.l10n.t('Python monitoring is set up, local-only: telemetry shows in the live panel and stays on this machine.'),
-  );
+  const { message, setUp, failed } = closingMessage(forwarding, insertion, inserting, install);
+  log.info(`Setup finished: ${message}`);
+  const shown = failed ? vscode.window.showErrorMessage(message, showOutputAction()) : vscode.window.showInformationMessage(message);
+  void shown.then((choice) => choice === showOutputAction() && installContext.output.show());
   // The pasted value stays out of the result: commands' results reach any caller.
-  return { choices: { ...choices, connection: { kind: choices.connection.kind } }, forwarding, packages, install, insertion, panelOpened };
+  return { choices: { ...choices, connection: { kind: choices.connection.kind } }, forwarding, packages, install, insertion, panelOpened, setUp, message };
+}
+
+/** Says "set up" only when the code is in and pip succeeded; otherwise what happened and why. */
+function closingMessage(forwarding: boolean, insertion: InsertionResult | undefined, inserting: boolean, install: InstallResult | undefined): { message: string; setUp: boolean; failed: boolean } {
+  const file = insertion ? vscode.workspace.asRelativePath(vscode.Uri.parse(insertion.uri, true)) : '';
+  const existing = insertion?.existing;
+  if (!inserting && existing) {
+    const present = existing.kinds.map(instrumentationName).join(', ');
+    const message =
+      existing.choice === 'keep'
+        ? vscode.l10n.t('Kept {0} in {1}: nothing was inserted or installed.', present, file)
+        : existing.choice === 'migrate'
+          ? vscode.l10n.t('Opened the OpenTelemetry migration of {0} beside it: nothing was inserted or installed.', file)
+          : vscode.l10n.t('Set up stopped: {0} already uses {1}; nothing was inserted or installed.', file, present);
+    return { message, setUp: false, failed: false };
+  }
+  const stillUsed = existing?.stillUsed ? ` ${vscode.l10n.t('Your own code in {0} still uses {1}: review it.', file, existing.kinds.map(instrumentationName).join(', '))}` : '';
+  if (!install) {
+    return { message: vscode.l10n.t('Instrumentation inserted into {0}, but the packages were not installed: no Python interpreter found.', file) + stillUsed, setUp: false, failed: true };
+  }
+  if (install.cancelled) {
+    return { message: vscode.l10n.t('Instrumentation inserted into {0}, but installing the packages was cancelled.', file) + stillUsed, setUp: false, failed: true };
+  }
+  if (!install.succeeded) {
+    const reason = install.reason ?? vscode.l10n.t('pip ended with exit code {0}.', String(install.exitCode ?? '?'));
+    return { message: vscode.l10n.t('Instrumentation inserted into {0}, but installing {1} failed: {2}', file, install.packages.join(', '), reason) + stillUsed, setUp: false, failed: true };
+  }
+  const message = forwarding
+    ? vscode.l10n.t('Python monitoring is set up: telemetry shows in the live panel and is forwarded to Azure Monitor.')
+    : vscode.l10n.t('Python monitoring is set up, local-only: telemetry shows in the live panel and stays on this machine.');
+  return { message: message + stillUsed, setUp: true, failed: false };
 }
 
 export function registerSetupCommands(state: ExtensionContextState): void {
-  registerCommand(state, SETUP_COMMAND, () => runSetup(state));
+  const output = new PipOutput(state.redactor);
+  state.extensionContext.subscriptions.push(output);
+  const installContext: InstallContext = { log: state.log, redactor: state.redactor, output };
+  registerCommand(state, SETUP_COMMAND, () => runSetup(state, installContext));
   registerCommand(state, COMMAND_IDS.installPackages, (packages?: unknown) =>
-    installPythonPackages(state.log, Array.isArray(packages) ? packages.filter((name): name is string => typeof name === 'string') : undefined),
+    installPythonPackages(installContext, Array.isArray(packages) ? packages.filter((name): name is string => typeof name === 'string') : undefined),
   );
 }

@@ -40,12 +40,14 @@ describe('Run with Live Telemetry and Install Python Packages', function () {
     await waitForRelayState(api, (status) => status.itemsReceived >= before + 2, 'the script\'s two items', 45_000);
   });
 
-  it('Install Python Packages runs `python -m pip install` in a visible terminal, with the interpreter found on PATH', async () => {
+  it('Install Python Packages runs `python -m pip install` as a watched process, with the interpreter found on PATH', async () => {
+    // The machine is offline: the real pip fails, and the outcome says so.
     const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', ['azure-monitor-opentelemetry']);
     assert.ok(result);
-    assert.strictEqual(result.interpreterSource, 'path', 'no Python extension here: python3 from PATH');
+    assert.strictEqual(result.interpreterSource, 'path', 'no Python extension, no setting, no venv here: python3 from PATH');
     assert.match(result.commandLine, /^python3 -m pip install azure-monitor-opentelemetry$/);
-    assert.ok(vscode.window.terminals.some((terminal) => terminal.name === result.terminalName));
+    assert.strictEqual(typeof result.succeeded, 'boolean');
+    if (!result.succeeded) assert.ok(result.reason, 'a failure comes with its reason');
   });
 
   it('refuses something that is not a package name (nothing reaches a shell)', async () => {

@@ -4,26 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SetupOutcome } from '../../../src/extension/commands/setup';
-import { eventually, extensionApi } from '../extensionApi';
+import { extensionApi } from '../extensionApi';
 import { QUICK_INPUT, ui, uiDriverAvailable } from '../ui';
 import { rememberSecret } from '../secretsSeen';
-
-const TITLE = '.quick-input-widget .quick-input-title';
-const LIST = '.quick-input-widget .quick-input-list';
-
-/** Waits until the quick input shows this step (its title reads "Set Up Python Monitoring (n/N)"). */
-async function waitForStep(step: number): Promise<string> {
-  return eventually(`setup step ${step}`, async () => {
-    const title = await ui<string>({ action: 'text', selector: TITLE }).catch(() => '');
-    return new RegExp(`Set Up Python Monitoring.*\\(${step}/\\d\\)`).test(title) && title;
-  });
-}
-
-async function choose(text: string): Promise<void> {
-  await ui({ action: 'fill', selector: QUICK_INPUT, text });
-  await eventually(`"${text}" in the list`, async () => (await ui<string>({ action: 'text', selector: LIST })).includes(text));
-  await ui({ action: 'press', key: 'Enter' });
-}
+import { choose, LIST, waitForStep } from '../setupWizard';
 
 describe('Set Up Python Monitoring, driven step by step', function () {
   this.timeout(120_000);
@@ -71,9 +55,9 @@ describe('Set Up Python Monitoring, driven step by step', function () {
     assert.strictEqual(outcome.forwarding, false, 'local-only');
     assert.deepStrictEqual(outcome.packages, ['opencensus-ext-azure']);
 
-    assert.ok(outcome.install, 'packages were installed (or at least tried) in a terminal');
+    assert.ok(outcome.install, 'packages were installed (or at least tried)');
     assert.match(outcome.install.commandLine, / -m pip install opencensus-ext-azure$/);
-    assert.ok(vscode.window.terminals.some((terminal) => terminal.name === outcome.install!.terminalName), 'the pip terminal is open');
+    assert.strictEqual(outcome.setUp, outcome.install.succeeded, 'says "set up" only when pip succeeded');
 
     assert.strictEqual(outcome.insertion?.uri, target.toString(), 'inserted into the active Python file');
     assert.deepStrictEqual(outcome.insertion?.snippetIds, ['opencensus-traces', 'opencensus-metrics', 'opencensus-logs']);
