@@ -10,6 +10,7 @@ import { clearConnectionString, setConnectionString, showConnectionString } from
 import { registerSetupCommands } from './commands/setup';
 import { createContextState, ExtensionContextState } from './contextState';
 import { PythonDebugEnvironmentProvider, registerDebugEnvironment } from './environment';
+import { registerFirstRun } from './firstRun';
 import { registerLanguageFeatures } from './languageFeatures';
 import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
 import { registerRelayTriggers } from './relayTriggers';
@@ -28,11 +29,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerConnectionStringCommands(state);
   registerDebugSessions(state);
   registerRelayTriggers(state);
-  registerStatusBar(state);
+  const statusBar = registerStatusBar(state);
   registerSetupCommands(state);
   registerRunCommands(state);
-  registerLiveTelemetryPanel(context, { relay: state.relay, log: state.log });
+  const panel = registerLiveTelemetryPanel(context, { relay: state.relay, log: state.log });
+  context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
   registerLanguageFeatures(state);
+  registerFirstRun(state);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);
