@@ -6,7 +6,7 @@ import type { RelayStatus } from './relayController';
 
 /** Shown from the relay's first start on, following its status. */
 export function registerStatusBar(state: ExtensionContextState): RelayStatusBarItem {
-  const item = new RelayStatusBarItem(OPEN_LIVE_TELEMETRY_COMMAND);
+  const item = new RelayStatusBarItem(OPEN_LIVE_TELEMETRY_COMMAND, () => state.relay.running?.server.stats().itemsAccepted);
   state.extensionContext.subscriptions.push(item, state.relay.onDidChangeStatus((status) => item.update(status)));
   if (state.relay.status.state !== 'stopped') item.update(state.relay.status);
   return item;
@@ -52,7 +52,11 @@ export class RelayStatusBarItem implements vscode.Disposable {
    */
   private clearedAt: { url: string | undefined; received: number } | undefined;
 
-  constructor(openCommand: string) {
+  /** `receivedNow`: the running relay's count at this moment (the published status lags up to a second). */
+  constructor(
+    openCommand: string,
+    private readonly receivedNow: () => number | undefined = () => undefined,
+  ) {
     this.item.name = vscode.l10n.t('Azure Monitor relay');
     this.item.command = openCommand;
   }
@@ -60,7 +64,7 @@ export class RelayStatusBarItem implements vscode.Disposable {
   /** After Clear: the count starts again from 0. */
   resetCount(): void {
     if (!this.last) return;
-    this.clearedAt = { url: this.last.url, received: this.last.itemsReceived };
+    this.clearedAt = { url: this.last.url, received: this.receivedNow() ?? this.last.itemsReceived };
     this.update(this.last);
   }
 
