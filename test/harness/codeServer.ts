@@ -31,6 +31,9 @@ export interface CodeServerOptions {
 const DEFAULT_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  // The extension's walkthrough would open on the first activation and take the editor; the
+  // first-run test turns it back on.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'security.workspace.trust.enabled': false,
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
