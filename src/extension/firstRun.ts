@@ -27,9 +27,12 @@ async function openWalkthroughOnce(state: ExtensionContextState): Promise<boolea
     state.log.info('The walkthrough was opened on an earlier first run: not again.');
     return false;
   }
+  // The browser-test harness's switch (it inherits to the extension host): user settings can reach
+  // the extension host of a web workbench after activation.
+  if (process.env.AZMON_FIRST_RUN_WALKTHROUGH === 'off') return false;
+  if (!(await workspaceContainsPython())) return false;
   // VS Code's own switch for walkthroughs opening by themselves.
   if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return false;
-  if (!(await workspaceContainsPython())) return false;
   // Remembered before opening: a second window activating at the same time must not open it too.
   await globalState.update(WALKTHROUGH_SHOWN_KEY, true);
   state.log.info('First activation in a Python workspace: opening the walkthrough.');

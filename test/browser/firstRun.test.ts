@@ -45,7 +45,7 @@ describe('First run in the real workbench', function () {
     const runDir = createRunDir();
     const workspace = path.join(runDir, 'workspace');
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
-    server = await startCodeServer({ runDir, settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'workbench.colorTheme': 'Default Dark Modern' } });
+    server = await startCodeServer({ runDir, env: { AZMON_FIRST_RUN_WALKTHROUGH: 'on' }, settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'workbench.colorTheme': 'Default Dark Modern' } });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
   });
