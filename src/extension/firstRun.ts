@@ -40,9 +40,10 @@ async function openWalkthroughOnce(state: ExtensionContextState): Promise<boolea
   // Early in the window's start the workbench may not know the extension's walkthroughs yet: it
   // then shows its Welcome page, and asking again once they are known selects ours (asking again
   // while ours is shown changes nothing). Stops when its tab ("Walkthrough: <extension name>")
-  // is there, or when the user has moved on to a file, a panel or another editor.
+  // is there, or when the user has moved on to (or opened) a file, a panel or another editor.
+  const editorsBefore = knownEditorTabs();
   for (const waitMs of RETRY_WAITS_MS) {
-    if (userMovedOn()) break;
+    if (userMovedOn() || knownEditorTabs() > editorsBefore) break;
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${extension.id}#${WALKTHROUGH_ID}`, false);
     if (title && (await tabAppears((tab) => tab.input === undefined && tab.label.includes(title), waitMs))) break;
     if (!title) await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -57,6 +58,11 @@ const RETRY_WAITS_MS = [500, 1000, 2000, 4000];
 function userMovedOn(): boolean {
   const active = vscode.window.tabGroups.activeTabGroup.activeTab;
   return active !== undefined && active.input !== undefined;
+}
+
+/** Tabs of files, webviews and other editors VS Code describes (the walkthrough's is not one). */
+function knownEditorTabs(): number {
+  return allTabs().filter((tab) => tab.input !== undefined).length;
 }
 
 function allTabs(): vscode.Tab[] {

@@ -75,6 +75,11 @@ describe('First run in the real workbench', function () {
     const walkthrough = page.locator('.gettingStartedContainer');
     await walkthrough.locator('.getting-started-step', { hasText: 'Open the live panel' }).first().click();
     await walkthrough.locator('.getting-started-step.expanded').locator('.monaco-button, a', { hasText: 'Open Live Telemetry' }).first().click();
+    // The command ran: the panel's tab is there. (Whether it is in front depends on how the
+    // walkthrough was reached — from the Welcome page it sometimes stays in front: show the tab.)
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Live Telemetry' });
+    await tab.waitFor({ timeout: 60_000 });
+    await tab.click();
     const panel = page.frameLocator('iframe.webview').frameLocator('#active-frame');
     await panel.locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
   });
