@@ -18,7 +18,16 @@ export function registerFirstRun(state: ExtensionContextState): void {
   registerCommand(state, FIRST_RUN_COMMAND, () => openWalkthroughOnce(state));
   // Tests open windows by the dozen: a walkthrough taking the editor would get in their way.
   if (state.extensionContext.extensionMode === vscode.ExtensionMode.Test) return;
-  void openWalkthroughOnce(state).catch((error: unknown) => state.log.warn(`The walkthrough could not be opened: ${error instanceof Error ? error.message : String(error)}`));
+  // The browser-test harness's switch (the extension host inherits it): user settings can reach
+  // the extension host of a web workbench only after activation.
+  if (process.env.AZMON_FIRST_RUN_WALKTHROUGH === 'off') return;
+  void automaticFirstRun(state).catch((error: unknown) => state.log.warn(`The walkthrough could not be opened: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+async function automaticFirstRun(state: ExtensionContextState): Promise<boolean> {
+  // VS Code's own switch for walkthroughs opening by themselves.
+  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return false;
+  return openWalkthroughOnce(state);
 }
 
 async function openWalkthroughOnce(state: ExtensionContextState): Promise<boolean> {
@@ -27,12 +36,7 @@ async function openWalkthroughOnce(state: ExtensionContextState): Promise<boolea
     state.log.info('The walkthrough was opened on an earlier first run: not again.');
     return false;
   }
-  // The browser-test harness's switch (it inherits to the extension host): user settings can reach
-  // the extension host of a web workbench after activation.
-  if (process.env.AZMON_FIRST_RUN_WALKTHROUGH === 'off') return false;
   if (!(await workspaceContainsPython())) return false;
-  // VS Code's own switch for walkthroughs opening by themselves.
-  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return false;
   // Remembered before opening: a second window activating at the same time must not open it too.
   await globalState.update(WALKTHROUGH_SHOWN_KEY, true);
   state.log.info('First activation in a Python workspace: opening the walkthrough.');
