@@ -11,6 +11,7 @@ import { clearConnectionString, setConnectionString, showConnectionString } from
 import { registerSetupCommands } from './commands/setup';
 import { createContextState, ExtensionContextState } from './contextState';
 import { PythonDebugEnvironmentProvider, registerDebugEnvironment } from './environment';
+import { registerFirstRun } from './firstRun';
 import { registerLanguageFeatures } from './languageFeatures';
 import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
 import { registerRelayTriggers } from './relayTriggers';
@@ -29,11 +30,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerConnectionStringCommands(state);
   registerDebugSessions(state);
   registerRelayTriggers(state);
-  registerStatusBar(state);
+  const statusBar = registerStatusBar(state);
   registerSetupCommands(state);
   registerRunCommands(state);
-  registerLiveTelemetryPanel(state);
+  const panel = registerLiveTelemetryPanel(state);
+  context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
   registerLanguageFeatures(state);
+  registerFirstRun(state);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);

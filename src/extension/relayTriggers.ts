@@ -1,6 +1,7 @@
 /**
- * When the relay starts without a command: a Python file is opened, a debug session is resolved
- * (see environment.ts), or a terminal is created in a workspace that contains Python. Commands
+ * When the relay starts without a command: the extension activates in a workspace that contains
+ * Python, a Python file is opened, a debug session is resolved (see environment.ts), or a terminal
+ * is created in a workspace that contains Python. Commands
  * start it themselves (commandRegistry.ts), as does the panel.
  */
 import * as vscode from 'vscode';
@@ -30,4 +31,7 @@ export function registerRelayTriggers(state: ExtensionContextState): void {
     vscode.workspace.onDidChangeWorkspaceFolders(() => (workspaceHasPython = undefined)),
   );
   if (vscode.workspace.textDocuments.some(isPython)) start('a Python file is open');
+  // A Python workspace: the relay (and with it the status bar item) is there from the start, so
+  // the first run needs no Python file opened first.
+  else void hasPython().then((python) => python && start('the workspace contains Python'));
 }

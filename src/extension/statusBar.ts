@@ -6,7 +6,7 @@ import type { RelayStatus } from './relayController';
 
 /** Shown from the relay's first start on, following its status. */
 export function registerStatusBar(state: ExtensionContextState): RelayStatusBarItem {
-  const item = new RelayStatusBarItem(OPEN_LIVE_TELEMETRY_COMMAND);
+  const item = new RelayStatusBarItem(OPEN_LIVE_TELEMETRY_COMMAND, () => state.relay.running?.server.stats().itemsAccepted);
   state.extensionContext.subscriptions.push(item, state.relay.onDidChangeStatus((status) => item.update(status)));
   if (state.relay.status.state !== 'stopped') item.update(state.relay.status);
   return item;
@@ -45,18 +45,39 @@ export function statusLabel(status: RelayStatus): string {
 
 export class RelayStatusBarItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('azureMonitorPython.relay', vscode.StatusBarAlignment.Left, 50);
+  private last: RelayStatus | undefined;
+  /**
+   * The relay's received count at the last Clear: the item counts from there, as the panel does.
+   * The relay's own counter only grows (and starts again at 0 with a new relay, at the same url).
+   */
+  private clearedAt: { url: string | undefined; received: number } | undefined;
 
-  constructor(openCommand: string) {
+  /** `receivedNow`: the running relay's count at this moment (the published status lags up to a second). */
+  constructor(
+    openCommand: string,
+    private readonly receivedNow: () => number | undefined = () => undefined,
+  ) {
     this.item.name = vscode.l10n.t('Azure Monitor relay');
     this.item.command = openCommand;
   }
 
+  /** After Clear: the count starts again from 0. */
+  resetCount(): void {
+    if (!this.last) return;
+    this.clearedAt = { url: this.last.url, received: this.receivedNow() ?? this.last.itemsReceived };
+    this.update(this.last);
+  }
+
   update(status: RelayStatus): void {
-    this.item.text = `${ICONS[status.state]} ${vscode.l10n.t('Azure Monitor: {0}', statusLabel(status))}${status.itemsReceived > 0 ? ` · ${status.itemsReceived}` : ''}`;
+    this.last = status;
+    // A stopped or restarted relay counts from 0 itself.
+    if (this.clearedAt && (status.url !== this.clearedAt.url || status.itemsReceived < this.clearedAt.received)) this.clearedAt = undefined;
+    const received = status.itemsReceived - (this.clearedAt?.received ?? 0);
+    this.item.text = `${ICONS[status.state]} ${vscode.l10n.t('Azure Monitor: {0}', statusLabel(status))}${received > 0 ? ` · ${received}` : ''}`;
     const lines = [
       `**${vscode.l10n.t('Azure Monitor relay')}** — ${statusLabel(status)}`,
       status.url ? vscode.l10n.t('Listening on {0}', status.url) : undefined,
-      vscode.l10n.t('Items received: {0}', status.itemsReceived),
+      this.clearedAt ? vscode.l10n.t('Items received since Clear: {0}', received) : vscode.l10n.t('Items received: {0}', received),
       status.queuedItems > 0 ? vscode.l10n.t('Queued for Azure Monitor: {0}', status.queuedItems) : undefined,
       status.lastError ? vscode.l10n.t('Last error: {0}', status.lastError) : undefined,
       vscode.l10n.t('Click to open the live telemetry panel.'),

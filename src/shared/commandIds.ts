@@ -24,6 +24,7 @@ export const COMMANDS = {
   exportLiveTelemetry: { id: 'azureMonitorPython.exportLiveTelemetry', palette: false },
   /** The panel's toolbar and tests; argument: a source `Uri`. */
   importTelemetry: { id: 'azureMonitorPython.importTelemetry', palette: false },
+  clearLiveTelemetry: { id: 'azureMonitorPython.clearLiveTelemetry', palette: false },
   /** A code action of the hard-coded connection string rule. */
   storeConnectionStringFromCode: { id: 'azureMonitorPython.storeConnectionStringFromCode', palette: false },
   /** Sent by the server after it inserted instrumentation. */

@@ -31,6 +31,10 @@ export interface CodeServerOptions {
 const DEFAULT_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  // The extension's walkthrough would open on the first activation and take the editor (also off
+  // through AZMON_FIRST_RUN_WALKTHROUGH below: settings can arrive after activation); the
+  // first-run test turns both back on.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'security.workspace.trust.enabled': false,
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
@@ -67,7 +71,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--disable-getting-started-override',
       '--ignore-last-opened',
     ],
-    { detached: true, stdio: ['ignore', logFile, logFile], env: { ...process.env, ...options.env } },
+    { detached: true, stdio: ['ignore', logFile, logFile], env: { ...process.env, AZMON_FIRST_RUN_WALKTHROUGH: 'off', ...options.env } },
   );
   fs.closeSync(logFile);
   const url = `http://127.0.0.1:${port}`;

@@ -14,6 +14,9 @@ export type UiAction =
   | { action: 'type'; text: string }
   | { action: 'press'; key: string }
   | { action: 'text'; selector: string }
+  /** The value of an input element (what `text` cannot read). */
+  | { action: 'value'; selector: string }
+  | { action: 'click'; selector: string }
   | { action: 'attribute'; selector: string; name: string }
   | { action: 'screenshot'; path: string }
   /** The workbench page's localStorage and every IndexedDB store, as one text (for the secrets sweep). */
@@ -73,6 +76,11 @@ async function perform(page: Page, request: UiAction): Promise<unknown> {
       return true;
     case 'text':
       return page.locator(request.selector).first().innerText();
+    case 'value':
+      return page.locator(request.selector).first().inputValue();
+    case 'click':
+      await page.locator(request.selector).first().click();
+      return true;
     case 'attribute':
       return page.locator(request.selector).first().getAttribute(request.name);
     case 'screenshot':

@@ -14,11 +14,14 @@ import { COMMAND_IDS } from '../../shared/commandIds';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { registerCommands } from '../commandRegistry';
 import type { ExtensionContextState } from '../contextState';
+import { SECTION } from '../config';
 import type { Logger } from '../log';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
 
 export const LIVE_TELEMETRY_VIEW_TYPE = 'azureMonitorPython.liveTelemetry';
+/** Setting: ask before Clear empties the panel (turned off by "Clear, Don't Ask Again"). */
+export const CONFIRM_CLEAR_SETTING = 'panel.confirmClear';
 
 /** What the panel needs of the running relay (RelayController.ensureStarted() gives it). */
 export interface PanelRelay {
@@ -42,6 +45,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   /** The relay's Live Metrics proxy, once the feed runs; and whether the webview shows its Live view. */
   private live: PanelRelay['live'];
   private liveViewVisible = false;
+  private readonly cleared = new vscode.EventEmitter<void>();
+  /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
+  readonly onDidClear = this.cleared.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -82,8 +88,25 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     const result = await exportTelemetry(relay.store, target);
     if (!result) return undefined;
     this.deps.log.info(`Exported ${result.items} telemetry items to ${result.uri.toString()}.`);
-    this.notify('info', vscode.l10n.t('Exported {0} items to {1}.', String(result.items), fileName(result.uri)));
+    // A notification, not a panel notice: the user wants to act on the file (and it must be seen
+    // even when the export came from the command palette with the panel closed).
+    void confirmExport(result.uri, result.items);
     return result.uri;
+  }
+
+  /**
+   * Empties the buffer the panel shows (items, Live Metrics samples and documents), after a modal
+   * confirmation unless the user turned it off. Returns whether it cleared.
+   */
+  async clearItems(): Promise<boolean> {
+    if (!(await confirmClear(this.deps.log))) return false;
+    const relay = await this.deps.relay.ensureStarted();
+    relay.store.clear();
+    relay.server.liveSamples.clear();
+    relay.server.liveDocuments?.clear();
+    this.deps.log.info('Live telemetry cleared.');
+    this.cleared.fire();
+    return true;
   }
 
   /** Returns how many items were added to the panel (never forwarded). */
@@ -99,6 +122,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   dispose(): void {
     this.panel?.dispose();
     this.detach();
+    this.cleared.dispose();
   }
 
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -158,13 +182,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         return this.startFeed();
-      case 'clear': {
-        const relay = await this.deps.relay.ensureStarted();
-        relay.store.clear();
-        relay.server.liveSamples.clear();
-        relay.server.liveDocuments?.clear();
+      case 'clear':
+        await this.clearItems();
         return;
-      }
       case 'setForwardingPaused': {
         const relay = await this.deps.relay.ensureStarted();
         if (message.paused) relay.queue.pause();
@@ -243,6 +263,42 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   }
 }
 
+/** The modal "Clear all telemetry?" question; true when the user confirmed (or turned it off). */
+async function confirmClear(log: Logger): Promise<boolean> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  if (!config.get<boolean>(CONFIRM_CLEAR_SETTING, true)) return true;
+  const clear = vscode.l10n.t('Clear');
+  const clearAlways = vscode.l10n.t("Clear, Don't Ask Again");
+  let answer: string | undefined;
+  try {
+    answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Clear all telemetry in the live panel?'),
+      { modal: true, detail: vscode.l10n.t('The items are removed from this window only; what was forwarded to Azure Monitor stays there. Export first to keep a copy.') },
+      clear,
+      clearAlways,
+    );
+  } catch (error) {
+    // VS Code refuses modal dialogs in some contexts (extension tests): nothing is cleared then.
+    log.warn(`The Clear confirmation could not be shown: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+  if (answer === clearAlways) await config.update(CONFIRM_CLEAR_SETTING, false, vscode.ConfigurationTarget.Global);
+  return answer === clear || answer === clearAlways;
+}
+
+/** "Exported N items to file." with Open and (where the OS or the Explorer can show it) Reveal. */
+async function confirmExport(uri: vscode.Uri, items: number): Promise<void> {
+  const open = vscode.l10n.t('Open');
+  const reveal = vscode.l10n.t('Reveal');
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+  // revealFileInOS needs the file on this machine's disk: a local desktop window only.
+  const canReveal = inWorkspace || (vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined && uri.scheme === 'file');
+  const actions = canReveal ? [open, reveal] : [open];
+  const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} items to {1}.', String(items), fileName(uri)), ...actions);
+  if (answer === open) await vscode.commands.executeCommand('vscode.open', uri);
+  else if (answer === reveal) await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
+}
+
 function describe(message: unknown): string {
   if (typeof message !== 'object' || message === null) return typeof message;
   const type = (message as { type?: unknown }).type;
@@ -250,9 +306,10 @@ function describe(message: unknown): string {
 }
 
 /**
- * The command, the serializer and the export/import commands (the latter take an optional Uri, so
- * they can be driven without dialogs). The commands go through the shared registry: each is a lazy
- * start trigger of the relay and reports its errors. Returns the manager, disposed with the extension.
+ * The command, the serializer, the clear command and the export/import commands (the latter take
+ * an optional Uri, so they can be driven without dialogs). The commands go through the shared
+ * registry: each is a lazy start trigger of the relay and reports its errors. Returns the manager,
+ * disposed with the extension.
  */
 export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTelemetryPanel {
   const context = state.extensionContext;
@@ -262,6 +319,7 @@ export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTe
     [COMMAND_IDS.openLiveTelemetry]: () => manager.open(),
     [COMMAND_IDS.exportLiveTelemetry]: (target) => manager.exportItems(uriArgument(target)),
     [COMMAND_IDS.importTelemetry]: (source) => manager.importItems(uriArgument(source)),
+    [COMMAND_IDS.clearLiveTelemetry]: () => manager.clearItems(),
   });
   context.subscriptions.push(
     manager,

@@ -40,6 +40,12 @@ export class TransactionsView implements PanelView {
   private revision = -1;
   private filterChanged = true;
   private autoSelected = false;
+  /**
+   * The operation object (and its version) the header was drawn for. An object, not its id: after
+   * a Clear, the same file imported again brings a new Operation with the same id and version, and
+   * a header keyed by id and version was never redrawn over the placeholder.
+   */
+  private headerFor: { operation: Operation; version: number } | undefined;
 
   constructor(private readonly context: ViewContext) {
     const state = context.host.uiState;
@@ -101,6 +107,12 @@ export class TransactionsView implements PanelView {
     if (!stale) return false;
     if (!this.throttle.ready(force || this.filterChanged, index.size)) return true;
     this.revision = index.revision;
+    if (index.size === 0 && this.context.model.hasSnapshot && (this.selectedId !== undefined || this.autoSelected)) {
+      // The buffer is empty (Clear, or everything evicted): nothing is selected any more, and the
+      // next transaction to arrive is shown, as on first data.
+      this.autoSelected = false;
+      this.selectOperation(undefined);
+    }
     if (this.filterChanged) this.list.scrollToTop();
     this.filterChanged = false;
     // Oldest first by start time (a request is often exported after its children, so arrival order
@@ -157,6 +169,7 @@ export class TransactionsView implements PanelView {
     const operation = this.selectedId ? this.context.model.operations.get(this.selectedId) : undefined;
     this.element.classList.toggle('has-selection', !!operation);
     if (!operation) {
+      this.headerFor = undefined;
       this.waterfall.element.hidden = true;
       this.itemPane.hidden = true;
       replaceChildren(
@@ -167,9 +180,8 @@ export class TransactionsView implements PanelView {
     }
     this.waterfall.element.hidden = false;
     const summary = operation.summary;
-    const key = `${operation.id}:${operation.version}`;
-    if (this.detailHeader.dataset.key !== key) {
-      this.detailHeader.dataset.key = key;
+    if (this.headerFor?.operation !== operation || this.headerFor.version !== operation.version) {
+      this.headerFor = { operation, version: operation.version };
       replaceChildren(
         this.detailHeader,
         h(
