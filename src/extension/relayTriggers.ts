@@ -30,4 +30,11 @@ export function registerRelayTriggers(state: ExtensionContextState): void {
     vscode.workspace.onDidChangeWorkspaceFolders(() => (workspaceHasPython = undefined)),
   );
   if (vscode.workspace.textDocuments.some(isPython)) start('a Python file is open');
+  // Terminals VS Code restored (Reload Window, restart) were opened before activation: their apps
+  // expect the relay at the address kept for this workspace.
+  else if (vscode.window.terminals.length > 0) {
+    void hasPython().then((python) => {
+      if (python) start(`${vscode.window.terminals.length} terminal(s) restored in a Python workspace`);
+    });
+  }
 }

@@ -11,6 +11,7 @@ import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
 import type { Logger } from '../log';
+import type { OldKeyUse } from '../relayController';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
 
@@ -26,7 +27,7 @@ export interface PanelRelay {
 }
 
 export interface LiveTelemetryPanelDeps {
-  readonly relay: { ensureStarted(): Promise<PanelRelay> };
+  readonly relay: { ensureStarted(): Promise<PanelRelay>; readonly onDidUseOldKey?: vscode.Event<OldKeyUse> };
   readonly log: Logger;
 }
 
@@ -228,6 +229,19 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     void this.panel?.webview.postMessage(message).then(undefined, () => undefined);
   }
 
+  /**
+   * An app holds an old local key (a terminal from before the key or port changed): refused ones
+   * are said in the panel, or in a toast when it is not showing; accepted ones only in the panel.
+   */
+  noticeOldKey(use: OldKeyUse): void {
+    if (use.outcome === 'refused') {
+      this.notify('error', vscode.l10n.t('An app used an old relay key and was refused; restart its terminal so it gets the current environment.'));
+    } else if (this.panel?.visible) {
+      const until = use.acceptedUntil === undefined ? '' : new Date(use.acceptedUntil).toLocaleString();
+      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('An app used the previous relay key; it is accepted until {0}. Restart its terminal to give it the current key.', until) });
+    }
+  }
+
   private notify(level: 'info' | 'error', text: string): void {
     if (this.panel?.visible) {
       this.post({ type: 'notice', level, text });
@@ -264,6 +278,7 @@ export function registerLiveTelemetryPanel(context: vscode.ExtensionContext, dep
       }
     };
   const uriArgument = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : undefined);
+  if (deps.relay.onDidUseOldKey) context.subscriptions.push(deps.relay.onDidUseOldKey((use) => manager.noticeOldKey(use)));
   context.subscriptions.push(
     manager,
     vscode.commands.registerCommand('azureMonitorPython.openLiveTelemetry', run('azureMonitorPython.openLiveTelemetry', () => manager.open())),
