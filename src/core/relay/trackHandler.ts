@@ -61,9 +61,9 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
     return;
   }
   const envelopes: Envelope[] = validation.envelopes;
-  if (validation.previousKeyItems > 0) context.onKeyUse?.({ outcome: 'previous', path });
+  if (validation.previousKeyItems) context.onKeyUse?.({ outcome: 'previous', path });
   // The body as received can be kept only when every item of it was accepted (and under the current key).
-  const asReceived = parsed.format === 'array' && tooDeep.length === 0 && validation.previousKeyItems === 0 ? receivedBody(body, gzipped) : undefined;
+  const asReceived = parsed.format === 'array' && tooDeep.length === 0 && !validation.previousKeyItems ? receivedBody(body, gzipped) : undefined;
   const refused = await acceptDurably(context, envelopes, asReceived);
   if (refused) {
     refuse(context, response, refused.rejection, { items: received, path, headers: refused.headers });

@@ -11,8 +11,8 @@ import { parseTimestamp } from '../store/time';
 import type { KeyMatch } from './relayIdentity';
 
 export type ValidationResult =
-  /** `previousKeyItems`: items that carried a retired key still in its grace period (their `iKey` is now the current key). */
-  | { readonly ok: true; readonly envelopes: Envelope[]; readonly previousKeyItems: number }
+  /** `previousKeyItems`: items that carried a retired key still in its grace period (their `iKey` is now the current key); absent when none. */
+  | { readonly ok: true; readonly envelopes: Envelope[]; readonly previousKeyItems?: number }
   | { readonly ok: false; readonly statusCode: 400 | 403; readonly errors: TrackError[] };
 
 export interface ValidationOptions {
@@ -54,7 +54,7 @@ export function validateEnvelopes(items: readonly unknown[], options: Validation
     return { ok: false, statusCode: 400, errors: capped(shapeErrors, max) };
   }
   const envelopes = items as Envelope[];
-  if (previousKeyItems === 0) return { ok: true, envelopes, previousKeyItems };
+  if (previousKeyItems === 0) return { ok: true, envelopes };
   // Rare (a terminal older than the key): copies under the current key, so nothing downstream sees two keys.
   return { ok: true, envelopes: envelopes.map((envelope) => (String(envelope.iKey).trim().toLowerCase() === localKey ? envelope : { ...envelope, iKey: localKey })), previousKeyItems };
 }
