@@ -106,7 +106,7 @@ describe('Relay identity across restarts (port and key kept per workspace)', fun
     const keptPort = Number(new URL(keptUrl).port);
     await closeWindow(first);
 
-    let movedPort = 0;
+    let movedPort: number | undefined;
     const holder = net.createServer();
     await new Promise<void>((resolve, reject) => holder.once('error', reject).listen(keptPort, '127.0.0.1', resolve));
     try {
