@@ -33,6 +33,7 @@ export async function createContextState(context: vscode.ExtensionContext): Prom
     storageDir: context.globalStorageUri.fsPath,
     connectionStrings,
     log,
+    state: context.workspaceState,
     getToken: (scope) => tokens.get(scope),
   });
   const terminalEnvironment = new TerminalEnvironment(context.environmentVariableCollection);

@@ -1,7 +1,9 @@
 /**
  * Points Python apps started from VS Code at the local relay: terminals through the extension's
- * EnvironmentVariableCollection (not persistent: the values change with every window and must not
- * linger in workspace storage), debug sessions through a DebugConfigurationProvider.
+ * EnvironmentVariableCollection, debug sessions through a DebugConfigurationProvider. The collection
+ * is persistent: the relay keeps its port and key per workspace, so VS Code can give terminals it
+ * restores (or opens before activation) the right values, and marks a terminal as stale (with the
+ * description below) when the values changed since it started.
  * Only the relay's *local* connection string is injected; the real one never leaves the host.
  */
 import * as fs from 'fs';
@@ -49,9 +51,9 @@ export function relayVariables(environment: RelayEnvironment): Record<string, st
 
 export class TerminalEnvironment {
   constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
-    collection.persistent = false;
+    collection.persistent = true;
     collection.description = new vscode.MarkdownString(
-      vscode.l10n.t('Azure Monitor for Python: apps started here send their telemetry to the local relay (live panel), which forwards it to Azure Monitor when a connection string is stored.'),
+      vscode.l10n.t('Azure Monitor for Python: apps started here send their telemetry to the local relay (live panel), which forwards it to Azure Monitor when a connection string is stored. When this terminal is marked as stale, the relay\'s address or key changed: relaunch the terminal so its apps reach the relay.'),
     );
   }
 

@@ -4,8 +4,11 @@
  * live when it changes), stopped on deactivate.
  *
  * The relay's address is chosen at creation, before it listens: terminals opened before the first
- * start (the very terminal that triggers it) already get the right environment. Should the port be
- * taken by then, the relay falls back to a fresh one and announces the new environment.
+ * start (the very terminal that triggers it) already get the right environment. Port and local key
+ * are kept per workspace (workspace state, see relayIdentity.ts), so terminals VS Code restores
+ * after Reload Window or a restart still reach the relay. Should the port be taken, the relay falls
+ * back to a fresh one, keeps it, and announces the new environment; a renewed key leaves the old
+ * one accepted for a grace period.
  */
 import { randomUUID } from 'crypto';
 import * as net from 'net';
@@ -14,7 +17,7 @@ import * as vscode from 'vscode';
 import { formatConnectionString } from '../core/connectionString';
 import { ForwardQueue } from '../core/forward';
 import { LiveMetricsProxy } from '../core/live';
-import { RelayServer, TLS_FILES } from '../core/relay';
+import { IdentityState, KEY_GRACE_MS, KeyUse, RelayIdentity, RelayIdentityStore, RelayServer, renewKey, TLS_FILES } from '../core/relay';
 import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from '../core/relay/liveSamples';
 import { TelemetryStore } from '../core/store/telemetryStore';
 import { proxyUrl, readSettings, SECTION } from './config';
@@ -43,17 +46,41 @@ export interface RunningRelay {
 
 export interface RelayControllerOptions {
   readonly storageDir: string;
-  readonly connectionStrings: ConnectionStringStore;
+  readonly connectionStrings: Pick<ConnectionStringStore, 'get' | 'onDidChange'>;
   readonly log: Logger;
+  /**
+   * Where the port and local key are kept: the workspace state. Not SecretStorage: the local key
+   * only opens the loopback relay, is in every terminal's environment anyway (which VS Code keeps
+   * in the same workspace storage), and must be per workspace, which SecretStorage is not.
+   */
+  readonly state: IdentityState;
   /** Entra ID token for forwarding, when the user enabled it. */
   readonly getToken?: (scope: string) => Promise<string | undefined>;
+  /** The clock for the key grace period. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** An app used an old key: accepted (a retired key in its grace period) or refused (expired or unknown). */
+export interface OldKeyUse extends KeyUse {
+  /** For `previous`: when the grace period of the newest retired key ends (epoch ms). */
+  readonly acceptedUntil?: number;
 }
 
 const STOPPED: RelayStatus = { state: 'stopped', itemsReceived: 0, queuedItems: 0 };
 const STATUS_POLL_MS = 1000;
+/** At most one notice per kind in this time: an app retries every few seconds. */
+export const OLD_KEY_NOTICE_INTERVAL_MS = 10 * 60 * 1000;
+/** How long a start waits for the kept port, which the previous window's extension host may still be closing. */
+const KEPT_PORT_WAIT_MS = 3000;
+const KEPT_PORT_RETRY_MS = 200;
 
 export class RelayController implements vscode.Disposable {
   private planned: { readonly port: number; readonly localKey: string };
+  private identity: RelayIdentity;
+  private readonly lastOldKeyNotice = new Map<KeyUse['outcome'], number>();
+  private readonly oldKeyUsed = new vscode.EventEmitter<OldKeyUse>();
+  /** An app used a retired or unknown local key (at most once per {@link OLD_KEY_NOTICE_INTERVAL_MS} per kind). */
+  readonly onDidUseOldKey = this.oldKeyUsed.event;
   private starting: Promise<RunningRelay> | undefined;
   private current: RunningRelay | undefined;
   /** The connection string forwarding uses now (undefined: local-only). */
@@ -68,14 +95,24 @@ export class RelayController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   static async create(options: RelayControllerOptions): Promise<RelayController> {
-    return new RelayController(options, await planPort());
+    const identities = new RelayIdentityStore(options.state, randomUUID, options.now);
+    let identity = await identities.load();
+    const port = await planPort(identity.port);
+    if (readSettings().relayPort === 0 && identity.port !== port) {
+      identity = { ...identity, port };
+      await identities.save(identity);
+    }
+    return new RelayController(options, identities, identity, port);
   }
 
   private constructor(
     private readonly options: RelayControllerOptions,
+    private readonly identities: RelayIdentityStore,
+    identity: RelayIdentity,
     port: number,
   ) {
-    this.planned = { port, localKey: randomUUID() };
+    this.identity = identity;
+    this.planned = { port, localKey: identity.key };
     this.disposables.push(
       options.connectionStrings.onDidChange(() => void this.applyConnectionString()),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -156,17 +193,76 @@ export class RelayController implements vscode.Disposable {
   }
 
   private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore, liveUpstream: LiveMetricsProxy, liveSamples: LiveSamples): Promise<RelayServer> {
-    const common = { tlsDir: this.tlsDir(), localKey, sink: queue, store, liveUpstream, liveSamples, log: this.options.log.sink };
-    try {
-      return await RelayServer.start({ ...common, port: this.planned.port });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || readSettings().relayPort !== 0) throw error;
-      // Someone took the port we had planned: any free one will do, terminals are told.
-      const server = await RelayServer.start({ ...common, port: 0 });
-      this.options.log.warn(`Port ${this.planned.port} was taken; the relay uses ${server.port}. Terminals opened before now need a restart.`);
-      this.planned = { ...this.planned, port: server.port };
-      this.environmentChanged.fire({ connectionString: server.localConnectionString, caCertPath: server.caCertPath });
-      return server;
+    const common = {
+      tlsDir: this.tlsDir(),
+      localKey,
+      retiredKeys: this.identity.retired,
+      keyGraceMs: KEY_GRACE_MS,
+      now: this.options.now,
+      onKeyUse: (use: KeyUse) => this.oldKeyUse(use),
+      sink: queue,
+      store,
+      liveUpstream,
+      liveSamples,
+      log: this.options.log.sink,
+    };
+    const automatic = readSettings().relayPort === 0;
+    const waitUntil = Date.now() + (automatic ? KEPT_PORT_WAIT_MS : 0);
+    for (;;) {
+      try {
+        return await RelayServer.start({ ...common, port: this.planned.port });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !automatic) throw error;
+        // After Reload Window the previous extension host may still be closing this very port.
+        if (Date.now() >= waitUntil) break;
+        await new Promise((resolve) => setTimeout(resolve, KEPT_PORT_RETRY_MS));
+      }
+    }
+    // Another program holds the port: any free one will do; it is kept from now on, terminals are told.
+    const server = await RelayServer.start({ ...common, port: 0 });
+    this.options.log.warn(
+      `Port ${this.planned.port}, kept for this workspace, is in use by another program; the relay now listens on ${server.port} and keeps that port from now on. Terminals opened before now still point at ${this.planned.port}: restart them (VS Code marks them as stale).`,
+    );
+    this.planned = { ...this.planned, port: server.port };
+    await this.saveIdentity({ ...this.identity, port: server.port });
+    this.environmentChanged.fire(this.plannedEnvironment());
+    return server;
+  }
+
+  /**
+   * A new local key (the old one may have leaked to another local process). Apps still using the
+   * old one are accepted for {@link KEY_GRACE_MS}; a running relay restarts with the new key.
+   */
+  async renewLocalKey(): Promise<void> {
+    const wasRunning = this.current !== undefined || this.starting !== undefined;
+    await this.stop();
+    await this.saveIdentity(renewKey(this.identity, randomUUID(), (this.options.now ?? Date.now)()));
+    this.planned = { ...this.planned, localKey: this.identity.key };
+    this.options.log.info(`Renewed the relay's local key; the previous one is accepted for ${KEY_GRACE_MS / 3_600_000} more hours.`);
+    this.environmentChanged.fire(this.plannedEnvironment());
+    if (wasRunning) await this.ensureStarted();
+  }
+
+  private async saveIdentity(identity: RelayIdentity): Promise<void> {
+    this.identity = identity;
+    // Best effort: a relay that cannot save its identity still works for this window.
+    await this.identities.save(identity).then(undefined, (error: unknown) => this.options.log.warn(`Could not keep the relay's port and key for this workspace: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Logs and announces old-key use, once per kind per {@link OLD_KEY_NOTICE_INTERVAL_MS}. */
+  private oldKeyUse(use: KeyUse): void {
+    const now = (this.options.now ?? Date.now)();
+    const last = this.lastOldKeyNotice.get(use.outcome);
+    if (last !== undefined && now - last < OLD_KEY_NOTICE_INTERVAL_MS) return;
+    this.lastOldKeyNotice.set(use.outcome, now);
+    if (use.outcome === 'previous') {
+      const newest = this.identity.retired[0]?.retiredAt;
+      const acceptedUntil = newest === undefined ? undefined : newest + KEY_GRACE_MS;
+      this.options.log.info(`An app used the relay's previous local key (${use.path}); it is accepted until ${acceptedUntil === undefined ? 'the grace period ends' : new Date(acceptedUntil).toISOString()}. Restart its terminal to give it the current key.`);
+      this.oldKeyUsed.fire({ ...use, acceptedUntil });
+    } else {
+      this.options.log.warn(`An app used an old relay key and was refused (${use.path}); restart its terminal so it gets the relay's current environment.`);
+      this.oldKeyUsed.fire(use);
     }
   }
 
@@ -195,7 +291,9 @@ export class RelayController implements vscode.Disposable {
   private async moveToConfiguredPort(): Promise<void> {
     const wasRunning = this.current !== undefined || this.starting !== undefined;
     await this.stop();
-    this.planned = { ...this.planned, port: await planPort() };
+    const port = await planPort(this.identity.port);
+    if (readSettings().relayPort === 0 && port !== this.identity.port) await this.saveIdentity({ ...this.identity, port });
+    this.planned = { ...this.planned, port };
     this.environmentChanged.fire(this.plannedEnvironment());
     if (wasRunning) await this.ensureStarted();
   }
@@ -256,13 +354,15 @@ export class RelayController implements vscode.Disposable {
     for (const disposable of this.disposables) disposable.dispose();
     this.statusChanged.dispose();
     this.environmentChanged.dispose();
+    this.oldKeyUsed.dispose();
   }
 }
 
-/** The configured port, or a free loopback port picked now (the relay binds it when it starts). */
-async function planPort(): Promise<number> {
+/** The configured port, else the one kept for this workspace, else a free loopback port picked now (the relay binds it when it starts). */
+async function planPort(kept: number | undefined): Promise<number> {
   const configured = readSettings().relayPort;
   if (configured > 0) return configured;
+  if (kept !== undefined) return kept;
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

@@ -32,6 +32,7 @@ export function registerRelayTriggers(state: ExtensionContextState): void {
   );
   if (vscode.workspace.textDocuments.some(isPython)) start('a Python file is open');
   // A Python workspace: the relay (and with it the status bar item) is there from the start, so
-  // the first run needs no Python file opened first.
+  // the first run needs no Python file opened first, and terminals VS Code restored (Reload Window,
+  // restart) find the relay at the address kept for this workspace.
   else void hasPython().then((python) => python && start('the workspace contains Python'));
 }

@@ -1,7 +1,9 @@
 /** The relay's receiving side: Breeze and Live Metrics endpoints on loopback, feeding sink and store. */
 export { RelayServer } from './relayServer';
 export type { RelayServerOptions } from './relayServer';
-export type { RelayLog, RelayLogLevel } from './relayContext';
+export type { KeyUse, RelayLog, RelayLogLevel } from './relayContext';
+export { KEY_GRACE_MS, LocalKeyRing, parseIdentity, RelayIdentityStore, RELAY_IDENTITY_STATE_KEY, renewKey } from './relayIdentity';
+export type { IdentityState, KeyMatch, RelayIdentity, RetiredKey } from './relayIdentity';
 export type { RelayStats } from './relayStats';
 export type { RejectReason, Rejection } from './rejection';
 export { DEFAULT_LIMITS, resolveLimits } from './limits';

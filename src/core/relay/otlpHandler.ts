@@ -15,6 +15,7 @@ import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from 
 import { acceptDurably, showInStore, SinkRefusal } from './durableAccept';
 import { Rejection, rejection } from './rejection';
 import type { RelayContext } from './relayContext';
+import type { KeyMatch } from './relayIdentity';
 
 export interface OtlpRequestOptions {
   readonly signal: OtlpSignal;
@@ -59,11 +60,13 @@ export async function handleOtlp(context: RelayContext, request: IncomingMessage
     return;
   }
   if (options.requireKey) {
-    const problem = keyProblem(request.headers, context.localKey);
+    const problem = keyProblem(request.headers, context.localKey, (key) => context.keys.match(key));
     if (problem) {
+      context.onKeyUse?.({ outcome: 'refused', path: options.where });
       refuseUnread(problem);
       return;
     }
+    if (keyGiven(request.headers) !== context.localKey) context.onKeyUse?.({ outcome: 'previous', path: options.where });
   }
   if (options.expectsContinue) {
     response.writeContinue();
@@ -122,17 +125,22 @@ export function formatOf(contentType: string | undefined): OtlpFormat | undefine
   return media === 'application/json' ? 'json' : undefined;
 }
 
-/** 401 without a key, 403 with a wrong one; the key is never echoed. */
-export function keyProblem(headers: IncomingMessage['headers'], localKey: string): Rejection | undefined {
+/** The key an OTLP request carries (header or bearer token), trimmed and lower-cased. */
+function keyGiven(headers: IncomingMessage['headers']): string | undefined {
   const explicit = headers[OTLP_KEY_HEADER];
   const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
-  const given = (Array.isArray(explicit) ? explicit[0] : explicit) ?? bearer;
-  if (given === undefined || given.trim() === '') {
+  return ((Array.isArray(explicit) ? explicit[0] : explicit) ?? bearer)?.trim().toLowerCase();
+}
+
+/** 401 without a key, 403 with a wrong one (a retired key in its grace period passes `keyMatch`); the key is never echoed. */
+export function keyProblem(headers: IncomingMessage['headers'], localKey: string, keyMatch?: (key: string) => KeyMatch): Rejection | undefined {
+  const given = keyGiven(headers);
+  if (given === undefined || given === '') {
     return rejection(401, 'key', `OTLP requests need the relay's local key in an "${OTLP_KEY_HEADER}" header (OTEL_EXPORTER_OTLP_HEADERS=${OTLP_KEY_HEADER}=<key>) or "Authorization: Bearer <key>".`);
   }
-  const a = Buffer.from(given.trim().toLowerCase());
+  const a = Buffer.from(given);
   const b = Buffer.from(localKey.toLowerCase());
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+  if ((a.length !== b.length || !timingSafeEqual(a, b)) && keyMatch?.(given) !== 'previous') {
     return rejection(403, 'key', 'The OTLP key is not this relay\'s local session key. Use the OTEL_EXPORTER_OTLP_HEADERS value the extension gave.');
   }
   return undefined;

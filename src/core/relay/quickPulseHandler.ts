@@ -11,6 +11,7 @@ import type { LiveAnswer } from '../live/liveMetricsProxy';
 import { parseMonitoringDataPoints } from './quickPulseParse';
 import { rejection } from './rejection';
 import { refuse, RelayContext } from './relayContext';
+import type { KeyMatch } from './relayIdentity';
 import { sendJson } from './responses';
 import { redactConnectionString, shortenRedacted } from '../redact';
 import type { Route } from './routes';
@@ -28,8 +29,8 @@ const SUBSCRIBED_HEADERS = {
   'x-ms-qps-configuration-etag': QUICKPULSE_ETAG,
 };
 
-/** The `ikey` query parameter (any case) must be the local session key. */
-export function liveKeyProblem(query: URLSearchParams, localKey: string): string | undefined {
+/** The `ikey` query parameter (any case) must be the local session key (or, with `keyMatch`, a retired one in its grace period). */
+export function liveKeyProblem(query: URLSearchParams, localKey: string, keyMatch?: (key: string) => KeyMatch): string | undefined {
   let value: string | undefined;
   for (const [name, entry] of query) {
     if (name.toLowerCase() === 'ikey') {
@@ -39,7 +40,7 @@ export function liveKeyProblem(query: URLSearchParams, localKey: string): string
   if (value === undefined) {
     return "Query parameter 'ikey' is missing.";
   }
-  return value.trim().toLowerCase() === localKey ? undefined : "Query parameter 'ikey' is not this relay's local session key.";
+  return value.trim().toLowerCase() === localKey || keyMatch?.(value) === 'previous' ? undefined : "Query parameter 'ikey' is not this relay's local session key.";
 }
 
 export interface LiveRequest {

@@ -12,6 +12,7 @@ import type { BodyBudget } from './bodyReader';
 import type { RelayLimits } from './limits';
 import type { LiveSamples } from './liveSamples';
 import type { Rejection } from './rejection';
+import type { LocalKeyRing } from './relayIdentity';
 import type { RelayCounters } from './relayStats';
 import { sendRejection } from './responses';
 
@@ -19,9 +20,20 @@ import type { RelayLog } from '../../shared/lifecycle';
 
 export type { RelayLog, RelayLogLevel } from '../../shared/lifecycle';
 
+/** An app used a key other than the current one: a retired key still accepted, or a refused one. */
+export interface KeyUse {
+  readonly outcome: 'previous' | 'refused';
+  /** `POST /v2.1/track`, for the log. */
+  readonly path: string;
+}
+
 export interface RelayContext {
   /** Lower-case GUID every envelope (and every Live Metrics `ikey`) must carry. */
   readonly localKey: string;
+  /** The current key and the retired ones still in their grace period. */
+  readonly keys: LocalKeyRing;
+  /** Told about every request with a retired or unknown key (the caller rate-limits what it shows). */
+  readonly onKeyUse?: (use: KeyUse) => void;
   readonly limits: RelayLimits;
   readonly sink: EnvelopeSink;
   readonly store: TelemetryStore;

@@ -23,7 +23,8 @@ import { RelayLimits, resolveLimits } from './limits';
 import { LiveSamples } from './liveSamples';
 import { handleLive, liveKeyProblem } from './quickPulseHandler';
 import { rejection } from './rejection';
-import { refuse, RelayContext, RelayLog } from './relayContext';
+import { KeyUse, refuse, RelayContext, RelayLog } from './relayContext';
+import { KEY_GRACE_MS, LocalKeyRing, RetiredKey } from './relayIdentity';
 import { sendRejection } from './responses';
 import { RelayCounters, RelayStats } from './relayStats';
 import { guardRejection } from './requestGuards';
@@ -52,6 +53,14 @@ export interface RelayServerOptions {
   readonly log?: RelayLog;
   /** Take OTLP requests without the local key (loopback only anyway). Default false. */
   readonly allowKeylessOtlp?: boolean;
+  /** Earlier local keys apps may still hold (restored terminals): accepted until their grace period ends. */
+  readonly retiredKeys?: readonly RetiredKey[];
+  /** Default {@link KEY_GRACE_MS}. */
+  readonly keyGraceMs?: number;
+  /** The clock the grace period is measured with. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Told about every request that used a retired key (accepted) or an unknown one (refused). */
+  readonly onKeyUse?: (use: KeyUse) => void;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -116,6 +125,8 @@ export class RelayServer {
     const limits = resolveLimits(options.limits);
     const context: RelayContext = {
       localKey: localKey.toLowerCase(),
+      keys: new LocalKeyRing(localKey, options.retiredKeys, { graceMs: options.keyGraceMs ?? KEY_GRACE_MS, now: options.now }),
+      onKeyUse: options.onKeyUse,
       limits,
       sink: options.sink,
       store: options.store,
@@ -264,8 +275,9 @@ export class RelayServer {
       return;
     }
     if (target.route !== 'track') {
-      const keyProblem = liveKeyProblem(target.query, context.localKey);
+      const keyProblem = liveKeyProblem(target.query, context.localKey, (key) => context.keys.match(key));
       if (keyProblem) {
+        context.onKeyUse?.({ outcome: 'refused', path: where });
         refuse(context, response, rejection(403, 'key', keyProblem), { path: where });
         return;
       }
@@ -308,7 +320,8 @@ function listen(server: http.Server, port: number, limits: RelayLimits, dispatch
   server.on('checkContinue', (request: http.IncomingMessage, response: http.ServerResponse) => dispatch(request, response, true));
   return new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${LOOPBACK} is already in use.`) : error);
+      // Keeps the code: callers fall back to another port on EADDRINUSE.
+      reject(error.code === 'EADDRINUSE' ? Object.assign(new Error(`Port ${port} on ${LOOPBACK} is already in use.`), { code: 'EADDRINUSE' }) : error);
     };
     server.once('error', onError);
     server.listen({ port, host: LOOPBACK, exclusive: true }, () => {

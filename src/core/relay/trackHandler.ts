@@ -49,9 +49,10 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
   }
   // Validated without the deep items; error indices stay those of the request.
   const kept = tooDeep.length === 0 ? parsed.items : parsed.items.filter((item) => item !== undefined);
-  const validation = validateEnvelopes(kept, { localKey: context.localKey });
+  const validation = validateEnvelopes(kept, { localKey: context.localKey, keyMatch: (key) => context.keys.match(key) });
   if (!validation.ok) {
     const reason = validation.statusCode === 403 ? 'key' : 'invalid';
+    if (reason === 'key') context.onKeyUse?.({ outcome: 'refused', path });
     context.counters.reject(reason, received);
     const errors = tooDeep.length === 0 ? validation.errors : validation.errors.map((error) => ({ ...error, index: requestIndex(error.index, tooDeep) }));
     const first = errors[0];
@@ -60,8 +61,9 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
     return;
   }
   const envelopes: Envelope[] = validation.envelopes;
-  // The body as received can be kept only when every item of it was accepted.
-  const asReceived = parsed.format === 'array' && tooDeep.length === 0 ? receivedBody(body, gzipped) : undefined;
+  if (validation.previousKeyItems) context.onKeyUse?.({ outcome: 'previous', path });
+  // The body as received can be kept only when every item of it was accepted (and under the current key).
+  const asReceived = parsed.format === 'array' && tooDeep.length === 0 && !validation.previousKeyItems ? receivedBody(body, gzipped) : undefined;
   const refused = await acceptDurably(context, envelopes, asReceived);
   if (refused) {
     refuse(context, response, refused.rejection, { items: received, path, headers: refused.headers });

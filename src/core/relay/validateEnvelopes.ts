@@ -8,9 +8,11 @@
 import type { Envelope, TrackError } from '../envelope';
 import { redactConnectionString, shortenRedacted } from '../redact';
 import { parseTimestamp } from '../store/time';
+import type { KeyMatch } from './relayIdentity';
 
 export type ValidationResult =
-  | { readonly ok: true; readonly envelopes: Envelope[] }
+  /** `previousKeyItems`: items that carried a retired key still in its grace period (their `iKey` is now the current key); absent when none. */
+  | { readonly ok: true; readonly envelopes: Envelope[]; readonly previousKeyItems?: number }
   | { readonly ok: false; readonly statusCode: 400 | 403; readonly errors: TrackError[] };
 
 export interface ValidationOptions {
@@ -18,12 +20,15 @@ export interface ValidationOptions {
   readonly localKey: string;
   /** Errors listed in the answer; the rest are counted in the last message. Default 100. */
   readonly maxReportedErrors?: number;
+  /** Also accepts retired keys in their grace period (see relayIdentity.ts); default: only `localKey`. */
+  readonly keyMatch?: (key: string) => KeyMatch;
 }
 
 export function validateEnvelopes(items: readonly unknown[], options: ValidationOptions): ValidationResult {
   const keyErrors: TrackError[] = [];
   const shapeErrors: TrackError[] = [];
   const localKey = options.localKey.toLowerCase();
+  let previousKeyItems = 0;
   items.forEach((item, index) => {
     if (!isObject(item)) {
       shapeErrors.push(error(index, 400, `Item ${index} is ${describe(item)}, not a telemetry envelope object.`));
@@ -33,7 +38,9 @@ export function validateEnvelopes(items: readonly unknown[], options: Validation
     if (problem) {
       shapeErrors.push(error(index, 400, problem));
     }
-    if (typeof item.iKey !== 'string' || item.iKey.trim().toLowerCase() !== localKey) {
+    const match: KeyMatch = typeof item.iKey !== 'string' ? 'unknown' : item.iKey.trim().toLowerCase() === localKey ? 'current' : (options.keyMatch?.(item.iKey) ?? 'unknown');
+    if (match === 'previous') previousKeyItems++;
+    if (match === 'unknown') {
       // The key itself is never echoed: answers and logs must not carry keys.
       const what = typeof item.iKey === 'string' ? 'is not this relay\'s local session key' : 'is missing';
       keyErrors.push(error(index, 403, `Field 'iKey' ${what}. Send telemetry with the connection string the relay gave (InstrumentationKey=<local session key>).`));
@@ -46,7 +53,10 @@ export function validateEnvelopes(items: readonly unknown[], options: Validation
   if (shapeErrors.length > 0) {
     return { ok: false, statusCode: 400, errors: capped(shapeErrors, max) };
   }
-  return { ok: true, envelopes: items as Envelope[] };
+  const envelopes = items as Envelope[];
+  if (previousKeyItems === 0) return { ok: true, envelopes };
+  // Rare (a terminal older than the key): copies under the current key, so nothing downstream sees two keys.
+  return { ok: true, envelopes: envelopes.map((envelope) => (String(envelope.iKey).trim().toLowerCase() === localKey ? envelope : { ...envelope, iKey: localKey })), previousKeyItems };
 }
 
 /** The first problem with an envelope's fields, as a message that names the field, or undefined. */

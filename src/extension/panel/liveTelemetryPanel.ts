@@ -16,6 +16,7 @@ import { registerCommands } from '../commandRegistry';
 import type { ExtensionContextState } from '../contextState';
 import { SECTION } from '../config';
 import type { Logger } from '../log';
+import type { OldKeyUse } from '../relayController';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
 
@@ -33,7 +34,7 @@ export interface PanelRelay {
 }
 
 export interface LiveTelemetryPanelDeps {
-  readonly relay: { ensureStarted(): Promise<PanelRelay> };
+  readonly relay: { ensureStarted(): Promise<PanelRelay>; readonly onDidUseOldKey?: vscode.Event<OldKeyUse> };
   readonly log: Logger;
 }
 
@@ -252,6 +253,19 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     void this.panel?.webview.postMessage(message).then(undefined, () => undefined);
   }
 
+  /**
+   * An app holds an old local key (a terminal from before the key or port changed): refused ones
+   * are said in the panel, or in a toast when it is not showing; accepted ones only in the panel.
+   */
+  noticeOldKey(use: OldKeyUse): void {
+    if (use.outcome === 'refused') {
+      this.notify('error', vscode.l10n.t('An app used an old relay key and was refused; restart its terminal so it gets the current environment.'));
+    } else if (this.panel?.visible) {
+      const until = use.acceptedUntil === undefined ? '' : new Date(use.acceptedUntil).toLocaleString();
+      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('An app used the previous relay key; it is accepted until {0}. Restart its terminal to give it the current key.', until) });
+    }
+  }
+
   private notify(level: 'info' | 'error', text: string): void {
     if (this.panel?.visible) {
       this.post({ type: 'notice', level, text });
@@ -321,6 +335,7 @@ export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTe
     [COMMAND_IDS.importTelemetry]: (source) => manager.importItems(uriArgument(source)),
     [COMMAND_IDS.clearLiveTelemetry]: () => manager.clearItems(),
   });
+  if (state.relay.onDidUseOldKey) context.subscriptions.push(state.relay.onDidUseOldKey((use) => manager.noticeOldKey(use)));
   context.subscriptions.push(
     manager,
     vscode.window.registerWebviewPanelSerializer(LIVE_TELEMETRY_VIEW_TYPE, {
