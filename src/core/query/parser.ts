@@ -33,9 +33,13 @@ export function parseQuery(source: string, options: ParseOptions = {}): Query {
   return query;
 }
 
+/** Binary operators in one query: a left-deep chain of them nests as deep as it is long. */
+const MAX_BINARY_OPERATORS = 2000;
+
 class Parser {
   private index = 0;
   private depth = 0;
+  private binaryOperators = 0;
 
   constructor(
     private readonly source: string,
@@ -306,7 +310,7 @@ class Parser {
     let left = this.and();
     while (this.peekWord('or')) {
       const pos = this.next().start;
-      left = { kind: 'binary', op: 'or', left, right: this.and(), pos };
+      left = this.binary('or', left, () => this.and(), pos);
     }
     return left;
   }
@@ -315,7 +319,7 @@ class Parser {
     let left = this.comparison();
     while (this.peekWord('and')) {
       const pos = this.next().start;
-      left = { kind: 'binary', op: 'and', left, right: this.comparison(), pos };
+      left = this.binary('and', left, () => this.comparison(), pos);
     }
     return left;
   }
@@ -350,7 +354,7 @@ class Parser {
       const token = this.peek();
       if (token.kind !== 'punct' || (token.text !== '+' && token.text !== '-')) return left;
       this.index++;
-      left = { kind: 'binary', op: token.text, left, right: this.multiplicative(), pos: token.start };
+      left = this.binary(token.text, left, () => this.multiplicative(), token.start);
     }
   }
 
@@ -360,7 +364,7 @@ class Parser {
       const token = this.peek();
       if (token.kind !== 'punct' || (token.text !== '*' && token.text !== '/' && token.text !== '%')) return left;
       this.index++;
-      left = { kind: 'binary', op: token.text, left, right: this.unary(), pos: token.start };
+      left = this.binary(token.text, left, () => this.unary(), token.start);
     }
   }
 
@@ -453,6 +457,13 @@ class Parser {
   }
 
   // ---- helpers ----
+
+  private binary(op: string, left: Expr, right: () => Expr, pos: number): Expr {
+    if (++this.binaryOperators > MAX_BINARY_OPERATORS) {
+      this.fail(`The query has more than ${MAX_BINARY_OPERATORS} operators`, this.peek(), [], 'limit');
+    }
+    return { kind: 'binary', op, left, right: right(), pos };
+  }
 
   private nested<T>(parse: () => T): T {
     if (++this.depth > this.maxDepth) {
