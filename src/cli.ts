@@ -2,7 +2,8 @@
  * `azmon-relay`: the relay without VS Code. Prints one JSON line on stdout when listening (what an
  * app needs: the local connection string and the CA to trust), then logs to stderr, redacted.
  * The real connection string comes only from APPLICATIONINSIGHTS_CONNECTION_STRING, never from the
- * command line (argv is visible to every local user). `azmon-relay snippets …` prints snippets.
+ * command line (argv is visible to every local user). `azmon-relay snippets …` prints snippets;
+ * `azmon-relay query …` runs KQL against a running relay (src/core/query/cli.ts).
  */
 import { randomUUID } from 'crypto';
 import * as os from 'os';
@@ -16,11 +17,13 @@ import { LocalOnlySink } from './core/relay/localOnlySink';
 import type { RelayLogLevel } from './core/relay/relayContext';
 import type { EnvelopeSink } from './core/sink';
 import { runSnippetsCommand } from './core/snippets/cli';
+import { runQueryCommand } from './core/query/cli';
 import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from './core/relay/liveSamples';
 import { TelemetryStore } from './core/store/telemetryStore';
 
 const USAGE = `Usage: azmon-relay [options]
        azmon-relay snippets list | render ID
+       azmon-relay query --url URL --key KEY [--format json|table|csv] 'KQL'
 
 Runs the local Azure Monitor relay on 127.0.0.1 and prints one JSON line with its local connection
 string. Forwards to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set.
@@ -193,6 +196,9 @@ async function openSink(
 async function main(args: readonly string[]): Promise<number> {
   if (args[0] === 'snippets') {
     return runSnippetsCommand(args.slice(1), (text) => process.stdout.write(text));
+  }
+  if (args[0] === 'query') {
+    return runQueryCommand(args.slice(1), (text) => process.stdout.write(text), (text) => process.stderr.write(text));
   }
   let options: CliOptions;
   try {

@@ -99,6 +99,27 @@ export interface LiveSample {
   readonly metrics: readonly { readonly name: string; readonly value: number; readonly weight?: number }[];
 }
 
+/** Longest query text the panel sends (the engine's own limit). */
+export const MAX_QUERY_LENGTH = 20_000;
+
+/** A query's answer (src/core/query QueryResult): JSON-safe cells, datetimes as ISO text. */
+export interface QueryAnswer {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: readonly (readonly unknown[])[];
+  readonly chart?: { readonly kind: 'timechart' | 'barchart' | 'piechart'; readonly title?: string };
+  readonly truncated?: boolean;
+  readonly totalRows: number;
+  readonly elapsedMs: number;
+}
+
+/** A refused query: the message names line and column; `position` is the offset in the text. */
+export interface QueryProblem {
+  readonly message: string;
+  readonly position: number;
+  readonly line: number;
+  readonly column: number;
+}
+
 /** Host → webview. */
 export type HostToWebview =
   | {
@@ -123,7 +144,9 @@ export type HostToWebview =
   | { readonly type: 'forwarding'; readonly status: ForwardingStatus }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string }
   /** The answer to the last chunk of a copy: only now may the panel say "copied". */
-  | { readonly type: 'copyResult'; readonly id: number; readonly ok: boolean; readonly error?: string };
+  | { readonly type: 'copyResult'; readonly id: number; readonly ok: boolean; readonly error?: string }
+  /** The answer to `runQuery` `id`: a result or the error. */
+  | { readonly type: 'queryResult'; readonly id: number; readonly result?: QueryAnswer; readonly error?: QueryProblem };
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -138,7 +161,9 @@ export type WebviewToHost =
    */
   | { readonly type: 'copyText'; readonly id: number; readonly index: number; readonly count: number; readonly text: string }
   /** The Live view became visible or hidden: apps are told "subscribed" while it is visible. */
-  | { readonly type: 'liveViewVisible'; readonly visible: boolean };
+  | { readonly type: 'liveViewVisible'; readonly visible: boolean }
+  /** Runs KQL over the relay's items in the host (src/core/query); answered with `queryResult`. */
+  | { readonly type: 'runQuery'; readonly id: number; readonly query: string };
 
 /**
  * Characters per `copyText` message. The host refuses bigger messages (a webview is less trusted);
@@ -184,6 +209,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return typeof message.paused === 'boolean';
     case 'liveViewVisible':
       return typeof message.visible === 'boolean';
+    case 'runQuery':
+      return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.query === 'string' && message.query.length <= MAX_QUERY_LENGTH;
     case 'copyText':
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
@@ -212,6 +239,16 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return (message.level === 'info' || message.level === 'error') && typeof message.text === 'string';
     case 'copyResult':
       return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.ok === 'boolean' && (message.error === undefined || typeof message.error === 'string');
+    case 'queryResult': {
+      const result = message.result as Record<string, unknown> | undefined;
+      const error = message.error as Record<string, unknown> | undefined;
+      return (
+        isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
+        (result === undefined || (typeof result === 'object' && result !== null && Array.isArray(result.columns) && Array.isArray(result.rows))) &&
+        (error === undefined || (typeof error === 'object' && error !== null && typeof error.message === 'string')) &&
+        (result === undefined) !== (error === undefined)
+      );
+    }
     default:
       return false;
   }

@@ -16,6 +16,7 @@ import { LiveView } from './views/liveView';
 import { LogsView } from './views/logsView';
 import { MapView } from './views/mapView';
 import { MetricsView } from './views/metricsView';
+import { QueryView } from './views/queryView';
 import { TransactionsView } from './views/transactionsView';
 import type { PanelView, ViewContext } from './views/viewContext';
 import { type HostConnection, VIEW_IDS, type ViewId } from './vscodeApi';
@@ -23,6 +24,7 @@ import { type HostConnection, VIEW_IDS, type ViewId } from './vscodeApi';
 const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
   transactions: { title: 'Transactions', icon: 'type-hierarchy-sub' },
   logs: { title: 'Logs', icon: 'output' },
+  query: { title: 'Query', icon: 'search' },
   metrics: { title: 'Metrics', icon: 'graph-line' },
   map: { title: 'Map', icon: 'type-hierarchy' },
   live: { title: 'Live', icon: 'pulse' },
@@ -36,6 +38,7 @@ export class PanelApp {
   private readonly model = new TelemetryModel();
   private readonly queue = new UpdateQueue();
   private readonly views: PanelView[];
+  private readonly queryView: QueryView;
   private readonly tabs: HTMLElement;
   private readonly toolbar: Toolbar;
   private readonly strip: ForwardingStrip;
@@ -61,7 +64,8 @@ export class PanelApp {
       navigate: (view, target) => this.navigate(view, target),
       copy: (text, what) => this.copy(text, what),
     };
-    this.views = [new TransactionsView(context), new LogsView(context), new MetricsView(context), new MapView(context), new LiveView(context)];
+    this.queryView = new QueryView(context);
+    this.views = [new TransactionsView(context), new LogsView(context), this.queryView, new MetricsView(context), new MapView(context), new LiveView(context)];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
     this.toolbar = new Toolbar(host, () => this.togglePause());
     this.strip = new ForwardingStrip(host);
@@ -115,6 +119,9 @@ export class PanelApp {
         else this.showNotice('error', t('{0} was not copied: {1}', what, message.error ?? ''));
         return;
       }
+      case 'queryResult':
+        this.queryView.receiveResult(message.id, message.result, message.error);
+        return;
     }
     this.requestFrame();
   }
@@ -195,7 +202,7 @@ export class PanelApp {
     this.requestFrame();
   }
 
-  private navigate(id: ViewId, target?: { operationId?: string }): void {
+  private navigate(id: ViewId, target?: { operationId?: string; query?: string }): void {
     this.tabs.setAttribute('selected-index', String(VIEW_IDS.indexOf(id)));
     this.show(id);
     if (target) {

@@ -12,8 +12,8 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export type ViewId = 'transactions' | 'logs' | 'metrics' | 'map' | 'live';
-export const VIEW_IDS: readonly ViewId[] = ['transactions', 'logs', 'metrics', 'map', 'live'];
+export type ViewId = 'transactions' | 'logs' | 'query' | 'metrics' | 'map' | 'live';
+export const VIEW_IDS: readonly ViewId[] = ['transactions', 'logs', 'query', 'metrics', 'map', 'live'];
 
 export interface UiState {
   readonly view: ViewId;
@@ -27,6 +27,10 @@ export interface UiState {
   readonly logRole: string;
   /** '' for traces, exceptions and events alike. */
   readonly logTable: string;
+  /** The Query tab's text, its last run queries (newest first) and the saved ones. */
+  readonly queryText: string;
+  readonly queryHistory: readonly string[];
+  readonly savedQueries: readonly { readonly name: string; readonly query: string }[];
 }
 
 export const DEFAULT_UI_STATE: UiState = {
@@ -38,7 +42,14 @@ export const DEFAULT_UI_STATE: UiState = {
   logSearch: '',
   logRole: '',
   logTable: '',
+  queryText: '',
+  queryHistory: [],
+  savedQueries: [],
 };
+
+/** Bounds on what the Query tab keeps in the panel state (it is saved on every change). */
+const MAX_SAVED_QUERY_LENGTH = 20_000;
+const MAX_SAVED_QUERY_ENTRIES = 50;
 
 export class HostConnection {
   private readonly api: VsCodeApi = acquireVsCodeApi();
@@ -79,5 +90,13 @@ function restoreUiState(saved: unknown): UiState {
     logSearch: text('logSearch', ''),
     logRole: text('logRole', ''),
     logTable: text('logTable', ''),
+    queryText: text('queryText', '').slice(0, MAX_SAVED_QUERY_LENGTH),
+    queryHistory: Array.isArray(value.queryHistory) ? value.queryHistory.filter((entry): entry is string => typeof entry === 'string' && entry.length <= MAX_SAVED_QUERY_LENGTH).slice(0, MAX_SAVED_QUERY_ENTRIES) : [],
+    savedQueries: Array.isArray(value.savedQueries)
+      ? value.savedQueries
+          .filter((entry): entry is { name: string; query: string } => typeof entry === 'object' && entry !== null && typeof entry.name === 'string' && typeof entry.query === 'string' && entry.query.length <= MAX_SAVED_QUERY_LENGTH)
+          .map((entry) => ({ name: entry.name.slice(0, 200), query: entry.query }))
+          .slice(0, MAX_SAVED_QUERY_ENTRIES)
+      : [],
   };
 }

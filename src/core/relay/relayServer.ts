@@ -29,6 +29,7 @@ import { sendRejection } from './responses';
 import { RelayCounters, RelayStats } from './relayStats';
 import { guardRejection } from './requestGuards';
 import { handleOtlp, OTLP_KEY_HEADER } from './otlpHandler';
+import { handleQuery } from './queryHandler';
 import { isOtlpRoute, parseRequestTarget } from './routes';
 import { ensureTlsMaterial } from './tlsCertificate';
 import { serveTlsOnHttpPort } from './tlsOnHttpPort';
@@ -253,6 +254,10 @@ export class RelayServer {
     }
     if (request.method !== 'POST') {
       refuse(context, response, rejection(405, 'method', `${request.method} is not allowed here; use POST.`), { path: where, headers: { Allow: 'POST' } });
+      return;
+    }
+    if (target.route === 'query') {
+      await handleQuery(context, request, response, where, expectsContinue);
       return;
     }
     if (isOtlpRoute(target.route)) {

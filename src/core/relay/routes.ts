@@ -5,7 +5,7 @@
  * connection string). Pure. Plain Node: never import `vscode` here.
  */
 
-export type Route = 'track' | 'live-ping' | 'live-post' | 'otlp-traces' | 'otlp-metrics' | 'otlp-logs';
+export type Route = 'track' | 'live-ping' | 'live-post' | 'otlp-traces' | 'otlp-metrics' | 'otlp-logs' | 'query';
 
 export type OtlpRoute = Extract<Route, `otlp-${string}`>;
 
@@ -19,6 +19,8 @@ export interface RequestTarget {
 const TRACK_SUFFIXES = ['/v2/track', '/v2.1/track'];
 const LIVE_PING_SUFFIX = '/quickpulseservice.svc/ping';
 const LIVE_POST_SUFFIX = '/quickpulseservice.svc/post';
+/** KQL over the relay's store, for the local key only (queryHandler.ts). */
+const QUERY_SUFFIX = '/azmon/query';
 /** OTLP/HTTP: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/<signal>`. */
 const OTLP_SUFFIXES: readonly [string, OtlpRoute][] = [
   ['/v1/traces', 'otlp-traces'],
@@ -39,6 +41,8 @@ export function parseRequestTarget(rawTarget: string): RequestTarget {
     route = 'live-ping';
   } else if (lower.endsWith(LIVE_POST_SUFFIX)) {
     route = 'live-post';
+  } else if (lower.endsWith(QUERY_SUFFIX)) {
+    route = 'query';
   } else {
     route = OTLP_SUFFIXES.find(([suffix]) => lower.endsWith(suffix))?.[1];
   }

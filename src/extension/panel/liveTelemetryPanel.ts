@@ -9,6 +9,7 @@ import { CopyAssembler, ForwardControl, PanelFeed } from '../../core/panel';
 import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
+import { answerQuery } from './panelQuery';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
 import { COMMAND_IDS } from '../../shared/commandIds';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
@@ -218,6 +219,11 @@ export class LiveTelemetryPanel implements vscode.Disposable {
           this.deps.log.error(`Live telemetry panel: writing the clipboard failed: ${text}`);
           this.post({ type: 'copyResult', id: message.id, ok: false, error: text });
         }
+        return;
+      }
+      case 'runQuery': {
+        const relay = await this.deps.relay.ensureStarted();
+        this.post(answerQuery(message.id, message.query, relay.store));
         return;
       }
       case 'liveViewVisible':

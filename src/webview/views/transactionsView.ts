@@ -198,7 +198,7 @@ export class TransactionsView implements PanelView {
           summary.role ? h('span', null, telemetryText(summary.role)) : null,
           h('span', null, `${plural(summary.spanCount, '{0} span', '{0} spans')} · ${plural(summary.itemCount - summary.spanCount, '{0} log/exception', '{0} logs/exceptions')}`),
           h('span', { class: 'operation-id', title: 'operation_Id' }, telemetryText(operation.id)),
-          h('vscode-button', { secondary: true, icon: 'copy', class: 'copy-kql', title: t('Copy a KQL query that finds this transaction in Application Insights Logs'), on: { click: () => this.context.copy(operationQuery(operation.id), t('KQL query')) } }, t('Copy KQL')),
+          h('vscode-button', { secondary: true, icon: 'search', class: 'query-transaction', title: t('Open a KQL query for this transaction in the Query tab (it also runs in Application Insights Logs)'), on: { click: () => this.context.navigate('query', { query: operationQuery(operation.id) }) } }, t('Query')),
         ),
       );
     }

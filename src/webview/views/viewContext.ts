@@ -5,8 +5,8 @@ import type { HostConnection, ViewId } from '../vscodeApi';
 export interface ViewContext {
   readonly model: TelemetryModel;
   readonly host: HostConnection;
-  /** Switches tab; `operationId` selects that transaction in the Transactions view. */
-  navigate(view: ViewId, target?: { operationId?: string }): void;
+  /** Switches tab; `operationId` selects that transaction in the Transactions view, `query` runs in the Query view. */
+  navigate(view: ViewId, target?: { operationId?: string; query?: string }): void;
   /** Sends the text to the host for the clipboard; tells the user once the host has written it (or why not). */
   copy(text: string, what: string): void;
 }
@@ -23,7 +23,7 @@ export interface PanelView {
   /** For periodic views (Live): called about once a second while visible. */
   tick?(): void;
   /** For cross-view navigation. */
-  reveal?(target: { operationId?: string }): void;
+  reveal?(target: { operationId?: string; query?: string }): void;
 }
 
 /**

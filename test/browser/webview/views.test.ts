@@ -75,13 +75,22 @@ describe('Webview panel: views', function () {
       assert.strictEqual(await panel.view('transactions').locator('.waterfall-list .bar.failed').count(), 2);
     });
 
-    it('copies a KQL query for the operation through copyText', async () => {
+    it("opens the operation's KQL in the Query tab and runs it there (still copyable)", async () => {
       await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'POST /orders' }).click();
-      await panel.view('transactions').locator('vscode-button.copy-kql').click();
+      await panel.view('transactions').locator('vscode-button.query-transaction').click();
+      await panel.view('query').locator('.query-editor').waitFor();
+      const runs = await eventually(async () => {
+        const posted = await panel.postedOfType('runQuery');
+        assert.strictEqual(posted.length, 1);
+        return posted;
+      });
+      assert.match(runs[0]!.query, /^union requests, dependencies, traces, exceptions/);
+      assert.ok(runs[0]!.query.includes(`| where operation_Id == "${FAILED_OPERATION}"`), runs[0]!.query);
+      assert.strictEqual(await panel.view('query').locator('.query-editor').inputValue(), runs[0]!.query);
+      await panel.view('query').locator('vscode-button.query-copy').click();
       const copies = await panel.postedOfType('copyText');
       assert.strictEqual(copies.length, 1);
-      assert.match(copies[0]!.text, /^union requests, dependencies, traces, exceptions/);
-      assert.ok(copies[0]!.text.includes(`| where operation_Id == "${FAILED_OPERATION}"`), copies[0]!.text);
+      assert.strictEqual(copies[0]!.text, runs[0]!.query);
     });
 
     it('shows the selected item with its Python stack in monospace with the newlines kept', async () => {
