@@ -20,6 +20,20 @@ export interface PanelException {
   readonly message?: string;
   /** Full stack text, or the parsed frames joined one per line. */
   readonly stack?: string;
+  /** The frames with a file (innermost last, at most 200), found by the host in the stack (issue 18). */
+  readonly frames?: readonly PanelSourceFrame[];
+}
+
+/** A place in the app's code that telemetry names: a stack frame or a log record's location. */
+export interface PanelSourceFrame {
+  /** The path as the app sent it (untrusted text). */
+  readonly file: string;
+  readonly line?: number;
+  readonly function?: string;
+  /** Installed package or standard library code: shown dimmed. */
+  readonly library?: true;
+  /** False for paths that stay text: UNC shares, `node:` and other schemes, control characters. */
+  readonly linkable?: false;
 }
 
 export interface PanelMetric {
@@ -58,6 +72,8 @@ export interface PanelItem {
   readonly properties?: Readonly<Record<string, string>>;
   readonly measurements?: Readonly<Record<string, number>>;
   readonly sdkVersion?: string;
+  /** Where a log record was written (`code.filepath`/`code.lineno`, OpenCensus `fileName`/`lineNumber`). */
+  readonly source?: PanelSourceFrame;
   /** Fields the relay cut to Azure's limits (`limit` characters), or counts it capped (`entries`: `limit` kept). */
   readonly truncated?: readonly { readonly field: string; readonly limit: number; readonly entries?: true }[];
 }
@@ -148,7 +164,14 @@ export type WebviewToHost =
    */
   | { readonly type: 'copyText'; readonly id: number; readonly index: number; readonly count: number; readonly text: string }
   /** The Live view became visible or hidden: apps are told "subscribed" while it is visible. */
-  | { readonly type: 'liveViewVisible'; readonly visible: boolean };
+  | { readonly type: 'liveViewVisible'; readonly visible: boolean }
+  /** Open a file a stack frame or log record names, at its line (the host checks the path; issue 18). */
+  | { readonly type: 'openSource'; readonly file: string; readonly line?: number };
+
+/** Longest path an `openSource` message may carry. */
+export const MAX_OPEN_SOURCE_PATH = 4096;
+/** Highest line an `openSource` message may carry. */
+export const MAX_OPEN_SOURCE_LINE = 10_000_000;
 
 /**
  * Characters per `copyText` message. The host refuses bigger messages (a webview is less trusted);
@@ -194,6 +217,14 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return typeof message.paused === 'boolean';
     case 'liveViewVisible':
       return typeof message.visible === 'boolean';
+    case 'openSource':
+      return (
+        typeof message.file === 'string' &&
+        message.file.length > 0 &&
+        message.file.length <= MAX_OPEN_SOURCE_PATH &&
+        (message.line === undefined || (isIndex(message.line, MAX_OPEN_SOURCE_LINE + 1) && message.line >= 1)) &&
+        Object.keys(message).every((key) => key === 'type' || key === 'file' || key === 'line')
+      );
     case 'copyText':
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
