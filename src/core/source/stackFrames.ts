@@ -21,6 +21,7 @@ const MAX_FUNCTION_LENGTH = 512;
 export const MAX_SOURCE_LINE = MAX_OPEN_SOURCE_LINE;
 
 /** C0/C1 controls, and bidi controls that would make a path read differently than it is. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 /** `  File "/app/x.py", line 12, in handler` (CPython's traceback module). */
 const PYTHON_FRAME = /^\s*File "([^"\n]{1,4096})", line (\d{1,9})(?:, in (.{1,512}))?\s*$/;
