@@ -14,6 +14,7 @@ import { registerLanguageFeatures } from './languageFeatures';
 import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
 import { registerRelayTriggers } from './relayTriggers';
 import { registerRunCommands } from './runWithTelemetry';
+import { registerSourceCommands } from './source/openSource';
 import { registerStatusBar } from './statusBar';
 
 export type { ExtensionContextState } from './contextState';
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerRunCommands(state);
   registerLiveTelemetryPanel(context, { relay: state.relay, log: state.log });
   registerLanguageFeatures(state);
+  registerSourceCommands(context, state.log);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);

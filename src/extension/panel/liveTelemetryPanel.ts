@@ -11,6 +11,7 @@ import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
 import type { Logger } from '../log';
+import { openSourceLocation } from '../source/openSource';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
 
@@ -198,6 +199,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'liveViewVisible':
         this.liveViewVisible = message.visible;
         this.live?.setPanelWatching(message.visible && this.feed !== undefined);
+        return;
+      case 'openSource':
+        await openSourceLocation(message.file, message.line, this.deps.log);
         return;
     }
   }
