@@ -16,6 +16,7 @@ import { registerLanguageFeatures } from './languageFeatures';
 import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
 import { registerRelayTriggers } from './relayTriggers';
 import { registerRunCommands } from './runWithTelemetry';
+import { registerSourceCommands } from './source/openSource';
 import { registerStatusBar } from './statusBar';
 
 export type { ExtensionContextState } from './contextState';
@@ -37,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
   registerLanguageFeatures(state);
   registerFirstRun(state);
+  registerSourceCommands(context, state.log);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);

@@ -10,8 +10,23 @@ import type { ExceptionDetail, MetricPoint, TelemetryItem } from './telemetryIte
 
 export type { TableName } from './telemetryItem';
 
-/** An exception as the panel shows it: the store's detail without the parsed frames. */
-export type PanelException = Pick<ExceptionDetail, 'typeName' | 'message' | 'stack'>;
+/** A place in the app's code that telemetry names: a stack frame or a log record's location. */
+export interface PanelSourceFrame {
+  /** The path as the app sent it (untrusted text). */
+  readonly file: string;
+  readonly line?: number;
+  readonly function?: string;
+  /** Installed package or standard library code: shown dimmed. */
+  readonly library?: true;
+  /** False for paths that stay text: UNC shares, `node:` and other schemes, control characters. */
+  readonly linkable?: false;
+}
+
+/** An exception as the panel shows it: the store's detail, with the frames the host can link (issue 18). */
+export type PanelException = Pick<ExceptionDetail, 'typeName' | 'message' | 'stack'> & {
+  /** The frames with a file (innermost last, at most 200), found by the host in the stack. */
+  readonly frames?: readonly PanelSourceFrame[];
+};
 
 /** A metric point as the panel shows it (no namespace). */
 export type PanelMetric = Pick<MetricPoint, 'name' | 'value' | 'count' | 'min' | 'max' | 'stdDev'>;
@@ -47,6 +62,8 @@ export const PANEL_COPIED_FIELDS = [
 export type PanelItem = Pick<TelemetryItem, 'seq' | 'table' | 'time' | (typeof PANEL_COPIED_FIELDS)[number]> & {
   readonly exceptions?: readonly PanelException[];
   readonly metrics?: readonly PanelMetric[];
+  /** Where a log record was written (`code.filepath`/`code.lineno`, OpenCensus `fileName`/`lineNumber`). */
+  readonly source?: PanelSourceFrame;
 };
 
 export interface ForwardingStatus {
@@ -163,7 +180,14 @@ export type WebviewToHost =
   /** The Live view became visible or hidden: apps are told "subscribed" while it is visible. */
   | { readonly type: 'liveViewVisible'; readonly visible: boolean }
   /** Runs KQL over the relay's items in the host (src/core/query); answered with `queryResult`. */
-  | { readonly type: 'runQuery'; readonly id: number; readonly query: string };
+  | { readonly type: 'runQuery'; readonly id: number; readonly query: string }
+  /** Open a file a stack frame or log record names, at its line (the host checks the path; issue 18). */
+  | { readonly type: 'openSource'; readonly file: string; readonly line?: number };
+
+/** Longest path an `openSource` message may carry. */
+export const MAX_OPEN_SOURCE_PATH = 4096;
+/** Highest line an `openSource` message may carry. */
+export const MAX_OPEN_SOURCE_LINE = 10_000_000;
 
 /**
  * Characters per `copyText` message. The host refuses bigger messages (a webview is less trusted);
@@ -211,6 +235,14 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return typeof message.visible === 'boolean';
     case 'runQuery':
       return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.query === 'string' && message.query.length <= MAX_QUERY_LENGTH;
+    case 'openSource':
+      return (
+        typeof message.file === 'string' &&
+        message.file.length > 0 &&
+        message.file.length <= MAX_OPEN_SOURCE_PATH &&
+        (message.line === undefined || (isIndex(message.line, MAX_OPEN_SOURCE_LINE + 1) && message.line >= 1)) &&
+        Object.keys(message).every((key) => key === 'type' || key === 'file' || key === 'line')
+      );
     case 'copyText':
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&

@@ -97,6 +97,13 @@ export const WEBVIEW_STRINGS = [
   'Exception',
   'Inner exception {0}',
   'Stack trace',
+  // Source links (issue 18)
+  'Source location',
+  'Stack frames',
+  'in',
+  'Library code (an installed package or the standard library)',
+  'Not a local file: shown as text only.',
+  'Open in the editor',
   'Name',
   'Value',
   'Count',

@@ -4,6 +4,7 @@
  * telemetry (Statsbeat, the exporter's resource rows) stays out of the user's views. Plain Node: never import `vscode` here.
  */
 import { PANEL_COPIED_FIELDS, PanelException, PanelItem, PanelMetric } from '../../shared/messages';
+import { exceptionFrames, logSourceLocation } from '../source/stackFrames';
 import type { TelemetryItem } from '../store/telemetryItem';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -31,8 +32,14 @@ export function toPanelItem(item: TelemetryItem): PanelItem {
       if (detail.typeName !== undefined) exception.typeName = detail.typeName;
       if (detail.message !== undefined) exception.message = detail.message;
       if (detail.stack !== undefined) exception.stack = detail.stack;
+      const frames = exceptionFrames(detail);
+      if (frames.length > 0) exception.frames = frames;
       return exception;
     });
+  }
+  if (item.table === 'traces' || item.table === 'exceptions') {
+    const source = logSourceLocation(item.properties);
+    if (source) panelItem.source = source;
   }
   if (item.metrics) {
     panelItem.metrics = item.metrics.map((point) => {

@@ -18,6 +18,7 @@ import type { ExtensionContextState } from '../contextState';
 import { SECTION } from '../config';
 import type { Logger } from '../log';
 import type { OldKeyUse } from '../relayController';
+import { openSourceLocation } from '../source/openSource';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
 
@@ -229,6 +230,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'liveViewVisible':
         this.liveViewVisible = message.visible;
         this.live?.setPanelWatching(message.visible && this.feed !== undefined);
+        return;
+      case 'openSource':
+        await openSourceLocation(message.file, message.line, this.deps.log);
         return;
     }
   }

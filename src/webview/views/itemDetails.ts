@@ -2,7 +2,7 @@
  * Everything one telemetry item carries, readable: fields, message with its newlines, exception
  * stacks in monospace, custom dimensions and measurements. All values are rendered as text.
  */
-import type { PanelItem } from '../../shared/messages';
+import type { PanelItem, PanelSourceFrame } from '../../shared/messages';
 import { type Child, expandableText, h, SHORT_TEXT_LIMIT, telemetryText } from '../dom';
 import { formatDuration, formatTime, formatValue, severityName, tableLabel } from '../format';
 import { t } from '../l10n';
@@ -12,6 +12,8 @@ export interface ItemDetailsActions {
   /** Shown as a link when the item belongs to a transaction. */
   showTransaction?(operationId: string): void;
   copy(text: string): void;
+  /** Opens the file a stack frame or log record names; the host checks the path (issue 18). */
+  openSource?(file: string, line: number | undefined): void;
 }
 
 export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions): HTMLElement {
@@ -49,11 +51,15 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
     title.length > SHORT_TEXT_LIMIT && typeof item.name === 'string' && title === item.name ? section(t('Name'), h('pre', { class: 'message' }, expandableText(item.name))) : null,
     h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, expandableText(value))])),
     truncationNote(item),
+    item.source && typeof item.source.file === 'string' ? section(t('Source location'), h('div', { class: 'source-location' }, sourceFrame(item.source, actions))) : null,
     item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, expandableText(item.message))) : null,
     (item.exceptions ?? []).map((exception, index) =>
       section(
         index === 0 ? t('Exception') : t('Inner exception {0}', index),
         h('div', { class: 'exception-head' }, h('span', { class: 'exception-type' }, expandableText(exception.typeName)), exception.message ? h('span', { class: 'exception-message' }, expandableText(exception.message)) : null),
+        Array.isArray(exception.frames) && exception.frames.length > 0
+          ? h('ol', { class: 'frames', 'aria-label': t('Stack frames') }, exception.frames.map((frame) => h('li', null, sourceFrame(frame, actions))))
+          : null,
         exception.stack ? h('pre', { class: 'stack', tabindex: '0', 'aria-label': t('Stack trace') }, expandableText(exception.stack)) : null,
       ),
     ),
@@ -68,6 +74,29 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
       : null,
     propertySection(t('Custom dimensions (properties)'), item.properties),
     propertySection(t('Custom measurements'), item.measurements),
+  );
+}
+
+/**
+ * One frame: a button with the path, line and function as text (never markup) when the path can be
+ * opened, plain text when it cannot (UNC, `node:`, control characters); library code dimmed.
+ */
+function sourceFrame(frame: PanelSourceFrame, actions: ItemDetailsActions): HTMLElement {
+  const line = typeof frame.line === 'number' ? frame.line : undefined;
+  const content = [
+    h('span', { class: 'frame-file' }, telemetryText(frame.file)),
+    line !== undefined ? h('span', { class: 'frame-line' }, `:${line}`) : null,
+    typeof frame.function === 'string' ? h('span', { class: 'frame-function' }, ' ', t('in'), ' ', telemetryText(frame.function)) : null,
+  ];
+  const classes = ['frame', frame.library === true && 'frame-library'];
+  const tooltip = frame.library === true ? t('Library code (an installed package or the standard library)') : undefined;
+  if (frame.linkable === false || !actions.openSource) {
+    return h('span', { class: [...classes, 'frame-text'], title: frame.linkable === false ? t('Not a local file: shown as text only.') : tooltip }, content);
+  }
+  return h(
+    'button',
+    { type: 'button', class: [...classes, 'frame-link'], title: tooltip ?? t('Open in the editor'), on: { click: () => actions.openSource?.(frame.file, line) } },
+    content,
   );
 }
 

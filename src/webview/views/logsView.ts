@@ -167,6 +167,7 @@ export class LogsView implements PanelView {
       renderItemDetails(item, {
         showTransaction: (operationId) => this.context.navigate('transactions', { operationId }),
         copy: (text) => this.context.copy(text, t('Item JSON')),
+        openSource: (file, line) => this.context.host.post(line === undefined ? { type: 'openSource', file } : { type: 'openSource', file, line }),
       }),
     );
   }

@@ -219,7 +219,10 @@ export class TransactionsView implements PanelView {
     if (!item) return;
     if (this.itemPane.dataset.seq === String(item.seq)) return;
     this.itemPane.dataset.seq = String(item.seq);
-    replaceChildren(this.itemPane, renderItemDetails(item, { copy: (text) => this.context.copy(text, t('Item JSON')) }));
+    replaceChildren(this.itemPane, renderItemDetails(item, {
+        copy: (text) => this.context.copy(text, t('Item JSON')),
+        openSource: (file, line) => this.context.host.post(line === undefined ? { type: 'openSource', file } : { type: 'openSource', file, line }),
+      }));
   }
 }
 
