@@ -7,12 +7,13 @@
 import * as vscode from 'vscode';
 import { registerCommand } from './commandRegistry';
 import type { ExtensionContextState } from './contextState';
+import { COMMAND_IDS } from '../shared/commandIds';
 
 export const WALKTHROUGH_ID = 'setUpPythonMonitoring';
 /** globalState key: the walkthrough was opened once by the extension. */
 export const WALKTHROUGH_SHOWN_KEY = 'azureMonitorPython.walkthroughShown';
 /** Internal (not in the palette): runs the first-run check now; returns whether it opened the walkthrough. */
-export const FIRST_RUN_COMMAND = 'azureMonitorPython.firstRun';
+export const FIRST_RUN_COMMAND = COMMAND_IDS.firstRun;
 
 export function registerFirstRun(state: ExtensionContextState): void {
   registerCommand(state, FIRST_RUN_COMMAND, () => openWalkthroughOnce(state));

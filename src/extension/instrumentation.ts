@@ -8,10 +8,11 @@ import { conflictingInstrumentation, InstrumentationKind, planSdkRemoval, Remova
 import { planSetupInsertion, SetupSelection } from '../core/setup/setupPlan';
 import type { PlannedTextEdit } from '../core/snippets/textEdits';
 import type { Logger } from './log';
+import { COMMAND_IDS } from '../shared/commandIds';
 
 export const MONITORING_MODULE = 'monitoring.py';
 /** Internal (not in the palette): opens the migration view for a file; registered with the language features. */
-export const MIGRATE_FILE_COMMAND = 'azureMonitorPython.showMigrationForFile';
+export const MIGRATE_FILE_COMMAND = COMMAND_IDS.showMigrationForFile;
 
 /** What the user chose for a file that another SDK already instruments. */
 export type ExistingChoice = 'keep' | 'replace' | 'migrate';

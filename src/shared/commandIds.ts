@@ -24,7 +24,14 @@ export const COMMANDS = {
   exportLiveTelemetry: { id: 'azureMonitorPython.exportLiveTelemetry', palette: false },
   /** The panel's toolbar and tests; argument: a source `Uri`. */
   importTelemetry: { id: 'azureMonitorPython.importTelemetry', palette: false },
+  /** The panel's Clear (asks first); tests. */
   clearLiveTelemetry: { id: 'azureMonitorPython.clearLiveTelemetry', palette: false },
+  /** Opens the walkthrough once (first activation in a Python workspace); tests. */
+  firstRun: { id: 'azureMonitorPython.firstRun', palette: false },
+  /** Set Up's "Migrate it": the migration view for a file (argument: its URI string). */
+  showMigrationForFile: { id: 'azureMonitorPython.showMigrationForFile', palette: false },
+  /** The panel's stack-frame links (arguments: file, line). */
+  openSourceLocation: { id: 'azureMonitorPython.openSourceLocation', palette: false },
   /** A code action of the hard-coded connection string rule. */
   storeConnectionStringFromCode: { id: 'azureMonitorPython.storeConnectionStringFromCode', palette: false },
   /** Sent by the server after it inserted instrumentation. */

@@ -7,11 +7,12 @@
 import * as vscode from 'vscode';
 import { resolveSourcePath, type SourceResolution } from '../../core/source';
 import type { Logger } from '../log';
+import { COMMAND_IDS } from '../../shared/commandIds';
 
 /** The command ids of the source features, in one place (issue 14 moves ids into a shared table). */
 export const SOURCE_COMMANDS = {
   /** `(file: string, line?: number)`: what the panel's frame links run; internal, not in the palette. */
-  openSourceLocation: 'azureMonitorPython.openSourceLocation',
+  openSourceLocation: COMMAND_IDS.openSourceLocation,
 } as const;
 
 /** Characters of an untrusted path shown in a message. */
