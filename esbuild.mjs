@@ -55,8 +55,11 @@ const lazyBundlesPlugin = {
   name: 'lazy-bundles',
   setup(build) {
     build.onResolve({ filter: /^\.\/lazy\/\w+$/ }, (args) => {
-      const bundle = lazyBundles[args.path.slice('./lazy/'.length)];
-      return bundle ? { path: `./${bundle}.js`, external: true } : undefined;
+      const entry = args.path.slice('./lazy/'.length);
+      const bundle = lazyBundles[entry];
+      // An entry missing from the table would be inlined silently: the opposite of lazy.
+      if (!bundle) return { errors: [{ text: `src/extension/lazy/${entry}.ts has no bundle in esbuild.mjs's lazyBundles` }] };
+      return { path: `./${bundle}.js`, external: true };
     });
   },
 };
