@@ -162,7 +162,15 @@ export async function run(): Promise<BenchResult[]> {
     }
     const firstCommand = result(
       { name: 'extension-first-command', ours: median(oursCommand.map((c) => c.totalMs)), baseline: median(helloCommand.map((c) => c.totalMs)), unit: 'ms', better: 'lower' },
-      { command: OURS_FIRST_COMMAND, goalMs: ACTIVATION_GOAL_MS, goalMsMet: median(oursCommand.map((c) => c.totalMs)) <= ACTIVATION_GOAL_MS, oursMs: oursCommand.map((c) => Math.round(c.totalMs)), helloMs: helloCommand.map((c) => Math.round(c.totalMs)) },
+      {
+        command: OURS_FIRST_COMMAND,
+        untilActiveMs: oursCommand.every((c) => c.untilActiveMs !== undefined) ? median(oursCommand.map((c) => c.untilActiveMs!)) : null,
+        helloUntilActiveMs: helloCommand.every((c) => c.untilActiveMs !== undefined) ? median(helloCommand.map((c) => c.untilActiveMs!)) : null,
+        goalMs: ACTIVATION_GOAL_MS,
+        goalMsMet: median(oursCommand.map((c) => c.totalMs)) <= ACTIVATION_GOAL_MS,
+        oursMs: oursCommand.map((c) => Math.round(c.totalMs)),
+        helloMs: helloCommand.map((c) => Math.round(c.totalMs)),
+      },
     );
     const activation = result(
       { name: 'extension-activation', ours: median(ours.map((a) => a.totalMs)), baseline: median(hello.map((a) => a.totalMs)), unit: 'ms', better: 'lower' },
