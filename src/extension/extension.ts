@@ -13,7 +13,7 @@ import { createContextState, ExtensionContextState } from './contextState';
 import { PythonDebugEnvironmentProvider, registerDebugEnvironment } from './environment';
 import { registerFirstRun } from './firstRun';
 import { registerLanguageFeatures } from './languageFeatures';
-import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
+import { registerLiveTelemetryPanel } from './panel/registerPanel';
 import { registerRelayTriggers } from './relayTriggers';
 import { registerRunCommands } from './runWithTelemetry';
 import { registerSourceCommands } from './source/openSource';

@@ -15,14 +15,18 @@ import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatConnectionString } from '../core/connectionString';
-import { ForwardQueue } from '../core/forward';
-import { LiveMetricsProxy } from '../core/live';
-import { IdentityState, KEY_GRACE_MS, KeyUse, RelayIdentity, RelayIdentityStore, RelayServer, renewKey, TLS_FILES } from '../core/relay';
-import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from '../core/relay/liveSamples';
-import { TelemetryStore } from '../core/store/telemetryStore';
+// Types only from the heavy modules: their code is in dist/relay.js, loaded on the first start (lazy.ts).
+import type { ForwardQueue } from '../core/forward';
+import type { LiveMetricsProxy } from '../core/live';
+import type { KeyUse, RelayServer } from '../core/relay';
+import { IdentityState, KEY_GRACE_MS, RelayIdentity, RelayIdentityStore, renewKey } from '../core/relay/relayIdentity';
+import { DEFAULT_LIVE_SAMPLE_CAPACITY, type LiveSamples } from '../core/relay/liveSamples';
+import { TLS_FILES } from '../core/relay/tlsFiles';
+import type { TelemetryStore } from '../core/store/telemetryStore';
 import { proxyUrl, readSettings, SECTION } from './config';
 import type { ConnectionStringStore, StoredConnectionString } from './connectionStringStore';
 import type { RelayEnvironment } from './environment';
+import { loadRelayRuntime } from './lazy';
 import type { Logger } from './log';
 
 export type RelayState = 'stopped' | 'starting' | import('../shared/forwarding').ForwardState;
@@ -153,6 +157,7 @@ export class RelayController implements vscode.Disposable {
     const { localKey } = this.planned;
     const stored = await this.wantedConnectionString();
     const log = this.options.log.sink;
+    const { ForwardQueue, LiveMetricsProxy, TelemetryStore, LiveSamples } = loadRelayRuntime();
     const queue = await ForwardQueue.open({
       storageDir: path.join(this.options.storageDir, 'forward-queue'),
       connectionString: stored?.parsed,
@@ -193,6 +198,7 @@ export class RelayController implements vscode.Disposable {
   }
 
   private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore, liveUpstream: LiveMetricsProxy, liveSamples: LiveSamples): Promise<RelayServer> {
+    const { RelayServer } = loadRelayRuntime();
     const common = {
       tlsDir: this.tlsDir(),
       localKey,

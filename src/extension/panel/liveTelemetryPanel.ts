@@ -11,18 +11,16 @@ import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { answerQuery } from './panelQuery';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
-import { COMMAND_IDS } from '../../shared/commandIds';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
-import { registerCommands } from '../commandRegistry';
-import type { ExtensionContextState } from '../contextState';
 import { SECTION } from '../config';
 import type { Logger } from '../log';
 import type { OldKeyUse } from '../relayController';
 import { openSourceLocation } from '../source/openSource';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
+import { LIVE_TELEMETRY_VIEW_TYPE } from './panelIds';
 
-export const LIVE_TELEMETRY_VIEW_TYPE = 'azureMonitorPython.liveTelemetry';
+export { LIVE_TELEMETRY_VIEW_TYPE };
 /** Setting: ask before Clear empties the panel (turned off by "Clear, Don't Ask Again"). */
 export const CONFIRM_CLEAR_SETTING = 'panel.confirmClear';
 
@@ -327,30 +325,4 @@ function describe(message: unknown): string {
   if (typeof message !== 'object' || message === null) return typeof message;
   const type = (message as { type?: unknown }).type;
   return typeof type === 'string' ? `type "${type.slice(0, 40)}"` : 'no type';
-}
-
-/**
- * The command, the serializer, the clear command and the export/import commands (the latter take
- * an optional Uri, so they can be driven without dialogs). The commands go through the shared
- * registry: each is a lazy start trigger of the relay and reports its errors. Returns the manager,
- * disposed with the extension.
- */
-export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTelemetryPanel {
-  const context = state.extensionContext;
-  const manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log });
-  const uriArgument = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : undefined);
-  registerCommands(state, {
-    [COMMAND_IDS.openLiveTelemetry]: () => manager.open(),
-    [COMMAND_IDS.exportLiveTelemetry]: (target) => manager.exportItems(uriArgument(target)),
-    [COMMAND_IDS.importTelemetry]: (source) => manager.importItems(uriArgument(source)),
-    [COMMAND_IDS.clearLiveTelemetry]: () => manager.clearItems(),
-  });
-  if (state.relay.onDidUseOldKey) context.subscriptions.push(state.relay.onDidUseOldKey((use) => manager.noticeOldKey(use)));
-  context.subscriptions.push(
-    manager,
-    vscode.window.registerWebviewPanelSerializer(LIVE_TELEMETRY_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => manager.restore(panel),
-    }),
-  );
-  return manager;
 }
