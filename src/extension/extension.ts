@@ -17,6 +17,7 @@ import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
 import { registerRelayTriggers } from './relayTriggers';
 import { registerRunCommands } from './runWithTelemetry';
 import { registerSourceCommands } from './source/openSource';
+import { registerRuntimeDiagnostics } from './source/runtimeDiagnostics';
 import { registerStatusBar } from './statusBar';
 
 export type { ExtensionContextState } from './contextState';
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerLanguageFeatures(state);
   registerFirstRun(state);
   registerSourceCommands(context, state.log);
+  registerRuntimeDiagnostics(state, async (operationId) => panel.showTransaction(operationId));
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);

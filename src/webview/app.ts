@@ -111,6 +111,9 @@ export class PanelApp {
       case 'notice':
         this.showNotice(message.level, message.text);
         return;
+      case 'showTransaction':
+        this.navigate('transactions', { operationId: message.operationId });
+        return;
       case 'copyResult': {
         const what = this.pendingCopies.get(message.id);
         if (what === undefined) return;

@@ -51,6 +51,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private readonly cleared = new vscode.EventEmitter<void>();
   /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
   readonly onDidClear = this.cleared.event;
+  /** A transaction to select once the (re)loading webview has its snapshot. */
+  private pendingTransaction: string | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -80,6 +82,14 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     panel.webview.options = this.webviewOptions();
     this.attach(panel);
+  }
+
+  /** Opens the panel at a transaction (the code action on a runtime exception; issue 18). */
+  showTransaction(operationId: string): void {
+    const ready = this.panel !== undefined && this.feed !== undefined;
+    this.open();
+    if (ready) this.post({ type: 'showTransaction', operationId });
+    else this.pendingTransaction = operationId;
   }
 
   get current(): vscode.WebviewPanel | undefined {
@@ -255,6 +265,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     this.stopFeed();
     this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
     this.feed.start();
+    if (this.pendingTransaction !== undefined) {
+      this.post({ type: 'showTransaction', operationId: this.pendingTransaction });
+      this.pendingTransaction = undefined;
+    }
     this.live = relay.live;
     this.live?.setPanelWatching(this.liveViewVisible);
   }
