@@ -17,7 +17,9 @@ import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
 import { registerRelayTriggers } from './relayTriggers';
 import { registerRunCommands } from './runWithTelemetry';
 import { registerSourceCommands } from './source/openSource';
+import { CurrentRun } from './source/currentRun';
 import { registerRuntimeDiagnostics } from './source/runtimeDiagnostics';
+import { registerTelemetryLenses } from './source/telemetryLenses';
 import { registerStatusBar } from './statusBar';
 
 export type { ExtensionContextState } from './contextState';
@@ -37,10 +39,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerRunCommands(state);
   const panel = registerLiveTelemetryPanel(state);
   context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
-  registerLanguageFeatures(state);
+  const language = registerLanguageFeatures(state);
   registerFirstRun(state);
   registerSourceCommands(context, state.log);
-  registerRuntimeDiagnostics(state, async (operationId) => panel.showTransaction(operationId));
+  const run = new CurrentRun();
+  context.subscriptions.push(run);
+  registerRuntimeDiagnostics(state, run, async (operationId) => panel.showTransaction(operationId));
+  registerTelemetryLenses(state, run, language.languageClient, (query) => panel.showQuery(query));
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);

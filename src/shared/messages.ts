@@ -165,7 +165,9 @@ export type HostToWebview =
   /** The answer to `runQuery` `id`: a result or the error. */
   | { readonly type: 'queryResult'; readonly id: number; readonly result?: QueryAnswer; readonly error?: QueryProblem }
   /** Select this transaction in the Transactions view ("Show in Live Telemetry" on a runtime exception; issue 18). */
-  | { readonly type: 'showTransaction'; readonly operationId: string };
+  | { readonly type: 'showTransaction'; readonly operationId: string }
+  /** Open the Query tab running this query (a lens above a route or call in the code; issue 18). */
+  | { readonly type: 'showQuery'; readonly query: string };
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -273,6 +275,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return (message.level === 'info' || message.level === 'error') && typeof message.text === 'string';
     case 'showTransaction':
       return typeof message.operationId === 'string' && message.operationId.length > 0 && message.operationId.length <= 1024;
+    case 'showQuery':
+      return typeof message.query === 'string' && message.query.length > 0 && message.query.length <= MAX_QUERY_LENGTH;
     case 'copyResult':
       return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.ok === 'boolean' && (message.error === undefined || typeof message.error === 'string');
     case 'queryResult': {

@@ -114,6 +114,9 @@ export class PanelApp {
       case 'showTransaction':
         this.navigate('transactions', { operationId: message.operationId });
         return;
+      case 'showQuery':
+        this.navigate('query', { query: message.query });
+        return;
       case 'copyResult': {
         const what = this.pendingCopies.get(message.id);
         if (what === undefined) return;

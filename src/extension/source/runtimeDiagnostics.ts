@@ -14,6 +14,7 @@ import { RunExceptions, type RunExceptionGroup } from '../../core/source/runExce
 import type { Subscription } from '../../core/store/changeFeed';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import type { ExtensionContextState } from '../contextState';
+import type { CurrentRun } from './currentRun';
 import { SOURCE_COMMANDS } from './openSource';
 
 export const RUNTIME_EXCEPTIONS_SETTING = 'azureMonitorPython.diagnostics.runtimeExceptions';
@@ -178,13 +179,11 @@ class ShowInLiveTelemetryActions implements vscode.CodeActionProvider {
   }
 }
 
-const PYTHON_DEBUG_TYPES = new Set(['python', 'debugpy']);
-
 /**
- * Wires the diagnostics to the relay, the run triggers, the setting and the clear command.
+ * Wires the diagnostics to the relay, the start of a new run, the setting and the clear command.
  * `showTransaction(operationId)` opens the live panel at that transaction.
  */
-export function registerRuntimeDiagnostics(state: ExtensionContextState, showTransaction: (operationId: string) => Promise<unknown>): RuntimeDiagnostics {
+export function registerRuntimeDiagnostics(state: ExtensionContextState, run: CurrentRun, showTransaction: (operationId: string) => Promise<unknown>): RuntimeDiagnostics {
   const enabled = (): boolean => vscode.workspace.getConfiguration().get<boolean>(RUNTIME_EXCEPTIONS_SETTING, true);
   const folders = (): string[] => (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
   const diagnostics = new RuntimeDiagnostics(folders, enabled);
@@ -196,14 +195,7 @@ export function registerRuntimeDiagnostics(state: ExtensionContextState, showTra
   state.extensionContext.subscriptions.push(
     diagnostics,
     state.relay.onDidChangeStatus(attachIfRunning),
-    vscode.debug.onDidStartDebugSession((session) => {
-      if (PYTHON_DEBUG_TYPES.has(session.type)) diagnostics.newRun();
-    }),
-    vscode.window.onDidOpenTerminal((terminal) => {
-      // The run command's terminals carry the relay's connection string.
-      const options = terminal.creationOptions as vscode.TerminalOptions;
-      if (options && typeof options === 'object' && 'env' in options && options.env?.APPLICATIONINSIGHTS_CONNECTION_STRING) diagnostics.newRun();
-    }),
+    run.onDidStart(() => diagnostics.newRun()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(RUNTIME_EXCEPTIONS_SETTING) && !enabled()) diagnostics.newRun();
     }),
