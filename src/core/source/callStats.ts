@@ -33,9 +33,23 @@ export interface TargetStats extends CallStats {
 
 type GroupMatcher = (group: CallGroup) => boolean;
 
+/** Which groups a target can match: request groups, dependency groups, or any group of one name (spans). */
+type Pool = 'requests' | 'dependencies' | { readonly name: string };
+
+/** A target's matches so far: groups are only ever appended, so each is tested once per target. */
+interface TargetMatches {
+  readonly matcher: GroupMatcher | undefined;
+  readonly pool: Pool;
+  checked: number;
+  readonly matched: CallGroup[];
+}
+
 export class RunCallStats {
   private readonly groups = new Map<string, CallGroup>();
-  private readonly matchers = new Map<string, GroupMatcher | undefined>();
+  private readonly requests: CallGroup[] = [];
+  private readonly dependencies: CallGroup[] = [];
+  private readonly byName = new Map<string, CallGroup[]>();
+  private readonly targets = new Map<string, TargetMatches>();
   /** Calls of this run not counted because `maxGroups` was reached. */
   dropped = 0;
 
@@ -62,6 +76,10 @@ export class RunCallStats {
         }
         group = { table: item.table, name, type, data, calls: 0, failed: 0, durations: [] };
         this.groups.set(key, group);
+        (item.table === 'requests' ? this.requests : this.dependencies).push(group);
+        const named = this.byName.get(name);
+        if (named) named.push(group);
+        else this.byName.set(name, [group]);
       }
       group.calls++;
       if (item.success === false) group.failed++;
@@ -74,21 +92,23 @@ export class RunCallStats {
   /** A new run started. */
   reset(): void {
     this.groups.clear();
+    this.requests.length = 0;
+    this.dependencies.length = 0;
+    this.byName.clear();
+    this.targets.clear();
     this.dropped = 0;
   }
 
   /** The target's calls in this run; undefined when none matched (no lens then). */
   statsFor(target: CodeTelemetryTarget): TargetStats | undefined {
-    const key = JSON.stringify({ ...target, line: 0 });
-    let matcher = this.matchers.get(key);
-    if (!this.matchers.has(key)) {
-      if (this.matchers.size >= this.maxGroups) this.matchers.clear();
-      matcher = matcherFor(target);
-      this.matchers.set(key, matcher);
+    const matches = this.matchesOf(target);
+    if (!matches.matcher) return undefined;
+    const pool = matches.pool === 'requests' ? this.requests : matches.pool === 'dependencies' ? this.dependencies : (this.byName.get(matches.pool.name) ?? []);
+    for (; matches.checked < pool.length; matches.checked++) {
+      const group = pool[matches.checked]!;
+      if (matches.matcher(group)) matches.matched.push(group);
     }
-    if (!matcher) return undefined;
-    const matched: CallGroup[] = [];
-    for (const group of this.groups.values()) if (matcher(group)) matched.push(group);
+    const matched = matches.matched;
     if (matched.length === 0) return undefined;
     let calls = 0;
     let failed = 0;
@@ -99,6 +119,19 @@ export class RunCallStats {
       for (const duration of group.durations) durations.push(duration);
     }
     return { calls, failed, ...(durations.length > 0 ? { p95: percentile(durations, 0.95) } : {}), query: queryFor(target, matched) };
+  }
+
+  private matchesOf(target: CodeTelemetryTarget): TargetMatches {
+    const key = JSON.stringify({ ...target, line: 0 });
+    let matches = this.targets.get(key);
+    if (!matches) {
+      // Bounded like the groups: a file edited for hours does not pile up stale targets.
+      if (this.targets.size >= this.maxGroups) this.targets.clear();
+      const pool: Pool = target.kind === 'route' ? 'requests' : target.kind === 'span' ? { name: target.name } : 'dependencies';
+      matches = { matcher: matcherFor(target), pool, checked: 0, matched: [] };
+      this.targets.set(key, matches);
+    }
+    return matches;
   }
 }
 
@@ -130,9 +163,12 @@ const METHOD_AND_PATH = /^([A-Z]{3,7}) (\S.*)$/;
 export function routeMatcher(target: RouteTarget): GroupMatcher | undefined {
   const pattern = routePattern(target);
   if (!pattern) return undefined;
+  // The template's text before its first placeholder is in every matching name: a cheap test first.
+  const fixed = target.regex ? '' : target.template.split(/[<{]/, 1)[0]!.replace(/^\//, '');
   return (group) => {
     if (group.table !== 'requests') return false;
     if (target.urlName && (group.name === target.urlName || group.name.endsWith(`:${target.urlName}`))) return true;
+    if (!group.name.includes(fixed)) return false;
     const parsed = METHOD_AND_PATH.exec(group.name);
     const method = parsed?.[1];
     let path = parsed ? parsed[2]! : group.name;
@@ -181,8 +217,9 @@ function dependencyMatcher(target: DependencyTarget): GroupMatcher | undefined {
   if (!parts) return undefined;
   if (target.kind === 'http') {
     const pattern = new RegExp(`^${partsPattern(parts, false)}(?:[?#].*)?$`, 'i');
+    const longest = parts.reduce<string>((best, part) => (part !== null && part.length > best.length ? part : best), '').toLowerCase();
     return (group) => {
-      if (group.table !== 'dependencies' || !/http/i.test(group.type)) return false;
+      if (group.table !== 'dependencies' || !/http/i.test(group.type) || !group.data.toLowerCase().includes(longest)) return false;
       if (target.method && METHOD_AND_PATH.test(group.name) && !group.name.startsWith(`${target.method} `)) return false;
       if (target.method && /^[A-Z]{3,7}$/.test(group.name) && group.name !== target.method) return false;
       return pattern.test(group.data);

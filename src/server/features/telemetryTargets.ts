@@ -2,8 +2,8 @@
  * The places in a Python file that become telemetry, for the lenses with live numbers (issue 18):
  * Flask / FastAPI route decorators, Django `urlpatterns` entries, code that opens a span
  * (`tracer.span(name=…)`, `start_as_current_span(…)`, `@tracer.start_as_current_span(…)`), and
- * `requests` / `httpx` / DB-API `execute` calls. One native walk over the calls of the tree the
- * document store already has; the extension does the matching against telemetry.
+ * `requests` / `httpx` / DB-API `execute` calls, on the tree the document store already has; the
+ * extension does the matching against telemetry.
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import {
@@ -26,14 +26,34 @@ export function findTelemetryTargets(tree: Tree, text: string): CodeTelemetryTar
   // Flask and FastAPI share `@app.get("/x")`; the imports tell which one names the requests.
   const webFramework: RouteFramework = /^\s*(from|import)\s+fastapi\b/m.test(text) ? 'fastapi' : 'flask';
   const targets: CodeTelemetryTarget[] = [];
-  for (const call of tree.rootNode.descendantsOfType('call')) {
-    if (!call) continue;
+  for (const call of candidateCalls(tree, text)) {
     const target = targetOf(call, webFramework);
     if (!target) continue;
     targets.push(target);
     if (targets.length >= MAX_TARGETS_PER_DOCUMENT) break;
   }
   return targets;
+}
+
+/** Names a target's call can have: `app.route(`, `requests.get(`, `path(`, `cursor.execute(`, … */
+const CANDIDATE_NAME = /\b(route|api_route|get|post|put|patch|delete|head|options|request|start_as_current_span|start_span|span|execute|executemany|path|re_path|url)\s*\(/g;
+
+/**
+ * The calls whose callee ends in one of {@link CANDIDATE_NAME}, in document order. Found in the
+ * text first and only then looked up in the tree: a file has thousands of calls and each node
+ * visit crosses into WebAssembly, while only a few hundred calls can matter (issue 18 bench).
+ * Matches in strings and comments fall away because their node is not an identifier.
+ */
+function* candidateCalls(tree: Tree, text: string): Generator<Node> {
+  const root = tree.rootNode;
+  for (const match of text.matchAll(CANDIDATE_NAME)) {
+    const name = root.descendantForIndex(match.index, match.index + match[1]!.length);
+    if (!name || name.type !== 'identifier') continue;
+    const parent = name.parent;
+    const callee = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === name.startIndex ? parent : name;
+    const call = callee.parent;
+    if (call?.type === 'call' && call.childForFieldName('function')?.startIndex === callee.startIndex) yield call;
+  }
 }
 
 function targetOf(call: Node, webFramework: RouteFramework): CodeTelemetryTarget | undefined {

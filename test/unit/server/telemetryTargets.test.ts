@@ -160,6 +160,23 @@ describe('telemetry lenses: targets in Python code, matched to the run (issue 18
     assert.match(stats.statsFor(targets[0]!)!.query, /^dependencies\n\| where data in \("http:\/\/prices.local\/prices\/A1\?x=1"\)/);
   });
 
+  it('route-like text in comments and strings, and look-alike calls, are not targets', async () => {
+    assert.deepStrictEqual(
+      await targetsOf(lines(
+        '# @app.route("/commented")',
+        'doc = "requests.get(\'https://example.com\')"',
+        'settings.get("key")',
+        'os.path.join("a", "b")',
+        'path("not/in/urlpatterns/", view)',
+        'sock.execute(command)',
+        '@app.route (',
+        '    "/spaced")',
+        'def spaced(): ...',
+      )),
+      [{ kind: 'route', line: 6, framework: 'flask', template: '/spaced', methods: [], handler: 'spaced' }],
+    );
+  });
+
   it('no lens without data; reset starts a new run; nothing on a file over the size limit', async () => {
     const text = lines('@app.get("/a")', 'def a(): ...');
     const [target] = await targetsOf(text);
