@@ -49,6 +49,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private readonly cleared = new vscode.EventEmitter<void>();
   /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
   readonly onDidClear = this.cleared.event;
+  /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
+  private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -78,6 +80,23 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     panel.webview.options = this.webviewOptions();
     this.attach(panel);
+  }
+
+  /** Opens the panel at a transaction (the code action on a runtime exception; issue 18). */
+  showTransaction(operationId: string): void {
+    this.reveal({ type: 'showTransaction', operationId });
+  }
+
+  /** Opens the panel's Query tab running `query` (a lens in the code; issue 18). */
+  showQuery(query: string): void {
+    this.reveal({ type: 'showQuery', query });
+  }
+
+  private reveal(message: NonNullable<LiveTelemetryPanel['pendingReveal']>): void {
+    const ready = this.panel !== undefined && this.feed !== undefined;
+    this.open();
+    if (ready) this.post(message);
+    else this.pendingReveal = message;
   }
 
   get current(): vscode.WebviewPanel | undefined {
@@ -253,6 +272,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     this.stopFeed();
     this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
     this.feed.start();
+    if (this.pendingReveal !== undefined) {
+      this.post(this.pendingReveal);
+      this.pendingReveal = undefined;
+    }
     this.live = relay.live;
     this.live?.setPanelWatching(this.liveViewVisible);
   }

@@ -15,6 +15,10 @@ import { LIVE_TELEMETRY_VIEW_TYPE } from './panelIds';
 export interface LiveTelemetryPanelHandle {
   /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
   readonly onDidClear: vscode.Event<void>;
+  /** Opens (or reveals) the panel at this transaction: the runtime exceptions' quick fix. */
+  showTransaction(operationId: string): void;
+  /** Opens (or reveals) the panel's Query tab with this query: a telemetry lens's click. */
+  showQuery(query: string): void;
 }
 
 /**
@@ -49,5 +53,9 @@ export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTe
       deserializeWebviewPanel: async (webviewPanel) => panel().restore(webviewPanel),
     }),
   );
-  return { onDidClear: cleared.event };
+  return {
+    onDidClear: cleared.event,
+    showTransaction: (operationId) => panel().showTransaction(operationId),
+    showQuery: (query) => panel().showQuery(query),
+  };
 }
