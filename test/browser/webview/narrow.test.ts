@@ -186,7 +186,7 @@ describe('Webview panel: narrow panels', function () {
             assert.strictEqual(await more.evaluate((el) => el === el.ownerDocument.activeElement || el.contains(el.ownerDocument.activeElement)), true, 'Escape returns focus to "More actions"');
           }
           // Every tab header is reachable: visible within the panel, and selecting it shows its view.
-          for (const view of ['transactions', 'logs', 'query', 'metrics', 'map', 'live'] as const) {
+          for (const view of ['transactions', 'performance', 'failures', 'logs', 'query', 'metrics', 'map', 'live'] as const) {
             const header = panel.page.locator(`vscode-tab-header[data-view="${view}"]`);
             await header.scrollIntoViewIfNeeded();
             assert.ok(await inViewport(panel, `vscode-tab-header[data-view="${view}"]`), `${view} tab inside ${width} px`);
