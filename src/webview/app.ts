@@ -93,7 +93,7 @@ export class PanelApp {
     });
     root.replaceChildren(this.notices, this.tabs, this.strip.element);
     root.classList.add('panel-root');
-    this.toolbar.attach(this.tabs);
+    this.toolbar.attach(this.tabs, (view) => this.navigate(view as ViewId));
     this.strip.update(this.model.forwarding, undefined);
     this.toolbar.update({ paused: false, behind: false, pendingItems: 0, itemCount: 0, connected: false });
     setInterval(() => this.onTick(), 1000);
