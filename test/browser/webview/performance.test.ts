@@ -10,6 +10,7 @@ import type { PanelItem } from '../../../src/shared/messages';
 import { eventually } from '../../harness/eventually';
 import { ItemFactory, liveSamples, realisticItems, snapshot } from './fixtures';
 import { PanelPage, usePanelPages } from './panelPage';
+import type { Locale } from './panelPage';
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 const FAST = Array.from({ length: 30 }, (_, i) => 10 + i);
@@ -169,4 +170,29 @@ describe('Webview panel: Performance and Failures', function () {
       await eventually(async () => assert.deepStrictEqual(await rowTexts('failures'), ['23505 1 1 100%']));
     });
   });
+
+  for (const locale of ['en', 'ko'] as const satisfies readonly Locale[]) {
+    it(`at 360 px (${locale}) both tabs stack their list above the details and nothing is drawn outside the panel`, async () => {
+      const narrow = await PanelPage.open(pages.browser, pages.server, { width: 360, height: 760, locale });
+      try {
+        const base = Date.now() - 60_000;
+        const realistic = realisticItems(base);
+        await narrow.send(snapshot([...realistic, ...catalogItems(base, realistic.length + 1)]));
+        await narrow.page.evaluate('document.fonts.ready');
+        for (const view of ['performance', 'failures'] as const) {
+          await narrow.showView(view);
+          await narrow.view(view).locator(`.${view}-list .vlist-row`).first().waitFor();
+          await narrow.view(view).locator('.performance-detail canvas').first().waitFor();
+          const overflow = (await narrow.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+          assert.strictEqual(overflow, 0, `${view}: no horizontal scrolling`);
+          const more = await narrow.page.locator('.toolbar .toolbar-more').boundingBox();
+          assert.ok(more && more.x + more.width <= 360.5, `${view}: "More actions" on screen`);
+          await narrow.screenshot(`${view}-360-${locale}`);
+        }
+        assert.deepStrictEqual(narrow.errors, []);
+      } finally {
+        await narrow.close();
+      }
+    });
+  }
 });
