@@ -8,7 +8,11 @@
  * app that went quiet still shows its last minutes instead of an empty tab.
  */
 import type { PanelItem } from '../../shared/messages';
-import { isSpanTable } from './correlation';
+
+/** Same tables as correlation.ts isSpanTable (not imported: that module reads the page's strings, and this one is type-checked in Node). */
+function isSpanTable(table: PanelItem['table']): boolean {
+  return table === 'requests' || table === 'dependencies' || table === 'pageViews' || table === 'availabilityResults';
+}
 
 export type TimeRange = '5m' | '30m' | '1h' | 'all';
 export const TIME_RANGES: readonly TimeRange[] = ['5m', '30m', '1h', 'all'];
