@@ -303,7 +303,7 @@ export interface CountSeries {
 
 const NICE_BUCKETS_MS = [1_000, 5_000, 10_000, 30_000, 60_000, 5 * 60_000, 10 * 60_000, 30 * 60_000, 60 * 60_000, 6 * 60 * 60_000, 24 * 60 * 60_000];
 
-/** Failed and all spans per time bucket (about 60 buckets over the data, on a round size). */
+/** Failed and all spans per time bucket (about 60 buckets over the data, on a round size, plus an empty one each side). */
 export function countsOverTime(failed: readonly PanelItem[], all: readonly PanelItem[]): CountSeries {
   if (all.length === 0 && failed.length === 0) return { times: [], failed: [], all: [] };
   let from = Infinity;
@@ -313,8 +313,9 @@ export function countsOverTime(failed: readonly PanelItem[], all: readonly Panel
     if (item.time > to) to = item.time;
   }
   const size = NICE_BUCKETS_MS.find((candidate) => (to - from) / candidate <= 60) ?? NICE_BUCKETS_MS[NICE_BUCKETS_MS.length - 1]!;
-  const start = Math.floor(from / size) * size;
-  const count = Math.floor((to - start) / size) + 1;
+  // One empty bucket before and after the data: a single busy bucket still draws as a spike from zero.
+  const start = Math.floor(from / size) * size - size;
+  const count = Math.floor((to - start) / size) + 2;
   const series: CountSeries = { times: [], failed: new Array<number>(count).fill(0), all: new Array<number>(count).fill(0) };
   for (let i = 0; i < count; i++) series.times.push((start + i * size) / 1000);
   for (const item of failed) series.failed[Math.floor((item.time - start) / size)]!++;

@@ -94,8 +94,10 @@ export class FailuresView implements PanelView {
         { label: t('All'), color: 'blue' },
       ],
       height: 120,
-      formatValue: (value) => formatCount(value),
+      // Counts are whole: no "1" label at 0.5.
+      formatValue: (value) => (Number.isInteger(value) ? formatCount(value) : ''),
       yMin: 0,
+      points: true,
     });
     this.breakdowns = h('div', { class: 'performance-sections failure-breakdowns' });
     this.samples = h('div', { class: 'sample-list', role: 'list', 'aria-label': t('Samples') });

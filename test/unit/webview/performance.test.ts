@@ -117,12 +117,14 @@ describe('webview: Performance and Failures model', () => {
     const at = (seconds: number, success: boolean) => span({ table: 'requests', time: seconds * 1000, success });
     const all = [at(0, true), at(3, false), at(12, true), at(59, false)];
     const series = model.countsOverTime(all.filter((item) => item.success === false), all);
-    // 59 s of data → 1 s buckets (≤ 60 of them).
-    assert.strictEqual(series.times.length, 60);
+    // 59 s of data → 1 s buckets (≤ 60 of them), and an empty one each side.
+    assert.strictEqual(series.times.length, 62);
+    assert.strictEqual(series.all[0], 0);
+    assert.strictEqual(series.all[61], 0);
     assert.strictEqual(series.failed.reduce((a, b) => a + b, 0), 2);
     assert.strictEqual(series.all.reduce((a, b) => a + b, 0), 4);
-    assert.strictEqual(series.failed[3], 1);
-    assert.strictEqual(series.all[12], 1);
+    assert.strictEqual(series.failed[4], 1);
+    assert.strictEqual(series.all[13], 1);
     const long = model.countsOverTime([], [at(0, true), at(3600, true)]);
     assert.strictEqual(long.times[1]! - long.times[0]!, 60, 'an hour → 1 min buckets');
     assert.deepStrictEqual(model.countsOverTime([], []).times, []);
