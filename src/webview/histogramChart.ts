@@ -14,6 +14,9 @@ export class HistogramChart {
   private plot: uPlot | undefined;
   private histogram: Histogram = { edges: [0, 1], counts: [0], logarithmic: false };
   private width = 0;
+  /** While the mouse button is down on the chart, new data waits: a rebuild would drop the drag. */
+  private dragging = false;
+  private pending: Histogram | undefined;
   private readonly resizeObserver: ResizeObserver;
   private readonly stopThemeWatch: () => void;
 
@@ -28,9 +31,23 @@ export class HistogramChart {
     this.resizeObserver = new ResizeObserver(() => this.onResize());
     this.resizeObserver.observe(this.element);
     this.stopThemeWatch = onThemeChange(() => this.rebuild());
+    this.element.addEventListener('pointerdown', () => {
+      this.dragging = true;
+    });
+    window.addEventListener('pointerup', () => {
+      if (!this.dragging) return;
+      this.dragging = false;
+      const pending = this.pending;
+      this.pending = undefined;
+      if (pending) this.setHistogram(pending);
+    });
   }
 
   setHistogram(histogram: Histogram): void {
+    if (this.dragging) {
+      this.pending = histogram;
+      return;
+    }
     const changed = histogram.edges.length !== this.histogram.edges.length || histogram.edges.some((edge, index) => edge !== this.histogram.edges[index]);
     this.histogram = histogram;
     this.element.dataset.bins = String(histogram.counts.length);

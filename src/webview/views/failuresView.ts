@@ -32,7 +32,7 @@ export class FailuresView implements PanelView {
   private readonly chart: TimeChart;
   private readonly breakdowns: HTMLElement;
   private readonly samples: HTMLElement;
-  private readonly throttle = new Throttle(300);
+  private readonly throttle = new Throttle(1000, 0);
   private range: TimeRange = '1h';
   private table: FailureTable = 'requests';
   private dimension: FailureDimension = 'operation';

@@ -57,7 +57,8 @@ export class PerformanceView implements PanelView {
   private readonly relatedTitle: HTMLElement;
   private readonly samples: HTMLElement;
   private readonly detail: HTMLElement;
-  private readonly throttle = new Throttle(300);
+  // At most one refresh a second while data arrives (percentiles sort every group; the chart redraws).
+  private readonly throttle = new Throttle(1000, 0);
   private range: TimeRange = '1h';
   private grouping: Grouping = 'operation';
   private sampleKind: SampleKind = 'slowest';

@@ -8,7 +8,7 @@
 import * as assert from 'assert';
 import type { PanelItem } from '../../../src/shared/messages';
 import { eventually } from '../../harness/eventually';
-import { ItemFactory, liveSamples, realisticItems, snapshot } from './fixtures';
+import { delta, ItemFactory, liveSamples, realisticItems, snapshot } from './fixtures';
 import { PanelPage, usePanelPages } from './panelPage';
 import type { Locale } from './panelPage';
 
@@ -119,6 +119,14 @@ describe('Webview panel: Performance and Failures', function () {
       await panel.page.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
       await eventually(async () => assert.strictEqual(squash(await panel.view('transactions').locator('.operation-id').innerText()), `catalog${String(39).padStart(25, '0')}`));
       assert.match(squash(await panel.view('transactions').locator('.transaction-title').innerText()), /GET \/catalog 850 ms/);
+    });
+
+    it('follows new requests as they arrive (refreshing at most once a second)', async () => {
+      await panel.view('performance').locator('.performance-list .vlist-row').first().waitFor();
+      const f = new ItemFactory(Date.now(), 10_000);
+      await panel.send(delta([1, 2, 3].map((index) => f.item({ at: index, table: 'requests', role: 'flask-orders', operationId: `new${index}`, id: `new${index}`, name: 'GET /new', duration: 10 * index, success: true, resultCode: '200' }))));
+      await eventually(async () => assert.ok((await rowTexts('performance')).includes('GET /new 3 0 20 ms 20 ms 30 ms 30 ms'), (await rowTexts('performance')).join('\n')));
+      assert.strictEqual(squash(await panel.view('performance').locator('.filter-count').innerText()), '46 requests');
     });
 
     it('toggles to dependencies by type, target and name; a dependency lists the operations calling it', async () => {
