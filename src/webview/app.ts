@@ -1,5 +1,5 @@
 /**
- * The panel: tabs for the five views, the stream toolbar, notices and the forwarding strip, and
+ * The panel: tabs for the views, the stream toolbar, notices and the forwarding strip, and
  * the frame loop. Messages only queue work; one animation frame applies everything queued and
  * renders the visible view once — so a burst costs frames, never data, and the UI stays responsive.
  */
@@ -12,10 +12,12 @@ import { t } from './l10n';
 import { TelemetryModel } from './model/telemetryModel';
 import { Toolbar } from './toolbar';
 import { UpdateQueue } from './updateQueue';
+import { FailuresView } from './views/failuresView';
 import { LiveView } from './views/liveView';
 import { LogsView } from './views/logsView';
 import { MapView } from './views/mapView';
 import { MetricsView } from './views/metricsView';
+import { PerformanceView } from './views/performanceView';
 import { QueryView } from './views/queryView';
 import { TransactionsView } from './views/transactionsView';
 import type { PanelView, ViewContext } from './views/viewContext';
@@ -23,6 +25,8 @@ import { type HostConnection, VIEW_IDS, type ViewId } from './vscodeApi';
 
 const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
   transactions: { title: 'Transactions', icon: 'type-hierarchy-sub' },
+  performance: { title: 'Performance', icon: 'dashboard' },
+  failures: { title: 'Failures', icon: 'warning' },
   logs: { title: 'Logs', icon: 'output' },
   query: { title: 'Query', icon: 'search' },
   metrics: { title: 'Metrics', icon: 'graph-line' },
@@ -65,7 +69,7 @@ export class PanelApp {
       copy: (text, what) => this.copy(text, what),
     };
     this.queryView = new QueryView(context);
-    this.views = [new TransactionsView(context), new LogsView(context), this.queryView, new MetricsView(context), new MapView(context), new LiveView(context)];
+    this.views = [new TransactionsView(context), new PerformanceView(context), new FailuresView(context), new LogsView(context), this.queryView, new MetricsView(context), new MapView(context), new LiveView(context)];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
     this.toolbar = new Toolbar(host, () => this.togglePause());
     this.strip = new ForwardingStrip(host);
@@ -89,7 +93,7 @@ export class PanelApp {
     });
     root.replaceChildren(this.notices, this.tabs, this.strip.element);
     root.classList.add('panel-root');
-    this.toolbar.attach(this.tabs);
+    this.toolbar.attach(this.tabs, (view) => this.navigate(view as ViewId));
     this.strip.update(this.model.forwarding, undefined);
     this.toolbar.update({ paused: false, behind: false, pendingItems: 0, itemCount: 0, connected: false });
     setInterval(() => this.onTick(), 1000);

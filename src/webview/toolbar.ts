@@ -5,7 +5,9 @@
  * Narrow panels (an editor side by side): `fit()` collapses step by step until the tab headers and
  * the toolbar fit in one row — button words first, then Import, Export, Clear, the item count and
  * Pause move into the "More actions" (…) menu, and the tabs drop their titles (icon + badge; the
- * title stays as tooltip and accessible name). The menu is a keyboard-operable ARIA menu.
+ * title stays as tooltip and accessible name). The menu is a keyboard-operable ARIA menu. With eight
+ * tabs at 360 px even icon-only headers do not fit: then the last tabs other than the selected one
+ * leave the row and are listed at the top of the menu.
  */
 import { h, icon, setText } from './dom';
 import { formatCount } from './format';
@@ -38,6 +40,10 @@ export class Toolbar {
   private readonly actions: Record<'pause' | 'clear' | 'export' | 'import', Action>;
   private tabs: HTMLElement | undefined;
   private collapsed = 0;
+  /** Menu entries for tabs that do not fit, by their header. */
+  private readonly tabItems = new Map<HTMLElement, HTMLElement>();
+  private readonly tabGroup = h('div', { class: 'toolbar-menu-tabs', role: 'group' });
+  private overflowedTabs = 0;
 
   constructor(host: HostConnection, onTogglePause: () => void) {
     this.indicator = h('span', { class: 'stream-indicator', role: 'status', 'aria-live': 'polite' });
@@ -59,6 +65,7 @@ export class Toolbar {
       'div',
       { class: 'toolbar-menu', role: 'menu', 'aria-label': t('More actions'), hidden: true, on: { keydown: (event) => this.onMenuKey(event as KeyboardEvent), focusout: (event) => this.onMenuFocusOut(event as FocusEvent) } },
       this.menuCount,
+      this.tabGroup,
       ...Object.values(this.actions).map((a) => a.item),
     );
     this.moreButton = h('vscode-toolbar-button', {
@@ -88,9 +95,21 @@ export class Toolbar {
     });
   }
 
-  /** Watches `tabs` (the vscode-tabs holding this toolbar) and collapses whenever the row overflows. */
-  attach(tabs: HTMLElement): void {
+  /**
+   * Watches `tabs` (the vscode-tabs holding this toolbar) and collapses whenever the row overflows;
+   * `showTab` selects a tab from the menu (with its header's `data-view`).
+   */
+  attach(tabs: HTMLElement, showTab?: (view: string) => void): void {
     this.tabs = tabs;
+    for (const header of tabs.querySelectorAll<HTMLElement>(':scope > vscode-tab-header')) {
+      const view = header.dataset.view ?? '';
+      const glyph = header.querySelector('.codicon')?.cloneNode(true);
+      const item = h('div', { role: 'menuitem', tabindex: '-1', class: 'toolbar-menu-item toolbar-menu-tab', 'data-view': view, hidden: true, on: { click: () => this.runFromMenu(() => showTab?.(view)) } }, glyph ?? null, h('span', { class: 'menu-text' }, header.title));
+      this.tabItems.set(header, item);
+      this.tabGroup.append(item);
+    }
+    // The selected tab must stay in the row: refit when the selection moves (a click or navigate()).
+    new MutationObserver(() => this.fit()).observe(tabs, { attributes: true, attributeFilter: ['selected-index'] });
     // The panel resizing, and the headers growing (a badge appears, a count gets a digit).
     const observer = new ResizeObserver(() => this.fit());
     observer.observe(tabs);
@@ -111,16 +130,40 @@ export class Toolbar {
     const tabs = this.tabs;
     if (!tabs || tabs.clientWidth === 0) return;
     let steps = 0;
+    this.showAllTabs();
     this.applySteps(0);
     while (steps < STEPS.length && this.overflows(tabs)) this.applySteps(++steps);
     this.collapsed = steps;
+    this.overflowTabs(tabs);
+  }
+
+  private showAllTabs(): void {
+    for (const [header, item] of this.tabItems) {
+      header.hidden = false;
+      item.hidden = true;
+    }
+    this.overflowedTabs = 0;
+  }
+
+  /** The last step: moves headers into the menu, from the last one, never the selected one. */
+  private overflowTabs(tabs: HTMLElement): void {
+    const selected = Number(tabs.getAttribute('selected-index') ?? 0);
+    const headers = [...this.tabItems.keys()];
+    for (let index = headers.length - 1; index >= 0 && this.overflows(tabs); index--) {
+      if (index === selected) continue;
+      headers[index]!.hidden = true;
+      this.tabItems.get(headers[index]!)!.hidden = false;
+      this.overflowedTabs++;
+    }
+    this.tabGroup.hidden = this.overflowedTabs === 0;
+    if (this.overflowedTabs > 0) this.moreButton.hidden = false;
   }
 
   private overflows(tabs: HTMLElement): boolean {
     // vscode-tabs pads its header by 8 px each side; the headers and the toolbar share the rest.
     const available = tabs.clientWidth - 16;
     let used = this.element.getBoundingClientRect().width;
-    for (const header of tabs.querySelectorAll(':scope > vscode-tab-header')) used += header.getBoundingClientRect().width;
+    for (const header of tabs.querySelectorAll<HTMLElement>(':scope > vscode-tab-header')) if (!header.hidden) used += header.getBoundingClientRect().width;
     return used > available + 0.5;
   }
 

@@ -12,8 +12,8 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export type ViewId = 'transactions' | 'logs' | 'query' | 'metrics' | 'map' | 'live';
-export const VIEW_IDS: readonly ViewId[] = ['transactions', 'logs', 'query', 'metrics', 'map', 'live'];
+export type ViewId = 'transactions' | 'performance' | 'failures' | 'logs' | 'query' | 'metrics' | 'map' | 'live';
+export const VIEW_IDS: readonly ViewId[] = ['transactions', 'performance', 'failures', 'logs', 'query', 'metrics', 'map', 'live'];
 
 export interface UiState {
   readonly view: ViewId;

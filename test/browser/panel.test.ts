@@ -213,6 +213,46 @@ describe('Live telemetry panel in the real workbench', function () {
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-live.png') });
   });
 
+  it('Performance, Failures and Query tabs over the same app: figures, breakdowns and a query answer', async () => {
+    await showView('performance');
+    const operations = panel.locator('.performance-list .vlist-row');
+    await operations.filter({ hasText: 'POST /orders' }).waitFor({ timeout: 30_000 });
+    const rows = (await operations.allInnerTexts()).map(squash);
+    // One request each: count 1, average = p50 = p95 = p99 = its duration.
+    assert.deepStrictEqual(rows, ['POST /orders 1 1 240 ms 240 ms 240 ms 240 ms', 'GET /orders/{id} 1 0 140 ms 140 ms 140 ms 140 ms']);
+    await operations.filter({ hasText: 'POST /orders' }).click();
+    await panel.locator('.performance-detail .histogram-chart canvas').waitFor();
+    const dependencies = (await panel.locator('.performance-detail .related-row').allInnerTexts()).map(squash);
+    // Its dependencies by type · target, the most total time first (the exporter names HTTP calls "Http").
+    assert.deepStrictEqual(dependencies, ['Http · payments.example 1 1 failed 210 ms', 'postgresql · orders-db|shop 1 12 ms']);
+    await framesPainted();
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-performance.png') });
+
+    await showView('failures');
+    const failures = panel.locator('.failures-list .vlist-row');
+    await failures.first().waitFor({ timeout: 30_000 });
+    assert.deepStrictEqual((await failures.allInnerTexts()).map(squash), ['POST /orders 1 1 100%']);
+    await panel.locator('[data-dimension="exceptionType"] .related-row', { hasText: 'PaymentError' }).waitFor();
+    assert.deepStrictEqual((await panel.locator('[data-dimension="resultCode"] .related-row').allInnerTexts()).map(squash), ['500 1']);
+    await panel.locator('.failures-detail .chart canvas').waitFor();
+    await framesPainted();
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-failures.png') });
+    // A failed sample opens its transaction.
+    await panel.locator('.failures-detail .sample-row').first().click();
+    await panel.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
+    await eventually(async () => assert.strictEqual(squash(await panel.locator('.transaction-header .operation-id').innerText()), report.failedTraceId));
+
+    await showView('query');
+    const editor = panel.locator('.query-editor');
+    await editor.fill('requests\n| where success == false\n| project name, resultCode, duration');
+    await panel.locator('.query-run').click();
+    const answer = panel.locator('.query-row');
+    await answer.first().waitFor({ timeout: 30_000 });
+    assert.deepStrictEqual((await answer.allInnerTexts()).map(squash), ['POST /orders 500 240']);
+    await framesPainted();
+    await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-query.png') });
+  });
+
   it('comes back after a window reload (serializer) and gets a fresh snapshot from the host', async () => {
     await page.reload();
     await waitForWorkbench(page);

@@ -68,6 +68,33 @@ export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext
       const get = compiled.eval;
       const type: ScalarType = compiled.type === 'dynamic' ? 'real' : name === 'avg' && compiled.type === 'long' ? 'real' : compiled.type;
       const average = name === 'avg';
+      const field = compiled.field;
+      if (field) {
+        // The item's own number read in place; the running sum and count in a Float64Array, so
+        // adding a row allocates nothing (a double kept in a closure variable is boxed on write).
+        return {
+          columns: named(name, type, args[0]),
+          create: () => {
+            const state = new Float64Array(2);
+            return {
+              add: (row) => {
+                const number = (row as Record<string, unknown>)[field];
+                if (typeof number === 'number' && Number.isFinite(number)) {
+                  state[0] += number;
+                  state[1]++;
+                } else if (number !== undefined && number !== null) {
+                  const converted = toNumber(number);
+                  if (converted !== null) {
+                    state[0] += converted;
+                    state[1]++;
+                  }
+                }
+              },
+              results: () => [state[1] === 0 ? null : average ? state[0]! / state[1]! : state[0]!],
+            };
+          },
+        };
+      }
       return {
         columns: named(name, type, args[0]),
         create: () => {

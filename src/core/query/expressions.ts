@@ -16,6 +16,10 @@ export interface Compiled {
   readonly eval: (row: unknown) => Value;
   /** Set for literals (and expressions of literals only), so callers can precompute. */
   readonly constant?: boolean;
+  /** A column that is the item's own field (see ColumnDef.field). */
+  readonly field?: ColumnDef['field'];
+  /** `bin(column, constant)` over such a field: summarize groups by the bucket number. */
+  readonly bin?: { readonly field: NonNullable<ColumnDef['field']>; readonly step: number };
 }
 
 export type Scope = ReadonlyMap<string, ColumnDef>;
@@ -42,7 +46,7 @@ export function compileExpr(expr: Expr, scope: Scope, ctx: EvalContext): Compile
       if (!column) {
         throw ctx.error('semantic', `Unknown column "${expr.name}"${suggestion(expr.name, scope)}`, expr.pos, [...scope.keys()].slice(0, 60));
       }
-      return { type: column.type, eval: column.get };
+      return column.field ? { type: column.type, eval: column.get, field: column.field } : { type: column.type, eval: column.get };
     }
     case 'member': {
       const object = compileExpr(expr.object, scope, ctx);
@@ -165,6 +169,18 @@ function comparison(op: string, left: Compiled, right: Compiled, expr: Expr, ctx
     if (right.constant) {
       const constant = r(null) as number | null;
       if (constant === null) return () => false;
+      const field = left.field;
+      if (field) {
+        // The field read in place: no getter call, no boxed number per row.
+        switch (op) {
+          case '>': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v > constant; };
+          case '<': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v < constant; };
+          case '>=': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v >= constant; };
+          case '<=': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v <= constant; };
+          case '==': return (row) => (row as Record<string, unknown>)[field] === constant;
+          default: return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v !== constant; };
+        }
+      }
       switch (op) {
         case '>': return (row) => { const v = l(row) as number | null; return v !== null && v > constant; };
         case '<': return (row) => { const v = l(row) as number | null; return v !== null && v < constant; };
@@ -173,6 +189,14 @@ function comparison(op: string, left: Compiled, right: Compiled, expr: Expr, ctx
         case '==': return (row) => l(row) === constant;
         default: return (row) => { const v = l(row); return v !== null && v !== constant; };
       }
+    }
+  }
+  if (a === 'bool' && b === 'bool' && equality && right.constant && left.field) {
+    // success == false: a missing value (null) is neither equal nor unequal, as in the generic path.
+    const constant = r(null);
+    const field = left.field;
+    if (typeof constant === 'boolean') {
+      return op === '==' ? (row) => (row as Record<string, unknown>)[field] === constant : (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'boolean' && v !== constant; };
     }
   }
   if (a === 'string' && b === 'string' && equality) {
@@ -402,7 +426,8 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
       if (size.constant) {
         const step = toNumber(size.eval(null));
         if (step === null || step <= 0) throw ctx.error('semantic', 'The bin size must be greater than zero', expr.args[1].pos);
-        return { type, eval: (row) => { const x = getValue(row); return typeof x === 'number' ? Math.floor(x / step) * step : x === null ? null : binOf(toNumber(x), step); }, constant };
+        const evaluate = (row: unknown): Value => { const x = getValue(row); return typeof x === 'number' ? Math.floor(x / step) * step : x === null ? null : binOf(toNumber(x), step); };
+        return value.field ? { type, eval: evaluate, constant, bin: { field: value.field, step } } : { type, eval: evaluate, constant };
       }
       return { type, eval: (row) => { const step = toNumber(size.eval(row)); return step === null || step <= 0 ? null : binOf(toNumber(getValue(row)), step); }, constant };
     }

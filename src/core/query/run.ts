@@ -6,7 +6,7 @@ import type { TableName, TelemetryItem } from '../store/telemetryItem';
 import { EvalContext } from './context';
 import { evaluateQuery } from './evaluate';
 import { parseQuery } from './parser';
-import { QUERY_TABLES, tableRows } from './schema';
+import { tableRows } from './schema';
 import { Cell, DEFAULT_QUERY_LIMITS, QueryError, QueryLimits, QueryResult, ResultColumn } from './types';
 import { toCell } from './values';
 
@@ -24,17 +24,26 @@ export function runQuery(text: string, items: Iterable<TelemetryItem>, options: 
   return runQueryOnTables(text, tablesOf(items), options);
 }
 
-/** Items split by table once; tableRows is then a lookup (useful when one snapshot serves many queries). */
+/**
+ * The rows of each table, gathered on first use by one pass over the items that keeps only that
+ * table: a query naming one table (most do) costs one tight pass, not a split of every item into
+ * every table. Cached, so one snapshot can serve many queries.
+ */
 export function tablesOf(items: Iterable<TelemetryItem>): (table: TableName) => readonly unknown[] {
-  const byTable = new Map<TableName, TelemetryItem[]>(QUERY_TABLES.map((table) => [table, []]));
-  for (const item of items) {
-    if (!item.statsbeat) byTable.get(item.table)?.push(item);
-  }
+  const all: readonly TelemetryItem[] = Array.isArray(items) ? items : [...items];
   const cache = new Map<TableName, readonly unknown[]>();
   return (table) => {
     let rows = cache.get(table);
     if (!rows) {
-      rows = table === 'customMetrics' ? tableRows(table, byTable.get(table)!) : byTable.get(table)!;
+      // Sized for every item, then cut to what matched: growing by push costs twice as much.
+      const matching = new Array<TelemetryItem>(all.length);
+      let count = 0;
+      for (let index = 0; index < all.length; index++) {
+        const item = all[index]!;
+        if (item.table === table && !item.statsbeat) matching[count++] = item;
+      }
+      matching.length = count;
+      rows = table === 'customMetrics' ? tableRows(table, matching) : matching;
       cache.set(table, rows);
     }
     return rows;

@@ -118,7 +118,8 @@ describe('Webview panel: controls', function () {
   it('is keyboard reachable: tabs with arrow keys and Enter, list rows with arrow keys', async () => {
     await panel.send(snapshot(realisticItems()));
     await panel.page.locator('vscode-tab-header[data-view="transactions"]').focus();
-    await panel.page.keyboard.press('ArrowRight');
+    // Transactions → Performance → Failures → Logs.
+    for (let step = 0; step < 3; step++) await panel.page.keyboard.press('ArrowRight');
     await panel.page.keyboard.press('Enter');
     await panel.page.locator('vscode-tab-panel[data-view="logs"]:not([hidden])').waitFor();
     await panel.settle();

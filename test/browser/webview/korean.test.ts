@@ -30,8 +30,8 @@ describe('Webview panel: Korean UI', function () {
 
   it('tabs, toolbar and counts read Korean, with no English left in the chrome', async () => {
     const tabs = (await panel.page.locator('vscode-tab-header .tab-title').allInnerTexts()).map(squash);
-    assert.deepStrictEqual(tabs, [korean.Transactions, korean.Logs, korean.Query, korean.Metrics, korean.Map, korean.Live]);
-    assert.deepStrictEqual(tabs, ['트랜잭션', '로그', '쿼리', '메트릭', '맵', '실시간']);
+    assert.deepStrictEqual(tabs, [korean.Transactions, korean.Performance, korean.Failures, korean.Logs, korean.Query, korean.Metrics, korean.Map, korean.Live]);
+    assert.deepStrictEqual(tabs, ['트랜잭션', '성능', '실패', '로그', '쿼리', '메트릭', '맵', '실시간']);
     const toolbar = panel.page.locator('.toolbar');
     assert.strictEqual(await toolbar.getAttribute('aria-label'), '원격 분석 스트림');
     assert.match(squash(await panel.page.locator('.item-count').innerText()), /^항목 \d+개$/);

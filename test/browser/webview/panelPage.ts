@@ -131,7 +131,7 @@ export interface PanelOpenOptions {
   readonly locale?: Locale;
 }
 
-export type ViewName = 'transactions' | 'logs' | 'query' | 'metrics' | 'map' | 'live';
+export type ViewName = 'transactions' | 'performance' | 'failures' | 'logs' | 'query' | 'metrics' | 'map' | 'live';
 
 export class PanelPage {
   private constructor(
