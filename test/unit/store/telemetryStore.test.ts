@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { mock } from 'node:test';
 import type { Envelope } from '../../../src/core/envelope';
 import { normaliseOperationId, normaliseParentId, StoreChange, TelemetryStore } from '../../../src/core/store';
 import { RingBuffer } from '../../../src/core/store/ringBuffer';
@@ -15,7 +16,6 @@ function item(role: string | undefined, baseType: string, extra: { operationId?:
   return { name: 'Microsoft.ApplicationInsights.X', time: new Date(Date.UTC(2026, 0, 1) + counter).toISOString(), tags, data: { baseType, baseData } };
 }
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('store: TelemetryStore', () => {
   it('gives monotonic seqs and keeps arrival order in snapshot()', () => {
@@ -135,60 +135,65 @@ describe('store: TelemetryStore', () => {
 });
 
 describe('store: change subscription', () => {
-  it('batches additions and delivers them no more often than the interval', async () => {
+  // The feed's timing is what is under test: a virtual clock (setTimeout and Date) makes it exact,
+  // where real sleeps on a loaded 2-core machine stretched a 10 ms gap past the 80 ms interval.
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 }));
+  afterEach(() => mock.timers.reset());
+
+  it('batches additions and delivers them no more often than the interval', () => {
     const store = new TelemetryStore();
     const deliveries: { at: number; change: StoreChange }[] = [];
     const start = Date.now();
     const subscription = store.subscribe((change) => deliveries.push({ at: Date.now() - start, change }), { intervalMs: 80 });
     store.add([item('a', 'RequestData')]);
     store.add([item('a', 'RequestData'), item('a', 'MessageData')]);
-    await delay(20);
+    mock.timers.tick(20);
     assert.strictEqual(deliveries.length, 1, 'one batch for three synchronous additions');
     assert.deepStrictEqual(deliveries[0].change.added.map((entry) => entry.seq), [1, 2, 3]);
     assert.deepStrictEqual(deliveries[0].change.evicted, []);
     store.add([item('a', 'RequestData')]);
-    await delay(10);
+    mock.timers.tick(10);
     store.add([item('a', 'RequestData')]);
-    await delay(300);
+    mock.timers.tick(300);
     assert.strictEqual(deliveries.length, 2);
     assert.deepStrictEqual(deliveries[1].change.added.map((entry) => entry.seq), [4, 5]);
     assert.ok(deliveries[1].at - deliveries[0].at >= 75, `second delivery ${deliveries[1].at - deliveries[0].at} ms after the first`);
     subscription.dispose();
     store.add([item('a', 'RequestData')]);
-    await delay(120);
+    mock.timers.tick(120);
     assert.strictEqual(deliveries.length, 2, 'nothing after dispose');
   });
 
-  it('reports evictions of delivered items, and hides items added and evicted in the same batch', async () => {
+  it('reports evictions of delivered items, and hides items added and evicted in the same batch', () => {
     const store = new TelemetryStore({ maxTraceItemsPerRole: 2 });
     const changes: StoreChange[] = [];
     store.subscribe((change) => changes.push(change), { intervalMs: 10 });
     store.add([item('a', 'RequestData'), item('a', 'RequestData')]); // seq 1, 2
-    await delay(30);
+    mock.timers.tick(30);
     store.add([item('a', 'RequestData'), item('a', 'RequestData'), item('a', 'RequestData')]); // seq 3,4,5: evicts 1,2, then 3
-    await delay(30);
+    mock.timers.tick(30);
     assert.strictEqual(changes.length, 2);
     assert.deepStrictEqual(changes[1].added.map((entry) => entry.seq), [4, 5]);
     assert.deepStrictEqual([...changes[1].evicted].sort(), [1, 2]);
   });
 
-  it('signals clear() and what came after it', async () => {
+  it('signals clear() and what came after it', () => {
     const store = new TelemetryStore();
     const changes: StoreChange[] = [];
     store.subscribe((change) => changes.push(change), { intervalMs: 10 });
     store.add([item('a', 'RequestData')]);
-    await delay(30);
+    mock.timers.tick(30);
     store.add([item('a', 'RequestData')]);
     store.clear();
     store.add([item('a', 'MessageData')]);
-    await delay(30);
+    mock.timers.tick(30);
     assert.strictEqual(changes.length, 2);
     assert.strictEqual(changes[1].cleared, true);
     assert.deepStrictEqual(changes[1].added.map((entry) => entry.table), ['traces']);
     assert.strictEqual(store.size, 1);
   });
 
-  it('keeps delivering to others when one subscriber throws', async () => {
+  it('keeps delivering to others when one subscriber throws', () => {
     const store = new TelemetryStore();
     let heard = 0;
     store.subscribe(() => {
@@ -196,7 +201,7 @@ describe('store: change subscription', () => {
     }, { intervalMs: 0 });
     store.subscribe((change) => (heard += change.added.length), { intervalMs: 0 });
     store.add([item('a', 'RequestData'), item('a', 'RequestData')]);
-    await delay(20);
+    mock.timers.tick(20);
     assert.strictEqual(heard, 2);
   });
 });
