@@ -43,6 +43,8 @@ const nodeBundle = {
 const configs = [
   { ...nodeBundle, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  // The telemetry history packs blocks in a worker thread (src/core/history/blockPacker.ts).
+  { ...nodeBundle, entryPoints: { historyWorker: 'src/core/history/historyWorker.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,

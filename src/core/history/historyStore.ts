@@ -25,9 +25,9 @@ import { makePrivateDir } from '../forward/instanceFolder';
 import { tableOf } from '../store/normalise';
 import type { TableName } from '../store/telemetryItem';
 import { BLOCK_HEADER_BYTES, decodeHeader, encodeBlock, filterChecksOut } from './historyBlocks';
-import { buildFilter, indexKeys, lineMatches, mayContain, parseQuery } from './searchIndex';
+import { BlockPacker, packBlock } from './blockPacker';
+import { lineMatches, mayContain, parseQuery } from './searchIndex';
 
-const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
 export type RunSource = 'relay' | 'imported';
@@ -166,6 +166,9 @@ export class HistoryStore {
   private readonly statusListeners = new Set<(status: HistoryStatus) => void>();
   private readonly cache = new Map<Block, DecodedBlock>();
   private closed = false;
+  /** One worker for every history in the process (it is unref'd: it never keeps the process alive). */
+  private static sharedPacker: BlockPacker | undefined;
+  private readonly packer = (HistoryStore.sharedPacker ??= new BlockPacker());
   private readonly options: Required<Omit<HistoryOptions, 'log' | 'now'>>;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
@@ -432,9 +435,7 @@ export class HistoryStore {
 
   private async writeBlock(runId: string, lines: string[]): Promise<void> {
     const text = lines.join('\n');
-    const keys = indexKeys(text.toLowerCase());
-    const filter = buildFilter(keys, keys.size);
-    const packed = await gzip(text, { level: 6 });
+    const { filter, packed } = await this.packer.pack(text).catch(() => packBlock(text));
     const block = encodeBlock(lines.length, filter, packed);
     const run = this.runs.get(runId);
     if (!run || this.offReason !== undefined) {

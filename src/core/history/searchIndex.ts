@@ -2,7 +2,7 @@
  * The history's search index: per block of items, a Bloom filter of word beginnings, so a search
  * over a million items opens only the blocks that can hold every word of the query. A word is a
  * run of letters and digits (ASCII, and any non-ASCII character) in the lowercased JSON of an
- * envelope; the filter holds each word's first 3, 4, 6, 8 and 12 characters, which is enough to
+ * envelope; the filter holds each word's first 3, 4, 6, 8, 12, 16 and 32 characters, which is enough to
  * answer "does a word start with this text" for any query word (a false "maybe" only costs opening
  * a block; a "no" is always right). Search therefore matches text at the start of a word, like
  * KQL's `has_prefix`: "Conn" finds "ConnectionError", "Error" alone does not.
@@ -10,7 +10,9 @@
  */
 
 /** The prefix lengths indexed, ascending. */
-const PREFIX_LENGTHS = [3, 4, 6, 8, 12] as const;
+const PREFIX_LENGTHS = [3, 4, 6, 8, 12, 16, 32] as const;
+/** PREFIX_LENGTHS as a lookup by length. */
+const IS_PREFIX_LENGTH = PREFIX_LENGTHS.reduce((table, length) => ((table[length] = 1), table), new Uint8Array(33));
 const BITS_PER_KEY = 10;
 const HASHES = 4;
 const MIN_FILTER_BYTES = 64;
@@ -45,18 +47,6 @@ export function forEachWord(text: string, onWord: (word: string) => void): void 
   if (start >= 0) onWord(text.slice(start));
 }
 
-/** The filter keys of every word of `text` (lowercased), each once. */
-export function indexKeys(text: string): Set<string> {
-  const keys = new Set<string>();
-  forEachWord(text, (word) => {
-    for (const length of PREFIX_LENGTHS) {
-      if (word.length < length) break;
-      keys.add(word.slice(0, length));
-    }
-  });
-  return keys;
-}
-
 /**
  * The one key a block must hold to contain a word starting with `word` (lowercased), or
  * undefined when the word is too short to narrow anything down.
@@ -70,19 +60,89 @@ export function queryKey(word: string): string | undefined {
   return key;
 }
 
-/** A Bloom filter over `keys`, as bytes (stored next to the block). */
-export function buildFilter(keys: Iterable<string>, count: number): Buffer {
-  const bytes = Math.max(MIN_FILTER_BYTES, Math.ceil((count * BITS_PER_KEY) / 8));
+/**
+ * The Bloom filter of every word beginning in `text` (lowercased), as bytes (stored next to the
+ * block). One pass over the characters: each word's hashes are built character by character and
+ * taken at the indexed lengths, with no substrings; duplicates are dropped in a scratch hash
+ * table first, so the filter is sized by the distinct keys (about 10 bits each).
+ */
+export function textFilter(text: string): Buffer {
+  const seen = new HashSet();
+  let length = -1; // -1: not in a word
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5c /* \ */) {
+      length = -1;
+      i++; // the escaped character
+      if (text.charCodeAt(i) === 0x75 /* u */) i += 4; // \uXXXX
+      continue;
+    }
+    if (!isWordChar(code)) {
+      length = -1;
+      continue;
+    }
+    if (length < 0) {
+      length = 0;
+      a = HASH_A_SEED;
+      b = HASH_B_SEED;
+    }
+    // int32 arithmetic throughout (>>> 0 only when a key is taken): uint32s past 2^31 would be boxed.
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+    b ^= b >>> 15;
+    length++;
+    if (length <= 32 && IS_PREFIX_LENGTH[length] === 1) seen.add(a >>> 0, (b | 1) >>> 0);
+  }
+  const bytes = Math.max(MIN_FILTER_BYTES, Math.ceil((seen.size * BITS_PER_KEY) / 8));
   const filter = Buffer.alloc(bytes);
   const bits = bytes * 8;
-  for (const key of keys) {
-    const [a, b] = hashes(key);
-    for (let i = 0; i < HASHES; i++) {
-      const bit = (a + i * b) % bits;
+  seen.forEach((hashA, hashB) => {
+    for (let k = 0; k < HASHES; k++) {
+      const bit = (hashA + k * hashB) % bits;
       filter[bit >>> 3] |= 1 << (bit & 7);
     }
-  }
+  });
   return filter;
+}
+
+/** Distinct (a, b) hash pairs in open addressing over typed arrays (a = 0 marks an empty slot). */
+class HashSet {
+  private a = new Uint32Array(4096);
+  private b = new Uint32Array(4096);
+  private mask = 4095;
+  size = 0;
+
+  add(hashA: number, hashB: number): void {
+    const keyA = hashA === 0 ? 1 : hashA;
+    let slot = (keyA ^ (keyA >>> 16)) & this.mask;
+    for (;;) {
+      const held = this.a[slot];
+      if (held === 0) {
+        this.a[slot] = keyA;
+        this.b[slot] = hashB;
+        if (++this.size * 2 > this.a.length) this.grow();
+        return;
+      }
+      if (held === keyA && this.b[slot] === hashB) return;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const oldA = this.a;
+    const oldB = this.b;
+    this.a = new Uint32Array(oldA.length * 2);
+    this.b = new Uint32Array(oldA.length * 2);
+    this.mask = this.a.length - 1;
+    this.size = 0;
+    for (let slot = 0; slot < oldA.length; slot++) if (oldA[slot] !== 0) this.add(oldA[slot], oldB[slot]);
+  }
+
+  forEach(visit: (hashA: number, hashB: number) => void): void {
+    for (let slot = 0; slot < this.a.length; slot++) if (this.a[slot] !== 0) visit(this.a[slot], this.b[slot]);
+  }
 }
 
 /** False only when the filter surely does not hold `key`. */
@@ -97,17 +157,20 @@ export function mayContain(filter: Uint8Array, key: string): boolean {
   return true;
 }
 
-/** Two independent 32-bit FNV-1a style hashes (double hashing gives the k positions). */
+const HASH_A_SEED = 0x811c9dc5 | 0;
+const HASH_B_SEED = 0x01000193;
+
+/** Two independent 32-bit FNV-1a style hashes (double hashing gives the k positions); textFilter computes the same ones incrementally. */
 function hashes(key: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ key.length;
+  let a = HASH_A_SEED;
+  let b = HASH_B_SEED;
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
     a = Math.imul(a ^ code, 0x01000193) >>> 0;
     b = Math.imul(b ^ code, 0x5bd1e995) >>> 0;
     b ^= b >>> 15;
   }
-  return [a >>> 0, (b | 1) >>> 0];
+  return [a === 0 ? 1 : a, (b | 1) >>> 0];
 }
 
 /** A parsed query: lowercased terms (split on spaces), each with the filter keys it needs. */
