@@ -97,3 +97,21 @@ describe('history: search (issue 16)', () => {
     assert.strictEqual(parsed.terms.length, 16);
   });
 });
+
+describe('history: the store tells the history what it takes (issue 16)', () => {
+  it('passes every added batch with its origin to envelope listeners, and a failing listener does not stop the store', async () => {
+    const { TelemetryStore } = await import('../../../src/core/store');
+    const store = new TelemetryStore();
+    const seen: string[] = [];
+    store.onEnvelopes(() => {
+      throw new Error('a broken listener');
+    });
+    const subscription = store.onEnvelopes((envelopes, origin) => seen.push(`${origin.source}:${origin.name ?? ''}:${envelopes.length}`));
+    store.add([message('a'), message('b')]);
+    store.add([message('c')], { source: 'imported', name: 'export.ndjson' });
+    subscription.dispose();
+    store.add([message('d')]);
+    assert.deepStrictEqual(seen, ['relay::2', 'imported:export.ndjson:1']);
+    assert.strictEqual(store.size, 4);
+  });
+});
