@@ -104,6 +104,8 @@ const configs = [
     plugins: [...nodeBundle.plugins, lazyBundlesPlugin],
   })),
   { ...nodeBundle, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  // The telemetry history packs blocks in a worker thread (src/core/history/blockPacker.ts).
+  { ...nodeBundle, entryPoints: { historyWorker: 'src/core/history/historyWorker.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,

@@ -12,6 +12,7 @@ import { registerSetupCommands } from './commands/setup';
 import { createContextState, ExtensionContextState } from './contextState';
 import { PythonDebugEnvironmentProvider, registerDebugEnvironment } from './environment';
 import { registerFirstRun } from './firstRun';
+import { HistoryTap } from './historyTap';
 import { registerLanguageFeatures } from './languageFeatures';
 import { registerLiveTelemetryPanel } from './panel/registerPanel';
 import { registerRelayTriggers } from './relayTriggers';
@@ -29,7 +30,13 @@ let stopOnDeactivate: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<AzureMonitorPythonApi> {
   const state = await createContextState(context);
-  stopOnDeactivate = () => state.relay.stop();
+  // Before the relay starts, so the relay's first store is restored from it (issue 16).
+  const history = await HistoryTap.open(state).catch((error: unknown) => void state.log.warn(`Telemetry history unavailable: ${String(error)}`));
+  if (history) context.subscriptions.push(history);
+  stopOnDeactivate = async () => {
+    await state.relay.stop();
+    await history?.close();
+  };
 
   registerConnectionStringCommands(state);
   registerDebugSessions(state);

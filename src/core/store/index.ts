@@ -1,6 +1,6 @@
 /** The telemetry store: normalised items, bounded per role, indexed by operation, with change feeds. */
 export { TelemetryStore, STORE_DEFAULTS } from './telemetryStore';
-export type { TelemetryStoreOptions } from './telemetryStore';
+export type { TelemetryStoreOptions, EnvelopeOrigin, EnvelopeListener } from './telemetryStore';
 export type { StoreChange, ChangeListener, SubscribeOptions, Subscription } from './changeFeed';
 export { normaliseEnvelope, severity, tableOf } from './normalise';
 export { normaliseOperationId, normaliseParentId } from './operationIds';

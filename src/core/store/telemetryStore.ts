@@ -27,6 +27,14 @@ export interface TelemetryStoreOptions {
   readonly maxBytes?: number;
 }
 
+/** Where a batch came from: the relay, an imported file (named), or the history restoring a run (not recorded again). */
+export interface EnvelopeOrigin {
+  readonly source: 'relay' | 'imported' | 'history';
+  readonly name?: string;
+}
+
+export type EnvelopeListener = (envelopes: readonly Envelope[], origin: EnvelopeOrigin) => void;
+
 export const STORE_DEFAULTS = {
   maxTraceItemsPerRole: 10_000,
   maxLogItemsPerRole: 10_000,
@@ -57,6 +65,7 @@ export class TelemetryStore {
   private readonly roles = new Map<string, RoleBuffers>();
   private readonly byOperation = new Map<string, Set<TelemetryItem>>();
   private readonly feeds = new Set<ChangeBatcher>();
+  private readonly envelopeListeners = new Set<EnvelopeListener>();
   private nextSeq = 1;
   private count = 0;
   private ignoredCount = 0;
@@ -91,8 +100,24 @@ export class TelemetryStore {
     return this.ignoredCount;
   }
 
+  /**
+   * Told every batch `add` gets, as envelopes, with where it came from (the telemetry history records
+   * them). A failing listener never stops the store.
+   */
+  onEnvelopes(listener: EnvelopeListener): Subscription {
+    this.envelopeListeners.add(listener);
+    return { dispose: () => this.envelopeListeners.delete(listener) };
+  }
+
   /** Normalises and keeps the envelopes; returns the items added, in order. */
-  add(envelopes: readonly Envelope[]): TelemetryItem[] {
+  add(envelopes: readonly Envelope[], origin: EnvelopeOrigin = { source: 'relay' }): TelemetryItem[] {
+    for (const listener of this.envelopeListeners) {
+      try {
+        listener(envelopes, origin);
+      } catch {
+        // the store's own work comes first
+      }
+    }
     const added: TelemetryItem[] = [];
     const now = Date.now();
     for (const envelope of envelopes) {

@@ -1,0 +1,74 @@
+/**
+ * Issue 16 in the real workbench: telemetry sent before *Developer: Reload Window* is shown again
+ * after it. The extension host (and its in-memory store) is replaced by the reload; the panel
+ * comes back with the same transaction because the history on disk put the last run back into
+ * the new relay's store. Without the history the restored panel is empty. Screenshots:
+ * test-results/history-reload-*.png.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
+import { eventually } from '../harness/eventually';
+import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
+import { launchChromium, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+
+describe('Telemetry history: the same data after Reload Window (issue 16)', function () {
+  this.timeout(300_000);
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let runDir: string;
+  let workspace: string;
+  const shot = (name: string) => page.screenshot({ path: path.join(TEST_RESULTS_DIR, `history-reload-${name}.png`) });
+  const panel = () => page.frameLocator('iframe.webview').frameLocator('#active-frame');
+
+  before(async () => {
+    fs.mkdirSync(TEST_RESULTS_DIR, { recursive: true });
+    runDir = createRunDir();
+    workspace = path.join(runDir, 'workspace');
+    fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
+    server = await startCodeServer({ runDir, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+    browser = await launchChromium();
+    ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
+    await waitForWorkbench(page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await shot('failure').catch(() => undefined);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function runInTerminal(command: string): Promise<void> {
+    const rows = page.locator('.terminal-wrapper .xterm-rows').first();
+    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), { timeoutMs: 60_000 });
+    await page.locator('.terminal-wrapper .xterm').first().click();
+    await page.keyboard.type(command);
+    await page.keyboard.press('Enter');
+  }
+
+  it('shows the transaction sent before the reload in the restored panel', async () => {
+    await runCommandFromPalette(page, 'Azure Monitor: Open Live Telemetry');
+    await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
+    await runCommandFromPalette(page, 'Terminal: Create New Terminal');
+    const output = path.join(runDir, 'sent.txt');
+    await runInTerminal(`python3 '${path.join(workspace, 'stdlib_telemetry.py')}' > '${output}' 2>&1`);
+    await eventually(() => assert.match(fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '', /sent 2 items: HTTP 200/), { timeoutMs: 60_000, intervalMs: 250 });
+    await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
+    await shot('1-before');
+
+    const reloaded = page.waitForEvent('load');
+    await runCommandFromPalette(page, 'Developer: Reload Window');
+    await reloaded;
+    await waitForWorkbench(page);
+    // The panel VS Code restores, fed by a new extension host whose store started empty.
+    await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
+    await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
+    await shot('2-after-reload');
+  });
+});
