@@ -5,6 +5,7 @@
  * carries untrusted telemetry text, which the webview renders as text only).
  */
 
+import type { ItemDelivery } from './delivery';
 import type { ForwardState } from './forwarding';
 import type { ExceptionDetail, MetricPoint, TelemetryItem } from './telemetryItem';
 
@@ -53,6 +54,7 @@ export const PANEL_COPIED_FIELDS = [
   'measurements',
   'sdkVersion',
   'truncated',
+  'delivery',
 ] as const satisfies readonly (keyof TelemetryItem)[];
 
 /**
@@ -65,6 +67,12 @@ export type PanelItem = Pick<TelemetryItem, 'seq' | 'table' | 'time' | (typeof P
   /** Where a log record was written (`code.filepath`/`code.lineno`, OpenCensus `fileName`/`lineNumber`). */
   readonly source?: PanelSourceFrame;
 };
+
+/** A shown item's new delivery state. */
+export interface PanelDeliveryUpdate {
+  readonly seq: number;
+  readonly delivery: ItemDelivery;
+}
 
 export interface ForwardingStatus {
   readonly state: ForwardState;
@@ -157,6 +165,8 @@ export type HostToWebview =
       readonly liveDocuments?: readonly LiveDocument[];
       /** The store was cleared before `added`. */
       readonly cleared?: boolean;
+      /** Items shown earlier whose delivery state changed (issue 19). */
+      readonly deliveries?: readonly PanelDeliveryUpdate[];
     }
   | { readonly type: 'forwarding'; readonly status: ForwardingStatus }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string }

@@ -14,7 +14,7 @@ import { DEFAULT_CHANGE_INTERVAL_MS, StoreChange } from '../store/changeFeed';
 import type { TelemetryStore } from '../store/telemetryStore';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { toForwardingStatus } from './forwardingStatus';
-import { toPanelItems } from './panelItem';
+import { isShownInPanel, toPanelItems } from './panelItem';
 
 /** The part of the forward queue the panel uses. */
 export interface ForwardControl {
@@ -55,12 +55,14 @@ export function snapshotMessage(source: PanelSource): Extract<HostToWebview, { t
 }
 
 export function deltaMessage(change: StoreChange | undefined, live: readonly LiveSample[], liveDocuments: readonly LiveDocument[] = []): Extract<HostToWebview, { type: 'delta' }> {
-  const message = {
+  const deliveries = change?.updated?.filter((item) => item.delivery !== undefined && isShownInPanel(item)).map((item) => ({ seq: item.seq, delivery: item.delivery! })) ?? [];
+  const base = {
     type: 'delta' as const,
     added: change ? toPanelItems(change.added) : [],
     evicted: change ? [...change.evicted] : [],
     live: live.map(toPanelLiveSample),
   };
+  const message = deliveries.length > 0 ? { ...base, deliveries } : base;
   const withDocuments = liveDocuments.length > 0 ? { ...message, liveDocuments: [...liveDocuments] } : message;
   return change?.cleared ? { ...withDocuments, cleared: true } : withDocuments;
 }
@@ -145,7 +147,7 @@ export class PanelFeed implements Disposable {
     const documents = this.pendingDocuments;
     this.pendingDocuments = [];
     const message = deltaMessage(change, live, documents);
-    if (message.added.length === 0 && message.evicted.length === 0 && message.live.length === 0 && documents.length === 0 && !message.cleared) return;
+    if (message.added.length === 0 && message.evicted.length === 0 && message.live.length === 0 && documents.length === 0 && !message.cleared && !('deliveries' in message)) return;
     this.post(message);
   }
 
