@@ -18,7 +18,7 @@ import { MapView } from './views/mapView';
 import { MetricsView } from './views/metricsView';
 import { QueryView } from './views/queryView';
 import { TransactionsView } from './views/transactionsView';
-import type { PanelView, ViewContext } from './views/viewContext';
+import type { PanelView, RevealTarget, ViewContext } from './views/viewContext';
 import { type HostConnection, VIEW_IDS, type ViewId } from './vscodeApi';
 
 const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
@@ -68,7 +68,7 @@ export class PanelApp {
     this.views = [new TransactionsView(context), new LogsView(context), this.queryView, new MetricsView(context), new MapView(context), new LiveView(context)];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
     this.toolbar = new Toolbar(host, () => this.togglePause());
-    this.strip = new ForwardingStrip(host);
+    this.strip = new ForwardingStrip(host, (delivery) => this.navigate('transactions', { delivery }));
     this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
     this.tabs = h(
       'vscode-tabs',
@@ -202,7 +202,7 @@ export class PanelApp {
     this.requestFrame();
   }
 
-  private navigate(id: ViewId, target?: { operationId?: string; query?: string }): void {
+  private navigate(id: ViewId, target?: RevealTarget): void {
     this.tabs.setAttribute('selected-index', String(VIEW_IDS.indexOf(id)));
     this.show(id);
     if (target) {

@@ -7,6 +7,7 @@ import type { WebviewString } from '../shared/webviewStrings';
 import { displayText, h, icon, setText, telemetryText } from './dom';
 import { formatBytes, formatCount, formatTime } from './format';
 import { t } from './l10n';
+import type { DeliveryFilter } from './model/deliverySummary';
 import type { HostConnection } from './vscodeApi';
 
 const STATE_TEXT: Record<ForwardingStatus['state'], { text: WebviewString; icon: string }> = {
@@ -28,7 +29,11 @@ export class ForwardingStrip {
   private rendered: ForwardingStatus | undefined;
   private renderedRelay: string | undefined;
 
-  constructor(private readonly host: HostConnection) {
+  /** `showDelivery`: the queued and dropped counts open Transactions filtered to those items (issue 19). */
+  constructor(
+    private readonly host: HostConnection,
+    private readonly showDelivery?: (filter: DeliveryFilter) => void,
+  ) {
     this.stateIcon = h('span', { class: 'strip-icon' });
     this.stateText = h('span', { class: 'strip-state' });
     this.counters = h('span', { class: 'strip-counters' });
@@ -55,22 +60,26 @@ export class ForwardingStrip {
     const lastErrorLine = status.lastErrorSeen ? t('Last error at {0}: {1}', formatTime(status.lastErrorSeen.at), displayText(status.lastErrorSeen.message)) : undefined;
     const stateTitle = status.endpoint ? `${stateText}: ${displayText(status.endpoint)}` : stateText;
     this.stateText.setAttribute('title', lastErrorLine ? `${stateTitle}\n${lastErrorLine}` : stateTitle);
-    // [label, value, extra, warn when above 0]
-    const counters: [string, number, string | undefined, boolean][] = [
+    // [label, value, extra, warn when above 0, the items it opens]
+    const counters: [string, number, string | undefined, boolean, DeliveryFilter?][] = [
       [t('Accepted'), status.acceptedItems, undefined, false],
       [t('Sent'), status.sentItems, undefined, false],
       [t('Retrying'), status.retryingItems, undefined, true],
-      [t('Queued on disk'), status.queuedItems, status.queuedBytes > 0 ? formatBytes(status.queuedBytes) : undefined, false],
-      [t('Dropped'), status.droppedItems, undefined, true],
+      [t('Queued on disk'), status.queuedItems, status.queuedBytes > 0 ? formatBytes(status.queuedBytes) : undefined, false, 'queued'],
+      [t('Dropped'), status.droppedItems, undefined, true, 'dropped'],
     ];
     // Live Metrics is best effort: its own counters, never mixed into the items above.
     if (status.live) {
       counters.push([t('Live Metrics sent'), status.live.sent, undefined, false], [t('Live Metrics failed'), status.live.failed, undefined, true]);
     }
     this.counters.replaceChildren(
-      ...counters.map(([name, value, extra, warn]) =>
-        h('span', { class: ['counter', value > 0 && warn ? 'warn' : ''] }, `${name} `, h('strong', null, formatCount(Number(value) || 0)), extra ? ` (${extra})` : ''),
-      ),
+      ...counters.map(([name, value, extra, warn, opens]) => {
+        const content = [`${name} `, h('strong', null, formatCount(Number(value) || 0)), extra ? ` (${extra})` : ''];
+        const classes = ['counter', value > 0 && warn ? 'warn' : ''];
+        if (!opens || !this.showDelivery || !(value > 0)) return h('span', { class: classes }, ...content);
+        const label = opens === 'dropped' ? t('Show the items dropped') : t('Show the items waiting on disk');
+        return h('button', { type: 'button', class: [...classes, 'counter-link'], 'data-opens': opens, title: label, 'aria-label': `${name} ${formatCount(Number(value) || 0)}: ${label}`, on: { click: () => this.showDelivery?.(opens) } }, ...content);
+      }),
     );
     const lastError = status.lastError ?? status.live?.lastError;
     this.error.hidden = !lastError;

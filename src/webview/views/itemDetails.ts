@@ -2,8 +2,10 @@
  * Everything one telemetry item carries, readable: fields, message with its newlines, exception
  * stacks in monospace, custom dimensions and measurements. All values are rendered as text.
  */
+import { isItemDelivery } from '../../shared/delivery';
 import type { PanelItem, PanelSourceFrame } from '../../shared/messages';
-import { type Child, expandableText, h, SHORT_TEXT_LIMIT, telemetryText } from '../dom';
+import { deliveryIcon, deliverySentence } from '../deliveryText';
+import { type Child, expandableText, h, icon, SHORT_TEXT_LIMIT, telemetryText } from '../dom';
 import { formatDuration, formatTime, formatValue, severityName, tableLabel } from '../format';
 import { t } from '../l10n';
 import { itemTitle, operationKey } from '../model/correlation';
@@ -51,6 +53,7 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
     title.length > SHORT_TEXT_LIMIT && typeof item.name === 'string' && title === item.name ? section(t('Name'), h('pre', { class: 'message' }, expandableText(item.name))) : null,
     h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, expandableText(value))])),
     truncationNote(item),
+    deliverySection(item),
     item.source && typeof item.source.file === 'string' ? section(t('Source location'), h('div', { class: 'source-location' }, sourceFrame(item.source, actions))) : null,
     item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, expandableText(item.message))) : null,
     (item.exceptions ?? []).map((exception, index) =>
@@ -97,6 +100,20 @@ function sourceFrame(frame: PanelSourceFrame, actions: ItemDetailsActions): HTML
     'button',
     { type: 'button', class: [...classes, 'frame-link'], title: tooltip ?? t('Open in the editor'), on: { click: () => actions.openSource?.(frame.file, line) } },
     content,
+  );
+}
+
+/** Whether the item reached Azure Monitor, waits on disk, stays local, or was dropped and why (issue 19). */
+function deliverySection(item: PanelItem): HTMLElement | null {
+  const delivery = item.delivery;
+  if (!isItemDelivery(delivery)) return null;
+  return section(
+    t('Delivery to Azure Monitor'),
+    h('p', { class: ['delivery-line', `delivery-${delivery.state}`], 'data-delivery': delivery.state }, icon(deliveryIcon(delivery.state)), ' ', deliverySentence(delivery)),
+    // The service's words about the item: untrusted text, shown as text only.
+    typeof delivery.message === 'string' && delivery.message !== ''
+      ? h('div', { class: 'delivery-message' }, h('span', { class: 'delivery-message-label' }, t("The service's message")), ' ', expandableText(delivery.message))
+      : null,
   );
 }
 
