@@ -18,6 +18,7 @@ import { registerRelayTriggers } from './relayTriggers';
 import { registerRunCommands } from './runWithTelemetry';
 import { registerSourceCommands } from './source/openSource';
 import { registerStatusBar } from './statusBar';
+import { keepsEveryTrace, readLocalRunSampling, registerSamplingCommand } from './commands/samplingCommand';
 
 export type { ExtensionContextState } from './contextState';
 
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerLanguageFeatures(state);
   registerFirstRun(state);
   registerSourceCommands(context, state.log);
+  registerSamplingCommand(state);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);
@@ -55,7 +57,10 @@ function registerConnectionStringCommands(state: ExtensionContextState): void {
 
 /** Python debug sessions get the relay's variables (and start it). */
 function registerDebugSessions(state: ExtensionContextState): void {
-  const provider = new PythonDebugEnvironmentProvider(async () => (await state.relay.ensureStarted().catch(() => undefined))?.environment);
+  const provider = new PythonDebugEnvironmentProvider(
+    async () => (await state.relay.ensureStarted().catch(() => undefined))?.environment,
+    () => keepsEveryTrace(readLocalRunSampling(), state.relay.status.state),
+  );
   state.extensionContext.subscriptions.push(...registerDebugEnvironment(provider));
 }
 

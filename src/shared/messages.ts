@@ -55,6 +55,7 @@ export const PANEL_COPIED_FIELDS = [
   'sdkVersion',
   'truncated',
   'delivery',
+  'sampleRate',
 ] as const satisfies readonly (keyof TelemetryItem)[];
 
 /**
@@ -192,7 +193,9 @@ export type WebviewToHost =
   /** Runs KQL over the relay's items in the host (src/core/query); answered with `queryResult`. */
   | { readonly type: 'runQuery'; readonly id: number; readonly query: string }
   /** Open a file a stack frame or log record names, at its line (the host checks the path; issue 18). */
-  | { readonly type: 'openSource'; readonly file: string; readonly line?: number };
+  | { readonly type: 'openSource'; readonly file: string; readonly line?: number }
+  /** The strip's "Run without sampling": the host asks the user, then sets the sampler variables for apps VS Code starts (issue 19). */
+  | { readonly type: 'runWithoutSampling' };
 
 /** Longest path an `openSource` message may carry. */
 export const MAX_OPEN_SOURCE_PATH = 4096;
@@ -238,6 +241,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'clear':
     case 'export':
     case 'import':
+    case 'runWithoutSampling':
       return Object.keys(message).length === 1;
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';

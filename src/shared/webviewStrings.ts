@@ -84,6 +84,14 @@ export const WEBVIEW_STRINGS = [
   "The service's message",
   'Any delivery',
   'Dropped items',
+  // Sampling (issue 19)
+  'Sampling',
+  'Kept at {0}%: this item stands for {1} items (itemCount).',
+  'The app samples at about {0} traces/s: {1} of about {2} requests kept',
+  'The app keeps {0}% of traces: {1} of about {2} requests kept',
+  'The app samples: {0} of about {1} requests kept',
+  'Run without sampling',
+  'Apps you start from VS Code (new terminals, debug sessions) keep every trace: the SDK\'s sampler variables are set for them. You are asked first.',
   // Severity and table labels
   'Verbose',
   'Information',

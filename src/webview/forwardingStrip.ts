@@ -8,6 +8,7 @@ import { displayText, h, icon, setText, telemetryText } from './dom';
 import { formatBytes, formatCount, formatTime } from './format';
 import { t } from './l10n';
 import type { DeliveryFilter } from './model/deliverySummary';
+import type { SamplingSummary } from './model/sampling';
 import type { HostConnection } from './vscodeApi';
 
 const STATE_TEXT: Record<ForwardingStatus['state'], { text: WebviewString; icon: string }> = {
@@ -25,6 +26,9 @@ export class ForwardingStrip {
   private readonly counters: HTMLElement;
   private readonly error: HTMLElement;
   private readonly relay: HTMLElement;
+  private readonly sampling: HTMLElement;
+  private readonly samplingText: HTMLElement;
+  private renderedSampling: string | undefined;
   private readonly button: HTMLElement & { icon: string };
   private rendered: ForwardingStatus | undefined;
   private renderedRelay: string | undefined;
@@ -39,12 +43,32 @@ export class ForwardingStrip {
     this.counters = h('span', { class: 'strip-counters' });
     this.error = h('span', { class: 'strip-error', hidden: true });
     this.relay = h('span', { class: 'strip-relay' });
+    this.samplingText = h('span', { class: 'sampling-text' });
+    this.sampling = h(
+      'span',
+      { class: 'strip-sampling', hidden: true },
+      icon('filter'),
+      ' ',
+      this.samplingText,
+      ' ',
+      h('button', { type: 'button', class: 'counter-link run-without-sampling', title: t('Apps you start from VS Code (new terminals, debug sessions) keep every trace: the SDK\'s sampler variables are set for them. You are asked first.'), on: { click: () => this.host.post({ type: 'runWithoutSampling' }) } }, t('Run without sampling')),
+    );
     this.button = h('vscode-toolbar-button', { class: 'strip-toggle', icon: 'debug-pause', label: t('Pause forwarding') }, t('Pause forwarding')) as HTMLElement & { icon: string };
     this.button.addEventListener('click', () => {
       const paused = this.rendered?.state === 'paused';
       this.host.post({ type: 'setForwardingPaused', paused: !paused });
     });
-    this.element = h('footer', { class: 'forwarding-strip', role: 'status', 'aria-label': t('Forwarding to Azure Monitor') }, this.stateIcon, this.stateText, this.counters, this.error, h('span', { class: 'strip-spacer' }), this.relay, this.button);
+    this.element = h('footer', { class: 'forwarding-strip', role: 'status', 'aria-label': t('Forwarding to Azure Monitor') }, this.stateIcon, this.stateText, this.counters, this.error, this.sampling, h('span', { class: 'strip-spacer' }), this.relay, this.button);
+  }
+
+  /** Says when the app samples and how much the panel sees of its requests; offers a run without sampling (issue 19). */
+  updateSampling(summary: SamplingSummary | undefined): void {
+    const text = summary === undefined ? '' : samplingSentence(summary);
+    if (text === this.renderedSampling) return;
+    this.renderedSampling = text;
+    this.sampling.hidden = text === '';
+    setText(this.samplingText, text);
+    this.samplingText.setAttribute('title', text);
   }
 
   update(status: ForwardingStatus, relayUrl: string | undefined): void {
@@ -95,6 +119,14 @@ export class ForwardingStrip {
     this.button.setAttribute('label', action);
     setText(this.button, action);
   }
+}
+
+function samplingSentence(summary: SamplingSummary): string {
+  const kept = formatCount(summary.keptRequests);
+  const represented = formatCount(summary.representedRequests);
+  if (summary.fixedPercent !== undefined) return t('The app keeps {0}% of traces: {1} of about {2} requests kept', Number(summary.fixedPercent.toFixed(2)), kept, represented);
+  if (summary.keptPerSecond !== undefined) return t('The app samples at about {0} traces/s: {1} of about {2} requests kept', Number(summary.keptPerSecond.toFixed(1)), kept, represented);
+  return t('The app samples: {0} of about {1} requests kept', kept, represented);
 }
 
 function hostOf(endpoint: string): string {

@@ -231,6 +231,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         this.liveViewVisible = message.visible;
         this.live?.setPanelWatching(message.visible && this.feed !== undefined);
         return;
+      case 'runWithoutSampling':
+        void vscode.commands.executeCommand(COMMAND_IDS.runWithoutSampling);
+        return;
       case 'openSource':
         await openSourceLocation(message.file, message.line, this.deps.log);
         return;

@@ -9,6 +9,7 @@ import { type Child, expandableText, h, icon, SHORT_TEXT_LIMIT, telemetryText } 
 import { formatDuration, formatTime, formatValue, severityName, tableLabel } from '../format';
 import { t } from '../l10n';
 import { itemTitle, operationKey } from '../model/correlation';
+import { itemCountOf, sampledRate } from '../model/sampling';
 
 export interface ItemDetailsActions {
   /** Shown as a link when the item belongs to a transaction. */
@@ -35,6 +36,7 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
     [t('Parent id'), item.parentId],
     [t('Id'), item.id],
     [t('SDK'), item.sdkVersion],
+    [t('Sampling'), sampledRate(item) === undefined ? undefined : t('Kept at {0}%: this item stands for {1} items (itemCount).', formatValue(sampledRate(item)), itemCountOf(item))],
   ];
   const toolbar = h(
     'div',
