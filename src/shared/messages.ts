@@ -67,7 +67,40 @@ export type PanelItem = Pick<TelemetryItem, 'seq' | 'table' | 'time' | (typeof P
   readonly metrics?: readonly PanelMetric[];
   /** Where a log record was written (`code.filepath`/`code.lineno`, OpenCensus `fileName`/`lineNumber`). */
   readonly source?: PanelSourceFrame;
+  /** A generative-AI call (span) or one message of a conversation (event), found by the host (issue 19). */
+  readonly genai?: PanelGenAi;
 };
+
+/** One part of a GenAI message: text, a tool call with its arguments, or a tool's answer. All untrusted text. */
+export interface PanelGenAiPart {
+  readonly kind: 'text' | 'tool_call' | 'tool_result';
+  readonly text?: string;
+  /** Tool calls and results: the tool's name and the call id. */
+  readonly name?: string;
+  readonly id?: string;
+}
+
+export interface PanelGenAiMessage {
+  /** system, user, assistant, tool (as the app sent it). */
+  readonly role: string;
+  readonly parts: readonly PanelGenAiPart[];
+  readonly finishReason?: string;
+}
+
+/** GenAI semantic conventions, read from a span's attributes or an event (src/core/genai). */
+export interface PanelGenAi {
+  readonly provider?: string;
+  readonly operation?: string;
+  readonly requestModel?: string;
+  readonly responseModel?: string;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly finishReasons?: readonly string[];
+  /** The conversation the span carries (gen_ai.system_instructions, gen_ai.input.messages, gen_ai.output.messages). */
+  readonly messages?: readonly PanelGenAiMessage[];
+  /** Content was there but hidden by the setting (message content is sensitive). */
+  readonly contentHidden?: true;
+}
 
 /** A shown item's new delivery state. */
 export interface PanelDeliveryUpdate {

@@ -4,6 +4,7 @@
  * telemetry (Statsbeat, the exporter's resource rows) stays out of the user's views. Plain Node: never import `vscode` here.
  */
 import { PANEL_COPIED_FIELDS, PanelException, PanelItem, PanelMetric } from '../../shared/messages';
+import { genAiOf } from '../genai/genaiCall';
 import { exceptionFrames, logSourceLocation } from '../source/stackFrames';
 import type { TelemetryItem } from '../store/telemetryItem';
 
@@ -41,6 +42,9 @@ export function toPanelItem(item: TelemetryItem): PanelItem {
     const source = logSourceLocation(item.properties);
     if (source) panelItem.source = source;
   }
+  // Issue 19: a GenAI call or message, read from its attributes (content is local-only telemetry text).
+  const genai = item.table === 'dependencies' || item.table === 'requests' || item.table === 'traces' || item.table === 'customEvents' ? genAiOf(item) : undefined;
+  if (genai) panelItem.genai = genai;
   if (item.metrics) {
     panelItem.metrics = item.metrics.map((point) => {
       const metric: Mutable<PanelMetric> = { name: point.name, value: point.value };
