@@ -26,6 +26,9 @@ const EVENT_ROLE: Readonly<Record<string, string>> = {
   'gen_ai.choice': 'assistant',
 };
 
+/** Attributes that carry message content (prompts, answers, tool arguments): hidden with it. */
+export const GENAI_CONTENT_KEYS: ReadonlySet<string> = new Set(['gen_ai.system_instructions', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.event.content', 'gen_ai.prompt', 'gen_ai.completion', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result', 'content', 'tool_calls', 'body']);
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** True when the item carries GenAI attributes or is a GenAI message event. */

@@ -256,7 +256,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     if (this.panel !== panel) return; // closed or replaced while the relay started
     this.stopFeed();
-    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
+    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url, genAiContent: () => vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) }, (update) => this.post(update));
     this.feed.start();
     this.live = relay.live;
     this.live?.setPanelWatching(this.liveViewVisible);

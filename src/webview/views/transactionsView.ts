@@ -20,7 +20,7 @@ import { Waterfall } from './waterfall';
 
 const ROW_HEIGHT = 24;
 
-type StatusFilter = '' | 'failed' | 'succeeded';
+type StatusFilter = '' | 'failed' | 'succeeded' | 'genai';
 
 export class TransactionsView implements PanelView {
   readonly id = 'transactions' as const;
@@ -70,6 +70,8 @@ export class TransactionsView implements PanelView {
         { value: '', label: t('All transactions') },
         { value: 'failed', label: t('Failed only') },
         { value: 'succeeded', label: t('Succeeded only') },
+        // Issue 19: transactions with a generative-AI call (GenAI semantic conventions).
+        { value: 'genai', label: t('GenAI calls') },
       ],
       this.status,
       (value) => {
@@ -183,6 +185,7 @@ export class TransactionsView implements PanelView {
     const summary = operation.summary;
     if (this.status === 'failed' && !summary.failed) return false;
     if (this.status === 'succeeded' && summary.failed) return false;
+    if (this.status === 'genai' && !operation.items.some((item) => item.genai !== undefined)) return false;
     if (this.delivery && !matchesDelivery(operation.items, this.delivery)) return false;
     const search = this.search;
     if (!search) return true;
