@@ -21,8 +21,22 @@ export interface RelayEnvironment {
   readonly otlpHeaders?: string;
 }
 
-/** The variables an app needs to talk to the relay and to nothing else. */
-export function relayVariables(environment: RelayEnvironment): Record<string, string> {
+/**
+ * Issue 19: an app started with these keeps every trace. `microsoft.fixed_percentage` at 1.0 is the
+ * Azure Monitor distro's own sampler at 100 % (it still stamps sampleRate 100); distro versions
+ * before the named samplers read OTEL_TRACES_SAMPLER_ARG as their ratio; a plain OpenTelemetry SDK
+ * does not know the name, warns, and keeps its default (parent-based always-on): no sampling either.
+ */
+export const KEEP_EVERY_TRACE_VARIABLES: Readonly<Record<string, string>> = {
+  OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage',
+  OTEL_TRACES_SAMPLER_ARG: '1.0',
+};
+
+/**
+ * The variables an app needs to talk to the relay and to nothing else; with `keepEveryTrace`, also
+ * the sampler variables above (unless VS Code's own environment sets a sampler: the user's choice).
+ */
+export function relayVariables(environment: RelayEnvironment, keepEveryTrace = false): Record<string, string> {
   const variables: Record<string, string> = {
     APPLICATIONINSIGHTS_CONNECTION_STRING: environment.connectionString,
     // Statsbeat goes to Microsoft's own endpoints whatever the connection string says.
@@ -46,10 +60,16 @@ export function relayVariables(environment: RelayEnvironment): Record<string, st
       if (!userOwnsOtlp && process.env[name] === undefined) variables[name] = value;
     }
   }
+  if (keepEveryTrace && process.env.OTEL_TRACES_SAMPLER === undefined && process.env.OTEL_TRACES_SAMPLER_ARG === undefined) {
+    Object.assign(variables, KEEP_EVERY_TRACE_VARIABLES);
+  }
   return variables;
 }
 
 export class TerminalEnvironment {
+  private environment: RelayEnvironment | undefined;
+  private keepEveryTrace = false;
+
   constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
     collection.persistent = true;
     collection.description = new vscode.MarkdownString(
@@ -58,13 +78,21 @@ export class TerminalEnvironment {
   }
 
   apply(environment: RelayEnvironment | undefined): void {
+    this.environment = environment;
     this.collection.clear();
     if (!environment) {
       return;
     }
-    for (const [name, value] of Object.entries(relayVariables(environment))) {
+    for (const [name, value] of Object.entries(relayVariables(environment, this.keepEveryTrace))) {
       this.collection.replace(name, value);
     }
+  }
+
+  /** Issue 19: new terminals keep every trace (or sample as the app says again); VS Code marks open ones stale. */
+  setKeepEveryTrace(keep: boolean): void {
+    if (keep === this.keepEveryTrace) return;
+    this.keepEveryTrace = keep;
+    this.apply(this.environment);
   }
 
   /** What the collection holds now, read back from it (for tests and the log). */
@@ -85,7 +113,11 @@ type DebugEnv = Record<string, string | null>;
  * set explicitly, in `env` or in the `envFile` (their value wins).
  */
 export class PythonDebugEnvironmentProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly currentEnvironment: () => Promise<RelayEnvironment | undefined>) {}
+  constructor(
+    private readonly currentEnvironment: () => Promise<RelayEnvironment | undefined>,
+    /** Issue 19: whether apps started now keep every trace (the user's choice, see samplingCommand.ts). */
+    private readonly keepEveryTrace: () => boolean = () => false,
+  ) {}
 
   /**
    * Runs after every provider's resolveDebugConfiguration and the variable substitution: an empty
@@ -105,7 +137,7 @@ export class PythonDebugEnvironmentProvider implements vscode.DebugConfiguration
     }
     const userSet = new Set([...Object.keys((configuration.env ?? {}) as DebugEnv), ...envFileNames(configuration.envFile, configuration.cwd)]);
     const env: DebugEnv = { ...((configuration.env ?? {}) as DebugEnv) };
-    for (const [name, value] of Object.entries(relayVariables(environment))) {
+    for (const [name, value] of Object.entries(relayVariables(environment, this.keepEveryTrace()))) {
       if (!userSet.has(name)) env[name] = value;
     }
     return { ...configuration, env };

@@ -22,6 +22,7 @@ import { CurrentRun } from './source/currentRun';
 import { registerRuntimeDiagnostics } from './source/runtimeDiagnostics';
 import { registerTelemetryLenses } from './source/telemetryLenses';
 import { registerStatusBar } from './statusBar';
+import { keepsEveryTrace, readLocalRunSampling, registerSamplingCommand } from './commands/samplingCommand';
 
 export type { ExtensionContextState } from './contextState';
 
@@ -53,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   context.subscriptions.push(run);
   registerRuntimeDiagnostics(state, run, async (operationId) => panel.showTransaction(operationId));
   registerTelemetryLenses(state, run, language.languageClient, (query) => panel.showQuery(query));
+  registerSamplingCommand(state);
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);
@@ -69,7 +71,10 @@ function registerConnectionStringCommands(state: ExtensionContextState): void {
 
 /** Python debug sessions get the relay's variables (and start it). */
 function registerDebugSessions(state: ExtensionContextState): void {
-  const provider = new PythonDebugEnvironmentProvider(async () => (await state.relay.ensureStarted().catch(() => undefined))?.environment);
+  const provider = new PythonDebugEnvironmentProvider(
+    async () => (await state.relay.ensureStarted().catch(() => undefined))?.environment,
+    () => keepsEveryTrace(readLocalRunSampling(), state.relay.status.state),
+  );
   state.extensionContext.subscriptions.push(...registerDebugEnvironment(provider));
 }
 

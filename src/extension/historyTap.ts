@@ -79,6 +79,7 @@ export class HistoryTap implements vscode.Disposable {
       if (this.attached === store && latest.length > 0) {
         store.add(
           latest.map((hit) => hit.envelope),
+          undefined,
           { source: 'history', name: last.name },
         );
         this.state.log.info(`Restored ${latest.length} items of "${last.name}" from the telemetry history.`);

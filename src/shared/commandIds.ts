@@ -18,6 +18,8 @@ export const COMMANDS = {
   openLiveTelemetry: { id: 'azureMonitorPython.openLiveTelemetry', palette: true },
   insertSnippet: { id: 'azureMonitorPython.insertSnippet', palette: true },
   showSdkOfflineStorage: { id: 'azureMonitorPython.showSdkOfflineStorage', palette: true },
+  /** Issue 19: apps VS Code starts keep every trace (asks how first); also the panel strip's button. */
+  runWithoutSampling: { id: 'azureMonitorPython.runWithoutSampling', palette: true },
   /** Contributed but hidden from the palette (`when: false`): a code action's command. */
   showOpenTelemetryEquivalent: { id: 'azureMonitorPython.showOpenTelemetryEquivalent', palette: true },
   /** The panel's toolbar and tests; argument: a target `Uri`. */

@@ -4,7 +4,7 @@
  * test checks these lists against it). Shared so the webview needs nothing from src/core.
  */
 
-const COMMON_COLUMNS = ['customDimensions', 'customMeasurements', 'operation_Name', 'operation_Id', 'operation_ParentId', 'cloud_RoleName', 'cloud_RoleInstance', 'sdkVersion', 'itemId', 'itemType', 'itemCount'];
+const COMMON_COLUMNS = ['customDimensions', 'customMeasurements', 'operation_Name', 'operation_Id', 'operation_ParentId', 'cloud_RoleName', 'cloud_RoleInstance', 'sdkVersion', 'itemId', 'itemType', 'itemCount', 'delivery'];
 
 export const KQL_TABLE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   requests: ['timestamp', 'id', 'name', 'url', 'success', 'resultCode', 'duration', 'performanceBucket', ...COMMON_COLUMNS],

@@ -5,6 +5,7 @@
  * carries untrusted telemetry text, which the webview renders as text only).
  */
 
+import type { ItemDelivery } from './delivery';
 import type { ForwardState } from './forwarding';
 import type { ExceptionDetail, MetricPoint, TelemetryItem } from './telemetryItem';
 
@@ -53,6 +54,8 @@ export const PANEL_COPIED_FIELDS = [
   'measurements',
   'sdkVersion',
   'truncated',
+  'delivery',
+  'sampleRate',
 ] as const satisfies readonly (keyof TelemetryItem)[];
 
 /**
@@ -64,7 +67,46 @@ export type PanelItem = Pick<TelemetryItem, 'seq' | 'table' | 'time' | (typeof P
   readonly metrics?: readonly PanelMetric[];
   /** Where a log record was written (`code.filepath`/`code.lineno`, OpenCensus `fileName`/`lineNumber`). */
   readonly source?: PanelSourceFrame;
+  /** A generative-AI call (span) or one message of a conversation (event), found by the host (issue 19). */
+  readonly genai?: PanelGenAi;
 };
+
+/** One part of a GenAI message: text, a tool call with its arguments, or a tool's answer. All untrusted text. */
+export interface PanelGenAiPart {
+  readonly kind: 'text' | 'tool_call' | 'tool_result';
+  readonly text?: string;
+  /** Tool calls and results: the tool's name and the call id. */
+  readonly name?: string;
+  readonly id?: string;
+}
+
+export interface PanelGenAiMessage {
+  /** system, user, assistant, tool (as the app sent it). */
+  readonly role: string;
+  readonly parts: readonly PanelGenAiPart[];
+  readonly finishReason?: string;
+}
+
+/** GenAI semantic conventions, read from a span's attributes or an event (src/core/genai). */
+export interface PanelGenAi {
+  readonly provider?: string;
+  readonly operation?: string;
+  readonly requestModel?: string;
+  readonly responseModel?: string;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly finishReasons?: readonly string[];
+  /** The conversation the span carries (gen_ai.system_instructions, gen_ai.input.messages, gen_ai.output.messages). */
+  readonly messages?: readonly PanelGenAiMessage[];
+  /** Content was there but hidden by the setting (message content is sensitive). */
+  readonly contentHidden?: true;
+}
+
+/** A shown item's new delivery state. */
+export interface PanelDeliveryUpdate {
+  readonly seq: number;
+  readonly delivery: ItemDelivery;
+}
 
 export interface ForwardingStatus {
   readonly state: ForwardState;
@@ -157,6 +199,8 @@ export type HostToWebview =
       readonly liveDocuments?: readonly LiveDocument[];
       /** The store was cleared before `added`. */
       readonly cleared?: boolean;
+      /** Items shown earlier whose delivery state changed (issue 19). */
+      readonly deliveries?: readonly PanelDeliveryUpdate[];
     }
   | { readonly type: 'forwarding'; readonly status: ForwardingStatus }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string }
@@ -186,7 +230,9 @@ export type WebviewToHost =
   /** Runs KQL over the relay's items in the host (src/core/query); answered with `queryResult`. */
   | { readonly type: 'runQuery'; readonly id: number; readonly query: string }
   /** Open a file a stack frame or log record names, at its line (the host checks the path; issue 18). */
-  | { readonly type: 'openSource'; readonly file: string; readonly line?: number };
+  | { readonly type: 'openSource'; readonly file: string; readonly line?: number }
+  /** The strip's "Run without sampling": the host asks the user, then sets the sampler variables for apps VS Code starts (issue 19). */
+  | { readonly type: 'runWithoutSampling' };
 
 /** Longest path an `openSource` message may carry. */
 export const MAX_OPEN_SOURCE_PATH = 4096;
@@ -232,6 +278,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'clear':
     case 'export':
     case 'import':
+    case 'runWithoutSampling':
       return Object.keys(message).length === 1;
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';

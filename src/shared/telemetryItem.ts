@@ -5,6 +5,7 @@
  * panel (src/webview, through {@link PanelItem} in messages.ts) name the same fields. Types and
  * constants only: no `vscode`, no Node built-ins.
  */
+import type { ItemDelivery } from './delivery';
 
 /** The Application Insights tables, in the order the panel lists them. */
 export const TABLE_NAMES = ['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'pageViews', 'availabilityResults'] as const;
@@ -88,6 +89,11 @@ export interface TelemetryItem {
   readonly statsbeat?: true;
   /** Fields cut to Azure's limits (or entries beyond the relay's counts), as Azure Monitor would. */
   readonly truncated?: readonly TruncatedField[];
+  /**
+   * Where the item stands on its way to Azure Monitor (issue 19): set by the store when the relay
+   * took it (local only, or queued), then the forwarder's answer. A shared value, not per item.
+   */
+  readonly delivery?: ItemDelivery;
   /** Approximate memory the item holds, for the store's byte budget (summed while normalising). */
   readonly bytes: number;
 }

@@ -8,6 +8,7 @@ import type { WebviewString } from '../shared/webviewStrings';
 import { h, icon, telemetryText } from './dom';
 import { formatCount } from './format';
 import { ForwardingStrip } from './forwardingStrip';
+import { samplingSummary } from './model/sampling';
 import { t } from './l10n';
 import { TelemetryModel } from './model/telemetryModel';
 import { Toolbar } from './toolbar';
@@ -20,7 +21,7 @@ import { MetricsView } from './views/metricsView';
 import { PerformanceView } from './views/performanceView';
 import { QueryView } from './views/queryView';
 import { TransactionsView } from './views/transactionsView';
-import type { PanelView, ViewContext } from './views/viewContext';
+import type { PanelView, RevealTarget, ViewContext } from './views/viewContext';
 import { type HostConnection, VIEW_IDS, type ViewId } from './vscodeApi';
 
 const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
@@ -37,6 +38,8 @@ const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
 /** A frame slower than this marks the view as behind (shown until it keeps up again). */
 const SLOW_FRAME_MS = 50;
 const BEHIND_HOLD_MS = 600;
+/** How often the strip's sampling sentence may be recomputed while spans arrive. */
+const SAMPLING_REFRESH_MS = 1000;
 
 export class PanelApp {
   private readonly model = new TelemetryModel();
@@ -53,6 +56,8 @@ export class PanelApp {
   private frameRequested = false;
   private behindUntil = 0;
   private renderedRevision = -1;
+  private samplingRevision = -1;
+  private samplingAt = Number.NEGATIVE_INFINITY;
   private activeStale = true;
   private lastCopyId = 0;
   /** Copies sent to the host and not yet answered: id → what was copied (for the notice). */
@@ -72,7 +77,7 @@ export class PanelApp {
     this.views = [new TransactionsView(context), new PerformanceView(context), new FailuresView(context), new LogsView(context), this.queryView, new MetricsView(context), new MapView(context), new LiveView(context)];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
     this.toolbar = new Toolbar(host, () => this.togglePause());
-    this.strip = new ForwardingStrip(host);
+    this.strip = new ForwardingStrip(host, (delivery) => this.navigate('transactions', { delivery }));
     this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
     this.tabs = h(
       'vscode-tabs',
@@ -153,6 +158,7 @@ export class PanelApp {
       this.renderedRevision = this.model.revision;
     }
     this.strip.update(this.model.forwarding, this.model.relayUrl);
+    this.refreshSampling();
     const elapsed = performance.now() - started;
     if (elapsed > SLOW_FRAME_MS) this.behindUntil = performance.now() + BEHIND_HOLD_MS;
     const behind = performance.now() < this.behindUntil;
@@ -191,7 +197,21 @@ export class PanelApp {
     if (this.active.id === 'live') this.host.post({ type: 'liveViewVisible', visible: true });
   }
 
+  /**
+   * The strip's sampling sentence (issue 19): a pass over the spans, so at most once a second while
+   * they change (the tick catches the last change).
+   */
+  private refreshSampling(): void {
+    const spans = this.model.spans;
+    if (spans.revision === this.samplingRevision || performance.now() - this.samplingAt < SAMPLING_REFRESH_MS) return;
+    this.samplingRevision = spans.revision;
+    this.samplingAt = performance.now();
+    const model = this.model;
+    this.strip.updateSampling(samplingSummary(spans.all.filter((item) => model.has(item))));
+  }
+
   private onTick(): void {
+    this.refreshSampling();
     if (this.paused || document.hidden) return;
     this.active.tick?.();
   }
@@ -212,7 +232,7 @@ export class PanelApp {
     this.requestFrame();
   }
 
-  private navigate(id: ViewId, target?: { operationId?: string; query?: string }): void {
+  private navigate(id: ViewId, target?: RevealTarget): void {
     this.tabs.setAttribute('selected-index', String(VIEW_IDS.indexOf(id)));
     this.show(id);
     if (target) {

@@ -4,6 +4,7 @@
  * model, a clear drops everything queued before it. So a burst, or a paused view, costs memory in
  * proportion to the host's ring buffers, not to the message rate.
  */
+import { isItemDelivery, type ItemDelivery } from '../shared/delivery';
 import type { HostToWebview, LiveSample, PanelItem } from '../shared/messages';
 import type { TelemetryModel } from './model/telemetryModel';
 
@@ -18,6 +19,8 @@ export class UpdateQueue {
   private added = new Map<number, PanelItem>();
   private evicted: number[] = [];
   private live: LiveSample[] = [];
+  /** New delivery states of items already applied (issue 19), by seq: bounded by the items held. */
+  private deliveries = new Map<number, ItemDelivery>();
 
   /** Items waiting to be applied. */
   get pendingItems(): number {
@@ -25,7 +28,7 @@ export class UpdateQueue {
   }
 
   get isEmpty(): boolean {
-    return !this.snapshot && !this.cleared && this.added.size === 0 && this.evicted.length === 0 && this.live.length === 0;
+    return !this.snapshot && !this.cleared && this.added.size === 0 && this.evicted.length === 0 && this.live.length === 0 && this.deliveries.size === 0;
   }
 
   pushSnapshot(snapshot: Snapshot): void {
@@ -34,6 +37,7 @@ export class UpdateQueue {
     this.added = new Map();
     this.evicted = [];
     this.live = [];
+    this.deliveries = new Map();
   }
 
   pushDelta(delta: Delta): void {
@@ -43,11 +47,19 @@ export class UpdateQueue {
       this.added = new Map();
       this.evicted = [];
       this.live = [];
+      this.deliveries = new Map();
     }
     for (const item of delta.added) {
       if (typeof item?.seq === 'number') this.added.set(item.seq, item);
     }
+    for (const update of Array.isArray(delta.deliveries) ? delta.deliveries : []) {
+      if (typeof update?.seq !== 'number' || !isItemDelivery(update.delivery)) continue;
+      const queued = this.added.get(update.seq);
+      if (queued) this.added.set(update.seq, { ...queued, delivery: update.delivery });
+      else this.deliveries.set(update.seq, update.delivery);
+    }
     for (const seq of delta.evicted) {
+      this.deliveries.delete(seq);
       if (!this.added.delete(seq)) this.evicted.push(seq);
     }
     if (delta.live.length > 0) {
@@ -71,6 +83,7 @@ export class UpdateQueue {
     const addedCount = this.added.size;
     if (this.evicted.length > 0) model.evict(this.evicted);
     if (addedCount > 0) model.add(this.added.values());
+    if (this.deliveries.size > 0) model.updateDeliveries(this.deliveries);
     if (this.live.length > 0) model.addLive(this.live);
     const total = addedCount + (this.snapshot?.items.length ?? 0);
     this.snapshot = undefined;
@@ -78,6 +91,7 @@ export class UpdateQueue {
     this.added = new Map();
     this.evicted = [];
     this.live = [];
+    this.deliveries = new Map();
     return total;
   }
 }

@@ -19,6 +19,8 @@ export interface UiState {
   readonly view: ViewId;
   readonly transactionSearch: string;
   readonly failedOnly: boolean;
+  /** Transactions' delivery filter (issue 19): '', 'dropped', 'queued', 'sent' or 'local'. */
+  readonly transactionDelivery: string;
   readonly selectedOperationId: string | undefined;
   /** Minimum severity shown in Logs, 0 (Verbose) … 4 (Critical). */
   readonly minSeverity: number;
@@ -37,6 +39,7 @@ export const DEFAULT_UI_STATE: UiState = {
   view: 'transactions',
   transactionSearch: '',
   failedOnly: false,
+  transactionDelivery: '',
   selectedOperationId: undefined,
   minSeverity: 0,
   logSearch: '',
@@ -85,6 +88,7 @@ function restoreUiState(saved: unknown): UiState {
     view: VIEW_IDS.includes(value.view as ViewId) ? (value.view as ViewId) : DEFAULT_UI_STATE.view,
     transactionSearch: text('transactionSearch', ''),
     failedOnly: value.failedOnly === true,
+    transactionDelivery: text('transactionDelivery', ''),
     selectedOperationId: typeof value.selectedOperationId === 'string' ? value.selectedOperationId : undefined,
     minSeverity: typeof value.minSeverity === 'number' && value.minSeverity >= 0 && value.minSeverity <= 4 ? Math.trunc(value.minSeverity) : 0,
     logSearch: text('logSearch', ''),

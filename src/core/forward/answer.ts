@@ -11,7 +11,14 @@ import type { TransportResult } from './transport';
 export type Verdict =
   | { readonly kind: 'sent' }
   /** 206: `retry` and `dropped` are indexes into the batch; the others were accepted. */
-  | { readonly kind: 'partial'; readonly retry: readonly number[]; readonly dropped: readonly number[]; readonly reason: string }
+  | {
+      readonly kind: 'partial';
+      readonly retry: readonly number[];
+      readonly dropped: readonly number[];
+      readonly reason: string;
+      /** Per dropped index (same order as `dropped`): the item's status code and message, redacted and cut. */
+      readonly droppedAnswers?: readonly { readonly status: number; readonly message?: string }[];
+    }
   | { readonly kind: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
   | { readonly kind: 'drop'; readonly reason: string }
   | { readonly kind: 'redirect'; readonly status: number; readonly location?: string };
@@ -66,6 +73,7 @@ function judgePartial(body: string, options: JudgeOptions): Verdict {
   }
   const retry: number[] = [];
   const dropped: number[] = [];
+  const droppedAnswers: { status: number; message?: string }[] = [];
   let reason = '';
   const seen = new Set<number>();
   for (const error of parsed.errors) {
@@ -77,10 +85,11 @@ function judgePartial(body: string, options: JudgeOptions): Verdict {
       retry.push(error.index);
     } else {
       dropped.push(error.index);
+      droppedAnswers.push(typeof error.message === 'string' && error.message !== '' ? { status: error.statusCode, message: quote(error.message, options) } : { status: error.statusCode });
       reason ||= `item ${error.index}: ${error.statusCode} ${typeof error.message === 'string' ? quote(error.message, options) : ''}`.trim();
     }
   }
-  return { kind: 'partial', retry, dropped, reason };
+  return { kind: 'partial', retry, dropped, reason, droppedAnswers };
 }
 
 function parseTrackResponse(body: string): TrackResponse | undefined {

@@ -42,12 +42,21 @@ export interface WrittenFile {
   readonly content: Buffer;
   /** Set by whichever of the sharing appends registers the file first. */
   claimed: boolean;
+  /** The delivery ticket of the file's first item, given when the ledger registers it. */
+  ticketBase?: number;
+}
+
+/** One append's place in the file written: its items are `first`, `first + 1`, … of the file. */
+export interface Appended {
+  readonly written: WrittenFile;
+  readonly first: number;
 }
 
 interface PendingGroup {
   segments: PackedSegment[];
   bytes: number;
-  waiters: { resolve(written: WrittenFile): void; reject(error: unknown): void }[];
+  items: number;
+  waiters: { first: number; resolve(appended: Appended): void; reject(error: unknown): void }[];
 }
 
 export class DiskQueue {
@@ -90,12 +99,16 @@ export class DiskQueue {
   }
 
   /** Resolves once the segments are durably on disk; writes arriving meanwhile share the next file. */
-  append(segments: readonly PackedSegment[], bytes: number): Promise<WrittenFile> {
-    return new Promise<WrittenFile>((resolve, reject) => {
-      this.next ??= { segments: [], bytes: 0, waiters: [] };
-      for (const segment of segments) this.next.segments.push(segment);
+  append(segments: readonly PackedSegment[], bytes: number): Promise<Appended> {
+    return new Promise<Appended>((resolve, reject) => {
+      this.next ??= { segments: [], bytes: 0, items: 0, waiters: [] };
+      const first = this.next.items;
+      for (const segment of segments) {
+        this.next.segments.push(segment);
+        this.next.items += segment.items;
+      }
       this.next.bytes += bytes;
-      this.next.waiters.push({ resolve, reject });
+      this.next.waiters.push({ first, resolve, reject });
       if (!this.writing) {
         void this.drainWrites();
       }
@@ -111,7 +124,7 @@ export class DiskQueue {
         const content = encodeQueueFile(group.segments);
         const items = group.segments.reduce((sum, segment) => sum + segment.items, 0);
         const written: WrittenFile = { file: await this.writeFile(content, items), content, claimed: false };
-        for (const waiter of group.waiters) waiter.resolve(written);
+        for (const waiter of group.waiters) waiter.resolve({ written, first: waiter.first });
       } catch (error) {
         for (const waiter of group.waiters) waiter.reject(error);
       }

@@ -15,7 +15,8 @@ import { ConnectionString, trackUrl } from '../connectionString';
 import { DEFAULT_MAX_DISK_BYTES, DEFAULT_RETENTION_MS, ForwardQueueOptions } from './forwardOptions';
 import type { Envelope } from '../envelope';
 import type { Disposable, RelayLogLevel } from '../../shared/lifecycle';
-import { EnvelopeSink, ReceivedBody } from '../sink';
+import type { DeliveryReceipt, DeliveryUpdate, EnvelopeSink, ReceivedBody } from '../sink';
+import { DeliveryFeed } from './deliveryFeed';
 import { judgeAnswer } from './answer';
 import { DiskQueue } from './diskQueue';
 import type { DropReason, ForwardStats } from './forwardStats';
@@ -51,6 +52,7 @@ export class ForwardQueue implements EnvelopeSink {
   private readonly sendState: SendState;
   private readonly loop: SendLoop<Prepared>;
   private readonly feed = new ForwardStatsFeed(() => this.stats());
+  private readonly deliveries = new DeliveryFeed();
   private readonly redactor = new ForwardLogRedactor();
   private readonly now: () => number;
   private readonly localKey: string;
@@ -69,6 +71,7 @@ export class ForwardQueue implements EnvelopeSink {
       now: this.now,
       log: (level, message) => this.log(level, message),
       changed: () => this.changed(),
+      delivered: (ticket, outcome) => this.deliveries.delivered(ticket, outcome),
     });
     this.sendState = new SendState({
       backoff: { baseMs: options.backoffBaseMs ?? 2000, maxMs: options.backoffMaxMs ?? 300_000 },
@@ -169,14 +172,21 @@ export class ForwardQueue implements EnvelopeSink {
     return this.options.maxDiskBytes ?? DEFAULT_MAX_DISK_BYTES;
   }
 
-  async accept(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<void> {
+  /** A receipt names each item's delivery ticket; none when not forwarding (the items stay local). */
+  async accept(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<DeliveryReceipt | undefined> {
     if (this.closed) {
       throw new Error('The forward queue is closed');
     }
     if (!this.connectionString || envelopes.length === 0) {
-      return;
+      return undefined;
     }
-    await this.intake.write(envelopes, body);
+    const { written, first } = await this.intake.write(envelopes, body);
+    return written.ticketBase === undefined ? undefined : { source: this.deliveries, firstTicket: written.ticketBase + first };
+  }
+
+  /** Each item's outcome (sent, dropped with its reason) by delivery ticket, batched per turn. */
+  onDelivery(listener: (updates: readonly DeliveryUpdate[]) => void): Disposable {
+    return this.deliveries.onDelivery(listener);
   }
 
   setConnectionString(connectionString: ConnectionString | undefined): void {
@@ -272,6 +282,7 @@ export class ForwardQueue implements EnvelopeSink {
     await this.disk.removeIfEmpty();
     OPEN_FOLDERS.delete(this.storage);
     this.feed.close();
+    this.deliveries.close();
   }
 
   private canSend(): boolean {
@@ -324,15 +335,15 @@ export class ForwardQueue implements EnvelopeSink {
     const verdict = judgeAnswer(result, { batchSize: items.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000, redact: (text) => this.redactor.redact(text) });
     switch (verdict.kind) {
       case 'sent':
-        for (const item of items) this.ledger.settle(item, 'sent');
+        for (const item of items) this.ledger.settle(item, 'sent', { status: 200 });
         this.success();
         break;
       case 'partial': {
         const retry = new Set(verdict.retry);
-        const dropped = new Set(verdict.dropped);
+        const dropped = new Map(verdict.dropped.map((index, position) => [index, verdict.droppedAnswers?.[position]]));
         items.forEach((item, index) => {
-          if (dropped.has(index)) this.ledger.settle(item, 'partial');
-          else if (!retry.has(index)) this.ledger.settle(item, 'sent');
+          if (dropped.has(index)) this.ledger.settle(item, 'partial', dropped.get(index));
+          else if (!retry.has(index)) this.ledger.settle(item, 'sent', { status: 206 });
         });
         if (dropped.size > 0) {
           this.log('warn', `The service refused ${dropped.size} of ${items.length} items for good (${verdict.reason}); they are dropped.`);
@@ -353,7 +364,7 @@ export class ForwardQueue implements EnvelopeSink {
           break;
         }
         const reason: DropReason = status === 402 ? 'quota' : status === 404 ? 'not-found' : status === 401 || status === 403 ? 'unauthorized' : 'rejected';
-        for (const item of items) this.ledger.settle(item, reason);
+        for (const item of items) this.ledger.settle(item, reason, { status: status || undefined, message: verdict.reason });
         this.log('warn', `Dropped ${items.length === 1 ? '1 item' : `${items.length} items`}: ${verdict.reason}.`);
         this.sendState.dropped(`Dropped ${items.length} items: ${verdict.reason}`);
         this.changed();

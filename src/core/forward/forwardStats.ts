@@ -8,7 +8,8 @@ import type { ForwardState } from '../../shared/forwarding';
 export type { ForwardState } from '../../shared/forwarding';
 export type { Disposable } from '../../shared/lifecycle';
 
-export type DropReason = 'rejected' | 'quota' | 'not-found' | 'unauthorized' | 'partial' | 'expired' | 'damaged';
+export type { DropReason } from '../../shared/delivery';
+import type { DropReason } from '../../shared/delivery';
 
 export interface ForwardStats {
   /**

@@ -8,7 +8,7 @@ import { promisify } from 'util';
 import { gzip as gzipCallback } from 'zlib';
 import type { Envelope } from '../envelope';
 import { QueueFullError, ReceivedBody } from '../sink';
-import type { WrittenFile } from './diskQueue';
+import type { Appended, WrittenFile } from './diskQueue';
 import { PackedSegment, segmentsFor } from './queueSegments';
 
 const gzipAsync = promisify(gzipCallback);
@@ -27,7 +27,7 @@ export interface IntakeOptions {
   readonly maxDiskBytes: number;
   /** Bytes of the files already queued (after expiring the old ones). */
   readonly queuedBytes: () => number;
-  readonly append: (segments: readonly PackedSegment[], bytes: number) => Promise<WrittenFile>;
+  readonly append: (segments: readonly PackedSegment[], bytes: number) => Promise<Appended>;
   /** A file is on disk: the ledger owes its items. */
   readonly written: (file: WrittenFile) => void;
   /** Seconds the app is told to wait when the queue is full. */
@@ -47,13 +47,16 @@ export class Intake {
 
   constructor(private readonly options: IntakeOptions) {}
 
-  /** Resolves once the batch is durably on disk; rejects with QueueFullError over the cap. */
-  async write(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<void> {
+  /**
+   * Resolves once the batch is durably on disk, with where its items are in the file; rejects
+   * with QueueFullError over the cap.
+   */
+  async write(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<Appended> {
     // Counted as a write from the start, so settled() waits for a batch still being compressed.
     const writing = this.pack(envelopes, body);
     this.writes.add(writing);
     try {
-      await writing;
+      return await writing;
     } finally {
       this.writes.delete(writing);
     }
@@ -64,7 +67,7 @@ export class Intake {
     await Promise.allSettled([...this.writes]);
   }
 
-  private async pack(envelopes: readonly Envelope[], body: ReceivedBody | undefined): Promise<void> {
+  private async pack(envelopes: readonly Envelope[], body: ReceivedBody | undefined): Promise<Appended> {
     const { localKey, maxBatchItems, maxBatchBytes, maxDiskBytes } = this.options;
     const texts = segmentsFor(envelopes, localKey, body?.text, maxBatchItems, maxBatchBytes);
     // Compressed concurrently for concurrent requests; the disk cap counts these bytes.
@@ -79,7 +82,7 @@ export class Intake {
     const previous = this.appendTurn;
     let endTurn!: () => void;
     this.appendTurn = new Promise<void>((resolve) => (endTurn = resolve));
-    let write: Promise<WrittenFile>;
+    let write: Promise<Appended>;
     let bytes = FILE_OVERHEAD_BYTES;
     try {
       const segments = await packing;
@@ -97,11 +100,14 @@ export class Intake {
     } finally {
       endTurn(); // the append is queued: the next batch may take its turn while this one is written
     }
+    let appended: Appended;
     try {
-      this.options.written(await write);
+      appended = await write;
+      this.options.written(appended.written);
     } finally {
       this.reservedBytes -= bytes;
     }
     this.options.accepted(envelopes.length);
+    return appended;
   }
 }

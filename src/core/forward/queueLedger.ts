@@ -10,6 +10,7 @@ import { gunzip as gunzipCallback } from 'zlib';
 import type { RelayLogLevel } from '../../shared/lifecycle';
 import type { Envelope } from '../envelope';
 import { DiskQueue, LINES_FILE_SUFFIX, QueueFile, WrittenFile } from './diskQueue';
+import type { DeliveryOutcome } from '../store/delivery';
 import type { DropReason } from './forwardStats';
 import { diskLine, lineForService, rewriteKeys } from './keyRewrite';
 import { arrayInner, decodeQueueFile } from './queueSegments';
@@ -22,6 +23,23 @@ const OWED = 0;
 const SETTLED = 1;
 /** In a request being sent or prepared: not taken again until released or settled. */
 const IN_FLIGHT = 2;
+
+/**
+ * Delivery tickets: every item written to a queue in this process gets the next number (a file's
+ * items take consecutive ones), unique across queues, so a ticket names one item for the store.
+ */
+let nextTicket = 1;
+function takeTickets(count: number): number {
+  const first = nextTicket;
+  nextTicket += count;
+  return first;
+}
+
+/** The service's answer for an item settled by it: its status and, for a refused one, the message. */
+export interface ItemAnswer {
+  readonly status?: number;
+  readonly message?: string;
+}
 
 export interface Segment {
   /** The local key it was written with; undefined for layout-1 lines (any key, rewritten per line). */
@@ -46,6 +64,8 @@ interface Entry {
   settled?: Uint8Array;
   pending: number;
   removed: boolean;
+  /** The delivery ticket of item 0. */
+  readonly ticketBase: number;
 }
 
 export interface BatchItem {
@@ -65,6 +85,8 @@ export interface LedgerOptions {
   readonly now: () => number;
   readonly log: (level: RelayLogLevel, message: string) => void;
   readonly changed: () => void;
+  /** An item was answered for (sent, or dropped with its reason), by its delivery ticket. */
+  readonly delivered?: (ticket: number, outcome: DeliveryOutcome) => void;
 }
 
 export class QueueLedger {
@@ -88,7 +110,7 @@ export class QueueLedger {
 
   /** A file found on disk at open: its item count comes from its name until it is read. */
   addBacklog(file: QueueFile): void {
-    this.entries.push({ file, pending: file.items, removed: false });
+    this.entries.push({ file, pending: file.items, removed: false, ticketBase: takeTickets(file.items) });
     this.queuedBytes += file.bytes;
     this.queuedItems += file.items;
   }
@@ -98,7 +120,8 @@ export class QueueLedger {
     if (written.claimed) return;
     written.claimed = true;
     const { file, content } = written;
-    const entry: Entry = { file, pending: file.items, removed: false };
+    written.ticketBase = takeTickets(file.items);
+    const entry: Entry = { file, pending: file.items, removed: false, ticketBase: written.ticketBase };
     if (this.cachedBytes + file.bytes <= this.options.maxCachedBytes) {
       entry.content = content;
       this.cachedBytes += file.bytes;
@@ -296,7 +319,7 @@ export class QueueLedger {
   }
 
   /** The service answered for this item: sent, or dropped for a reason. Idempotent. */
-  settle(item: BatchItem, outcome: 'sent' | DropReason): void {
+  settle(item: BatchItem, outcome: 'sent' | DropReason, answer?: ItemAnswer): void {
     const { entry, index } = item;
     if (entry.removed || !entry.settled || entry.settled[index] === SETTLED) return;
     entry.settled[index] = SETTLED;
@@ -304,8 +327,10 @@ export class QueueLedger {
     this.queuedItems--;
     if (outcome === 'sent') {
       this.sentItems++;
+      this.options.delivered?.(entry.ticketBase + index, { state: 'sent', status: answer?.status ?? 200 });
     } else {
       this.count(outcome, 1);
+      this.options.delivered?.(entry.ticketBase + index, { state: 'dropped', reason: outcome, status: answer?.status, message: answer?.message });
     }
     if (entry.pending === 0) this.removeEntry(entry);
     else this.unrecorded.add(entry);
@@ -365,6 +390,13 @@ export class QueueLedger {
 
   private dropEntry(entry: Entry, reason: DropReason): void {
     if (entry.removed) return;
+    const delivered = this.options.delivered;
+    if (delivered && entry.pending > 0) {
+      const items = entry.settled?.length ?? entry.file.items;
+      for (let index = 0; index < items; index++) {
+        if (entry.settled?.[index] !== SETTLED) delivered(entry.ticketBase + index, { state: 'dropped', reason });
+      }
+    }
     this.count(reason, entry.pending);
     this.queuedItems -= entry.pending;
     entry.pending = 0;

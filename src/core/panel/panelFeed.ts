@@ -14,7 +14,7 @@ import { DEFAULT_CHANGE_INTERVAL_MS, StoreChange } from '../store/changeFeed';
 import type { TelemetryStore } from '../store/telemetryStore';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { toForwardingStatus } from './forwardingStatus';
-import { toPanelItems } from './panelItem';
+import { isShownInPanel, PanelItemOptions, toPanelItems } from './panelItem';
 
 /** The part of the forward queue the panel uses. */
 export interface ForwardControl {
@@ -33,6 +33,8 @@ export interface PanelSource {
   /** The Live Metrics proxy: its counters and "portal watching" ride on the forwarding status. */
   readonly live?: { stats(): LiveProxyStats; onStats(listener: (stats: LiveProxyStats) => void): Disposable };
   readonly relayUrl?: string;
+  /** Read at each message: false hides GenAI message content (the setting; issue 19). Default shown. */
+  readonly genAiContent?: () => boolean;
 }
 
 export interface PanelFeedOptions {
@@ -45,7 +47,7 @@ export interface PanelFeedOptions {
 export function snapshotMessage(source: PanelSource): Extract<HostToWebview, { type: 'snapshot' }> {
   const message = {
     type: 'snapshot' as const,
-    items: toPanelItems(source.store.snapshot()),
+    items: toPanelItems(source.store.snapshot(), { genAiContent: source.genAiContent?.() }),
     live: source.liveSamples.snapshot().map(toPanelLiveSample),
     forwarding: forwardingOf(source),
   };
@@ -54,13 +56,15 @@ export function snapshotMessage(source: PanelSource): Extract<HostToWebview, { t
   return source.relayUrl !== undefined ? { ...withDocuments, relayUrl: source.relayUrl } : withDocuments;
 }
 
-export function deltaMessage(change: StoreChange | undefined, live: readonly LiveSample[], liveDocuments: readonly LiveDocument[] = []): Extract<HostToWebview, { type: 'delta' }> {
-  const message = {
+export function deltaMessage(change: StoreChange | undefined, live: readonly LiveSample[], liveDocuments: readonly LiveDocument[] = [], options: PanelItemOptions = {}): Extract<HostToWebview, { type: 'delta' }> {
+  const deliveries = change?.updated?.filter((item) => item.delivery !== undefined && isShownInPanel(item)).map((item) => ({ seq: item.seq, delivery: item.delivery! })) ?? [];
+  const base = {
     type: 'delta' as const,
-    added: change ? toPanelItems(change.added) : [],
+    added: change ? toPanelItems(change.added, options) : [],
     evicted: change ? [...change.evicted] : [],
     live: live.map(toPanelLiveSample),
   };
+  const message = deliveries.length > 0 ? { ...base, deliveries } : base;
   const withDocuments = liveDocuments.length > 0 ? { ...message, liveDocuments: [...liveDocuments] } : message;
   return change?.cleared ? { ...withDocuments, cleared: true } : withDocuments;
 }
@@ -144,8 +148,8 @@ export class PanelFeed implements Disposable {
     this.pendingLive = [];
     const documents = this.pendingDocuments;
     this.pendingDocuments = [];
-    const message = deltaMessage(change, live, documents);
-    if (message.added.length === 0 && message.evicted.length === 0 && message.live.length === 0 && documents.length === 0 && !message.cleared) return;
+    const message = deltaMessage(change, live, documents, { genAiContent: this.source.genAiContent?.() });
+    if (message.added.length === 0 && message.evicted.length === 0 && message.live.length === 0 && documents.length === 0 && !message.cleared && !('deliveries' in message)) return;
     this.post(message);
   }
 

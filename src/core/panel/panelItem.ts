@@ -4,6 +4,7 @@
  * telemetry (Statsbeat, the exporter's resource rows) stays out of the user's views. Plain Node: never import `vscode` here.
  */
 import { PANEL_COPIED_FIELDS, PanelException, PanelItem, PanelMetric } from '../../shared/messages';
+import { GENAI_CONTENT_KEYS, genAiOf } from '../genai/genaiCall';
 import { exceptionFrames, logSourceLocation } from '../source/stackFrames';
 import type { TelemetryItem } from '../store/telemetryItem';
 
@@ -20,7 +21,12 @@ export function isShownInPanel(item: TelemetryItem): boolean {
   return item.statsbeat !== true && !(item.table === 'customMetrics' && item.name === OTEL_RESOURCE_METRIC);
 }
 
-export function toPanelItem(item: TelemetryItem): PanelItem {
+/** How items are shown: GenAI message content is sensitive, a setting hides it (issue 19). */
+export interface PanelItemOptions {
+  readonly genAiContent?: boolean;
+}
+
+export function toPanelItem(item: TelemetryItem, options: PanelItemOptions = {}): PanelItem {
   const panelItem: Mutable<PanelItem> = { seq: item.seq, table: item.table, time: item.time };
   const target = panelItem as Record<string, unknown>;
   for (const field of PANEL_COPIED_FIELDS) {
@@ -41,6 +47,15 @@ export function toPanelItem(item: TelemetryItem): PanelItem {
     const source = logSourceLocation(item.properties);
     if (source) panelItem.source = source;
   }
+  // Issue 19: a GenAI call or message, read from its attributes (content is local-only telemetry text).
+  const genai = item.table === 'dependencies' || item.table === 'requests' || item.table === 'traces' || item.table === 'customEvents' ? genAiOf(item, { showContent: options.genAiContent !== false }) : undefined;
+  if (genai) {
+    panelItem.genai = genai;
+    // Hidden content is hidden everywhere in the panel: the raw attributes that carry it go too.
+    if (options.genAiContent === false && panelItem.properties) {
+      panelItem.properties = Object.fromEntries(Object.entries(panelItem.properties).filter(([key]) => !GENAI_CONTENT_KEYS.has(key)));
+    }
+  }
   if (item.metrics) {
     panelItem.metrics = item.metrics.map((point) => {
       const metric: Mutable<PanelMetric> = { name: point.name, value: point.value };
@@ -55,10 +70,10 @@ export function toPanelItem(item: TelemetryItem): PanelItem {
 }
 
 /** The shown items of a list, converted, in the same order. */
-export function toPanelItems(items: readonly TelemetryItem[]): PanelItem[] {
+export function toPanelItems(items: readonly TelemetryItem[], options: PanelItemOptions = {}): PanelItem[] {
   const result: PanelItem[] = [];
   for (const item of items) {
-    if (isShownInPanel(item)) result.push(toPanelItem(item));
+    if (isShownInPanel(item)) result.push(toPanelItem(item, options));
   }
   return result;
 }

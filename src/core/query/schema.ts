@@ -57,6 +57,8 @@ const COMMON: readonly [string, ScalarType, Field][] = [
   ['itemType', 'string', (item) => ITEM_TYPE[item.table]],
   // An item sampled at rate r stands for 100/r items (the portal's sum(itemCount)).
   ['itemCount', 'long', (item) => (item.sampleRate ? Math.round(100 / item.sampleRate) : 1)],
+  // Local only (issue 19): where the item stands on its way to Azure ('local', 'queued', 'sent', 'dropped'; '' for imported items).
+  ['delivery', 'string', (item) => item.delivery?.state ?? ''],
 ];
 
 const TIMESTAMP: [string, ScalarType, Field] = ['timestamp', 'datetime', (item) => item.time];

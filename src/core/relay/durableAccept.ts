@@ -4,9 +4,15 @@
  * Plain Node: never import `vscode` here.
  */
 import type { Envelope } from '../envelope';
-import { QueueFullError, ReceivedBody } from '../sink';
+import { DeliveryReceipt, QueueFullError, ReceivedBody } from '../sink';
 import { Rejection, rejection } from './rejection';
 import type { RelayContext } from './relayContext';
+
+/**
+ * The sink's receipt for a batch, from accept to show: the store keeps each item's delivery state
+ * (issue 19). Keyed by the envelopes array both steps are given, so the handlers stay as they are.
+ */
+const receipts = new WeakMap<readonly Envelope[], DeliveryReceipt>();
 
 export interface SinkRefusal {
   readonly rejection: Rejection;
@@ -20,7 +26,8 @@ export interface SinkRefusal {
 export async function acceptDurably(context: RelayContext, envelopes: readonly Envelope[], body?: ReceivedBody): Promise<SinkRefusal | undefined> {
   if (envelopes.length === 0) return undefined;
   try {
-    await context.sink.accept(envelopes, body);
+    const receipt = await context.sink.accept(envelopes, body);
+    if (receipt) receipts.set(envelopes, receipt);
     return undefined;
   } catch (error) {
     if (error instanceof QueueFullError) {
@@ -35,7 +42,9 @@ export async function acceptDurably(context: RelayContext, envelopes: readonly E
 /** Adds an accepted batch to the local view. A failure costs the view only: the batch is safe in the sink. */
 export function showInStore(context: RelayContext, envelopes: readonly Envelope[]): void {
   try {
-    context.store.add(envelopes);
+    // With a receipt the items are queued for Azure; without one they stay local.
+    context.store.add(envelopes, receipts.get(envelopes) ?? 'local');
+    receipts.delete(envelopes);
   } catch (error) {
     context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -13,6 +13,8 @@ export interface StoreChange {
   readonly added: readonly TelemetryItem[];
   /** Seqs of items delivered earlier that the ring buffers have since evicted. */
   readonly evicted: readonly number[];
+  /** Items delivered earlier whose delivery state changed since (issue 19); absent when none. */
+  readonly updated?: readonly TelemetryItem[];
 }
 
 export type ChangeListener = (change: StoreChange) => void;
@@ -30,6 +32,7 @@ export const DEFAULT_CHANGE_INTERVAL_MS = 100;
 export class ChangeBatcher implements Subscription {
   private added = new Map<number, TelemetryItem>();
   private evicted: number[] = [];
+  private updated = new Map<number, TelemetryItem>();
   private cleared = false;
   private timer: NodeJS.Timeout | undefined;
   private lastDelivery = Number.NEGATIVE_INFINITY;
@@ -49,7 +52,15 @@ export class ChangeBatcher implements Subscription {
     this.schedule();
   }
 
+  /** An item's delivery state changed; one not delivered yet goes out with its new state anyway. */
+  itemChanged(item: TelemetryItem): void {
+    if (this.added.has(item.seq)) return;
+    this.updated.set(item.seq, item);
+    this.schedule();
+  }
+
   itemEvicted(seq: number): void {
+    this.updated.delete(seq);
     // Not delivered yet: the subscriber never needs to hear about it.
     if (!this.added.delete(seq)) {
       this.evicted.push(seq);
@@ -59,6 +70,7 @@ export class ChangeBatcher implements Subscription {
 
   storeCleared(): void {
     this.added.clear();
+    this.updated.clear();
     this.evicted = [];
     this.cleared = true;
     this.schedule();
@@ -70,12 +82,14 @@ export class ChangeBatcher implements Subscription {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.disposed || (!this.cleared && this.added.size === 0 && this.evicted.length === 0)) {
+    if (this.disposed || (!this.cleared && this.added.size === 0 && this.evicted.length === 0 && this.updated.size === 0)) {
       return;
     }
-    const change: StoreChange = this.cleared
+    const base: StoreChange = this.cleared
       ? { cleared: true, added: [...this.added.values()], evicted: [] }
       : { added: [...this.added.values()], evicted: this.evicted };
+    const change: StoreChange = this.updated.size > 0 && !this.cleared ? { ...base, updated: [...this.updated.values()] } : base;
+    this.updated = new Map();
     this.added = new Map();
     this.evicted = [];
     this.cleared = false;
@@ -94,6 +108,7 @@ export class ChangeBatcher implements Subscription {
     }
     this.disposed = true;
     this.added.clear();
+    this.updated.clear();
     this.evicted = [];
     this.onDispose(this);
   }

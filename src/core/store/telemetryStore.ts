@@ -9,6 +9,9 @@
  * its own noise. Plain Node: never import `vscode` here.
  */
 import type { Envelope } from '../envelope';
+import type { DeliveryReceipt, DeliverySource, DeliveryUpdate } from '../sink';
+import type { Disposable } from '../../shared/lifecycle';
+import { deliveryOfOutcome, LOCAL_ONLY, QUEUED } from './delivery';
 import { ChangeBatcher, ChangeListener, SubscribeOptions, Subscription } from './changeFeed';
 import { normaliseEnvelope } from './normalise';
 import { RingBuffer } from './ringBuffer';
@@ -67,6 +70,11 @@ export class TelemetryStore {
   private readonly feeds = new Set<ChangeBatcher>();
   private readonly envelopeListeners = new Set<EnvelopeListener>();
   private nextSeq = 1;
+  /** Items waiting for their forwarding outcome, by delivery ticket (removed when answered or evicted). */
+  private readonly awaiting = new Map<number, TelemetryItem>();
+  /** The ticket of each item in {@link awaiting}. */
+  private readonly ticketOf = new WeakMap<TelemetryItem, number>();
+  private readonly deliverySources = new Map<DeliverySource, Disposable>();
   private count = 0;
   private ignoredCount = 0;
 
@@ -109,8 +117,13 @@ export class TelemetryStore {
     return { dispose: () => this.envelopeListeners.delete(listener) };
   }
 
-  /** Normalises and keeps the envelopes; returns the items added, in order. */
-  add(envelopes: readonly Envelope[], origin: EnvelopeOrigin = { source: 'relay' }): TelemetryItem[] {
+  /**
+   * Normalises and keeps the envelopes; returns the items added, in order. `delivery`: the relay's
+   * intake says whether the batch is forwarded (a receipt: each item is queued, then answered for
+   * by ticket) or stays local; imported files and the history give none (no delivery shown).
+   * `origin`: where the batch came from, for the envelope listeners (the history).
+   */
+  add(envelopes: readonly Envelope[], delivery?: DeliveryReceipt | 'local', origin: EnvelopeOrigin = { source: 'relay' }): TelemetryItem[] {
     for (const listener of this.envelopeListeners) {
       try {
         listener(envelopes, origin);
@@ -120,17 +133,55 @@ export class TelemetryStore {
     }
     const added: TelemetryItem[] = [];
     const now = Date.now();
-    for (const envelope of envelopes) {
-      const item = normaliseEnvelope(envelope, this.nextSeq, now);
+    const receipt = delivery === 'local' ? undefined : delivery;
+    if (receipt) this.listenForDelivery(receipt.source);
+    for (let index = 0; index < envelopes.length; index++) {
+      const item = normaliseEnvelope(envelopes[index], this.nextSeq, now);
       if (item === undefined) {
         this.ignoredCount++;
         continue;
+      }
+      if (receipt) {
+        (item as { delivery?: unknown }).delivery = QUEUED;
+        this.awaiting.set(receipt.firstTicket + index, item);
+        this.ticketOf.set(item, receipt.firstTicket + index);
+      } else if (delivery === 'local') {
+        (item as { delivery?: unknown }).delivery = LOCAL_ONLY;
       }
       this.nextSeq++;
       this.insert(item);
       added.push(item);
     }
     return added;
+  }
+
+  /** Items still waiting for their forwarding outcome. */
+  get awaitingDelivery(): number {
+    return this.awaiting.size;
+  }
+
+  /** Stops listening to the forwarders' outcomes (the relay closes). */
+  dispose(): void {
+    for (const subscription of this.deliverySources.values()) subscription.dispose();
+    this.deliverySources.clear();
+    this.awaiting.clear();
+  }
+
+  private listenForDelivery(source: DeliverySource): void {
+    if (this.deliverySources.has(source)) return;
+    this.deliverySources.set(source, source.onDelivery((updates) => this.applyDelivery(updates)));
+  }
+
+  /** The forwarder answered for items: their state changes where they are, and feeds hear of it. */
+  private applyDelivery(updates: readonly DeliveryUpdate[]): void {
+    for (const { ticket, outcome } of updates) {
+      const item = this.awaiting.get(ticket);
+      if (!item) continue; // evicted, cleared, or never shown (Statsbeat is shown; unknown baseTypes are not)
+      this.awaiting.delete(ticket);
+      this.ticketOf.delete(item);
+      (item as { delivery?: unknown }).delivery = deliveryOfOutcome(outcome);
+      for (const feed of this.feeds) feed.itemChanged(item);
+    }
   }
 
   /** Every item of one operation (trace), oldest first. */
@@ -160,6 +211,7 @@ export class TelemetryStore {
   clear(): void {
     this.roles.clear();
     this.byOperation.clear();
+    this.awaiting.clear();
     this.count = 0;
     this.heldBytes = 0;
     for (const feed of this.feeds) {
@@ -215,6 +267,8 @@ export class TelemetryStore {
   }
 
   private forget(item: TelemetryItem, buffer: ItemBuffer): void {
+    const ticket = this.ticketOf.get(item);
+    if (ticket !== undefined) this.awaiting.delete(ticket);
     buffer.bytes -= item.bytes;
     this.heldBytes -= item.bytes;
     this.count--;

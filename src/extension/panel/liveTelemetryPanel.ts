@@ -12,6 +12,7 @@ import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { answerQuery } from './panelQuery';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
+import { COMMAND_IDS } from '../../shared/commandIds';
 import { SECTION } from '../config';
 import type { Logger } from '../log';
 import type { OldKeyUse } from '../relayController';
@@ -248,6 +249,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         this.liveViewVisible = message.visible;
         this.live?.setPanelWatching(message.visible && this.feed !== undefined);
         return;
+      case 'runWithoutSampling':
+        void vscode.commands.executeCommand(COMMAND_IDS.runWithoutSampling);
+        return;
       case 'openSource':
         await openSourceLocation(message.file, message.line, this.deps.log);
         return;
@@ -270,7 +274,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     if (this.panel !== panel) return; // closed or replaced while the relay started
     this.stopFeed();
-    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
+    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url, genAiContent: () => vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) }, (update) => this.post(update));
     this.feed.start();
     if (this.pendingReveal !== undefined) {
       this.post(this.pendingReveal);

@@ -58,7 +58,7 @@ export async function importTelemetry(store: Pick<TelemetryStore, 'add'>, localK
     throw new Error(vscode.l10n.t('{0} is not a telemetry file: {1}', fileName(uri), parsed.message));
   }
   // Counted as the panel shows them (the SDK's own rows are kept, not shown, not exported).
-  const added = store.add(parsed.envelopes, { source: 'imported', name: fileName(uri) }).filter(isShownInPanel);
+  const added = store.add(parsed.envelopes, undefined, { source: 'imported', name: fileName(uri) }).filter(isShownInPanel);
   return { uri, items: added.length };
 }
 

@@ -3,6 +3,7 @@
  * arrival order), logs and spans as append-only sequences, operations indexed by id, metric series
  * by name, live rates by second. The host's ring buffers decide what lives; `evict` follows them.
  */
+import type { ItemDelivery } from '../../shared/delivery';
 import type { ForwardingStatus, LiveDocument, LiveSample, PanelItem } from '../../shared/messages';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { isTableName } from '../../shared/telemetryItem';
@@ -33,6 +34,8 @@ export class TelemetryModel {
   relayUrl: string | undefined;
   /** Bumps on any change to items. */
   revision = 0;
+  /** Bumps when an item's delivery state changed (issue 19). */
+  deliveryRevision = 0;
   /** Bumps when everything was replaced (snapshot, clear). */
   resetRevision = 0;
   /** Highest seq ever applied. */
@@ -102,6 +105,20 @@ export class TelemetryModel {
     this.spans.markEvicted(spans, this.isAlive);
     this.operations.remove(removed);
     this.metrics.remove(removed.filter((item) => item.table === 'customMetrics'));
+    this.revision++;
+  }
+
+  /** The host's later outcomes for items shown already (sent, dropped): the item objects change in place. */
+  updateDeliveries(deliveries: ReadonlyMap<number, ItemDelivery>): void {
+    let changed = 0;
+    for (const [seq, delivery] of deliveries) {
+      const item = this.bySeq.get(seq);
+      if (!item) continue;
+      (item as { delivery?: ItemDelivery }).delivery = delivery;
+      changed++;
+    }
+    if (changed === 0) return;
+    this.deliveryRevision++;
     this.revision++;
   }
 

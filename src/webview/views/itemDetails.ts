@@ -2,11 +2,14 @@
  * Everything one telemetry item carries, readable: fields, message with its newlines, exception
  * stacks in monospace, custom dimensions and measurements. All values are rendered as text.
  */
-import type { PanelItem, PanelSourceFrame } from '../../shared/messages';
-import { type Child, expandableText, h, SHORT_TEXT_LIMIT, telemetryText } from '../dom';
+import { isItemDelivery } from '../../shared/delivery';
+import type { PanelGenAi, PanelGenAiPart, PanelItem, PanelSourceFrame } from '../../shared/messages';
+import { deliveryIcon, deliverySentence } from '../deliveryText';
+import { type Child, expandableText, h, icon, SHORT_TEXT_LIMIT, telemetryText } from '../dom';
 import { formatDuration, formatTime, formatValue, severityName, tableLabel } from '../format';
 import { t } from '../l10n';
 import { itemTitle, operationKey } from '../model/correlation';
+import { itemCountOf, sampledRate } from '../model/sampling';
 
 export interface ItemDetailsActions {
   /** Shown as a link when the item belongs to a transaction. */
@@ -33,6 +36,7 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
     [t('Parent id'), item.parentId],
     [t('Id'), item.id],
     [t('SDK'), item.sdkVersion],
+    [t('Sampling'), sampledRate(item) === undefined ? undefined : t('Kept at {0}%: this item stands for {1} items (itemCount).', formatValue(sampledRate(item)), itemCountOf(item))],
   ];
   const toolbar = h(
     'div',
@@ -51,6 +55,8 @@ export function renderItemDetails(item: PanelItem, actions: ItemDetailsActions):
     title.length > SHORT_TEXT_LIMIT && typeof item.name === 'string' && title === item.name ? section(t('Name'), h('pre', { class: 'message' }, expandableText(item.name))) : null,
     h('dl', { class: 'fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, expandableText(value))])),
     truncationNote(item),
+    deliverySection(item),
+    genAiSection(item),
     item.source && typeof item.source.file === 'string' ? section(t('Source location'), h('div', { class: 'source-location' }, sourceFrame(item.source, actions))) : null,
     item.table !== 'exceptions' && typeof item.message === 'string' && item.message !== '' ? section(t('Message'), h('pre', { class: 'message' }, expandableText(item.message))) : null,
     (item.exceptions ?? []).map((exception, index) =>
@@ -97,6 +103,72 @@ function sourceFrame(frame: PanelSourceFrame, actions: ItemDetailsActions): HTML
     'button',
     { type: 'button', class: [...classes, 'frame-link'], title: tooltip ?? t('Open in the editor'), on: { click: () => actions.openSource?.(frame.file, line) } },
     content,
+  );
+}
+
+/**
+ * A GenAI call (issue 19): provider, model, operation, tokens, latency, finish reason, and the
+ * conversation — every text from the app is set as text (expandableText collapses long content).
+ */
+function genAiSection(item: PanelItem): HTMLElement | null {
+  const genai: PanelGenAi | undefined = item.genai;
+  if (typeof genai !== 'object' || genai === null) return null;
+  const number = (value: unknown): string | undefined => (typeof value === 'number' && Number.isFinite(value) ? formatValue(value) : undefined);
+  const fields: [string, string | undefined][] = [
+    [t('Provider'), typeof genai.provider === 'string' ? genai.provider : undefined],
+    [t('Operation'), typeof genai.operation === 'string' ? genai.operation : undefined],
+    [t('Model'), typeof genai.responseModel === 'string' && genai.responseModel !== genai.requestModel ? `${String(genai.requestModel ?? '')} → ${genai.responseModel}` : typeof genai.requestModel === 'string' ? genai.requestModel : undefined],
+    [t('Input tokens'), number(genai.inputTokens)],
+    [t('Output tokens'), number(genai.outputTokens)],
+    [t('Latency'), item.duration === undefined ? undefined : formatDuration(item.duration)],
+    [t('Finish reason'), Array.isArray(genai.finishReasons) && genai.finishReasons.length > 0 ? genai.finishReasons.map(String).join(', ') : undefined],
+  ];
+  const messages = Array.isArray(genai.messages) ? genai.messages : [];
+  return section(
+    t('GenAI call'),
+    h('dl', { class: 'fields genai-fields' }, fields.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => [h('dt', null, name), h('dd', null, expandableText(value))])),
+    genai.contentHidden === true ? h('p', { class: 'genai-hidden' }, t('Message content is hidden (setting azureMonitorPython.genai.showMessageContent).')) : null,
+    messages.length > 0
+      ? h(
+          'ol',
+          { class: 'genai-conversation', 'aria-label': t('Conversation') },
+          messages.map((message) =>
+            h(
+              'li',
+              { class: ['genai-message', `genai-role-${/^(system|user|assistant|tool)$/.test(String(message.role)) ? String(message.role) : 'other'}`] },
+              h('div', { class: 'genai-role' }, telemetryText(message.role), typeof message.finishReason === 'string' ? h('span', { class: 'genai-finish' }, ' · ', telemetryText(message.finishReason)) : null),
+              (Array.isArray(message.parts) ? message.parts : []).map((part: PanelGenAiPart) => genAiPart(part)),
+            ),
+          ),
+        )
+      : null,
+  );
+}
+
+function genAiPart(part: PanelGenAiPart): HTMLElement {
+  if (part.kind === 'tool_call' || part.kind === 'tool_result') {
+    const label = part.kind === 'tool_call' ? t('Tool call') : t('Tool result');
+    return h(
+      'div',
+      { class: ['genai-part', `genai-${part.kind}`] },
+      h('span', { class: 'genai-part-label' }, label, part.name ? ' ' : '', part.name ? telemetryText(part.name) : null, part.id ? h('span', { class: 'genai-call-id' }, ' (', telemetryText(part.id), ')') : null),
+      typeof part.text === 'string' ? h('pre', { class: 'message genai-arguments' }, expandableText(part.text)) : null,
+    );
+  }
+  return h('div', { class: 'genai-part genai-text' }, typeof part.text === 'string' ? h('pre', { class: 'message' }, expandableText(part.text)) : null);
+}
+
+/** Whether the item reached Azure Monitor, waits on disk, stays local, or was dropped and why (issue 19). */
+function deliverySection(item: PanelItem): HTMLElement | null {
+  const delivery = item.delivery;
+  if (!isItemDelivery(delivery)) return null;
+  return section(
+    t('Delivery to Azure Monitor'),
+    h('p', { class: ['delivery-line', `delivery-${delivery.state}`], 'data-delivery': delivery.state }, icon(deliveryIcon(delivery.state)), ' ', deliverySentence(delivery)),
+    // The service's words about the item: untrusted text, shown as text only.
+    typeof delivery.message === 'string' && delivery.message !== ''
+      ? h('div', { class: 'delivery-message' }, h('span', { class: 'delivery-message-label' }, t("The service's message")), ' ', expandableText(delivery.message))
+      : null,
   );
 }
 

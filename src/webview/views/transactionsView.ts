@@ -9,16 +9,18 @@ import { displayText, h, icon, replaceChildren, setText, telemetryText } from '.
 import { formatCount, formatDuration, formatTime } from '../format';
 import { plural, t } from '../l10n';
 import { operationQuery } from '../kql';
+import { deliveryIcon, deliveryLabel } from '../deliveryText';
+import { type DeliveryFilter, isDeliveryFilter, matchesDelivery, summaryDelivery } from '../model/deliverySummary';
 import type { Operation } from '../model/operationIndex';
 import { VirtualList } from '../virtualList';
 import { renderItemDetails } from './itemDetails';
 import { searchText } from './logsView';
-import { type PanelView, Throttle, type ViewContext } from './viewContext';
+import { type PanelView, type RevealTarget, Throttle, type ViewContext } from './viewContext';
 import { Waterfall } from './waterfall';
 
 const ROW_HEIGHT = 24;
 
-type StatusFilter = '' | 'failed' | 'succeeded';
+type StatusFilter = '' | 'failed' | 'succeeded' | 'genai';
 
 export class TransactionsView implements PanelView {
   readonly id = 'transactions' as const;
@@ -31,6 +33,9 @@ export class TransactionsView implements PanelView {
   private readonly countLabel: HTMLElement;
   private readonly searchInput: HTMLElement & { value: string };
   private readonly statusSelect: SelectControl;
+  private readonly deliverySelect: SelectControl;
+  private delivery: DeliveryFilter;
+  private deliveryRevision = -1;
   private readonly throttle = new Throttle(200);
   private operations: Operation[] = [];
   private search: string;
@@ -51,6 +56,7 @@ export class TransactionsView implements PanelView {
     const state = context.host.uiState;
     this.search = state.transactionSearch.toLowerCase();
     this.status = state.failedOnly ? 'failed' : '';
+    this.delivery = isDeliveryFilter(state.transactionDelivery) ? state.transactionDelivery : '';
     this.selectedId = state.selectedOperationId;
     const search = (this.searchInput = searchField(t('Search transactions (name, id, any item text)'), state.transactionSearch, (value) => {
       this.search = value.toLowerCase();
@@ -64,6 +70,8 @@ export class TransactionsView implements PanelView {
         { value: '', label: t('All transactions') },
         { value: 'failed', label: t('Failed only') },
         { value: 'succeeded', label: t('Succeeded only') },
+        // Issue 19: transactions with a generative-AI call (GenAI semantic conventions).
+        { value: 'genai', label: t('GenAI calls') },
       ],
       this.status,
       (value) => {
@@ -73,6 +81,20 @@ export class TransactionsView implements PanelView {
         this.render(true);
       },
     ));
+    // Issue 19: which transactions have items dropped, still waiting on disk, all sent, or local only.
+    const delivery = (this.deliverySelect = selectControl(
+      t('Delivery'),
+      [
+        { value: '', label: t('Any delivery') },
+        { value: 'dropped', label: t('Dropped items') },
+        { value: 'queued', label: t('Waiting on disk') },
+        { value: 'sent', label: t('Sent to Azure Monitor') },
+        { value: 'local', label: t('Local only') },
+      ],
+      this.delivery,
+      (value) => this.setDelivery(isDeliveryFilter(value) ? value : ''),
+    ));
+    delivery.element.classList.add('delivery-filter');
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
     this.list = new VirtualList<Operation>({
       rowHeight: ROW_HEIGHT,
@@ -93,8 +115,8 @@ export class TransactionsView implements PanelView {
       h(
         'div',
         { class: 'master' },
-        h('div', { class: 'filter-bar' }, search, status.element, this.countLabel),
-        h('div', { class: 'list-header operations-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Start')), h('span', null, t('Name')), h('span', null, t('Role')), h('span', { class: 'numeric' }, t('Duration')), h('span', { class: 'numeric' }, t('Items'))),
+        h('div', { class: 'filter-bar' }, search, status.element, delivery.element, this.countLabel),
+        h('div', { class: 'list-header operations-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Start')), h('span', null, t('Name')), h('span', null, t('Role')), h('span', { class: 'numeric' }, t('Duration')), h('span', { class: 'numeric' }, t('Items')), h('span', { title: t('Delivery') })),
         this.list.element,
       ),
       h('div', { class: 'detail' }, this.detailHeader, this.detailBody),
@@ -103,10 +125,13 @@ export class TransactionsView implements PanelView {
 
   render(force: boolean): boolean {
     const index = this.context.model.operations;
-    const stale = force || this.filterChanged || index.revision !== this.revision;
+    const deliveryRevision = this.context.model.deliveryRevision;
+    const stale = force || this.filterChanged || index.revision !== this.revision || deliveryRevision !== this.deliveryRevision;
     if (!stale) return false;
     if (!this.throttle.ready(force || this.filterChanged, index.size)) return true;
     this.revision = index.revision;
+    // A delivery change (the host's answer for items) redraws the rows and the item pane below.
+    this.deliveryRevision = deliveryRevision;
     if (index.size === 0 && this.context.model.hasSnapshot && (this.selectedId !== undefined || this.autoSelected)) {
       // The buffer is empty (Clear, or everything evicted): nothing is selected any more, and the
       // next transaction to arrive is shown, as on first data.
@@ -132,15 +157,22 @@ export class TransactionsView implements PanelView {
     return false;
   }
 
-  reveal(target: { operationId?: string }): void {
+  reveal(target: RevealTarget): void {
+    if (target.delivery !== undefined) {
+      // From the forwarding strip's counts: the transactions with dropped or waiting items.
+      this.setDelivery(target.delivery);
+      return;
+    }
     if (!target.operationId) return;
-    if (this.search || this.status) {
+    if (this.search || this.status || this.delivery) {
       // The filters could hide the transaction asked for.
       this.search = '';
       this.status = '';
       this.searchInput.value = '';
       this.statusSelect.setValue('');
-      this.context.host.updateUiState({ transactionSearch: '', failedOnly: false });
+      this.delivery = '';
+      this.deliverySelect.setValue('');
+      this.context.host.updateUiState({ transactionSearch: '', failedOnly: false, transactionDelivery: '' });
       this.filterChanged = true;
     }
     this.selectOperation(target.operationId);
@@ -153,9 +185,19 @@ export class TransactionsView implements PanelView {
     const summary = operation.summary;
     if (this.status === 'failed' && !summary.failed) return false;
     if (this.status === 'succeeded' && summary.failed) return false;
+    if (this.status === 'genai' && !operation.items.some((item) => item.genai !== undefined)) return false;
+    if (this.delivery && !matchesDelivery(operation.items, this.delivery)) return false;
     const search = this.search;
     if (!search) return true;
     return operation.id.toLowerCase().includes(search) || summary.name.toLowerCase().includes(search) || operation.items.some((item) => searchText(item).includes(search));
+  }
+
+  private setDelivery(value: DeliveryFilter): void {
+    this.delivery = value;
+    this.deliverySelect.setValue(value);
+    this.filterChanged = true;
+    this.context.host.updateUiState({ transactionDelivery: value });
+    this.render(true);
   }
 
   private selectOperation(id: string | undefined): void {
@@ -217,8 +259,10 @@ export class TransactionsView implements PanelView {
   private renderItem(item: PanelItem | undefined): void {
     this.itemPane.hidden = !item;
     if (!item) return;
-    if (this.itemPane.dataset.seq === String(item.seq)) return;
-    this.itemPane.dataset.seq = String(item.seq);
+    // Keyed by the delivery too: the host's answer for the item redraws its details.
+    const key = `${item.seq}:${item.delivery?.state ?? ''}`;
+    if (this.itemPane.dataset.seq === key) return;
+    this.itemPane.dataset.seq = key;
     replaceChildren(this.itemPane, renderItemDetails(item, {
         copy: (text) => this.context.copy(text, t('Item JSON')),
         openSource: (file, line) => this.context.host.post(line === undefined ? { type: 'openSource', file } : { type: 'openSource', file, line }),
@@ -237,5 +281,13 @@ function renderOperationRow(operation: Operation): HTMLElement {
     h('span', { class: 'cell-role' }, telemetryText(summary.role)),
     h('span', { class: 'cell-duration numeric' }, formatDuration(summary.duration)),
     h('span', { class: 'cell-count numeric' }, String(summary.itemCount)),
+    deliveryCell(operation),
   );
+}
+
+/** The transaction's most pressing delivery state as an icon with its name (issue 19). */
+function deliveryCell(operation: Operation): HTMLElement {
+  const state = summaryDelivery(operation.items);
+  if (!state) return h('span', { class: 'cell-delivery' });
+  return h('span', { class: ['cell-delivery', `delivery-${state}`], 'data-delivery': state, title: deliveryLabel(state) }, icon(deliveryIcon(state), deliveryLabel(state)));
 }

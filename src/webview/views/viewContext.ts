@@ -1,12 +1,20 @@
 /** What every view gets: the model, the host connection, and a way to move to another view. */
+import type { DeliveryFilter } from '../model/deliverySummary';
 import type { TelemetryModel } from '../model/telemetryModel';
 import type { HostConnection, ViewId } from '../vscodeApi';
+
+/** Where a navigation lands: a transaction, a query to run, or Transactions filtered by delivery (issue 19). */
+export interface RevealTarget {
+  readonly operationId?: string;
+  readonly query?: string;
+  readonly delivery?: DeliveryFilter;
+}
 
 export interface ViewContext {
   readonly model: TelemetryModel;
   readonly host: HostConnection;
   /** Switches tab; `operationId` selects that transaction in the Transactions view, `query` runs in the Query view. */
-  navigate(view: ViewId, target?: { operationId?: string; query?: string }): void;
+  navigate(view: ViewId, target?: RevealTarget): void;
   /** Sends the text to the host for the clipboard; tells the user once the host has written it (or why not). */
   copy(text: string, what: string): void;
 }
@@ -23,7 +31,7 @@ export interface PanelView {
   /** For periodic views (Live): called about once a second while visible. */
   tick?(): void;
   /** For cross-view navigation. */
-  reveal?(target: { operationId?: string; query?: string }): void;
+  reveal?(target: RevealTarget): void;
 }
 
 /**

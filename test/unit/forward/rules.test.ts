@@ -27,7 +27,7 @@ describe('forward: rules (pure)', () => {
 
   it('reads a 206 body per item, ignoring bad indexes; an unreadable 206 is resent whole', () => {
     const body = JSON.stringify({ itemsReceived: 3, itemsAccepted: 1, errors: [{ index: 0, statusCode: 503, message: 'x' }, { index: 2, statusCode: 400, message: 'bad' }, { index: 9, statusCode: 500, message: 'out of range' }] });
-    assert.deepStrictEqual(judge(206, body), { kind: 'partial', retry: [0], dropped: [2], reason: 'item 2: 400 bad' });
+    assert.deepStrictEqual(judge(206, body), { kind: 'partial', retry: [0], dropped: [2], reason: 'item 2: 400 bad', droppedAnswers: [{ status: 400, message: 'bad' }] });
     assert.strictEqual(judge(206, 'not json').kind, 'retry');
   });
 

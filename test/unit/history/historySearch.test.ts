@@ -108,7 +108,7 @@ describe('history: the store tells the history what it takes (issue 16)', () => 
     });
     const subscription = store.onEnvelopes((envelopes, origin) => seen.push(`${origin.source}:${origin.name ?? ''}:${envelopes.length}`));
     store.add([message('a'), message('b')]);
-    store.add([message('c')], { source: 'imported', name: 'export.ndjson' });
+    store.add([message('c')], undefined, { source: 'imported', name: 'export.ndjson' });
     subscription.dispose();
     store.add([message('d')]);
     assert.deepStrictEqual(seen, ['relay::2', 'imported:export.ndjson:1']);

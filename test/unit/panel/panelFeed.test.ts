@@ -148,6 +148,7 @@ describe('panel: conversions', () => {
       success: false,
       resultCode: '500',
       properties: { a: '1' },
+      sampleRate: 50,
     });
   });
 

@@ -44,7 +44,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   },
   {
     covers: 'project-away',
-    query: 'customEvents | project-away customDimensions, customMeasurements, operation_Name, operation_Id, operation_ParentId, cloud_RoleName, cloud_RoleInstance, sdkVersion, itemId, itemType, itemCount',
+    query: 'customEvents | project-away customDimensions, customMeasurements, operation_Name, operation_Id, operation_ParentId, cloud_RoleName, cloud_RoleInstance, sdkVersion, itemId, itemType, itemCount, delivery',
     columns: ['timestamp', 'name'],
     rows: [['2026-01-15T10:00:06.000Z', 'UserLoggedIn'], ['2026-01-15T10:01:31.000Z', 'UserLoggedIn']],
   },

@@ -40,7 +40,7 @@ function harness(maxDiskBytes: number, holdAppends = false): Harness {
     queuedBytes: () => h.queued,
     append: (segments, bytes) => {
       h.appended.push({ segments, bytes });
-      const file = { bytes } as unknown as WrittenFile;
+      const file = { written: { bytes } as unknown as WrittenFile, first: 0 };
       return holdAppends ? new Promise((resolve) => pending.push(() => resolve(file))) : Promise.resolve(file);
     },
     written: (file) => (h.queued += (file as unknown as { bytes: number }).bytes),
