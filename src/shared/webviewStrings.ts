@@ -326,7 +326,6 @@ export const WEBVIEW_STRINGS = [
   'P99',
   '{0} dependency',
   '{0} dependencies',
-  'Operation',
   'Exception type',
   'Failed dependencies',
   'Show',
