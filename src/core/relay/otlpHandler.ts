@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { convertOtlp, OtlpConversion } from '../otlp/convertOtlp';
 import { decodeOtlp, encodeExportResponse, encodeStatus, OtlpFormat } from '../otlp/decodeOtlp';
 import type { OtlpSignal } from '../otlp/otlpModel';
+import { LOCAL_KEY_HEADER } from './appAddresses';
 import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
 import { acceptDurably, showInStore, SinkRefusal } from './durableAccept';
 import { Rejection, rejection } from './rejection';
@@ -27,7 +28,7 @@ export interface OtlpRequestOptions {
 }
 
 /** The header that carries the local key (`OTEL_EXPORTER_OTLP_HEADERS=x-azmon-key=<key>`). */
-export const OTLP_KEY_HEADER = 'x-azmon-key';
+export const OTLP_KEY_HEADER = LOCAL_KEY_HEADER;
 
 /** google.rpc.Code for each HTTP status we answer with. */
 const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 408: 4, 413: 8, 415: 3, 500: 13, 503: 14 };

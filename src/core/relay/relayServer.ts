@@ -11,12 +11,13 @@ import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { formatConnectionString } from '../connectionString';
+import { ANY_CASE_GUID } from '../../shared/guid';
 import { MetricStreams } from '../otlp/metricStreams';
 import { LiveDocuments } from '../live/liveDocuments';
 import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
+import { appAddresses, LOOPBACK } from './appAddresses';
 import { BodyBudget, contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
 import { guardConnections } from './connectionGuard';
 import { RelayLimits, resolveLimits } from './limits';
@@ -28,7 +29,7 @@ import { KEY_GRACE_MS, LocalKeyRing, RetiredKey } from './relayIdentity';
 import { sendRejection } from './responses';
 import { RelayCounters, RelayStats } from './relayStats';
 import { guardRejection } from './requestGuards';
-import { handleOtlp, OTLP_KEY_HEADER } from './otlpHandler';
+import { handleOtlp } from './otlpHandler';
 import { handleQuery } from './queryHandler';
 import { isOtlpRoute, parseRequestTarget } from './routes';
 import { ensureTlsMaterial } from './tlsCertificate';
@@ -64,8 +65,6 @@ export interface RelayServerOptions {
   readonly onKeyUse?: (use: KeyUse) => void;
 }
 
-const LOOPBACK = '127.0.0.1';
-const ANY_CASE_GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 /** How often a running relay checks whether its TLS certificate is due for rotation. */
 const TLS_RENEWAL_CHECK_MS = 6 * 60 * 60 * 1000;
 
@@ -106,16 +105,15 @@ export class RelayServer {
     this.liveSamples = context.liveSamples;
     this.liveDocuments = context.liveDocuments!;
     this.port = (servers.http.address() as AddressInfo).port;
-    this.url = `http://${LOOPBACK}:${this.port}/`;
-    this.localConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.url, liveEndpoint: this.url });
-    this.otlpEndpoint = `http://${LOOPBACK}:${this.port}`;
-    this.otlpHeaders = `${OTLP_KEY_HEADER}=${this.localKey}`;
-    if (servers.https) {
-      this.httpsPort = (servers.https.address() as AddressInfo).port;
-      this.httpsUrl = `https://${LOOPBACK}:${this.httpsPort}/`;
-      this.localHttpsConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.httpsUrl, liveEndpoint: this.httpsUrl });
-      this.caCertPath = caCertPath;
-    }
+    this.httpsPort = servers.https ? (servers.https.address() as AddressInfo).port : undefined;
+    const addresses = appAddresses(this.port, this.localKey, this.httpsPort);
+    this.url = addresses.url;
+    this.localConnectionString = addresses.connectionString;
+    this.otlpEndpoint = addresses.otlpEndpoint;
+    this.otlpHeaders = addresses.otlpHeaders;
+    this.httpsUrl = addresses.httpsUrl;
+    this.localHttpsConnectionString = addresses.httpsConnectionString;
+    this.caCertPath = servers.https ? caCertPath : undefined;
   }
 
   static async start(options: RelayServerOptions): Promise<RelayServer> {
