@@ -2,7 +2,7 @@
  * Application Insights connection strings: parsing, validation and derivation of endpoints.
  *
  * The rules follow the Microsoft docs and what the Python SDKs (OpenCensus and the OpenTelemetry
- * exporter) really do when they read the same string (see shared/protocol.md §1.2). Where the SDKs
+ * exporter) really do when they read the same string (test/unit/core/connectionString.test.ts). Where the SDKs
  * are stricter than the service (trailing ';', upper-case GUIDs), we accept the string but return a
  * warning, because the user's Python app would fail on it if the string ever reached it directly.
  *
