@@ -54,6 +54,16 @@ interface CliOptions {
 
 class UsageError extends Error {}
 
+/** The flags that set one number: which option, read and bounded how (a Map: a flag is user text). */
+const NUMBER_FLAGS = new Map<string, { readonly field: 'port' | 'requestTimeoutMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'bufferMaxBytes' | 'liveMetricsMaxBytes'; readonly read: (flag: string, text: string) => number }>([
+  ['--port', { field: 'port', read: portNumber }],
+  ['--request-timeout-ms', { field: 'requestTimeoutMs', read: milliseconds }],
+  ['--retry-base-ms', { field: 'backoffBaseMs', read: milliseconds }],
+  ['--retry-max-ms', { field: 'backoffMaxMs', read: milliseconds }],
+  ['--buffer-mb', { field: 'bufferMaxBytes', read: megabytes }],
+  ['--live-metrics-mb', { field: 'liveMetricsMaxBytes', read: megabytes }],
+]);
+
 export function parseCliArgs(args: readonly string[]): CliOptions {
   const options: CliOptions = { port: 0, httpsPort: 0, storage: path.join(os.homedir(), '.azmon-relay'), forward: true, help: false };
   for (let index = 0; index < args.length; index++) {
@@ -65,10 +75,12 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
       }
       return next;
     };
+    const numeric = NUMBER_FLAGS.get(flag);
+    if (numeric) {
+      options[numeric.field] = numeric.read(flag, value());
+      continue;
+    }
     switch (flag) {
-      case '--port':
-        options.port = portNumber(flag, value());
-        break;
       case '--https-port': {
         const text = value();
         options.httpsPort = ['off', 'false', 'none'].includes(text.toLowerCase()) ? false : portNumber(flag, text);
@@ -90,21 +102,6 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
       }
       case '--no-forward':
         options.forward = false;
-        break;
-      case '--request-timeout-ms':
-        options.requestTimeoutMs = milliseconds(flag, value());
-        break;
-      case '--retry-base-ms':
-        options.backoffBaseMs = milliseconds(flag, value());
-        break;
-      case '--retry-max-ms':
-        options.backoffMaxMs = milliseconds(flag, value());
-        break;
-      case '--buffer-mb':
-        options.bufferMaxBytes = megabytes(flag, value());
-        break;
-      case '--live-metrics-mb':
-        options.liveMetricsMaxBytes = megabytes(flag, value());
         break;
       case '--help':
       case '-h':

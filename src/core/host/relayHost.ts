@@ -18,7 +18,7 @@ import { ForwardQueue } from '../forward';
 import { LiveMetricsProxy } from '../live';
 import { appAddresses, AppAddresses } from '../relay/appAddresses';
 import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from '../relay/liveSamples';
-import { KeyUse, RelayLimits, RelayServer, RetiredKey, TLS_FILES } from '../relay';
+import { RelayServer, RelayServerOptions, TLS_FILES } from '../relay';
 import { TelemetryStore, TelemetryStoreOptions } from '../store/telemetryStore';
 import type { RelayLog } from '../../shared/lifecycle';
 import { HostForwarder, HostSink } from './hostSink';
@@ -43,13 +43,14 @@ export interface RelayHostSettings {
   readonly proxyUrl?: string;
 }
 
-export interface RelayHostOptions {
+/** What the host passes on to the listener as is (see RelayServerOptions). */
+type ListenerOptions = Pick<RelayServerOptions, 'httpsPort' | 'retiredKeys' | 'keyGraceMs' | 'now' | 'onKeyUse' | 'limits' | 'allowKeylessOtlp'>;
+
+export interface RelayHostOptions extends ListenerOptions {
   /** `<storageDir>/forward-queue` (the queue, opened once forwarding is wanted) and `<storageDir>/tls`. */
   readonly storageDir: string;
   /** HTTP port on 127.0.0.1; 0 (default): the OS picks one. */
   readonly port?: number;
-  /** HTTPS port; 0 (default): the OS picks one; false: no TLS listener. */
-  readonly httpsPort?: number | false;
   /**
    * When `port` is busy: keep trying it this long (a window's previous extension host may still
    * be closing it), then listen on any free port ({@link RelayHost.movedFromPort} says so).
@@ -58,17 +59,11 @@ export interface RelayHostOptions {
   readonly keptPortWaitMs?: number;
   /** The session key apps must send (a GUID; the forward queue writes it to disk). */
   readonly localKey: string;
-  readonly retiredKeys?: readonly RetiredKey[];
-  readonly keyGraceMs?: number;
-  readonly now?: () => number;
-  readonly onKeyUse?: (use: KeyUse) => void;
   /** Where to forward from the start; undefined: local-only. */
   readonly connectionString?: ConnectionString;
   /** Entra ID token for forwarding and Live Metrics, read at each request. */
   readonly getToken?: () => Promise<string | undefined>;
   readonly settings?: RelayHostSettings;
-  readonly limits?: Partial<RelayLimits>;
-  readonly allowKeylessOtlp?: boolean;
   /** Default {@link SHUTDOWN_TIMEOUT_MS}. */
   readonly shutdownTimeoutMs?: number;
   /** Told about every batch the relay accepted (after the sink has it), e.g. for a history on disk. */
