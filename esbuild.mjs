@@ -40,8 +40,69 @@ const nodeBundle = {
   external: ['vscode'],
 };
 
+/**
+ * The extension's lazy parts (src/extension/lazy.ts): each `./lazy/<entry>` it requires is its own
+ * bundle next to extension.js, loaded on first use, so activation reads only what it needs.
+ */
+const lazyBundles = {
+  relayRuntime: 'relay',
+  languageClientRuntime: 'languageClient',
+  panelRuntime: 'panel',
+};
+
+/** Leaves `require('./lazy/<entry>')` to the sibling bundle instead of inlining it. */
+const lazyBundlesPlugin = {
+  name: 'lazy-bundles',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lazy\/\w+$/ }, (args) => {
+      const entry = args.path.slice('./lazy/'.length);
+      const bundle = lazyBundles[entry];
+      // An entry missing from the table would be inlined silently: the opposite of lazy.
+      if (!bundle) return { errors: [{ text: `src/extension/lazy/${entry}.ts has no bundle in esbuild.mjs's lazyBundles` }] };
+      return { path: `./${bundle}.js`, external: true };
+    });
+  },
+};
+
+/** Packages that must stay out of the activation bundle (each loads in a lazy bundle instead). */
+const notAtActivation = ['undici', 'selfsigned', '@peculiar', 'asn1js', 'protobufjs', 'vscode-languageclient', 're2js'];
+
+/** Fails the build when the activation bundle pulls one of them back in (an import that bypasses lazy.ts). */
+const activationBudgetPlugin = {
+  name: 'activation-budget',
+  setup(build) {
+    build.onEnd((result) => {
+      if (!result.metafile) return;
+      const inputs = Object.keys(result.metafile.inputs);
+      const offending = inputs.filter((input) => notAtActivation.some((name) => input.includes(`node_modules/${name}/`)));
+      if (offending.length === 0) return;
+      const packageOf = (input) => input.split('node_modules/').pop().split('/').slice(0, input.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/');
+      // Our own modules that import one of them directly: where the lazy boundary was bypassed.
+      const importers = inputs.filter((input) => !input.includes('node_modules/') && result.metafile.inputs[input].imports.some((imported) => offending.includes(imported.path)));
+      // Returned errors fail the build (and show in watch mode) like any other.
+      return {
+        errors: [
+          { text: `dist/extension.js must not contain ${[...new Set(offending.map(packageOf))].join(', ')}: load it through src/extension/lazy.ts (imported by ${importers.join(', ') || 'a dependency'})` },
+        ],
+      };
+    });
+  },
+};
+
 const configs = [
-  { ...nodeBundle, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  {
+    ...nodeBundle,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    metafile: true,
+    plugins: [...nodeBundle.plugins, lazyBundlesPlugin, activationBudgetPlugin],
+  },
+  ...Object.entries(lazyBundles).map(([entry, bundle]) => ({
+    ...nodeBundle,
+    entryPoints: { [bundle]: `src/extension/lazy/${entry}.ts` },
+    outdir: 'dist',
+    plugins: [...nodeBundle.plugins, lazyBundlesPlugin],
+  })),
   { ...nodeBundle, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   { ...nodeBundle, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {

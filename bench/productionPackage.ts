@@ -35,6 +35,10 @@ export function buildProductionPackage(): ProductionPackage {
   }
   const vsix = path.join(folder, 'bench.vsix');
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: folder, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Every bundle the build made must ship: the lazy ones are required at run time, a VSIX without one breaks only later.
+  const listed = execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: folder, encoding: 'utf8' }).split('\n');
+  const missing = fs.readdirSync(path.join(folder, 'dist')).filter((file) => file.endsWith('.js') && !listed.includes(`dist/${file}`));
+  if (missing.length > 0) throw new Error(`the VSIX would not contain ${missing.join(', ')}`);
   return { folder, vsix, buildMs, remove: () => fs.rmSync(folder, { recursive: true, force: true }) };
 }
 

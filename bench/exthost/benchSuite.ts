@@ -7,6 +7,9 @@
  *    promise settles. VS Code's own performance marks (`code/extHost/willActivateExtension/…`,
  *    `…/didActivateExtension/…`) split off the `activate()` call itself. Starts after a 2 s pause
  *    so the built-in extensions' startup work is not in the figure.
+ *    With AZMON_BENCH_COMMAND set instead, the time to the first command: that command is executed
+ *    on the inactive extension (VS Code activates it for the command, as for a user's first command
+ *    from the palette) until its promise settles.
  * 2. memory (when AZMON_BENCH_MEMORY_ITEMS is set): the extension's relay fills its store with N
  *    distinct items over HTTP (512-item batches from the captures); heap and RSS of this process
  *    after full GCs, before and after.
@@ -32,6 +35,19 @@ export interface Activation {
   readonly activateCallMs?: number;
 }
 
+export interface FirstCommand {
+  readonly id: string;
+  readonly command: string;
+  /** executeCommand() on the inactive extension → settled: activation for the command + the command. */
+  readonly totalMs: number;
+  /**
+   * executeCommand() → VS Code's didActivateExtension mark: from then on the command is registered
+   * and runs. What `totalMs` adds is the extension host finishing what the command started (every
+   * command of ours starts the relay) before the answer reaches this runner.
+   */
+  readonly untilActiveMs?: number;
+}
+
 export interface ExtensionHostMemory {
   readonly items: number;
   readonly itemsReceived: number;
@@ -42,7 +58,8 @@ export interface ExtensionHostMemory {
 }
 
 export interface SuiteResult {
-  readonly activation: Activation;
+  readonly activation?: Activation;
+  readonly firstCommand?: FirstCommand;
   readonly memory?: ExtensionHostMemory;
 }
 
@@ -62,6 +79,25 @@ async function timedActivation(id: string): Promise<Activation> {
   const will = mark('willActivateExtension');
   const did = mark('didActivateExtension');
   return will !== undefined && did !== undefined ? { id, totalMs, activateCallMs: did - will } : { id, totalMs };
+}
+
+async function timedFirstCommand(id: string, command: string): Promise<FirstCommand> {
+  const extension = vscode.extensions.getExtension(id);
+  if (!extension) throw new Error(`${id} is not loaded`);
+  if (extension.isActive) throw new Error(`${id} was already active: the timing would be meaningless`);
+  const started = performance.now();
+  await vscode.commands.executeCommand(command);
+  const totalMs = performance.now() - started;
+  if (!extension.isActive) throw new Error(`${command} ran but ${id} is not active: it is not that extension's command`);
+  const did = performanceMark(`code/extHost/didActivateExtension/${extension.id}`);
+  // The marks are either relative to this process's time origin or epoch milliseconds.
+  const untilActiveMs = did === undefined ? undefined : did > 1e12 ? did - (performance.timeOrigin + started) : did - started;
+  return untilActiveMs === undefined ? { id, command, totalMs } : { id, command, totalMs, untilActiveMs };
+}
+
+function performanceMark(name: string): number | undefined {
+  const marks = (globalThis as { MonacoPerformanceMarks?: PerformanceMarks }).MonacoPerformanceMarks?.getMarks() ?? [];
+  return marks.find((entry) => entry.name === name)?.startTime;
 }
 
 function fullGc(): NodeJS.MemoryUsage {
@@ -118,7 +154,13 @@ export async function run(): Promise<void> {
   if (!resultFile) throw new Error('AZMON_BENCH_RESULT_FILE is not set');
   // Let the startup activations of the built-in extensions (git, emmet, …) finish first.
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.AZMON_BENCH_SETTLE_MS ?? 2000)));
-  const activation = await timedActivation(process.env.AZMON_BENCH_ACTIVATE ?? OURS_ID);
+  const id = process.env.AZMON_BENCH_ACTIVATE ?? OURS_ID;
+  const command = process.env.AZMON_BENCH_COMMAND;
+  if (command) {
+    fs.writeFileSync(resultFile, JSON.stringify({ firstCommand: await timedFirstCommand(id, command) } satisfies SuiteResult));
+    return;
+  }
+  const activation = await timedActivation(id);
   const items = Number(process.env.AZMON_BENCH_MEMORY_ITEMS ?? 0);
   const result: SuiteResult = items > 0 ? { activation, memory: await fillStore(items) } : { activation };
   fs.writeFileSync(resultFile, JSON.stringify(result));

@@ -13,10 +13,13 @@ import { createContextState, ExtensionContextState } from './contextState';
 import { PythonDebugEnvironmentProvider, registerDebugEnvironment } from './environment';
 import { registerFirstRun } from './firstRun';
 import { registerLanguageFeatures } from './languageFeatures';
-import { registerLiveTelemetryPanel } from './panel/liveTelemetryPanel';
+import { registerLiveTelemetryPanel } from './panel/registerPanel';
 import { registerRelayTriggers } from './relayTriggers';
 import { registerRunCommands } from './runWithTelemetry';
 import { registerSourceCommands } from './source/openSource';
+import { CurrentRun } from './source/currentRun';
+import { registerRuntimeDiagnostics } from './source/runtimeDiagnostics';
+import { registerTelemetryLenses } from './source/telemetryLenses';
 import { registerStatusBar } from './statusBar';
 
 export type { ExtensionContextState } from './contextState';
@@ -36,9 +39,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerRunCommands(state);
   const panel = registerLiveTelemetryPanel(state);
   context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
-  registerLanguageFeatures(state);
+  const language = registerLanguageFeatures(state);
   registerFirstRun(state);
   registerSourceCommands(context, state.log);
+  const run = new CurrentRun();
+  context.subscriptions.push(run);
+  registerRuntimeDiagnostics(state, run, async (operationId) => panel.showTransaction(operationId));
+  registerTelemetryLenses(state, run, language.languageClient, (query) => panel.showQuery(query));
 
   state.log.info(`Azure Monitor for Python ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}).`);
   return createApi(state);

@@ -5,8 +5,10 @@
  * action carries the user's source text, hard-coded keys included.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+// Types only: vscode-languageclient is in dist/languageClient.js, loaded on the first start (lazy.ts).
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import type { Redactor } from '../core/redact';
+import { loadLanguageClientRuntime } from './lazy';
 import type { Logger } from './log';
 
 const CLIENT_ID = 'azureMonitorPython';
@@ -48,6 +50,7 @@ export class PythonLanguageClient implements vscode.Disposable {
   }
 
   private async start(): Promise<LanguageClient> {
+    const { LanguageClient, TransportKind } = loadLanguageClientRuntime();
     const serverModule = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath;
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },

@@ -13,10 +13,14 @@
 import { randomUUID } from 'crypto';
 import * as net from 'net';
 import * as vscode from 'vscode';
-import { HostForwarder, IdentityState, KEY_GRACE_MS, KeyUse, LiveMetricsProxy, RelayHost, RelayIdentity, RelayIdentityStore, RelayServer, renewKey, TelemetryStore } from '../core/host';
+// Types only from the pipeline: its code is in dist/relay.js, loaded on the first start (lazy.ts).
+import type { HostForwarder, KeyUse, LiveMetricsProxy, RelayHost, RelayServer, TelemetryStore } from '../core/host';
+import { plannedEnvironment } from '../core/host/environment';
+import { IdentityState, KEY_GRACE_MS, RelayIdentity, RelayIdentityStore, renewKey } from '../core/relay/relayIdentity';
 import { proxyUrl, readSettings, SECTION } from './config';
 import type { ConnectionStringStore, StoredConnectionString } from './connectionStringStore';
 import type { RelayEnvironment } from './environment';
+import { loadRelayRuntime } from './lazy';
 import type { Logger } from './log';
 
 export type RelayState = 'stopped' | 'starting' | import('../shared/forwarding').ForwardState;
@@ -150,6 +154,7 @@ export class RelayController implements vscode.Disposable {
     this.forwardingTo = stored;
     const plannedPort = this.planned.port;
     const automatic = settings.relayPort === 0;
+    const { RelayHost } = loadRelayRuntime();
     const host = await RelayHost.start({
       storageDir: this.options.storageDir,
       port: plannedPort,
@@ -264,7 +269,7 @@ export class RelayController implements vscode.Disposable {
   }
 
   private plannedEnvironment(): RelayEnvironment {
-    return RelayHost.plannedEnvironment(this.options.storageDir, this.planned.port, this.planned.localKey);
+    return plannedEnvironment(this.options.storageDir, this.planned.port, this.planned.localKey);
   }
 
   private refreshStatus(): void {

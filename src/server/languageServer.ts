@@ -18,6 +18,7 @@ import { snippetCompletions } from './features/completion';
 import { toDiagnostic } from './features/diagnostics';
 import { connectionStringHover } from './features/hover';
 import { instrumentFileAction, isAtTopOfFile } from './features/instrumentFile';
+import { findTelemetryTargets } from './features/telemetryTargets';
 import { migrateOpenCensusToOpenTelemetry } from './migration/openCensusToOpenTelemetry';
 import type { PythonParser } from './python/pythonParser';
 import { configureLocalization } from './localization';
@@ -29,6 +30,7 @@ import {
   OpenTelemetryEquivalentParams,
   OpenTelemetryEquivalentResult,
 } from '../shared/serverProtocol';
+import { CODE_TELEMETRY_TARGETS_REQUEST, CodeTelemetryTargetsParams, CodeTelemetryTargetsResult } from '../shared/telemetryLens';
 
 /** Coalesces bursts of keystrokes; small enough to feel immediate. */
 const CHANGE_DEBOUNCE_MS = 75;
@@ -173,5 +175,10 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   connection.onRequest(OPEN_TELEMETRY_EQUIVALENT_REQUEST, ({ uri }: OpenTelemetryEquivalentParams): OpenTelemetryEquivalentResult | null => {
     const entry = documents?.get(uri);
     return entry ? migrateOpenCensusToOpenTelemetry(entry.tree, entry.document.getText()) : null;
+  });
+
+  connection.onRequest(CODE_TELEMETRY_TARGETS_REQUEST, ({ uri }: CodeTelemetryTargetsParams): CodeTelemetryTargetsResult | null => {
+    const entry = documents?.get(uri);
+    return entry ? { version: entry.document.version, targets: findTelemetryTargets(entry.tree, entry.document.getText()) } : null;
   });
 }

@@ -32,6 +32,12 @@ export const COMMANDS = {
   showMigrationForFile: { id: 'azureMonitorPython.showMigrationForFile', palette: false },
   /** The panel's stack-frame links (arguments: file, line). */
   openSourceLocation: { id: 'azureMonitorPython.openSourceLocation', palette: false },
+  /** Empties the runtime exceptions in the Problems panel (issue 18). */
+  clearRuntimeExceptions: { id: 'azureMonitorPython.clearRuntimeExceptions', palette: true },
+  /** A runtime exception's code action: the live panel at that transaction (argument: operation id). */
+  showTransactionInLiveTelemetry: { id: 'azureMonitorPython.showTransactionInLiveTelemetry', palette: false },
+  /** A telemetry lens in the code: the live panel's Query tab with those calls (argument: the KQL). */
+  showCallsInLiveTelemetry: { id: 'azureMonitorPython.showCallsInLiveTelemetry', palette: false },
   /** A code action of the hard-coded connection string rule. */
   storeConnectionStringFromCode: { id: 'azureMonitorPython.storeConnectionStringFromCode', palette: false },
   /** Sent by the server after it inserted instrumentation. */

@@ -163,7 +163,11 @@ export type HostToWebview =
   /** The answer to the last chunk of a copy: only now may the panel say "copied". */
   | { readonly type: 'copyResult'; readonly id: number; readonly ok: boolean; readonly error?: string }
   /** The answer to `runQuery` `id`: a result or the error. */
-  | { readonly type: 'queryResult'; readonly id: number; readonly result?: QueryAnswer; readonly error?: QueryProblem };
+  | { readonly type: 'queryResult'; readonly id: number; readonly result?: QueryAnswer; readonly error?: QueryProblem }
+  /** Select this transaction in the Transactions view ("Show in Live Telemetry" on a runtime exception; issue 18). */
+  | { readonly type: 'showTransaction'; readonly operationId: string }
+  /** Open the Query tab running this query (a lens above a route or call in the code; issue 18). */
+  | { readonly type: 'showQuery'; readonly query: string };
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -269,6 +273,10 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return typeof message.status === 'object' && message.status !== null;
     case 'notice':
       return (message.level === 'info' || message.level === 'error') && typeof message.text === 'string';
+    case 'showTransaction':
+      return typeof message.operationId === 'string' && message.operationId.length > 0 && message.operationId.length <= 1024;
+    case 'showQuery':
+      return typeof message.query === 'string' && message.query.length > 0 && message.query.length <= MAX_QUERY_LENGTH;
     case 'copyResult':
       return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.ok === 'boolean' && (message.error === undefined || typeof message.error === 'string');
     case 'queryResult': {

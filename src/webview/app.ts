@@ -111,6 +111,12 @@ export class PanelApp {
       case 'notice':
         this.showNotice(message.level, message.text);
         return;
+      case 'showTransaction':
+        this.navigate('transactions', { operationId: message.operationId });
+        return;
+      case 'showQuery':
+        this.navigate('query', { query: message.query });
+        return;
       case 'copyResult': {
         const what = this.pendingCopies.get(message.id);
         if (what === undefined) return;

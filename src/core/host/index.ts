@@ -4,7 +4,9 @@
  */
 export { RelayHost, SHUTDOWN_TIMEOUT_MS } from './relayHost';
 export type { HostForwarder } from './hostSink';
-export type { HostEnvironment, RelayHostOptions, RelayHostSettings } from './relayHost';
+export type { RelayHostOptions, RelayHostSettings } from './relayHost';
+export { plannedEnvironment } from './environment';
+export type { HostEnvironment } from './environment';
 export { appAddresses, LOCAL_KEY_HEADER } from '../relay/appAddresses';
 export type { AppAddresses } from '../relay/appAddresses';
 export { KEY_GRACE_MS, RelayIdentityStore, renewKey } from '../relay/relayIdentity';

@@ -16,11 +16,12 @@ import type { ConnectionString } from '../connectionString';
 import type { Envelope } from '../envelope';
 import { ForwardQueue } from '../forward';
 import { LiveMetricsProxy } from '../live';
-import { appAddresses, AppAddresses } from '../relay/appAddresses';
+import { appAddresses } from '../relay/appAddresses';
 import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from '../relay/liveSamples';
-import { RelayServer, RelayServerOptions, TLS_FILES } from '../relay';
+import { RelayServer, RelayServerOptions } from '../relay';
 import { TelemetryStore, TelemetryStoreOptions } from '../store/telemetryStore';
 import type { RelayLog } from '../../shared/lifecycle';
+import { caCertPathIn, environmentOf, HostEnvironment, plannedEnvironment } from './environment';
 import { HostForwarder, HostSink } from './hostSink';
 
 /** The whole stop (listener grace, then the flush) fits in this: 5 s is what VS Code gives `deactivate`. */
@@ -71,18 +72,6 @@ export interface RelayHostOptions extends ListenerOptions {
   readonly log: RelayLog;
 }
 
-/** What apps must be given (their environment variables): the same shape before and after the relay listens. */
-export interface HostEnvironment {
-  /** APPLICATIONINSIGHTS_CONNECTION_STRING */
-  readonly connectionString: string;
-  /** NODE_EXTRA_CA_CERTS: the certificates to trust for the https port. */
-  readonly caCertPath: string;
-  /** OTEL_EXPORTER_OTLP_ENDPOINT */
-  readonly otlpEndpoint: string;
-  /** OTEL_EXPORTER_OTLP_HEADERS */
-  readonly otlpHeaders: string;
-}
-
 export class RelayHost {
   private stopped: Promise<void> | undefined;
 
@@ -99,7 +88,7 @@ export class RelayHost {
 
   /** The addresses a relay on `port` with `localKey` will have: for terminals opened before it listens. */
   static plannedEnvironment(storageDir: string, port: number, localKey: string): HostEnvironment {
-    return environmentOf(appAddresses(port, localKey), path.join(storageDir, 'tls', TLS_FILES.caCert));
+    return plannedEnvironment(storageDir, port, localKey);
   }
 
   /** Starts store, sink, Live Metrics proxy and listener; on failure closes what was opened. */
@@ -158,7 +147,7 @@ export class RelayHost {
 
   /** What apps must be given now. */
   get environment(): HostEnvironment {
-    return environmentOf(appAddresses(this.server.port, this.server.localKey), this.server.caCertPath ?? path.join(this.options.storageDir, 'tls', TLS_FILES.caCert));
+    return environmentOf(appAddresses(this.server.port, this.server.localKey), this.server.caCertPath ?? caCertPathIn(this.options.storageDir));
   }
 
   get forwarding(): boolean {
@@ -202,10 +191,6 @@ export class RelayHost {
     })();
     return this.stopped;
   }
-}
-
-function environmentOf(addresses: AppAddresses, caCertPath: string): HostEnvironment {
-  return { connectionString: addresses.connectionString, caCertPath, otlpEndpoint: addresses.otlpEndpoint, otlpHeaders: addresses.otlpHeaders };
 }
 
 /** Listens on `port`; when busy and `waitMs` is given, retries it that long, then takes any free port. */

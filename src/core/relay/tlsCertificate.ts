@@ -15,6 +15,7 @@ import { randomBytes, X509Certificate, createPrivateKey } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { generate } from 'selfsigned';
+import { TLS_FILES } from './tlsFiles';
 
 export interface TlsMaterial {
   /** PEM of the serving certificate and its key, for `https.createServer`. */
@@ -27,14 +28,8 @@ export interface TlsMaterial {
   readonly generated: boolean;
 }
 
-export const TLS_FILES = {
-  /** The trust file (the name is kept from the CA days, so terminals that point at it keep working). */
-  caCert: 'relay-ca.pem',
-  cert: 'relay-server.pem',
-  key: 'relay-server-key.pem',
-  nextCert: 'relay-next.pem',
-  nextKey: 'relay-next-key.pem',
-} as const;
+// In its own module so the extension's activation bundle can name the files without loading selfsigned.
+export { TLS_FILES } from './tlsFiles';
 
 /** The key of the CA earlier versions made: it could sign for any host, so it is deleted. */
 const LEGACY_CA_KEY = 'relay-ca-key.pem';

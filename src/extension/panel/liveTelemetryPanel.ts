@@ -11,18 +11,16 @@ import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { answerQuery } from './panelQuery';
 import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
-import { COMMAND_IDS } from '../../shared/commandIds';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
-import { registerCommands } from '../commandRegistry';
-import type { ExtensionContextState } from '../contextState';
 import { SECTION } from '../config';
 import type { Logger } from '../log';
 import type { OldKeyUse } from '../relayController';
 import { openSourceLocation } from '../source/openSource';
 import { exportTelemetry, fileName, importTelemetry } from './panelFiles';
 import { panelHtml } from './panelHtml';
+import { LIVE_TELEMETRY_VIEW_TYPE } from './panelIds';
 
-export const LIVE_TELEMETRY_VIEW_TYPE = 'azureMonitorPython.liveTelemetry';
+export { LIVE_TELEMETRY_VIEW_TYPE };
 /** Setting: ask before Clear empties the panel (turned off by "Clear, Don't Ask Again"). */
 export const CONFIRM_CLEAR_SETTING = 'panel.confirmClear';
 
@@ -51,6 +49,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private readonly cleared = new vscode.EventEmitter<void>();
   /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
   readonly onDidClear = this.cleared.event;
+  /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
+  private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -80,6 +80,23 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     panel.webview.options = this.webviewOptions();
     this.attach(panel);
+  }
+
+  /** Opens the panel at a transaction (the code action on a runtime exception; issue 18). */
+  showTransaction(operationId: string): void {
+    this.reveal({ type: 'showTransaction', operationId });
+  }
+
+  /** Opens the panel's Query tab running `query` (a lens in the code; issue 18). */
+  showQuery(query: string): void {
+    this.reveal({ type: 'showQuery', query });
+  }
+
+  private reveal(message: NonNullable<LiveTelemetryPanel['pendingReveal']>): void {
+    const ready = this.panel !== undefined && this.feed !== undefined;
+    this.open();
+    if (ready) this.post(message);
+    else this.pendingReveal = message;
   }
 
   get current(): vscode.WebviewPanel | undefined {
@@ -255,6 +272,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     this.stopFeed();
     this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url }, (update) => this.post(update));
     this.feed.start();
+    if (this.pendingReveal !== undefined) {
+      this.post(this.pendingReveal);
+      this.pendingReveal = undefined;
+    }
     this.live = relay.live;
     this.live?.setPanelWatching(this.liveViewVisible);
   }
@@ -327,30 +348,4 @@ function describe(message: unknown): string {
   if (typeof message !== 'object' || message === null) return typeof message;
   const type = (message as { type?: unknown }).type;
   return typeof type === 'string' ? `type "${type.slice(0, 40)}"` : 'no type';
-}
-
-/**
- * The command, the serializer, the clear command and the export/import commands (the latter take
- * an optional Uri, so they can be driven without dialogs). The commands go through the shared
- * registry: each is a lazy start trigger of the relay and reports its errors. Returns the manager,
- * disposed with the extension.
- */
-export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTelemetryPanel {
-  const context = state.extensionContext;
-  const manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log });
-  const uriArgument = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : undefined);
-  registerCommands(state, {
-    [COMMAND_IDS.openLiveTelemetry]: () => manager.open(),
-    [COMMAND_IDS.exportLiveTelemetry]: (target) => manager.exportItems(uriArgument(target)),
-    [COMMAND_IDS.importTelemetry]: (source) => manager.importItems(uriArgument(source)),
-    [COMMAND_IDS.clearLiveTelemetry]: () => manager.clearItems(),
-  });
-  if (state.relay.onDidUseOldKey) context.subscriptions.push(state.relay.onDidUseOldKey((use) => manager.noticeOldKey(use)));
-  context.subscriptions.push(
-    manager,
-    vscode.window.registerWebviewPanelSerializer(LIVE_TELEMETRY_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => manager.restore(panel),
-    }),
-  );
-  return manager;
 }

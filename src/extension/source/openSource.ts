@@ -13,6 +13,10 @@ import { COMMAND_IDS } from '../../shared/commandIds';
 export const SOURCE_COMMANDS = {
   /** `(file: string, line?: number)`: what the panel's frame links run; internal, not in the palette. */
   openSourceLocation: COMMAND_IDS.openSourceLocation,
+  /** Empties the runtime exceptions in the Problems panel (palette). */
+  clearRuntimeExceptions: COMMAND_IDS.clearRuntimeExceptions,
+  /** `(operationId: string)`: the live panel at that transaction; the diagnostics' code action. */
+  showTransaction: COMMAND_IDS.showTransactionInLiveTelemetry,
 } as const;
 
 /** Characters of an untrusted path shown in a message. */

@@ -1,0 +1,61 @@
+/**
+ * The panel's activation-time part: its commands and its serializer. The panel host itself
+ * (liveTelemetryPanel.ts with PanelFeed and the KQL evaluator) is in its own bundle, loaded the
+ * first time one of these runs (see ../lazy.ts).
+ */
+import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../shared/commandIds';
+import { registerCommands } from '../commandRegistry';
+import type { ExtensionContextState } from '../contextState';
+import { loadPanelRuntime } from '../lazy';
+import type { LiveTelemetryPanel } from './liveTelemetryPanel';
+import { LIVE_TELEMETRY_VIEW_TYPE } from './panelIds';
+
+/** What extension.ts needs of the panel before it exists. */
+export interface LiveTelemetryPanelHandle {
+  /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
+  readonly onDidClear: vscode.Event<void>;
+  /** Opens (or reveals) the panel at this transaction: the runtime exceptions' quick fix. */
+  showTransaction(operationId: string): void;
+  /** Opens (or reveals) the panel's Query tab with this query: a telemetry lens's click. */
+  showQuery(query: string): void;
+}
+
+/**
+ * The command, the serializer, the clear command and the export/import commands (the latter take
+ * an optional Uri, so they can be driven without dialogs). The commands go through the shared
+ * registry: each is a lazy start trigger of the relay and reports its errors. The manager is made
+ * on first use and disposed with the extension.
+ */
+export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTelemetryPanelHandle {
+  const context = state.extensionContext;
+  const cleared = new vscode.EventEmitter<void>();
+  let manager: LiveTelemetryPanel | undefined;
+  const panel = (): LiveTelemetryPanel => {
+    if (!manager) {
+      const { LiveTelemetryPanel } = loadPanelRuntime();
+      manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log });
+      context.subscriptions.push(manager, manager.onDidClear(() => cleared.fire()));
+    }
+    return manager;
+  };
+  const uriArgument = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : undefined);
+  registerCommands(state, {
+    [COMMAND_IDS.openLiveTelemetry]: () => panel().open(),
+    [COMMAND_IDS.exportLiveTelemetry]: (target) => panel().exportItems(uriArgument(target)),
+    [COMMAND_IDS.importTelemetry]: (source) => panel().importItems(uriArgument(source)),
+    [COMMAND_IDS.clearLiveTelemetry]: () => panel().clearItems(),
+  });
+  if (state.relay.onDidUseOldKey) context.subscriptions.push(state.relay.onDidUseOldKey((use) => panel().noticeOldKey(use)));
+  context.subscriptions.push(
+    cleared,
+    vscode.window.registerWebviewPanelSerializer(LIVE_TELEMETRY_VIEW_TYPE, {
+      deserializeWebviewPanel: async (webviewPanel) => panel().restore(webviewPanel),
+    }),
+  );
+  return {
+    onDidClear: cleared.event,
+    showTransaction: (operationId) => panel().showTransaction(operationId),
+    showQuery: (query) => panel().showQuery(query),
+  };
+}
