@@ -8,18 +8,12 @@
 import { randomUUID } from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
-import { ConnectionString, parseConnectionString } from './core/connectionString';
+import { ConnectionString, parseConnectionString, RelayHost } from './core/host';
+import type { RelayLogLevel } from './core/host';
 import { Redactor } from './core/redact';
-import { ForwardQueue } from './core/forward';
-import { LiveMetricsProxy } from './core/live';
-import { RelayServer } from './core/relay';
-import { LocalOnlySink } from './core/relay/localOnlySink';
-import type { RelayLogLevel } from './core/relay/relayContext';
-import type { EnvelopeSink } from './core/sink';
 import { runSnippetsCommand } from './core/snippets/cli';
 import { runQueryCommand } from './core/query/cli';
-import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from './core/relay/liveSamples';
-import { TelemetryStore } from './core/store/telemetryStore';
+import { isGuid } from './shared/guid';
 
 const USAGE = `Usage: azmon-relay [options]
        azmon-relay snippets list | render ID
@@ -60,6 +54,16 @@ interface CliOptions {
 
 class UsageError extends Error {}
 
+/** The flags that set one number: which option, read and bounded how (a Map: a flag is user text). */
+const NUMBER_FLAGS = new Map<string, { readonly field: 'port' | 'requestTimeoutMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'bufferMaxBytes' | 'liveMetricsMaxBytes'; readonly read: (flag: string, text: string) => number }>([
+  ['--port', { field: 'port', read: portNumber }],
+  ['--request-timeout-ms', { field: 'requestTimeoutMs', read: milliseconds }],
+  ['--retry-base-ms', { field: 'backoffBaseMs', read: milliseconds }],
+  ['--retry-max-ms', { field: 'backoffMaxMs', read: milliseconds }],
+  ['--buffer-mb', { field: 'bufferMaxBytes', read: megabytes }],
+  ['--live-metrics-mb', { field: 'liveMetricsMaxBytes', read: megabytes }],
+]);
+
 export function parseCliArgs(args: readonly string[]): CliOptions {
   const options: CliOptions = { port: 0, httpsPort: 0, storage: path.join(os.homedir(), '.azmon-relay'), forward: true, help: false };
   for (let index = 0; index < args.length; index++) {
@@ -71,10 +75,12 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
       }
       return next;
     };
+    const numeric = NUMBER_FLAGS.get(flag);
+    if (numeric) {
+      options[numeric.field] = numeric.read(flag, value());
+      continue;
+    }
     switch (flag) {
-      case '--port':
-        options.port = portNumber(flag, value());
-        break;
       case '--https-port': {
         const text = value();
         options.httpsPort = ['off', 'false', 'none'].includes(text.toLowerCase()) ? false : portNumber(flag, text);
@@ -88,7 +94,7 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
         break;
       case '--local-key': {
         const key = value();
-        if (!/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(key)) {
+        if (!isGuid(key)) {
           throw new UsageError('--local-key must be a GUID (8-4-4-4-12 hexadecimal digits).');
         }
         options.localKey = key.toLowerCase();
@@ -96,21 +102,6 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
       }
       case '--no-forward':
         options.forward = false;
-        break;
-      case '--request-timeout-ms':
-        options.requestTimeoutMs = milliseconds(flag, value());
-        break;
-      case '--retry-base-ms':
-        options.backoffBaseMs = milliseconds(flag, value());
-        break;
-      case '--retry-max-ms':
-        options.backoffMaxMs = milliseconds(flag, value());
-        break;
-      case '--buffer-mb':
-        options.bufferMaxBytes = megabytes(flag, value());
-        break;
-      case '--live-metrics-mb':
-        options.liveMetricsMaxBytes = megabytes(flag, value());
         break;
       case '--help':
       case '-h':
@@ -150,47 +141,6 @@ function milliseconds(flag: string, text: string): number {
     throw new UsageError(`${flag} must be a number of milliseconds from 1 to 86400000.`);
   }
   return ms;
-}
-
-/** Where batches go besides the store. */
-interface SinkHandle {
-  readonly sink: EnvelopeSink;
-  readonly forwarding: boolean;
-  /** Tries to send what is queued (bounded), then closes; unsent items stay on disk for the next run. */
-  close(): Promise<void>;
-}
-
-const SHUTDOWN_FLUSH_MS = 5000;
-
-/** A forward queue under `<storage>/forward-queue` when forwarding, else a sink that keeps nothing. */
-async function openSink(
-  connectionString: ConnectionString | undefined,
-  options: CliOptions,
-  localKey: string,
-  log: (level: RelayLogLevel, message: string) => void,
-): Promise<SinkHandle> {
-  if (!connectionString) {
-    return { sink: new LocalOnlySink(), forwarding: false, close: async () => undefined };
-  }
-  const queue = await ForwardQueue.open({
-    storageDir: path.join(options.storage, 'forward-queue'),
-    connectionString,
-    localInstrumentationKey: localKey,
-    requestTimeoutMs: options.requestTimeoutMs,
-    backoffBaseMs: options.backoffBaseMs,
-    backoffMaxMs: options.backoffMaxMs,
-    log,
-  });
-  return {
-    sink: queue,
-    forwarding: true,
-    close: async () => {
-      await queue.flush(SHUTDOWN_FLUSH_MS);
-      const { queuedItems, sentItems, droppedItems } = queue.stats();
-      log(queuedItems > 0 ? 'warn' : 'info', `Forwarded ${sentItems} items, dropped ${droppedItems}; ${queuedItems} stay queued on disk for the next run.`);
-      await queue.close();
-    },
-  };
 }
 
 async function main(args: readonly string[]): Promise<number> {
@@ -234,30 +184,29 @@ async function main(args: readonly string[]): Promise<number> {
 
   // The session key is fixed before the relay starts: the forward queue writes it to disk.
   const localKey = options.localKey ?? randomUUID();
-  const sinkHandle = await openSink(connectionString, options, localKey, log);
-  const store = new TelemetryStore({ maxBytes: options.bufferMaxBytes });
-  // Live Metrics goes on to the connection string's LiveEndpoint while forwarding (best effort).
-  const live = new LiveMetricsProxy({ localKey, connectionString, log });
-  let relay: RelayServer;
+  let host: RelayHost;
   try {
-    relay = await RelayServer.start({
+    host = await RelayHost.start({
+      storageDir: options.storage,
       port: options.port,
       httpsPort: options.httpsPort,
-      tlsDir: path.join(options.storage, 'tls'),
       localKey,
-      sink: sinkHandle.sink,
-      store,
-      liveUpstream: live,
-      liveSamples: new LiveSamples(DEFAULT_LIVE_SAMPLE_CAPACITY, options.liveMetricsMaxBytes),
+      connectionString,
+      settings: {
+        store: { maxBytes: options.bufferMaxBytes },
+        liveMetricsMaxBytes: options.liveMetricsMaxBytes,
+        requestTimeoutMs: options.requestTimeoutMs,
+        backoffBaseMs: options.backoffBaseMs,
+        backoffMaxMs: options.backoffMaxMs,
+      },
       log,
     });
   } catch (error) {
     log('error', `The relay could not start: ${error instanceof Error ? error.message : String(error)}`);
-    await live.close();
-    await sinkHandle.close();
     return 1;
   }
-  const summary = store.subscribe(
+  const relay = host.server;
+  const summary = host.store.subscribe(
     (change) => {
       if (change.added.length > 0) {
         const tables = new Map<string, number>();
@@ -279,17 +228,13 @@ async function main(args: readonly string[]): Promise<number> {
       stopping = true;
       summary.dispose();
       log('info', `${signal}: closing the relay.`);
-      void live
-        .close()
-        .then(() => relay.close())
-        .then(() => sinkHandle.close())
-        .then(
-          () => resolve(0),
-          (error: unknown) => {
-            log('error', `Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-            resolve(1);
-          },
-        );
+      void host.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          log('error', `Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          resolve(1);
+        },
+      );
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -303,10 +248,10 @@ async function main(args: readonly string[]): Promise<number> {
         httpsUrl: relay.httpsUrl ?? null,
         localConnectionString: relay.localConnectionString,
         caCertPath: relay.caCertPath ?? null,
-        forwarding: sinkHandle.forwarding,
+        forwarding: host.forwarding,
       })}\n`,
     );
-    log('info', `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${sinkHandle.forwarding ? `forwarding to ${connectionString!.ingestionEndpoint}` : 'local only'}.`);
+    log('info', `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${connectionString ? `forwarding to ${connectionString.ingestionEndpoint}` : 'local only'}.`);
   });
 }
 

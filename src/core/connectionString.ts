@@ -2,12 +2,13 @@
  * Application Insights connection strings: parsing, validation and derivation of endpoints.
  *
  * The rules follow the Microsoft docs and what the Python SDKs (OpenCensus and the OpenTelemetry
- * exporter) really do when they read the same string (see shared/protocol.md §1.2). Where the SDKs
+ * exporter) really do when they read the same string (test/unit/core/connectionString.test.ts). Where the SDKs
  * are stricter than the service (trailing ';', upper-case GUIDs), we accept the string but return a
  * warning, because the user's Python app would fail on it if the string ever reached it directly.
  *
  * Plain Node: never import `vscode` here.
  */
+import { ANY_CASE_GUID, LOWER_CASE_GUID } from '../shared/guid';
 import { shortenRedacted } from './redact';
 
 export const MAX_CONNECTION_STRING_LENGTH = 4096;
@@ -18,9 +19,8 @@ export const DEFAULT_PROFILER_ENDPOINT = 'https://agent.azureserviceprofiler.net
 export const DEFAULT_SNAPSHOT_ENDPOINT = 'https://agent.azureserviceprofiler.net/';
 export const DEFAULT_AAD_AUDIENCE = 'https://monitor.azure.com/';
 
-/** The Python SDKs' own check (lower-case only): `^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$`. */
-const PYTHON_IKEY_PATTERN = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/;
-const ANY_CASE_GUID_PATTERN = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+/** The Python SDKs' own check (lower-case only). */
+const PYTHON_IKEY_PATTERN = LOWER_CASE_GUID;
 /** The .NET parser requires Location to be alphanumeric; it becomes part of a host name. */
 const LOCATION_PATTERN = /^[a-z0-9]+$/i;
 /** A DNS suffix such as `applicationinsights.azure.cn`. */
@@ -158,7 +158,7 @@ export function parseConnectionString(input: string): ParseResult {
   if (rawKey === undefined) {
     return fail('InstrumentationKey is missing. A connection string starts with "InstrumentationKey=<GUID>;".');
   }
-  if (!ANY_CASE_GUID_PATTERN.test(rawKey)) {
+  if (!ANY_CASE_GUID.test(rawKey)) {
     // The value is not echoed: error messages may end up in logs.
     return fail(`InstrumentationKey is not a GUID (expected 8-4-4-4-12 hexadecimal digits, ${rawKey.length} characters given).`);
   }

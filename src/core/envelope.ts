@@ -1,5 +1,5 @@
 /**
- * The Application Insights ("Breeze") wire types, from the v2.1 swagger (shared/protocol.md §1.3–1.5).
+ * The Application Insights ("Breeze") wire types, from the ingestion service's v2.1 swagger.
  * Only the shapes: validation lives with the receiver. Plain Node: never import `vscode` here.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The folders where the Python SDKs keep telemetry they could not send (protocol.md §5.2.3):
+ * The folders where the Python SDKs keep telemetry they could not send:
  * `<tempdir>/opencensus-python-<ikey>` (opencensus-ext-azure) and
  * `<tempdir>/Microsoft/AzureMonitor/opentelemetry-python-<ikey…>` (the exporter under the distro).
  * They re-send it later to whatever endpoint is configured then, which surprises people; nothing

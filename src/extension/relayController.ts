@@ -12,17 +12,11 @@
  */
 import { randomUUID } from 'crypto';
 import * as net from 'net';
-import * as path from 'path';
 import * as vscode from 'vscode';
-import { formatConnectionString } from '../core/connectionString';
-// Types only from the heavy modules: their code is in dist/relay.js, loaded on the first start (lazy.ts).
-import type { ForwardQueue } from '../core/forward';
-import type { LiveMetricsProxy } from '../core/live';
-import type { KeyUse, RelayServer } from '../core/relay';
+// Types only from the pipeline: its code is in dist/relay.js, loaded on the first start (lazy.ts).
+import type { HostForwarder, KeyUse, LiveMetricsProxy, RelayHost, RelayServer, TelemetryStore } from '../core/host';
+import { plannedEnvironment } from '../core/host/environment';
 import { IdentityState, KEY_GRACE_MS, RelayIdentity, RelayIdentityStore, renewKey } from '../core/relay/relayIdentity';
-import { DEFAULT_LIVE_SAMPLE_CAPACITY, type LiveSamples } from '../core/relay/liveSamples';
-import { TLS_FILES } from '../core/relay/tlsFiles';
-import type { TelemetryStore } from '../core/store/telemetryStore';
 import { proxyUrl, readSettings, SECTION } from './config';
 import type { ConnectionStringStore, StoredConnectionString } from './connectionStringStore';
 import type { RelayEnvironment } from './environment';
@@ -40,9 +34,12 @@ export interface RelayStatus {
 }
 
 export interface RunningRelay {
+  /** The whole pipeline; the fields below are its parts, for the panel and the status bar. */
+  readonly host: RelayHost;
   readonly server: RelayServer;
   readonly store: TelemetryStore;
-  readonly queue: ForwardQueue;
+  /** The forwarder (the queue once forwarding was wanted, local-only before): stats, pause, resume. */
+  readonly queue: HostForwarder;
   /** Live Metrics to the stored connection string's LiveEndpoint while forwarding. */
   readonly live: LiveMetricsProxy;
   readonly environment: RelayEnvironment;
@@ -76,7 +73,6 @@ const STATUS_POLL_MS = 1000;
 export const OLD_KEY_NOTICE_INTERVAL_MS = 10 * 60 * 1000;
 /** How long a start waits for the kept port, which the previous window's extension host may still be closing. */
 const KEPT_PORT_WAIT_MS = 3000;
-const KEPT_PORT_RETRY_MS = 200;
 
 export class RelayController implements vscode.Disposable {
   private planned: { readonly port: number; readonly localKey: string };
@@ -154,85 +150,50 @@ export class RelayController implements vscode.Disposable {
   private async start(): Promise<RunningRelay> {
     this.publish({ ...this.lastStatus, state: 'starting' });
     const settings = readSettings();
-    const { localKey } = this.planned;
     const stored = await this.wantedConnectionString();
-    const log = this.options.log.sink;
-    const { ForwardQueue, LiveMetricsProxy, TelemetryStore, LiveSamples } = loadRelayRuntime();
-    const queue = await ForwardQueue.open({
-      storageDir: path.join(this.options.storageDir, 'forward-queue'),
+    this.forwardingTo = stored;
+    const plannedPort = this.planned.port;
+    const automatic = settings.relayPort === 0;
+    const { RelayHost } = loadRelayRuntime();
+    const host = await RelayHost.start({
+      storageDir: this.options.storageDir,
+      port: plannedPort,
+      // After Reload Window the previous extension host may still be closing the kept port.
+      keptPortWaitMs: automatic ? KEPT_PORT_WAIT_MS : undefined,
+      localKey: this.planned.localKey,
+      retiredKeys: this.identity.retired,
+      keyGraceMs: KEY_GRACE_MS,
+      now: this.options.now,
+      onKeyUse: (use: KeyUse) => this.oldKeyUse(use),
       connectionString: stored?.parsed,
-      localInstrumentationKey: localKey,
-      maxDiskBytes: settings.diskQueueMaxBytes,
-      proxyUrl: proxyUrl(),
       // Read at each request: the scope follows the connection string, the setting can change.
       getToken: this.options.getToken ? () => this.currentToken() : undefined,
-      log,
+      settings: {
+        store: { maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints, maxBytes: settings.bufferMaxBytes },
+        liveMetricsMaxBytes: settings.liveMetricsMaxBytes,
+        maxDiskBytes: settings.diskQueueMaxBytes,
+        proxyUrl: proxyUrl(),
+      },
+      log: this.options.log.sink,
     });
-    this.forwardingTo = stored;
-    // Its own connection pool and short timeouts: live traffic never holds up the queue's.
-    const live = new LiveMetricsProxy({ localKey, connectionString: stored?.parsed, proxyUrl: proxyUrl(), getToken: this.options.getToken ? () => this.currentToken() : undefined, log });
-    try {
-      const store = new TelemetryStore({
-        maxTraceItemsPerRole: settings.maxTraceItems,
-        maxLogItemsPerRole: settings.maxLogItems,
-        maxMetricPointsPerRole: settings.maxMetricPoints,
-        maxBytes: settings.bufferMaxBytes,
-      });
-      const liveSamples = new LiveSamples(DEFAULT_LIVE_SAMPLE_CAPACITY, settings.liveMetricsMaxBytes);
-      const server = await this.listen(localKey, queue, store, live, liveSamples);
-      const environment: RelayEnvironment = { connectionString: server.localConnectionString, caCertPath: server.caCertPath ?? this.plannedEnvironment().caCertPath, otlpEndpoint: server.otlpEndpoint, otlpHeaders: server.otlpHeaders };
-      this.current = { server, store, queue, live, environment };
-    } catch (error) {
-      await live.close();
-      await queue.close();
-      throw error;
+    const { server } = host;
+    if (host.movedFromPort !== undefined) {
+      // Another program holds the port: the new one is kept from now on, terminals are told.
+      this.options.log.warn(
+        `Port ${plannedPort}, kept for this workspace, is in use by another program; the relay now listens on ${server.port} and keeps that port from now on. Terminals opened before now still point at ${plannedPort}: restart them (VS Code marks them as stale).`,
+      );
+      this.planned = { ...this.planned, port: server.port };
+      await this.saveIdentity({ ...this.identity, port: server.port });
+      this.environmentChanged.fire(this.plannedEnvironment());
     }
-    const { server } = this.current;
+    this.current = { host, server, store: host.store, queue: host.forwarder, live: host.live, environment: host.environment };
     this.options.log.info(`Relay listening on ${server.url}${server.httpsUrl ? ` and ${server.httpsUrl}` : ''}; ${stored ? `forwarding to ${stored.parsed.ingestionEndpoint}` : 'local-only'}.`);
-    queue.onStats(() => this.refreshStatus());
+    host.forwarder.onStats(() => this.refreshStatus());
     this.statusTimer = setInterval(() => this.refreshStatus(), STATUS_POLL_MS);
     this.refreshStatus();
     // The secret may have changed while we were starting.
     if ((await this.wantedConnectionString())?.raw !== stored?.raw) await this.applyConnectionString();
     return this.current;
-  }
-
-  private async listen(localKey: string, queue: ForwardQueue, store: TelemetryStore, liveUpstream: LiveMetricsProxy, liveSamples: LiveSamples): Promise<RelayServer> {
-    const { RelayServer } = loadRelayRuntime();
-    const common = {
-      tlsDir: this.tlsDir(),
-      localKey,
-      retiredKeys: this.identity.retired,
-      keyGraceMs: KEY_GRACE_MS,
-      now: this.options.now,
-      onKeyUse: (use: KeyUse) => this.oldKeyUse(use),
-      sink: queue,
-      store,
-      liveUpstream,
-      liveSamples,
-      log: this.options.log.sink,
-    };
-    const automatic = readSettings().relayPort === 0;
-    const waitUntil = Date.now() + (automatic ? KEPT_PORT_WAIT_MS : 0);
-    for (;;) {
-      try {
-        return await RelayServer.start({ ...common, port: this.planned.port });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !automatic) throw error;
-        // After Reload Window the previous extension host may still be closing this very port.
-        if (Date.now() >= waitUntil) break;
-        await new Promise((resolve) => setTimeout(resolve, KEPT_PORT_RETRY_MS));
-      }
-    }
-    // Another program holds the port: any free one will do; it is kept from now on, terminals are told.
-    const server = await RelayServer.start({ ...common, port: 0 });
-    this.options.log.warn(
-      `Port ${this.planned.port}, kept for this workspace, is in use by another program; the relay now listens on ${server.port} and keeps that port from now on. Terminals opened before now still point at ${this.planned.port}: restart them (VS Code marks them as stale).`,
-    );
-    this.planned = { ...this.planned, port: server.port };
-    await this.saveIdentity({ ...this.identity, port: server.port });
-    this.environmentChanged.fire(this.plannedEnvironment());
-    return server;
   }
 
   /**
@@ -279,9 +240,12 @@ export class RelayController implements vscode.Disposable {
     const stored = await this.wantedConnectionString();
     if (stored?.raw === this.forwardingTo?.raw) return;
     this.forwardingTo = stored;
-    running.queue.setConnectionString(stored?.parsed);
-    running.live.setConnectionString(stored?.parsed);
-    this.options.log.info(stored ? `Forwarding to ${stored.parsed.ingestionEndpoint}.` : 'Forwarding off: local-only.');
+    try {
+      await running.host.setConnectionString(stored?.parsed);
+      this.options.log.info(stored ? `Forwarding to ${stored.parsed.ingestionEndpoint}.` : 'Forwarding off: local-only.');
+    } catch (error) {
+      this.options.log.error(`Could not start forwarding: ${error instanceof Error ? error.message : String(error)}`);
+    }
     this.refreshStatus();
   }
 
@@ -305,17 +269,7 @@ export class RelayController implements vscode.Disposable {
   }
 
   private plannedEnvironment(): RelayEnvironment {
-    const url = `http://127.0.0.1:${this.planned.port}/`;
-    return {
-      connectionString: formatConnectionString({ instrumentationKey: this.planned.localKey, ingestionEndpoint: url, liveEndpoint: url }),
-      caCertPath: path.join(this.tlsDir(), TLS_FILES.caCert),
-      otlpEndpoint: `http://127.0.0.1:${this.planned.port}`,
-      otlpHeaders: `x-azmon-key=${this.planned.localKey}`,
-    };
-  }
-
-  private tlsDir(): string {
-    return path.join(this.options.storageDir, 'tls');
+    return plannedEnvironment(this.options.storageDir, this.planned.port, this.planned.localKey);
   }
 
   private refreshStatus(): void {
@@ -336,7 +290,7 @@ export class RelayController implements vscode.Disposable {
     if (changed) this.statusChanged.fire(status);
   }
 
-  /** Closes the listener (in-flight batches reach the queue), gives forwarding a moment, closes the queue. */
+  /** Stops the pipeline (RelayHost.stop: listener, then a bounded flush, then the queue). */
   async stop(): Promise<void> {
     const starting = this.starting;
     this.starting = undefined;
@@ -346,10 +300,7 @@ export class RelayController implements vscode.Disposable {
     const running = this.current;
     this.current = undefined;
     if (running) {
-      await running.live.close();
-      await running.server.close();
-      await running.queue.flush(2000);
-      await running.queue.close();
+      await running.host.stop();
       this.options.log.info('Relay stopped.');
     }
     this.publish(STOPPED);

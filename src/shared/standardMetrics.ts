@@ -1,6 +1,6 @@
 /**
  * The standard metrics OpenCensus' metrics exporter sends by default (`enable_standard_metrics`):
- * performance-counter names such as `\Processor(_Total)\% Processor Time` (shared/protocol.md §2.2).
+ * performance-counter names such as `\Processor(_Total)\% Processor Time`.
  * The panel lists the user's own metrics first and groups these under "Standard performance counters".
  * Shared so the webview and the unit tests use one definition.
  */

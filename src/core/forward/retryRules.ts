@@ -1,5 +1,5 @@
 /**
- * What the forwarder does with each answer from the ingestion service (shared/protocol.md §1.6):
+ * What the forwarder does with each answer from the ingestion service (the Track API's rules):
  * retry transient failures with exponential backoff and jitter, honour `Retry-After`, drop what
  * the service will never take. Pure functions, so every rule is unit-testable without a clock.
  * Plain Node: never import `vscode` here.

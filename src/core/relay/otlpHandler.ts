@@ -1,6 +1,6 @@
 /**
  * `POST …/v1/traces|metrics|logs` (OTLP/HTTP): content type, encoding, declared size and the local
- * key are checked before any body byte is read; then decode (protobuf or JSON), convert to Breeze
+ * key are checked before any body byte is read (admission.ts); then decode (protobuf or JSON), convert to Breeze
  * envelopes, hand them to the sink and answer 200 only once the sink has them durably, exactly like
  * the Breeze path. Answers follow the OTLP/HTTP spec: an Export*ServiceResponse (with
  * `partial_success` when items were rejected) or a google.rpc.Status, in the request's encoding.
@@ -11,7 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { convertOtlp, OtlpConversion } from '../otlp/convertOtlp';
 import { decodeOtlp, encodeExportResponse, encodeStatus, OtlpFormat } from '../otlp/decodeOtlp';
 import type { OtlpSignal } from '../otlp/otlpModel';
-import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { LOCAL_KEY_HEADER } from './appAddresses';
+import { admitBody, BodyRoute, KeyRule } from './admission';
 import { acceptDurably, showInStore, SinkRefusal } from './durableAccept';
 import { Rejection, rejection } from './rejection';
 import type { RelayContext } from './relayContext';
@@ -27,7 +28,7 @@ export interface OtlpRequestOptions {
 }
 
 /** The header that carries the local key (`OTEL_EXPORTER_OTLP_HEADERS=x-azmon-key=<key>`). */
-export const OTLP_KEY_HEADER = 'x-azmon-key';
+export const OTLP_KEY_HEADER = LOCAL_KEY_HEADER;
 
 /** google.rpc.Code for each HTTP status we answer with. */
 const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 408: 4, 413: 8, 415: 3, 500: 13, 503: 14 };
@@ -35,52 +36,25 @@ const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 408: 4, 413:
 export async function handleOtlp(context: RelayContext, request: IncomingMessage, response: ServerResponse, options: OtlpRequestOptions): Promise<void> {
   context.counters.otlpRequests++;
   const format = formatOf(request.headers['content-type']);
-  const answerFormat = format ?? 'json';
-  const refuse = (refused: Rejection, headers: Record<string, string> = {}, items = 0): void => refuseOtlp(context, response, refused, answerFormat, options.where, headers, items);
-  // Refused before the body is read: let a client that sends at once finish, close on one that waits for 100.
-  const refuseUnread = (refused: Rejection, maxDiscard = context.limits.maxBodyBytes): void => {
-    if (!options.expectsContinue) {
-      discardBody(request, context.limits, maxDiscard);
-    }
-    refuse(refused, options.expectsContinue ? { Connection: 'close' } : {});
+  // A request in neither format is answered in JSON.
+  const refuse = (refused: Rejection, headers: Record<string, string> = {}, items = 0): void => refuseOtlp(context, response, refused, format ?? 'json', options.where, headers, items);
+  const route: BodyRoute = {
+    where: options.where,
+    expectsContinue: options.expectsContinue,
+    contentType: () =>
+      format ? undefined : rejection(415, 'content-type', `Content-Type "${String(request.headers['content-type'] ?? '').slice(0, 100)}" is not supported on ${options.where}; OTLP/HTTP uses application/x-protobuf or application/json.`),
+    key: options.requireKey ? otlpKeyRule(context) : undefined,
+    refuse: (refused, headers) => refuse(refused, headers),
   };
-  if (!format) {
-    refuseUnread(rejection(415, 'content-type', `Content-Type "${String(request.headers['content-type'] ?? '').slice(0, 100)}" is not supported on ${options.where}; OTLP/HTTP uses application/x-protobuf or application/json.`));
-    return;
-  }
-  const coding = contentCodingOf(request.headers['content-encoding']);
-  if (typeof coding !== 'string') {
-    refuseUnread(coding);
-    return;
-  }
-  const declared = declaredLengthRejection(request.headers['content-length'], context.limits);
-  if (declared) {
-    // Announced, so finite: let the client finish sending and read the answer.
-    refuseUnread(declared, Number.POSITIVE_INFINITY);
-    return;
-  }
-  if (options.requireKey) {
-    const problem = keyProblem(request.headers, context.localKey, (key) => context.keys.match(key));
-    if (problem) {
-      context.onKeyUse?.({ outcome: 'refused', path: options.where });
-      refuseUnread(problem);
-      return;
-    }
-    if (keyGiven(request.headers) !== context.localKey) context.onKeyUse?.({ outcome: 'previous', path: options.where });
-  }
-  if (options.expectsContinue) {
-    response.writeContinue();
-  }
-  const body = await readBody(request, coding, context.limits, context.bodyBudget);
-  if (!body.ok) {
-    refuse(body.rejection, body.rejection.reason === 'timeout' ? { Connection: 'close' } : body.rejection.reason === 'busy' ? { 'Retry-After': '1' } : {});
-    return;
-  }
-  try {
-    await handleOtlpBody(context, response, options, format, body.body, refuse);
-  } finally {
-    context.bodyBudget.release(body.body.length);
-  }
+  await admitBody(context, request, response, route, ({ body }) => handleOtlpBody(context, response, options, format!, body, refuse));
+}
+
+/** The admission step's key check for OTLP (and the query route): header or bearer token; retired keys pass in their grace period. */
+export function otlpKeyRule(context: RelayContext): KeyRule {
+  return {
+    check: (request) => keyProblem(request.headers, context.localKey, (key) => context.keys.match(key)) ?? (keyGiven(request.headers) !== context.localKey ? 'previous' : undefined),
+    reportsRefusal: true,
+  };
 }
 
 async function handleOtlpBody(context: RelayContext, response: ServerResponse, options: OtlpRequestOptions, format: OtlpFormat, body: Buffer, refuse: (refused: Rejection, headers?: Record<string, string>, items?: number) => void): Promise<void> {

@@ -1,17 +1,17 @@
 /**
  * `POST …/azmon/query`: runs a KQL query over the relay's store for whoever holds the local key
  * (header `x-azmon-key`, the same one OTLP uses); anyone else gets 401 before any body byte is
- * read. Body: `{"query": "<KQL>"}`, at most {@link MAX_QUERY_BODY_BYTES}. Answers 200 with the
+ * read (admission.ts). Body: `{"query": "<KQL>"}`, at most {@link MAX_QUERY_BODY_BYTES}. Answers 200 with the
  * result, 400 with a positioned error. Plain Node: never import `vscode` here.
  */
 import { timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { QueryError, runQuery } from '../query';
-import { contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
-import { OTLP_KEY_HEADER } from './otlpHandler';
+import { admitBody, BodyRoute } from './admission';
+import { LOCAL_KEY_HEADER } from './appAddresses';
 import type { RelayContext } from './relayContext';
 import { sendJson } from './responses';
-import type { RejectReason } from './rejection';
+import { RejectReason, rejection } from './rejection';
 
 /** A query is at most 20,000 characters; JSON escaping may double some of them. */
 export const MAX_QUERY_BODY_BYTES = 64 * 1024;
@@ -19,42 +19,31 @@ export const MAX_QUERY_BODY_BYTES = 64 * 1024;
 const RELAY_QUERY_BUDGET_MS = 5000;
 
 export async function handleQuery(context: RelayContext, request: IncomingMessage, response: ServerResponse, where: string, expectsContinue: boolean): Promise<void> {
-  const limits = { maxBodyBytes: MAX_QUERY_BODY_BYTES, maxDecodedBytes: MAX_QUERY_BODY_BYTES, bodyIdleTimeoutMs: context.limits.bodyIdleTimeoutMs };
-  const refuseQuery = (status: number, reason: RejectReason, message: string, discard = true): void => {
-    if (discard && !expectsContinue) discardBody(request, limits, MAX_QUERY_BODY_BYTES);
+  const refuseQuery = (reason: RejectReason, status: number, message: string, headers: Record<string, string> = {}): void => {
     context.counters.reject(reason);
     context.log('warn', `Refused ${where} with ${status} (${reason}): ${message}`);
-    sendJson(response, status, { error: { kind: reason, message } }, expectsContinue ? { Connection: 'close' } : {});
+    sendJson(response, status, { error: { kind: reason, message } }, headers);
   };
-  if (!hasLocalKey(request.headers[OTLP_KEY_HEADER], context.localKey)) {
-    refuseQuery(401, 'key', `Queries need the relay's local key in the ${OTLP_KEY_HEADER} header.`);
-    return;
-  }
-  const coding = contentCodingOf(request.headers['content-encoding']);
-  if (typeof coding !== 'string') {
-    refuseQuery(coding.status, coding.reason, coding.message);
-    return;
-  }
-  const declared = declaredLengthRejection(request.headers['content-length'], limits);
-  if (declared) {
-    refuseQuery(413, 'too-large', `A query request is at most ${MAX_QUERY_BODY_BYTES} bytes.`);
-    return;
-  }
-  if (expectsContinue) response.writeContinue();
-  const body = await readBody(request, coding, limits, context.bodyBudget);
-  if (!body.ok) {
-    refuseQuery(body.rejection.status, body.rejection.reason, body.rejection.message, false);
-    return;
-  }
-  try {
+  const route: BodyRoute = {
+    where,
+    expectsContinue,
+    limits: { maxBodyBytes: MAX_QUERY_BODY_BYTES, maxDecodedBytes: MAX_QUERY_BODY_BYTES, bodyIdleTimeoutMs: context.limits.bodyIdleTimeoutMs },
+    key: {
+      // The current key only, in the header: a query reads everything the store holds.
+      check: (candidate) => (hasLocalKey(candidate.headers[LOCAL_KEY_HEADER], context.localKey) ? undefined : rejection(401, 'key', `Queries need the relay's local key in the ${LOCAL_KEY_HEADER} header.`)),
+      reportsRefusal: false,
+    },
+    refuse: (refused, headers) => refuseQuery(refused.reason, refused.status, refused.message, headers),
+  };
+  await admitBody(context, request, response, route, async ({ body }) => {
     let query: unknown;
     try {
-      query = (JSON.parse(body.body.toString('utf8')) as { query?: unknown } | null)?.query;
+      query = (JSON.parse(body.toString('utf8')) as { query?: unknown } | null)?.query;
     } catch {
       query = undefined;
     }
     if (typeof query !== 'string') {
-      refuseQuery(400, 'malformed', 'The body must be JSON: {"query": "<KQL>"}.', false);
+      refuseQuery('malformed', 400, 'The body must be JSON: {"query": "<KQL>"}.');
       return;
     }
     try {
@@ -63,9 +52,7 @@ export async function handleQuery(context: RelayContext, request: IncomingMessag
       if (!(error instanceof QueryError)) throw error;
       sendJson(response, 400, { error: error.toJSON() });
     }
-  } finally {
-    context.bodyBudget.release(body.body.length);
-  }
+  });
 }
 
 function hasLocalKey(header: string | string[] | undefined, localKey: string): boolean {

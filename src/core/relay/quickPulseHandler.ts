@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'http';
 import { parseLiveDocuments } from '../live/liveDocuments';
 import type { LiveAnswer } from '../live/liveMetricsProxy';
+import type { KeyRule } from './admission';
 import { parseMonitoringDataPoints } from './quickPulseParse';
 import { rejection } from './rejection';
 import { refuse, RelayContext } from './relayContext';
@@ -41,6 +42,17 @@ export function liveKeyProblem(query: URLSearchParams, localKey: string, keyMatc
     return "Query parameter 'ikey' is missing.";
   }
   return value.trim().toLowerCase() === localKey || keyMatch?.(value) === 'previous' ? undefined : "Query parameter 'ikey' is not this relay's local session key.";
+}
+
+/** The admission step's key check for Live Metrics: 403 for a missing or foreign `ikey` (told as old-key use). */
+export function liveKeyRule(context: RelayContext, query: URLSearchParams): KeyRule {
+  return {
+    check: () => {
+      const problem = liveKeyProblem(query, context.localKey, (key) => context.keys.match(key));
+      return problem ? rejection(403, 'key', problem) : undefined;
+    },
+    reportsRefusal: true,
+  };
 }
 
 export interface LiveRequest {

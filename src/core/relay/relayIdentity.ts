@@ -7,6 +7,7 @@
  * What is stored is untrusted (another version, a hand-edited state file): it is validated and
  * bounded on load. Plain Node: never import `vscode` here.
  */
+import { LOWER_CASE_GUID } from '../../shared/guid';
 
 /** How long a retired local key is still accepted: a day covers a terminal left open overnight. */
 export const KEY_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -14,8 +15,6 @@ export const KEY_GRACE_MS = 24 * 60 * 60 * 1000;
 export const MAX_RETIRED_KEYS = 4;
 /** The workspace-state entry the identity lives under. */
 export const RELAY_IDENTITY_STATE_KEY = 'azureMonitorPython.relayIdentity';
-
-const GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/;
 
 export interface RetiredKey {
   readonly key: string;
@@ -45,7 +44,7 @@ export function parseIdentity(value: unknown, now: number, graceMs = KEY_GRACE_M
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
   const key = typeof record.key === 'string' ? record.key.toLowerCase() : '';
-  if (!GUID.test(key)) return undefined;
+  if (!LOWER_CASE_GUID.test(key)) return undefined;
   const port = isPort(record.port) ? record.port : undefined;
   const retired: RetiredKey[] = [];
   if (Array.isArray(record.retired)) {
@@ -53,7 +52,7 @@ export function parseIdentity(value: unknown, now: number, graceMs = KEY_GRACE_M
       const item = entry as Partial<RetiredKey> | null;
       if (typeof item !== 'object' || item === null || typeof item.key !== 'string' || typeof item.retiredAt !== 'number') continue;
       const retiredKey = item.key.toLowerCase();
-      if (GUID.test(retiredKey) && retiredKey !== key) retired.push({ key: retiredKey, retiredAt: item.retiredAt });
+      if (LOWER_CASE_GUID.test(retiredKey) && retiredKey !== key) retired.push({ key: retiredKey, retiredAt: item.retiredAt });
     }
   }
   return { port, key, retired: withinGrace(retired, now, graceMs) };
@@ -62,7 +61,7 @@ export function parseIdentity(value: unknown, now: number, graceMs = KEY_GRACE_M
 /** A new current key; the old one joins the retired keys (newest first, bounded). */
 export function renewKey(identity: RelayIdentity, newKey: string, now: number, graceMs = KEY_GRACE_MS): RelayIdentity {
   const key = newKey.toLowerCase();
-  if (!GUID.test(key)) throw new Error('The local session key must be a GUID.');
+  if (!LOWER_CASE_GUID.test(key)) throw new Error('The local session key must be a GUID.');
   const retired = [{ key: identity.key, retiredAt: now }, ...identity.retired.filter((entry) => entry.key !== key && entry.key !== identity.key)];
   return { ...identity, key, retired: withinGrace(retired, now, graceMs).slice(0, MAX_RETIRED_KEYS) };
 }

@@ -1,8 +1,9 @@
 /**
  * The relay's receiving side: an HTTP listener (and an HTTPS one for SDKs that force TLS) on
  * 127.0.0.1 only, taking Breeze track requests and Live Metrics pings/posts from local SDKs.
- * Checks run cheapest first and before any body byte is read (or `100 Continue` is sent): origin,
- * host, route, method, encoding, declared size, key. Plain Node: never import `vscode` here.
+ * Every request passes the one admission step (admission.ts) before any body byte is read (or
+ * `100 Continue` is sent): closing, origin, host; then route and method here; then content type,
+ * encoding, declared size and key per route. Plain Node: never import `vscode` here.
  */
 import { randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
@@ -11,24 +12,25 @@ import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { formatConnectionString } from '../connectionString';
+import { ANY_CASE_GUID } from '../../shared/guid';
 import { MetricStreams } from '../otlp/metricStreams';
 import { LiveDocuments } from '../live/liveDocuments';
 import type { LiveUpstream } from '../live/liveMetricsProxy';
 import type { EnvelopeSink } from '../sink';
 import type { TelemetryStore } from '../store/telemetryStore';
-import { BodyBudget, contentCodingOf, declaredLengthRejection, discardBody, readBody } from './bodyReader';
+import { appAddresses, LOOPBACK } from './appAddresses';
+import { admitBody, admitRequest, BodyRoute } from './admission';
+import { BodyBudget, discardBody } from './bodyReader';
 import { guardConnections } from './connectionGuard';
 import { RelayLimits, resolveLimits } from './limits';
 import { LiveSamples } from './liveSamples';
-import { handleLive, liveKeyProblem } from './quickPulseHandler';
+import { handleLive, liveKeyRule } from './quickPulseHandler';
 import { rejection } from './rejection';
 import { KeyUse, refuse, RelayContext, RelayLog } from './relayContext';
 import { KEY_GRACE_MS, LocalKeyRing, RetiredKey } from './relayIdentity';
 import { sendRejection } from './responses';
 import { RelayCounters, RelayStats } from './relayStats';
-import { guardRejection } from './requestGuards';
-import { handleOtlp, OTLP_KEY_HEADER } from './otlpHandler';
+import { handleOtlp } from './otlpHandler';
 import { handleQuery } from './queryHandler';
 import { isOtlpRoute, parseRequestTarget } from './routes';
 import { ensureTlsMaterial } from './tlsCertificate';
@@ -64,8 +66,6 @@ export interface RelayServerOptions {
   readonly onKeyUse?: (use: KeyUse) => void;
 }
 
-const LOOPBACK = '127.0.0.1';
-const ANY_CASE_GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 /** How often a running relay checks whether its TLS certificate is due for rotation. */
 const TLS_RENEWAL_CHECK_MS = 6 * 60 * 60 * 1000;
 
@@ -106,16 +106,15 @@ export class RelayServer {
     this.liveSamples = context.liveSamples;
     this.liveDocuments = context.liveDocuments!;
     this.port = (servers.http.address() as AddressInfo).port;
-    this.url = `http://${LOOPBACK}:${this.port}/`;
-    this.localConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.url, liveEndpoint: this.url });
-    this.otlpEndpoint = `http://${LOOPBACK}:${this.port}`;
-    this.otlpHeaders = `${OTLP_KEY_HEADER}=${this.localKey}`;
-    if (servers.https) {
-      this.httpsPort = (servers.https.address() as AddressInfo).port;
-      this.httpsUrl = `https://${LOOPBACK}:${this.httpsPort}/`;
-      this.localHttpsConnectionString = formatConnectionString({ instrumentationKey: this.localKey, ingestionEndpoint: this.httpsUrl, liveEndpoint: this.httpsUrl });
-      this.caCertPath = caCertPath;
-    }
+    this.httpsPort = servers.https ? (servers.https.address() as AddressInfo).port : undefined;
+    const addresses = appAddresses(this.port, this.localKey, this.httpsPort);
+    this.url = addresses.url;
+    this.localConnectionString = addresses.connectionString;
+    this.otlpEndpoint = addresses.otlpEndpoint;
+    this.otlpHeaders = addresses.otlpHeaders;
+    this.httpsUrl = addresses.httpsUrl;
+    this.localHttpsConnectionString = addresses.httpsConnectionString;
+    this.caCertPath = servers.https ? caCertPath : undefined;
   }
 
   static async start(options: RelayServerOptions): Promise<RelayServer> {
@@ -238,14 +237,7 @@ export class RelayServer {
     context.counters.requests++;
     const target = parseRequestTarget(request.url ?? '/');
     const where = `${request.method ?? '?'} ${target.path}`;
-    if (this.closing) {
-      refuse(context, response, rejection(503, 'closing', 'The relay is shutting down; retry shortly.'), { path: where, headers: { 'Retry-After': '1', Connection: 'close' } });
-      return;
-    }
-    const guards = ports.map((port) => guardRejection(request.headers, port));
-    const guard = guards.every((refused) => refused !== undefined) ? guards[0] : undefined;
-    if (guard) {
-      refuse(context, response, guard, { path: where, headers: { Connection: 'close' } });
+    if (!admitRequest(context, request, response, ports, this.closing, where)) {
       return;
     }
     if (!target.route) {
@@ -256,60 +248,27 @@ export class RelayServer {
       refuse(context, response, rejection(405, 'method', `${request.method} is not allowed here; use POST.`), { path: where, headers: { Allow: 'POST' } });
       return;
     }
-    if (target.route === 'query') {
+    const route = target.route;
+    if (route === 'query') {
       await handleQuery(context, request, response, where, expectsContinue);
       return;
     }
-    if (isOtlpRoute(target.route)) {
-      const signal = target.route === 'otlp-traces' ? 'traces' : target.route === 'otlp-metrics' ? 'metrics' : 'logs';
+    if (isOtlpRoute(route)) {
+      const signal = route === 'otlp-traces' ? 'traces' : route === 'otlp-metrics' ? 'metrics' : 'logs';
       await handleOtlp(context, request, response, { signal, where, expectsContinue, requireKey: !this.allowKeylessOtlp });
       return;
     }
-    const coding = contentCodingOf(request.headers['content-encoding']);
-    if (typeof coding !== 'string') {
-      refuse(context, response, coding, { path: where });
-      return;
-    }
-    const declared = declaredLengthRejection(request.headers['content-length'], context.limits);
-    if (declared) {
-      // Announced, so finite: let the client finish sending and read the answer (unless it waits for 100).
-      if (!expectsContinue) {
-        discardBody(request, context.limits);
-      }
-      refuse(context, response, declared, { path: where, headers: expectsContinue ? { Connection: 'close' } : {} });
-      return;
-    }
-    if (target.route !== 'track') {
-      const keyProblem = liveKeyProblem(target.query, context.localKey, (key) => context.keys.match(key));
-      if (keyProblem) {
-        context.onKeyUse?.({ outcome: 'refused', path: where });
-        refuse(context, response, rejection(403, 'key', keyProblem), { path: where });
-        return;
-      }
-    }
-    if (expectsContinue) {
-      response.writeContinue();
-    }
-    const body = await readBody(request, coding, context.limits, context.bodyBudget);
-    if (!body.ok) {
-      refuse(context, response, body.rejection, { path: where, headers: bodyRejectionHeaders(body.rejection.reason) });
-      return;
-    }
-    try {
-      if (target.route === 'track') {
-        await handleTrack(context, body.body, response, where, body.gzipped);
-      } else {
-        await handleLive(context, target.route, body.body, response, where, { path: target.path, query: target.query, headers: request.headers });
-      }
-    } finally {
-      context.bodyBudget.release(body.body.length);
-    }
+    const breeze: BodyRoute = {
+      where,
+      expectsContinue,
+      // Breeze carries the key in every envelope (checked by index later); Live Metrics in `ikey`.
+      key: route === 'track' ? undefined : liveKeyRule(context, target.query),
+      refuse: (refused, headers) => refuse(context, response, refused, { path: where, headers }),
+    };
+    await admitBody(context, request, response, breeze, ({ body, gzipped }) =>
+      route === 'track' ? handleTrack(context, body, response, where, gzipped) : handleLive(context, route, body, response, where, { path: target.path, query: target.query, headers: request.headers }),
+    );
   }
-}
-
-/** A timed-out body closes the connection; a busy relay says when to come back. */
-export function bodyRejectionHeaders(reason: string): Record<string, string> {
-  return reason === 'timeout' ? { Connection: 'close' } : reason === 'busy' ? { 'Retry-After': '1' } : {};
 }
 
 type Dispatch = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean) => void;

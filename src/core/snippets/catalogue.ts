@@ -2,7 +2,7 @@
  * Every snippet the extension offers, as data. None passes a connection string or an
  * instrumentation key: both SDKs read APPLICATIONINSIGHTS_CONNECTION_STRING when no connection
  * string is given in code, and a literal in code would beat that variable (the extension injects it
- * to point the app at the local relay; production sets it too). See shared/protocol.md §5.2.
+ * to point the app at the local relay; production sets it too).
  *
  * The OpenCensus templates follow Microsoft's "Set up Azure Monitor for your Python application"
  * guide, with its stray parentheses and hard-coded keys fixed, and INFO logs made exportable.

@@ -4,3 +4,4 @@ export { LiveMetricsProxy } from '../../core/live';
 export { RelayServer } from '../../core/relay/relayServer';
 export { LiveSamples } from '../../core/relay/liveSamples';
 export { TelemetryStore } from '../../core/store/telemetryStore';
+export { RelayHost } from '../../core/host/relayHost';

@@ -4,10 +4,10 @@
  * says they are one (`instrumentation_key=`, `IKEY = …`, `{"instrumentationKey": …}`).
  */
 import type { Node } from 'web-tree-sitter';
+import { ANY_CASE_GUID } from '../../shared/guid';
 import { stringLiteral } from './syntax';
 
 const CONNECTION_STRING = /\binstrumentationkey\s*=\s*[^\s;{}]/i;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_NAME = /instrumentation.?key|\bikey\b|_ikey\b|^ikey/i;
 
 export type SecretKind = 'connection-string' | 'instrumentation-key';
@@ -31,7 +31,7 @@ export function secretLiteral(node: Node): SecretLiteral | undefined {
   if (isConnectionStringText(literal.value)) {
     return { node, kind: 'connection-string', value: literal.value };
   }
-  if (GUID.test(literal.value.trim())) {
+  if (ANY_CASE_GUID.test(literal.value.trim())) {
     const name = contextName(node);
     if (name !== undefined && KEY_NAME.test(name)) {
       return { node, kind: 'instrumentation-key', value: literal.value.trim() };
