@@ -29,6 +29,8 @@ export interface UiState {
   readonly logRole: string;
   /** '' for traces, exceptions and events alike. */
   readonly logTable: string;
+  /** Logs' delivery filter (issue 19), as transactionDelivery. */
+  readonly logDelivery: string;
   /** The Query tab's text, its last run queries (newest first) and the saved ones. */
   readonly queryText: string;
   readonly queryHistory: readonly string[];
@@ -45,6 +47,7 @@ export const DEFAULT_UI_STATE: UiState = {
   logSearch: '',
   logRole: '',
   logTable: '',
+  logDelivery: '',
   queryText: '',
   queryHistory: [],
   savedQueries: [],
@@ -94,6 +97,7 @@ function restoreUiState(saved: unknown): UiState {
     logSearch: text('logSearch', ''),
     logRole: text('logRole', ''),
     logTable: text('logTable', ''),
+    logDelivery: text('logDelivery', ''),
     queryText: text('queryText', '').slice(0, MAX_SAVED_QUERY_LENGTH),
     queryHistory: Array.isArray(value.queryHistory) ? value.queryHistory.filter((entry): entry is string => typeof entry === 'string' && entry.length <= MAX_SAVED_QUERY_LENGTH).slice(0, MAX_SAVED_QUERY_ENTRIES) : [],
     savedQueries: Array.isArray(value.savedQueries)

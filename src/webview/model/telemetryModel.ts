@@ -8,6 +8,7 @@ import type { ForwardingStatus, LiveDocument, LiveSample, PanelItem } from '../.
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { isTableName } from '../../shared/telemetryItem';
 import { isLogTable, isSpanTable } from './correlation';
+import { GenAiTokenUsage } from './genaiUsage';
 import { ItemSequence } from './itemSequence';
 import { LiveRates } from './liveRates';
 import { MetricSeriesIndex } from './metricSeries';
@@ -23,6 +24,8 @@ export class TelemetryModel {
   readonly spans = new ItemSequence();
   readonly operations = new OperationIndex();
   readonly metrics = new MetricSeriesIndex();
+  /** GenAI token counts per model (issue 19), for the Metrics view. */
+  readonly genaiUsage = new GenAiTokenUsage();
   readonly live = new LiveRates();
   /** Sample documents of Live Metrics posts, newest last (the host keeps at most a few hundred). */
   liveDocuments: LiveDocument[] = [];
@@ -63,6 +66,7 @@ export class TelemetryModel {
     this.spans.clear();
     this.operations.clear();
     this.metrics.clear();
+    this.genaiUsage.clear();
     this.live.clear();
     this.liveDocuments = [];
     this.liveDocumentsRevision++;
@@ -82,6 +86,7 @@ export class TelemetryModel {
       else if (isSpanTable(item.table)) this.spans.push(item);
       if (item.table === 'customMetrics') this.metrics.add(item);
       else this.operations.add(item);
+      if (item.genai) this.genaiUsage.add(item);
       this.live.addItem(item);
       added++;
     }
@@ -105,6 +110,7 @@ export class TelemetryModel {
     this.spans.markEvicted(spans, this.isAlive);
     this.operations.remove(removed);
     this.metrics.remove(removed.filter((item) => item.table === 'customMetrics'));
+    this.genaiUsage.remove(removed);
     this.revision++;
   }
 

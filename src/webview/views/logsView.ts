@@ -1,14 +1,16 @@
 /**
  * Logs: traces, exceptions and custom events, newest first, filtered by minimum severity, table,
- * role and free text (message, exception, properties). The filtered list grows incrementally as
+ * role, delivery to Azure Monitor (issue 19) and free text (message, exception, properties). The filtered list grows incrementally as
  * items arrive; a filter change rescans the whole buffer.
  */
 import type { PanelItem } from '../../shared/messages';
 import { searchField, selectControl, type SelectControl } from '../controls';
 import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
+import { deliveryIcon, deliveryLabel } from '../deliveryText';
 import { firstLine, formatCount, formatTime, severityName } from '../format';
 import { plural, t } from '../l10n';
 import { effectiveSeverity, itemTitle } from '../model/correlation';
+import { type DeliveryFilter, isDeliveryFilter, matchesDelivery } from '../model/deliverySummary';
 import { VirtualList } from '../virtualList';
 import { renderItemDetails } from './itemDetails';
 import type { PanelView, ViewContext } from './viewContext';
@@ -20,6 +22,7 @@ interface LogFilter {
   readonly table: string;
   readonly role: string;
   readonly text: string;
+  readonly delivery: DeliveryFilter;
 }
 
 const searchTextCache = new WeakMap<PanelItem, string>();
@@ -50,12 +53,13 @@ export class LogsView implements PanelView {
   private generation = -1;
   private evictionRevision = -1;
   private revision = -1;
+  private deliveryRevision = -1;
   private filterChanged = true;
   private selected: PanelItem | undefined;
 
   constructor(private readonly context: ViewContext) {
     const state = context.host.uiState;
-    this.filter = { minSeverity: state.minSeverity, table: state.logTable, role: state.logRole, text: state.logSearch.toLowerCase() };
+    this.filter = { minSeverity: state.minSeverity, table: state.logTable, role: state.logRole, text: state.logSearch.toLowerCase(), delivery: isDeliveryFilter(state.logDelivery) ? state.logDelivery : '' };
     const severity = selectControl(
       t('Minimum severity'),
       [
@@ -80,6 +84,23 @@ export class LogsView implements PanelView {
       state.logTable,
       (value) => this.setFilter({ table: value }, { logTable: value }),
     );
+    // Issue 19: which log items were dropped, still wait on disk, were sent, or stay local.
+    const delivery = selectControl(
+      t('Delivery'),
+      [
+        { value: '', label: t('Any delivery') },
+        { value: 'dropped', label: t('Dropped items') },
+        { value: 'queued', label: t('Waiting on disk') },
+        { value: 'sent', label: t('Sent to Azure Monitor') },
+        { value: 'local', label: t('Local only') },
+      ],
+      this.filter.delivery,
+      (value) => {
+        const chosen = isDeliveryFilter(value) ? value : '';
+        this.setFilter({ delivery: chosen }, { logDelivery: chosen });
+      },
+    );
+    delivery.element.classList.add('delivery-filter');
     this.roleSelect = selectControl(t('Role'), this.roleOptions(), state.logRole, (value) => this.setFilter({ role: value }, { logRole: value }));
     const search = searchField(t('Filter logs (message, exception, property=value)'), state.logSearch, (value) => this.setFilter({ text: value.toLowerCase() }, { logSearch: value }));
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
@@ -96,8 +117,8 @@ export class LogsView implements PanelView {
     this.element = h(
       'div',
       { class: 'view logs-view' },
-      h('div', { class: 'filter-bar' }, search, severity.element, table.element, this.roleSelect.element, this.countLabel),
-      h('div', { class: 'list-header logs-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Time')), h('span', null, t('Level')), h('span', null, t('Role')), h('span', null, t('Message'))),
+      h('div', { class: 'filter-bar' }, search, severity.element, table.element, this.roleSelect.element, delivery.element, this.countLabel),
+      h('div', { class: 'list-header logs-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Time')), h('span', null, t('Level')), h('span', null, t('Role')), h('span', null, t('Message')), h('span', { title: t('Delivery') })),
       this.list.element,
       this.detailsPane,
     );
@@ -106,9 +127,12 @@ export class LogsView implements PanelView {
   render(force: boolean): boolean {
     const model = this.context.model;
     const logs = model.logs;
-    if (!force && !this.filterChanged && logs.revision === this.revision && logs.generation === this.generation) return false;
+    // A delivery change (the host's answer for items) redraws the rows, and re-filters when the delivery filter is on.
+    const deliveryChanged = model.deliveryRevision !== this.deliveryRevision;
+    if (!force && !this.filterChanged && !deliveryChanged && logs.revision === this.revision && logs.generation === this.generation) return false;
+    this.deliveryRevision = model.deliveryRevision;
     const all = logs.all;
-    if (force || this.filterChanged || logs.generation !== this.generation) {
+    if (force || this.filterChanged || logs.generation !== this.generation || (deliveryChanged && this.filter.delivery !== '')) {
       this.filtered = all.filter((item) => model.has(item) && this.matches(item)).sort(byTime);
       if (this.filterChanged) this.list.scrollToTop();
       this.filterChanged = false;
@@ -130,6 +154,7 @@ export class LogsView implements PanelView {
     this.roleSelect.setOptions(this.roleOptions());
     setText(this.countLabel, filtered.length === logs.aliveCount ? plural(filtered.length, '{0} item', '{0} items') : t('{0} of {1}', formatCount(filtered.length), formatCount(logs.aliveCount)));
     if (this.selected && !model.has(this.selected)) this.showDetails(undefined);
+    else if (this.selected && deliveryChanged) this.showDetails(this.selected);
     return false;
   }
 
@@ -145,6 +170,7 @@ export class LogsView implements PanelView {
     if (effectiveSeverity(item) < filter.minSeverity) return false;
     if (filter.table && item.table !== filter.table) return false;
     if (filter.role && item.role !== filter.role) return false;
+    if (filter.delivery && !matchesDelivery([item], filter.delivery)) return false;
     return !filter.text || searchText(item).includes(filter.text);
   }
 
@@ -207,7 +233,15 @@ function renderLogRow(item: PanelItem): HTMLElement {
     h('span', { class: 'cell-level' }, item.table === 'customEvents' ? t('Event') : severityName(severity)),
     h('span', { class: 'cell-role' }, telemetryText(item.role ?? '')),
     h('span', { class: 'cell-message' }, item.table !== 'traces' ? h('span', { class: ['table-tag', `table-${item.table}`] }, item.table) : null, h('span', { class: 'message-text' }, telemetryText(title))),
+    logDeliveryCell(item),
   );
+}
+
+/** The item's delivery to Azure Monitor as an icon with its name (issue 19); empty for imported items. */
+function logDeliveryCell(item: PanelItem): HTMLElement {
+  const state = item.delivery?.state;
+  if (!state) return h('span', { class: 'cell-delivery' });
+  return h('span', { class: ['cell-delivery', `delivery-${state}`], 'data-delivery': state, title: deliveryLabel(state) }, icon(deliveryIcon(state), deliveryLabel(state)));
 }
 
 const SEVERITY_ICONS: Record<number, string> = { 0: 'debug-stackframe-dot', 1: 'info', 2: 'warning', 3: 'error', 4: 'flame' };

@@ -3,7 +3,8 @@
  * real forward queue sends them to the fake ingestion service (206 with a per-item 400, then 429),
  * and the real panel feed carries the store's delivery states to the panel in Chromium. Checks the
  * right state on the right transaction, the dropped item's reason and service message in its
- * details (as text), and the strip's counts opening Transactions filtered to those items.
+ * details (as text), and the strip's counts opening Transactions filtered to those items; in Logs,
+ * each log item's state as a column and the delivery filter following the host's answers.
  * Screenshots: test-results/webview-delivery-*.png.
  */
 import * as assert from 'assert';
@@ -30,6 +31,16 @@ function request(name: string, index: number): Envelope {
     iKey: LOCAL_KEY,
     tags: { 'ai.operation.id': operationId, 'ai.operation.name': name, 'ai.cloud.role': 'orders-api' },
     data: { baseType: 'RequestData', baseData: { ver: 2, id: `${index}`.padStart(16, 'b'), name, duration: '00:00:00.120', success: true, responseCode: '200', url: `http://localhost/${index}` } },
+  };
+}
+
+function logRecord(message: string, index: number): Envelope {
+  return {
+    name: 'Microsoft.ApplicationInsights.Message',
+    time: new Date(Date.UTC(2026, 11, 6, 19, 0, index)).toISOString(),
+    iKey: LOCAL_KEY,
+    tags: { 'ai.operation.id': `${index}`.padStart(32, 'c'), 'ai.cloud.role': 'orders-api' },
+    data: { baseType: 'MessageData', baseData: { ver: 2, message, severityLevel: 1 } },
   };
 }
 
@@ -125,6 +136,49 @@ describe('Webview panel: delivery state per item (issue 19)', function () {
     await eventually(async () => assert.deepStrictEqual(await rowStates(panel), { 'GET /slow': 'queued' }));
     await eventually(async () => assert.strictEqual((await panel.savedState())?.transactionDelivery, 'queued'));
     await panel.screenshot('delivery-filter-queued');
+  });
+
+  it('Logs: each item\'s delivery as a column; the delivery filter follows the host\'s later answers', async () => {
+    const panel = pages.panel;
+    feed.start();
+    await pump(panel);
+    await panel.showView('logs');
+    const view = panel.view('logs');
+    const logStates = async (): Promise<Record<string, string>> => {
+      const result: Record<string, string> = {};
+      for (const row of await view.locator('.logs-list .vlist-row').all()) {
+        result[await row.locator('.message-text').innerText()] = (await row.locator('.cell-delivery').getAttribute('data-delivery')) ?? '';
+      }
+      return result;
+    };
+    t.queue.pause();
+    await post([logRecord('order 1 saved', 1), logRecord('order 2 refused', 2), logRecord('order 3 saved', 3)]);
+    const select = view.locator('vscode-single-select[aria-label="Delivery"]');
+    await select.click();
+    await select.getByRole('option', { name: 'Waiting on disk', exact: true }).click();
+    await eventually(async () => {
+      await pump(panel);
+      assert.deepStrictEqual(await logStates(), { 'order 1 saved': 'queued', 'order 2 refused': 'queued', 'order 3 saved': 'queued' });
+    });
+    await eventually(async () => assert.strictEqual((await panel.savedState())?.logDelivery, 'queued'));
+
+    // The service answers: the waiting list empties without touching the filter.
+    fake.enqueue({ kind: 'partial', codes: [200, 400, 200], messages: [undefined, REFUSAL] });
+    t.queue.resume();
+    await eventually(async () => {
+      await pump(panel);
+      assert.deepStrictEqual(await logStates(), {});
+    });
+    await select.click();
+    await select.getByRole('option', { name: 'Dropped items', exact: true }).click();
+    await eventually(async () => assert.deepStrictEqual(await logStates(), { 'order 2 refused': 'dropped' }));
+    assert.strictEqual(await view.locator('.filter-count').innerText(), '1 of 3');
+    await view.locator('.logs-list .vlist-row', { hasText: 'order 2 refused' }).click();
+    await eventually(async () => assert.strictEqual(await view.locator('.details-pane .delivery-line').getAttribute('data-delivery'), 'dropped'));
+    await panel.screenshot('delivery-logs-dropped');
+    await select.click();
+    await select.getByRole('option', { name: 'Any delivery', exact: true }).click();
+    await eventually(async () => assert.deepStrictEqual(await logStates(), { 'order 1 saved': 'sent', 'order 2 refused': 'dropped', 'order 3 saved': 'sent' }));
   });
 });
 

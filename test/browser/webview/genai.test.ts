@@ -69,8 +69,23 @@ function envelopes(): Envelope[] {
   ];
 }
 
-function panelItems(genAiContent = true): PanelItem[] {
-  return new TelemetryStore().add(envelopes()).map((item) => toPanelItem(item, { genAiContent }));
+function panelItems(genAiContent = true, extra: Envelope[] = []): PanelItem[] {
+  return new TelemetryStore().add([...envelopes(), ...extra]).map((item) => toPanelItem(item, { genAiContent }));
+}
+
+/** Two more calls a minute later: one more gpt-4o call and a gpt-4o-mini one (Metrics: token usage per model). */
+function laterCalls(): Envelope[] {
+  const dependency = (id: string, model: string, input: number, output: number): Envelope => ({
+    iKey: '11111111-2222-4333-8444-555555555555',
+    time: '2026-12-06T19:01:00.000Z',
+    name: 'Microsoft.ApplicationInsights.RemoteDependency',
+    tags: { 'ai.operation.id': id.repeat(32), 'ai.cloud.role': 'chat-api' },
+    data: {
+      baseType: 'RemoteDependencyData',
+      baseData: { ver: 2, id: id.repeat(16), name: `chat ${model}`, duration: '00:00:00.500', success: true, resultCode: '0', type: 'GenAI | openai', target: 'api.openai.com', properties: { 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': String(input), 'gen_ai.usage.output_tokens': String(output) } },
+    },
+  });
+  return [dependency('a', 'gpt-4o', 100, 30), dependency('b', 'gpt-4o-mini', 2000, 400)];
 }
 
 describe('Webview panel: a GenAI call (issue 19)', function () {
@@ -100,6 +115,31 @@ describe('Webview panel: a GenAI call (issue 19)', function () {
     await eventually(async () => assert.strictEqual(await panel.page.locator('.transactions-view .filter-count').innerText(), '1 of 2'));
   });
 
+  it('Metrics: "GenAI token usage" shows input and output tokens per model, most tokens first, only when there are GenAI calls', async () => {
+    const panel = pages.panel;
+    await panel.send(snapshot(panelItems(true, laterCalls())));
+    await panel.showView('metrics');
+    const section = panel.view('metrics').locator('.genai-usage');
+    await eventually(async () => assert.deepStrictEqual(await section.locator('.genai-usage-card .metric-name').allInnerTexts(), ['gpt-4o-mini', 'gpt-4o']));
+    assert.match(await section.locator('h2').innerText(), /GenAI token usage/);
+    const gpt4o = section.locator('.genai-usage-card[aria-label="Token usage of gpt-4o"]');
+    const stats = await gpt4o.locator('.metric-stats').innerText();
+    assert.match(stats, /Input tokens\s+157/);
+    assert.match(stats, /Output tokens\s+49/);
+    assert.match(await gpt4o.locator('.metric-subtitle').innerText(), /2 calls/);
+    await gpt4o.locator('.chart canvas').waitFor();
+    await panel.screenshot('genai-token-usage');
+
+    // The name filter narrows the models too.
+    await panel.view('metrics').locator('.filter-bar vscode-textfield input').fill('mini');
+    await section.locator('.genai-usage-card[aria-label="Token usage of gpt-4o"]').waitFor({ state: 'detached' });
+    assert.deepStrictEqual(await section.locator('.genai-usage-card .metric-name').allInnerTexts(), ['gpt-4o-mini']);
+
+    // Without GenAI calls the section is not there.
+    await panel.send(snapshot(panelItems().filter((item) => !item.genai)));
+    await section.waitFor({ state: 'hidden' });
+  });
+
   it('with content hidden, roles, tools and counts stay, and no message text reaches the page', async () => {
     const panel = pages.panel;
     await panel.send(snapshot(panelItems(false)));
@@ -123,5 +163,10 @@ describe('Webview panel: a GenAI call in Korean (issue 19)', function () {
     await panel.page.locator('.waterfall .row', { hasText: 'chat gpt-4o' }).first().click();
     await eventually(async () => assert.match(await panel.page.locator('.item-pane').innerText(), /생성형 AI 호출[\s\S]*입력 토큰\s+57[\s\S]*도구 호출 get_weather/i));
     await panel.screenshot('genai-conversation-ko');
+    await panel.showView('metrics');
+    const section = panel.view('metrics').locator('.genai-usage');
+    await eventually(async () => assert.match(await section.innerText(), /생성형 AI 토큰 사용량[\s\S]*gpt-4o[\s\S]*입력 토큰\s+57[\s\S]*출력 토큰\s+19/));
+    assert.strictEqual(await section.locator('.genai-usage-card').getAttribute('aria-label'), 'gpt-4o의 토큰 사용량');
+    await panel.screenshot('genai-token-usage-ko');
   });
 });

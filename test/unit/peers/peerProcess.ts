@@ -10,7 +10,7 @@ import type { RelayServer } from '../../../src/core/relay';
 
 export const PEER_FIXTURES_DIR = path.resolve(__dirname, '../../peers-fixtures');
 
-export type PeerName = 'otelExporterPeer' | 'classicPeer' | 'liveMetricsPeer';
+export type PeerName = 'otelExporterPeer' | 'classicPeer' | 'liveMetricsPeer' | 'genaiPeer';
 
 /**
  * `via`: 'https-port' gives the relay's https connection string; 'http-string' gives the plain one
