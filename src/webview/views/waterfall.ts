@@ -92,7 +92,9 @@ function renderWaterfallRow(row: WaterfallRow): HTMLElement {
     bar.style.left = `${row.offset * 100}%`;
     bar.style.width = `max(2px, ${row.width * 100}%)`;
     const label = h('span', { class: 'bar-label' }, formatDuration(item.duration ?? 0));
-    if (row.offset + row.width > 0.8) {
+    // Right of the bar (the track keeps a 60 px margin for it), unless the bar ends near the track's
+    // end and there is room before it: a bar starting near 0 would push a left label into the names.
+    if (row.offset + row.width > 0.8 && row.offset >= 0.2) {
       label.classList.add('bar-label-left');
       label.style.right = `${(1 - row.offset) * 100}%`;
     } else {

@@ -60,6 +60,19 @@ describe('Webview panel: views', function () {
         '      Reserved 2 items for order 1042',
         '  OrderViewed',
       ]);
+      // A duration label never spills into the name column, even for a bar that spans the whole
+      // track (the root request): it stays inside its own track or the margin kept for labels.
+      const spills = await rows.evaluateAll((elements) =>
+        elements.flatMap((element) => {
+          type Box = { getBoundingClientRect(): { left: number; right: number } };
+          const label = element.querySelector('.bar-label') as unknown as Box | null;
+          const track = element.querySelector('.waterfall-track') as unknown as Box | null;
+          if (!label || !track) return [];
+          const name = element.querySelector('.waterfall-label')?.textContent ?? '';
+          return label.getBoundingClientRect().left < track.getBoundingClientRect().left ? [name] : [];
+        }),
+      );
+      assert.deepStrictEqual(spills, [], 'duration labels left of their track');
       // Bars are placed by start time: the HTTP call starts after the SQL query.
       const left = async (label: string) =>
         panel.view('transactions').locator('.waterfall-list .vlist-row', { hasText: label }).locator('.bar').evaluate((bar) => (bar as unknown as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left);
