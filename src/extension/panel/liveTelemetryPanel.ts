@@ -5,7 +5,8 @@
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
 import * as vscode from 'vscode';
-import { CopyAssembler, ForwardControl, PanelFeed } from '../../core/panel';
+import { answerHistorySearch, CopyAssembler, ForwardControl, historyRunItems, historyRunSummaries, PanelFeed } from '../../core/panel';
+import type { HistoryStore } from '../../core/history';
 import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
@@ -37,6 +38,8 @@ export interface PanelRelay {
 export interface LiveTelemetryPanelDeps {
   readonly relay: { ensureStarted(): Promise<PanelRelay>; readonly onDidUseOldKey?: vscode.Event<OldKeyUse> };
   readonly log: Logger;
+  /** The workspace's telemetry history (issue 16); absent when the setting turns it off or it could not open. */
+  readonly history?: HistoryStore;
 }
 
 export class LiveTelemetryPanel implements vscode.Disposable {
@@ -255,7 +258,39 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'openSource':
         await openSourceLocation(message.file, message.line, this.deps.log);
         return;
+      case 'historySearch':
+        if (!this.deps.history) {
+          this.post({ type: 'historySearchResult', id: message.id, groups: [], total: 0, truncated: false, error: vscode.l10n.t('Telemetry history is off.') });
+          return;
+        }
+        this.post(await answerHistorySearch(this.deps.history, message.id, message.text, message.runIds));
+        return;
+      case 'historyShowRun':
+        await this.showHistoryRun(message.runId);
+        return;
     }
+  }
+
+  /**
+   * Shows an earlier run from the history instead of the live store (the feed stops, so nothing
+   * live mixes in), or goes back to live (a new feed sends the live snapshot).
+   */
+  private async showHistoryRun(runId: string | undefined): Promise<void> {
+    const history = this.deps.history;
+    const run = runId === undefined ? undefined : history?.listRuns().find((candidate) => candidate.id === runId);
+    if (!history || !run) {
+      this.post({ type: 'historyShowing' });
+      await this.startFeed();
+      return;
+    }
+    const items = await historyRunItems(history, run.id, { genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) });
+    this.stopFeed();
+    this.post({ type: 'historyShowing', runId: run.id, name: run.name });
+    this.post({ type: 'snapshot', items, live: [], forwarding: IDLE_FORWARDING_STATUS });
+  }
+
+  private postHistoryRuns(): void {
+    if (this.deps.history) this.post({ type: 'historyRuns', runs: historyRunSummaries(this.deps.history.listRuns()) });
   }
 
   private async startFeed(): Promise<void> {
@@ -276,6 +311,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     this.stopFeed();
     this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url, genAiContent: () => vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) }, (update) => this.post(update));
     this.feed.start();
+    this.postHistoryRuns();
     if (this.pendingReveal !== undefined) {
       this.post(this.pendingReveal);
       this.pendingReveal = undefined;
