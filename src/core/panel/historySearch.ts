@@ -35,10 +35,10 @@ export async function answerHistorySearch(history: Pick<HistoryStore, 'search'>,
   }
 }
 
-/** What a hit is called: its name, message or first exception, on one line. */
+/** What a hit is called: its first exception (type and message), name or message, on one line. */
 function hitText(item: NonNullable<ReturnType<typeof normaliseEnvelope>>): string {
   const exception = item.exceptions?.[0];
-  const parts = [item.name, item.message, exception && [exception.typeName, exception.message].filter(Boolean).join(': '), item.url ?? item.target];
+  const parts = [exception && [exception.typeName, exception.message].filter(Boolean).join(': '), item.name, item.message, item.url ?? item.target];
   const text = parts.find((part): part is string => typeof part === 'string' && part.trim() !== '') ?? '';
   return text.replace(/\s+/g, ' ').trim();
 }
