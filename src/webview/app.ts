@@ -154,7 +154,7 @@ export class PanelApp {
         return;
       case 'historyShowing':
         this.history.setShowing(message.runId, message.name);
-        return;
+        break; // the toolbar's indicator says History or Live
     }
     this.requestFrame();
   }
@@ -193,6 +193,7 @@ export class PanelApp {
       pendingItems: this.queue.pendingItems,
       itemCount: this.model.itemCount,
       connected: this.model.hasSnapshot,
+      history: this.history.shownRun !== undefined,
     });
     this.setBadge('logs', this.model.logs.aliveCount);
     this.setBadge('transactions', this.model.operations.size);
