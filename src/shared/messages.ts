@@ -279,8 +279,11 @@ export type WebviewToHost =
   | { readonly type: 'openSource'; readonly file: string; readonly line?: number }
   /** The strip's "Run without sampling": the host asks the user, then sets the sampler variables for apps VS Code starts (issue 19). */
   | { readonly type: 'runWithoutSampling' }
-  /** Search the telemetry history (issue 16): these runs, or all when `runIds` is absent; answered with `historySearchResult`. */
-  | { readonly type: 'historySearch'; readonly id: number; readonly text: string; readonly runIds?: readonly string[] }
+  /**
+   * Search the telemetry history (issue 16): these runs, the current run (`current`: the host knows
+   * which runs it is recording now), or all when neither is given; answered with `historySearchResult`.
+   */
+  | { readonly type: 'historySearch'; readonly id: number; readonly text: string; readonly runIds?: readonly string[]; readonly current?: true }
   /** Show an earlier run's latest items from the history in the panel, or (no runId) go back to live. */
   | { readonly type: 'historyShowRun'; readonly runId?: string };
 
@@ -400,7 +403,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
         typeof message.text === 'string' &&
         message.text.length <= MAX_HISTORY_SEARCH_TEXT &&
         (message.runIds === undefined || (Array.isArray(message.runIds) && message.runIds.length <= MAX_HISTORY_SEARCH_RUNS && message.runIds.every(isRunId))) &&
-        hasOnlyKeys(message, ['id', 'text', 'runIds'])
+        (message.current === undefined || (message.current === true && message.runIds === undefined)) &&
+        hasOnlyKeys(message, ['id', 'text', 'runIds', 'current'])
       );
     case 'historyShowRun':
       return (message.runId === undefined || isRunId(message.runId)) && hasOnlyKeys(message, ['runId']);

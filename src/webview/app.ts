@@ -81,7 +81,11 @@ export class PanelApp {
     this.toolbar = new Toolbar(host, () => this.togglePause());
     this.strip = new ForwardingStrip(host, (delivery) => this.navigate('transactions', { delivery }));
     this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
-    this.history = new HistorySearch(host, (operationId) => this.navigate('transactions', { operationId }));
+    this.history = new HistorySearch(
+      host,
+      (operationId) => this.navigate('transactions', { operationId }),
+      (operationId) => this.model.operations.get(operationId) !== undefined,
+    );
     this.tabs = h(
       'vscode-tabs',
       { panel: true, class: 'tabs', 'selected-index': String(VIEW_IDS.indexOf(this.active.id)) },

@@ -14,6 +14,19 @@ export function historyRunSummaries(runs: readonly RunInfo[]): HistoryRunSummary
   return runs.map((run) => ({ id: run.id, name: run.name.slice(0, 1024), start: run.startMs, items: run.items, imported: run.source === 'imported', pinned: run.pinned, active: run.active }));
 }
 
+/** The current run: the ones being recorded now, else the newest with items (restored after a reload). */
+export function currentRunIds(runs: readonly RunInfo[]): string[] {
+  const active = runs.filter((run) => run.active && run.items > 0).map((run) => run.id);
+  if (active.length > 0) return active;
+  const newest = runs.filter((run) => run.items > 0).pop();
+  return newest ? [newest.id] : [];
+}
+
+/** Whether the run selector's list is out of date: a run came, went, or stopped being current. */
+export function runListChanged(before: readonly HistoryRunSummary[], now: readonly RunInfo[]): boolean {
+  return before.length !== now.length || now.some((run, index) => before[index]?.id !== run.id || before[index]?.active !== run.active);
+}
+
 export async function answerHistorySearch(history: Pick<HistoryStore, 'search'>, id: number, text: string, runIds?: readonly string[]): Promise<Extract<HostToWebview, { type: 'historySearchResult' }>> {
   try {
     const result = await history.search(text, { runIds, limit: MAX_HISTORY_SEARCH_HITS });

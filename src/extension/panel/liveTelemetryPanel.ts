@@ -5,13 +5,13 @@
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
 import * as vscode from 'vscode';
-import { answerHistorySearch, CopyAssembler, ForwardControl, historyRunItems, historyRunSummaries, PanelFeed } from '../../core/panel';
+import { answerHistorySearch, CopyAssembler, currentRunIds, ForwardControl, historyRunItems, historyRunSummaries, PanelFeed, runListChanged } from '../../core/panel';
 import type { HistoryStore } from '../../core/history';
 import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { answerQuery } from './panelQuery';
-import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
+import { HistoryRunSummary, HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { COMMAND_IDS } from '../../shared/commandIds';
 import { SECTION } from '../config';
@@ -54,6 +54,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
   readonly onDidClear = this.cleared.event;
   /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
+  /** The run list the webview has (re-sent when runs come, go or end). */
+  private sentRuns: readonly HistoryRunSummary[] = [];
   private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
 
   constructor(
@@ -263,7 +265,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
           this.post({ type: 'historySearchResult', id: message.id, groups: [], total: 0, truncated: false, error: vscode.l10n.t('Telemetry history is off.') });
           return;
         }
-        this.post(await answerHistorySearch(this.deps.history, message.id, message.text, message.runIds));
+        // Runs start and end while the panel is open (a relay run starts with its first item, an import adds one).
+        if (runListChanged(this.sentRuns, this.deps.history.listRuns())) this.postHistoryRuns();
+        this.post(await answerHistorySearch(this.deps.history, message.id, message.text, message.current ? currentRunIds(this.deps.history.listRuns()) : message.runIds));
         return;
       case 'historyShowRun':
         await this.showHistoryRun(message.runId);
@@ -290,7 +294,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   }
 
   private postHistoryRuns(): void {
-    if (this.deps.history) this.post({ type: 'historyRuns', runs: historyRunSummaries(this.deps.history.listRuns()) });
+    if (!this.deps.history) return;
+    this.sentRuns = historyRunSummaries(this.deps.history.listRuns());
+    this.post({ type: 'historyRuns', runs: this.sentRuns });
   }
 
   private async startFeed(): Promise<void> {

@@ -5,7 +5,7 @@
  * grouped by table and each opens its transaction. Hidden until the host lists runs (no history,
  * no bar). All telemetry and run names go in as text only.
  */
-import type { HistoryRunSummary, HistorySearchHit, HostToWebview } from '../../shared/messages';
+import { type HistoryRunSummary, type HistorySearchHit, type HostToWebview, MAX_HISTORY_SEARCH_TEXT } from '../../shared/messages';
 import { selectControl, searchField, type SelectControl, type SelectOption } from '../controls';
 import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
 import { formatCount, formatTime, tableLabel } from '../format';
@@ -37,6 +37,8 @@ export class HistorySearch {
     private readonly host: HostConnection,
     /** Opens a transaction in the Transactions view (after the run holding it is shown, if need be). */
     private readonly openTransaction: (operationId: string) => void,
+    /** Whether the panel holds this transaction now (live items, or the restored last run). */
+    private readonly isShown: (operationId: string) => boolean,
   ) {
     this.runSelect = selectControl(t('Runs to search'), this.runOptions(), CURRENT, (value) => this.onRunSelected(value));
     this.runSelect.element.classList.add('history-runs');
@@ -110,9 +112,9 @@ export class HistorySearch {
     return row;
   }
 
-  /** A hit of the shown run (or of a current run while live) opens at once; one of another run shows that run first. */
+  /** A hit the panel holds (or of the shown run) opens at once; one of another run shows that run first. */
   private open(runId: string, operationId: string): void {
-    const shown = this.showingRun === undefined ? this.runs.some((run) => run.id === runId && run.active) : this.showingRun === runId;
+    const shown = this.showingRun === undefined ? this.isShown(operationId) || this.runs.some((run) => run.id === runId && run.active) : this.showingRun === runId;
     if (shown) {
       this.openTransaction(operationId);
       return;
@@ -136,15 +138,6 @@ export class HistorySearch {
     this.host.post({ type: 'historyShowRun' });
   }
 
-  /** The runs the selector limits the search to; undefined for all runs. */
-  private selectedRunIds(): string[] | undefined {
-    const value = this.runSelect.value;
-    if (value === ALL) return undefined;
-    if (value !== CURRENT) return [value];
-    const active = this.runs.filter((run) => run.active).map((run) => run.id);
-    // No run being written (a reload restored the last one): the newest run is the current one.
-    return active.length > 0 ? active : this.runs.slice(-1).map((run) => run.id);
-  }
 
   private search(): void {
     const id = ++this.lastId;
@@ -155,8 +148,10 @@ export class HistorySearch {
     }
     this.results.hidden = false;
     if (this.results.childElementCount === 0) this.results.append(h('div', { class: 'history-status' }, t('Searching…')));
-    const runIds = this.selectedRunIds();
-    this.host.post(runIds === undefined ? { type: 'historySearch', id, text: this.text.slice(0, 200) } : { type: 'historySearch', id, text: this.text.slice(0, 200), runIds });
+    const text = this.text.slice(0, MAX_HISTORY_SEARCH_TEXT);
+    // "Current run" is resolved by the host, which knows which runs it is recording right now.
+    const value = this.runSelect.value;
+    this.host.post(value === ALL ? { type: 'historySearch', id, text } : value === CURRENT ? { type: 'historySearch', id, text, current: true } : { type: 'historySearch', id, text, runIds: [value] });
   }
 
   private runOptions(): SelectOption[] {

@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import type { Envelope } from '../../../src/core/envelope';
 import type { HistoryStore } from '../../../src/core/history';
-import { answerHistorySearch, historyRunItems, historyRunSummaries, toPanelItems } from '../../../src/core/panel';
+import { answerHistorySearch, currentRunIds, historyRunItems, historyRunSummaries, toPanelItems } from '../../../src/core/panel';
 import { TelemetryStore } from '../../../src/core/store';
 import { eventually } from '../../harness/eventually';
 import { exception, message, openHistory, request, tempDir } from '../../unit/history/helpers';
@@ -39,7 +39,7 @@ async function answerSearch(panel: PanelPage, seen: number) {
     assert.ok(searches.length > seen, 'the webview searched');
     return searches[searches.length - 1]!;
   });
-  await panel.send(await answerHistorySearch(history, request.id, request.text, request.runIds));
+  await panel.send(await answerHistorySearch(history, request.id, request.text, request.current ? currentRunIds(history.listRuns()) : request.runIds));
   return request;
 }
 
@@ -84,7 +84,7 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       await openWithHistory(panel);
       await panel.page.locator('.history-field input').fill('payment');
       const first = await answerSearch(panel, 0);
-      assert.deepStrictEqual([first.text, first.runIds], ['payment', [currentRun]]);
+      assert.deepStrictEqual([first.text, first.current, first.runIds], ['payment', true, undefined], 'the host picks the current run');
       const results = panel.page.locator('.history-results');
       await eventually(async () => assert.deepStrictEqual(await results.locator('.history-group').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-table'))), ['exceptions', 'traces']));
       assert.match(await results.locator('.history-status').innerText(), /^2 matches$/);
@@ -93,12 +93,18 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       await panel.page.locator('.history-runs').click();
       await panel.page.locator('.history-runs').getByRole('option', { name: 'All runs' }).click();
       const second = await answerSearch(panel, 1);
-      assert.strictEqual(second.runIds, undefined, 'all runs: no run list');
+      assert.deepStrictEqual([second.runIds, second.current], [undefined, undefined], 'all runs: no run list');
       await eventually(async () => assert.match(await results.locator('.history-status').innerText(), /^3 matches$/));
       const hostile = results.locator('.history-hit', { hasText: 'refunded' });
       assert.strictEqual(await hostile.locator('.history-hit-text').innerText(), HOSTILE, 'telemetry shows as text');
       assert.strictEqual(await results.locator('img').count(), 0, 'never as markup');
       await panel.screenshot('history-search');
+
+      // A hit the panel holds (the live run) opens its transaction at once, without leaving live.
+      await results.locator('.history-hit', { hasText: 'payment declined' }).click();
+      await panel.page.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
+      await eventually(async () => assert.match(await panel.view('transactions').locator('.operations-list .vlist-row.selected').innerText(), /POST \/pay/));
+      assert.deepStrictEqual(await panel.postedOfType('historyShowRun'), []);
     });
 
     it('a hit of an earlier run shows that run from history at its transaction; Back to live returns', async () => {

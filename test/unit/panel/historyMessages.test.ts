@@ -4,7 +4,7 @@
  * HistoryStore on disk pass them, grouped by table, bounded, with each hit's operation id.
  */
 import * as assert from 'assert';
-import { answerHistorySearch, historyRunItems, historyRunSummaries } from '../../../src/core/panel';
+import { answerHistorySearch, currentRunIds, historyRunItems, historyRunSummaries, runListChanged } from '../../../src/core/panel';
 import { isHostToWebview, isWebviewToHost, MAX_HISTORY_HIT_TEXT, MAX_HISTORY_SEARCH_HITS, MAX_HISTORY_SEARCH_TEXT } from '../../../src/shared/messages';
 import { exception, message, openHistory, request, tempDir } from '../history/helpers';
 
@@ -20,6 +20,9 @@ describe('panel: history messages (issue 16)', () => {
     assert.ok(!isWebviewToHost({ type: 'historySearch', id: 4, text: 'a', runIds: ['r'.repeat(65)] }));
     assert.ok(!isWebviewToHost({ type: 'historySearch', id: 4, text: 'a', runIds: 'r1-0000abcd' }));
     assert.ok(!isWebviewToHost({ type: 'historySearch', id: 5, text: 'a', extra: true }));
+    assert.ok(isWebviewToHost({ type: 'historySearch', id: 6, text: 'a', current: true }));
+    assert.ok(!isWebviewToHost({ type: 'historySearch', id: 6, text: 'a', current: false }));
+    assert.ok(!isWebviewToHost({ type: 'historySearch', id: 6, text: 'a', current: true, runIds: ['r1-0000abcd'] }));
     assert.ok(isWebviewToHost({ type: 'historyShowRun' }));
     assert.ok(isWebviewToHost({ type: 'historyShowRun', runId: 'r1-0000abcd' }));
     assert.ok(!isWebviewToHost({ type: 'historyShowRun', runId: 7 }));
@@ -69,10 +72,15 @@ describe('panel: history messages (issue 16)', () => {
       const none = await answerHistorySearch(history, 9, 'nothing-like-this');
       assert.deepStrictEqual([none.total, none.groups], [0, []]);
 
+      assert.deepStrictEqual(currentRunIds(history.listRuns()), [current], 'the run being recorded is the current one');
       const runs = historyRunSummaries(history.listRuns());
+      assert.ok(!runListChanged(runs, history.listRuns()));
       assert.ok(isHostToWebview({ type: 'historyRuns', runs }));
       assert.deepStrictEqual(runs.map((run) => [run.name, run.items, run.active]), [['old.py', 2, false], ['app.py', 2, true]]);
 
+      await history.endRun(current);
+      assert.deepStrictEqual(currentRunIds(history.listRuns()), [current], 'after a reload: the newest run with items');
+      assert.ok(runListChanged(runs, history.listRuns()), 'a run that ended changes the list');
       const items = await historyRunItems(history, earlier);
       assert.deepStrictEqual(items.map((item) => [item.table, item.operationId]).sort(), [['requests', 'op-earlier'], ['traces', 'op-earlier']]);
     } finally {
