@@ -2,7 +2,8 @@
  * Issue 16 in the real workbench: telemetry sent before *Developer: Reload Window* is shown again
  * after it. The extension host (and its in-memory store) is replaced by the reload; the panel
  * comes back with the same transaction because the history on disk put the last run back into
- * the new relay's store. Without the history the restored panel is empty. Screenshots:
+ * the new relay's store. Without the history the restored panel is empty. The panel's history
+ * search then finds the run's items through the real host and opens one. Screenshots:
  * test-results/history-reload-*.png.
  */
 import * as assert from 'assert';
@@ -70,5 +71,17 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
     await shot('2-after-reload');
+  });
+
+  it("finds the run's items with the panel's history search, through the real host", async () => {
+    // The history bar appears once the host lists runs; "Current run" is the restored one.
+    const field = panel().locator('.history-field input');
+    await field.waitFor({ timeout: 60_000 });
+    await field.fill('orders');
+    const hit = panel().locator('.history-hit', { hasText: 'GET /orders' }).first();
+    await hit.waitFor({ timeout: 60_000 });
+    await shot('3-search');
+    await hit.click();
+    await panel().locator('.operations-list .vlist-row.selected', { hasText: 'GET /orders' }).waitFor({ timeout: 60_000 });
   });
 });

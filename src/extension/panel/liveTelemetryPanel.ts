@@ -5,7 +5,7 @@
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
 import * as vscode from 'vscode';
-import { answerHistorySearch, CopyAssembler, currentRunIds, ForwardControl, historyRunItems, historyRunSummaries, PanelFeed, runListChanged } from '../../core/panel';
+import { answerHistorySearch, CopyAssembler, currentRunIds, ForwardControl, historyRunItems, historyRunSummaries, PanelFeed, runListChanged, toForwardingStatus } from '../../core/panel';
 import type { HistoryStore } from '../../core/history';
 import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
@@ -288,9 +288,12 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       return;
     }
     const items = await historyRunItems(history, run.id, { genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) });
+    // The strip keeps saying what forwarding does now (the relay runs on while history is shown).
+    const relay = await this.deps.relay.ensureStarted().catch(() => undefined);
+    const forwarding = relay ? toForwardingStatus(relay.queue.stats(), relay.live?.stats()) : IDLE_FORWARDING_STATUS;
     this.stopFeed();
     this.post({ type: 'historyShowing', runId: run.id, name: run.name });
-    this.post({ type: 'snapshot', items, live: [], forwarding: IDLE_FORWARDING_STATUS });
+    this.post({ type: 'snapshot', items, live: [], forwarding });
   }
 
   private postHistoryRuns(): void {
