@@ -84,4 +84,19 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await hit.click();
     await panel().locator('.operations-list .vlist-row.selected', { hasText: 'GET /orders' }).waitFor({ timeout: 60_000 });
   });
+
+  it('shows the run from before the reload as history, then goes back to live', async () => {
+    const runs = panel().locator('.history-runs');
+    await runs.click();
+    await runs.getByRole('option', { name: /^Live telemetry in / }).click();
+    const banner = panel().locator('.history-banner');
+    await banner.waitFor({ timeout: 60_000 });
+    assert.match(await banner.innerText(), /Showing run Live telemetry in .* from history/);
+    await panel().locator('.stream-indicator', { hasText: 'History' }).waitFor({ timeout: 60_000 });
+    await panel().locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).waitFor({ timeout: 60_000 });
+    await shot('4-earlier-run');
+    await banner.locator('.history-back').click();
+    await banner.waitFor({ state: 'hidden', timeout: 60_000 });
+    await panel().locator('.stream-indicator', { hasText: 'Live' }).waitFor({ timeout: 60_000 });
+  });
 });

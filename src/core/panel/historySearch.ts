@@ -60,12 +60,17 @@ function hitText(item: NonNullable<ReturnType<typeof normaliseEnvelope>>): strin
 export const HISTORY_RUN_ITEMS = 10_000;
 
 /**
- * An earlier run's newest items as the panel shows them: read from disk and normalised by a store
- * of their own (the live store is left alone; the panel goes back to it with "Back to live").
+ * An earlier run's newest items in a store of their own (the live store is left alone; the panel
+ * goes back to it with "Back to live"): the panel shows them, and Query and Export read them.
  */
-export async function historyRunItems(history: Pick<HistoryStore, 'readLatest'>, runId: string, options: PanelItemOptions = {}): Promise<PanelItem[]> {
+export async function historyRunStore(history: Pick<HistoryStore, 'readLatest'>, runId: string): Promise<TelemetryStore> {
   const latest = await history.readLatest(HISTORY_RUN_ITEMS, [runId]);
   const store = new TelemetryStore();
   store.add(latest.map((hit) => hit.envelope), 'local', { source: 'history' });
-  return toPanelItems(store.snapshot(), options);
+  return store;
+}
+
+/** The items of {@link historyRunStore} as the panel shows them. */
+export async function historyRunItems(history: Pick<HistoryStore, 'readLatest'>, runId: string, options: PanelItemOptions = {}): Promise<PanelItem[]> {
+  return toPanelItems((await historyRunStore(history, runId)).snapshot(), options);
 }

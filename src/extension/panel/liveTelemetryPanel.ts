@@ -5,7 +5,7 @@
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
 import * as vscode from 'vscode';
-import { answerHistorySearch, CopyAssembler, currentRunIds, ForwardControl, historyRunItems, historyRunSummaries, PanelFeed, runListChanged, toForwardingStatus } from '../../core/panel';
+import { answerHistorySearch, CopyAssembler, currentRunIds, ForwardControl, historyRunStore, historyRunSummaries, toPanelItems, PanelFeed, runListChanged, toForwardingStatus } from '../../core/panel';
 import type { HistoryStore } from '../../core/history';
 import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
@@ -54,6 +54,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
   readonly onDidClear = this.cleared.event;
   /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
+  /** The earlier run the panel shows instead of live telemetry (Query and Export read it too). */
+  private shownHistory: TelemetryStore | undefined;
   /** The run list the webview has (re-sent when runs come, go or end). */
   private sentRuns: readonly HistoryRunSummary[] = [];
   private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
@@ -111,7 +113,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
 
   async exportItems(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const relay = await this.deps.relay.ensureStarted();
-    const result = await exportTelemetry(relay.store, target);
+    // While an earlier run is shown, Export exports what is shown: that run.
+    const result = await exportTelemetry(this.shownHistory ?? relay.store, target);
     if (!result) return undefined;
     this.deps.log.info(`Exported ${result.items} telemetry items to ${result.uri.toString()}.`);
     // A notification, not a panel notice: the user wants to act on the file (and it must be seen
@@ -181,6 +184,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
 
   private detach(): void {
     this.stopFeed();
+    this.shownHistory = undefined;
     for (const subscription of this.panelSubscriptions.splice(0)) subscription.dispose();
     this.panel = undefined;
   }
@@ -209,6 +213,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'ready':
         return this.startFeed();
       case 'clear':
+        // Clear and Import act on live telemetry: the panel goes back to it first.
+        if (this.shownHistory) await this.showHistoryRun(undefined);
         await this.clearItems();
         return;
       case 'setForwardingPaused': {
@@ -224,6 +230,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         await this.exportItems();
         return;
       case 'import':
+        if (this.shownHistory) await this.showHistoryRun(undefined);
         await this.importItems();
         return;
       case 'copyText': {
@@ -247,7 +254,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       }
       case 'runQuery': {
         const relay = await this.deps.relay.ensureStarted();
-        this.post(answerQuery(message.id, message.query, relay.store));
+        this.post(answerQuery(message.id, message.query, this.shownHistory ?? relay.store));
         return;
       }
       case 'liveViewVisible':
@@ -287,11 +294,13 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       await this.startFeed();
       return;
     }
-    const items = await historyRunItems(history, run.id, { genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) });
+    const store = await historyRunStore(history, run.id);
+    const items = toPanelItems(store.snapshot(), { genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) });
     // The strip keeps saying what forwarding does now (the relay runs on while history is shown).
     const relay = await this.deps.relay.ensureStarted().catch(() => undefined);
     const forwarding = relay ? toForwardingStatus(relay.queue.stats(), relay.live?.stats()) : IDLE_FORWARDING_STATUS;
     this.stopFeed();
+    this.shownHistory = store;
     this.post({ type: 'historyShowing', runId: run.id, name: run.name });
     this.post({ type: 'snapshot', items, live: [], forwarding });
   }
@@ -306,6 +315,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     const panel = this.panel;
     if (!panel) return;
     this.stopFeed();
+    this.shownHistory = undefined;
     let relay: PanelRelay;
     try {
       relay = await this.deps.relay.ensureStarted();
