@@ -52,7 +52,13 @@ export class HistorySearch {
     back.addEventListener('click', () => this.backToLive());
     this.banner = h('div', { class: 'history-banner', role: 'status', hidden: true }, icon('history'), this.bannerText, back);
     this.results = h('div', { class: 'history-results', hidden: true, 'aria-live': 'polite' });
-    this.element = h('section', { class: 'history-search', 'aria-label': t('Telemetry history'), hidden: true }, this.banner, h('div', { class: 'history-bar' }, field, this.runSelect.element), this.results);
+    this.element = h(
+      'section',
+      { class: 'history-search', 'aria-label': t('Telemetry history'), hidden: true },
+      this.banner,
+      h('div', { class: 'history-bar' }, field, this.runSelect.element),
+      this.results,
+    );
   }
 
   /** The history's runs, oldest first: the bar appears with the first list. */
@@ -82,10 +88,18 @@ export class HistorySearch {
   receiveResult(message: SearchResult): void {
     if (message.id !== this.lastId || this.text === '') return; // an older search's answer
     if (message.error !== undefined) {
-      replaceChildren(this.results, h('div', { class: 'history-status history-error' }, t('Search failed: {0}', displayText(message.error, 300))));
+      replaceChildren(
+        this.results,
+        h('div', { class: 'history-status history-error' }, t('Search failed: {0}', displayText(message.error, 300))),
+      );
       return;
     }
-    const status = message.total === 0 ? t('No matches in the history.') : message.truncated ? t('Showing the first {0} matches.', formatCount(message.total)) : plural(message.total, '{0} match', '{0} matches');
+    const status =
+      message.total === 0
+        ? t('No matches in the history.')
+        : message.truncated
+          ? t('Showing the first {0} matches.', formatCount(message.total))
+          : plural(message.total, '{0} match', '{0} matches');
     replaceChildren(
       this.results,
       h('div', { class: 'history-status' }, status),
@@ -93,7 +107,13 @@ export class HistorySearch {
         h(
           'div',
           { class: 'history-group', 'data-table': group.table },
-          h('div', { class: 'history-group-title' }, tableLabel(group.table), ' ', h('vscode-badge', { variant: 'counter' }, formatCount(group.hits.length))),
+          h(
+            'div',
+            { class: 'history-group-title' },
+            tableLabel(group.table),
+            ' ',
+            h('vscode-badge', { variant: 'counter' }, formatCount(group.hits.length)),
+          ),
           group.hits.map((hit) => this.hitRow(hit)),
         ),
       ),
@@ -104,7 +124,12 @@ export class HistorySearch {
     const operationId = hit.operationId;
     const row = h(
       'button',
-      { type: 'button', class: 'history-hit', disabled: operationId === undefined, title: operationId === undefined ? undefined : t('Show transaction') },
+      {
+        type: 'button',
+        class: 'history-hit',
+        disabled: operationId === undefined,
+        title: operationId === undefined ? undefined : t('Show transaction'),
+      },
       h('span', { class: 'history-hit-time' }, formatTime(hit.time)),
       h('span', { class: 'history-hit-text' }, telemetryText(hit.text, 300)),
     );
@@ -114,7 +139,10 @@ export class HistorySearch {
 
   /** A hit the panel holds (or of the shown run) opens at once; one of another run shows that run first. */
   private open(runId: string, operationId: string): void {
-    const shown = this.showingRun === undefined ? this.isShown(operationId) || this.runs.some((run) => run.id === runId && run.active) : this.showingRun === runId;
+    const shown =
+      this.showingRun === undefined
+        ? this.isShown(operationId) || this.runs.some((run) => run.id === runId && run.active)
+        : this.showingRun === runId;
     if (shown) {
       this.openTransaction(operationId);
       return;
@@ -138,7 +166,6 @@ export class HistorySearch {
     this.host.post({ type: 'historyShowRun' });
   }
 
-
   private search(): void {
     const id = ++this.lastId;
     if (this.text === '') {
@@ -151,7 +178,13 @@ export class HistorySearch {
     const text = this.text.slice(0, MAX_HISTORY_SEARCH_TEXT);
     // "Current run" is resolved by the host, which knows which runs it is recording right now.
     const value = this.runSelect.value;
-    this.host.post(value === ALL ? { type: 'historySearch', id, text } : value === CURRENT ? { type: 'historySearch', id, text, current: true } : { type: 'historySearch', id, text, runIds: [value] });
+    this.host.post(
+      value === ALL
+        ? { type: 'historySearch', id, text }
+        : value === CURRENT
+          ? { type: 'historySearch', id, text, current: true }
+          : { type: 'historySearch', id, text, runIds: [value] },
+    );
   }
 
   private runOptions(): SelectOption[] {

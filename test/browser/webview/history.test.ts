@@ -19,7 +19,11 @@ const CURRENT_OP = 'eeee5555ffff6666aaaa7777bbbb8888';
 const HOSTILE = 'payment <img src=x onerror="document.title=1"> refunded';
 
 const earlierItems: Envelope[] = [request('POST /refund', 'http://shop.local/refund', EARLIER_OP), message(HOSTILE, {}, EARLIER_OP)];
-const currentItems: Envelope[] = [request('POST /pay', 'http://shop.local/pay', CURRENT_OP), message('payment declined', { tier: 'gold' }, CURRENT_OP), exception('PaymentError', 'File "pay.py", line 3', CURRENT_OP)];
+const currentItems: Envelope[] = [
+  request('POST /pay', 'http://shop.local/pay', CURRENT_OP),
+  message('payment declined', { tier: 'gold' }, CURRENT_OP),
+  exception('PaymentError', 'File "pay.py", line 3', CURRENT_OP),
+];
 
 let history: HistoryStore;
 let earlierRun: string;
@@ -39,7 +43,9 @@ async function answerSearch(panel: PanelPage, seen: number) {
     assert.ok(searches.length > seen, 'the webview searched');
     return searches[searches.length - 1]!;
   });
-  await panel.send(await answerHistorySearch(history, request.id, request.text, request.current ? currentRunIds(history.listRuns()) : request.runIds));
+  await panel.send(
+    await answerHistorySearch(history, request.id, request.text, request.current ? currentRunIds(history.listRuns()) : request.runIds),
+  );
   return request;
 }
 
@@ -86,7 +92,12 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       const first = await answerSearch(panel, 0);
       assert.deepStrictEqual([first.text, first.current, first.runIds], ['payment', true, undefined], 'the host picks the current run');
       const results = panel.page.locator('.history-results');
-      await eventually(async () => assert.deepStrictEqual(await results.locator('.history-group').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-table'))), ['exceptions', 'traces']));
+      await eventually(async () =>
+        assert.deepStrictEqual(
+          await results.locator('.history-group').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-table'))),
+          ['exceptions', 'traces'],
+        ),
+      );
       assert.match(await results.locator('.history-status').innerText(), /^2 matches$/);
       assert.deepStrictEqual(await results.locator('.history-hit-text').allInnerTexts(), ['PaymentError: it broke', 'payment declined']);
 
@@ -103,7 +114,9 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       // A hit the panel holds (the live run) opens its transaction at once, without leaving live.
       await results.locator('.history-hit', { hasText: 'payment declined' }).click();
       await panel.page.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
-      await eventually(async () => assert.match(await panel.view('transactions').locator('.operations-list .vlist-row.selected').innerText(), /POST \/pay/));
+      await eventually(async () =>
+        assert.match(await panel.view('transactions').locator('.operations-list .vlist-row.selected').innerText(), /POST \/pay/),
+      );
       assert.deepStrictEqual(await panel.postedOfType('historyShowRun'), []);
     });
 
@@ -133,7 +146,11 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       await panel.page.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
       const selected = panel.view('transactions').locator('.operations-list .vlist-row.selected');
       await eventually(async () => assert.match(await selected.innerText(), /POST \/refund/));
-      assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'POST /pay' }).count(), 0, 'live items are not mixed in');
+      assert.strictEqual(
+        await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'POST /pay' }).count(),
+        0,
+        'live items are not mixed in',
+      );
       await panel.screenshot('history-earlier-run');
 
       await banner.locator('.history-back').click();
@@ -145,7 +162,9 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       await panel.send(liveSnapshot());
       await banner.waitFor({ state: 'hidden' });
       await eventually(async () => assert.strictEqual(await panel.page.locator('.stream-indicator').innerText(), 'Live'));
-      await eventually(async () => assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'POST /pay' }).count(), 1));
+      await eventually(async () =>
+        assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'POST /pay' }).count(), 1),
+      );
     });
   });
 

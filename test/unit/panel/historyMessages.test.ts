@@ -5,7 +5,13 @@
  */
 import * as assert from 'assert';
 import { answerHistorySearch, currentRunIds, historyRunItems, historyRunSummaries, runListChanged } from '../../../src/core/panel';
-import { isHostToWebview, isWebviewToHost, MAX_HISTORY_HIT_TEXT, MAX_HISTORY_SEARCH_HITS, MAX_HISTORY_SEARCH_TEXT } from '../../../src/shared/messages';
+import {
+  isHostToWebview,
+  isWebviewToHost,
+  MAX_HISTORY_HIT_TEXT,
+  MAX_HISTORY_SEARCH_HITS,
+  MAX_HISTORY_SEARCH_TEXT,
+} from '../../../src/shared/messages';
 import { exception, message, openHistory, request, tempDir } from '../history/helpers';
 
 const hit = { runId: 'r1-0000abcd', table: 'traces', time: 1, operationId: 'op', text: 'hello' };
@@ -33,13 +39,31 @@ describe('panel: history messages (issue 16)', () => {
     assert.ok(isHostToWebview(result([{ table: 'traces', hits: [hit] }])));
     assert.ok(isHostToWebview({ type: 'historySearchResult', id: 1, groups: [], total: 0, truncated: false, error: 'off' }));
     const many = Array.from({ length: MAX_HISTORY_SEARCH_HITS / 2 + 1 }, () => hit);
-    assert.ok(!isHostToWebview(result([{ table: 'traces', hits: many }, { table: 'requests', hits: many.map((one) => ({ ...one, table: 'requests' })) }])), 'more hits than the bound');
+    assert.ok(
+      !isHostToWebview(
+        result([
+          { table: 'traces', hits: many },
+          { table: 'requests', hits: many.map((one) => ({ ...one, table: 'requests' })) },
+        ]),
+      ),
+      'more hits than the bound',
+    );
     assert.ok(!isHostToWebview(result([{ table: 'traces', hits: [{ ...hit, text: 'x'.repeat(MAX_HISTORY_HIT_TEXT + 1) }] }])));
     assert.ok(!isHostToWebview(result([{ table: '<img>', hits: [hit] }])));
     assert.ok(!isHostToWebview(result([{ table: 'traces', hits: [{ ...hit, time: 'now' }] }])));
     assert.ok(!isHostToWebview(result([], MAX_HISTORY_SEARCH_HITS + 1)));
-    assert.ok(isHostToWebview({ type: 'historyRuns', runs: [{ id: 'r1-0000abcd', name: 'app.py', start: 1, items: 2, imported: false, pinned: true, active: false }] }));
-    assert.ok(!isHostToWebview({ type: 'historyRuns', runs: [{ id: 'r1-0000abcd', name: 'app.py', start: 1, items: -2, imported: false, pinned: true, active: false }] }));
+    assert.ok(
+      isHostToWebview({
+        type: 'historyRuns',
+        runs: [{ id: 'r1-0000abcd', name: 'app.py', start: 1, items: 2, imported: false, pinned: true, active: false }],
+      }),
+    );
+    assert.ok(
+      !isHostToWebview({
+        type: 'historyRuns',
+        runs: [{ id: 'r1-0000abcd', name: 'app.py', start: 1, items: -2, imported: false, pinned: true, active: false }],
+      }),
+    );
     assert.ok(isHostToWebview({ type: 'historyShowing' }));
     assert.ok(isHostToWebview({ type: 'historyShowing', runId: 'r1-0000abcd', name: 'app.py' }));
   });
@@ -51,7 +75,10 @@ describe('panel: history messages (issue 16)', () => {
       history.append(earlier, [message('payment accepted', {}, 'op-earlier'), request('POST /pay', 'http://shop.local/pay', 'op-earlier')]);
       await history.endRun(earlier);
       const current = history.startRun('app.py', 'relay', 2_000);
-      history.append(current, [message('payment declined\n  twice', {}, 'op-current'), exception('PaymentError', 'File "pay.py", line 3', 'op-current')]);
+      history.append(current, [
+        message('payment declined\n  twice', {}, 'op-current'),
+        exception('PaymentError', 'File "pay.py", line 3', 'op-current'),
+      ]);
       await history.flush();
 
       const all = await answerHistorySearch(history, 7, 'payment');
@@ -61,13 +88,22 @@ describe('panel: history messages (issue 16)', () => {
         // Groups in the order of their newest hit; newest first within each.
         [
           ['exceptions', [['op-current', 'PaymentError: it broke']]],
-          ['traces', [['op-current', 'payment declined twice'], ['op-earlier', 'payment accepted']]],
+          [
+            'traces',
+            [
+              ['op-current', 'payment declined twice'],
+              ['op-earlier', 'payment accepted'],
+            ],
+          ],
         ],
       );
       assert.strictEqual(all.total, 3);
 
       const onlyCurrent = await answerHistorySearch(history, 8, 'payment', [current]);
-      assert.deepStrictEqual(onlyCurrent.groups.flatMap((group) => group.hits.map((one) => one.runId)), [current, current]);
+      assert.deepStrictEqual(
+        onlyCurrent.groups.flatMap((group) => group.hits.map((one) => one.runId)),
+        [current, current],
+      );
 
       const none = await answerHistorySearch(history, 9, 'nothing-like-this');
       assert.deepStrictEqual([none.total, none.groups], [0, []]);
@@ -76,13 +112,22 @@ describe('panel: history messages (issue 16)', () => {
       const runs = historyRunSummaries(history.listRuns());
       assert.ok(!runListChanged(runs, history.listRuns()));
       assert.ok(isHostToWebview({ type: 'historyRuns', runs }));
-      assert.deepStrictEqual(runs.map((run) => [run.name, run.items, run.active]), [['old.py', 2, false], ['app.py', 2, true]]);
+      assert.deepStrictEqual(
+        runs.map((run) => [run.name, run.items, run.active]),
+        [
+          ['old.py', 2, false],
+          ['app.py', 2, true],
+        ],
+      );
 
       await history.endRun(current);
       assert.deepStrictEqual(currentRunIds(history.listRuns()), [current], 'after a reload: the newest run with items');
       assert.ok(runListChanged(runs, history.listRuns()), 'a run that ended changes the list');
       const items = await historyRunItems(history, earlier);
-      assert.deepStrictEqual(items.map((item) => [item.table, item.operationId]).sort(), [['requests', 'op-earlier'], ['traces', 'op-earlier']]);
+      assert.deepStrictEqual(items.map((item) => [item.table, item.operationId]).sort(), [
+        ['requests', 'op-earlier'],
+        ['traces', 'op-earlier'],
+      ]);
     } finally {
       await history.close();
     }
