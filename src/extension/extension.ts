@@ -45,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   const statusBar = registerStatusBar(state);
   registerSetupCommands(state);
   registerRunCommands(state);
-  const panel = registerLiveTelemetryPanel(state);
+  const panel = registerLiveTelemetryPanel(state, history?.history);
   context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
   const language = registerLanguageFeatures(state);
   registerFirstRun(state);

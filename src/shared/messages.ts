@@ -7,7 +7,7 @@
 
 import type { ItemDelivery } from './delivery';
 import type { ForwardState } from './forwarding';
-import type { ExceptionDetail, MetricPoint, TelemetryItem } from './telemetryItem';
+import { isTableName, type ExceptionDetail, type MetricPoint, type TableName, type TelemetryItem } from './telemetryItem';
 
 export type { TableName } from './telemetryItem';
 
@@ -179,6 +179,39 @@ export interface QueryProblem {
   readonly column: number;
 }
 
+/** Longest text a `historySearch` may carry; most hits one answer carries; most runs one search names. */
+export const MAX_HISTORY_SEARCH_TEXT = 200;
+export const MAX_HISTORY_SEARCH_HITS = 200;
+export const MAX_HISTORY_SEARCH_RUNS = 1000;
+/** Longest run id (the history's own ids are ~22 characters) and hit text that cross postMessage. */
+export const MAX_HISTORY_RUN_ID = 64;
+export const MAX_HISTORY_HIT_TEXT = 300;
+
+/** One run of the telemetry history as the run selector lists it (issue 16). */
+export interface HistoryRunSummary {
+  readonly id: string;
+  /** The script, command or imported file's name (untrusted text). */
+  readonly name: string;
+  /** Epoch ms. */
+  readonly start: number;
+  readonly items: number;
+  readonly imported: boolean;
+  readonly pinned: boolean;
+  /** Still being written by this window: the current run. */
+  readonly active: boolean;
+}
+
+/** One search hit: enough to list it and open its transaction. */
+export interface HistorySearchHit {
+  readonly runId: string;
+  readonly table: TableName;
+  /** Epoch ms. */
+  readonly time: number;
+  readonly operationId?: string;
+  /** Name, message or exception (untrusted text, at most MAX_HISTORY_HIT_TEXT characters). */
+  readonly text: string;
+}
+
 /** Host → webview. */
 export type HostToWebview =
   | {
@@ -211,7 +244,20 @@ export type HostToWebview =
   /** Select this transaction in the Transactions view ("Show in Live Telemetry" on a runtime exception; issue 18). */
   | { readonly type: 'showTransaction'; readonly operationId: string }
   /** Open the Query tab running this query (a lens above a route or call in the code; issue 18). */
-  | { readonly type: 'showQuery'; readonly query: string };
+  | { readonly type: 'showQuery'; readonly query: string }
+  /** The history's runs, oldest first (sent after `ready` and when they change); absent history: never sent. */
+  | { readonly type: 'historyRuns'; readonly runs: readonly HistoryRunSummary[] }
+  /** The answer to `historySearch` `id`: hits grouped by table, newest first in each. */
+  | {
+      readonly type: 'historySearchResult';
+      readonly id: number;
+      readonly groups: readonly { readonly table: TableName; readonly hits: readonly HistorySearchHit[] }[];
+      readonly total: number;
+      readonly truncated: boolean;
+      readonly error?: string;
+    }
+  /** The panel now shows run `runId` read from the history (a snapshot follows), or the live store again (no runId). */
+  | { readonly type: 'historyShowing'; readonly runId?: string; readonly name?: string };
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -232,7 +278,14 @@ export type WebviewToHost =
   /** Open a file a stack frame or log record names, at its line (the host checks the path; issue 18). */
   | { readonly type: 'openSource'; readonly file: string; readonly line?: number }
   /** The strip's "Run without sampling": the host asks the user, then sets the sampler variables for apps VS Code starts (issue 19). */
-  | { readonly type: 'runWithoutSampling' };
+  | { readonly type: 'runWithoutSampling' }
+  /**
+   * Search the telemetry history (issue 16): these runs, the current run (`current`: the host knows
+   * which runs it is recording now), or all when neither is given; answered with `historySearchResult`.
+   */
+  | { readonly type: 'historySearch'; readonly id: number; readonly text: string; readonly runIds?: readonly string[]; readonly current?: true }
+  /** Show an earlier run's latest items from the history in the panel, or (no runId) go back to live. */
+  | { readonly type: 'historyShowRun'; readonly runId?: string };
 
 /** Longest path an `openSource` message may carry. */
 export const MAX_OPEN_SOURCE_PATH = 4096;
@@ -266,6 +319,56 @@ export function copyChunkTexts(text: string): string[] {
   return chunks;
 }
 
+function isRunId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_HISTORY_RUN_ID;
+}
+
+function hasOnlyKeys(message: Record<string, unknown>, keys: readonly string[]): boolean {
+  return Object.keys(message).every((key) => key === 'type' || keys.includes(key));
+}
+
+function isHistorySearchHit(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const hit = value as Record<string, unknown>;
+  return (
+    isRunId(hit.runId) &&
+    isTableName(hit.table) &&
+    typeof hit.time === 'number' &&
+    (hit.operationId === undefined || (typeof hit.operationId === 'string' && hit.operationId.length <= 1024)) &&
+    typeof hit.text === 'string' &&
+    hit.text.length <= MAX_HISTORY_HIT_TEXT
+  );
+}
+
+function isHistorySearchResult(message: Record<string, unknown>): boolean {
+  if (!isIndex(message.id, Number.MAX_SAFE_INTEGER) || !Array.isArray(message.groups) || typeof message.truncated !== 'boolean') return false;
+  if (!isIndex(message.total, MAX_HISTORY_SEARCH_HITS + 1) || (message.error !== undefined && typeof message.error !== 'string')) return false;
+  let hits = 0;
+  for (const group of message.groups as unknown[]) {
+    if (typeof group !== 'object' || group === null) return false;
+    const { table, hits: groupHits } = group as Record<string, unknown>;
+    if (!isTableName(table) || !Array.isArray(groupHits)) return false;
+    hits += groupHits.length;
+    if (hits > MAX_HISTORY_SEARCH_HITS || !groupHits.every(isHistorySearchHit)) return false;
+  }
+  return true;
+}
+
+function isHistoryRunSummary(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const run = value as Record<string, unknown>;
+  return (
+    isRunId(run.id) &&
+    typeof run.name === 'string' &&
+    run.name.length <= 1024 &&
+    typeof run.start === 'number' &&
+    isIndex(run.items, Number.MAX_SAFE_INTEGER) &&
+    typeof run.imported === 'boolean' &&
+    typeof run.pinned === 'boolean' &&
+    typeof run.active === 'boolean'
+  );
+}
+
 function isIndex(value: unknown, below: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < below;
 }
@@ -294,6 +397,17 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
         (message.line === undefined || (isIndex(message.line, MAX_OPEN_SOURCE_LINE + 1) && message.line >= 1)) &&
         Object.keys(message).every((key) => key === 'type' || key === 'file' || key === 'line')
       );
+    case 'historySearch':
+      return (
+        isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
+        typeof message.text === 'string' &&
+        message.text.length <= MAX_HISTORY_SEARCH_TEXT &&
+        (message.runIds === undefined || (Array.isArray(message.runIds) && message.runIds.length <= MAX_HISTORY_SEARCH_RUNS && message.runIds.every(isRunId))) &&
+        (message.current === undefined || (message.current === true && message.runIds === undefined)) &&
+        hasOnlyKeys(message, ['id', 'text', 'runIds', 'current'])
+      );
+    case 'historyShowRun':
+      return (message.runId === undefined || isRunId(message.runId)) && hasOnlyKeys(message, ['runId']);
     case 'copyText':
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
@@ -326,6 +440,12 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return typeof message.query === 'string' && message.query.length > 0 && message.query.length <= MAX_QUERY_LENGTH;
     case 'copyResult':
       return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.ok === 'boolean' && (message.error === undefined || typeof message.error === 'string');
+    case 'historyRuns':
+      return Array.isArray(message.runs) && message.runs.length <= 10_000 && message.runs.every(isHistoryRunSummary);
+    case 'historySearchResult':
+      return isHistorySearchResult(message);
+    case 'historyShowing':
+      return (message.runId === undefined || isRunId(message.runId)) && (message.name === undefined || typeof message.name === 'string');
     case 'queryResult': {
       const result = message.result as Record<string, unknown> | undefined;
       const error = message.error as Record<string, unknown> | undefined;

@@ -342,6 +342,22 @@ export const WEBVIEW_STRINGS = [
   'Rate',
   '{0} failed of {1}',
   '(no exception)',
+  // History (issue 16)
+  'Telemetry history',
+  'Search history',
+  'Runs to search',
+  'Current run',
+  'All runs',
+  'imported',
+  'pinned',
+  'Searching…',
+  'No matches in the history.',
+  'Showing the first {0} matches.',
+  '{0} match',
+  '{0} matches',
+  'Search failed: {0}',
+  'Showing run {0} from history',
+  'Back to live',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

@@ -14,6 +14,7 @@ import { TelemetryModel } from './model/telemetryModel';
 import { Toolbar } from './toolbar';
 import { UpdateQueue } from './updateQueue';
 import { FailuresView } from './views/failuresView';
+import { HistorySearch } from './views/historySearch';
 import { LiveView } from './views/liveView';
 import { LogsView } from './views/logsView';
 import { MapView } from './views/mapView';
@@ -50,6 +51,7 @@ export class PanelApp {
   private readonly toolbar: Toolbar;
   private readonly strip: ForwardingStrip;
   private readonly notices: HTMLElement;
+  private readonly history: HistorySearch;
   private readonly badges = new Map<ViewId, HTMLElement>();
   private active: PanelView;
   private paused = false;
@@ -79,6 +81,11 @@ export class PanelApp {
     this.toolbar = new Toolbar(host, () => this.togglePause());
     this.strip = new ForwardingStrip(host, (delivery) => this.navigate('transactions', { delivery }));
     this.notices = h('div', { class: 'notices', 'aria-live': 'polite' });
+    this.history = new HistorySearch(
+      host,
+      (operationId) => this.navigate('transactions', { operationId }),
+      (operationId) => this.model.operations.get(operationId) !== undefined,
+    );
     this.tabs = h(
       'vscode-tabs',
       { panel: true, class: 'tabs', 'selected-index': String(VIEW_IDS.indexOf(this.active.id)) },
@@ -96,7 +103,7 @@ export class PanelApp {
       const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
       this.show(VIEW_IDS[index] ?? 'transactions');
     });
-    root.replaceChildren(this.notices, this.tabs, this.strip.element);
+    root.replaceChildren(this.notices, this.history.element, this.tabs, this.strip.element);
     root.classList.add('panel-root');
     this.toolbar.attach(this.tabs, (view) => this.navigate(view as ViewId));
     this.strip.update(this.model.forwarding, undefined);
@@ -109,6 +116,12 @@ export class PanelApp {
       case 'snapshot':
         this.queue.pushSnapshot(message);
         this.model.addLiveDocuments(message.liveDocuments, true);
+        // A search hit of another run asked for that run: its transaction opens once it is here.
+        if (this.history.pendingOpen !== undefined) {
+          const operationId = this.history.pendingOpen;
+          this.history.pendingOpen = undefined;
+          this.navigate('transactions', { operationId });
+        }
         break;
       case 'delta':
         this.queue.pushDelta(message);
@@ -137,6 +150,15 @@ export class PanelApp {
       case 'queryResult':
         this.queryView.receiveResult(message.id, message.result, message.error);
         return;
+      case 'historyRuns':
+        this.history.setRuns(message.runs);
+        return;
+      case 'historySearchResult':
+        this.history.receiveResult(message);
+        return;
+      case 'historyShowing':
+        this.history.setShowing(message.runId, message.name);
+        break; // the toolbar's indicator says History or Live
     }
     this.requestFrame();
   }
@@ -175,6 +197,7 @@ export class PanelApp {
       pendingItems: this.queue.pendingItems,
       itemCount: this.model.itemCount,
       connected: this.model.hasSnapshot,
+      history: this.history.shownRun !== undefined,
     });
     this.setBadge('logs', this.model.logs.aliveCount);
     this.setBadge('transactions', this.model.operations.size);

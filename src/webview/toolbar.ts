@@ -183,8 +183,9 @@ export class Toolbar {
     if (this.moreButton.hidden) this.closeMenu(false);
   }
 
-  update(state: { paused: boolean; behind: boolean; pendingItems: number; itemCount: number; connected: boolean }): void {
-    const mode = state.paused ? 'paused' : state.behind ? 'behind' : state.connected ? 'live' : 'waiting';
+  update(state: { paused: boolean; behind: boolean; pendingItems: number; itemCount: number; connected: boolean; history?: boolean }): void {
+    // An earlier run read from the history (issue 16) is not live: the indicator says so.
+    const mode = state.paused ? 'paused' : state.behind ? 'behind' : state.history ? 'history' : state.connected ? 'live' : 'waiting';
     const modeChanged = this.indicator.dataset.mode !== mode;
     this.indicator.dataset.mode = mode;
     setText(
@@ -199,7 +200,9 @@ export class Toolbar {
             : t('Catching up…')
           : mode === 'live'
             ? t('Live')
-            : t('Connecting…'),
+            : mode === 'history'
+              ? t('History')
+              : t('Connecting…'),
     );
     this.indicator.title = this.indicator.textContent ?? '';
     const count = plural(state.itemCount, '{0} item', '{0} items');

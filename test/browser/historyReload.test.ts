@@ -2,7 +2,8 @@
  * Issue 16 in the real workbench: telemetry sent before *Developer: Reload Window* is shown again
  * after it. The extension host (and its in-memory store) is replaced by the reload; the panel
  * comes back with the same transaction because the history on disk put the last run back into
- * the new relay's store. Without the history the restored panel is empty. Screenshots:
+ * the new relay's store. Without the history the restored panel is empty. The panel's history
+ * search then finds the run's items through the real host and opens one. Screenshots:
  * test-results/history-reload-*.png.
  */
 import * as assert from 'assert';
@@ -70,5 +71,32 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
     await shot('2-after-reload');
+  });
+
+  it("finds the run's items with the panel's history search, through the real host", async () => {
+    // The history bar appears once the host lists runs; "Current run" is the restored one.
+    const field = panel().locator('.history-field input');
+    await field.waitFor({ timeout: 60_000 });
+    await field.fill('orders');
+    const hit = panel().locator('.history-hit', { hasText: 'GET /orders' }).first();
+    await hit.waitFor({ timeout: 60_000 });
+    await shot('3-search');
+    await hit.click();
+    await panel().locator('.operations-list .vlist-row.selected', { hasText: 'GET /orders' }).waitFor({ timeout: 60_000 });
+  });
+
+  it('shows the run from before the reload as history, then goes back to live', async () => {
+    const runs = panel().locator('.history-runs');
+    await runs.click();
+    await runs.getByRole('option', { name: /^Live telemetry in / }).click();
+    const banner = panel().locator('.history-banner');
+    await banner.waitFor({ timeout: 60_000 });
+    assert.match(await banner.innerText(), /Showing run Live telemetry in .* from history/);
+    await panel().locator('.stream-indicator', { hasText: 'History' }).waitFor({ timeout: 60_000 });
+    await panel().locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).waitFor({ timeout: 60_000 });
+    await shot('4-earlier-run');
+    await banner.locator('.history-back').click();
+    await banner.waitFor({ state: 'hidden', timeout: 60_000 });
+    await panel().locator('.stream-indicator', { hasText: 'Live' }).waitFor({ timeout: 60_000 });
   });
 });

@@ -5,12 +5,13 @@
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
 import * as vscode from 'vscode';
-import { CopyAssembler, ForwardControl, PanelFeed } from '../../core/panel';
+import { answerHistorySearch, CopyAssembler, currentRunIds, ForwardControl, historyRunStore, historyRunSummaries, toPanelItems, PanelFeed, runListChanged, toForwardingStatus } from '../../core/panel';
+import type { HistoryStore } from '../../core/history';
 import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { answerQuery } from './panelQuery';
-import { HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
+import { HistoryRunSummary, HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { COMMAND_IDS } from '../../shared/commandIds';
 import { SECTION } from '../config';
@@ -37,6 +38,8 @@ export interface PanelRelay {
 export interface LiveTelemetryPanelDeps {
   readonly relay: { ensureStarted(): Promise<PanelRelay>; readonly onDidUseOldKey?: vscode.Event<OldKeyUse> };
   readonly log: Logger;
+  /** The workspace's telemetry history (issue 16); absent when the setting turns it off or it could not open. */
+  readonly history?: HistoryStore;
 }
 
 export class LiveTelemetryPanel implements vscode.Disposable {
@@ -51,6 +54,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   /** Fires after Clear emptied the buffer (the status bar's count starts again from 0). */
   readonly onDidClear = this.cleared.event;
   /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
+  /** The earlier run the panel shows instead of live telemetry (Query and Export read it too). */
+  private shownHistory: TelemetryStore | undefined;
+  /** The run list the webview has (re-sent when runs come, go or end). */
+  private sentRuns: readonly HistoryRunSummary[] = [];
   private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
 
   constructor(
@@ -106,7 +113,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
 
   async exportItems(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const relay = await this.deps.relay.ensureStarted();
-    const result = await exportTelemetry(relay.store, target);
+    // While an earlier run is shown, Export exports what is shown: that run.
+    const result = await exportTelemetry(this.shownHistory ?? relay.store, target);
     if (!result) return undefined;
     this.deps.log.info(`Exported ${result.items} telemetry items to ${result.uri.toString()}.`);
     // A notification, not a panel notice: the user wants to act on the file (and it must be seen
@@ -176,6 +184,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
 
   private detach(): void {
     this.stopFeed();
+    this.shownHistory = undefined;
     for (const subscription of this.panelSubscriptions.splice(0)) subscription.dispose();
     this.panel = undefined;
   }
@@ -204,6 +213,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'ready':
         return this.startFeed();
       case 'clear':
+        // Clear and Import act on live telemetry: the panel goes back to it first.
+        if (this.shownHistory) await this.showHistoryRun(undefined);
         await this.clearItems();
         return;
       case 'setForwardingPaused': {
@@ -219,6 +230,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         await this.exportItems();
         return;
       case 'import':
+        if (this.shownHistory) await this.showHistoryRun(undefined);
         await this.importItems();
         return;
       case 'copyText': {
@@ -242,7 +254,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       }
       case 'runQuery': {
         const relay = await this.deps.relay.ensureStarted();
-        this.post(answerQuery(message.id, message.query, relay.store));
+        this.post(answerQuery(message.id, message.query, this.shownHistory ?? relay.store));
         return;
       }
       case 'liveViewVisible':
@@ -255,13 +267,55 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'openSource':
         await openSourceLocation(message.file, message.line, this.deps.log);
         return;
+      case 'historySearch':
+        if (!this.deps.history) {
+          this.post({ type: 'historySearchResult', id: message.id, groups: [], total: 0, truncated: false, error: vscode.l10n.t('Telemetry history is off.') });
+          return;
+        }
+        // Runs start and end while the panel is open (a relay run starts with its first item, an import adds one).
+        if (runListChanged(this.sentRuns, this.deps.history.listRuns())) this.postHistoryRuns();
+        this.post(await answerHistorySearch(this.deps.history, message.id, message.text, message.current ? currentRunIds(this.deps.history.listRuns()) : message.runIds));
+        return;
+      case 'historyShowRun':
+        await this.showHistoryRun(message.runId);
+        return;
     }
+  }
+
+  /**
+   * Shows an earlier run from the history instead of the live store (the feed stops, so nothing
+   * live mixes in), or goes back to live (a new feed sends the live snapshot).
+   */
+  private async showHistoryRun(runId: string | undefined): Promise<void> {
+    const history = this.deps.history;
+    const run = runId === undefined ? undefined : history?.listRuns().find((candidate) => candidate.id === runId);
+    if (!history || !run) {
+      this.post({ type: 'historyShowing' });
+      await this.startFeed();
+      return;
+    }
+    const store = await historyRunStore(history, run.id);
+    const items = toPanelItems(store.snapshot(), { genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) });
+    // The strip keeps saying what forwarding does now (the relay runs on while history is shown).
+    const relay = await this.deps.relay.ensureStarted().catch(() => undefined);
+    const forwarding = relay ? toForwardingStatus(relay.queue.stats(), relay.live?.stats()) : IDLE_FORWARDING_STATUS;
+    this.stopFeed();
+    this.shownHistory = store;
+    this.post({ type: 'historyShowing', runId: run.id, name: run.name });
+    this.post({ type: 'snapshot', items, live: [], forwarding });
+  }
+
+  private postHistoryRuns(): void {
+    if (!this.deps.history) return;
+    this.sentRuns = historyRunSummaries(this.deps.history.listRuns());
+    this.post({ type: 'historyRuns', runs: this.sentRuns });
   }
 
   private async startFeed(): Promise<void> {
     const panel = this.panel;
     if (!panel) return;
     this.stopFeed();
+    this.shownHistory = undefined;
     let relay: PanelRelay;
     try {
       relay = await this.deps.relay.ensureStarted();
@@ -276,6 +330,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     this.stopFeed();
     this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url, genAiContent: () => vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) }, (update) => this.post(update));
     this.feed.start();
+    this.postHistoryRuns();
     if (this.pendingReveal !== undefined) {
       this.post(this.pendingReveal);
       this.pendingReveal = undefined;

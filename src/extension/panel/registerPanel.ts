@@ -4,6 +4,7 @@
  * first time one of these runs (see ../lazy.ts).
  */
 import * as vscode from 'vscode';
+import type { HistoryStore } from '../../core/history';
 import { COMMAND_IDS } from '../../shared/commandIds';
 import { registerCommands } from '../commandRegistry';
 import type { ExtensionContextState } from '../contextState';
@@ -27,14 +28,14 @@ export interface LiveTelemetryPanelHandle {
  * registry: each is a lazy start trigger of the relay and reports its errors. The manager is made
  * on first use and disposed with the extension.
  */
-export function registerLiveTelemetryPanel(state: ExtensionContextState): LiveTelemetryPanelHandle {
+export function registerLiveTelemetryPanel(state: ExtensionContextState, history?: HistoryStore): LiveTelemetryPanelHandle {
   const context = state.extensionContext;
   const cleared = new vscode.EventEmitter<void>();
   let manager: LiveTelemetryPanel | undefined;
   const panel = (): LiveTelemetryPanel => {
     if (!manager) {
       const { LiveTelemetryPanel } = loadPanelRuntime();
-      manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log });
+      manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log, history });
       context.subscriptions.push(manager, manager.onDidClear(() => cleared.fire()));
     }
     return manager;

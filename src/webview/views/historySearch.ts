@@ -1,0 +1,204 @@
+/**
+ * The history bar (issue 16): one search box over the telemetry history on disk, a run selector
+ * ("Current run", earlier runs, "All runs") and, while an earlier run is shown, a banner that says
+ * so with "Back to live". The host searches (src/core/panel/historySearch.ts); hits come back
+ * grouped by table and each opens its transaction. Hidden until the host lists runs (no history,
+ * no bar). All telemetry and run names go in as text only.
+ */
+import { type HistoryRunSummary, type HistorySearchHit, type HostToWebview, MAX_HISTORY_SEARCH_TEXT } from '../../shared/messages';
+import { selectControl, searchField, type SelectControl, type SelectOption } from '../controls';
+import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
+import { formatCount, formatTime, tableLabel } from '../format';
+import { plural, t } from '../l10n';
+import type { HostConnection } from '../vscodeApi';
+
+type SearchResult = Extract<HostToWebview, { type: 'historySearchResult' }>;
+
+const CURRENT = 'current';
+const ALL = 'all';
+/** Run names in the selector are cut to this (the full name is in the banner and the tooltip). */
+const RUN_LABEL_LIMIT = 60;
+
+export class HistorySearch {
+  readonly element: HTMLElement;
+  private readonly banner: HTMLElement;
+  private readonly bannerText: HTMLElement;
+  private readonly results: HTMLElement;
+  private readonly runSelect: SelectControl;
+  private runs: readonly HistoryRunSummary[] = [];
+  private text = '';
+  private lastId = 0;
+  /** The run the panel shows from the history, or undefined while it shows live telemetry. */
+  private showingRun: string | undefined;
+  /** The transaction to open once the run that holds it arrived (its snapshot follows `historyShowing`). */
+  pendingOpen: string | undefined;
+
+  constructor(
+    private readonly host: HostConnection,
+    /** Opens a transaction in the Transactions view (after the run holding it is shown, if need be). */
+    private readonly openTransaction: (operationId: string) => void,
+    /** Whether the panel holds this transaction now (live items, or the restored last run). */
+    private readonly isShown: (operationId: string) => boolean,
+  ) {
+    this.runSelect = selectControl(t('Runs to search'), this.runOptions(), CURRENT, (value) => this.onRunSelected(value));
+    this.runSelect.element.classList.add('history-runs');
+    const field = searchField(t('Search history'), '', (value) => {
+      this.text = value.trim();
+      this.search();
+    });
+    field.classList.add('history-field');
+    this.bannerText = h('span', { class: 'history-banner-text' });
+    const back = h('vscode-button', { secondary: true, icon: 'debug-restart', class: 'history-back' }, t('Back to live'));
+    back.addEventListener('click', () => this.backToLive());
+    this.banner = h('div', { class: 'history-banner', role: 'status', hidden: true }, icon('history'), this.bannerText, back);
+    this.results = h('div', { class: 'history-results', hidden: true, 'aria-live': 'polite' });
+    this.element = h(
+      'section',
+      { class: 'history-search', 'aria-label': t('Telemetry history'), hidden: true },
+      this.banner,
+      h('div', { class: 'history-bar' }, field, this.runSelect.element),
+      this.results,
+    );
+  }
+
+  /** The history's runs, oldest first: the bar appears with the first list. */
+  setRuns(runs: readonly HistoryRunSummary[]): void {
+    this.runs = runs;
+    this.element.hidden = false;
+    this.runSelect.setOptions(this.runOptions());
+  }
+
+  /** The host now shows `runId` from the history, or live telemetry (no runId). */
+  setShowing(runId: string | undefined, name: string | undefined): void {
+    this.showingRun = runId;
+    this.banner.hidden = runId === undefined;
+    document.body.classList.toggle('showing-history', runId !== undefined);
+    if (runId !== undefined) {
+      setText(this.bannerText, t('Showing run {0} from history', displayText(name ?? runId, 200)));
+      this.runSelect.setValue(runId);
+    } else if (this.runSelect.value !== ALL) {
+      this.runSelect.setValue(CURRENT);
+    }
+  }
+
+  get shownRun(): string | undefined {
+    return this.showingRun;
+  }
+
+  receiveResult(message: SearchResult): void {
+    if (message.id !== this.lastId || this.text === '') return; // an older search's answer
+    if (message.error !== undefined) {
+      replaceChildren(
+        this.results,
+        h('div', { class: 'history-status history-error' }, t('Search failed: {0}', displayText(message.error, 300))),
+      );
+      return;
+    }
+    const status =
+      message.total === 0
+        ? t('No matches in the history.')
+        : message.truncated
+          ? t('Showing the first {0} matches.', formatCount(message.total))
+          : plural(message.total, '{0} match', '{0} matches');
+    replaceChildren(
+      this.results,
+      h('div', { class: 'history-status' }, status),
+      message.groups.map((group) =>
+        h(
+          'div',
+          { class: 'history-group', 'data-table': group.table },
+          h(
+            'div',
+            { class: 'history-group-title' },
+            tableLabel(group.table),
+            ' ',
+            h('vscode-badge', { variant: 'counter' }, formatCount(group.hits.length)),
+          ),
+          group.hits.map((hit) => this.hitRow(hit)),
+        ),
+      ),
+    );
+  }
+
+  private hitRow(hit: HistorySearchHit): HTMLElement {
+    const operationId = hit.operationId;
+    const row = h(
+      'button',
+      {
+        type: 'button',
+        class: 'history-hit',
+        disabled: operationId === undefined,
+        title: operationId === undefined ? undefined : t('Show transaction'),
+      },
+      h('span', { class: 'history-hit-time' }, formatTime(hit.time)),
+      h('span', { class: 'history-hit-text' }, telemetryText(hit.text, 300)),
+    );
+    if (operationId !== undefined) row.addEventListener('click', () => this.open(hit.runId, operationId));
+    return row;
+  }
+
+  /** A hit the panel holds (or of the shown run) opens at once; one of another run shows that run first. */
+  private open(runId: string, operationId: string): void {
+    const shown =
+      this.showingRun === undefined
+        ? this.isShown(operationId) || this.runs.some((run) => run.id === runId && run.active)
+        : this.showingRun === runId;
+    if (shown) {
+      this.openTransaction(operationId);
+      return;
+    }
+    this.pendingOpen = operationId;
+    this.host.post({ type: 'historyShowRun', runId });
+  }
+
+  private onRunSelected(value: string): void {
+    if (value === CURRENT || value === ALL) {
+      if (this.showingRun !== undefined) this.backToLive();
+    } else {
+      this.host.post({ type: 'historyShowRun', runId: value });
+    }
+    this.search();
+  }
+
+  private backToLive(): void {
+    this.pendingOpen = undefined;
+    if (this.runSelect.value !== ALL) this.runSelect.setValue(CURRENT);
+    this.host.post({ type: 'historyShowRun' });
+  }
+
+  private search(): void {
+    const id = ++this.lastId;
+    if (this.text === '') {
+      this.results.hidden = true;
+      this.results.replaceChildren();
+      return;
+    }
+    this.results.hidden = false;
+    if (this.results.childElementCount === 0) this.results.append(h('div', { class: 'history-status' }, t('Searching…')));
+    const text = this.text.slice(0, MAX_HISTORY_SEARCH_TEXT);
+    // "Current run" is resolved by the host, which knows which runs it is recording right now.
+    const value = this.runSelect.value;
+    this.host.post(
+      value === ALL
+        ? { type: 'historySearch', id, text }
+        : value === CURRENT
+          ? { type: 'historySearch', id, text, current: true }
+          : { type: 'historySearch', id, text, runIds: [value] },
+    );
+  }
+
+  private runOptions(): SelectOption[] {
+    const earlier = this.runs
+      .filter((run) => !run.active)
+      .slice()
+      .reverse()
+      .map((run) => ({ value: run.id, label: runLabel(run) }));
+    return [{ value: CURRENT, label: t('Current run') }, ...earlier, { value: ALL, label: t('All runs') }];
+  }
+}
+
+function runLabel(run: HistoryRunSummary): string {
+  const marks = [run.imported ? t('imported') : undefined, run.pinned ? t('pinned') : undefined].filter(Boolean);
+  const started = new Date(run.start).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return [displayText(run.name, RUN_LABEL_LIMIT), started, plural(run.items, '{0} item', '{0} items'), ...marks].join(' · ');
+}
