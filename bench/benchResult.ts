@@ -35,7 +35,14 @@ export function result(figures: Figures, extra: Record<string, unknown> = {}): B
   const ratio = figures.baseline > 0 ? round(figures.ours / figures.baseline, 3) : 0;
   const goal = figures.goal;
   const met = goal === undefined ? undefined : figures.better === 'lower' ? ratio <= goal : ratio >= goal;
-  return { ...figures, ours: round(figures.ours, 2), baseline: round(figures.baseline, 2), ratio, ...(met === undefined ? {} : { met }), ...extra };
+  return {
+    ...figures,
+    ours: round(figures.ours, 2),
+    baseline: round(figures.baseline, 2),
+    ratio,
+    ...(met === undefined ? {} : { met }),
+    ...extra,
+  };
 }
 
 export function round(value: number, digits: number): number {

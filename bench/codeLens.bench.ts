@@ -33,7 +33,14 @@ const CALLS = 20_000;
 
 /** 200 functions of 25 lines each: a route, span, HTTP or DB call at the top, plain code below. */
 export function flaskFile(): string {
-  const out = ['from flask import Flask', 'import requests', 'from opentelemetry import trace', 'app = Flask(__name__)', 'tracer = trace.get_tracer(__name__)', ''];
+  const out = [
+    'from flask import Flask',
+    'import requests',
+    'from opentelemetry import trace',
+    'app = Flask(__name__)',
+    'tracer = trace.get_tracer(__name__)',
+    '',
+  ];
   for (let index = 0; index < FUNCTIONS; index++) {
     const body: string[] = [];
     switch (index % 5) {
@@ -53,7 +60,8 @@ export function flaskFile(): string {
         out.push(`def handler_${index}(cursor, order_id):`);
         body.push(`    cursor.execute("SELECT id, total FROM orders${index} WHERE id = %s", (order_id,))`);
     }
-    while (body.length < LINES_PER_FUNCTION - 2) body.push(`    value_${body.length} = compute(${body.length}, order_id=${index}) + len("${'x'.repeat(20)}")`);
+    while (body.length < LINES_PER_FUNCTION - 2)
+      body.push(`    value_${body.length} = compute(${body.length}, order_id=${index}) + len("${'x'.repeat(20)}")`);
     out.push(...body, '');
   }
   return out.join('\n');
@@ -66,10 +74,66 @@ function runOfCalls(): RunCallStats {
     const time = new Date(Date.UTC(2026, 11, 6, 12) + index).toISOString();
     const duration = `00:00:00.${String(index % 1000).padStart(3, '0')}`;
     const tags = { 'ai.cloud.role': 'app', 'ai.operation.id': `op${index}` };
-    if (fn % 5 < 2) envelopes.push({ name: 'Microsoft.ApplicationInsights.Request', time, tags, data: { baseType: 'RequestData', baseData: { id: `r${index}`, name: index % 2 ? `GET /orders${fn}/<int:order_id>` : `GET /orders${fn}/${Math.floor(index / FUNCTIONS) % 50}`, duration, success: index % 7 !== 0, responseCode: '200' } } } as unknown as Envelope);
-    else if (fn % 5 === 2) envelopes.push({ name: 'Microsoft.ApplicationInsights.RemoteDependency', time, tags, data: { baseType: 'RemoteDependencyData', baseData: { id: `d${index}`, name: `step ${fn}`, type: 'InProc', duration, success: true } } } as unknown as Envelope);
-    else if (fn % 5 === 3) envelopes.push({ name: 'Microsoft.ApplicationInsights.RemoteDependency', time, tags, data: { baseType: 'RemoteDependencyData', baseData: { id: `d${index}`, name: `GET /prices${fn}/${Math.floor(index / FUNCTIONS) % 20}`, type: 'HTTP', data: `http://prices.internal/prices${fn}/${Math.floor(index / FUNCTIONS) % 20}`, duration, success: true } } } as unknown as Envelope);
-    else envelopes.push({ name: 'Microsoft.ApplicationInsights.RemoteDependency', time, tags, data: { baseType: 'RemoteDependencyData', baseData: { id: `d${index}`, name: 'SELECT', type: 'sqlite', data: `SELECT id, total FROM orders${fn} WHERE id = %s`, duration, success: true } } } as unknown as Envelope);
+    if (fn % 5 < 2)
+      envelopes.push({
+        name: 'Microsoft.ApplicationInsights.Request',
+        time,
+        tags,
+        data: {
+          baseType: 'RequestData',
+          baseData: {
+            id: `r${index}`,
+            name: index % 2 ? `GET /orders${fn}/<int:order_id>` : `GET /orders${fn}/${Math.floor(index / FUNCTIONS) % 50}`,
+            duration,
+            success: index % 7 !== 0,
+            responseCode: '200',
+          },
+        },
+      } as unknown as Envelope);
+    else if (fn % 5 === 2)
+      envelopes.push({
+        name: 'Microsoft.ApplicationInsights.RemoteDependency',
+        time,
+        tags,
+        data: {
+          baseType: 'RemoteDependencyData',
+          baseData: { id: `d${index}`, name: `step ${fn}`, type: 'InProc', duration, success: true },
+        },
+      } as unknown as Envelope);
+    else if (fn % 5 === 3)
+      envelopes.push({
+        name: 'Microsoft.ApplicationInsights.RemoteDependency',
+        time,
+        tags,
+        data: {
+          baseType: 'RemoteDependencyData',
+          baseData: {
+            id: `d${index}`,
+            name: `GET /prices${fn}/${Math.floor(index / FUNCTIONS) % 20}`,
+            type: 'HTTP',
+            data: `http://prices.internal/prices${fn}/${Math.floor(index / FUNCTIONS) % 20}`,
+            duration,
+            success: true,
+          },
+        },
+      } as unknown as Envelope);
+    else
+      envelopes.push({
+        name: 'Microsoft.ApplicationInsights.RemoteDependency',
+        time,
+        tags,
+        data: {
+          baseType: 'RemoteDependencyData',
+          baseData: {
+            id: `d${index}`,
+            name: 'SELECT',
+            type: 'sqlite',
+            data: `SELECT id, total FROM orders${fn} WHERE id = %s`,
+            duration,
+            success: true,
+          },
+        },
+      } as unknown as Envelope);
   }
   const stats = new RunCallStats();
   stats.add(new TelemetryStore({ maxTraceItemsPerRole: CALLS }).add(envelopes));
@@ -91,7 +155,8 @@ export async function run(): Promise<BenchResult[]> {
     for (const target of targets) if (stats.statsFor(target)) lenses++;
     return lenses;
   };
-  const lensesOf = (tree: ReturnType<typeof parser.parse>, stats: RunCallStats): number => lensesFor(findTelemetryTargets(tree, text), stats);
+  const lensesOf = (tree: ReturnType<typeof parser.parse>, stats: RunCallStats): number =>
+    lensesFor(findTelemetryTargets(tree, text), stats);
   const tree = parser.parse(text);
   const warm = runOfCalls();
   const lenses = lensesOf(tree, warm); // warm-up, and the count printed

@@ -79,8 +79,17 @@ async function session(extensionFolder: string, activate: string, memoryItems: n
   const resultFile = path.join(runDir, 'bench-result.json');
   const server = await startCodeServer({
     runDir,
-    env: { AZMON_BENCH_RESULT_FILE: resultFile, AZMON_BENCH_ACTIVATE: activate, AZMON_BENCH_MEMORY_ITEMS: String(memoryItems), ...(command ? { AZMON_BENCH_COMMAND: command } : {}) },
-    settings: { 'azureMonitorPython.buffer.maxTraceItems': ITEMS, 'azureMonitorPython.buffer.maxLogItems': ITEMS, 'azureMonitorPython.buffer.maxMetricPoints': ITEMS },
+    env: {
+      AZMON_BENCH_RESULT_FILE: resultFile,
+      AZMON_BENCH_ACTIVATE: activate,
+      AZMON_BENCH_MEMORY_ITEMS: String(memoryItems),
+      ...(command ? { AZMON_BENCH_COMMAND: command } : {}),
+    },
+    settings: {
+      'azureMonitorPython.buffer.maxTraceItems': ITEMS,
+      'azureMonitorPython.buffer.maxLogItems': ITEMS,
+      'azureMonitorPython.buffer.maxMetricPoints': ITEMS,
+    },
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const browser = await launchChromium();
@@ -91,7 +100,9 @@ async function session(extensionFolder: string, activate: string, memoryItems: n
     const finished = new Promise<number | 'timeout'>((resolve) => (finish = resolve));
     await page.exposeFunction('codeAutomationLog', () => undefined);
     await page.exposeFunction('codeAutomationExit', (code: number) => finish(code));
-    await page.goto(workbenchUrl({ baseUrl: server.url, folder: workspace, extensionDevelopmentPath: extensionFolder, extensionTestsPath: SUITE }));
+    await page.goto(
+      workbenchUrl({ baseUrl: server.url, folder: workspace, extensionDevelopmentPath: extensionFolder, extensionTestsPath: SUITE }),
+    );
     const timer = setTimeout(() => finish('timeout'), SESSION_TIMEOUT_MS);
     const code = await finished;
     clearTimeout(timer);
@@ -120,14 +131,24 @@ function sizeResults(production: ProductionPackage): BenchResult[] {
     ['webview', path.join('webview', 'main.js')],
     ['cli', 'cli.js'],
   ];
-  const results = bundles.filter(([, file]) => fs.existsSync(path.join(production.folder, 'dist', file))).map(([name, file]) => {
-    const ours = fileSize(path.join(production.folder, 'dist', file)) / KiB;
-    const dev = path.join(REPO_ROOT, 'dist', file);
-    const baseline = fs.existsSync(dev) ? fileSize(dev) / KiB : ours;
-    return result({ name: `bundle-size-${name}`, ours, baseline, unit: 'KiB', better: 'lower' }, { baselineIs: fs.existsSync(dev) ? 'dev build in dist/' : 'none (no dev build)' });
-  });
+  const results = bundles
+    .filter(([, file]) => fs.existsSync(path.join(production.folder, 'dist', file)))
+    .map(([name, file]) => {
+      const ours = fileSize(path.join(production.folder, 'dist', file)) / KiB;
+      const dev = path.join(REPO_ROOT, 'dist', file);
+      const baseline = fs.existsSync(dev) ? fileSize(dev) / KiB : ours;
+      return result(
+        { name: `bundle-size-${name}`, ours, baseline, unit: 'KiB', better: 'lower' },
+        { baselineIs: fs.existsSync(dev) ? 'dev build in dist/' : 'none (no dev build)' },
+      );
+    });
   const vsix = fileSize(production.vsix) / KiB;
-  results.push(result({ name: 'vsix-size', ours: vsix, baseline: vsix, unit: 'KiB', better: 'lower' }, { baselineIs: 'none', productionBuildMs: production.buildMs }));
+  results.push(
+    result(
+      { name: 'vsix-size', ours: vsix, baseline: vsix, unit: 'KiB', better: 'lower' },
+      { baselineIs: 'none', productionBuildMs: production.buildMs },
+    ),
+  );
   return results;
 }
 
@@ -161,11 +182,19 @@ export async function run(): Promise<BenchResult[]> {
       oursCommand.push(expect((await session(production.folder, OURS_ID, 0, OURS_FIRST_COMMAND)).firstCommand, 'first command'));
     }
     const firstCommand = result(
-      { name: 'extension-first-command', ours: median(oursCommand.map((c) => c.totalMs)), baseline: median(helloCommand.map((c) => c.totalMs)), unit: 'ms', better: 'lower' },
+      {
+        name: 'extension-first-command',
+        ours: median(oursCommand.map((c) => c.totalMs)),
+        baseline: median(helloCommand.map((c) => c.totalMs)),
+        unit: 'ms',
+        better: 'lower',
+      },
       {
         command: OURS_FIRST_COMMAND,
         untilActiveMs: oursCommand.every((c) => c.untilActiveMs !== undefined) ? median(oursCommand.map((c) => c.untilActiveMs!)) : null,
-        helloUntilActiveMs: helloCommand.every((c) => c.untilActiveMs !== undefined) ? median(helloCommand.map((c) => c.untilActiveMs!)) : null,
+        helloUntilActiveMs: helloCommand.every((c) => c.untilActiveMs !== undefined)
+          ? median(helloCommand.map((c) => c.untilActiveMs!))
+          : null,
         goalMs: ACTIVATION_GOAL_MS,
         goalMsMet: median(oursCommand.map((c) => c.totalMs)) <= ACTIVATION_GOAL_MS,
         oursMs: oursCommand.map((c) => Math.round(c.totalMs)),
@@ -173,7 +202,13 @@ export async function run(): Promise<BenchResult[]> {
       },
     );
     const activation = result(
-      { name: 'extension-activation', ours: median(ours.map((a) => a.totalMs)), baseline: median(hello.map((a) => a.totalMs)), unit: 'ms', better: 'lower' },
+      {
+        name: 'extension-activation',
+        ours: median(ours.map((a) => a.totalMs)),
+        baseline: median(hello.map((a) => a.totalMs)),
+        unit: 'ms',
+        better: 'lower',
+      },
       {
         goalMs: ACTIVATION_GOAL_MS,
         goalMsMet: median(ours.map((a) => a.totalMs)) <= ACTIVATION_GOAL_MS,
@@ -185,16 +220,42 @@ export async function run(): Promise<BenchResult[]> {
     );
     if (!memory) throw new Error('the first session measured no memory');
     if (memory.itemsReceived !== ITEMS) throw new Error(`the relay received ${memory.itemsReceived} of ${ITEMS} items`);
-    const child = await startChild<MemoryReady, { items: number }>('memoryProbe.js', ['store', String(ITEMS)], ['--expose-gc', '--max-old-space-size=2048']);
+    const child = await startChild<MemoryReady, { items: number }>(
+      'memoryProbe.js',
+      ['store', String(ITEMS)],
+      ['--expose-gc', '--max-old-space-size=2048'],
+    );
     const bare = child.ready;
     await child.stop();
-    const extra = { items: ITEMS, extensionHostHeapBeforeMiB: Math.round(memory.heapBeforeBytes / MiB), extensionHostRssBeforeMiB: Math.round(memory.rssBeforeBytes / MiB) };
+    const extra = {
+      items: ITEMS,
+      extensionHostHeapBeforeMiB: Math.round(memory.heapBeforeBytes / MiB),
+      extensionHostRssBeforeMiB: Math.round(memory.rssBeforeBytes / MiB),
+    };
     return [
       ...sizes,
       activation,
       firstCommand,
-      result({ name: 'exthost-memory-heap-100k', ours: (memory.heapAfterBytes - memory.heapBeforeBytes) / MiB, baseline: bare.heapBytes / MiB, unit: 'MiB', better: 'lower' }, extra),
-      result({ name: 'exthost-memory-rss-100k', ours: (memory.rssAfterBytes - memory.rssBeforeBytes) / MiB, baseline: bare.rssBytes / MiB, unit: 'MiB', better: 'lower' }, extra),
+      result(
+        {
+          name: 'exthost-memory-heap-100k',
+          ours: (memory.heapAfterBytes - memory.heapBeforeBytes) / MiB,
+          baseline: bare.heapBytes / MiB,
+          unit: 'MiB',
+          better: 'lower',
+        },
+        extra,
+      ),
+      result(
+        {
+          name: 'exthost-memory-rss-100k',
+          ours: (memory.rssAfterBytes - memory.rssBeforeBytes) / MiB,
+          baseline: bare.rssBytes / MiB,
+          unit: 'MiB',
+          better: 'lower',
+        },
+        extra,
+      ),
     ];
   } finally {
     production.remove();

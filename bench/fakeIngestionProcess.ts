@@ -18,7 +18,11 @@ FakeIngestion.start()
   .then((fake) =>
     serveParent<FakeReady, FakeStopped>({ url: fake.url }, async () => {
       const received = fake.received();
-      const stopped = { items: received.length, requests: fake.requests().length, keys: [...new Set(received.map((envelope) => String(envelope.iKey)))] };
+      const stopped = {
+        items: received.length,
+        requests: fake.requests().length,
+        keys: [...new Set(received.map((envelope) => String(envelope.iKey)))],
+      };
       await fake.close();
       return stopped;
     }),

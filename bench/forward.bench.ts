@@ -55,10 +55,12 @@ async function forwardQueueDrain(): Promise<Drained> {
   }
 }
 
-
 function waitUntilDrained(queue: ForwardQueue, timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the queue did not drain in ${timeoutMs} ms: ${JSON.stringify(queue.stats())}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the queue did not drain in ${timeoutMs} ms: ${JSON.stringify(queue.stats())}`)),
+      timeoutMs,
+    );
     const check = (): void => {
       const stats = queue.stats();
       if (stats.queuedItems === 0 && stats.sentItems > 0) {

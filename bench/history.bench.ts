@@ -122,17 +122,45 @@ export async function run(): Promise<BenchResult[]> {
     const p95 = percentile(times, 95);
     const scanStarted = process.hrtime.bigint();
     let scanned = 0;
-    for await (const block of reader.readRun(runId)) scanned += block.filter((envelope) => JSON.stringify(envelope).toLowerCase().includes('absentword')).length + 0 * block.length;
+    for await (const block of reader.readRun(runId))
+      scanned += block.filter((envelope) => JSON.stringify(envelope).toLowerCase().includes('absentword')).length + 0 * block.length;
     const scanMs = Number(process.hrtime.bigint() - scanStarted) / 1e6;
     await reader.close();
 
     const ingestOn = Math.max(...on);
     const ingestOff = Math.max(...off);
     return [
-      result({ name: 'history-ingest-on-vs-off', ours: ingestOn, baseline: ingestOff, unit: 'items/s', goal: 0.8, better: 'higher' }, { items: ingestBatches * BATCH_ITEMS }),
-      result({ name: 'history-bytes-per-item-vs-gzip', ours: diskBytes / items, baseline: gzipBytes / items, unit: 'bytes/item', goal: 1.5, better: 'lower' }, { items, diskMiB: round(diskBytes / 1048576, 1) }),
-      result({ name: 'history-reopen-first-page', ours: reopenMs, baseline: bodyMs, unit: 'ms' }, { items, limitMs: 1000, underLimit: reopenMs <= 1000 }),
-      result({ name: 'history-search-p95', ours: p95, baseline: scanMs, unit: 'ms', goal: 1, better: 'lower' }, { items, queries: queries.length, hits, medianMs: round(percentile(times, 50), 2), limitMs: 200, underLimit: p95 <= 200, scanMatches: scanned }),
+      result(
+        { name: 'history-ingest-on-vs-off', ours: ingestOn, baseline: ingestOff, unit: 'items/s', goal: 0.8, better: 'higher' },
+        { items: ingestBatches * BATCH_ITEMS },
+      ),
+      result(
+        {
+          name: 'history-bytes-per-item-vs-gzip',
+          ours: diskBytes / items,
+          baseline: gzipBytes / items,
+          unit: 'bytes/item',
+          goal: 1.5,
+          better: 'lower',
+        },
+        { items, diskMiB: round(diskBytes / 1048576, 1) },
+      ),
+      result(
+        { name: 'history-reopen-first-page', ours: reopenMs, baseline: bodyMs, unit: 'ms' },
+        { items, limitMs: 1000, underLimit: reopenMs <= 1000 },
+      ),
+      result(
+        { name: 'history-search-p95', ours: p95, baseline: scanMs, unit: 'ms', goal: 1, better: 'lower' },
+        {
+          items,
+          queries: queries.length,
+          hits,
+          medianMs: round(percentile(times, 50), 2),
+          limitMs: 200,
+          underLimit: p95 <= 200,
+          scanMatches: scanned,
+        },
+      ),
     ];
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -23,7 +23,15 @@ interface Measured {
 async function measure(kind: IngestKind, localKey: string, body: Buffer, gzip: boolean, upstream: string): Promise<Measured> {
   const child = await startChild<IngestReady, IngestStopped>('ingestTarget.js', [kind, localKey, upstream]);
   try {
-    const load = await timedLoad({ origin: child.ready.origin, body, gzip, itemsPerRequest: BATCH_ITEMS, clients: 8, warmupMs: 1000, durationMs: SECONDS * 1000 });
+    const load = await timedLoad({
+      origin: child.ready.origin,
+      body,
+      gzip,
+      itemsPerRequest: BATCH_ITEMS,
+      clients: 8,
+      warmupMs: 1000,
+      durationMs: SECONDS * 1000,
+    });
     return { load, server: await child.stop() };
   } catch (error) {
     await child.stop().catch(() => undefined);
@@ -46,11 +54,23 @@ export async function run(): Promise<BenchResult[]> {
       const common = { bodyBytes: body.length, batchItems: BATCH_ITEMS, clients: 8, seconds: SECONDS };
       results.push(
         result(
-          { name: `relay-ingest-${encoding}`, ours: forward.load.itemsPerSecond, baseline: baseline.load.itemsPerSecond, unit: 'items/s', goal: 0.5 },
+          {
+            name: `relay-ingest-${encoding}`,
+            ours: forward.load.itemsPerSecond,
+            baseline: baseline.load.itemsPerSecond,
+            unit: 'items/s',
+            goal: 0.5,
+          },
           { ...common, sink: 'ForwardQueue', refused: forward.load.refused, server: forward.server },
         ),
         result(
-          { name: `relay-ingest-local-only-${encoding}`, ours: local.load.itemsPerSecond, baseline: baseline.load.itemsPerSecond, unit: 'items/s', goal: 0.5 },
+          {
+            name: `relay-ingest-local-only-${encoding}`,
+            ours: local.load.itemsPerSecond,
+            baseline: baseline.load.itemsPerSecond,
+            unit: 'items/s',
+            goal: 0.5,
+          },
           { ...common, sink: 'LocalOnlySink', refused: local.load.refused, server: local.server },
         ),
       );

@@ -22,7 +22,13 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdtempSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createMessageConnection, MessageConnection, PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+  createMessageConnection,
+  MessageConnection,
+  PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { analyse } from '../src/server/analysis/ruleEngine';
 import { loadPythonParser, wasmInNodeModules } from '../src/server/python/pythonParser';
 import { BenchResult, result } from './benchResult';
@@ -41,8 +47,19 @@ const CS = `InstrumentationKey=${KEY};IngestionEndpoint=https://westeurope-5.in.
 
 /** 1,000 handlers, each with a hard-coded connection string and an INFO log: every rule has work to do. */
 export function fiveThousandLines(): string {
-  const header = ['import logging', 'from opencensus.ext.azure.trace_exporter import AzureExporter', 'logger = logging.getLogger(__name__)', ''];
-  const block = (i: number): string[] => [`def handler_${i}(request):`, `    logger.info("request %s", request)`, `    exporter_${i} = AzureExporter(connection_string="${CS}")`, `    return exporter_${i}`, ''];
+  const header = [
+    'import logging',
+    'from opencensus.ext.azure.trace_exporter import AzureExporter',
+    'logger = logging.getLogger(__name__)',
+    '',
+  ];
+  const block = (i: number): string[] => [
+    `def handler_${i}(request):`,
+    `    logger.info("request %s", request)`,
+    `    exporter_${i} = AzureExporter(connection_string="${CS}")`,
+    `    return exporter_${i}`,
+    '',
+  ];
   return [...header, ...Array.from({ length: 1000 }, (_, i) => block(i)).flat()].join('\n');
 }
 
@@ -56,7 +73,16 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 async function buildServer(directory: string): Promise<string> {
   const outfile = path.join(directory, 'server.js');
-  await build({ entryPoints: [path.join(ROOT, 'src', 'server', 'server.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning', minify: true });
+  await build({
+    entryPoints: [path.join(ROOT, 'src', 'server', 'server.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+    minify: true,
+  });
   const wasm = wasmInNodeModules(ROOT);
   copyFileSync(wasm.runtime, path.join(directory, 'tree-sitter.wasm'));
   copyFileSync(wasm.grammar, path.join(directory, 'tree-sitter-python.wasm'));
@@ -101,7 +127,9 @@ class ServerUnderTest {
   }
 
   open(uri: string, text: string): Promise<{ ms: number; count: number }> {
-    return this.timed(uri, 1, () => this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } }));
+    return this.timed(uri, 1, () =>
+      this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } }),
+    );
   }
 
   /** Replaces line `line` (keeps the diagnostics count: the same kind of line). */
@@ -119,7 +147,9 @@ class ServerUnderTest {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.race([this.connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]).catch(() => undefined);
+    await Promise.race([this.connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]).catch(
+      () => undefined,
+    );
     this.stop();
   }
 }
@@ -212,8 +242,21 @@ export async function run(): Promise<BenchResult[]> {
           },
         ),
         result(
-          { name: 'language-server-edit-to-diagnostics', ours: Math.max(0, median(editMs) - DEBOUNCE_MS), baseline: median(reparseMs), unit: 'ms', better: 'lower' },
-          { withDebounceMs: round(median(editMs)), debounceMs: DEBOUNCE_MS, goalMs: EDIT_GOAL_MS, goalMsMet: median(editMs) - DEBOUNCE_MS <= EDIT_GOAL_MS, lines: lineCount, runs: RUNS },
+          {
+            name: 'language-server-edit-to-diagnostics',
+            ours: Math.max(0, median(editMs) - DEBOUNCE_MS),
+            baseline: median(reparseMs),
+            unit: 'ms',
+            better: 'lower',
+          },
+          {
+            withDebounceMs: round(median(editMs)),
+            debounceMs: DEBOUNCE_MS,
+            goalMs: EDIT_GOAL_MS,
+            goalMsMet: median(editMs) - DEBOUNCE_MS <= EDIT_GOAL_MS,
+            lines: lineCount,
+            runs: RUNS,
+          },
         ),
       ];
     } finally {

@@ -12,7 +12,11 @@ const ITEMS = Number(process.env.BENCH_MEMORY_ITEMS ?? 100_000);
 const MiB = 1024 * 1024;
 
 async function probe(kind: 'store' | 'envelopes'): Promise<MemoryReady> {
-  const child = await startChild<MemoryReady, { items: number }>('memoryProbe.js', [kind, String(ITEMS)], ['--expose-gc', '--max-old-space-size=2048']);
+  const child = await startChild<MemoryReady, { items: number }>(
+    'memoryProbe.js',
+    [kind, String(ITEMS)],
+    ['--expose-gc', '--max-old-space-size=2048'],
+  );
   const ready = child.ready;
   await child.stop();
   if (ready.items !== ITEMS) throw new Error(`${kind} held ${ready.items} of ${ITEMS} items`);
@@ -28,6 +32,9 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'store-memory-heap-100k', ours: store.heapBytes / MiB, baseline: baseline.heapBytes / MiB, unit: 'MiB', better: 'lower' },
       { ...extra, bytesPerItem: Math.round(store.heapBytes / ITEMS), baselineBytesPerItem: Math.round(baseline.heapBytes / ITEMS) },
     ),
-    result({ name: 'store-memory-rss-100k', ours: store.rssBytes / MiB, baseline: baseline.rssBytes / MiB, unit: 'MiB', better: 'lower' }, extra),
+    result(
+      { name: 'store-memory-rss-100k', ours: store.rssBytes / MiB, baseline: baseline.rssBytes / MiB, unit: 'MiB', better: 'lower' },
+      extra,
+    ),
   ];
 }

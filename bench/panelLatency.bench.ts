@@ -111,7 +111,12 @@ export async function run(): Promise<BenchResult[]> {
       messages++;
       // In order, like VS Code's postMessage; the host does not wait for the webview.
       delivering = delivering.then(() =>
-        panel.page.evaluate((data) => (globalThis as unknown as { postMessage(message: unknown, origin: string): void }).postMessage(data, '*'), message as unknown).then(() => undefined),
+        panel.page
+          .evaluate(
+            (data) => (globalThis as unknown as { postMessage(message: unknown, origin: string): void }).postMessage(data, '*'),
+            message as unknown,
+          )
+          .then(() => undefined),
       );
     };
     feed = new PanelFeed({ store, liveSamples: relay.liveSamples, relayUrl: relay.url }, post);
@@ -167,8 +172,20 @@ export async function run(): Promise<BenchResult[]> {
       storeAddP99Ms: Math.round(percentile(added, 0.99) * 10) / 10,
     };
     return [
-      result({ name: 'panel-e2e-latency-p50', ours: percentile(visible, 0.5), baseline: percentile(batched, 0.5), unit: 'ms', better: 'lower' }, extra),
-      result({ name: 'panel-e2e-latency-p99', ours: percentile(visible, 0.99), baseline: percentile(batched, 0.99), unit: 'ms', better: 'lower' }, { maxMs: Math.round(Math.max(...visible)) }),
+      result(
+        { name: 'panel-e2e-latency-p50', ours: percentile(visible, 0.5), baseline: percentile(batched, 0.5), unit: 'ms', better: 'lower' },
+        extra,
+      ),
+      result(
+        {
+          name: 'panel-e2e-latency-p99',
+          ours: percentile(visible, 0.99),
+          baseline: percentile(batched, 0.99),
+          unit: 'ms',
+          better: 'lower',
+        },
+        { maxMs: Math.round(Math.max(...visible)) },
+      ),
     ];
   } finally {
     feed?.dispose();

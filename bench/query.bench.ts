@@ -16,7 +16,7 @@ const WARMUP_RUNS = 3;
 function items(): TelemetryItem[] {
   const store = new TelemetryStore({ maxTraceItemsPerRole: ITEMS });
   let seed = 42;
-  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const start = Date.UTC(2026, 0, 15, 10);
   const envelopes: Envelope[] = Array.from({ length: ITEMS }, (_, index) => {
     const ms = Math.floor(random() * 2000);
@@ -24,7 +24,16 @@ function items(): TelemetryItem[] {
       name: 'Microsoft.ApplicationInsights.Request',
       time: new Date(start + index * 60).toISOString(),
       tags: { 'ai.cloud.role': 'api', 'ai.operation.id': `op${index}` },
-      data: { baseType: 'RequestData', baseData: { id: `r${index}`, name: `GET /route/${index % 20}`, duration: `00:00:0${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`, success: random() > 0.1, responseCode: '200' } },
+      data: {
+        baseType: 'RequestData',
+        baseData: {
+          id: `r${index}`,
+          name: `GET /route/${index % 20}`,
+          duration: `00:00:0${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`,
+          success: random() > 0.1,
+          responseCode: '200',
+        },
+      },
     };
   });
   store.add(envelopes);
@@ -80,11 +89,17 @@ export async function run(): Promise<BenchResult[]> {
   // Same answers, or the comparison means nothing.
   if (runQuery(binQuery, all).rows.length !== binLoop().length) throw new Error('bin query and loop disagree');
   const topIds = runQuery(`${topQuery} | project id`, all).rows.map((row) => row[0]);
-  if (JSON.stringify(topIds) !== JSON.stringify(topLoop().map((item) => (item as TelemetryItem).id))) throw new Error('top query and loop disagree');
+  if (JSON.stringify(topIds) !== JSON.stringify(topLoop().map((item) => (item as TelemetryItem).id)))
+    throw new Error('top query and loop disagree');
   const results: BenchResult[] = [];
-  for (const [name, query, loop] of [['query-summarize-bin-100k', binQuery, binLoop], ['query-where-top20-100k', topQuery, topLoop]] as const) {
+  for (const [name, query, loop] of [
+    ['query-summarize-bin-100k', binQuery, binLoop],
+    ['query-where-top20-100k', topQuery, topLoop],
+  ] as const) {
     const { ours, baseline } = medians(() => runQuery(query, all), loop);
-    results.push(result({ name, ours, baseline, unit: 'ms', goal: 3, better: 'lower' }, { items: all.length, query, under150ms: ours < 150 }));
+    results.push(
+      result({ name, ours, baseline, unit: 'ms', goal: 3, better: 'lower' }, { items: all.length, query, under150ms: ours < 150 }),
+    );
   }
   return results;
 }

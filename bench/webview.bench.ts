@@ -117,9 +117,25 @@ function longNameSnapshot(nameLength: number): HostToWebview {
   const items: PanelItem[] = [];
   for (let index = 0; index < LONG_NAME_ITEMS; index++) {
     const name = `GET /items/${index} ` + 'x'.repeat(Math.max(0, nameLength - 20));
-    items.push({ seq: index + 1, table: 'requests', time: now + index, role: 'api', operationId: `op${String(index).padStart(30, '0')}`, id: `span${index}`, name, duration: 12, success: true, resultCode: '200' });
+    items.push({
+      seq: index + 1,
+      table: 'requests',
+      time: now + index,
+      role: 'api',
+      operationId: `op${String(index).padStart(30, '0')}`,
+      id: `span${index}`,
+      name,
+      duration: 12,
+      success: true,
+      resultCode: '200',
+    });
   }
-  return { type: 'snapshot', items, live: [], forwarding: { state: 'local-only', acceptedItems: 0, sentItems: 0, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0 } };
+  return {
+    type: 'snapshot',
+    items,
+    live: [],
+    forwarding: { state: 'local-only', acceptedItems: 0, sentItems: 0, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0 },
+  };
 }
 
 /** Median time of one-item deltas (post → the toolbar counts the item, painted) after `snapshot`. */
@@ -127,11 +143,24 @@ async function updateRun(browser: Browser, server: PanelServer, snapshot: HostTo
   const panel = await PanelPage.open(browser, server, VIEWPORT);
   try {
     await panel.send(snapshot);
-    await panel.page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('.operations-list .vlist-row') !== null);
+    await panel.page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector(
+          '.operations-list .vlist-row',
+        ) !== null,
+    );
     const times: number[] = [];
     for (let update = 0; update < UPDATES; update++) {
       const seq = LONG_NAME_ITEMS + update + 1;
-      const item: PanelItem = { seq, table: 'traces', time: Date.now(), role: 'api', operationId: `op${String(update % LONG_NAME_ITEMS).padStart(30, '0')}`, severity: 1, message: `update ${update}` };
+      const item: PanelItem = {
+        seq,
+        table: 'traces',
+        time: Date.now(),
+        role: 'api',
+        operationId: `op${String(update % LONG_NAME_ITEMS).padStart(30, '0')}`,
+        severity: 1,
+        message: `update ${update}`,
+      };
       const delta: HostToWebview = { type: 'delta', added: [item], evicted: [], live: [] };
       const countText = JSON.stringify(`${seq.toLocaleString('en-US')} items`);
       times.push(
@@ -157,7 +186,13 @@ async function longNameResult(browser: Browser, server: PanelServer): Promise<Be
   const short = await updateRun(browser, server, longNameSnapshot(20));
   return result(
     { name: 'webview-update-long-names', ours: median(long), baseline: median(short), unit: 'ms', better: 'lower' },
-    { transactions: LONG_NAME_ITEMS, nameLength: LONG_NAME_LENGTH, updates: UPDATES, oursMaxMs: Math.round(Math.max(...long)), baselineMaxMs: Math.round(Math.max(...short)) },
+    {
+      transactions: LONG_NAME_ITEMS,
+      nameLength: LONG_NAME_LENGTH,
+      updates: UPDATES,
+      oursMaxMs: Math.round(Math.max(...long)),
+      baselineMaxMs: Math.round(Math.max(...short)),
+    },
   );
 }
 
@@ -185,7 +220,13 @@ async function firstPaintResult(browser: Browser, server: PanelServer): Promise<
     ours.push(await panelRun(browser, server, text, snapshot.items.length));
   }
   return result(
-    { name: 'webview-snapshot-first-paint-100k', ours: median(ours.map((t) => t.paintMs)), baseline: median(floor.map((t) => t.paintMs)), unit: 'ms', better: 'lower' },
+    {
+      name: 'webview-snapshot-first-paint-100k',
+      ours: median(ours.map((t) => t.paintMs)),
+      baseline: median(floor.map((t) => t.paintMs)),
+      unit: 'ms',
+      better: 'lower',
+    },
     {
       storeItems: ITEMS,
       panelItems: snapshot.items.length,

@@ -83,7 +83,10 @@ export interface LoadResult {
 
 /** `clients` keep-alive connections posting the same body back to back; counts items answered 200. */
 export async function timedLoad(options: LoadOptions): Promise<LoadResult> {
-  const clients = Array.from({ length: options.clients ?? 8 }, () => new Client(options.origin, { pipelining: 1, keepAliveTimeout: 30_000 }));
+  const clients = Array.from(
+    { length: options.clients ?? 8 },
+    () => new Client(options.origin, { pipelining: 1, keepAliveTimeout: 30_000 }),
+  );
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.gzip) headers['content-encoding'] = 'gzip';
   let measuring = false;

@@ -55,7 +55,13 @@ interface CliOptions {
 class UsageError extends Error {}
 
 /** The flags that set one number: which option, read and bounded how (a Map: a flag is user text). */
-const NUMBER_FLAGS = new Map<string, { readonly field: 'port' | 'requestTimeoutMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'bufferMaxBytes' | 'liveMetricsMaxBytes'; readonly read: (flag: string, text: string) => number }>([
+const NUMBER_FLAGS = new Map<
+  string,
+  {
+    readonly field: 'port' | 'requestTimeoutMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'bufferMaxBytes' | 'liveMetricsMaxBytes';
+    readonly read: (flag: string, text: string) => number;
+  }
+>([
   ['--port', { field: 'port', read: portNumber }],
   ['--request-timeout-ms', { field: 'requestTimeoutMs', read: milliseconds }],
   ['--retry-base-ms', { field: 'backoffBaseMs', read: milliseconds }],
@@ -148,7 +154,11 @@ async function main(args: readonly string[]): Promise<number> {
     return runSnippetsCommand(args.slice(1), (text) => process.stdout.write(text));
   }
   if (args[0] === 'query') {
-    return runQueryCommand(args.slice(1), (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+    return runQueryCommand(
+      args.slice(1),
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
   }
   let options: CliOptions;
   try {
@@ -251,7 +261,10 @@ async function main(args: readonly string[]): Promise<number> {
         forwarding: host.forwarding,
       })}\n`,
     );
-    log('info', `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${connectionString ? `forwarding to ${connectionString.ingestionEndpoint}` : 'local only'}.`);
+    log(
+      'info',
+      `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${connectionString ? `forwarding to ${connectionString.ingestionEndpoint}` : 'local only'}.`,
+    );
   });
 }
 
@@ -263,7 +276,7 @@ function exit(code: number): void {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(exit, (error: unknown) => {
-    process.stderr.write(`azmon-relay failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`azmon-relay failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     exit(1);
   });
 }

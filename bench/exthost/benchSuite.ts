@@ -26,7 +26,6 @@ import type { Envelope } from '../../src/core/envelope';
 import { OURS_ID } from './benchIds';
 import { BATCH_ITEMS, buildBatch, uniqueBatchText } from '../workload';
 
-
 export interface Activation {
   readonly id: string;
   /** activate() request → settled, measured in the extension host. */
@@ -75,7 +74,8 @@ async function timedActivation(id: string): Promise<Activation> {
   await extension.activate();
   const totalMs = performance.now() - started;
   const marks = (globalThis as { MonacoPerformanceMarks?: PerformanceMarks }).MonacoPerformanceMarks?.getMarks() ?? [];
-  const mark = (what: string): number | undefined => marks.find((entry) => entry.name === `code/extHost/${what}/${extension.id}`)?.startTime;
+  const mark = (what: string): number | undefined =>
+    marks.find((entry) => entry.name === `code/extHost/${what}/${extension.id}`)?.startTime;
   const will = mark('willActivateExtension');
   const did = mark('didActivateExtension');
   return will !== undefined && did !== undefined ? { id, totalMs, activateCallMs: did - will } : { id, totalMs };

@@ -62,12 +62,7 @@ export interface ConnectionString {
 }
 
 export interface ConnectionStringWarning {
-  readonly code:
-    | 'trailing-semicolon'
-    | 'uppercase-guid'
-    | 'unknown-key'
-    | 'surrounding-quotes'
-    | 'empty-segment';
+  readonly code: 'trailing-semicolon' | 'uppercase-guid' | 'unknown-key' | 'surrounding-quotes' | 'empty-segment';
   readonly message: string;
 }
 
@@ -118,7 +113,8 @@ export function parseConnectionString(input: string): ParseResult {
       if (index === segments.length - 1) {
         warnings.push({
           code: 'trailing-semicolon',
-          message: "The connection string ends with ';'. The Python SDKs reject that with \"Invalid connection string\"; remove it before using the string in Python.",
+          message:
+            'The connection string ends with \';\'. The Python SDKs reject that with "Invalid connection string"; remove it before using the string in Python.',
         });
       } else {
         warnings.push({ code: 'empty-segment', message: `Segment ${index + 1} is empty (two ';' in a row).` });
@@ -165,14 +161,17 @@ export function parseConnectionString(input: string): ParseResult {
   if (!PYTHON_IKEY_PATTERN.test(rawKey)) {
     warnings.push({
       code: 'uppercase-guid',
-      message: 'InstrumentationKey has upper-case letters. The Python SDKs accept only lower-case keys ("Invalid instrumentation key"); it is used in lower case.',
+      message:
+        'InstrumentationKey has upper-case letters. The Python SDKs accept only lower-case keys ("Invalid instrumentation key"); it is used in lower case.',
     });
   }
   const instrumentationKey = rawKey.toLowerCase();
 
   const authorization = values.get('Authorization');
   if (authorization !== undefined && authorization.toLowerCase() !== 'ikey') {
-    return fail(`Authorization "${shorten(authorization)}" is not supported: the only value allowed in a connection string is "ikey". Entra ID is configured separately.`);
+    return fail(
+      `Authorization "${shorten(authorization)}" is not supported: the only value allowed in a connection string is "ikey". Entra ID is configured separately.`,
+    );
   }
 
   const location = values.get('Location');
@@ -235,11 +234,7 @@ export function parseConnectionString(input: string): ParseResult {
 }
 
 /** Builds a connection string for a Python app (no trailing ';', as the Python SDKs require). */
-export function formatConnectionString(parts: {
-  instrumentationKey: string;
-  ingestionEndpoint?: string;
-  liveEndpoint?: string;
-}): string {
+export function formatConnectionString(parts: { instrumentationKey: string; ingestionEndpoint?: string; liveEndpoint?: string }): string {
   const segments = [`InstrumentationKey=${parts.instrumentationKey}`];
   if (parts.ingestionEndpoint) {
     segments.push(`IngestionEndpoint=${parts.ingestionEndpoint}`);

@@ -84,7 +84,10 @@ async function measure(folder: string): Promise<{ files: number; bytes: number; 
 export async function deleteSdkStorageFolder(folder: string, tempDir: string = os.tmpdir()): Promise<void> {
   const resolved = path.resolve(folder);
   const allowed = candidateParents(tempDir).some(
-    ([parent, prefix]) => path.dirname(resolved) === path.resolve(parent) && path.basename(resolved).startsWith(prefix) && path.basename(resolved).length > prefix.length,
+    ([parent, prefix]) =>
+      path.dirname(resolved) === path.resolve(parent) &&
+      path.basename(resolved).startsWith(prefix) &&
+      path.basename(resolved).length > prefix.length,
   );
   if (!allowed) {
     throw new Error(`Not a Python SDK storage folder: ${folder}`);

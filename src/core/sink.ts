@@ -47,7 +47,10 @@ export interface ReceivedBody {
 }
 
 export class QueueFullError extends Error {
-  constructor(readonly retryAfterSeconds: number, message = 'The forward queue is full') {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'The forward queue is full',
+  ) {
     super(message);
     this.name = 'QueueFullError';
   }

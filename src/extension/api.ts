@@ -30,7 +30,12 @@ export function createApi(state: ExtensionContextState): AzureMonitorPythonApi {
     onDidChangeRelayStatus: state.relay.onDidChangeStatus,
     startRelay: async () => {
       const { server } = await state.relay.ensureStarted();
-      return { url: server.url, localConnectionString: server.localConnectionString, httpsUrl: server.httpsUrl, caCertPath: server.caCertPath };
+      return {
+        url: server.url,
+        localConnectionString: server.localConnectionString,
+        httpsUrl: server.httpsUrl,
+        caCertPath: server.caCertPath,
+      };
     },
     stopRelay: () => state.relay.stop(),
     terminalEnvironment: () => state.terminalEnvironment.entries(),

@@ -73,7 +73,9 @@ export class TerminalEnvironment {
   constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
     collection.persistent = true;
     collection.description = new vscode.MarkdownString(
-      vscode.l10n.t('Azure Monitor for Python: apps started here send their telemetry to the local relay (live panel), which forwards it to Azure Monitor when a connection string is stored. When this terminal is marked as stale, the relay\'s address or key changed: relaunch the terminal so its apps reach the relay.'),
+      vscode.l10n.t(
+        "Azure Monitor for Python: apps started here send their telemetry to the local relay (live panel), which forwards it to Azure Monitor when a connection string is stored. When this terminal is marked as stale, the relay's address or key changed: relaunch the terminal so its apps reach the relay.",
+      ),
     );
   }
 
@@ -135,7 +137,10 @@ export class PythonDebugEnvironmentProvider implements vscode.DebugConfiguration
     if (!environment) {
       return configuration;
     }
-    const userSet = new Set([...Object.keys((configuration.env ?? {}) as DebugEnv), ...envFileNames(configuration.envFile, configuration.cwd)]);
+    const userSet = new Set([
+      ...Object.keys((configuration.env ?? {}) as DebugEnv),
+      ...envFileNames(configuration.envFile, configuration.cwd),
+    ]);
     const env: DebugEnv = { ...((configuration.env ?? {}) as DebugEnv) };
     for (const [name, value] of Object.entries(relayVariables(environment, this.keepEveryTrace()))) {
       if (!userSet.has(name)) env[name] = value;

@@ -32,7 +32,9 @@ let stopOnDeactivate: (() => Promise<void>) | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<AzureMonitorPythonApi> {
   const state = await createContextState(context);
   // Before the relay starts, so the relay's first store is restored from it (issue 16).
-  const history = await HistoryTap.open(state).catch((error: unknown) => void state.log.warn(`Telemetry history unavailable: ${String(error)}`));
+  const history = await HistoryTap.open(state).catch(
+    (error: unknown) => void state.log.warn(`Telemetry history unavailable: ${String(error)}`),
+  );
   if (history) context.subscriptions.push(history);
   stopOnDeactivate = async () => {
     await state.relay.stop();

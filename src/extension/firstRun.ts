@@ -22,7 +22,9 @@ export function registerFirstRun(state: ExtensionContextState): void {
   // The browser-test harness's switch (the extension host inherits it): user settings can reach
   // the extension host of a web workbench only after activation.
   if (process.env.AZMON_FIRST_RUN_WALKTHROUGH === 'off') return;
-  void automaticFirstRun(state).catch((error: unknown) => state.log.warn(`The walkthrough could not be opened: ${error instanceof Error ? error.message : String(error)}`));
+  void automaticFirstRun(state).catch((error: unknown) =>
+    state.log.warn(`The walkthrough could not be opened: ${error instanceof Error ? error.message : String(error)}`),
+  );
 }
 
 async function automaticFirstRun(state: ExtensionContextState): Promise<boolean> {

@@ -72,7 +72,10 @@ export class HistoryTap implements vscode.Disposable {
   }
 
   private async restoreInto(store: TelemetryStore): Promise<void> {
-    const last = this.history.listRuns().filter((run) => run.items > 0).pop();
+    const last = this.history
+      .listRuns()
+      .filter((run) => run.items > 0)
+      .pop();
     if (!last) return;
     try {
       const latest = await this.history.readLatest(RESTORE_ITEMS, [last.id]);
@@ -98,7 +101,10 @@ export class HistoryTap implements vscode.Disposable {
       error: vscode.l10n.t('a write failed'),
     };
     const reason = why[status.reason ?? 'error'];
-    this.state.log.warn(vscode.l10n.t('Telemetry history is off: {0}. Live telemetry and forwarding carry on.', reason) + (status.detail ? ` (${status.detail})` : ''));
+    this.state.log.warn(
+      vscode.l10n.t('Telemetry history is off: {0}. Live telemetry and forwarding carry on.', reason) +
+        (status.detail ? ` (${status.detail})` : ''),
+    );
   }
 
   /** Writes what is pending and closes the history (awaited on deactivate, so a reload loses nothing sent before it). */

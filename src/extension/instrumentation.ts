@@ -36,7 +36,11 @@ export interface InsertionResult {
   readonly existing?: ExistingInstrumentation;
 }
 
-export async function insertInstrumentation(selection: SetupSelection, target: vscode.TextEditor | undefined, log: Logger): Promise<InsertionResult | undefined> {
+export async function insertInstrumentation(
+  selection: SetupSelection,
+  target: vscode.TextEditor | undefined,
+  log: Logger,
+): Promise<InsertionResult | undefined> {
   const editor = target ?? (await openMonitoringModule());
   const isMonitoringModule = target === undefined;
   if (!editor) {
@@ -76,15 +80,25 @@ export async function insertInstrumentation(selection: SetupSelection, target: v
     await document.save(); // our own new module; the user's file is left for them to save (or undo)
   }
   await vscode.window.showTextDocument(document, editor.viewColumn);
-  log.info(`Instrumentation ${plan.unchanged ? 'already in' : 'inserted into'} ${document.uri.fsPath}: ${plan.steps.map((step) => step.snippetId).join(', ') || 'nothing new'}.`);
-  return { uri: document.uri.toString(), snippetIds: plan.steps.map((step) => step.snippetId), changed: !plan.unchanged || existing !== undefined, existing };
+  log.info(
+    `Instrumentation ${plan.unchanged ? 'already in' : 'inserted into'} ${document.uri.fsPath}: ${plan.steps.map((step) => step.snippetId).join(', ') || 'nothing new'}.`,
+  );
+  return {
+    uri: document.uri.toString(),
+    snippetIds: plan.steps.map((step) => step.snippetId),
+    changed: !plan.unchanged || existing !== undefined,
+    existing,
+  };
 }
 
 async function applyEdits(editor: vscode.TextEditor, edits: readonly PlannedTextEdit[]): Promise<void> {
   if (edits.length === 0) return;
   const applied = await editor.edit((builder) => {
     for (const edit of edits) {
-      builder.replace(new vscode.Range(edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character), edit.newText);
+      builder.replace(
+        new vscode.Range(edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character),
+        edit.newText,
+      );
     }
   });
   if (!applied) throw new Error(vscode.l10n.t('Could not edit {0}.', vscode.workspace.asRelativePath(editor.document.uri)));
@@ -104,7 +118,12 @@ export function instrumentationName(kind: InstrumentationKind): string {
 type ChoiceItem = vscode.QuickPickItem & { choice: ExistingChoice };
 
 /** Keep / replace / migrate (the last only from OpenCensus to OpenTelemetry, which the migration view does). */
-async function askAboutExisting(document: vscode.TextDocument, kinds: readonly InstrumentationKind[], selection: SetupSelection, removals: readonly RemovalPlan[]): Promise<ExistingChoice | undefined> {
+async function askAboutExisting(
+  document: vscode.TextDocument,
+  kinds: readonly InstrumentationKind[],
+  selection: SetupSelection,
+  removals: readonly RemovalPlan[],
+): Promise<ExistingChoice | undefined> {
   const file = vscode.workspace.asRelativePath(document.uri);
   const present = kinds.map(instrumentationName).join(', ');
   const chosen = selection.sdk === 'opencensus' ? 'OpenCensus' : vscode.l10n.t('the Azure Monitor OpenTelemetry distro');
@@ -112,10 +131,18 @@ async function askAboutExisting(document: vscode.TextDocument, kinds: readonly I
     { label: vscode.l10n.t('Keep it'), detail: vscode.l10n.t('Insert nothing: {0} stays as it is.', file), choice: 'keep' },
   ];
   if (removals.some((removal) => removal.removedStatements > 0)) {
-    items.push({ label: vscode.l10n.t('Replace it'), detail: vscode.l10n.t('Remove the set-up lines of {0} that Set Up inserts, then insert {1}.', present, chosen), choice: 'replace' });
+    items.push({
+      label: vscode.l10n.t('Replace it'),
+      detail: vscode.l10n.t('Remove the set-up lines of {0} that Set Up inserts, then insert {1}.', present, chosen),
+      choice: 'replace',
+    });
   }
   if (kinds.includes('opencensus') && selection.sdk === 'opentelemetry') {
-    items.push({ label: vscode.l10n.t('Migrate it'), detail: vscode.l10n.t('Open the OpenTelemetry equivalent of {0} side by side; nothing is changed.', file), choice: 'migrate' });
+    items.push({
+      label: vscode.l10n.t('Migrate it'),
+      detail: vscode.l10n.t('Open the OpenTelemetry equivalent of {0} side by side; nothing is changed.', file),
+      choice: 'migrate',
+    });
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('{0} already uses {1}', file, present),

@@ -102,7 +102,9 @@ function redactingChannel(channel: vscode.OutputChannel, redactor: Redactor): vs
     replace: (value) => channel.replace(redactor.redact(value)),
     clear: () => channel.clear(),
     show: (columnOrPreserve?: vscode.ViewColumn | boolean, preserveFocus?: boolean) =>
-      typeof columnOrPreserve === 'boolean' || columnOrPreserve === undefined ? channel.show(columnOrPreserve) : channel.show(columnOrPreserve, preserveFocus),
+      typeof columnOrPreserve === 'boolean' || columnOrPreserve === undefined
+        ? channel.show(columnOrPreserve)
+        : channel.show(columnOrPreserve, preserveFocus),
     hide: () => channel.hide(),
     dispose: () => channel.dispose(),
   };

@@ -6,7 +6,12 @@
  * extension.ts calls {@link registerLanguageFeatures} once.
  */
 import * as vscode from 'vscode';
-import { CLIENT_COMMANDS, OPEN_TELEMETRY_EQUIVALENT_REQUEST, OpenTelemetryEquivalentParams, OpenTelemetryEquivalentResult } from '../shared/serverProtocol';
+import {
+  CLIENT_COMMANDS,
+  OPEN_TELEMETRY_EQUIVALENT_REQUEST,
+  OpenTelemetryEquivalentParams,
+  OpenTelemetryEquivalentResult,
+} from '../shared/serverProtocol';
 import { insertSnippetCommand } from './commands/insertSnippet';
 import { SHOW_SDK_STORAGE_COMMAND, showSdkOfflineStorage } from './commands/sdkOfflineStorage';
 import { storeConnectionStringFromCode } from './commands/storeConnectionString';
@@ -45,13 +50,22 @@ export function registerLanguageFeatures(state: ExtensionContextState): Language
 }
 
 /** Set Up's "Migrate it": asks the server for the file's OpenTelemetry equivalent and opens the migration view. */
-async function showMigrationForFile(languageClient: PythonLanguageClient, previews: MigrationPreviewProvider, uri: unknown): Promise<vscode.Uri | undefined> {
+async function showMigrationForFile(
+  languageClient: PythonLanguageClient,
+  previews: MigrationPreviewProvider,
+  uri: unknown,
+): Promise<vscode.Uri | undefined> {
   if (typeof uri !== 'string') return undefined;
   const client = await languageClient.ensureStarted();
   const params: OpenTelemetryEquivalentParams = { uri };
   const result = client ? await client.sendRequest<OpenTelemetryEquivalentResult | null>(OPEN_TELEMETRY_EQUIVALENT_REQUEST, params) : null;
   if (!result?.usesOpenCensus) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The migration view is not available for {0}: the language server does not see OpenCensus in it.', vscode.workspace.asRelativePath(vscode.Uri.parse(uri, true))));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'The migration view is not available for {0}: the language server does not see OpenCensus in it.',
+        vscode.workspace.asRelativePath(vscode.Uri.parse(uri, true)),
+      ),
+    );
     return undefined;
   }
   return showOpenTelemetryEquivalent(previews, result.text, uri);

@@ -35,7 +35,11 @@ export class MigrationPreviewProvider implements vscode.TextDocumentContentProvi
 }
 
 /** Opens the migration: a diff against the original when it is known, else the text beside the editor. Returns the preview's uri. */
-export async function showOpenTelemetryEquivalent(provider: MigrationPreviewProvider, migratedText: unknown, originalUri: unknown): Promise<vscode.Uri | undefined> {
+export async function showOpenTelemetryEquivalent(
+  provider: MigrationPreviewProvider,
+  migratedText: unknown,
+  originalUri: unknown,
+): Promise<vscode.Uri | undefined> {
   if (typeof migratedText !== 'string' || migratedText.length === 0) {
     return undefined;
   }

@@ -47,7 +47,11 @@ export async function missingPackages(packages: readonly string[], resource?: vs
  * Shows the offer (not awaited by callers: a notification may stay open) and runs the install
  * command when accepted. Resolves with the packages offered (empty when nothing is missing).
  */
-export async function offerMissingPackages(packages: readonly string[], resource: vscode.Uri | undefined, log: Logger): Promise<{ offered: string[]; shown?: Thenable<boolean> }> {
+export async function offerMissingPackages(
+  packages: readonly string[],
+  resource: vscode.Uri | undefined,
+  log: Logger,
+): Promise<{ offered: string[]; shown?: Thenable<boolean> }> {
   const missing = (await missingPackages(packages, resource)) ?? [...packages];
   if (missing.length === 0) {
     log.info(`Packages already installed: ${packages.join(', ')}.`);
@@ -56,7 +60,13 @@ export async function offerMissingPackages(packages: readonly string[], resource
   log.info(`Offering to install: ${missing.join(', ')}.`);
   const install = vscode.l10n.t('Install');
   const shown = vscode.window
-    .showInformationMessage(vscode.l10n.t('This instrumentation needs {0}, which the selected Python interpreter does not have. Install it now?', missing.join(', ')), install)
+    .showInformationMessage(
+      vscode.l10n.t(
+        'This instrumentation needs {0}, which the selected Python interpreter does not have. Install it now?',
+        missing.join(', '),
+      ),
+      install,
+    )
     .then(async (choice) => {
       if (choice !== install) {
         return false;

@@ -23,14 +23,19 @@ export async function findPythonInterpreter(resource?: vscode.Uri, log?: Logger)
 
 /** How the log and the user are told which Python runs: `.venv/bin/python (venv, Python 3.12.1)`. */
 export function describeInterpreter(interpreter: PythonInterpreter): string {
-  const where = interpreter.command[0].startsWith('/') || /^[A-Za-z]:[\\/]/.test(interpreter.command[0]) ? vscode.workspace.asRelativePath(interpreter.command[0]) : interpreter.command.join(' ');
+  const where =
+    interpreter.command[0].startsWith('/') || /^[A-Za-z]:[\\/]/.test(interpreter.command[0])
+      ? vscode.workspace.asRelativePath(interpreter.command[0])
+      : interpreter.command.join(' ');
   const source: Record<InterpreterSource, string> = {
     'python-extension': vscode.l10n.t('selected in the Python extension'),
     setting: 'python.defaultInterpreterPath',
     venv: vscode.l10n.t('workspace virtual environment'),
     path: 'PATH',
   };
-  return interpreter.version ? `${where} (${source[interpreter.source]}, Python ${interpreter.version})` : `${where} (${source[interpreter.source]})`;
+  return interpreter.version
+    ? `${where} (${source[interpreter.source]}, Python ${interpreter.version})`
+    : `${where} (${source[interpreter.source]})`;
 }
 
 async function fromPythonExtension(resource?: vscode.Uri): Promise<PythonInterpreter | undefined> {
@@ -47,7 +52,9 @@ async function fromPythonExtension(resource?: vscode.Uri): Promise<PythonInterpr
     if (!executable) {
       return undefined;
     }
-    const version = environment?.version ? `${environment.version.major}.${environment.version.minor}.${environment.version.micro}` : undefined;
+    const version = environment?.version
+      ? `${environment.version.major}.${environment.version.minor}.${environment.version.micro}`
+      : undefined;
     return { command: [executable], source: 'python-extension', version };
   } catch {
     return undefined; // an old or broken Python extension: fall back to what it would have chosen
@@ -58,7 +65,10 @@ async function withoutPythonExtension(resource: vscode.Uri | undefined, log: Log
   const folder = (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
   // Read even though no extension registers it here: users keep it in their settings for when it is.
   const defaultInterpreterPath = vscode.workspace.getConfiguration('python', resource ?? folder?.uri).get<string>('defaultInterpreterPath');
-  const candidates = interpreterCandidates({ defaultInterpreterPath, workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined });
+  const candidates = interpreterCandidates({
+    defaultInterpreterPath,
+    workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
+  });
   const resolved = await resolveInterpreter(candidates);
   for (const reason of resolved?.skipped ?? []) log?.warn(`Python interpreter passed over: ${reason}`);
   return resolved && { command: resolved.command, source: resolved.source, version: resolved.version };

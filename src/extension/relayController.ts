@@ -169,7 +169,12 @@ export class RelayController implements vscode.Disposable {
       // Read at each request: the scope follows the connection string, the setting can change.
       getToken: this.options.getToken ? () => this.currentToken() : undefined,
       settings: {
-        store: { maxTraceItemsPerRole: settings.maxTraceItems, maxLogItemsPerRole: settings.maxLogItems, maxMetricPointsPerRole: settings.maxMetricPoints, maxBytes: settings.bufferMaxBytes },
+        store: {
+          maxTraceItemsPerRole: settings.maxTraceItems,
+          maxLogItemsPerRole: settings.maxLogItems,
+          maxMetricPointsPerRole: settings.maxMetricPoints,
+          maxBytes: settings.bufferMaxBytes,
+        },
         liveMetricsMaxBytes: settings.liveMetricsMaxBytes,
         maxDiskBytes: settings.diskQueueMaxBytes,
         proxyUrl: proxyUrl(),
@@ -187,7 +192,9 @@ export class RelayController implements vscode.Disposable {
       this.environmentChanged.fire(this.plannedEnvironment());
     }
     this.current = { host, server, store: host.store, queue: host.forwarder, live: host.live, environment: host.environment };
-    this.options.log.info(`Relay listening on ${server.url}${server.httpsUrl ? ` and ${server.httpsUrl}` : ''}; ${stored ? `forwarding to ${stored.parsed.ingestionEndpoint}` : 'local-only'}.`);
+    this.options.log.info(
+      `Relay listening on ${server.url}${server.httpsUrl ? ` and ${server.httpsUrl}` : ''}; ${stored ? `forwarding to ${stored.parsed.ingestionEndpoint}` : 'local-only'}.`,
+    );
     host.forwarder.onStats(() => this.refreshStatus());
     this.statusTimer = setInterval(() => this.refreshStatus(), STATUS_POLL_MS);
     this.refreshStatus();
@@ -213,7 +220,13 @@ export class RelayController implements vscode.Disposable {
   private async saveIdentity(identity: RelayIdentity): Promise<void> {
     this.identity = identity;
     // Best effort: a relay that cannot save its identity still works for this window.
-    await this.identities.save(identity).then(undefined, (error: unknown) => this.options.log.warn(`Could not keep the relay's port and key for this workspace: ${error instanceof Error ? error.message : String(error)}`));
+    await this.identities
+      .save(identity)
+      .then(undefined, (error: unknown) =>
+        this.options.log.warn(
+          `Could not keep the relay's port and key for this workspace: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
   }
 
   /** Logs and announces old-key use, once per kind per {@link OLD_KEY_NOTICE_INTERVAL_MS}. */
@@ -225,10 +238,14 @@ export class RelayController implements vscode.Disposable {
     if (use.outcome === 'previous') {
       const newest = this.identity.retired[0]?.retiredAt;
       const acceptedUntil = newest === undefined ? undefined : newest + KEY_GRACE_MS;
-      this.options.log.info(`An app used the relay's previous local key (${use.path}); it is accepted until ${acceptedUntil === undefined ? 'the grace period ends' : new Date(acceptedUntil).toISOString()}. Restart its terminal to give it the current key.`);
+      this.options.log.info(
+        `An app used the relay's previous local key (${use.path}); it is accepted until ${acceptedUntil === undefined ? 'the grace period ends' : new Date(acceptedUntil).toISOString()}. Restart its terminal to give it the current key.`,
+      );
       this.oldKeyUsed.fire({ ...use, acceptedUntil });
     } else {
-      this.options.log.warn(`An app used an old relay key and was refused (${use.path}); restart its terminal so it gets the relay's current environment.`);
+      this.options.log.warn(
+        `An app used an old relay key and was refused (${use.path}); restart its terminal so it gets the relay's current environment.`,
+      );
       this.oldKeyUsed.fire(use);
     }
   }

@@ -20,7 +20,12 @@ export function registerRunCommands(state: ExtensionContextState): void {
   state.extensionContext.subscriptions.push(runTerminals);
   registerCommand(state, RUN_COMMAND, async (target?: unknown) => {
     const relay = await state.relay.ensureStarted();
-    const result = await runPythonFileWithTelemetry(target instanceof vscode.Uri ? target : undefined, relay.environment, state.log, runTerminals);
+    const result = await runPythonFileWithTelemetry(
+      target instanceof vscode.Uri ? target : undefined,
+      relay.environment,
+      state.log,
+      runTerminals,
+    );
     if (result) await openLivePanel(state);
     return result;
   });
@@ -54,7 +59,11 @@ export async function runPythonFileWithTelemetry(
   }
   const interpreter = await findPythonInterpreter(uri, log);
   if (!interpreter) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('No Python interpreter found. Install Python 3, or select an interpreter with "Python: Select Interpreter", then try again.'));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t(
+        'No Python interpreter found. Install Python 3, or select an interpreter with "Python: Select Interpreter", then try again.',
+      ),
+    );
     return undefined;
   }
   const variables = relayVariables(environment);

@@ -7,7 +7,10 @@ import type { RelayStatus } from './relayController';
 /** Shown from the relay's first start on, following its status. */
 export function registerStatusBar(state: ExtensionContextState): RelayStatusBarItem {
   const item = new RelayStatusBarItem(OPEN_LIVE_TELEMETRY_COMMAND, () => state.relay.running?.server.stats().itemsAccepted);
-  state.extensionContext.subscriptions.push(item, state.relay.onDidChangeStatus((status) => item.update(status)));
+  state.extensionContext.subscriptions.push(
+    item,
+    state.relay.onDidChangeStatus((status) => item.update(status)),
+  );
   if (state.relay.status.state !== 'stopped') item.update(state.relay.status);
   return item;
 }
@@ -85,7 +88,12 @@ export class RelayStatusBarItem implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     tooltip.isTrusted = false;
     this.item.tooltip = tooltip;
-    this.item.backgroundColor = status.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : status.state === 'retrying' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      status.state === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : status.state === 'retrying'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     this.item.show();
   }
 

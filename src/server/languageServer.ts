@@ -150,11 +150,12 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
       const relevant = (await currentFindings(textDocument.uri)).filter((f) => f.start <= end && f.end >= start);
       actions.push(...codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(tree, document.getText()).text));
     }
-    const instrumentKind = wanted(INSTRUMENT_FILE_KINDS.source) && context.only
-      ? INSTRUMENT_FILE_KINDS.source
-      : wanted(INSTRUMENT_FILE_KINDS.refactor) && isAtTopOfFile(document.getText(), range.start.line)
-        ? INSTRUMENT_FILE_KINDS.refactor
-        : undefined;
+    const instrumentKind =
+      wanted(INSTRUMENT_FILE_KINDS.source) && context.only
+        ? INSTRUMENT_FILE_KINDS.source
+        : wanted(INSTRUMENT_FILE_KINDS.refactor) && isAtTopOfFile(document.getText(), range.start.line)
+          ? INSTRUMENT_FILE_KINDS.refactor
+          : undefined;
     const instrument = instrumentKind ? instrumentFileAction(document, instrumentKind) : undefined;
     if (instrument) {
       actions.push(instrument);
@@ -172,10 +173,13 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     return entry ? snippetCompletions(entry.tree, entry.document, entry.document.offsetAt(position)) : [];
   });
 
-  connection.onRequest(OPEN_TELEMETRY_EQUIVALENT_REQUEST, ({ uri }: OpenTelemetryEquivalentParams): OpenTelemetryEquivalentResult | null => {
-    const entry = documents?.get(uri);
-    return entry ? migrateOpenCensusToOpenTelemetry(entry.tree, entry.document.getText()) : null;
-  });
+  connection.onRequest(
+    OPEN_TELEMETRY_EQUIVALENT_REQUEST,
+    ({ uri }: OpenTelemetryEquivalentParams): OpenTelemetryEquivalentResult | null => {
+      const entry = documents?.get(uri);
+      return entry ? migrateOpenCensusToOpenTelemetry(entry.tree, entry.document.getText()) : null;
+    },
+  );
 
   connection.onRequest(CODE_TELEMETRY_TARGETS_REQUEST, ({ uri }: CodeTelemetryTargetsParams): CodeTelemetryTargetsResult | null => {
     const entry = documents?.get(uri);

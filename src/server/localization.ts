@@ -21,7 +21,9 @@ export function requestedLocale(params: LocaleSource): string | undefined {
   const options = params.initializationOptions;
   const fromOptions = typeof options === 'object' && options !== null ? (options as { locale?: unknown }).locale : undefined;
   const locale = typeof fromOptions === 'string' && fromOptions !== '' ? fromOptions : params.locale;
-  return typeof locale === 'string' && /^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$/.test(locale) ? locale.toLowerCase().replace(/_/g, '-') : undefined;
+  return typeof locale === 'string' && /^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$/.test(locale)
+    ? locale.toLowerCase().replace(/_/g, '-')
+    : undefined;
 }
 
 /** The bundle file for `locale` in `bundleDir` (`zh-tw`, then `zh`), or undefined for English or none. */

@@ -4,7 +4,12 @@
  * `workspace/didChangeConfiguration`, else all on.
  */
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_DIAGNOSTICS_SETTINGS, DIAGNOSTICS_SETTINGS_SECTION, DiagnosticsSettings, toDiagnosticsSettings } from '../shared/serverProtocol';
+import {
+  DEFAULT_DIAGNOSTICS_SETTINGS,
+  DIAGNOSTICS_SETTINGS_SECTION,
+  DiagnosticsSettings,
+  toDiagnosticsSettings,
+} from '../shared/serverProtocol';
 
 export class DiagnosticsSettingsSource {
   private pull = false;

@@ -50,4 +50,6 @@ export type CommandName = keyof typeof COMMANDS;
 export type CommandId = (typeof COMMANDS)[CommandName]['id'];
 
 /** `COMMAND_IDS.setUp` → `'azureMonitorPython.setUp'`. */
-export const COMMAND_IDS = Object.fromEntries(Object.entries(COMMANDS).map(([name, command]) => [name, command.id])) as { readonly [N in CommandName]: (typeof COMMANDS)[N]['id'] };
+export const COMMAND_IDS = Object.fromEntries(Object.entries(COMMANDS).map(([name, command]) => [name, command.id])) as {
+  readonly [N in CommandName]: (typeof COMMANDS)[N]['id'];
+};

@@ -283,7 +283,13 @@ export type WebviewToHost =
    * Search the telemetry history (issue 16): these runs, the current run (`current`: the host knows
    * which runs it is recording now), or all when neither is given; answered with `historySearchResult`.
    */
-  | { readonly type: 'historySearch'; readonly id: number; readonly text: string; readonly runIds?: readonly string[]; readonly current?: true }
+  | {
+      readonly type: 'historySearch';
+      readonly id: number;
+      readonly text: string;
+      readonly runIds?: readonly string[];
+      readonly current?: true;
+    }
   /** Show an earlier run's latest items from the history in the panel, or (no runId) go back to live. */
   | { readonly type: 'historyShowRun'; readonly runId?: string };
 
@@ -341,8 +347,10 @@ function isHistorySearchHit(value: unknown): boolean {
 }
 
 function isHistorySearchResult(message: Record<string, unknown>): boolean {
-  if (!isIndex(message.id, Number.MAX_SAFE_INTEGER) || !Array.isArray(message.groups) || typeof message.truncated !== 'boolean') return false;
-  if (!isIndex(message.total, MAX_HISTORY_SEARCH_HITS + 1) || (message.error !== undefined && typeof message.error !== 'string')) return false;
+  if (!isIndex(message.id, Number.MAX_SAFE_INTEGER) || !Array.isArray(message.groups) || typeof message.truncated !== 'boolean')
+    return false;
+  if (!isIndex(message.total, MAX_HISTORY_SEARCH_HITS + 1) || (message.error !== undefined && typeof message.error !== 'string'))
+    return false;
   let hits = 0;
   for (const group of message.groups as unknown[]) {
     if (typeof group !== 'object' || group === null) return false;
@@ -402,7 +410,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
         typeof message.text === 'string' &&
         message.text.length <= MAX_HISTORY_SEARCH_TEXT &&
-        (message.runIds === undefined || (Array.isArray(message.runIds) && message.runIds.length <= MAX_HISTORY_SEARCH_RUNS && message.runIds.every(isRunId))) &&
+        (message.runIds === undefined ||
+          (Array.isArray(message.runIds) && message.runIds.length <= MAX_HISTORY_SEARCH_RUNS && message.runIds.every(isRunId))) &&
         (message.current === undefined || (message.current === true && message.runIds === undefined)) &&
         hasOnlyKeys(message, ['id', 'text', 'runIds', 'current'])
       );
@@ -427,7 +436,9 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
   const message = value as Record<string, unknown>;
   switch (message.type) {
     case 'snapshot':
-      return Array.isArray(message.items) && Array.isArray(message.live) && typeof message.forwarding === 'object' && message.forwarding !== null;
+      return (
+        Array.isArray(message.items) && Array.isArray(message.live) && typeof message.forwarding === 'object' && message.forwarding !== null
+      );
     case 'delta':
       return Array.isArray(message.added) && Array.isArray(message.evicted) && Array.isArray(message.live);
     case 'forwarding':
@@ -439,7 +450,11 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
     case 'showQuery':
       return typeof message.query === 'string' && message.query.length > 0 && message.query.length <= MAX_QUERY_LENGTH;
     case 'copyResult':
-      return isIndex(message.id, Number.MAX_SAFE_INTEGER) && typeof message.ok === 'boolean' && (message.error === undefined || typeof message.error === 'string');
+      return (
+        isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
+        typeof message.ok === 'boolean' &&
+        (message.error === undefined || typeof message.error === 'string')
+      );
     case 'historyRuns':
       return Array.isArray(message.runs) && message.runs.length <= 10_000 && message.runs.every(isHistoryRunSummary);
     case 'historySearchResult':
@@ -451,7 +466,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       const error = message.error as Record<string, unknown> | undefined;
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
-        (result === undefined || (typeof result === 'object' && result !== null && Array.isArray(result.columns) && Array.isArray(result.rows))) &&
+        (result === undefined ||
+          (typeof result === 'object' && result !== null && Array.isArray(result.columns) && Array.isArray(result.rows))) &&
         (error === undefined || (typeof error === 'object' && error !== null && typeof error.message === 'string')) &&
         (result === undefined) !== (error === undefined)
       );

@@ -8,7 +8,16 @@
 import type { ItemDelivery } from './delivery';
 
 /** The Application Insights tables, in the order the panel lists them. */
-export const TABLE_NAMES = ['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'pageViews', 'availabilityResults'] as const;
+export const TABLE_NAMES = [
+  'requests',
+  'dependencies',
+  'traces',
+  'exceptions',
+  'customEvents',
+  'customMetrics',
+  'pageViews',
+  'availabilityResults',
+] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -105,7 +105,7 @@ export const WEBVIEW_STRINGS = [
   'Tool call',
   'Tool result',
   'Message content is hidden (setting azureMonitorPython.genai.showMessageContent).',
-  'Apps you start from VS Code (new terminals, debug sessions) keep every trace: the SDK\'s sampler variables are set for them. You are asked first.',
+  "Apps you start from VS Code (new terminals, debug sessions) keep every trace: the SDK's sampler variables are set for them. You are asked first.",
   // Severity and table labels
   'Verbose',
   'Information',

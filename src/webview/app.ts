@@ -76,7 +76,16 @@ export class PanelApp {
       copy: (text, what) => this.copy(text, what),
     };
     this.queryView = new QueryView(context);
-    this.views = [new TransactionsView(context), new PerformanceView(context), new FailuresView(context), new LogsView(context), this.queryView, new MetricsView(context), new MapView(context), new LiveView(context)];
+    this.views = [
+      new TransactionsView(context),
+      new PerformanceView(context),
+      new FailuresView(context),
+      new LogsView(context),
+      this.queryView,
+      new MetricsView(context),
+      new MapView(context),
+      new LiveView(context),
+    ];
     this.active = this.views.find((view) => view.id === host.uiState.view) ?? this.views[0]!;
     this.toolbar = new Toolbar(host, () => this.togglePause());
     this.strip = new ForwardingStrip(host, (delivery) => this.navigate('transactions', { delivery }));
@@ -94,7 +103,13 @@ export class PanelApp {
         this.badges.set(view.id, badge);
         // The title attribute keeps the name when a narrow panel shows the tabs as icons only.
         const title = t(VIEW_TITLES[view.id].title);
-        return h('vscode-tab-header', { slot: 'header', 'data-view': view.id, title }, icon(VIEW_TITLES[view.id].icon), h('span', { class: 'tab-title' }, t(VIEW_TITLES[view.id].title)), badge);
+        return h(
+          'vscode-tab-header',
+          { slot: 'header', 'data-view': view.id, title },
+          icon(VIEW_TITLES[view.id].icon),
+          h('span', { class: 'tab-title' }, t(VIEW_TITLES[view.id].title)),
+          badge,
+        );
       }),
       this.toolbar.element,
       this.views.map((view) => h('vscode-tab-panel', { 'data-view': view.id, class: 'tab-panel' }, view.element)),
@@ -273,7 +288,15 @@ export class PanelApp {
     // Chunks never split a surrogate pair, so a text near the limit can need one chunk more.
     const chunks = text.length > MAX_COPY_LENGTH ? [] : copyChunkTexts(text);
     if (chunks.length === 0 || chunks.length > MAX_COPY_CHUNKS) {
-      this.showNotice('error', t('{0} is too large to copy ({1} characters; the limit is {2}). Export the items instead.', what, formatCount(text.length), formatCount(MAX_COPY_LENGTH)));
+      this.showNotice(
+        'error',
+        t(
+          '{0} is too large to copy ({1} characters; the limit is {2}). Export the items instead.',
+          what,
+          formatCount(text.length),
+          formatCount(MAX_COPY_LENGTH),
+        ),
+      );
       return;
     }
     const id = ++this.lastCopyId;
@@ -285,7 +308,13 @@ export class PanelApp {
 
   private showNotice(level: 'info' | 'error', text: string): void {
     const close = h('vscode-toolbar-button', { icon: 'close', label: t('Dismiss') });
-    const notice = h('div', { class: ['notice', `notice-${level}`], role: level === 'error' ? 'alert' : 'status' }, icon(level === 'error' ? 'error' : 'info'), h('span', { class: 'notice-text' }, telemetryText(text)), close);
+    const notice = h(
+      'div',
+      { class: ['notice', `notice-${level}`], role: level === 'error' ? 'alert' : 'status' },
+      icon(level === 'error' ? 'error' : 'info'),
+      h('span', { class: 'notice-text' }, telemetryText(text)),
+      close,
+    );
     close.addEventListener('click', () => notice.remove());
     this.notices.append(notice);
     while (this.notices.childElementCount > 3) this.notices.firstElementChild?.remove();

@@ -15,15 +15,26 @@ export interface SelectControl {
   readonly value: string;
 }
 
-export function selectControl(label: string, options: readonly SelectOption[], value: string, onChange: (value: string) => void): SelectControl {
+export function selectControl(
+  label: string,
+  options: readonly SelectOption[],
+  value: string,
+  onChange: (value: string) => void,
+): SelectControl {
   const select = h('vscode-single-select', { 'aria-label': label, title: label, class: 'filter-select' });
   let current = value;
   let offered: readonly SelectOption[] = [];
   const setOptions = (next: readonly SelectOption[]): void => {
-    if (next.length === offered.length && next.every((option, index) => option.value === offered[index]!.value && option.label === offered[index]!.label)) return;
+    if (
+      next.length === offered.length &&
+      next.every((option, index) => option.value === offered[index]!.value && option.label === offered[index]!.label)
+    )
+      return;
     offered = next;
     if (!next.some((option) => option.value === current)) current = next[0]?.value ?? '';
-    select.replaceChildren(...next.map((option) => h('vscode-option', { value: option.value, selected: option.value === current }, option.label)));
+    select.replaceChildren(
+      ...next.map((option) => h('vscode-option', { value: option.value, selected: option.value === current }, option.label)),
+    );
     select.value = current;
   };
   setOptions(options);
@@ -45,7 +56,11 @@ export function selectControl(label: string, options: readonly SelectOption[], v
 }
 
 export function searchField(label: string, value: string, onInput: (value: string) => void): HTMLElement {
-  const field = h('vscode-textfield', { placeholder: label, 'aria-label': label, class: 'search-field', type: 'search' }, h('vscode-icon', { name: 'search', slot: 'content-before' }));
+  const field = h(
+    'vscode-textfield',
+    { placeholder: label, 'aria-label': label, class: 'search-field', type: 'search' },
+    h('vscode-icon', { name: 'search', slot: 'content-before' }),
+  );
   field.value = value;
   let timer: ReturnType<typeof setTimeout> | undefined;
   field.addEventListener('input', () => {

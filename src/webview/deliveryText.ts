@@ -40,10 +40,14 @@ export function deliverySentence(delivery: ItemDelivery): string {
     case 'queued':
       return t('Queued on disk; it is sent when the service can take it.');
     case 'sent':
-      return delivery.status !== undefined ? t('Sent: the service accepted it (HTTP {0}).', delivery.status) : t('Sent: the service accepted it.');
+      return delivery.status !== undefined
+        ? t('Sent: the service accepted it (HTTP {0}).', delivery.status)
+        : t('Sent: the service accepted it.');
     case 'dropped': {
       const reason = t(REASON[delivery.reason ?? 'rejected'] ?? 'the service refused it');
-      return delivery.status !== undefined ? t('Dropped: {0} (HTTP {1}). It will not reach Azure Monitor.', reason, delivery.status) : t('Dropped: {0}. It will not reach Azure Monitor.', reason);
+      return delivery.status !== undefined
+        ? t('Dropped: {0} (HTTP {1}). It will not reach Azure Monitor.', reason, delivery.status)
+        : t('Dropped: {0}. It will not reach Azure Monitor.', reason);
     }
     default:
       return '';

@@ -46,7 +46,9 @@ const ATTRIBUTE_TEXT_LIMIT = 2 * SHORT_TEXT_LIMIT;
 
 /** `[U+202E]` for each bidi embedding/override/isolate control: visible, and inert. */
 export function neutraliseBidi(text: string): string {
-  return HAS_BIDI_CONTROL.test(text) ? text.replace(BIDI_CONTROLS, (control) => `[U+${control.charCodeAt(0).toString(16).toUpperCase()}]`) : text;
+  return HAS_BIDI_CONTROL.test(text)
+    ? text.replace(BIDI_CONTROLS, (control) => `[U+${control.charCodeAt(0).toString(16).toUpperCase()}]`)
+    : text;
 }
 
 /** Where to cut `text` to keep at most `limit` code units without splitting a surrogate pair. */
@@ -104,7 +106,11 @@ export function expandableText(value: unknown, chunk = LONG_TEXT_CHUNK): HTMLEle
 }
 
 /** Creates an HTML element: `h('div', { class: 'row' }, 'text', child)`. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes?: Attributes | null, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes?: Attributes | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attributes?: Attributes | null, ...children: Child[]): HTMLElement;
 export function h(tag: string, attributes?: Attributes | null, ...children: Child[]): HTMLElement {
   const element = document.createElement(tag);
@@ -114,7 +120,11 @@ export function h(tag: string, attributes?: Attributes | null, ...children: Chil
 }
 
 /** Creates an SVG element the same way. */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes?: Attributes | null, ...children: Child[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes?: Attributes | null,
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, tag);
   applyAttributes(element, attributes);
   append(element, children);
@@ -126,7 +136,8 @@ export function append(parent: Node, children: readonly Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(parent, child);
-    else if (typeof child === 'string' || typeof child === 'number') parent.appendChild(document.createTextNode(displayText(String(child), LONG_TEXT_CHUNK)));
+    else if (typeof child === 'string' || typeof child === 'number')
+      parent.appendChild(document.createTextNode(displayText(String(child), LONG_TEXT_CHUNK)));
     else parent.appendChild(child as Node);
   }
 }
@@ -160,13 +171,17 @@ function applyAttributes(element: Element, attributes: Attributes | null | undef
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
     if (name === 'on') {
-      for (const [type, listener] of Object.entries(value as Record<string, (event: Event) => void>)) element.addEventListener(type, listener);
+      for (const [type, listener] of Object.entries(value as Record<string, (event: Event) => void>))
+        element.addEventListener(type, listener);
     } else if (name === 'class') {
       const classes = Array.isArray(value) ? value.filter(Boolean).join(' ') : String(value);
       if (classes) element.setAttribute('class', classes);
     } else {
       if (FORBIDDEN_ATTRIBUTE.test(name)) throw new Error(`h(): attribute "${name}" is not allowed`);
-      element.setAttribute(name, value === true ? '' : TEXT_ATTRIBUTES.has(name) ? displayText(String(value), ATTRIBUTE_TEXT_LIMIT) : String(value));
+      element.setAttribute(
+        name,
+        value === true ? '' : TEXT_ATTRIBUTES.has(name) ? displayText(String(value), ATTRIBUTE_TEXT_LIMIT) : String(value),
+      );
     }
   }
 }

@@ -51,14 +51,40 @@ export class ForwardingStrip {
       ' ',
       this.samplingText,
       ' ',
-      h('button', { type: 'button', class: 'counter-link run-without-sampling', title: t('Apps you start from VS Code (new terminals, debug sessions) keep every trace: the SDK\'s sampler variables are set for them. You are asked first.'), on: { click: () => this.host.post({ type: 'runWithoutSampling' }) } }, t('Run without sampling')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'counter-link run-without-sampling',
+          title: t(
+            "Apps you start from VS Code (new terminals, debug sessions) keep every trace: the SDK's sampler variables are set for them. You are asked first.",
+          ),
+          on: { click: () => this.host.post({ type: 'runWithoutSampling' }) },
+        },
+        t('Run without sampling'),
+      ),
     );
-    this.button = h('vscode-toolbar-button', { class: 'strip-toggle', icon: 'debug-pause', label: t('Pause forwarding') }, t('Pause forwarding')) as HTMLElement & { icon: string };
+    this.button = h(
+      'vscode-toolbar-button',
+      { class: 'strip-toggle', icon: 'debug-pause', label: t('Pause forwarding') },
+      t('Pause forwarding'),
+    ) as HTMLElement & { icon: string };
     this.button.addEventListener('click', () => {
       const paused = this.rendered?.state === 'paused';
       this.host.post({ type: 'setForwardingPaused', paused: !paused });
     });
-    this.element = h('footer', { class: 'forwarding-strip', role: 'status', 'aria-label': t('Forwarding to Azure Monitor') }, this.stateIcon, this.stateText, this.counters, this.error, this.sampling, h('span', { class: 'strip-spacer' }), this.relay, this.button);
+    this.element = h(
+      'footer',
+      { class: 'forwarding-strip', role: 'status', 'aria-label': t('Forwarding to Azure Monitor') },
+      this.stateIcon,
+      this.stateText,
+      this.counters,
+      this.error,
+      this.sampling,
+      h('span', { class: 'strip-spacer' }),
+      this.relay,
+      this.button,
+    );
   }
 
   /** Says when the app samples and how much the panel sees of its requests; offers a run without sampling (issue 19). */
@@ -81,7 +107,9 @@ export class ForwardingStrip {
     this.stateIcon.replaceChildren(icon(state.icon));
     setText(this.stateText, status.endpoint && status.state === 'forwarding' ? t('Forwarding to {0}', hostOf(status.endpoint)) : stateText);
     // The last error stays in a tooltip after it stopped being current (a send succeeded, the mode changed).
-    const lastErrorLine = status.lastErrorSeen ? t('Last error at {0}: {1}', formatTime(status.lastErrorSeen.at), displayText(status.lastErrorSeen.message)) : undefined;
+    const lastErrorLine = status.lastErrorSeen
+      ? t('Last error at {0}: {1}', formatTime(status.lastErrorSeen.at), displayText(status.lastErrorSeen.message))
+      : undefined;
     const stateTitle = status.endpoint ? `${stateText}: ${displayText(status.endpoint)}` : stateText;
     this.stateText.setAttribute('title', lastErrorLine ? `${stateTitle}\n${lastErrorLine}` : stateTitle);
     // [label, value, extra, warn when above 0, the items it opens]
@@ -94,7 +122,10 @@ export class ForwardingStrip {
     ];
     // Live Metrics is best effort: its own counters, never mixed into the items above.
     if (status.live) {
-      counters.push([t('Live Metrics sent'), status.live.sent, undefined, false], [t('Live Metrics failed'), status.live.failed, undefined, true]);
+      counters.push(
+        [t('Live Metrics sent'), status.live.sent, undefined, false],
+        [t('Live Metrics failed'), status.live.failed, undefined, true],
+      );
     }
     this.counters.replaceChildren(
       ...counters.map(([name, value, extra, warn, opens]) => {
@@ -102,7 +133,18 @@ export class ForwardingStrip {
         const classes = ['counter', value > 0 && warn ? 'warn' : ''];
         if (!opens || !this.showDelivery || !(value > 0)) return h('span', { class: classes }, ...content);
         const label = opens === 'dropped' ? t('Show the items dropped') : t('Show the items waiting on disk');
-        return h('button', { type: 'button', class: [...classes, 'counter-link'], 'data-opens': opens, title: label, 'aria-label': `${name} ${formatCount(Number(value) || 0)}: ${label}`, on: { click: () => this.showDelivery?.(opens) } }, ...content);
+        return h(
+          'button',
+          {
+            type: 'button',
+            class: [...classes, 'counter-link'],
+            'data-opens': opens,
+            title: label,
+            'aria-label': `${name} ${formatCount(Number(value) || 0)}: ${label}`,
+            on: { click: () => this.showDelivery?.(opens) },
+          },
+          ...content,
+        );
       }),
     );
     const lastError = status.lastError ?? status.live?.lastError;
@@ -124,8 +166,15 @@ export class ForwardingStrip {
 function samplingSentence(summary: SamplingSummary): string {
   const kept = formatCount(summary.keptRequests);
   const represented = formatCount(summary.representedRequests);
-  if (summary.fixedPercent !== undefined) return t('The app keeps {0}% of traces: {1} of about {2} requests kept', Number(summary.fixedPercent.toFixed(2)), kept, represented);
-  if (summary.keptPerSecond !== undefined) return t('The app samples at about {0} traces/s: {1} of about {2} requests kept', Number(summary.keptPerSecond.toFixed(1)), kept, represented);
+  if (summary.fixedPercent !== undefined)
+    return t('The app keeps {0}% of traces: {1} of about {2} requests kept', Number(summary.fixedPercent.toFixed(2)), kept, represented);
+  if (summary.keptPerSecond !== undefined)
+    return t(
+      'The app samples at about {0} traces/s: {1} of about {2} requests kept',
+      Number(summary.keptPerSecond.toFixed(1)),
+      kept,
+      represented,
+    );
   return t('The app samples: {0} of about {1} requests kept', kept, represented);
 }
 

@@ -48,7 +48,8 @@ export class HistogramChart {
       this.pending = histogram;
       return;
     }
-    const changed = histogram.edges.length !== this.histogram.edges.length || histogram.edges.some((edge, index) => edge !== this.histogram.edges[index]);
+    const changed =
+      histogram.edges.length !== this.histogram.edges.length || histogram.edges.some((edge, index) => edge !== this.histogram.edges[index]);
     this.histogram = histogram;
     this.element.dataset.bins = String(histogram.counts.length);
     this.element.dataset.total = String(histogram.counts.reduce((sum, count) => sum + count, 0));

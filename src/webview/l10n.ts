@@ -51,5 +51,7 @@ export function plural(count: number, one: WebviewString, other: WebviewString, 
 const countFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
 function fill(template: string, args: readonly Argument[]): string {
-  return args.length === 0 ? template : template.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match));
+  return args.length === 0
+    ? template
+    : template.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match));
 }

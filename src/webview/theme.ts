@@ -35,7 +35,8 @@ export function readThemeColors(): ThemeColors {
     axis: variable('--vscode-descriptionForeground', style.color || '#888888'),
     grid: variable('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
     font: `${fontSize}px ${style.fontFamily || 'sans-serif'}`,
-    isHighContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
+    isHighContrast:
+      document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
   };
 }
 

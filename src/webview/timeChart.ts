@@ -87,7 +87,10 @@ export class TimeChart {
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         padding: [8, 24, 0, 0],
-        scales: { x: { time: true, range: (_plot, min, max) => xRange(min, max, this.data[0]) }, y: { range: (_plot, min, max) => yRange(min, max, this.options.yMin) } },
+        scales: {
+          x: { time: true, range: (_plot, min, max) => xRange(min, max, this.data[0]) },
+          y: { range: (_plot, min, max) => yRange(min, max, this.options.yMin) },
+        },
         axes: [
           { ...axis, space: 70, size: 30, values: (_plot, ticks) => ticks.map((tick) => clock(tick)) },
           { ...axis, size: (_plot, values) => axisWidth(values), values: (_plot, ticks) => ticks.map((tick) => format(tick)) },

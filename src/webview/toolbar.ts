@@ -50,7 +50,12 @@ export class Toolbar {
     this.itemCount = h('span', { class: 'item-count' });
     const action = (iconName: string, label: string, text: string, run: () => void): Action => ({
       button: button(iconName, label, text, run),
-      item: h('div', { role: 'menuitem', tabindex: '-1', class: 'toolbar-menu-item', title: label, on: { click: () => this.runFromMenu(run) } }, icon(iconName), h('span', { class: 'menu-text' }, text)),
+      item: h(
+        'div',
+        { role: 'menuitem', tabindex: '-1', class: 'toolbar-menu-item', title: label, on: { click: () => this.runFromMenu(run) } },
+        icon(iconName),
+        h('span', { class: 'menu-text' }, text),
+      ),
       run,
     });
     this.actions = {
@@ -63,7 +68,13 @@ export class Toolbar {
     this.menuCount = h('div', { class: 'toolbar-menu-count', role: 'presentation' });
     this.menu = h(
       'div',
-      { class: 'toolbar-menu', role: 'menu', 'aria-label': t('More actions'), hidden: true, on: { keydown: (event) => this.onMenuKey(event as KeyboardEvent), focusout: (event) => this.onMenuFocusOut(event as FocusEvent) } },
+      {
+        class: 'toolbar-menu',
+        role: 'menu',
+        'aria-label': t('More actions'),
+        hidden: true,
+        on: { keydown: (event) => this.onMenuKey(event as KeyboardEvent), focusout: (event) => this.onMenuFocusOut(event as FocusEvent) },
+      },
       this.menuCount,
       this.tabGroup,
       ...Object.values(this.actions).map((a) => a.item),
@@ -91,7 +102,8 @@ export class Toolbar {
     // which would swallow the buttons' keyboard activation.
     this.element.addEventListener('keydown', (event) => event.stopPropagation());
     document.addEventListener('pointerdown', (event) => {
-      if (!this.menu.hidden && !this.menu.contains(event.target as Node) && !this.moreButton.contains(event.target as Node)) this.closeMenu(false);
+      if (!this.menu.hidden && !this.menu.contains(event.target as Node) && !this.moreButton.contains(event.target as Node))
+        this.closeMenu(false);
     });
   }
 
@@ -104,7 +116,19 @@ export class Toolbar {
     for (const header of tabs.querySelectorAll<HTMLElement>(':scope > vscode-tab-header')) {
       const view = header.dataset.view ?? '';
       const glyph = header.querySelector('.codicon')?.cloneNode(true);
-      const item = h('div', { role: 'menuitem', tabindex: '-1', class: 'toolbar-menu-item toolbar-menu-tab', 'data-view': view, hidden: true, on: { click: () => this.runFromMenu(() => showTab?.(view)) } }, glyph ?? null, h('span', { class: 'menu-text' }, header.title));
+      const item = h(
+        'div',
+        {
+          role: 'menuitem',
+          tabindex: '-1',
+          class: 'toolbar-menu-item toolbar-menu-tab',
+          'data-view': view,
+          hidden: true,
+          on: { click: () => this.runFromMenu(() => showTab?.(view)) },
+        },
+        glyph ?? null,
+        h('span', { class: 'menu-text' }, header.title),
+      );
       this.tabItems.set(header, item);
       this.tabGroup.append(item);
     }
@@ -163,7 +187,8 @@ export class Toolbar {
     // vscode-tabs pads its header by 8 px each side; the headers and the toolbar share the rest.
     const available = tabs.clientWidth - 16;
     let used = this.element.getBoundingClientRect().width;
-    for (const header of tabs.querySelectorAll<HTMLElement>(':scope > vscode-tab-header')) if (!header.hidden) used += header.getBoundingClientRect().width;
+    for (const header of tabs.querySelectorAll<HTMLElement>(':scope > vscode-tab-header'))
+      if (!header.hidden) used += header.getBoundingClientRect().width;
     return used > available + 0.5;
   }
 
@@ -183,7 +208,14 @@ export class Toolbar {
     if (this.moreButton.hidden) this.closeMenu(false);
   }
 
-  update(state: { paused: boolean; behind: boolean; pendingItems: number; itemCount: number; connected: boolean; history?: boolean }): void {
+  update(state: {
+    paused: boolean;
+    behind: boolean;
+    pendingItems: number;
+    itemCount: number;
+    connected: boolean;
+    history?: boolean;
+  }): void {
     // An earlier run read from the history (issue 16) is not live: the indicator says so.
     const mode = state.paused ? 'paused' : state.behind ? 'behind' : state.history ? 'history' : state.connected ? 'live' : 'waiting';
     const modeChanged = this.indicator.dataset.mode !== mode;
@@ -214,10 +246,15 @@ export class Toolbar {
       const iconName = state.paused ? 'debug-continue' : 'debug-pause';
       this.pauseButton.icon = iconName;
       this.pauseButton.setAttribute('label', label);
-      this.pauseButton.setAttribute('title', state.paused ? t('Resume rendering (new items are kept while paused)') : t('Pause rendering; items keep arriving'));
+      this.pauseButton.setAttribute(
+        'title',
+        state.paused ? t('Resume rendering (new items are kept while paused)') : t('Pause rendering; items keep arriving'),
+      );
       setText(this.pauseButton.querySelector('.button-text')!, state.paused ? t('Resume') : t('Pause'));
       const item = this.actions.pause.item;
-      item.querySelector('.codicon')?.classList.replace(state.paused ? 'codicon-debug-pause' : 'codicon-debug-continue', `codicon-${iconName}`);
+      item
+        .querySelector('.codicon')
+        ?.classList.replace(state.paused ? 'codicon-debug-pause' : 'codicon-debug-continue', `codicon-${iconName}`);
       item.title = label;
       setText(item.querySelector('.menu-text')!, state.paused ? t('Resume') : t('Pause'));
     }
@@ -301,6 +338,10 @@ export class Toolbar {
 
 /** `label` names the action (tooltip, screen readers); `text` is the short word shown beside the icon. */
 function button(iconName: string, label: string, text: string, onClick: () => void): ToolbarButton {
-  const element = h('vscode-toolbar-button', { icon: iconName, label, title: label, on: { click: onClick } }, h('span', { class: 'button-text' }, text)) as ToolbarButton;
+  const element = h(
+    'vscode-toolbar-button',
+    { icon: iconName, label, title: label, on: { click: onClick } },
+    h('span', { class: 'button-text' }, text),
+  ) as ToolbarButton;
   return element;
 }

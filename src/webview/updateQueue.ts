@@ -28,7 +28,14 @@ export class UpdateQueue {
   }
 
   get isEmpty(): boolean {
-    return !this.snapshot && !this.cleared && this.added.size === 0 && this.evicted.length === 0 && this.live.length === 0 && this.deliveries.size === 0;
+    return (
+      !this.snapshot &&
+      !this.cleared &&
+      this.added.size === 0 &&
+      this.evicted.length === 0 &&
+      this.live.length === 0 &&
+      this.deliveries.size === 0
+    );
   }
 
   pushSnapshot(snapshot: Snapshot): void {

@@ -39,7 +39,13 @@ export class VirtualList<T> {
     this.empty = h('div', { class: 'vlist-empty' });
     this.element = h(
       'div',
-      { class: ['vlist', options.className], role: 'listbox', tabindex: '0', 'aria-label': options.label, on: { keydown: (event) => this.onKeyDown(event as KeyboardEvent), click: (event) => this.onClick(event) } },
+      {
+        class: ['vlist', options.className],
+        role: 'listbox',
+        tabindex: '0',
+        'aria-label': options.label,
+        on: { keydown: (event) => this.onKeyDown(event as KeyboardEvent), click: (event) => this.onClick(event) },
+      },
       this.sizer,
       this.empty,
     );

@@ -93,16 +93,28 @@ function restoreUiState(saved: unknown): UiState {
     failedOnly: value.failedOnly === true,
     transactionDelivery: text('transactionDelivery', ''),
     selectedOperationId: typeof value.selectedOperationId === 'string' ? value.selectedOperationId : undefined,
-    minSeverity: typeof value.minSeverity === 'number' && value.minSeverity >= 0 && value.minSeverity <= 4 ? Math.trunc(value.minSeverity) : 0,
+    minSeverity:
+      typeof value.minSeverity === 'number' && value.minSeverity >= 0 && value.minSeverity <= 4 ? Math.trunc(value.minSeverity) : 0,
     logSearch: text('logSearch', ''),
     logRole: text('logRole', ''),
     logTable: text('logTable', ''),
     logDelivery: text('logDelivery', ''),
     queryText: text('queryText', '').slice(0, MAX_SAVED_QUERY_LENGTH),
-    queryHistory: Array.isArray(value.queryHistory) ? value.queryHistory.filter((entry): entry is string => typeof entry === 'string' && entry.length <= MAX_SAVED_QUERY_LENGTH).slice(0, MAX_SAVED_QUERY_ENTRIES) : [],
+    queryHistory: Array.isArray(value.queryHistory)
+      ? value.queryHistory
+          .filter((entry): entry is string => typeof entry === 'string' && entry.length <= MAX_SAVED_QUERY_LENGTH)
+          .slice(0, MAX_SAVED_QUERY_ENTRIES)
+      : [],
     savedQueries: Array.isArray(value.savedQueries)
       ? value.savedQueries
-          .filter((entry): entry is { name: string; query: string } => typeof entry === 'object' && entry !== null && typeof entry.name === 'string' && typeof entry.query === 'string' && entry.query.length <= MAX_SAVED_QUERY_LENGTH)
+          .filter(
+            (entry): entry is { name: string; query: string } =>
+              typeof entry === 'object' &&
+              entry !== null &&
+              typeof entry.name === 'string' &&
+              typeof entry.query === 'string' &&
+              entry.query.length <= MAX_SAVED_QUERY_LENGTH,
+          )
           .map((entry) => ({ name: entry.name.slice(0, 200), query: entry.query }))
           .slice(0, MAX_SAVED_QUERY_ENTRIES)
       : [],

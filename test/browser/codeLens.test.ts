@@ -13,7 +13,14 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
-import { launchChromium, openFileFromQuickOpen, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import {
+  launchChromium,
+  openFileFromQuickOpen,
+  openWorkbench,
+  runCommandFromPalette,
+  waitForWorkbench,
+  workbenchUrl,
+} from '../harness/workbench';
 
 const SHOP_APP = `"""A small Flask shop (the lenses' sample)."""
 import requests
@@ -66,7 +73,9 @@ describe('Lenses with live numbers on a Flask app, in the real workbench', funct
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
     fs.writeFileSync(path.join(workspace, 'shop.py'), SHOP_APP);
     fs.writeFileSync(path.join(workspace, 'shop_traffic.py'), SHOP_TRAFFIC);
-    server = await startCodeServer({ settings: { 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' } });
+    server = await startCodeServer({
+      settings: { 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' },
+    });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
     await waitForWorkbench(page);
@@ -93,7 +102,10 @@ describe('Lenses with live numbers on a Flask app, in the real workbench', funct
     // The command opens the live panel, which takes the editor when drawn: wait for it and for the
     // script's 8 items in the status bar, then go back to the app.
     await page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
-    await page.locator('.statusbar-item', { hasText: /Azure Monitor:.*·\s*8\b/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.statusbar-item', { hasText: /Azure Monitor:.*·\s*8\b/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await openFileFromQuickOpen(page, 'shop.py');
     const route = lenses.filter({ hasText: '4 calls · p95 230 ms · 1 failed' });
     await route.waitFor({ timeout: 90_000 });

@@ -10,7 +10,15 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
-import { launchChromium, notificationShown, openWorkbench, QUICK_INPUT, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import {
+  launchChromium,
+  notificationShown,
+  openWorkbench,
+  QUICK_INPUT,
+  runCommandFromPalette,
+  waitForWorkbench,
+  workbenchUrl,
+} from '../harness/workbench';
 
 describe('Command palette in the real workbench', function () {
   this.timeout(180_000);
@@ -29,7 +37,8 @@ describe('Command palette in the real workbench', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'palette-test-failure.png') }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'palette-test-failure.png') }).catch(() => undefined);
   });
 
   after(async () => {
@@ -42,7 +51,9 @@ describe('Command palette in the real workbench', function () {
    * the same widget may still be the palette, whose text box is visible too.
    */
   async function connectionStringInputBox() {
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Azure Monitor: Set Connection String' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Azure Monitor: Set Connection String' })
+      .waitFor({ timeout: 30_000 });
     const input = page.locator(QUICK_INPUT);
     await input.waitFor({ state: 'visible' });
     return input;

@@ -45,13 +45,18 @@ describe('First run in the real workbench', function () {
     const runDir = createRunDir();
     const workspace = path.join(runDir, 'workspace');
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
-    server = await startCodeServer({ runDir, env: { AZMON_FIRST_RUN_WALKTHROUGH: 'on' }, settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'workbench.colorTheme': 'Default Dark Modern' } });
+    server = await startCodeServer({
+      runDir,
+      env: { AZMON_FIRST_RUN_WALKTHROUGH: 'on' },
+      settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'workbench.colorTheme': 'Default Dark Modern' },
+    });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'first-run-failure.png') }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'first-run-failure.png') }).catch(() => undefined);
   });
 
   after(async () => {
@@ -63,8 +68,14 @@ describe('First run in the real workbench', function () {
     await waitForWorkbench(page);
     // Its steps are enabled only while the walkthrough itself (not the Welcome overview) is shown.
     const walkthrough = page.locator('.gettingStartedContainer');
-    await walkthrough.locator('.getting-started-category .category-title, .category-title', { hasText: WALKTHROUGH_TITLE }).first().waitFor({ timeout: 60_000 });
-    await walkthrough.locator('.getting-started-step:not([disabled])', { hasText: 'Open the live panel' }).first().waitFor({ timeout: 60_000 });
+    await walkthrough
+      .locator('.getting-started-category .category-title, .category-title', { hasText: WALKTHROUGH_TITLE })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await walkthrough
+      .locator('.getting-started-step:not([disabled])', { hasText: 'Open the live panel' })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.locator(STATUS_ITEM).waitFor({ timeout: 60_000 });
     const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
     assert.ok(!tabs.some((tab) => /\.py\b/.test(tab)), `no Python file is open: ${tabs.join(', ')}`);
@@ -74,7 +85,11 @@ describe('First run in the real workbench', function () {
   it('the walkthrough\'s "Open the live panel" step opens the live panel', async () => {
     const walkthrough = page.locator('.gettingStartedContainer');
     await walkthrough.locator('.getting-started-step', { hasText: 'Open the live panel' }).first().click();
-    await walkthrough.locator('.getting-started-step.expanded').locator('.monaco-button, a', { hasText: 'Open Live Telemetry' }).first().click();
+    await walkthrough
+      .locator('.getting-started-step.expanded')
+      .locator('.monaco-button, a', { hasText: 'Open Live Telemetry' })
+      .first()
+      .click();
     // The command ran: the panel's tab is there. (Whether it is in front depends on how the
     // walkthrough was reached — from the Welcome page it sometimes stays in front: show the tab.)
     const tab = page.locator('.tabs-container .tab', { hasText: 'Live Telemetry' });
@@ -119,7 +134,10 @@ describe('First run in the real workbench', function () {
     await waitForWorkbench(page);
     await page.locator(STATUS_ITEM).waitFor({ timeout: 60_000 });
     // The activation's first-run check logs its decision: wait for it, then look.
-    await eventually(() => assert.match(extensionLog(server.runDir), /The walkthrough was opened on an earlier first run: not again\./), { timeoutMs: 60_000, intervalMs: 250 });
+    await eventually(() => assert.match(extensionLog(server.runDir), /The walkthrough was opened on an earlier first run: not again\./), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     assert.strictEqual(await page.locator('.gettingStartedContainer').count(), 0, 'no walkthrough editor');
   });
 });

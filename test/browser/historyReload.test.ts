@@ -47,7 +47,9 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
 
   async function runInTerminal(command: string): Promise<void> {
     const rows = page.locator('.terminal-wrapper .xterm-rows').first();
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), { timeoutMs: 60_000 });
+    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
+      timeoutMs: 60_000,
+    });
     await page.locator('.terminal-wrapper .xterm').first().click();
     await page.keyboard.type(command);
     await page.keyboard.press('Enter');
@@ -59,7 +61,10 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
     const output = path.join(runDir, 'sent.txt');
     await runInTerminal(`python3 '${path.join(workspace, 'stdlib_telemetry.py')}' > '${output}' 2>&1`);
-    await eventually(() => assert.match(fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '', /sent 2 items: HTTP 200/), { timeoutMs: 60_000, intervalMs: 250 });
+    await eventually(() => assert.match(fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '', /sent 2 items: HTTP 200/), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
     await shot('1-before');
 

@@ -14,7 +14,15 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
 import { eventually } from '../harness/eventually';
 import { REPO_ROOT, SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
-import { launchChromium, notificationShown, openWorkbench, QUICK_INPUT, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import {
+  launchChromium,
+  notificationShown,
+  openWorkbench,
+  QUICK_INPUT,
+  runCommandFromPalette,
+  waitForWorkbench,
+  workbenchUrl,
+} from '../harness/workbench';
 import { FakeIngestion } from '../fakes/fakeIngestion';
 import type { LiveAppReport } from './apps/liveMetricsApp';
 
@@ -42,7 +50,10 @@ describe('Live view with forwarding on, in the real workbench', function () {
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
     stopFile = path.join(runDir, 'live-app.stop');
     reportFile = path.join(runDir, 'live-app.json');
-    server = await startCodeServer({ runDir, settings: { 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' } });
+    server = await startCodeServer({
+      runDir,
+      settings: { 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' },
+    });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
     await waitForWorkbench(page);
@@ -50,7 +61,8 @@ describe('Live view with forwarding on, in the real workbench', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'live-failure.png') }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'live-failure.png') }).catch(() => undefined);
   });
 
   after(async () => {
@@ -79,7 +91,9 @@ describe('Live view with forwarding on, in the real workbench', function () {
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
     const rows = page.locator('.terminal-wrapper .xterm-rows').first();
     // Typed before the shell shows its prompt, the command could be lost while it starts.
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), { timeoutMs: 60_000 });
+    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
+      timeoutMs: 60_000,
+    });
     await page.locator('.terminal-wrapper .xterm').first().click();
     await page.keyboard.type(`node '${LIVE_APP}' '${reportFile}' '${stopFile}'`);
     await page.keyboard.press('Enter');
@@ -89,11 +103,17 @@ describe('Live view with forwarding on, in the real workbench', function () {
 
     // Not watched in the portal, but the Live view is open: the app posts, and the panel shows it.
     const requestTile = panel.locator('.tile[data-metric="requestRate"] .tile-value');
-    await eventually(async () => assert.match(await requestTile.innerText(), /[1-9]/, 'a request rate above zero'), { timeoutMs: 90_000, intervalMs: 500 });
+    await eventually(async () => assert.match(await requestTile.innerText(), /[1-9]/, 'a request rate above zero'), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
     assert.strictEqual(fake.live.posts().length, 0, 'the service got no post while nobody watched in the portal');
     const pings = fake.live.pings();
     assert.ok(pings.length > 0, 'the service heard the pings');
-    assert.ok(pings.every((request) => request.query.get('ikey') === REAL_KEY), 'pings carry the real key');
+    assert.ok(
+      pings.every((request) => request.query.get('ikey') === REAL_KEY),
+      'pings carry the real key',
+    );
     assert.strictEqual(await panel.locator('.live-portal').isVisible(), false, 'the panel does not claim the portal is watching');
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'live-panel-only.png') });
 
@@ -104,8 +124,13 @@ describe('Live view with forwarding on, in the real workbench', function () {
       assert.strictEqual(post.query.get('ikey'), REAL_KEY);
       assert.strictEqual(post.status, 200);
       // The 2024-04-01-preview data points carry no key of their own; where one is, it is the real one.
-      const keys = (post.body as { InstrumentationKey?: string }[]).flatMap((point) => (point.InstrumentationKey === undefined ? [] : [point.InstrumentationKey]));
-      assert.ok(keys.every((key) => key === REAL_KEY), `a data point with another key: ${keys.join(', ')}`);
+      const keys = (post.body as { InstrumentationKey?: string }[]).flatMap((point) =>
+        point.InstrumentationKey === undefined ? [] : [point.InstrumentationKey],
+      );
+      assert.ok(
+        keys.every((key) => key === REAL_KEY),
+        `a data point with another key: ${keys.join(', ')}`,
+      );
       assert.ok((post.body as unknown[]).length > 0, 'the post holds data points');
     }
     const portal = panel.locator('.live-portal');

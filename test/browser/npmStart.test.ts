@@ -11,7 +11,10 @@ describe('npm start (the main job)', function () {
   it('starts VS Code with the extension and the sample workspace, and prints the URL to open', () => {
     const screenshot = path.join(TEST_RESULTS_DIR, 'npm-start.png');
     fs.rmSync(screenshot, { force: true });
-    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'scripts', 'start.js'), '--check'], { encoding: 'utf8', timeout: 200_000 });
+    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'scripts', 'start.js'), '--check'], {
+      encoding: 'utf8',
+      timeout: 200_000,
+    });
     assert.strictEqual(result.status, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /Open: http:\/\/127\.0\.0\.1:\d+\/\?folder=.*samples%2Fpython-app&payload=/);
     assert.match(result.stdout, /Telemetry stays on this machine/);

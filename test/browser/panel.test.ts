@@ -70,7 +70,14 @@ describe('Live telemetry panel in the real workbench', function () {
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
     // The DOM renderer puts the terminal's text in the page (the GPU ones draw on a canvas): the
     // test can wait for the shell's prompt.
-    server = await startCodeServer({ runDir, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' } });
+    server = await startCodeServer({
+      runDir,
+      settings: {
+        'workbench.colorTheme': 'Default Dark Modern',
+        'terminal.integrated.enablePersistentSessions': false,
+        'terminal.integrated.gpuAcceleration': 'off',
+      },
+    });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
     page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -85,7 +92,9 @@ describe('Live telemetry panel in the real workbench', function () {
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
     // Typed before the shell shows its prompt, the command could be lost while it starts.
     const rows = page.locator('.terminal-wrapper .xterm-rows').first();
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, 'the shell\'s prompt'), { timeoutMs: 60_000 });
+    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
+      timeoutMs: 60_000,
+    });
     await page.locator('.terminal-wrapper .xterm').first().click();
     const reportFile = path.join(runDir, 'shop-report.json');
     await page.keyboard.type(`node '${SHOP_APP}' '${httpsUrl}' '${reportFile}'`);
@@ -101,7 +110,8 @@ describe('Live telemetry panel in the real workbench', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-failure.png') }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-failure.png') }).catch(() => undefined);
   });
 
   after(async function () {
@@ -122,7 +132,7 @@ describe('Live telemetry panel in the real workbench', function () {
     await panel.locator('body').evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
   }
 
-  it('shows the app\'s transactions and the waterfall of the one selected', async () => {
+  it("shows the app's transactions and the waterfall of the one selected", async () => {
     await showView('transactions');
     const operations = panel.locator('.operations-list .vlist-row');
     await operations.filter({ hasText: 'POST /orders' }).waitFor({ timeout: 30_000 });
@@ -173,7 +183,11 @@ describe('Live telemetry panel in the real workbench', function () {
     await row.click();
     assert.ok((await panel.locator('.details-pane').innerText()).includes(XSS_MESSAGE), 'the details show it as text too');
     assert.strictEqual(await panel.locator('img').count(), 0, 'no <img> element was created from telemetry');
-    assert.strictEqual(await panel.locator('body').evaluate((body) => (body as unknown as { dataset: Record<string, string> }).dataset.pwned ?? null), null, 'the onerror handler never ran');
+    assert.strictEqual(
+      await panel.locator('body').evaluate((body) => (body as unknown as { dataset: Record<string, string> }).dataset.pwned ?? null),
+      null,
+      'the onerror handler never ran',
+    );
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-logs.png') });
   });
 
@@ -204,7 +218,10 @@ describe('Live telemetry panel in the real workbench', function () {
     // SVG text has no innerText.
     const labels = (await panel.locator('.node-label').allTextContents()).map(squash);
     for (const expected of ['shop-api', 'inventory.local', 'payments.example']) {
-      assert.ok(labels.some((label) => label.includes(expected)), `${expected} on the map: ${labels.join(', ')}`);
+      assert.ok(
+        labels.some((label) => label.includes(expected)),
+        `${expected} on the map: ${labels.join(', ')}`,
+      );
     }
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-map.png') });
 
@@ -240,7 +257,9 @@ describe('Live telemetry panel in the real workbench', function () {
     // A failed sample opens its transaction.
     await panel.locator('.failures-detail .sample-row').first().click();
     await panel.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
-    await eventually(async () => assert.strictEqual(squash(await panel.locator('.transaction-header .operation-id').innerText()), report.failedTraceId));
+    await eventually(async () =>
+      assert.strictEqual(squash(await panel.locator('.transaction-header .operation-id').innerText()), report.failedTraceId),
+    );
 
     await showView('query');
     const editor = panel.locator('.query-editor');
@@ -261,6 +280,9 @@ describe('Live telemetry panel in the real workbench', function () {
     // The restored webview asked for a snapshot: the indicator leaves "Connecting…".
     await panel.locator('.stream-indicator[data-mode="live"]').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'panel-restored.png') });
-    assert.deepStrictEqual(pageErrors.filter((error) => /azure|monitor|webview/i.test(error)), []);
+    assert.deepStrictEqual(
+      pageErrors.filter((error) => /azure|monitor|webview/i.test(error)),
+      [],
+    );
   });
 });

@@ -95,7 +95,7 @@ describe('Live panel CSP in the real workbench', function () {
     await server?.stop();
   });
 
-  it('blocks inline scripts, inline handlers, javascript: URLs and eval; runs the nonce\'d script', async () => {
+  it("blocks inline scripts, inline handlers, javascript: URLs and eval; runs the nonce'd script", async () => {
     await runCommandFromPalette(page, 'Azure Monitor: Open Live Telemetry');
     const panel = page.frameLocator('iframe.webview').frameLocator('#active-frame');
     await panel.locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
@@ -105,15 +105,21 @@ describe('Live panel CSP in the real workbench', function () {
 
     assert.match(probe.policy, /script-src 'nonce-[A-Za-z0-9]+'/);
     assert.doesNotMatch(probe.policy, /unsafe-inline|unsafe-eval/);
-    assert.strictEqual(probe.nonceScript, 1, 'the control: a script with the page\'s nonce runs');
+    assert.strictEqual(probe.nonceScript, 1, "the control: a script with the page's nonce runs");
     assert.strictEqual(probe.inlineScript, undefined, 'an inline <script> without the nonce ran');
     assert.strictEqual(probe.inlineHandler, undefined, 'an inline onerror handler ran');
     assert.strictEqual(probe.javascriptUrl, undefined, 'a javascript: URL ran');
     assert.ok(probe.javascriptUrlViolations.length > 0, 'the javascript: URL was refused by the policy');
-    assert.deepStrictEqual([probe.evalResult, probe.functionResult, probe.nonceEvalResult], ['EvalError', 'EvalError', 'EvalError'], 'eval / new Function / eval in a nonce\'d script');
+    assert.deepStrictEqual(
+      [probe.evalResult, probe.functionResult, probe.nonceEvalResult],
+      ['EvalError', 'EvalError', 'EvalError'],
+      "eval / new Function / eval in a nonce'd script",
+    );
     for (const directive of ['script-src-elem', 'script-src-attr', 'script-src']) {
       assert.ok(probe.violations.includes(directive), `a ${directive} violation was reported (${probe.violations.join(', ')})`);
     }
-    console.log(`      CSP: ${probe.violations.length} violations reported (${[...new Set(probe.violations)].join(', ')}); nothing ran but the nonce'd control`);
+    console.log(
+      `      CSP: ${probe.violations.length} violations reported (${[...new Set(probe.violations)].join(', ')}); nothing ran but the nonce'd control`,
+    );
   });
 });

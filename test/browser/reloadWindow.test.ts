@@ -36,7 +36,10 @@ describe('Reload Window keeps open terminals connected to the relay', function (
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
     // Persistent sessions (VS Code's default) are what keeps a terminal across a reload. The DOM
     // renderer puts the terminal's text in the page, so the test can wait for the shell's prompt.
-    server = await startCodeServer({ runDir, settings: { 'terminal.integrated.enablePersistentSessions': true, 'terminal.integrated.gpuAcceleration': 'off' } });
+    server = await startCodeServer({
+      runDir,
+      settings: { 'terminal.integrated.enablePersistentSessions': true, 'terminal.integrated.gpuAcceleration': 'off' },
+    });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
     await waitForWorkbench(page);
@@ -55,7 +58,9 @@ describe('Reload Window keeps open terminals connected to the relay', function (
   async function runInTerminal(command: string): Promise<void> {
     const rows = page.locator('.terminal-wrapper .xterm-rows').first();
     // Typed before the shell shows its prompt, the command could be lost while it starts.
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), { timeoutMs: 60_000 });
+    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
+      timeoutMs: 60_000,
+    });
     await page.locator('.terminal-wrapper .xterm').first().click();
     await page.keyboard.type(command);
     await page.keyboard.press('Enter');
@@ -75,7 +80,8 @@ describe('Reload Window keeps open terminals connected to the relay', function (
     return { pid, connectionString };
   }
 
-  const relayIsUp = () => eventually(async () => assert.match(await statusItem().innerText(), /Azure Monitor: local-only/), { timeoutMs: 60_000 });
+  const relayIsUp = () =>
+    eventually(async () => assert.match(await statusItem().innerText(), /Azure Monitor: local-only/), { timeoutMs: 60_000 });
 
   it('a terminal opened before the reload still reaches the relay after it: an app started there is counted', async () => {
     // Any command activates the extension and starts the relay. A terminal created before the
@@ -84,7 +90,11 @@ describe('Reload Window keeps open terminals connected to the relay', function (
     await relayIsUp();
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
     const before = await shellFacts(path.join(runDir, 'before.txt'));
-    assert.match(before.connectionString, /^InstrumentationKey=[0-9a-f-]{36};IngestionEndpoint=http:\/\/127\.0\.0\.1:\d+\/;/, 'the terminal got the relay variables');
+    assert.match(
+      before.connectionString,
+      /^InstrumentationKey=[0-9a-f-]{36};IngestionEndpoint=http:\/\/127\.0\.0\.1:\d+\/;/,
+      'the terminal got the relay variables',
+    );
     await shot('1-before');
 
     const reloaded = page.waitForEvent('load');
@@ -100,8 +110,23 @@ describe('Reload Window keeps open terminals connected to the relay', function (
 
     const countBefore = await countOf();
     await runInTerminal(`python3 '${path.join(workspace, 'stdlib_telemetry.py')}'`);
-    await eventually(async () => assert.strictEqual(await countOf(), countBefore + 2, `the app's two items were counted (status bar: "${await statusItem().innerText()}")`), { timeoutMs: 60_000 });
-    await eventually(async () => assert.match((await page.locator('.terminal-wrapper .xterm-rows').first().innerText()).replace(/\u00a0/g, ' '), /sent 2 items: HTTP 200/), { timeoutMs: 30_000 });
+    await eventually(
+      async () =>
+        assert.strictEqual(
+          await countOf(),
+          countBefore + 2,
+          `the app's two items were counted (status bar: "${await statusItem().innerText()}")`,
+        ),
+      { timeoutMs: 60_000 },
+    );
+    await eventually(
+      async () =>
+        assert.match(
+          (await page.locator('.terminal-wrapper .xterm-rows').first().innerText()).replace(/\u00a0/g, ' '),
+          /sent 2 items: HTTP 200/,
+        ),
+      { timeoutMs: 30_000 },
+    );
     await shot('2-after-reload-counted');
   });
 
@@ -112,7 +137,9 @@ describe('Reload Window keeps open terminals connected to the relay', function (
     const facts = await shellFacts(path.join(runDir, 'current.txt'));
     const stale = facts.connectionString.replace(/InstrumentationKey=[0-9a-f-]{36}/, `InstrumentationKey=${OLD_KEY}`);
     const staleOutput = path.join(runDir, 'stale.txt');
-    await runInTerminal(`APPLICATIONINSIGHTS_CONNECTION_STRING='${stale}' python3 '${path.join(workspace, 'stdlib_telemetry.py')}' > '${staleOutput}' 2>&1; echo done >> '${staleOutput}'`);
+    await runInTerminal(
+      `APPLICATIONINSIGHTS_CONNECTION_STRING='${stale}' python3 '${path.join(workspace, 'stdlib_telemetry.py')}' > '${staleOutput}' 2>&1; echo done >> '${staleOutput}'`,
+    );
     const notice = panel.locator('.notice-text', { hasText: 'old relay key' });
     await notice.waitFor({ timeout: 60_000 });
     assert.match(await notice.innerText(), /restart its terminal/);

@@ -12,7 +12,16 @@ import type { Browser, Page } from 'playwright-core';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
 import { eventually } from '../harness/eventually';
-import { launchChromium, notificationShown, openFileFromQuickOpen, openWorkbench, QUICK_INPUT, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import {
+  launchChromium,
+  notificationShown,
+  openFileFromQuickOpen,
+  openWorkbench,
+  QUICK_INPUT,
+  runCommandFromPalette,
+  waitForWorkbench,
+  workbenchUrl,
+} from '../harness/workbench';
 
 describe('New user: set up, run, watch the status bar', function () {
   this.timeout(180_000);
@@ -76,7 +85,11 @@ describe('New user: set up, run, watch the status bar', function () {
     await pick('No web framework');
 
     // pip really runs: offline (as here) it fails, and Set Up says so with pip's reason instead of "set up".
-    const outcome = await notificationShown(page, /Python monitoring is set up, local-only|Instrumentation inserted into app\.py, but installing azure-monitor-opentelemetry failed: \S/, 60_000);
+    const outcome = await notificationShown(
+      page,
+      /Python monitoring is set up, local-only|Instrumentation inserted into app\.py, but installing azure-monitor-opentelemetry failed: \S/,
+      60_000,
+    );
     const outcomeText = await outcome.innerText();
     if (!outcomeText.includes('is set up')) assert.match(outcomeText, /Show Output/, 'a failed install offers its output');
     await shot('3b-install-outcome');
@@ -97,7 +110,11 @@ describe('New user: set up, run, watch the status bar', function () {
     const before = await countOf();
     await openFile('stdlib_telemetry.py');
     await runCommandFromPalette(page, 'Azure Monitor: Run Python File with Live Telemetry');
-    await eventually(async () => assert.ok((await countOf()) >= before + 2, `the script's two items were counted (status bar: "${await statusItem().innerText()}")`), { timeoutMs: 60_000 });
+    await eventually(
+      async () =>
+        assert.ok((await countOf()) >= before + 2, `the script's two items were counted (status bar: "${await statusItem().innerText()}")`),
+      { timeoutMs: 60_000 },
+    );
     // The command opened the live panel: the screenshot shows it drawn, not its blank frame while it loads.
     await page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     await shot('5-run-count');

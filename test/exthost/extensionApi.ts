@@ -16,7 +16,11 @@ export async function extensionApi(): Promise<AzureMonitorPythonApi> {
 }
 
 /** Polls until `check` returns a value other than undefined/false; fails with `what` after the timeout. */
-export async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -26,8 +30,17 @@ export async function eventually<T>(what: string, check: () => T | undefined | f
   }
 }
 
-export function waitForRelayState(api: AzureMonitorPythonApi, accept: (status: RelayStatus) => boolean, what: string, timeoutMs?: number): Promise<RelayStatus> {
-  return eventually(`relay ${what} (now ${JSON.stringify(api.relayStatus())})`, () => (accept(api.relayStatus()) ? api.relayStatus() : undefined), timeoutMs);
+export function waitForRelayState(
+  api: AzureMonitorPythonApi,
+  accept: (status: RelayStatus) => boolean,
+  what: string,
+  timeoutMs?: number,
+): Promise<RelayStatus> {
+  return eventually(
+    `relay ${what} (now ${JSON.stringify(api.relayStatus())})`,
+    () => (accept(api.relayStatus()) ? api.relayStatus() : undefined),
+    timeoutMs,
+  );
 }
 
 export interface HttpReply {
@@ -42,7 +55,9 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
     const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }),
+      );
     });
     request.on('error', reject);
     request.end(JSON.stringify(body));

@@ -49,10 +49,19 @@ export class FakePython {
     fs.writeFileSync(this.executable, SCRIPT, { mode: 0o755 });
     fs.rmSync(this.logFile, { force: true });
     this.pipSucceeds(false);
-    const settings = fs.existsSync(this.settingsFile) ? (JSON.parse(fs.readFileSync(this.settingsFile, 'utf8')) as Record<string, unknown>) : {};
+    const settings = fs.existsSync(this.settingsFile)
+      ? (JSON.parse(fs.readFileSync(this.settingsFile, 'utf8')) as Record<string, unknown>)
+      : {};
     fs.mkdirSync(path.dirname(this.settingsFile), { recursive: true });
-    fs.writeFileSync(this.settingsFile, JSON.stringify({ ...settings, 'python.defaultInterpreterPath': FAKE_INTERPRETER_SETTING }, null, 2));
-    await eventually('VS Code reads python.defaultInterpreterPath', () => vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath') === FAKE_INTERPRETER_SETTING, 30_000);
+    fs.writeFileSync(
+      this.settingsFile,
+      JSON.stringify({ ...settings, 'python.defaultInterpreterPath': FAKE_INTERPRETER_SETTING }, null, 2),
+    );
+    await eventually(
+      'VS Code reads python.defaultInterpreterPath',
+      () => vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath') === FAKE_INTERPRETER_SETTING,
+      30_000,
+    );
   }
 
   async uninstall(): Promise<void> {
@@ -60,7 +69,11 @@ export class FakePython {
     const settings = JSON.parse(fs.readFileSync(this.settingsFile, 'utf8')) as Record<string, unknown>;
     delete settings['python.defaultInterpreterPath'];
     fs.writeFileSync(this.settingsFile, JSON.stringify(settings, null, 2));
-    await eventually('VS Code forgets python.defaultInterpreterPath', () => vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath') === undefined, 30_000);
+    await eventually(
+      'VS Code forgets python.defaultInterpreterPath',
+      () => vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath') === undefined,
+      30_000,
+    );
   }
 
   get logFile(): string {
@@ -69,7 +82,12 @@ export class FakePython {
 
   /** Every recorded call's arguments, one line each. */
   calls(): string[] {
-    return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8').split('\n').filter((line) => line !== '') : [];
+    return fs.existsSync(this.logFile)
+      ? fs
+          .readFileSync(this.logFile, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+      : [];
   }
 
   pipSucceeds(ok: boolean): void {

@@ -28,6 +28,8 @@ export async function waitForTitle(pattern: RegExp): Promise<string> {
  */
 export async function choose(text: string): Promise<void> {
   await ui({ action: 'fill', selector: QUICK_INPUT, text });
-  await eventually(`"${text}" highlighted`, async () => (await ui<string>({ action: 'text', selector: FOCUSED_ROW }).catch(() => '')).includes(text));
+  await eventually(`"${text}" highlighted`, async () =>
+    (await ui<string>({ action: 'text', selector: FOCUSED_ROW }).catch(() => '')).includes(text),
+  );
   await ui({ action: 'press', key: 'Enter' });
 }

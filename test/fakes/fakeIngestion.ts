@@ -25,7 +25,14 @@ import * as zlib from 'zlib';
 import { FakeLiveMetrics } from './fakeLiveMetrics';
 
 /** Loosely typed on purpose: the fake records whatever JSON arrived. */
-export type FakeEnvelope = { iKey?: string; name?: string; time?: string; data?: { baseType?: string; baseData?: Record<string, unknown> }; tags?: Record<string, string>; [key: string]: unknown };
+export type FakeEnvelope = {
+  iKey?: string;
+  name?: string;
+  time?: string;
+  data?: { baseType?: string; baseData?: Record<string, unknown> };
+  tags?: Record<string, string>;
+  [key: string]: unknown;
+};
 
 export type Fault =
   /** Accept everything (200), as when no fault is queued. */
@@ -35,7 +42,13 @@ export type Fault =
    * accepted. `wholeRequest`: one error for the request instead (index 0), as the service answers
    * a body it refuses as a whole (say, for one item it cannot read): which item is bad is not said.
    */
-  | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: number | string; readonly message?: string; readonly wholeRequest?: boolean }
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      readonly retryAfter?: number | string;
+      readonly message?: string;
+      readonly wholeRequest?: boolean;
+    }
   /** 206: per-item status codes by index (200 = accepted; missing indexes are accepted). */
   | { readonly kind: 'partial'; readonly codes: readonly number[]; readonly messages?: readonly (string | undefined)[] }
   /** 307/308 with this Location; a bare origin gets the request's path appended. */
@@ -90,7 +103,10 @@ export class FakeIngestion {
   /** Live Metrics (QuickPulse) on the same port: see fakeLiveMetrics.ts. */
   readonly live: FakeLiveMetrics;
 
-  private constructor(private server: http.Server, private readonly options: FakeIngestionOptions) {
+  private constructor(
+    private server: http.Server,
+    private readonly options: FakeIngestionOptions,
+  ) {
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://127.0.0.1:${this.port}/`;
     this.live = new FakeLiveMetrics(options.expectKey);
@@ -154,12 +170,20 @@ export class FakeIngestion {
   }
 
   async waitForItems(count: number, timeoutMs = 10_000): Promise<FakeEnvelope[]> {
-    await this.waitFor(() => this.accepted.length >= count, timeoutMs, () => `${this.accepted.length} of ${count} items arrived`);
+    await this.waitFor(
+      () => this.accepted.length >= count,
+      timeoutMs,
+      () => `${this.accepted.length} of ${count} items arrived`,
+    );
     return this.received();
   }
 
   async waitForRequests(count: number, timeoutMs = 10_000): Promise<RecordedRequest[]> {
-    await this.waitFor(() => this.recorded.filter((request) => request.status !== 'pending').length >= count, timeoutMs, () => `${this.recorded.length} of ${count} requests answered`);
+    await this.waitFor(
+      () => this.recorded.filter((request) => request.status !== 'pending').length >= count,
+      timeoutMs,
+      () => `${this.recorded.length} of ${count} requests answered`,
+    );
     return this.requests();
   }
 
@@ -209,7 +233,17 @@ export class FakeIngestion {
       await this.live.handle(request, response, text);
       return;
     }
-    const record: RecordedRequest = { index: this.recorded.length, at: Date.now(), method: request.method ?? '', path, headers: request.headers, bytes: raw.length, items: [], status: 'pending', accepted: 0 };
+    const record: RecordedRequest = {
+      index: this.recorded.length,
+      at: Date.now(),
+      method: request.method ?? '',
+      path,
+      headers: request.headers,
+      bytes: raw.length,
+      items: [],
+      status: 'pending',
+      accepted: 0,
+    };
     this.recorded.push(record);
     if (request.method !== 'POST' || !TRACK_PATH.test(path.split('?')[0])) {
       this.answer(record, response, request.method !== 'POST' ? 405 : 404, trackResponse(0, 0, []));
@@ -219,7 +253,12 @@ export class FakeIngestion {
     try {
       items = parseItems(decode(raw, String(request.headers['content-encoding'] ?? '')));
     } catch (error) {
-      this.answer(record, response, 400, trackResponse(0, 0, [{ index: 0, statusCode: 400, message: `Invalid body: ${(error as Error).message}` }]));
+      this.answer(
+        record,
+        response,
+        400,
+        trackResponse(0, 0, [{ index: 0, statusCode: 400, message: `Invalid body: ${(error as Error).message}` }]),
+      );
       return;
     }
     record.items.push(...items);
@@ -231,17 +270,32 @@ export class FakeIngestion {
     const items = record.items;
     switch (fault.kind) {
       case 'accept':
-        return this.acceptItems(record, response, items.map(() => 200), []);
+        return this.acceptItems(
+          record,
+          response,
+          items.map(() => 200),
+          [],
+        );
       case 'partial':
-        return this.acceptItems(record, response, items.map((_, index) => fault.codes[index] ?? 200), fault.messages ?? [], true);
+        return this.acceptItems(
+          record,
+          response,
+          items.map((_, index) => fault.codes[index] ?? 200),
+          fault.messages ?? [],
+          true,
+        );
       case 'status': {
         const message = fault.message ?? http.STATUS_CODES[fault.status] ?? 'Error';
         const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
-        const errors = fault.wholeRequest ? [{ index: 0, statusCode: fault.status, message }] : items.map((_, index) => ({ index, statusCode: fault.status, message }));
+        const errors = fault.wholeRequest
+          ? [{ index: 0, statusCode: fault.status, message }]
+          : items.map((_, index) => ({ index, statusCode: fault.status, message }));
         return this.answer(record, response, fault.status, trackResponse(items.length, 0, errors), headers);
       }
       case 'redirect': {
-        const location = /^https?:\/\/[^/]+\/?$/.test(fault.location) ? `${fault.location.replace(/\/$/, '')}${record.path}` : fault.location;
+        const location = /^https?:\/\/[^/]+\/?$/.test(fault.location)
+          ? `${fault.location.replace(/\/$/, '')}${record.path}`
+          : fault.location;
         return this.answer(record, response, fault.status ?? 307, '', { Location: location });
       }
       case 'reset':
@@ -261,7 +315,13 @@ export class FakeIngestion {
   }
 
   /** Per-item codes: 200 accepted, others refused; the key check of the real service applies too. */
-  private acceptItems(record: RecordedRequest, response: http.ServerResponse, codes: number[], messages: readonly (string | undefined)[], forcePartial = false): void {
+  private acceptItems(
+    record: RecordedRequest,
+    response: http.ServerResponse,
+    codes: number[],
+    messages: readonly (string | undefined)[],
+    forcePartial = false,
+  ): void {
     const errors: { index: number; statusCode: number; message: string }[] = [];
     record.items.forEach((item, index) => {
       let code = codes[index];
@@ -281,10 +341,20 @@ export class FakeIngestion {
     this.answer(record, response, status, trackResponse(record.items.length, record.accepted, errors));
   }
 
-  private answer(record: RecordedRequest, response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private answer(
+    record: RecordedRequest,
+    response: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     record.status = status;
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+    response.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      ...headers,
+    });
     response.end(text);
     this.notify();
   }
@@ -362,6 +432,10 @@ export function parseItems(text: string): FakeEnvelope[] {
     .map((line) => JSON.parse(line) as FakeEnvelope);
 }
 
-function trackResponse(received: number, accepted: number, errors: { index: number; statusCode: number; message: string }[]): { itemsReceived: number; itemsAccepted: number; errors: typeof errors } {
+function trackResponse(
+  received: number,
+  accepted: number,
+  errors: { index: number; statusCode: number; message: string }[],
+): { itemsReceived: number; itemsAccepted: number; errors: typeof errors } {
   return { itemsReceived: received, itemsAccepted: accepted, errors };
 }

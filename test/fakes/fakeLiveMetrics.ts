@@ -116,13 +116,21 @@ export class FakeLiveMetrics {
   /** Resolves once `count` answered requests match. */
   async waitFor(match: (request: LiveRecordedRequest) => boolean, count = 1, timeoutMs = 20_000): Promise<LiveRecordedRequest[]> {
     const found = (): LiveRecordedRequest[] => this.recorded.filter((request) => request.status !== 'pending' && match(request));
-    await this.waitUntil(() => found().length >= count, timeoutMs, () => `${found().length} of ${count} matching live requests (${this.recorded.length} in all)`);
+    await this.waitUntil(
+      () => found().length >= count,
+      timeoutMs,
+      () => `${found().length} of ${count} matching live requests (${this.recorded.length} in all)`,
+    );
     return found();
   }
 
   /** Resolves once `count` requests wait on a `hold` fault. */
   waitForHeld(count: number, timeoutMs = 20_000): Promise<void> {
-    return this.waitUntil(() => this.held.size >= count, timeoutMs, () => `${this.held.size} of ${count} live requests held`);
+    return this.waitUntil(
+      () => this.held.size >= count,
+      timeoutMs,
+      () => `${this.held.size} of ${count} live requests held`,
+    );
   }
 
   private waitUntil(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
@@ -178,7 +186,16 @@ export class FakeLiveMetrics {
     } catch {
       body = text;
     }
-    const record: LiveRecordedRequest = { index: this.recorded.length, at: Date.now(), operation, path: target, query, headers: request.headers, body, status: 'pending' };
+    const record: LiveRecordedRequest = {
+      index: this.recorded.length,
+      at: Date.now(),
+      operation,
+      path: target,
+      query,
+      headers: request.headers,
+      body,
+      status: 'pending',
+    };
     this.recorded.push(record);
     if (request.method !== 'POST') return this.answer(record, response, 405, { Message: 'POST only' });
     const keyProblem = this.keyProblem(query, body);
@@ -202,7 +219,8 @@ export class FakeLiveMetrics {
       'x-ms-qps-subscribed': String(this.subscribed),
       'x-ms-qps-configuration-etag': this.configuration.ETag,
     };
-    if (operation === 'ping' && this.pollingHintMs !== undefined) headers['x-ms-qps-service-polling-interval-hint'] = String(this.pollingHintMs);
+    if (operation === 'ping' && this.pollingHintMs !== undefined)
+      headers['x-ms-qps-service-polling-interval-hint'] = String(this.pollingHintMs);
     if (operation === 'ping' && this.redirect) {
       headers['x-ms-qps-service-endpoint-redirect-v2'] = this.redirect;
       this.redirect = undefined;
@@ -217,17 +235,28 @@ export class FakeLiveMetrics {
     for (const point of Array.isArray(body) ? body : [body]) {
       if (typeof point !== 'object' || point === null) continue;
       for (const [name, value] of Object.entries(point as Record<string, unknown>)) {
-        if (name.toLowerCase() === 'instrumentationkey' && value !== this.expectKey) return `InstrumentationKey ${String(value)} is not this resource's key`;
+        if (name.toLowerCase() === 'instrumentationkey' && value !== this.expectKey)
+          return `InstrumentationKey ${String(value)} is not this resource's key`;
       }
     }
     return undefined;
   }
 
-  private answer(record: LiveRecordedRequest, response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private answer(
+    record: LiveRecordedRequest,
+    response: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     record.status = status;
     const text = JSON.stringify(body);
     if (!response.destroyed) {
-      response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+      response.writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(text),
+        ...headers,
+      });
       response.end(text);
     }
     this.notify();

@@ -19,7 +19,8 @@ import { launchChromium, workbenchUrl } from './workbench';
 
 const SUITE_ENTRY = path.join(REPO_ROOT, 'out', 'test', 'exthost', 'suite', 'index.js');
 /** The gallery lookup and Microsoft's closed-source module fail offline, harmlessly. */
-const KNOWN_OFFLINE_NOISE = /open-vsx\.org|vsda|Updating additional builtin extensions cache|Creating a socket|Service Worker|ChatSessionStore/;
+const KNOWN_OFFLINE_NOISE =
+  /open-vsx\.org|vsda|Updating additional builtin extensions cache|Creating a socket|Service Worker|ChatSessionStore/;
 const TIMEOUT_MS = Number(process.env.EXT_TEST_TIMEOUT_MS ?? 300_000);
 
 export async function runExtensionHostTests(

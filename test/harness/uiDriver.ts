@@ -63,7 +63,10 @@ export async function startUiDriver(): Promise<UiDriver> {
 async function perform(page: Page, request: UiAction): Promise<unknown> {
   switch (request.action) {
     case 'waitFor':
-      await page.locator(request.selector).first().waitFor({ state: 'visible', timeout: request.timeoutMs ?? 20_000 });
+      await page
+        .locator(request.selector)
+        .first()
+        .waitFor({ state: 'visible', timeout: request.timeoutMs ?? 20_000 });
       return true;
     case 'fill':
       await page.locator(request.selector).first().fill(request.text);

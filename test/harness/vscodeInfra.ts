@@ -44,7 +44,9 @@ export function ensureCodeServer(infraDir = INFRA_DIR, log: (line: string) => vo
   });
   fs.writeFileSync(path.join(infraDir, 'npm-install.log'), `${result.stdout}\n${result.stderr}`);
   if (result.status !== 0 || !fs.existsSync(binary)) {
-    throw new Error(`code-server install failed (exit ${result.status}); see ${path.join(infraDir, 'npm-install.log')}\n${tail(result.stderr || result.stdout, 40)}`);
+    throw new Error(
+      `code-server install failed (exit ${result.status}); see ${path.join(infraDir, 'npm-install.log')}\n${tail(result.stderr || result.stdout, 40)}`,
+    );
   }
   log(`code-server ${installedVersion(infraDir)} installed.`);
   return binary;
@@ -52,7 +54,9 @@ export function ensureCodeServer(infraDir = INFRA_DIR, log: (line: string) => vo
 
 function installedVersion(infraDir: string): string | undefined {
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(infraDir, 'node_modules', 'code-server', 'package.json'), 'utf8')) as { version?: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(infraDir, 'node_modules', 'code-server', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
     return manifest.version;
   } catch {
     return undefined;

@@ -98,7 +98,10 @@ export async function closeQuickInput(page: Page): Promise<void> {
   await eventually(
     async () => {
       if (!(await widget.isVisible())) return;
-      await page.locator(QUICK_INPUT).focus({ timeout: 2_000 }).catch(() => undefined);
+      await page
+        .locator(QUICK_INPUT)
+        .focus({ timeout: 2_000 })
+        .catch(() => undefined);
       await page.keyboard.press('Escape');
       await widget.waitFor({ state: 'hidden', timeout: 2_000 });
     },
@@ -159,12 +162,19 @@ export async function findInQuickInput(page: Page, value: string, rowText: strin
       },
       { timeoutMs, intervalMs: 0 },
     );
-    if (tries > 1) uiTrace(`"${rowText}" listed for "${value}" at try ${tries} (${Date.now() - started} ms; missed: ${misses.join(' | ')})`);
+    if (tries > 1)
+      uiTrace(`"${rowText}" listed for "${value}" at try ${tries} (${Date.now() - started} ms; missed: ${misses.join(' | ')})`);
   } catch (error) {
     // What the palette showed instead is the quickest clue.
-    const shown = await page.locator(QUICK_INPUT_ROW).allInnerTexts().catch(() => []);
+    const shown = await page
+      .locator(QUICK_INPUT_ROW)
+      .allInnerTexts()
+      .catch(() => []);
     await page.screenshot({ path: path.join(TEST_RESULTS_DIR, 'palette-failure.png') }).catch(() => undefined);
-    throw new Error(`"${rowText}" was not the first row for "${value}" after ${tries} tries in ${Math.round(timeoutMs / 1000)} s; the list showed: ${JSON.stringify(shown.map((row) => row.replace(/\s+/g, ' ')))} (test-results/palette-failure.png). Last error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+    throw new Error(
+      `"${rowText}" was not the first row for "${value}" after ${tries} tries in ${Math.round(timeoutMs / 1000)} s; the list showed: ${JSON.stringify(shown.map((row) => row.replace(/\s+/g, ' ')))} (test-results/palette-failure.png). Last error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -15,7 +15,13 @@ export interface ClassicPeerReport {
   readonly exception: { readonly message: string; readonly typeName: string };
   readonly metric: { readonly name: string; readonly value: number };
   readonly request: { readonly name: string; readonly url: string; readonly resultCode: string; readonly duration: number };
-  readonly dependency: { readonly name: string; readonly target: string; readonly data: string; readonly resultCode: string; readonly duration: number };
+  readonly dependency: {
+    readonly name: string;
+    readonly target: string;
+    readonly data: string;
+    readonly resultCode: string;
+    readonly duration: number;
+  };
 }
 
 async function main(): Promise<void> {

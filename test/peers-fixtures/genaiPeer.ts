@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   if (!connectionString) throw new Error('APPLICATIONINSIGHTS_CONNECTION_STRING is not set');
   const role = `genai-peer-${runId}`;
   const exporter = new AzureMonitorTraceExporter({ connectionString, disableOfflineStorage: true });
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': role, 'service.instance.id': 'peer-1' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': role, 'service.instance.id': 'peer-1' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   const sent = recordGenAiCall(provider.getTracer('genai-peer'), runId);
   await provider.forceFlush();
   await provider.shutdown();

@@ -49,14 +49,23 @@ export function recordGenAiCall(tracer: Tracer, tag: string): SentGenAiCall {
       'peer.run': tag,
     },
   });
-  span.addEvent('gen_ai.system.message', { 'gen_ai.system': sent.provider, 'gen_ai.event.content': JSON.stringify({ content: sent.systemPrompt }) });
-  span.addEvent('gen_ai.user.message', { 'gen_ai.system': sent.provider, 'gen_ai.event.content': JSON.stringify({ content: sent.userPrompt }) });
+  span.addEvent('gen_ai.system.message', {
+    'gen_ai.system': sent.provider,
+    'gen_ai.event.content': JSON.stringify({ content: sent.systemPrompt }),
+  });
+  span.addEvent('gen_ai.user.message', {
+    'gen_ai.system': sent.provider,
+    'gen_ai.event.content': JSON.stringify({ content: sent.userPrompt }),
+  });
   span.addEvent('gen_ai.choice', {
     'gen_ai.system': sent.provider,
     'gen_ai.event.content': JSON.stringify({
       index: 0,
       finish_reason: 'tool_calls',
-      message: { role: 'assistant', tool_calls: [{ id: sent.toolCallId, type: 'function', function: { name: sent.toolName, arguments: sent.toolArguments } }] },
+      message: {
+        role: 'assistant',
+        tool_calls: [{ id: sent.toolCallId, type: 'function', function: { name: sent.toolName, arguments: sent.toolArguments } }],
+      },
     }),
   });
   span.end();

@@ -27,7 +27,13 @@ export class RequestMaker {
     const route = this.requests % 3 === 2 ? '/health' : '/orders';
     const span = this.tracer.startSpan(`GET ${route}`, {
       kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': 'GET', 'url.full': `http://localhost:8080${route}${query}`, 'url.path': route, 'http.route': route, 'http.response.status_code': 200 },
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': `http://localhost:8080${route}${query}`,
+        'url.path': route,
+        'http.route': route,
+        'http.response.status_code': 200,
+      },
     });
     span.end();
     this.requests++;

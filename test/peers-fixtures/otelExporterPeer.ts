@@ -17,7 +17,12 @@ export interface OtelPeerReport {
   readonly runId: string;
   readonly role: string;
   readonly traceId: string;
-  readonly spans: { readonly name: string; readonly spanId: string; readonly parentSpanId?: string; readonly kind: 'server' | 'client' | 'internal' }[];
+  readonly spans: {
+    readonly name: string;
+    readonly spanId: string;
+    readonly parentSpanId?: string;
+    readonly kind: 'server' | 'client' | 'internal';
+  }[];
   readonly exceptionMessage: string;
   readonly logs: { readonly body: string; readonly severity: 'info' | 'warn' | 'error' }[];
   readonly metrics: { readonly name: string; readonly value: number }[];
@@ -31,18 +36,38 @@ async function main(): Promise<void> {
   const resource = resourceFromAttributes({ 'service.name': role, 'service.instance.id': 'peer-1' });
   const options = { connectionString, disableOfflineStorage: true };
 
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(new AzureMonitorTraceExporter(options))] });
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [new SimpleSpanProcessor(new AzureMonitorTraceExporter(options))],
+  });
   const tracer = tracerProvider.getTracer('peer');
   const exceptionMessage = `peer failure ${runId}`;
   const server = tracer.startSpan('GET /orders', {
     kind: SpanKind.SERVER,
-    attributes: { 'http.request.method': 'GET', 'url.full': 'http://localhost:8080/orders?id=7', 'url.path': '/orders', 'http.route': '/orders', 'http.response.status_code': 200, 'peer.run': runId },
+    attributes: {
+      'http.request.method': 'GET',
+      'url.full': 'http://localhost:8080/orders?id=7',
+      'url.path': '/orders',
+      'http.route': '/orders',
+      'http.response.status_code': 200,
+      'peer.run': runId,
+    },
   });
   const serverContext = trace.setSpan(context.active(), server);
-  const client = tracer.startSpan('GET', {
-    kind: SpanKind.CLIENT,
-    attributes: { 'http.request.method': 'GET', 'url.full': 'http://inventory.local/items/7', 'server.address': 'inventory.local', 'http.response.status_code': 503, 'peer.run': runId },
-  }, serverContext);
+  const client = tracer.startSpan(
+    'GET',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': 'http://inventory.local/items/7',
+        'server.address': 'inventory.local',
+        'http.response.status_code': 503,
+        'peer.run': runId,
+      },
+    },
+    serverContext,
+  );
   client.setStatus({ code: SpanStatusCode.ERROR });
   client.end();
   const internal = tracer.startSpan('compute-total', { kind: SpanKind.INTERNAL, attributes: { 'peer.run': runId } }, serverContext);
@@ -52,7 +77,10 @@ async function main(): Promise<void> {
   internal.end();
   server.end();
 
-  const loggerProvider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: new AzureMonitorLogExporter(options) })] });
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: [new SimpleLogRecordProcessor({ exporter: new AzureMonitorLogExporter(options) })],
+  });
   const logger = loggerProvider.getLogger('peer');
   const logs: OtelPeerReport['logs'] = [
     { body: `order 7 received ${runId}`, severity: 'info' },
@@ -61,7 +89,12 @@ async function main(): Promise<void> {
   ];
   const severityNumber = { info: SeverityNumber.INFO, warn: SeverityNumber.WARN, error: SeverityNumber.ERROR } as const;
   for (const log of logs) {
-    logger.emit({ body: log.body, severityNumber: severityNumber[log.severity], severityText: log.severity.toUpperCase(), attributes: { 'peer.run': runId } });
+    logger.emit({
+      body: log.body,
+      severityNumber: severityNumber[log.severity],
+      severityText: log.severity.toUpperCase(),
+      attributes: { 'peer.run': runId },
+    });
   }
 
   const reader = new PeriodicExportingMetricReader({ exporter: new AzureMonitorMetricExporter(options), exportIntervalMillis: 60_000 });

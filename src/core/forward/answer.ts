@@ -85,8 +85,13 @@ function judgePartial(body: string, options: JudgeOptions): Verdict {
       retry.push(error.index);
     } else {
       dropped.push(error.index);
-      droppedAnswers.push(typeof error.message === 'string' && error.message !== '' ? { status: error.statusCode, message: quote(error.message, options) } : { status: error.statusCode });
-      reason ||= `item ${error.index}: ${error.statusCode} ${typeof error.message === 'string' ? quote(error.message, options) : ''}`.trim();
+      droppedAnswers.push(
+        typeof error.message === 'string' && error.message !== ''
+          ? { status: error.statusCode, message: quote(error.message, options) }
+          : { status: error.statusCode },
+      );
+      reason ||=
+        `item ${error.index}: ${error.statusCode} ${typeof error.message === 'string' ? quote(error.message, options) : ''}`.trim();
     }
   }
   return { kind: 'partial', retry, dropped, reason, droppedAnswers };

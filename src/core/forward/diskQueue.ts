@@ -64,7 +64,10 @@ export class DiskQueue {
   private writing = false;
   private next: PendingGroup | undefined;
 
-  private constructor(readonly dir: string, private readonly now: () => number) {}
+  private constructor(
+    readonly dir: string,
+    private readonly now: () => number,
+  ) {}
 
   /**
    * Creates (or tightens) the folder, deletes torn `.tmp` files and foreign debris, and lists the
@@ -206,7 +209,11 @@ export class DiskQueue {
   /** The answered-items bitmap of `file`, when a readable outcome for exactly this file and item count exists. */
   async loadOutcome(file: QueueFile, items: number): Promise<Uint8Array | undefined> {
     try {
-      const parsed = JSON.parse(await fs.readFile(path.join(this.dir, `${file.name}${OUTCOME_SUFFIX}`), 'utf8')) as { file?: unknown; items?: unknown; answered?: unknown };
+      const parsed = JSON.parse(await fs.readFile(path.join(this.dir, `${file.name}${OUTCOME_SUFFIX}`), 'utf8')) as {
+        file?: unknown;
+        items?: unknown;
+        answered?: unknown;
+      };
       if (parsed.file !== file.name || parsed.items !== items || typeof parsed.answered !== 'string') return undefined;
       const answered = new Uint8Array(Buffer.from(parsed.answered, 'base64'));
       return answered.length === Math.ceil(items / 8) ? answered : undefined;

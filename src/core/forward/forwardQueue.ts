@@ -149,7 +149,10 @@ export class ForwardQueue implements EnvelopeSink {
     for (const file of backlog) queue.ledger.addBacklog(file);
     queue.ledger.expire();
     if (backlog.length > 0) {
-      queue.log('info', `The forward queue holds ${queue.ledger.queuedItems} items from an earlier run; they are sent ${options.connectionString ? 'now' : 'once a connection string is set'}.`);
+      queue.log(
+        'info',
+        `The forward queue holds ${queue.ledger.queuedItems} items from an earlier run; they are sent ${options.connectionString ? 'now' : 'once a connection string is set'}.`,
+      );
     }
     queue.setConnectionString(options.connectionString);
     return queue;
@@ -332,7 +335,13 @@ export class ForwardQueue implements EnvelopeSink {
 
   /** What the service's answer for these items means for each of them (and for the queue). */
   private async apply(items: readonly BatchItem[], result: TransportResult, url: string, token: string | undefined): Promise<void> {
-    const verdict = judgeAnswer(result, { batchSize: items.length, usingToken: this.options.getToken !== undefined, nowMs: this.now(), maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000, redact: (text) => this.redactor.redact(text) });
+    const verdict = judgeAnswer(result, {
+      batchSize: items.length,
+      usingToken: this.options.getToken !== undefined,
+      nowMs: this.now(),
+      maxRetryAfterMs: this.options.maxRetryAfterMs ?? 600_000,
+      redact: (text) => this.redactor.redact(text),
+    });
     switch (verdict.kind) {
       case 'sent':
         for (const item of items) this.ledger.settle(item, 'sent', { status: 200 });
@@ -348,7 +357,12 @@ export class ForwardQueue implements EnvelopeSink {
         if (dropped.size > 0) {
           this.log('warn', `The service refused ${dropped.size} of ${items.length} items for good (${verdict.reason}); they are dropped.`);
         }
-        if (retry.size > 0) this.failure(`the service accepted ${items.length - retry.size - dropped.size} of ${items.length} items; ${retry.size} will be resent`, undefined, retry.size);
+        if (retry.size > 0)
+          this.failure(
+            `the service accepted ${items.length - retry.size - dropped.size} of ${items.length} items; ${retry.size} will be resent`,
+            undefined,
+            retry.size,
+          );
         else this.success(dropped.size > 0 ? `206: ${verdict.reason}` : undefined);
         break;
       }
@@ -357,13 +371,18 @@ export class ForwardQueue implements EnvelopeSink {
         break;
       case 'drop': {
         const status = result.kind === 'response' ? result.status : 0;
-        const parts = result.kind === 'response' ? partsToIsolate(items, status, result.body, (item) => this.ledger.segmentOf(item)) : undefined;
+        const parts =
+          result.kind === 'response' ? partsToIsolate(items, status, result.body, (item) => this.ledger.segmentOf(item)) : undefined;
         if (parts) {
-          this.log('info', `The service refused a request of ${items.length} items as a whole (${verdict.reason}); resending it in parts to find the items it refuses.`);
+          this.log(
+            'info',
+            `The service refused a request of ${items.length} items as a whole (${verdict.reason}); resending it in parts to find the items it refuses.`,
+          );
           await this.isolate(parts, url, token);
           break;
         }
-        const reason: DropReason = status === 402 ? 'quota' : status === 404 ? 'not-found' : status === 401 || status === 403 ? 'unauthorized' : 'rejected';
+        const reason: DropReason =
+          status === 402 ? 'quota' : status === 404 ? 'not-found' : status === 401 || status === 403 ? 'unauthorized' : 'rejected';
         for (const item of items) this.ledger.settle(item, reason, { status: status || undefined, message: verdict.reason });
         this.log('warn', `Dropped ${items.length === 1 ? '1 item' : `${items.length} items`}: ${verdict.reason}.`);
         this.sendState.dropped(`Dropped ${items.length} items: ${verdict.reason}`);
@@ -381,7 +400,14 @@ export class ForwardQueue implements EnvelopeSink {
     const key = this.connectionString?.instrumentationKey;
     const failures = this.sendState.failures;
     for (const part of parts) {
-      if (this.closed || !key || this.sendState.failures !== failures || this.connectionString?.instrumentationKey !== key || url !== trackUrl(this.sendState.endpoint ?? this.connectionString.ingestionEndpoint)) return;
+      if (
+        this.closed ||
+        !key ||
+        this.sendState.failures !== failures ||
+        this.connectionString?.instrumentationKey !== key ||
+        url !== trackUrl(this.sendState.endpoint ?? this.connectionString.ingestionEndpoint)
+      )
+        return;
       const { body, missing } = await this.ledger.bodyFor(part, key);
       const items = part.filter((item) => !missing.includes(item));
       if (items.length === 0) continue;

@@ -25,7 +25,11 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** Creates `<storageDir>/p<pid>` (0700) and moves into it the queue files of dead relays. */
-export async function prepareInstanceFolder(storageDir: string, log: (message: string) => void, pid: number = process.pid): Promise<string> {
+export async function prepareInstanceFolder(
+  storageDir: string,
+  log: (message: string) => void,
+  pid: number = process.pid,
+): Promise<string> {
   await makePrivateDir(storageDir);
   const own = path.join(storageDir, instanceFolderName(pid));
   await makePrivateDir(own);

@@ -93,7 +93,10 @@ export class Intake {
       }
       if (this.options.queuedBytes() + this.reservedBytes + bytes > maxDiskBytes) {
         this.options.refused();
-        throw new QueueFullError(this.options.retryAfterSeconds(), `The forward queue is full (${Math.round(maxDiskBytes / 1024 / 1024)} MiB on disk)`);
+        throw new QueueFullError(
+          this.options.retryAfterSeconds(),
+          `The forward queue is full (${Math.round(maxDiskBytes / 1024 / 1024)} MiB on disk)`,
+        );
       }
       this.reservedBytes += bytes;
       write = this.options.append(segments, bytes);

@@ -9,7 +9,11 @@ export function namesEveryItem(body: string, items: number): boolean {
   try {
     const errors = (JSON.parse(body) as { errors?: { index?: unknown }[] }).errors;
     if (!Array.isArray(errors)) return false;
-    const named = new Set(errors.map((error) => error?.index).filter((index): index is number => Number.isInteger(index) && (index as number) >= 0 && (index as number) < items));
+    const named = new Set(
+      errors
+        .map((error) => error?.index)
+        .filter((index): index is number => Number.isInteger(index) && (index as number) >= 0 && (index as number) < items),
+    );
     return named.size === items;
   } catch {
     return false;
@@ -21,7 +25,12 @@ export function namesEveryItem(body: string, items: number): boolean {
  * service's own per-item verdict), it is split only between accepted batches (one app's request
  * each, told apart by `batchOf`); a single batch is then dropped as the service said.
  */
-export function partsToIsolate<T>(items: readonly T[], status: number, body: string, batchOf: (item: T) => unknown): (readonly T[])[] | undefined {
+export function partsToIsolate<T>(
+  items: readonly T[],
+  status: number,
+  body: string,
+  batchOf: (item: T) => unknown,
+): (readonly T[])[] | undefined {
   if ((status !== 400 && status !== 413) || items.length < 2) return undefined;
   if (!namesEveryItem(body, items.length)) {
     const half = Math.ceil(items.length / 2);

@@ -102,7 +102,10 @@ class KeySwap {
   private replaced = 0;
   private readonly keyToken: Buffer;
 
-  constructor(private readonly text: Buffer, private readonly toKey: string) {
+  constructor(
+    private readonly text: Buffer,
+    private readonly toKey: string,
+  ) {
     this.keyToken = Buffer.from(JSON.stringify(toKey), 'utf8');
   }
 

@@ -102,7 +102,10 @@ export class QueueLedger {
   private readonly unrecorded = new Set<Entry>();
   private recording: Promise<void> = Promise.resolve();
 
-  constructor(private readonly disk: DiskQueue, private readonly options: LedgerOptions) {}
+  constructor(
+    private readonly disk: DiskQueue,
+    private readonly options: LedgerOptions,
+  ) {}
 
   get files(): number {
     return this.entries.length;
@@ -272,7 +275,10 @@ export class QueueLedger {
       const content = entry.content ?? (await this.disk.load(entry.file));
       segments = entry.file.name.endsWith(LINES_FILE_SUFFIX) ? [lineSegment(content)] : packedSegments(content);
     } catch (error) {
-      this.options.log('error', `Dropped ${entry.pending} queued items: ${entry.file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`);
+      this.options.log(
+        'error',
+        `Dropped ${entry.pending} queued items: ${entry.file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`,
+      );
       this.dropEntry(entry, 'damaged');
       return undefined;
     }
@@ -302,7 +308,11 @@ export class QueueLedger {
       }
       entry.pending -= skipped;
       this.queuedItems -= skipped;
-      if (skipped > 0) this.options.log('info', `${skipped} items of ${entry.file.name} were already answered for before a restart; they are not sent again.`);
+      if (skipped > 0)
+        this.options.log(
+          'info',
+          `${skipped} items of ${entry.file.name} were already answered for before a restart; they are not sent again.`,
+        );
     }
     if (entry.pending === 0) this.removeEntry(entry);
     // Layout-1 lines read back are checked once, so a damaged one is dropped alone instead of
@@ -330,7 +340,12 @@ export class QueueLedger {
       this.options.delivered?.(entry.ticketBase + index, { state: 'sent', status: answer?.status ?? 200 });
     } else {
       this.count(outcome, 1);
-      this.options.delivered?.(entry.ticketBase + index, { state: 'dropped', reason: outcome, status: answer?.status, message: answer?.message });
+      this.options.delivered?.(entry.ticketBase + index, {
+        state: 'dropped',
+        reason: outcome,
+        status: answer?.status,
+        message: answer?.message,
+      });
     }
     if (entry.pending === 0) this.removeEntry(entry);
     else this.unrecorded.add(entry);
@@ -351,7 +366,10 @@ export class QueueLedger {
           if (state === SETTLED) answered[index >> 3] |= 1 << (index & 7);
         });
         await this.disk.writeOutcome(entry.file, answered, entry.settled.length).catch((error: unknown) => {
-          this.options.log('warn', `Could not record which items of ${entry.file.name} were sent (a restart would resend them): ${error instanceof Error ? error.message : String(error)}`);
+          this.options.log(
+            'warn',
+            `Could not record which items of ${entry.file.name} were sent (a restart would resend them): ${error instanceof Error ? error.message : String(error)}`,
+          );
         });
       }
     });
@@ -374,7 +392,10 @@ export class QueueLedger {
       this.dropEntry(this.entries[0], 'expired');
     }
     if (items > 0) {
-      this.options.log('warn', `Dropped ${items} queued items older than ${Math.round(this.options.retentionMs / 3_600_000)} h (retention).`);
+      this.options.log(
+        'warn',
+        `Dropped ${items} queued items older than ${Math.round(this.options.retentionMs / 3_600_000)} h (retention).`,
+      );
     }
   }
 

@@ -53,7 +53,13 @@ export function decodeQueueFile(content: Buffer): PackedSegment[] {
   for (const info of header.segments as SegmentInfo[]) {
     if (typeof info?.key !== 'string' || !(info.items > 0) || !(info.packedBytes > 0)) throw new Error('a damaged segment list');
     if (offset + info.packedBytes > content.length) break; // torn here: keep what came before
-    segments.push({ key: info.key, items: info.items, bytes: info.bytes, packedBytes: info.packedBytes, packed: content.subarray(offset, offset + info.packedBytes) });
+    segments.push({
+      key: info.key,
+      items: info.items,
+      bytes: info.bytes,
+      packedBytes: info.packedBytes,
+      packed: content.subarray(offset, offset + info.packedBytes),
+    });
     offset += info.packedBytes;
   }
   return segments;
@@ -64,7 +70,13 @@ export function decodeQueueFile(content: Buffer): PackedSegment[] {
  * used as it is when every item already carries exactly the local key and it fits one request;
  * otherwise the items are re-serialised under the local key, ≤ `maxItems` and ≤ `maxBytes` each.
  */
-export function segmentsFor(envelopes: readonly Envelope[], localKey: string, body: Buffer | undefined, maxItems: number, maxBytes: number): SegmentText[] {
+export function segmentsFor(
+  envelopes: readonly Envelope[],
+  localKey: string,
+  body: Buffer | undefined,
+  maxItems: number,
+  maxBytes: number,
+): SegmentText[] {
   const keyed = envelopes.map((envelope) => withKey(envelope, localKey));
   if (body && envelopes.length <= maxItems && body.length <= maxBytes && keyed.every((envelope, index) => envelope === envelopes[index])) {
     return [{ text: body, items: envelopes.length }];

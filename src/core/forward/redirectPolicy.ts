@@ -28,7 +28,11 @@ export type RedirectDecision = { readonly ok: true; readonly endpoint: string } 
  * Resolves `Location` against the URL that answered and decides. The remembered endpoint is the
  * target's origin with a trailing `/` (the SDKs keep `scheme://netloc` and append the track path).
  */
-export function decideRedirect(location: string | undefined, requestUrl: string, connectionString: ConnectionString | undefined): RedirectDecision {
+export function decideRedirect(
+  location: string | undefined,
+  requestUrl: string,
+  connectionString: ConnectionString | undefined,
+): RedirectDecision {
   if (!location) {
     return { ok: false, reason: 'the redirect has no Location header' };
   }

@@ -36,7 +36,7 @@ export function dropReason(status: number): string {
     case 402:
       return 'the daily quota of the Application Insights resource is exhausted (402)';
     case 404:
-      return 'the endpoint does not take this resource\'s telemetry (404: use the regional endpoint of the connection string)';
+      return "the endpoint does not take this resource's telemetry (404: use the regional endpoint of the connection string)";
     default:
       return `the service answered ${status}`;
   }

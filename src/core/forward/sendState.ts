@@ -26,7 +26,9 @@ export interface SendStateOptions {
 }
 
 /** What to do with a redirect: follow it (`changed` when the endpoint is new) or count a failure. */
-export type RedirectStep = { readonly follow: true; readonly endpoint: string; readonly changed: boolean } | { readonly follow: false; readonly reason: string };
+export type RedirectStep =
+  | { readonly follow: true; readonly endpoint: string; readonly changed: boolean }
+  | { readonly follow: false; readonly reason: string };
 
 export class SendState {
   private consecutive = 0;

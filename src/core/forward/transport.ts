@@ -12,7 +12,12 @@ export interface TransportOptions {
 }
 
 export type TransportResult =
-  | { readonly kind: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly body: string }
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly headers: Record<string, string | string[] | undefined>;
+      readonly body: string;
+    }
   | { readonly kind: 'network'; readonly message: string };
 
 const USER_AGENT = 'azure-monitor-python-relay/0.1';
@@ -32,7 +37,10 @@ export class Transport {
   async post(url: string, gzippedBody: Buffer, token: string | undefined): Promise<TransportResult> {
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.options.requestTimeoutMs} ms`)), this.options.requestTimeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`no answer within ${this.options.requestTimeoutMs} ms`)),
+      this.options.requestTimeoutMs,
+    );
     try {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
@@ -43,7 +51,13 @@ export class Transport {
       if (token) {
         headers.authorization = `Bearer ${token}`;
       }
-      const answer = await request(url, { method: 'POST', headers, body: gzippedBody, dispatcher: this.dispatcher, signal: controller.signal });
+      const answer = await request(url, {
+        method: 'POST',
+        headers,
+        body: gzippedBody,
+        dispatcher: this.dispatcher,
+        signal: controller.signal,
+      });
       const body = await readLimited(answer.body);
       return { kind: 'response', status: answer.statusCode, headers: answer.headers, body };
     } catch (error) {

@@ -27,7 +27,19 @@ const EVENT_ROLE: Readonly<Record<string, string>> = {
 };
 
 /** Attributes that carry message content (prompts, answers, tool arguments): hidden with it. */
-export const GENAI_CONTENT_KEYS: ReadonlySet<string> = new Set(['gen_ai.system_instructions', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.event.content', 'gen_ai.prompt', 'gen_ai.completion', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result', 'content', 'tool_calls', 'body']);
+export const GENAI_CONTENT_KEYS: ReadonlySet<string> = new Set([
+  'gen_ai.system_instructions',
+  'gen_ai.input.messages',
+  'gen_ai.output.messages',
+  'gen_ai.event.content',
+  'gen_ai.prompt',
+  'gen_ai.completion',
+  'gen_ai.tool.call.arguments',
+  'gen_ai.tool.call.result',
+  'content',
+  'tool_calls',
+  'body',
+]);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -35,7 +47,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function isGenAiItem(item: TelemetryItem): boolean {
   const properties = item.properties;
   if (!properties) return eventRole(item) !== undefined;
-  return 'gen_ai.operation.name' in properties || 'gen_ai.provider.name' in properties || 'gen_ai.system' in properties || 'gen_ai.request.model' in properties || eventRole(item) !== undefined;
+  return (
+    'gen_ai.operation.name' in properties ||
+    'gen_ai.provider.name' in properties ||
+    'gen_ai.system' in properties ||
+    'gen_ai.request.model' in properties ||
+    eventRole(item) !== undefined
+  );
 }
 
 /** What the panel shows for a GenAI span or message event; undefined for any other item. */
@@ -48,8 +66,14 @@ export function genAiOf(item: TelemetryItem, options: GenAiOptions = { showConte
   if (properties['gen_ai.operation.name']) result.operation = properties['gen_ai.operation.name'];
   if (properties['gen_ai.request.model']) result.requestModel = properties['gen_ai.request.model'];
   if (properties['gen_ai.response.model']) result.responseModel = properties['gen_ai.response.model'];
-  const input = tokenCount(properties['gen_ai.usage.input_tokens'] ?? properties['gen_ai.usage.prompt_tokens'], item.measurements?.['gen_ai.usage.input_tokens']);
-  const output = tokenCount(properties['gen_ai.usage.output_tokens'] ?? properties['gen_ai.usage.completion_tokens'], item.measurements?.['gen_ai.usage.output_tokens']);
+  const input = tokenCount(
+    properties['gen_ai.usage.input_tokens'] ?? properties['gen_ai.usage.prompt_tokens'],
+    item.measurements?.['gen_ai.usage.input_tokens'],
+  );
+  const output = tokenCount(
+    properties['gen_ai.usage.output_tokens'] ?? properties['gen_ai.usage.completion_tokens'],
+    item.measurements?.['gen_ai.usage.output_tokens'],
+  );
   if (input !== undefined) result.inputTokens = input;
   if (output !== undefined) result.outputTokens = output;
   const finish = stringList(properties['gen_ai.response.finish_reasons']);
@@ -88,7 +112,7 @@ function eventMessage(item: TelemetryItem, fallbackRole: string): PanelGenAiMess
   const body = parseJson(properties['gen_ai.event.content'] ?? properties.body);
   const record = isRecord(body) ? body : {};
   const inner = isRecord(record.message) ? record.message : record;
-  const role = typeof inner.role === 'string' ? inner.role : properties.role ?? fallbackRole;
+  const role = typeof inner.role === 'string' ? inner.role : (properties.role ?? fallbackRole);
   const parts: PanelGenAiPart[] = [];
   const content = typeof inner.content === 'string' ? inner.content : properties.content;
   if (content) parts.push({ kind: 'text', text: cut(content) });
@@ -110,7 +134,11 @@ function eventMessage(item: TelemetryItem, fallbackRole: string): PanelGenAiMess
 function messageOf(entry: unknown): PanelGenAiMessage | undefined {
   if (!isRecord(entry)) return undefined;
   const role = text(entry.role) ?? 'unknown';
-  const parts = Array.isArray(entry.parts) ? partsOf(entry.parts) : typeof entry.content === 'string' ? [{ kind: 'text' as const, text: cut(entry.content) }] : [];
+  const parts = Array.isArray(entry.parts)
+    ? partsOf(entry.parts)
+    : typeof entry.content === 'string'
+      ? [{ kind: 'text' as const, text: cut(entry.content) }]
+      : [];
   const finish = text(entry.finish_reason);
   return finish ? { role, parts, finishReason: finish } : { role, parts };
 }

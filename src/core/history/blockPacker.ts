@@ -60,8 +60,13 @@ export class BlockPacker {
       this.waiters.delete(message.id);
       if (this.waiters.size === 0) worker.unref();
       if (!waiter) return;
-      if (message.error !== undefined || !message.filter || !message.packed) waiter.reject(new Error(message.error ?? 'the history worker sent nothing'));
-      else waiter.resolve({ filter: Buffer.from(message.filter.buffer, message.filter.byteOffset, message.filter.byteLength), packed: Buffer.from(message.packed.buffer, message.packed.byteOffset, message.packed.byteLength) });
+      if (message.error !== undefined || !message.filter || !message.packed)
+        waiter.reject(new Error(message.error ?? 'the history worker sent nothing'));
+      else
+        waiter.resolve({
+          filter: Buffer.from(message.filter.buffer, message.filter.byteOffset, message.filter.byteLength),
+          packed: Buffer.from(message.packed.buffer, message.packed.byteOffset, message.packed.byteLength),
+        });
     });
     const fail = (error: Error): void => {
       // Without the worker, blocks are packed on this thread; what was in flight is packed again there.

@@ -173,14 +173,18 @@ export class HistoryStore {
   private readonly now: () => number;
   private readonly log: (message: string) => void;
 
-  private constructor(readonly dir: string, options: HistoryOptions) {
+  private constructor(
+    readonly dir: string,
+    options: HistoryOptions,
+  ) {
     this.options = {
       maxBytes: positive(options.maxBytes, HISTORY_DEFAULTS.maxBytes),
       maxAgeMs: positive(options.maxAgeMs, HISTORY_DEFAULTS.maxAgeMs),
       segmentBytes: positive(options.segmentBytes, HISTORY_DEFAULTS.segmentBytes),
       blockItems: positive(options.blockItems, HISTORY_DEFAULTS.blockItems),
       blockBytes: positive(options.blockBytes, HISTORY_DEFAULTS.blockBytes),
-      commitDelayMs: options.commitDelayMs !== undefined && options.commitDelayMs >= 0 ? options.commitDelayMs : HISTORY_DEFAULTS.commitDelayMs,
+      commitDelayMs:
+        options.commitDelayMs !== undefined && options.commitDelayMs >= 0 ? options.commitDelayMs : HISTORY_DEFAULTS.commitDelayMs,
     };
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
@@ -226,7 +230,9 @@ export class HistoryStore {
     return [...this.runs.values()]
       .map((run) => ({
         ...run.record,
-        items: run.segments.reduce((sum, segment) => sum + segment.blocks.reduce((blocks, block) => blocks + block.items, 0), 0) + (this.pending.get(run.record.id)?.length ?? 0),
+        items:
+          run.segments.reduce((sum, segment) => sum + segment.blocks.reduce((blocks, block) => blocks + block.items, 0), 0) +
+          (this.pending.get(run.record.id)?.length ?? 0),
         bytes: run.segments.reduce((sum, segment) => sum + segment.bytes, 0),
         active: this.active.has(run.record.id),
       }))
@@ -269,7 +275,9 @@ export class HistoryStore {
       this.forgetBlocks(run.segments);
       run.segments.length = 0;
       if (!this.active.has(id)) this.runs.delete(id);
-      await fs.rm(this.runDir(id), { recursive: true, force: true }).catch((error: unknown) => this.log(`History: could not delete run ${id}: ${String(error)}`));
+      await fs
+        .rm(this.runDir(id), { recursive: true, force: true })
+        .catch((error: unknown) => this.log(`History: could not delete run ${id}: ${String(error)}`));
     }
     await this.saveManifest();
   }
@@ -453,7 +461,13 @@ export class HistoryStore {
       throw error;
     }
     segment.bytes += block.length;
-    segment.blocks.push({ segment, packedOffset: start + BLOCK_HEADER_BYTES + filter.length, packedBytes: packed.length, items: lines.length, filter });
+    segment.blocks.push({
+      segment,
+      packedOffset: start + BLOCK_HEADER_BYTES + filter.length,
+      packedBytes: packed.length,
+      items: lines.length,
+      filter,
+    });
   }
 
   private async appendableSegment(run: RunState): Promise<Segment> {
@@ -497,7 +511,11 @@ export class HistoryStore {
       }
     }
     if (total > this.options.maxBytes) {
-      this.turnOff(Object.assign(new Error(`the history holds ${total} bytes, over its limit of ${this.options.maxBytes}`), { code: 'AZMON_SIZE_LIMIT' }));
+      this.turnOff(
+        Object.assign(new Error(`the history holds ${total} bytes, over its limit of ${this.options.maxBytes}`), {
+          code: 'AZMON_SIZE_LIMIT',
+        }),
+      );
     }
   }
 
@@ -520,7 +538,14 @@ export class HistoryStore {
   private turnOff(error: unknown): void {
     if (this.offReason !== undefined) return;
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    this.offReason = code === 'ENOSPC' || code === 'EDQUOT' ? 'diskFull' : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? 'readOnly' : code === 'AZMON_SIZE_LIMIT' ? 'sizeLimit' : 'error';
+    this.offReason =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'diskFull'
+        : code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+          ? 'readOnly'
+          : code === 'AZMON_SIZE_LIMIT'
+            ? 'sizeLimit'
+            : 'error';
     this.offDetail = error instanceof Error ? error.message : String(error);
     this.droppedItems += this.pendingItems;
     this.pending.clear();
@@ -567,7 +592,8 @@ export class HistoryStore {
         }
       }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`History: the run list was unreadable (${String(error)}); runs are rebuilt from their folders.`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.log(`History: the run list was unreadable (${String(error)}); runs are rebuilt from their folders.`);
     }
     let folders: string[] = [];
     try {
@@ -577,7 +603,13 @@ export class HistoryStore {
     }
     for (const id of folders) {
       // A run folder the list does not know (the list was lost): keep it, named by its id.
-      const record = records.get(id) ?? { id, name: id, startMs: Number.parseInt(id.slice(1, id.indexOf('-')), 36) || 0, source: 'relay' as const, pinned: false };
+      const record = records.get(id) ?? {
+        id,
+        name: id,
+        startMs: Number.parseInt(id.slice(1, id.indexOf('-')), 36) || 0,
+        source: 'relay' as const,
+        pinned: false,
+      };
       const segments = await this.loadSegments(id);
       this.runs.set(id, { record, segments });
     }
@@ -613,7 +645,9 @@ export class HistoryStore {
       while (offset < size) {
         const bytesRead = fsSync.readSync(fd, headerBytes, 0, BLOCK_HEADER_BYTES, offset);
         const header = bytesRead === BLOCK_HEADER_BYTES ? decodeHeader(headerBytes) : undefined;
-        const torn = bytesRead < BLOCK_HEADER_BYTES || (header !== undefined && offset + BLOCK_HEADER_BYTES + header.filterBytes + header.packedBytes > size);
+        const torn =
+          bytesRead < BLOCK_HEADER_BYTES ||
+          (header !== undefined && offset + BLOCK_HEADER_BYTES + header.filterBytes + header.packedBytes > size);
         if (torn) {
           await this.cutTornTail(file, offset, size, segment);
           break;
@@ -651,7 +685,9 @@ export class HistoryStore {
   }
 
   private blocksNewestFirst(runIds?: readonly string[]): { runId: string; block: Block }[] {
-    const selected = runIds ? runIds.map((id) => this.runs.get(id)).filter((run): run is RunState => run !== undefined) : [...this.runs.values()];
+    const selected = runIds
+      ? runIds.map((id) => this.runs.get(id)).filter((run): run is RunState => run !== undefined)
+      : [...this.runs.values()];
     selected.sort((a, b) => b.record.startMs - a.record.startMs);
     const blocks: { runId: string; block: Block }[] = [];
     for (const run of selected) {
@@ -703,7 +739,8 @@ export class HistoryStore {
 }
 
 function validRecord(raw: Partial<RunRecord> | undefined): RunRecord | undefined {
-  if (!raw || typeof raw.id !== 'string' || !RUN_ID.test(raw.id) || typeof raw.startMs !== 'number' || !Number.isFinite(raw.startMs)) return undefined;
+  if (!raw || typeof raw.id !== 'string' || !RUN_ID.test(raw.id) || typeof raw.startMs !== 'number' || !Number.isFinite(raw.startMs))
+    return undefined;
   return {
     id: raw.id,
     name: typeof raw.name === 'string' ? raw.name.slice(0, MAX_NAME_CHARS) : raw.id,

@@ -1,4 +1,14 @@
 /** The telemetry history on disk (issue 16): runs, append-only segments, search. */
 export { HistoryStore, HISTORY_DEFAULTS } from './historyStore';
-export type { HistoryOptions, HistoryStatus, HistoryOffReason, RunInfo, RunRecord, RunSource, SearchHit, SearchOptions, SearchResult } from './historyStore';
+export type {
+  HistoryOptions,
+  HistoryStatus,
+  HistoryOffReason,
+  RunInfo,
+  RunRecord,
+  RunSource,
+  SearchHit,
+  SearchOptions,
+  SearchResult,
+} from './historyStore';
 export { parseQuery } from './searchIndex';

@@ -185,7 +185,12 @@ export const MAX_QUERY_TERMS = 16;
 
 /** Splits a typed query (untrusted: bounded in length and terms). */
 export function parseQuery(query: string): ParsedQuery {
-  const terms = query.slice(0, MAX_QUERY_CHARS).toLowerCase().split(/\s+/).filter((term) => term.length > 0).slice(0, MAX_QUERY_TERMS);
+  const terms = query
+    .slice(0, MAX_QUERY_CHARS)
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((term) => term.length > 0)
+    .slice(0, MAX_QUERY_TERMS);
   const keys = new Set<string>();
   for (const term of terms) {
     forEachWord(term, (word) => {

@@ -30,5 +30,10 @@ export function plannedEnvironment(storageDir: string, port: number, localKey: s
 }
 
 export function environmentOf(addresses: AppAddresses, caCertPath: string): HostEnvironment {
-  return { connectionString: addresses.connectionString, caCertPath, otlpEndpoint: addresses.otlpEndpoint, otlpHeaders: addresses.otlpHeaders };
+  return {
+    connectionString: addresses.connectionString,
+    caCertPath,
+    otlpEndpoint: addresses.otlpEndpoint,
+    otlpHeaders: addresses.otlpHeaders,
+  };
 }

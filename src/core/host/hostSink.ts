@@ -114,7 +114,10 @@ export class HostSink implements EnvelopeSink {
     if (!queue) return;
     await queue.flush(timeoutMs);
     const { queuedItems, sentItems, droppedItems } = queue.stats();
-    this.log(queuedItems > 0 ? 'warn' : 'info', `Forwarded ${sentItems} items, dropped ${droppedItems}; ${queuedItems} stay queued on disk for the next run.`);
+    this.log(
+      queuedItems > 0 ? 'warn' : 'info',
+      `Forwarded ${sentItems} items, dropped ${droppedItems}; ${queuedItems} stay queued on disk for the next run.`,
+    );
     await queue.close();
     this.queueStats?.dispose();
   }

@@ -45,7 +45,10 @@ export interface RelayHostSettings {
 }
 
 /** What the host passes on to the listener as is (see RelayServerOptions). */
-type ListenerOptions = Pick<RelayServerOptions, 'httpsPort' | 'retiredKeys' | 'keyGraceMs' | 'now' | 'onKeyUse' | 'limits' | 'allowKeylessOtlp'>;
+type ListenerOptions = Pick<
+  RelayServerOptions,
+  'httpsPort' | 'retiredKeys' | 'keyGraceMs' | 'now' | 'onKeyUse' | 'limits' | 'allowKeylessOtlp'
+>;
 
 export interface RelayHostOptions extends ListenerOptions {
   /** `<storageDir>/forward-queue` (the queue, opened once forwarding is wanted) and `<storageDir>/tls`. */
@@ -115,7 +118,13 @@ export class RelayHost {
     const shutdownTimeoutMs = options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS;
     await sink.setConnectionString(options.connectionString);
     // Its own connection pool and short timeouts: live traffic never holds up the queue's.
-    const live = new LiveMetricsProxy({ localKey: options.localKey, connectionString: options.connectionString, proxyUrl: settings.proxyUrl, getToken: options.getToken, log });
+    const live = new LiveMetricsProxy({
+      localKey: options.localKey,
+      connectionString: options.connectionString,
+      proxyUrl: settings.proxyUrl,
+      getToken: options.getToken,
+      log,
+    });
     const store = new TelemetryStore(settings.store);
     try {
       const common = {
@@ -137,7 +146,15 @@ export class RelayHost {
       };
       const port = options.port ?? 0;
       const server = await listenOnKeptPort(port, options.keptPortWaitMs, (at) => RelayServer.start({ ...common, port: at }));
-      return new RelayHost(options, server, store, sink, live, server.port !== port && port !== 0 ? port : undefined, options.connectionString);
+      return new RelayHost(
+        options,
+        server,
+        store,
+        sink,
+        live,
+        server.port !== port && port !== 0 ? port : undefined,
+        options.connectionString,
+      );
     } catch (error) {
       await live.close();
       await sink.close(0);
@@ -147,7 +164,10 @@ export class RelayHost {
 
   /** What apps must be given now. */
   get environment(): HostEnvironment {
-    return environmentOf(appAddresses(this.server.port, this.server.localKey), this.server.caCertPath ?? caCertPathIn(this.options.storageDir));
+    return environmentOf(
+      appAddresses(this.server.port, this.server.localKey),
+      this.server.caCertPath ?? caCertPathIn(this.options.storageDir),
+    );
   }
 
   get forwarding(): boolean {
@@ -194,7 +214,11 @@ export class RelayHost {
 }
 
 /** Listens on `port`; when busy and `waitMs` is given, retries it that long, then takes any free port. */
-async function listenOnKeptPort(port: number, waitMs: number | undefined, listen: (port: number) => Promise<RelayServer>): Promise<RelayServer> {
+async function listenOnKeptPort(
+  port: number,
+  waitMs: number | undefined,
+  listen: (port: number) => Promise<RelayServer>,
+): Promise<RelayServer> {
   const waitUntil = Date.now() + (waitMs ?? 0);
   for (;;) {
     try {

@@ -33,7 +33,8 @@ export function parseLiveDocuments(body: unknown, now = Date.now()): LiveDocumen
       if (!isObject(raw)) continue;
       const kind = KINDS[String(raw.DocumentType ?? '').toLowerCase()];
       if (!kind) continue;
-      const text = (name: string): string | undefined => (typeof raw[name] === 'string' || typeof raw[name] === 'number' ? cut(String(raw[name])) : undefined);
+      const text = (name: string): string | undefined =>
+        typeof raw[name] === 'string' || typeof raw[name] === 'number' ? cut(String(raw[name])) : undefined;
       const [title, detail, code, duration] =
         kind === 'request'
           ? [text('Name'), text('Url'), text('ResponseCode'), text('Duration')]
@@ -52,7 +53,8 @@ export function parseLiveDocuments(body: unknown, now = Date.now()): LiveDocumen
       if (Array.isArray(raw.Properties)) {
         const properties: [string, string][] = [];
         for (const pair of raw.Properties.slice(0, MAX_PROPERTIES)) {
-          if (isObject(pair) && typeof pair.key === 'string' && typeof pair.value === 'string') properties.push([cut(pair.key), cut(pair.value)]);
+          if (isObject(pair) && typeof pair.key === 'string' && typeof pair.value === 'string')
+            properties.push([cut(pair.key), cut(pair.value)]);
         }
         if (properties.length > 0) document.properties = properties;
       }

@@ -151,7 +151,10 @@ export class LiveMetricsProxy implements LiveUpstream {
     const previous = this.connectionString;
     this.connectionString = connectionString;
     if (connectionString) this.redactor.addKey(connectionString.instrumentationKey);
-    if (previous?.liveEndpoint !== connectionString?.liveEndpoint || previous?.instrumentationKey !== connectionString?.instrumentationKey) {
+    if (
+      previous?.liveEndpoint !== connectionString?.liveEndpoint ||
+      previous?.instrumentationKey !== connectionString?.instrumentationKey
+    ) {
       // A new resource: forget its predecessor's redirect, subscriptions and configurations.
       this.endpoint = connectionString?.liveEndpoint;
       this.streams.clear();
@@ -236,7 +239,8 @@ export class LiveMetricsProxy implements LiveUpstream {
   private streamFor(exchange: LiveExchange): StreamState {
     const point = firstDataPoint(exchange.body);
     const header = headerValue(exchange.headers, 'x-ms-qps-stream-id');
-    const id = header ?? stringField(point, 'StreamId') ?? `${stringField(point, 'RoleName') ?? ''}|${stringField(point, 'Instance') ?? ''}`;
+    const id =
+      header ?? stringField(point, 'StreamId') ?? `${stringField(point, 'RoleName') ?? ''}|${stringField(point, 'Instance') ?? ''}`;
     let stream = this.streams.get(id);
     if (stream) {
       this.streams.delete(id); // re-inserted below: the map's order is least recently seen first
@@ -318,7 +322,12 @@ export class LiveMetricsProxy implements LiveUpstream {
   }
 
   /** A 200 from the service: remember what it said, and build the app's answer from it. */
-  private accepted(stream: StreamState, headers: Record<string, string | string[] | undefined>, text: string, connectionString: ConnectionString): LiveAnswer {
+  private accepted(
+    stream: StreamState,
+    headers: Record<string, string | string[] | undefined>,
+    text: string,
+    connectionString: ConnectionString,
+  ): LiveAnswer {
     this.counters.sent++;
     this.lastOk = true;
     const subscribed = headerValue(headers, 'x-ms-qps-subscribed')?.toLowerCase() === 'true';
@@ -446,7 +455,13 @@ function pingFromPost(exchange: LiveExchange): LiveExchange | undefined {
     const value = point[field];
     if (headers[header] === undefined && (typeof value === 'string' || typeof value === 'number')) headers[header] = String(value);
   }
-  return { operation: 'ping', pathTail: exchange.pathTail.replace(/post$/i, (post) => (post === 'POST' ? 'PING' : 'ping')), query: exchange.query, headers, body: point };
+  return {
+    operation: 'ping',
+    pathTail: exchange.pathTail.replace(/post$/i, (post) => (post === 'POST' ? 'PING' : 'ping')),
+    query: exchange.query,
+    headers,
+    body: point,
+  };
 }
 
 function firstDataPoint(body: unknown): Record<string, unknown> | undefined {
@@ -487,4 +502,3 @@ async function readCapped(body: AsyncIterable<Buffer | string> & { destroy?: (er
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-

@@ -63,7 +63,12 @@ class Tally {
 
   result(): OtlpConversion {
     const more = this.rejected > 0 ? ` (${this.rejected} rejected)` : '';
-    return { envelopes: this.envelopes, received: this.received, rejected: this.rejected, errorMessage: this.reasons.length > 0 ? `${this.reasons.join('; ')}${more}` : '' };
+    return {
+      envelopes: this.envelopes,
+      received: this.received,
+      rejected: this.rejected,
+      errorMessage: this.reasons.length > 0 ? `${this.reasons.join('; ')}${more}` : '',
+    };
   }
 }
 
@@ -91,7 +96,15 @@ export function convertOtlp<S extends OtlpSignal>(signal: S, request: OtlpReques
       for (const scope of resourceMetrics.scopeMetrics ?? []) {
         const scopeKey = `${resourceKey}\u0000${scope.scope?.name ?? ''}\u0000${scope.scope?.version ?? ''}`;
         for (const metric of scope.metrics ?? []) {
-          const converted = metricToEnvelopes(metric, { resourceTags: tags, iKey: options.iKey, nowMs, streams, resourceKey, scopeKey, admit });
+          const converted = metricToEnvelopes(metric, {
+            resourceTags: tags,
+            iKey: options.iKey,
+            nowMs,
+            streams,
+            resourceKey,
+            scopeKey,
+            admit,
+          });
           tally.envelopes.push(...converted.envelopes);
           tally.received += converted.rejected;
           if (converted.rejected > 0) tally.reject(converted.rejected, converted.problem ?? 'invalid data points');

@@ -14,7 +14,9 @@ import { redactConnectionString, shortenRedacted } from '../redact';
 
 export type OtlpFormat = 'protobuf' | 'json';
 
-export type DecodeResult<S extends OtlpSignal> = { readonly ok: true; readonly request: OtlpRequests[S] } | { readonly ok: false; readonly message: string };
+export type DecodeResult<S extends OtlpSignal> =
+  | { readonly ok: true; readonly request: OtlpRequests[S] }
+  | { readonly ok: false; readonly message: string };
 
 const REQUEST_TYPE: Record<OtlpSignal, string> = {
   traces: 'ExportTraceServiceRequest',
@@ -62,7 +64,10 @@ export function decodeOtlp<S extends OtlpSignal>(signal: S, body: Buffer, format
     // protobufjs: "invalid wire type", "index out of range"; JSON: SyntaxError; deep nesting: RangeError.
     // V8's JSON errors quote the body: redact, then cut.
     const detail = shortenRedacted(redactConnectionString(error instanceof Error ? error.message : String(error)), 200);
-    return { ok: false, message: `The body is not a valid ${format === 'json' ? 'OTLP JSON' : 'protobuf'} ${REQUEST_TYPE[signal]}: ${detail}` };
+    return {
+      ok: false,
+      message: `The body is not a valid ${format === 'json' ? 'OTLP JSON' : 'protobuf'} ${REQUEST_TYPE[signal]}: ${detail}`,
+    };
   }
   const plain = type.toObject(message, TO_OBJECT);
   return { ok: true, request: idsToHex(plain) as OtlpRequests[S] };
@@ -86,7 +91,12 @@ export function encodeStatus(format: OtlpFormat, code: number, message: string):
   return encode('RpcStatus', format, { code, message });
 }
 
-function encode(typeName: string, format: OtlpFormat, body: Record<string, unknown>, adjustJson: (json: unknown) => unknown = (json) => json): Buffer {
+function encode(
+  typeName: string,
+  format: OtlpFormat,
+  body: Record<string, unknown>,
+  adjustJson: (json: unknown) => unknown = (json) => json,
+): Buffer {
   const type = lookup(typeName);
   const message = type.fromObject(body);
   if (format === 'protobuf') {

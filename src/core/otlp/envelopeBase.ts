@@ -6,7 +6,15 @@ import type { Envelope } from '../envelope';
 
 export type ItemType = 'Request' | 'RemoteDependency' | 'Exception' | 'Message' | 'Event' | 'Metric';
 
-export function makeEnvelope(type: ItemType, time: string, iKey: string, tags: Record<string, string>, baseType: string, baseData: Record<string, unknown>, sampleRate = 100): Envelope {
+export function makeEnvelope(
+  type: ItemType,
+  time: string,
+  iKey: string,
+  tags: Record<string, string>,
+  baseType: string,
+  baseData: Record<string, unknown>,
+  sampleRate = 100,
+): Envelope {
   return {
     ver: 1,
     name: `Microsoft.ApplicationInsights.${type}`,

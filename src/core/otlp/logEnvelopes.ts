@@ -49,12 +49,22 @@ export function logToEnvelope(record: LogRecord, resourceTags: Record<string, st
   const eventName = stringAttribute(attributes, 'microsoft.custom_event.name');
   const isException = ['exception.type', 'exception.message', 'exception.stacktrace'].some((key) => attributes[key] !== undefined);
   if (isException) {
-    return makeEnvelope('Exception', time, iKey, tags, 'ExceptionData', { exceptions: [exceptionDetails(attributes)], ...severity, properties, measurements });
+    return makeEnvelope('Exception', time, iKey, tags, 'ExceptionData', {
+      exceptions: [exceptionDetails(attributes)],
+      ...severity,
+      properties,
+      measurements,
+    });
   }
   if (eventName) {
     return makeEnvelope('Event', time, iKey, tags, 'EventData', { name: truncate(eventName, MAX.id), properties, measurements });
   }
   const body = anyValueToPlain(record.body);
   const message = body === undefined || body === '' ? 'n/a' : serializeAttribute(body);
-  return makeEnvelope('Message', time, iKey, tags, 'MessageData', { message: truncate(message, MAX.message), ...severity, properties, measurements });
+  return makeEnvelope('Message', time, iKey, tags, 'MessageData', {
+    message: truncate(message, MAX.message),
+    ...severity,
+    properties,
+    measurements,
+  });
 }

@@ -84,13 +84,24 @@ export function metricToEnvelopes(metric: Metric, context: MetricContext): Metri
         properties[key] = truncate(serializeAttribute(attribute), MAX.property);
       }
     }
-    const dataPoint: Record<string, unknown> = { name: truncate(name, MAX.name), kind: 'Aggregation', value: value.value, count: value.count };
+    const dataPoint: Record<string, unknown> = {
+      name: truncate(name, MAX.name),
+      kind: 'Aggregation',
+      value: value.value,
+      count: value.count,
+    };
     if (value.min !== undefined) dataPoint.min = value.min;
     if (value.max !== undefined) dataPoint.max = value.max;
     const time = nanosToIso(nanosOf(point.timeUnixNano), context.nowMs);
-    envelopes.push(makeEnvelope('Metric', time, context.iKey, { ...context.resourceTags }, 'MetricData', { metrics: [dataPoint], properties }));
+    envelopes.push(
+      makeEnvelope('Metric', time, context.iKey, { ...context.resourceTags }, 'MetricData', { metrics: [dataPoint], properties }),
+    );
   }
-  return { envelopes, rejected, problem: rejected > 0 ? `${rejected} points of metric "${truncate(name, 100)}" have no finite value` : undefined };
+  return {
+    envelopes,
+    rejected,
+    problem: rejected > 0 ? `${rejected} points of metric "${truncate(name, 100)}" have no finite value` : undefined,
+  };
 }
 
 /** What this point is worth for its own interval; undefined when there is nothing to send. */
@@ -113,7 +124,14 @@ function intervalValue(metric: Metric, raw: PointValue, context: MetricContext, 
 type AnyPoint = NumberDataPoint | HistogramDataPoint | SummaryDataPoint;
 
 function pointsOf(metric: Metric): AnyPoint[] {
-  return metric.gauge?.dataPoints ?? metric.sum?.dataPoints ?? metric.histogram?.dataPoints ?? metric.exponentialHistogram?.dataPoints ?? metric.summary?.dataPoints ?? [];
+  return (
+    metric.gauge?.dataPoints ??
+    metric.sum?.dataPoints ??
+    metric.histogram?.dataPoints ??
+    metric.exponentialHistogram?.dataPoints ??
+    metric.summary?.dataPoints ??
+    []
+  );
 }
 
 function valueOf(metric: Metric, point: AnyPoint): PointValue | undefined {
@@ -124,7 +142,13 @@ function valueOf(metric: Metric, point: AnyPoint): PointValue | undefined {
   }
   if (metric.histogram || metric.exponentialHistogram) {
     const histogram = point as HistogramDataPoint;
-    return { value: histogram.sum ?? 0, count: Number(histogram.count ?? 0), min: histogram.min, max: histogram.max, sumKnown: histogram.sum !== undefined };
+    return {
+      value: histogram.sum ?? 0,
+      count: Number(histogram.count ?? 0),
+      min: histogram.min,
+      max: histogram.max,
+      sumKnown: histogram.sum !== undefined,
+    };
   }
   if (metric.summary) {
     const summary = point as SummaryDataPoint;

@@ -41,7 +41,12 @@ export interface MetricStreamsOptions {
   readonly now?: () => number;
 }
 
-export const DEFAULT_METRIC_STREAM_LIMITS = { maxStreams: 20_000, maxBytes: 8 * 1024 * 1024, quietMs: 30 * 60_000, maxHorizons: 1_000 } as const;
+export const DEFAULT_METRIC_STREAM_LIMITS = {
+  maxStreams: 20_000,
+  maxBytes: 8 * 1024 * 1024,
+  quietMs: 30 * 60_000,
+  maxHorizons: 1_000,
+} as const;
 
 /** A cumulative point as read from OTLP: sums carry `value` only. */
 export interface CumulativeValue {
@@ -219,7 +224,16 @@ export class MetricStreamBatch {
     if (previous && identity.timeNs !== 0n && identity.timeNs <= previous.timeNs) {
       return undefined; // the same or an older point again (a retried export): already counted
     }
-    this.updates.set(key, { resourceKey: identity.resourceKey, startNs: identity.startNs, timeNs: identity.timeNs, value: point.value, count: point.count, min: point.min, max: point.max, seenMs: 0 });
+    this.updates.set(key, {
+      resourceKey: identity.resourceKey,
+      startNs: identity.startNs,
+      timeNs: identity.timeNs,
+      value: point.value,
+      count: point.count,
+      min: point.min,
+      max: point.max,
+      seenMs: 0,
+    });
     if (!previous) {
       if (!this.streams.countsFromStart(identity)) {
         this.baselines++;
@@ -268,5 +282,9 @@ export function hash(text: string): string {
 
 /** A canonical text for an attribute record (keys sorted), so the same set always gives the same stream. */
 export function canonicalAttributes(record: Readonly<Record<string, unknown>>): string {
-  return JSON.stringify(Object.keys(record).sort().map((key) => [key, record[key]]));
+  return JSON.stringify(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]]),
+  );
 }

@@ -8,7 +8,14 @@ import * as os from 'os';
 import { attributesToRecord, Attributes, stringAttribute } from './attributes';
 import type { Resource } from './otlpModel';
 
-const K8S_ROLE_NAMES = ['k8s.deployment.name', 'k8s.replicaset.name', 'k8s.statefulset.name', 'k8s.job.name', 'k8s.cronjob.name', 'k8s.daemonset.name'];
+const K8S_ROLE_NAMES = [
+  'k8s.deployment.name',
+  'k8s.replicaset.name',
+  'k8s.statefulset.name',
+  'k8s.job.name',
+  'k8s.cronjob.name',
+  'k8s.daemonset.name',
+];
 
 export function resourceTags(resource: Resource | undefined): Record<string, string> {
   const attributes = attributesToRecord(resource?.attributes);

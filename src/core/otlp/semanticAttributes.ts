@@ -7,23 +7,81 @@ import { Attributes, AttributeValue, serializeAttribute, stringAttribute } from 
 
 const FIELD_ATTRIBUTES = new Set([
   // semconv before 1.2x
-  'net.peer.ip', 'net.peer.name', 'net.host.ip', 'peer.service', 'http.user_agent', 'http.method', 'http.url',
-  'http.status_code', 'http.route', 'http.host', 'db.system', 'db.statement', 'db.operation', 'db.name', 'rpc.system',
-  'rpc.grpc.status_code', 'exception.type', 'exception.message', 'exception.stacktrace', 'http.scheme', 'http.target',
-  'http.flavor', 'net.transport', 'net.host.name', 'net.host.port', 'net.peer.port', 'http.client_ip', 'enduser.id',
+  'net.peer.ip',
+  'net.peer.name',
+  'net.host.ip',
+  'peer.service',
+  'http.user_agent',
+  'http.method',
+  'http.url',
+  'http.status_code',
+  'http.route',
+  'http.host',
+  'db.system',
+  'db.statement',
+  'db.operation',
+  'db.name',
+  'rpc.system',
+  'rpc.grpc.status_code',
+  'exception.type',
+  'exception.message',
+  'exception.stacktrace',
+  'http.scheme',
+  'http.target',
+  'http.flavor',
+  'net.transport',
+  'net.host.name',
+  'net.host.port',
+  'net.peer.port',
+  'http.client_ip',
+  'enduser.id',
   'http.status_text',
   // stable HTTP / network semconv
-  'client.address', 'client.port', 'server.address', 'server.port', 'url.full', 'url.path', 'url.query', 'url.scheme',
-  'error.type', 'network.local.address', 'network.local.port', 'network.protocol.name', 'network.peer.address',
-  'network.peer.port', 'network.protocol.version', 'network.transport', 'user_agent.original', 'http.request.method',
-  'http.response.status_code', 'enduser.pseudo.id', 'session.id', 'user_agent.synthetic.type',
+  'client.address',
+  'client.port',
+  'server.address',
+  'server.port',
+  'url.full',
+  'url.path',
+  'url.query',
+  'url.scheme',
+  'error.type',
+  'network.local.address',
+  'network.local.port',
+  'network.protocol.name',
+  'network.peer.address',
+  'network.peer.port',
+  'network.protocol.version',
+  'network.transport',
+  'user_agent.original',
+  'http.request.method',
+  'http.response.status_code',
+  'enduser.pseudo.id',
+  'session.id',
+  'user_agent.synthetic.type',
 ]);
 /** New DB semconv names, left out only on database dependencies (where they became fields). */
 const DB_FIELD_ATTRIBUTES = new Set(['db.system.name', 'db.namespace', 'db.query.text', 'db.operation.name']);
-const ALLOWED_MICROSOFT = new Set(['microsoft.gen_ai.main_agent.name', 'microsoft.gen_ai.main_agent.id', 'microsoft.gen_ai.main_agent.version', 'microsoft.gen_ai.main_agent.conversation_id']);
+const ALLOWED_MICROSOFT = new Set([
+  'microsoft.gen_ai.main_agent.name',
+  'microsoft.gen_ai.main_agent.id',
+  'microsoft.gen_ai.main_agent.version',
+  'microsoft.gen_ai.main_agent.conversation_id',
+]);
 
 /** Breeze limits (swagger max lengths). */
-export const MAX = { id: 512, name: 1024, resultCode: 1024, type: 1024, target: 1024, url: 2048, data: 8192, property: 8192, message: 32768, propertyKey: 150 } as const;
+export const MAX = {
+  id: 512,
+  name: 1024,
+  resultCode: 1024,
+  type: 1024,
+  target: 1024,
+  url: 2048,
+  data: 8192,
+  property: 8192,
+  message: 32768,
+  propertyKey: 150,
+} as const;
 
 export interface PropertyOptions {
   /** A database dependency: the new DB attribute names are fields, not properties; server.* stay. */
@@ -115,5 +173,11 @@ export function fullUrl(a: Attributes): string {
 
 /** peer.service, else the host, else the URL, else the peer name or address (Azure exporter `getDependencyTarget`). */
 export function dependencyTarget(a: Attributes): string | undefined {
-  return stringAttribute(a, 'peer.service') ?? stringAttribute(a, 'server.address', 'http.host') ?? httpUrl(a) ?? stringAttribute(a, 'client.address', 'net.peer.name') ?? stringAttribute(a, 'network.peer.address', 'net.peer.ip');
+  return (
+    stringAttribute(a, 'peer.service') ??
+    stringAttribute(a, 'server.address', 'http.host') ??
+    httpUrl(a) ??
+    stringAttribute(a, 'client.address', 'net.peer.name') ??
+    stringAttribute(a, 'network.peer.address', 'net.peer.ip')
+  );
 }

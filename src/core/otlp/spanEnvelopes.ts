@@ -10,7 +10,19 @@ import { attributesToRecord, Attributes, stringAttribute } from './attributes';
 import { isRealId, makeEnvelope } from './envelopeBase';
 import { Span, SpanEvent, SpanKind, StatusCode } from './otlpModel';
 import { nanosOf, nanosToDuration, nanosToIso } from './otlpTime';
-import { dbSystem, dependencyTarget, fullUrl, httpMethod, httpStatusCode, httpUrl, MAX, measurementsFrom, propertiesFrom, truncate, userAgent } from './semanticAttributes';
+import {
+  dbSystem,
+  dependencyTarget,
+  fullUrl,
+  httpMethod,
+  httpStatusCode,
+  httpUrl,
+  MAX,
+  measurementsFrom,
+  propertiesFrom,
+  truncate,
+  userAgent,
+} from './semanticAttributes';
 
 const SQL_SYSTEMS = new Set(['db2', 'derby', 'mariadb', 'mssql', 'oracle', 'sqlite', 'other_sql', 'hsqldb', 'h2']);
 const NAMED_DB_TYPES = new Set(['mysql', 'postgresql', 'mongodb', 'redis']);
@@ -44,8 +56,24 @@ export function spanToEnvelopes(span: Span, resourceTags: Record<string, string>
   const measurements = measurementsFrom(attributes);
   const time = nanosToIso(start);
   const main = isRequest
-    ? makeEnvelope('Request', time, iKey, tags, 'RequestData', { ...requestData(span, attributes, tags, duration), properties, measurements }, sampleRate)
-    : makeEnvelope('RemoteDependency', time, iKey, tags, 'RemoteDependencyData', { ...dependencyData(span, attributes, kind, duration), properties, measurements }, sampleRate);
+    ? makeEnvelope(
+        'Request',
+        time,
+        iKey,
+        tags,
+        'RequestData',
+        { ...requestData(span, attributes, tags, duration), properties, measurements },
+        sampleRate,
+      )
+    : makeEnvelope(
+        'RemoteDependency',
+        time,
+        iKey,
+        tags,
+        'RemoteDependencyData',
+        { ...dependencyData(span, attributes, kind, duration), properties, measurements },
+        sampleRate,
+      );
   const envelopes = [main];
   for (const event of span.events ?? []) {
     envelopes.push(eventEnvelope(event, span, attributes, resourceTags, iKey, sampleRate));
@@ -70,7 +98,10 @@ function spanTags(span: Span, attributes: Attributes, resourceTags: Record<strin
   const clientIp = stringAttribute(attributes, 'microsoft.client.ip');
   if (clientIp) tags['ai.location.ip'] = clientIp;
   if (kind === SpanKind.SERVER || kind === SpanKind.CONSUMER) {
-    const ip = clientIp ?? stringAttribute(attributes, 'client.address', 'http.client_ip') ?? stringAttribute(attributes, 'network.peer.address', 'net.peer.ip');
+    const ip =
+      clientIp ??
+      stringAttribute(attributes, 'client.address', 'http.client_ip') ??
+      stringAttribute(attributes, 'network.peer.address', 'net.peer.ip');
     if (ip) tags['ai.location.ip'] = ip;
     tags['ai.operation.name'] = truncate(operationName(span, attributes, kind), MAX.name);
   } else {
@@ -135,14 +166,15 @@ function dependencyData(span: Span, attributes: Attributes, kind: number, durati
     data = stringAttribute(attributes, 'db.query.text', 'db.statement') ?? stringAttribute(attributes, 'db.operation.name', 'db.operation');
     const host = dependencyTarget(attributes);
     const dbName = stringAttribute(attributes, 'db.namespace', 'db.name');
-    target = host ? (dbName ? `${host}|${dbName}` : host) : dbName ?? db;
+    target = host ? (dbName ? `${host}|${dbName}` : host) : (dbName ?? db);
   } else if (rpc) {
     type = rpc === 'WCF Service' ? rpc : 'GRPC';
     resultCode = stringAttribute(attributes, 'rpc.grpc.status_code') ?? '0';
     target = dependencyTarget(attributes) ?? rpc;
   } else if (messaging) {
     type = kind === SpanKind.PRODUCER ? `Queue Message | ${messaging}` : kind === SpanKind.CLIENT ? messaging : type;
-    target = dependencyTarget(attributes) ?? stringAttribute(attributes, 'messaging.destination.name', 'messaging.destination') ?? messaging;
+    target =
+      dependencyTarget(attributes) ?? stringAttribute(attributes, 'messaging.destination.name', 'messaging.destination') ?? messaging;
   }
   const namespace = stringAttribute(attributes, 'az.namespace');
   if (namespace && kind === SpanKind.INTERNAL) {
@@ -161,7 +193,14 @@ function dependencyData(span: Span, attributes: Attributes, kind: number, durati
   return result;
 }
 
-function eventEnvelope(event: SpanEvent, span: Span, spanAttributes: Attributes, resourceTags: Record<string, string>, iKey: string, sampleRate: number): Envelope {
+function eventEnvelope(
+  event: SpanEvent,
+  span: Span,
+  spanAttributes: Attributes,
+  resourceTags: Record<string, string>,
+  iKey: string,
+  sampleRate: number,
+): Envelope {
   const attributes = attributesToRecord(event.attributes);
   const tags: Record<string, string> = { ...resourceTags, 'ai.operation.id': span.traceId!, 'ai.operation.parentId': span.spanId! };
   const session = attributes['session.id'] ?? spanAttributes['session.id'];
@@ -173,9 +212,25 @@ function eventEnvelope(event: SpanEvent, span: Span, spanAttributes: Attributes,
   if (event.name === 'exception') {
     const escaped = attributes['exception.escaped'];
     if (escaped !== undefined) properties['exception.escaped'] = String(escaped);
-    return makeEnvelope('Exception', time, iKey, tags, 'ExceptionData', { exceptions: [exceptionDetails(attributes)], properties, ...extra }, sampleRate);
+    return makeEnvelope(
+      'Exception',
+      time,
+      iKey,
+      tags,
+      'ExceptionData',
+      { exceptions: [exceptionDetails(attributes)], properties, ...extra },
+      sampleRate,
+    );
   }
-  return makeEnvelope('Message', time, iKey, tags, 'MessageData', { message: truncate(event.name || 'n/a', MAX.message), properties, ...extra }, sampleRate);
+  return makeEnvelope(
+    'Message',
+    time,
+    iKey,
+    tags,
+    'MessageData',
+    { message: truncate(event.name || 'n/a', MAX.message), properties, ...extra },
+    sampleRate,
+  );
 }
 
 /** From `exception.type`, `exception.message`, `exception.stacktrace` (a string stack, never parsedStack). */

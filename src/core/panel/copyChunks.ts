@@ -8,7 +8,10 @@ import type { WebviewToHost } from '../../shared/messages';
 
 export type CopyChunk = Extract<WebviewToHost, { type: 'copyText' }>;
 
-export type CopyProgress = { readonly state: 'waiting' } | { readonly state: 'complete'; readonly text: string } | { readonly state: 'refused'; readonly reason: string };
+export type CopyProgress =
+  | { readonly state: 'waiting' }
+  | { readonly state: 'complete'; readonly text: string }
+  | { readonly state: 'refused'; readonly reason: string };
 
 export class CopyAssembler {
   private current: { id: number; count: number; parts: string[] } | undefined;

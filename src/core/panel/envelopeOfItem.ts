@@ -82,7 +82,11 @@ function tableFields(item: TelemetryItem): Fields {
           setIf(exception, 'message', detail.message);
           setIf(exception, 'hasFullStack', detail.stack !== undefined || detail.parsedStack !== undefined ? true : undefined);
           setIf(exception, 'stack', detail.stack);
-          setIf(exception, 'parsedStack', detail.parsedStack?.map((frame) => ({ ...frame })));
+          setIf(
+            exception,
+            'parsedStack',
+            detail.parsedStack?.map((frame) => ({ ...frame })),
+          );
           return exception;
         }),
       );

@@ -9,7 +9,11 @@ import type { LiveProxyStats } from '../live/liveMetricsProxy';
 /** The Live Metrics proxy's statistics → the strip's live part (undefined when not forwarding). */
 export function toLiveForwardingStatus(stats: LiveProxyStats | undefined): LiveForwardingStatus | undefined {
   if (!stats || stats.state === 'off') return undefined;
-  const status: { -readonly [K in keyof LiveForwardingStatus]: LiveForwardingStatus[K] } = { portalWatching: stats.portalWatching, sent: stats.sent, failed: stats.failed };
+  const status: { -readonly [K in keyof LiveForwardingStatus]: LiveForwardingStatus[K] } = {
+    portalWatching: stats.portalWatching,
+    sent: stats.sent,
+    failed: stats.failed,
+  };
   if (stats.lastError !== undefined && stats.state === 'failing') status.lastError = stats.lastError;
   return status;
 }
@@ -27,7 +31,8 @@ export function toForwardingStatus(stats: ForwardStats, live?: LiveProxyStats): 
   };
   // Shown on the strip only while it is current; afterwards it stays in the tooltip (and the log).
   if (stats.lastError !== undefined && isFailingState(stats.state)) status.lastError = stats.lastError;
-  if (stats.lastError !== undefined && stats.lastErrorAt !== undefined) status.lastErrorSeen = { message: stats.lastError, at: stats.lastErrorAt };
+  if (stats.lastError !== undefined && stats.lastErrorAt !== undefined)
+    status.lastErrorSeen = { message: stats.lastError, at: stats.lastErrorAt };
   if (stats.endpoint !== undefined) status.endpoint = stats.endpoint;
   const liveStatus = toLiveForwardingStatus(live);
   if (liveStatus) status.live = liveStatus;

@@ -8,4 +8,12 @@ export { exportNdjson, parseImport, MAX_IMPORT_BYTES } from './ndjson';
 export type { ImportResult } from './ndjson';
 export { CopyAssembler } from './copyChunks';
 export type { CopyChunk, CopyProgress } from './copyChunks';
-export { answerHistorySearch, currentRunIds, historyRunItems, historyRunStore, runListChanged, historyRunSummaries, HISTORY_RUN_ITEMS } from './historySearch';
+export {
+  answerHistorySearch,
+  currentRunIds,
+  historyRunItems,
+  historyRunStore,
+  runListChanged,
+  historyRunSummaries,
+  HISTORY_RUN_ITEMS,
+} from './historySearch';

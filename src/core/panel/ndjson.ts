@@ -21,9 +21,7 @@ export function exportNdjson(items: readonly TelemetryItem[]): string {
   return text;
 }
 
-export type ImportResult =
-  | { readonly ok: true; readonly envelopes: Envelope[] }
-  | { readonly ok: false; readonly message: string };
+export type ImportResult = { readonly ok: true; readonly envelopes: Envelope[] } | { readonly ok: false; readonly message: string };
 
 /**
  * Parses and validates an exported (or SDK-written) file. Whatever key the file carries is replaced
@@ -34,7 +32,9 @@ export function parseImport(text: string, localKey: string): ImportResult {
   const parsed = parseTelemetryBody(text);
   if (!parsed.ok) return { ok: false, message: parsed.message };
   if (parsed.items.length === 0) return { ok: false, message: 'The file holds no telemetry items.' };
-  const keyed = parsed.items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? { ...item, iKey: localKey } : item));
+  const keyed = parsed.items.map((item) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item) ? { ...item, iKey: localKey } : item,
+  );
   const validated = validateEnvelopes(keyed, { localKey, maxReportedErrors: 3 });
   if (!validated.ok) {
     return { ok: false, message: validated.errors.map((error) => error.message).join(' ') };

@@ -56,8 +56,16 @@ export function snapshotMessage(source: PanelSource): Extract<HostToWebview, { t
   return source.relayUrl !== undefined ? { ...withDocuments, relayUrl: source.relayUrl } : withDocuments;
 }
 
-export function deltaMessage(change: StoreChange | undefined, live: readonly LiveSample[], liveDocuments: readonly LiveDocument[] = [], options: PanelItemOptions = {}): Extract<HostToWebview, { type: 'delta' }> {
-  const deliveries = change?.updated?.filter((item) => item.delivery !== undefined && isShownInPanel(item)).map((item) => ({ seq: item.seq, delivery: item.delivery! })) ?? [];
+export function deltaMessage(
+  change: StoreChange | undefined,
+  live: readonly LiveSample[],
+  liveDocuments: readonly LiveDocument[] = [],
+  options: PanelItemOptions = {},
+): Extract<HostToWebview, { type: 'delta' }> {
+  const deliveries =
+    change?.updated
+      ?.filter((item) => item.delivery !== undefined && isShownInPanel(item))
+      .map((item) => ({ seq: item.seq, delivery: item.delivery! })) ?? [];
   const base = {
     type: 'delta' as const,
     added: change ? toPanelItems(change.added, options) : [],
@@ -72,7 +80,11 @@ export function deltaMessage(change: StoreChange | undefined, live: readonly Liv
 export function toPanelLiveSample(sample: LiveSample): PanelLiveSample {
   const result: { -readonly [K in keyof PanelLiveSample]: PanelLiveSample[K] } = {
     time: sample.time,
-    metrics: sample.metrics.map((metric) => (metric.weight !== undefined ? { name: metric.name, value: metric.value, weight: metric.weight } : { name: metric.name, value: metric.value })),
+    metrics: sample.metrics.map((metric) =>
+      metric.weight !== undefined
+        ? { name: metric.name, value: metric.value, weight: metric.weight }
+        : { name: metric.name, value: metric.value },
+    ),
   };
   if (sample.role !== undefined) result.role = sample.role;
   if (sample.instance !== undefined) result.instance = sample.instance;
@@ -149,7 +161,15 @@ export class PanelFeed implements Disposable {
     const documents = this.pendingDocuments;
     this.pendingDocuments = [];
     const message = deltaMessage(change, live, documents, { genAiContent: this.source.genAiContent?.() });
-    if (message.added.length === 0 && message.evicted.length === 0 && message.live.length === 0 && documents.length === 0 && !message.cleared && !('deliveries' in message)) return;
+    if (
+      message.added.length === 0 &&
+      message.evicted.length === 0 &&
+      message.live.length === 0 &&
+      documents.length === 0 &&
+      !message.cleared &&
+      !('deliveries' in message)
+    )
+      return;
     this.post(message);
   }
 

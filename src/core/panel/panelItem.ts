@@ -48,7 +48,10 @@ export function toPanelItem(item: TelemetryItem, options: PanelItemOptions = {})
     if (source) panelItem.source = source;
   }
   // Issue 19: a GenAI call or message, read from its attributes (content is local-only telemetry text).
-  const genai = item.table === 'dependencies' || item.table === 'requests' || item.table === 'traces' || item.table === 'customEvents' ? genAiOf(item, { showContent: options.genAiContent !== false }) : undefined;
+  const genai =
+    item.table === 'dependencies' || item.table === 'requests' || item.table === 'traces' || item.table === 'customEvents'
+      ? genAiOf(item, { showContent: options.genAiContent !== false })
+      : undefined;
   if (genai) {
     panelItem.genai = genai;
     // Hidden content is hidden everywhere in the panel: the raw attributes that carry it go too.

@@ -40,11 +40,17 @@ const VENV_FOLDERS = ['.venv', 'venv'] as const;
  * expanded, a relative path taken from the workspace folder. Undefined when it is empty or the
  * unset default, or names a workspace folder there is none of.
  */
-export function expandInterpreterSetting(value: string | undefined, workspaceFolder: string | undefined, homeDir: string = os.homedir()): string | undefined {
+export function expandInterpreterSetting(
+  value: string | undefined,
+  workspaceFolder: string | undefined,
+  homeDir: string = os.homedir(),
+): string | undefined {
   const trimmed = value?.trim();
   if (!trimmed || trimmed === UNSET_DEFAULT) return undefined;
   if (/\$\{workspaceFolder(?::[^}]*)?\}/.test(trimmed) && !workspaceFolder) return undefined;
-  let expanded = trimmed.replace(/\$\{workspaceFolder(?::[^}]*)?\}/g, () => workspaceFolder ?? '').replace(/\$\{userHome\}/g, () => homeDir);
+  let expanded = trimmed
+    .replace(/\$\{workspaceFolder(?::[^}]*)?\}/g, () => workspaceFolder ?? '')
+    .replace(/\$\{userHome\}/g, () => homeDir);
   if (expanded === '~' || expanded.startsWith('~/') || expanded.startsWith('~\\')) expanded = homeDir + expanded.slice(1);
   // A bare name (`python3.12`) is a command for PATH; anything with a separator is a path.
   const isBareName = !/[\\/]/.test(expanded);
@@ -70,7 +76,11 @@ export function interpreterCandidates(options: CandidateOptions): InterpreterCan
       if (exists(executable)) candidates.push({ command: [executable], source: 'venv' });
     }
   }
-  candidates.push({ command: ['python3'], source: 'path' }, { command: ['python'], source: 'path' }, { command: ['py', '-3'], source: 'path' });
+  candidates.push(
+    { command: ['python3'], source: 'path' },
+    { command: ['python'], source: 'path' },
+    { command: ['py', '-3'], source: 'path' },
+  );
   return candidates;
 }
 
@@ -83,12 +93,17 @@ export interface ResolvedInterpreter extends InterpreterCandidate {
 export type VersionProbe = (command: readonly string[]) => Promise<string | undefined>;
 
 /** The first candidate that answers `--version` as Python 3; undefined when none does. */
-export async function resolveInterpreter(candidates: readonly InterpreterCandidate[], probe: VersionProbe = probePythonVersion): Promise<ResolvedInterpreter | undefined> {
+export async function resolveInterpreter(
+  candidates: readonly InterpreterCandidate[],
+  probe: VersionProbe = probePythonVersion,
+): Promise<ResolvedInterpreter | undefined> {
   const skipped: string[] = [];
   for (const candidate of candidates) {
     const version = await probe(candidate.command);
     if (version && version.startsWith('3.')) return { ...candidate, version, skipped };
-    skipped.push(`${candidate.command.join(' ')} (${candidate.source}): ${version ? `Python ${version} is not Python 3` : 'did not run as Python'}`);
+    skipped.push(
+      `${candidate.command.join(' ')} (${candidate.source}): ${version ? `Python ${version} is not Python 3` : 'did not run as Python'}`,
+    );
   }
   return undefined;
 }
@@ -96,10 +111,15 @@ export async function resolveInterpreter(candidates: readonly InterpreterCandida
 /** `Python 3.12.1` from `--version` (stdout or stderr), run directly: no shell. */
 export function probePythonVersion(command: readonly string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(command[0], [...command.slice(1), '--version'], { timeout: 10_000, windowsHide: true, maxBuffer: 64 * 1024 }, (error, stdout, stderr) => {
-      const match = /Python (\d+\.\d+\.\d+)/.exec(`${stdout}${stderr}`);
-      resolve(error || !match ? undefined : match[1]);
-    });
+    execFile(
+      command[0],
+      [...command.slice(1), '--version'],
+      { timeout: 10_000, windowsHide: true, maxBuffer: 64 * 1024 },
+      (error, stdout, stderr) => {
+        const match = /Python (\d+\.\d+\.\d+)/.exec(`${stdout}${stderr}`);
+        resolve(error || !match ? undefined : match[1]);
+      },
+    );
   });
 }
 

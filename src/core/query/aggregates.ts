@@ -24,13 +24,21 @@ const NUMERIC_TYPES: readonly ScalarType[] = ['long', 'real', 'timespan'];
 export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext, byNames: ReadonlySet<string>): CompiledAggregate {
   const expr = item.expr;
   if (expr.kind !== 'call') {
-    throw ctx.error('semantic', 'Expected an aggregation such as count(), avg(duration) or percentile(duration, 95)', item.pos, ['count()', 'sum()', 'avg()']);
+    throw ctx.error('semantic', 'Expected an aggregation such as count(), avg(duration) or percentile(duration, 95)', item.pos, [
+      'count()',
+      'sum()',
+      'avg()',
+    ]);
   }
   const name = expr.name;
   const args = expr.args;
   const arity = (min: number, max = min): void => {
     if (args.length < min || args.length > max) {
-      throw ctx.error('semantic', `${name}() takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}; got ${args.length}`, expr.pos);
+      throw ctx.error(
+        'semantic',
+        `${name}() takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}; got ${args.length}`,
+        expr.pos,
+      );
     }
   };
   const value = (index: number, allowed?: readonly ScalarType[]) => {
@@ -40,7 +48,9 @@ export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext
     }
     return compiled;
   };
-  const named = (prefix: string, type: ScalarType, about?: Expr) => [{ name: item.name ?? `${prefix}_${about ? (derivedName(about) ?? '') : ''}`, type }];
+  const named = (prefix: string, type: ScalarType, about?: Expr) => [
+    { name: item.name ?? `${prefix}_${about ? (derivedName(about) ?? '') : ''}`, type },
+  ];
   const constantNumber = (index: number, what: string): number => {
     const compiled = compileExpr(args[index], scope, ctx);
     const number = compiled.constant ? toNumber(compiled.eval(null)) : null;
@@ -54,12 +64,34 @@ export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext
   switch (name) {
     case 'count': {
       arity(0);
-      return { columns: named('count', 'long'), create: () => { let count = 0; return { add: () => { count++; }, results: () => [count] }; } };
+      return {
+        columns: named('count', 'long'),
+        create: () => {
+          let count = 0;
+          return {
+            add: () => {
+              count++;
+            },
+            results: () => [count],
+          };
+        },
+      };
     }
     case 'countif': {
       arity(1);
       const predicate = compilePredicate(args[0], scope, ctx, 'countif()');
-      return { columns: named('countif', 'long'), create: () => { let count = 0; return { add: (row) => { if (predicate(row)) count++; }, results: () => [count] }; } };
+      return {
+        columns: named('countif', 'long'),
+        create: () => {
+          let count = 0;
+          return {
+            add: (row) => {
+              if (predicate(row)) count++;
+            },
+            results: () => [count],
+          };
+        },
+      };
     }
     case 'sum':
     case 'avg': {
@@ -141,7 +173,13 @@ export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext
         columns: named('dcount', 'long', args[0]),
         create: () => {
           const seen = new Set<unknown>();
-          return { add: (row) => { const key = groupKey(get(row)); if (key !== null) seen.add(key); }, results: () => [seen.size] };
+          return {
+            add: (row) => {
+              const key = groupKey(get(row));
+              if (key !== null) seen.add(key);
+            },
+            results: () => [seen.size],
+          };
         },
       };
     }
@@ -155,13 +193,19 @@ export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext
         if (rank < 0 || rank > 100) throw ctx.error('semantic', 'A percentile is between 0 and 100', args[index + 1].pos);
       }
       const base = derivedName(args[0]) ?? '';
-      const columns = ranks.map((rank) => ({ name: item.name && ranks.length === 1 ? item.name : `percentile_${base}_${String(rank).replace('.', '_')}`, type: compiled.type === 'dynamic' ? 'real' as const : compiled.type }));
+      const columns = ranks.map((rank) => ({
+        name: item.name && ranks.length === 1 ? item.name : `percentile_${base}_${String(rank).replace('.', '_')}`,
+        type: compiled.type === 'dynamic' ? ('real' as const) : compiled.type,
+      }));
       return {
         columns,
         create: () => {
           const values: number[] = [];
           return {
-            add: (row) => { const number = toNumber(get(row)); if (number !== null) values.push(number); },
+            add: (row) => {
+              const number = toNumber(get(row));
+              if (number !== null) values.push(number);
+            },
             results: () => {
               if (values.length === 0) return ranks.map(() => null);
               values.sort((a, b) => a - b);
@@ -246,6 +290,20 @@ export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext
       };
     }
     default:
-      throw ctx.error('semantic', `Unknown aggregation "${name}"`, expr.pos, ['count', 'countif', 'sum', 'avg', 'min', 'max', 'dcount', 'percentile', 'percentiles', 'make_list', 'make_set', 'arg_max', 'arg_min']);
+      throw ctx.error('semantic', `Unknown aggregation "${name}"`, expr.pos, [
+        'count',
+        'countif',
+        'sum',
+        'avg',
+        'min',
+        'max',
+        'dcount',
+        'percentile',
+        'percentiles',
+        'make_list',
+        'make_set',
+        'arg_max',
+        'arg_min',
+      ]);
   }
 }

@@ -37,7 +37,8 @@ export function parseQueryArgs(args: readonly string[], env: NodeJS.ProcessEnv =
   const positional: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string => {
       const next = inline ?? args[++index];
       if (next === undefined) throw new UsageError(`${flag} needs a value.`);
@@ -63,8 +64,9 @@ export function parseQueryArgs(args: readonly string[], env: NodeJS.ProcessEnv =
     }
   }
   if (!url) throw new UsageError('--url is required (the relay URL it printed, e.g. http://127.0.0.1:PORT/).');
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?/i.test(url)) throw new UsageError('--url must be the relay on this machine: http://127.0.0.1:PORT/.');
-  if (!key) throw new UsageError('--key (or AZMON_RELAY_KEY) is required: the relay\'s local key.');
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?/i.test(url))
+    throw new UsageError('--url must be the relay on this machine: http://127.0.0.1:PORT/.');
+  if (!key) throw new UsageError("--key (or AZMON_RELAY_KEY) is required: the relay's local key.");
   if (positional.length !== 1) throw new UsageError('Give the query as one argument (quote it).');
   return { url, key, format, query: positional[0] };
 }
@@ -80,7 +82,11 @@ export async function runQueryCommand(args: readonly string[], out: (text: strin
   }
   let answer: { status: number; body: string };
   try {
-    answer = await post(new URL('azmon/query', parsed.url.endsWith('/') ? parsed.url : `${parsed.url}/`), parsed.key, JSON.stringify({ query: parsed.query }));
+    answer = await post(
+      new URL('azmon/query', parsed.url.endsWith('/') ? parsed.url : `${parsed.url}/`),
+      parsed.key,
+      JSON.stringify({ query: parsed.query }),
+    );
   } catch (error) {
     err(`Could not reach the relay at ${parsed.url}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
@@ -112,7 +118,11 @@ function post(url: URL, key: string, body: string): Promise<{ status: number; bo
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-azmon-key': key }, timeout: REQUEST_TIMEOUT_MS },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-azmon-key': key },
+        timeout: REQUEST_TIMEOUT_MS,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         let bytes = 0;

@@ -22,7 +22,12 @@ export class EvalContext {
   /** Called once per row visited; reads the clock every 1,024 calls. */
   tick(): void {
     if ((++this.ticks & 1023) === 0 && Date.now() > this.deadline) {
-      throw new QueryError('timeout', `The query ran longer than ${this.limits.timeBudgetMs / 1000} s and was stopped; narrow it with where or take`, this.position, this.source);
+      throw new QueryError(
+        'timeout',
+        `The query ran longer than ${this.limits.timeBudgetMs / 1000} s and was stopped; narrow it with where or take`,
+        this.position,
+        this.source,
+      );
     }
   }
 
@@ -30,14 +35,24 @@ export class EvalContext {
   charge(chars: number): void {
     this.builtChars += chars;
     if (this.builtChars > this.limits.maxBuiltChars) {
-      throw new QueryError('limit', `The query built more than ${this.limits.maxBuiltChars} characters of text`, this.position, this.source);
+      throw new QueryError(
+        'limit',
+        `The query built more than ${this.limits.maxBuiltChars} characters of text`,
+        this.position,
+        this.source,
+      );
     }
   }
 
   /** A step's output size, against maxIntermediateRows. */
   checkRows(count: number): void {
     if (count > this.limits.maxIntermediateRows) {
-      throw new QueryError('limit', `A step of this query produced more than ${this.limits.maxIntermediateRows} rows`, this.position, this.source);
+      throw new QueryError(
+        'limit',
+        `A step of this query produced more than ${this.limits.maxIntermediateRows} rows`,
+        this.position,
+        this.source,
+      );
     }
   }
 

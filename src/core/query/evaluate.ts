@@ -32,7 +32,8 @@ export function evaluateQuery(query: Query, tables: TableRows, ctx: EvalContext)
   query.operators.forEach((operator, index) => {
     ctx.position = operator.pos;
     if (operator.kind === 'render') {
-      if (index !== query.operators.length - 1) throw ctx.error('semantic', 'render must be the last operator', operator.pos, ['end of query']);
+      if (index !== query.operators.length - 1)
+        throw ctx.error('semantic', 'render must be the last operator', operator.pos, ['end of query']);
       chart = { kind: operator.chart, title: operator.title };
       return;
     }
@@ -47,7 +48,10 @@ function evaluateSource(source: Source, tables: TableRows, ctx: EvalContext): Fr
     case 'table':
       return tableFrame(source.name, source.pos, tables, ctx);
     case 'union':
-      return union(source.inputs.map((input) => evaluateQuery(input, tables, ctx).frame), ctx);
+      return union(
+        source.inputs.map((input) => evaluateQuery(input, tables, ctx).frame),
+        ctx,
+      );
     case 'search': {
       const names = source.tables?.map((table) => ({ ...table })) ?? QUERY_TABLES.map((name) => ({ name, pos: source.pos }));
       const frames = names.map(({ name, pos }) => {
@@ -99,8 +103,12 @@ function applyOperator(operator: Operator, frame: Frame, tables: TableRows, ctx:
       });
       const addedNames = new Set(added.map((column) => column.name));
       // Rebuilt without `field`: the rows are no longer the items.
-      const columns: ColumnDef[] = frame.columns.filter((column) => !addedNames.has(column.name)).map((column) => ({ name: column.name, type: column.type, get: (row: unknown) => column.get((row as Extended).base) }));
-      added.forEach((column, index) => columns.push({ name: column.name, type: column.type, get: (row: unknown) => (row as Extended).extra[index] }));
+      const columns: ColumnDef[] = frame.columns
+        .filter((column) => !addedNames.has(column.name))
+        .map((column) => ({ name: column.name, type: column.type, get: (row: unknown) => column.get((row as Extended).base) }));
+      added.forEach((column, index) =>
+        columns.push({ name: column.name, type: column.type, get: (row: unknown) => (row as Extended).extra[index] }),
+      );
       return { columns, rows };
     }
     case 'project': {
@@ -127,7 +135,10 @@ function applyOperator(operator: Operator, frame: Frame, tables: TableRows, ctx:
         if (!scope.has(rename.from)) throw ctx.error('semantic', `Unknown column "${rename.from}"`, rename.pos, [...scope.keys()]);
         renames.set(rename.from, rename.name);
       }
-      return { columns: frame.columns.map((column) => (renames.has(column.name) ? { ...column, name: renames.get(column.name)! } : column)), rows: frame.rows };
+      return {
+        columns: frame.columns.map((column) => (renames.has(column.name) ? { ...column, name: renames.get(column.name)! } : column)),
+        rows: frame.rows,
+      };
     }
     case 'summarize':
       return summarize(operator, frame, ctx);
@@ -143,7 +154,10 @@ function applyOperator(operator: Operator, frame: Frame, tables: TableRows, ctx:
       const scope = scopeOf(frame);
       const compiled = operator.all
         ? frame.columns.map((column) => ({ name: column.name, type: column.type, eval: column.get }))
-        : operator.items.map((item, index) => ({ name: item.name ?? derivedName(item.expr) ?? `Column${index + 1}`, ...compileExpr(item.expr, scope, ctx) }));
+        : operator.items.map((item, index) => ({
+            name: item.name ?? derivedName(item.expr) ?? `Column${index + 1}`,
+            ...compileExpr(item.expr, scope, ctx),
+          }));
       const seen = new Set<string>();
       const rows: Value[][] = [];
       for (const row of frame.rows) {
@@ -155,7 +169,10 @@ function applyOperator(operator: Operator, frame: Frame, tables: TableRows, ctx:
           rows.push(values);
         }
       }
-      return arrayFrame(compiled.map(({ name, type }) => ({ name, type })), rows);
+      return arrayFrame(
+        compiled.map(({ name, type }) => ({ name, type })),
+        rows,
+      );
     }
     case 'count':
       return arrayFrame([{ name: 'Count', type: 'long' }], [[frame.rows.length]]);
@@ -186,10 +203,17 @@ function checkTake(count: number, pos: number, ctx: EvalContext): void {
 }
 
 function arrayFrame(columns: readonly { name: string; type: ScalarType }[], rows: readonly Value[][]): Frame {
-  return { columns: columns.map((column, index) => ({ name: column.name, type: column.type, get: (row: unknown) => (row as Value[])[index] })), rows };
+  return {
+    columns: columns.map((column, index) => ({ name: column.name, type: column.type, get: (row: unknown) => (row as Value[])[index] })),
+    rows,
+  };
 }
 
-function materialise(frame: Frame, columns: readonly { name: string; type: ScalarType; eval: (row: unknown) => Value }[], ctx: EvalContext): Frame {
+function materialise(
+  frame: Frame,
+  columns: readonly { name: string; type: ScalarType; eval: (row: unknown) => Value }[],
+  ctx: EvalContext,
+): Frame {
   const names = new Set<string>();
   const unique = columns.map((column) => ({ ...column, name: uniqueName(column.name, names) }));
   const rows = frame.rows.map((row) => {
@@ -209,11 +233,16 @@ function uniqueName(name: string, taken: Set<string>): string {
 function summarize(operator: Extract<Operator, { kind: 'summarize' }>, frame: Frame, ctx: EvalContext): Frame {
   const scope = scopeOf(frame);
   let unnamed = 0;
-  const by = operator.by.map((item) => ({ name: item.name ?? derivedName(item.expr) ?? `Column${++unnamed}`, ...compileExpr(item.expr, scope, ctx) }));
+  const by = operator.by.map((item) => ({
+    name: item.name ?? derivedName(item.expr) ?? `Column${++unnamed}`,
+    ...compileExpr(item.expr, scope, ctx),
+  }));
   const byNames = new Set(by.map((key) => key.name));
   const aggregates = operator.aggregates.map((item) => compileAggregate(item, scope, ctx, byNames));
   const taken = new Set<string>();
-  const columns = [...by.map(({ name, type }) => ({ name, type })), ...aggregates.flatMap((aggregate) => aggregate.columns)].map((column) => ({ ...column, name: uniqueName(column.name, taken) }));
+  const columns = [...by.map(({ name, type }) => ({ name, type })), ...aggregates.flatMap((aggregate) => aggregate.columns)].map(
+    (column) => ({ ...column, name: uniqueName(column.name, taken) }),
+  );
   type Group = { keys: Value[]; accumulators: ReturnType<(typeof aggregates)[number]['create']>[] };
   const groups = new Map<unknown, Group>();
   const newGroup = (keys: Value[]): Group => ({ keys, accumulators: aggregates.map((aggregate) => aggregate.create()) });
@@ -293,7 +322,10 @@ function summarizeByBin(
     }
     for (let at = 0; at < accumulators.length; at++) accumulators[at]!.add(row);
   }
-  return arrayFrame(columns, ordered.map(({ key, accumulators }) => [key, ...accumulators.flatMap((accumulator) => accumulator.results())]));
+  return arrayFrame(
+    columns,
+    ordered.map(({ key, accumulators }) => [key, ...accumulators.flatMap((accumulator) => accumulator.results())]),
+  );
 }
 
 interface CompiledKey {
@@ -336,7 +368,8 @@ function topRows(frame: Frame, key: SortKey, count: number, ctx: EvalContext): u
   const compiled = compileKeys(frame, [key], ctx);
   const get = compiled[0].eval;
   const kept: { row: unknown; values: Value[]; index: number }[] = [];
-  const order = (a: { values: Value[]; index: number }, b: { values: Value[]; index: number }): number => compareKeyed(compiled, a.values, b.values) || a.index - b.index;
+  const order = (a: { values: Value[]; index: number }, b: { values: Value[]; index: number }): number =>
+    compareKeyed(compiled, a.values, b.values) || a.index - b.index;
   let index = 0;
   for (const row of frame.rows) {
     ctx.tick();
@@ -359,8 +392,10 @@ function join(left: Frame, right: Frame, operator: Extract<Operator, { kind: 'jo
   const leftScope = scopeOf(left);
   const rightScope = scopeOf(right);
   for (const key of operator.on) {
-    if (!leftScope.has(key.left)) throw ctx.error('semantic', `The left side of the join has no column "${key.left}"`, key.pos, [...leftScope.keys()]);
-    if (!rightScope.has(key.right)) throw ctx.error('semantic', `The right side of the join has no column "${key.right}"`, key.pos, [...rightScope.keys()]);
+    if (!leftScope.has(key.left))
+      throw ctx.error('semantic', `The left side of the join has no column "${key.left}"`, key.pos, [...leftScope.keys()]);
+    if (!rightScope.has(key.right))
+      throw ctx.error('semantic', `The right side of the join has no column "${key.right}"`, key.pos, [...rightScope.keys()]);
   }
   const leftKeys = operator.on.map((key) => leftScope.get(key.left)!.get);
   const rightKeys = operator.on.map((key) => rightScope.get(key.right)!.get);

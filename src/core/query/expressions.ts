@@ -25,11 +25,48 @@ export interface Compiled {
 export type Scope = ReadonlyMap<string, ColumnDef>;
 
 export const SCALAR_FUNCTIONS = [
-  'strcat', 'tostring', 'toint', 'tolong', 'todouble', 'toreal', 'todatetime', 'parse_json', 'todynamic', 'ago', 'now', 'datetime', 'bin', 'floor',
-  'iff', 'iif', 'isempty', 'isnotempty', 'isnull', 'isnotnull', 'strlen', 'tolower', 'toupper', 'not', 'round',
+  'strcat',
+  'tostring',
+  'toint',
+  'tolong',
+  'todouble',
+  'toreal',
+  'todatetime',
+  'parse_json',
+  'todynamic',
+  'ago',
+  'now',
+  'datetime',
+  'bin',
+  'floor',
+  'iff',
+  'iif',
+  'isempty',
+  'isnotempty',
+  'isnull',
+  'isnotnull',
+  'strlen',
+  'tolower',
+  'toupper',
+  'not',
+  'round',
 ] as const;
 
-export const AGGREGATE_FUNCTIONS = ['count', 'countif', 'sum', 'avg', 'min', 'max', 'dcount', 'percentile', 'percentiles', 'make_list', 'make_set', 'arg_max', 'arg_min'] as const;
+export const AGGREGATE_FUNCTIONS = [
+  'count',
+  'countif',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'dcount',
+  'percentile',
+  'percentiles',
+  'make_list',
+  'make_set',
+  'arg_max',
+  'arg_min',
+] as const;
 
 const NUMERIC = new Set<ScalarType>(['long', 'real']);
 /** Longest text parse_json reads (larger input gives null, like malformed JSON). */
@@ -44,14 +81,23 @@ export function compileExpr(expr: Expr, scope: Scope, ctx: EvalContext): Compile
     case 'column': {
       const column = scope.get(expr.name);
       if (!column) {
-        throw ctx.error('semantic', `Unknown column "${expr.name}"${suggestion(expr.name, scope)}`, expr.pos, [...scope.keys()].slice(0, 60));
+        throw ctx.error(
+          'semantic',
+          `Unknown column "${expr.name}"${suggestion(expr.name, scope)}`,
+          expr.pos,
+          [...scope.keys()].slice(0, 60),
+        );
       }
       return column.field ? { type: column.type, eval: column.get, field: column.field } : { type: column.type, eval: column.get };
     }
     case 'member': {
       const object = compileExpr(expr.object, scope, ctx);
       if (object.type !== 'dynamic') {
-        throw ctx.error('semantic', `Only dynamic values (customDimensions, parse_json(…)) have properties; this is ${object.type}`, expr.pos);
+        throw ctx.error(
+          'semantic',
+          `Only dynamic values (customDimensions, parse_json(…)) have properties; this is ${object.type}`,
+          expr.pos,
+        );
       }
       const key = expr.key;
       const get = object.eval;
@@ -64,7 +110,9 @@ export function compileExpr(expr: Expr, scope: Scope, ctx: EvalContext): Compile
             const index = typeof key === 'number' ? (key < 0 ? value.length + key : key) : NaN;
             return (value[index] as Value | undefined) ?? null;
           }
-          return typeof key === 'string' && Object.prototype.hasOwnProperty.call(value, key) ? ((value as Record<string, Value>)[key] ?? null) : null;
+          return typeof key === 'string' && Object.prototype.hasOwnProperty.call(value, key)
+            ? ((value as Record<string, Value>)[key] ?? null)
+            : null;
         },
       };
     }
@@ -99,7 +147,12 @@ export function compilePredicate(expr: Expr, scope: Scope, ctx: EvalContext, wha
     throw ctx.error('semantic', `${what} needs a true/false condition; this expression is ${compiled.type}`, expr.pos, ['bool']);
   }
   const get = compiled.eval;
-  return compiled.type === 'bool' ? (row) => get(row) === true : (row) => { const value = get(row); return value === true || (typeof value === 'string' && value.toLowerCase() === 'true'); };
+  return compiled.type === 'bool'
+    ? (row) => get(row) === true
+    : (row) => {
+        const value = get(row);
+        return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
+      };
 }
 
 function suggestion(name: string, scope: Scope): string {
@@ -120,10 +173,18 @@ function compileBinary(expr: Extract<Expr, { kind: 'binary' }>, scope: Scope, ct
   const r = right.eval;
   const op = expr.op;
   if (op === 'and' || op === 'or') {
-    for (const [side, node] of [[left, expr.left], [right, expr.right]] as const) {
-      if (side.type !== 'bool' && side.type !== 'dynamic') throw ctx.error('semantic', `"${op}" needs true/false on both sides; this is ${side.type}`, node.pos, ['bool']);
+    for (const [side, node] of [
+      [left, expr.left],
+      [right, expr.right],
+    ] as const) {
+      if (side.type !== 'bool' && side.type !== 'dynamic')
+        throw ctx.error('semantic', `"${op}" needs true/false on both sides; this is ${side.type}`, node.pos, ['bool']);
     }
-    return { type: 'bool', eval: op === 'and' ? (row) => l(row) === true && r(row) === true : (row) => l(row) === true || r(row) === true, constant };
+    return {
+      type: 'bool',
+      eval: op === 'and' ? (row) => l(row) === true && r(row) === true : (row) => l(row) === true || r(row) === true,
+      constant,
+    };
   }
   if (op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=') {
     return { type: 'bool', eval: comparison(op, left, right, expr, ctx), constant };
@@ -153,9 +214,12 @@ function comparison(op: string, left: Compiled, right: Compiled, expr: Expr, ctx
   const b = family(right.type);
   const equality = op === '==' || op === '!=';
   const compatible =
-    a === b || a === 'dynamic' || b === 'dynamic' ||
+    a === b ||
+    a === 'dynamic' ||
+    b === 'dynamic' ||
     // Application Insights keeps `duration` as milliseconds (real): `duration > 1s` compares in ms.
-    (a === 'number' && b === 'timespan') || (a === 'timespan' && b === 'number') ||
+    (a === 'number' && b === 'timespan') ||
+    (a === 'timespan' && b === 'number') ||
     (equality && ((a === 'bool' && b === 'string') || (a === 'string' && b === 'bool')));
   if (!compatible) {
     throw ctx.error('semantic', `Cannot compare ${left.type} with ${right.type} using "${op}"`, expr.pos);
@@ -163,8 +227,18 @@ function comparison(op: string, left: Compiled, right: Compiled, expr: Expr, ctx
   const l = left.eval;
   const r = right.eval;
   const test = (order: number): boolean =>
-    op === '==' ? order === 0 : op === '!=' ? order !== 0 : op === '<' ? order < 0 : op === '>' ? order > 0 : op === '<=' ? order <= 0 : order >= 0;
-  if (a === 'number' && b === 'number' || a === b && (a === 'datetime' || a === 'timespan')) {
+    op === '=='
+      ? order === 0
+      : op === '!='
+        ? order !== 0
+        : op === '<'
+          ? order < 0
+          : op === '>'
+            ? order > 0
+            : op === '<='
+              ? order <= 0
+              : order >= 0;
+  if ((a === 'number' && b === 'number') || (a === b && (a === 'datetime' || a === 'timespan'))) {
     // The common case (duration > 500, timestamp > ago(1h)) without the generic comparison.
     if (right.constant) {
       const constant = r(null) as number | null;
@@ -173,21 +247,63 @@ function comparison(op: string, left: Compiled, right: Compiled, expr: Expr, ctx
       if (field) {
         // The field read in place: no getter call, no boxed number per row.
         switch (op) {
-          case '>': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v > constant; };
-          case '<': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v < constant; };
-          case '>=': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v >= constant; };
-          case '<=': return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v <= constant; };
-          case '==': return (row) => (row as Record<string, unknown>)[field] === constant;
-          default: return (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'number' && v !== constant; };
+          case '>':
+            return (row) => {
+              const v = (row as Record<string, unknown>)[field];
+              return typeof v === 'number' && v > constant;
+            };
+          case '<':
+            return (row) => {
+              const v = (row as Record<string, unknown>)[field];
+              return typeof v === 'number' && v < constant;
+            };
+          case '>=':
+            return (row) => {
+              const v = (row as Record<string, unknown>)[field];
+              return typeof v === 'number' && v >= constant;
+            };
+          case '<=':
+            return (row) => {
+              const v = (row as Record<string, unknown>)[field];
+              return typeof v === 'number' && v <= constant;
+            };
+          case '==':
+            return (row) => (row as Record<string, unknown>)[field] === constant;
+          default:
+            return (row) => {
+              const v = (row as Record<string, unknown>)[field];
+              return typeof v === 'number' && v !== constant;
+            };
         }
       }
       switch (op) {
-        case '>': return (row) => { const v = l(row) as number | null; return v !== null && v > constant; };
-        case '<': return (row) => { const v = l(row) as number | null; return v !== null && v < constant; };
-        case '>=': return (row) => { const v = l(row) as number | null; return v !== null && v >= constant; };
-        case '<=': return (row) => { const v = l(row) as number | null; return v !== null && v <= constant; };
-        case '==': return (row) => l(row) === constant;
-        default: return (row) => { const v = l(row); return v !== null && v !== constant; };
+        case '>':
+          return (row) => {
+            const v = l(row) as number | null;
+            return v !== null && v > constant;
+          };
+        case '<':
+          return (row) => {
+            const v = l(row) as number | null;
+            return v !== null && v < constant;
+          };
+        case '>=':
+          return (row) => {
+            const v = l(row) as number | null;
+            return v !== null && v >= constant;
+          };
+        case '<=':
+          return (row) => {
+            const v = l(row) as number | null;
+            return v !== null && v <= constant;
+          };
+        case '==':
+          return (row) => l(row) === constant;
+        default:
+          return (row) => {
+            const v = l(row);
+            return v !== null && v !== constant;
+          };
       }
     }
   }
@@ -196,7 +312,12 @@ function comparison(op: string, left: Compiled, right: Compiled, expr: Expr, ctx
     const constant = r(null);
     const field = left.field;
     if (typeof constant === 'boolean') {
-      return op === '==' ? (row) => (row as Record<string, unknown>)[field] === constant : (row) => { const v = (row as Record<string, unknown>)[field]; return typeof v === 'boolean' && v !== constant; };
+      return op === '=='
+        ? (row) => (row as Record<string, unknown>)[field] === constant
+        : (row) => {
+            const v = (row as Record<string, unknown>)[field];
+            return typeof v === 'boolean' && v !== constant;
+          };
     }
   }
   if (a === 'string' && b === 'string' && equality) {
@@ -221,7 +342,13 @@ function stringOperator(op: string, left: Compiled, right: Compiled): (row: unkn
   const r = right.eval;
   const constantNeedle = right.constant ? fold(valueToString(r(null), right.type)) : undefined;
   const test =
-    kind === 'has' ? hasTerm : kind === 'contains' ? (text: string, needle: string) => text.includes(needle) : kind === 'startswith' ? (text: string, needle: string) => text.startsWith(needle) : (text: string, needle: string) => text.endsWith(needle);
+    kind === 'has'
+      ? hasTerm
+      : kind === 'contains'
+        ? (text: string, needle: string) => text.includes(needle)
+        : kind === 'startswith'
+          ? (text: string, needle: string) => text.startsWith(needle)
+          : (text: string, needle: string) => text.endsWith(needle);
   return (row) => {
     const text = fold(valueToString(l(row), left.type));
     const needle = constantNeedle ?? fold(valueToString(r(row), right.type));
@@ -235,13 +362,21 @@ function regexMatch(left: Compiled, right: Compiled, expr: Extract<Expr, { kind:
   }
   const pattern = right.eval(null) as string;
   if (pattern.length > ctx.limits.maxRegexChars) {
-    throw ctx.error('limit', `The pattern is ${pattern.length} characters long; at most ${ctx.limits.maxRegexChars} are accepted`, expr.right.pos);
+    throw ctx.error(
+      'limit',
+      `The pattern is ${pattern.length} characters long; at most ${ctx.limits.maxRegexChars} are accepted`,
+      expr.right.pos,
+    );
   }
   let regex: RE2JS;
   try {
     regex = RE2JS.compile(pattern);
   } catch (error) {
-    throw ctx.error('semantic', `Invalid regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`, expr.right.pos);
+    throw ctx.error(
+      'semantic',
+      `Invalid regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`,
+      expr.right.pos,
+    );
   }
   const l = left.eval;
   return (row) => regex.matcher(valueToString(l(row), left.type)).find();
@@ -269,11 +404,16 @@ function arithmetic(op: string, left: Compiled, right: Compiled, expr: Extract<E
   const integer = type === 'long';
   const apply = (x: number, y: number): number | null => {
     switch (op) {
-      case '+': return x + y;
-      case '-': return x - y;
-      case '*': return x * y;
-      case '/': return y === 0 ? null : integer ? Math.trunc(x / y) : x / y;
-      default: return y === 0 ? null : x % y;
+      case '+':
+        return x + y;
+      case '-':
+        return x - y;
+      case '*':
+        return x * y;
+      case '/':
+        return y === 0 ? null : integer ? Math.trunc(x / y) : x / y;
+      default:
+        return y === 0 ? null : x % y;
     }
   };
   return {
@@ -334,13 +474,22 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
   const args = expr.args.map((arg) => compileExpr(arg, scope, ctx));
   const arity = (min: number, max = min): void => {
     if (args.length < min || args.length > max || expr.star) {
-      throw ctx.error('semantic', `${name}() takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}; got ${args.length}`, expr.pos);
+      throw ctx.error(
+        'semantic',
+        `${name}() takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}; got ${args.length}`,
+        expr.pos,
+      );
     }
   };
   const expect = (index: number, types: readonly ScalarType[]): void => {
     const type = args[index].type;
     if (type !== 'dynamic' && !types.includes(type)) {
-      throw ctx.error('semantic', `Argument ${index + 1} of ${name}() must be ${types.join(' or ')}; this is ${type}`, expr.args[index].pos, [...types]);
+      throw ctx.error(
+        'semantic',
+        `Argument ${index + 1} of ${name}() must be ${types.join(' or ')}; this is ${type}`,
+        expr.args[index].pos,
+        [...types],
+      );
     }
   };
   const constant = args.every((arg) => arg.constant) && name !== 'now' && name !== 'ago';
@@ -348,7 +497,8 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
   const oneType = args[0]?.type;
   switch (name) {
     case 'strcat': {
-      if (args.length < 1 || args.length > 64) throw ctx.error('semantic', `strcat() takes 1 to 64 arguments; got ${args.length}`, expr.pos);
+      if (args.length < 1 || args.length > 64)
+        throw ctx.error('semantic', `strcat() takes 1 to 64 arguments; got ${args.length}`, expr.pos);
       return {
         type: 'string',
         eval: (row) => {
@@ -362,11 +512,26 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
     }
     case 'tostring':
       arity(1);
-      return { type: 'string', eval: (row) => { const text = valueToString(one(row), oneType); if (typeof one(row) === 'object') ctx.charge(text.length); return text; }, constant };
+      return {
+        type: 'string',
+        eval: (row) => {
+          const text = valueToString(one(row), oneType);
+          if (typeof one(row) === 'object') ctx.charge(text.length);
+          return text;
+        },
+        constant,
+      };
     case 'toint':
     case 'tolong':
       arity(1);
-      return { type: 'long', eval: (row) => { const value = toNumber(one(row)); return value === null ? null : Math.trunc(value); }, constant };
+      return {
+        type: 'long',
+        eval: (row) => {
+          const value = toNumber(one(row));
+          return value === null ? null : Math.trunc(value);
+        },
+        constant,
+      };
     case 'todouble':
     case 'toreal':
       arity(1);
@@ -409,7 +574,14 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
     case 'ago':
       arity(1);
       expect(0, ['timespan']);
-      return { type: 'datetime', eval: (row) => { const span = toNumber(one(row)); return span === null ? null : ctx.now - span; }, constant: args[0].constant };
+      return {
+        type: 'datetime',
+        eval: (row) => {
+          const span = toNumber(one(row));
+          return span === null ? null : ctx.now - span;
+        },
+        constant: args[0].constant,
+      };
     case 'now':
       arity(0, 1);
       if (args.length === 1) expect(0, ['timespan']);
@@ -419,24 +591,48 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
       arity(2);
       const [value, size] = args;
       const ok =
-        (NUMERIC.has(value.type) && NUMERIC.has(size.type)) || ((value.type === 'datetime' || value.type === 'timespan' || value.type === 'real') && size.type === 'timespan') || value.type === 'dynamic' || size.type === 'dynamic';
-      if (!ok) throw ctx.error('semantic', `bin() cannot round a ${value.type} to a ${size.type}; use bin(timestamp, 1m) or bin(duration, 100)`, expr.pos, ['bin(timestamp, 1m)']);
+        (NUMERIC.has(value.type) && NUMERIC.has(size.type)) ||
+        ((value.type === 'datetime' || value.type === 'timespan' || value.type === 'real') && size.type === 'timespan') ||
+        value.type === 'dynamic' ||
+        size.type === 'dynamic';
+      if (!ok)
+        throw ctx.error(
+          'semantic',
+          `bin() cannot round a ${value.type} to a ${size.type}; use bin(timestamp, 1m) or bin(duration, 100)`,
+          expr.pos,
+          ['bin(timestamp, 1m)'],
+        );
       const type: ScalarType = value.type === 'dynamic' ? 'real' : value.type === 'long' && size.type === 'real' ? 'real' : value.type;
       const getValue = value.eval;
       if (size.constant) {
         const step = toNumber(size.eval(null));
         if (step === null || step <= 0) throw ctx.error('semantic', 'The bin size must be greater than zero', expr.args[1].pos);
-        const evaluate = (row: unknown): Value => { const x = getValue(row); return typeof x === 'number' ? Math.floor(x / step) * step : x === null ? null : binOf(toNumber(x), step); };
+        const evaluate = (row: unknown): Value => {
+          const x = getValue(row);
+          return typeof x === 'number' ? Math.floor(x / step) * step : x === null ? null : binOf(toNumber(x), step);
+        };
         return value.field ? { type, eval: evaluate, constant, bin: { field: value.field, step } } : { type, eval: evaluate, constant };
       }
-      return { type, eval: (row) => { const step = toNumber(size.eval(row)); return step === null || step <= 0 ? null : binOf(toNumber(getValue(row)), step); }, constant };
+      return {
+        type,
+        eval: (row) => {
+          const step = toNumber(size.eval(row));
+          return step === null || step <= 0 ? null : binOf(toNumber(getValue(row)), step);
+        },
+        constant,
+      };
     }
     case 'iff':
     case 'iif': {
       arity(3);
       expect(0, ['bool']);
       const [, then, otherwise] = args;
-      if (then.type !== otherwise.type && then.type !== 'dynamic' && otherwise.type !== 'dynamic' && !(NUMERIC.has(then.type) && NUMERIC.has(otherwise.type))) {
+      if (
+        then.type !== otherwise.type &&
+        then.type !== 'dynamic' &&
+        otherwise.type !== 'dynamic' &&
+        !(NUMERIC.has(then.type) && NUMERIC.has(otherwise.type))
+      ) {
         throw ctx.error('semantic', `iff() branches must have one type; these are ${then.type} and ${otherwise.type}`, expr.pos);
       }
       const type = then.type === otherwise.type ? then.type : NUMERIC.has(then.type) && NUMERIC.has(otherwise.type) ? 'real' : 'dynamic';
@@ -446,7 +642,14 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
     case 'isnotempty': {
       arity(1);
       const empty = name === 'isempty';
-      return { type: 'bool', eval: (row) => { const value = one(row); return (value === null || value === '') === empty; }, constant };
+      return {
+        type: 'bool',
+        eval: (row) => {
+          const value = one(row);
+          return (value === null || value === '') === empty;
+        },
+        constant,
+      };
     }
     case 'isnull':
     case 'isnotnull': {
@@ -461,7 +664,14 @@ function compileCall(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, ctx: E
     case 'toupper': {
       arity(1);
       const upper = name === 'toupper';
-      return { type: 'string', eval: (row) => { const text = valueToString(one(row), oneType); return upper ? text.toUpperCase() : text.toLowerCase(); }, constant };
+      return {
+        type: 'string',
+        eval: (row) => {
+          const text = valueToString(one(row), oneType);
+          return upper ? text.toUpperCase() : text.toLowerCase();
+        },
+        constant,
+      };
     }
     case 'not':
       arity(1);

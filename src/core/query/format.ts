@@ -10,12 +10,19 @@ function cellText(cell: Cell): string {
 
 /** One JSON object per row, keyed by column name. */
 export function toJsonLines(result: QueryResult): string {
-  return result.rows.map((row) => JSON.stringify(Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])))).join('\n') + (result.rows.length > 0 ? '\n' : '');
+  return (
+    result.rows
+      .map((row) => JSON.stringify(Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]]))))
+      .join('\n') + (result.rows.length > 0 ? '\n' : '')
+  );
 }
 
 export function toCsv(result: QueryResult): string {
   const quote = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = [result.columns.map((column) => quote(column.name)).join(','), ...result.rows.map((row) => row.map((cell) => quote(cellText(cell))).join(','))];
+  const lines = [
+    result.columns.map((column) => quote(column.name)).join(','),
+    ...result.rows.map((row) => row.map((cell) => quote(cellText(cell))).join(',')),
+  ];
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -29,7 +36,11 @@ export function toTable(result: QueryResult): string {
   const header = result.columns.map((column) => clean(column.name));
   const body = result.rows.map((row) => row.map((cell) => clean(cellText(cell))));
   const widths = header.map((name, index) => Math.max(name.length, ...body.map((row) => row[index].length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, index) => cell.padEnd(widths[index])).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, index) => cell.padEnd(widths[index]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join('\n') + '\n';
 }
 

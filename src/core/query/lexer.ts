@@ -18,16 +18,65 @@ export interface Token {
   readonly end: number;
 }
 
-const PUNCTUATION = ['!contains', '!startswith', '!has', '!in~', '!in', '!~', '!=', '==', '=~', '<=', '>=', '<>', '|', '(', ')', '[', ']', ',', '.', '=', '<', '>', '+', '-', '*', '/', '%', ':', ';'];
+const PUNCTUATION = [
+  '!contains',
+  '!startswith',
+  '!has',
+  '!in~',
+  '!in',
+  '!~',
+  '!=',
+  '==',
+  '=~',
+  '<=',
+  '>=',
+  '<>',
+  '|',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  '.',
+  '=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  ':',
+  ';',
+];
 /** Operators written with a hyphen: read as one identifier. */
 const HYPHENATED = ['project-away', 'project-rename', 'project-keep', 'project-reorder'];
 
 /** Timespan suffixes in milliseconds, longest first so `ms` wins over `m`. */
 const TIMESPAN_UNITS: readonly [string, number][] = [
-  ['microseconds', 0.001], ['microsecond', 0.001], ['milliseconds', 1], ['millisecond', 1], ['minutes', 60_000], ['minute', 60_000],
-  ['seconds', 1000], ['second', 1000], ['hours', 3_600_000], ['hour', 3_600_000], ['days', 86_400_000], ['day', 86_400_000],
-  ['ticks', 0.0001], ['tick', 0.0001], ['micros', 0.001], ['ms', 1], ['min', 60_000], ['sec', 1000], ['hr', 3_600_000],
-  ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000],
+  ['microseconds', 0.001],
+  ['microsecond', 0.001],
+  ['milliseconds', 1],
+  ['millisecond', 1],
+  ['minutes', 60_000],
+  ['minute', 60_000],
+  ['seconds', 1000],
+  ['second', 1000],
+  ['hours', 3_600_000],
+  ['hour', 3_600_000],
+  ['days', 86_400_000],
+  ['day', 86_400_000],
+  ['ticks', 0.0001],
+  ['tick', 0.0001],
+  ['micros', 0.001],
+  ['ms', 1],
+  ['min', 60_000],
+  ['sec', 1000],
+  ['hr', 3_600_000],
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
 ];
 
 export function tokenize(source: string): Token[] {
@@ -61,7 +110,13 @@ export function tokenize(source: string): Token[] {
       if ((text === 'datetime' || text === 'timespan') && source[index] === '(') {
         const raw = rawLiteral(source, index);
         if (raw) {
-          tokens.push({ kind: text === 'datetime' ? 'datetime' : 'timespan', text: source.slice(start, raw.end), value: text === 'datetime' ? raw.text : timespanText(raw.text, start, source), start, end: raw.end });
+          tokens.push({
+            kind: text === 'datetime' ? 'datetime' : 'timespan',
+            text: source.slice(start, raw.end),
+            value: text === 'datetime' ? raw.text : timespanText(raw.text, start, source),
+            start,
+            end: raw.end,
+          });
           index = raw.end;
           continue;
         }
@@ -80,13 +135,21 @@ export function tokenize(source: string): Token[] {
         while (index < length && isDigit(source.charCodeAt(index))) index++;
       }
       const number = Number(source.slice(start, index));
-      const unit = TIMESPAN_UNITS.find(([suffix]) => source.startsWith(suffix, index) && !isIdentPart(source.charCodeAt(index + suffix.length)));
+      const unit = TIMESPAN_UNITS.find(
+        ([suffix]) => source.startsWith(suffix, index) && !isIdentPart(source.charCodeAt(index + suffix.length)),
+      );
       if (unit) {
         index += unit[0].length;
         tokens.push({ kind: 'timespan', text: source.slice(start, index), value: number * unit[1], start, end: index });
       } else {
         if (isIdentPart(source.charCodeAt(index))) {
-          throw new QueryError('syntax', `"${source.slice(start, index + 1)}" is not a number or a timespan (units: ms, s, m, h, d)`, start, source, ['number', 'timespan']);
+          throw new QueryError(
+            'syntax',
+            `"${source.slice(start, index + 1)}" is not a number or a timespan (units: ms, s, m, h, d)`,
+            start,
+            source,
+            ['number', 'timespan'],
+          );
         }
         tokens.push({ kind: 'number', text: source.slice(start, index), value: number, start, end: index });
       }
@@ -109,7 +172,7 @@ export function tokenize(source: string): Token[] {
         }
         if (char === '\\' && !verbatim) {
           const next = source[index + 1];
-          value += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : next ?? '';
+          value += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : (next ?? '');
           index += 2;
           continue;
         }
@@ -119,7 +182,11 @@ export function tokenize(source: string): Token[] {
       tokens.push({ kind: 'string', text: source.slice(start, index), value, start, end: index });
       continue;
     }
-    const punct = PUNCTUATION.find((text) => source.startsWith(text, index) && !(isIdentStart(text.charCodeAt(text.length - 1)) && isIdentPart(source.charCodeAt(index + text.length))));
+    const punct = PUNCTUATION.find(
+      (text) =>
+        source.startsWith(text, index) &&
+        !(isIdentStart(text.charCodeAt(text.length - 1)) && isIdentPart(source.charCodeAt(index + text.length))),
+    );
     if (punct) {
       tokens.push({ kind: 'punct', text: punct, start, end: index + punct.length });
       index += punct.length;

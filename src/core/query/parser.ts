@@ -8,12 +8,38 @@ import { Token, tokenize } from './lexer';
 import { ChartKind, DEFAULT_QUERY_LIMITS, QueryError } from './types';
 
 export const TABULAR_OPERATORS = [
-  'where', 'project', 'project-away', 'project-rename', 'extend', 'summarize', 'order', 'sort', 'take', 'limit', 'top', 'distinct', 'count', 'join', 'union', 'search', 'render',
+  'where',
+  'project',
+  'project-away',
+  'project-rename',
+  'extend',
+  'summarize',
+  'order',
+  'sort',
+  'take',
+  'limit',
+  'top',
+  'distinct',
+  'count',
+  'join',
+  'union',
+  'search',
+  'render',
 ] as const;
 
 const COMPARISON = new Set(['==', '!=', '<>', '<', '>', '<=', '>=', '=~', '!~']);
 const STRING_OPERATORS = new Set([
-  'has', '!has', 'contains', '!contains', 'startswith', '!startswith', 'endswith', 'has_cs', 'contains_cs', 'startswith_cs', 'endswith_cs',
+  'has',
+  '!has',
+  'contains',
+  '!contains',
+  'startswith',
+  '!startswith',
+  'endswith',
+  'has_cs',
+  'contains_cs',
+  'startswith_cs',
+  'endswith_cs',
 ]);
 const CHARTS: readonly ChartKind[] = ['timechart', 'barchart', 'piechart'];
 
@@ -79,7 +105,18 @@ class Parser {
       this.index++;
       return { kind: 'table', name: token.text, pos: token.start };
     }
-    this.fail(`Expected a table name, found ${describe(token)}`, token, ['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'availabilityResults', 'pageViews', 'union', 'search']);
+    this.fail(`Expected a table name, found ${describe(token)}`, token, [
+      'requests',
+      'dependencies',
+      'traces',
+      'exceptions',
+      'customEvents',
+      'customMetrics',
+      'availabilityResults',
+      'pageViews',
+      'union',
+      'search',
+    ]);
   }
 
   private unionInputs(): Query[] {
@@ -90,11 +127,13 @@ class Parser {
       this.word();
     }
     if (this.acceptPunct('*')) {
-      return ['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'availabilityResults', 'pageViews'].map((name) => ({
-        source: { kind: 'table', name, pos: this.previous().start },
-        operators: [],
-        pos: this.previous().start,
-      }));
+      return ['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'availabilityResults', 'pageViews'].map(
+        (name) => ({
+          source: { kind: 'table', name, pos: this.previous().start },
+          operators: [],
+          pos: this.previous().start,
+        }),
+      );
     }
     return this.commaList(() => this.tabularArgument());
   }
@@ -390,7 +429,8 @@ class Parser {
       } else if (token.kind === 'punct' && token.text === '[') {
         this.index++;
         const key = this.peek();
-        if (key.kind !== 'string' && key.kind !== 'number') this.fail(`Expected a quoted property name or an index, found ${describe(key)}`, key, ['string', 'number']);
+        if (key.kind !== 'string' && key.kind !== 'number')
+          this.fail(`Expected a quoted property name or an index, found ${describe(key)}`, key, ['string', 'number']);
         this.index++;
         this.expectPunct(']');
         expr = { kind: 'member', object: expr, key: key.value as string | number, pos: key.start };
@@ -406,7 +446,12 @@ class Parser {
     switch (token.kind) {
       case 'number':
         this.index++;
-        return { kind: 'literal', type: token.text.includes('.') || /e/i.test(token.text) ? 'real' : 'long', value: token.value as number, pos };
+        return {
+          kind: 'literal',
+          type: token.text.includes('.') || /e/i.test(token.text) ? 'real' : 'long',
+          value: token.value as number,
+          pos,
+        };
       case 'timespan':
         this.index++;
         return { kind: 'literal', type: 'timespan', value: token.value as number, pos };
@@ -548,7 +593,11 @@ export function parseDatetimeText(text: string): number | undefined {
   const trimmed = text.trim();
   if (!/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(trimmed)) return undefined;
   const normalised = trimmed.replace(' ', 'T');
-  const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(normalised) ? normalised : /T/.test(normalised) ? `${normalised}Z` : `${normalised}T00:00:00Z`;
+  const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(normalised)
+    ? normalised
+    : /T/.test(normalised)
+      ? `${normalised}Z`
+      : `${normalised}T00:00:00Z`;
   const ms = Date.parse(withZone);
   return Number.isNaN(ms) ? undefined : ms;
 }

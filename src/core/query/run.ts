@@ -60,7 +60,8 @@ export function runQueryOnTables(text: string, tables: (table: TableName) => rea
     evaluated = evaluateQuery(query, tables, ctx);
   } catch (error) {
     // A stack overflow in a pathological query is a limit, not a crash of the host.
-    if (error instanceof RangeError) throw new QueryError('limit', `The query is too complex to evaluate (${error.message})`, ctx.position, text);
+    if (error instanceof RangeError)
+      throw new QueryError('limit', `The query is too complex to evaluate (${error.message})`, ctx.position, text);
     throw error;
   }
   const { frame, chart } = evaluated;

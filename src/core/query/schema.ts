@@ -25,7 +25,16 @@ export interface MetricRow {
   readonly point: MetricPoint;
 }
 
-export const QUERY_TABLES: readonly TableName[] = ['requests', 'dependencies', 'traces', 'exceptions', 'customEvents', 'customMetrics', 'availabilityResults', 'pageViews'];
+export const QUERY_TABLES: readonly TableName[] = [
+  'requests',
+  'dependencies',
+  'traces',
+  'exceptions',
+  'customEvents',
+  'customMetrics',
+  'availabilityResults',
+  'pageViews',
+];
 
 const ITEM_TYPE: Readonly<Record<TableName, string>> = {
   requests: 'request',
@@ -84,7 +93,18 @@ const firstFrame = (item: TelemetryItem) => outer(item)?.parsedStack?.[0];
 
 const TABLE_FIELDS: Readonly<Record<Exclude<TableName, 'customMetrics'>, readonly [string, ScalarType, Field][]>> = {
   requests: [TIMESTAMP, ID, NAME, ['url', 'string', (item) => text(item.url)], SUCCESS, RESULT_CODE, DURATION, BUCKET],
-  dependencies: [TIMESTAMP, ID, ['target', 'string', (item) => text(item.target)], ['type', 'string', (item) => text(item.type)], NAME, ['data', 'string', (item) => text(item.data ?? item.url)], SUCCESS, RESULT_CODE, DURATION, BUCKET],
+  dependencies: [
+    TIMESTAMP,
+    ID,
+    ['target', 'string', (item) => text(item.target)],
+    ['type', 'string', (item) => text(item.type)],
+    NAME,
+    ['data', 'string', (item) => text(item.data ?? item.url)],
+    SUCCESS,
+    RESULT_CODE,
+    DURATION,
+    BUCKET,
+  ],
   traces: [TIMESTAMP, MESSAGE, SEVERITY],
   exceptions: [
     TIMESTAMP,
@@ -97,7 +117,19 @@ const TABLE_FIELDS: Readonly<Record<Exclude<TableName, 'customMetrics'>, readonl
     ['innermostMessage', 'string', (item) => text(innermost(item)?.message)],
     ['message', 'string', (item) => text(outer(item)?.message ?? item.message)],
     SEVERITY,
-    ['details', 'dynamic', (item) => (item.exceptions ? item.exceptions.map((detail) => ({ type: detail.typeName ?? '', message: detail.message ?? '', rawStack: detail.stack ?? '', parsedStack: detail.parsedStack ?? [] })) : null)],
+    [
+      'details',
+      'dynamic',
+      (item) =>
+        item.exceptions
+          ? item.exceptions.map((detail) => ({
+              type: detail.typeName ?? '',
+              message: detail.message ?? '',
+              rawStack: detail.stack ?? '',
+              parsedStack: detail.parsedStack ?? [],
+            }))
+          : null,
+    ],
   ],
   customEvents: [TIMESTAMP, NAME],
   availabilityResults: [TIMESTAMP, ID, NAME, ['location', 'string', (item) => text(item.target)], SUCCESS, MESSAGE, DURATION, BUCKET],

@@ -57,7 +57,14 @@ export class QueryError extends Error {
   }
 
   toJSON(): QueryErrorJson {
-    return { kind: this.kind, message: this.message, position: this.position, line: this.line, column: this.column, expected: [...this.expected] };
+    return {
+      kind: this.kind,
+      message: this.message,
+      position: this.position,
+      line: this.line,
+      column: this.column,
+      expected: [...this.expected],
+    };
   }
 }
 

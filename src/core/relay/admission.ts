@@ -50,9 +50,19 @@ export interface AdmittedBody {
  * The checks before routing. Answers and returns false when the relay is closing or the request
  * did not come from a local SDK; `ports`: the Host ports it may name.
  */
-export function admitRequest(context: RelayContext, request: IncomingMessage, response: ServerResponse, ports: readonly number[], closing: boolean, where: string): boolean {
+export function admitRequest(
+  context: RelayContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ports: readonly number[],
+  closing: boolean,
+  where: string,
+): boolean {
   if (closing) {
-    refuse(context, response, rejection(503, 'closing', 'The relay is shutting down; retry shortly.'), { path: where, headers: { 'Retry-After': '1', Connection: 'close' } });
+    refuse(context, response, rejection(503, 'closing', 'The relay is shutting down; retry shortly.'), {
+      path: where,
+      headers: { 'Retry-After': '1', Connection: 'close' },
+    });
     return false;
   }
   const guards = ports.map((port) => guardRejection(request.headers, port));
@@ -69,7 +79,13 @@ export function admitRequest(context: RelayContext, request: IncomingMessage, re
  * back when `handle` is done. A refused request is answered through `route.refuse` and `handle`
  * is not called.
  */
-export async function admitBody(context: RelayContext, request: IncomingMessage, response: ServerResponse, route: BodyRoute, handle: (admitted: AdmittedBody) => Promise<void>): Promise<void> {
+export async function admitBody(
+  context: RelayContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  route: BodyRoute,
+  handle: (admitted: AdmittedBody) => Promise<void>,
+): Promise<void> {
   const limits = route.limits ?? context.limits;
   // Announced, so finite: a declared-too-large body is read to its end; others up to one more limit.
   const refuseUnread = (refused: Rejection, maxDiscard = limits.maxBodyBytes): void => {

@@ -33,7 +33,9 @@ export class BodyBudget {
 }
 
 /** `gzipped`: the bytes as received, when the coding was gzip (a sink may store them instead of compressing again). */
-export type BodyResult = { readonly ok: true; readonly body: Buffer; readonly gzipped?: Buffer } | { readonly ok: false; readonly rejection: Rejection };
+export type BodyResult =
+  | { readonly ok: true; readonly body: Buffer; readonly gzipped?: Buffer }
+  | { readonly ok: false; readonly rejection: Rejection };
 
 /** The single coding of a `Content-Encoding` header, or a 415 naming the unsupported one. */
 export function contentCodingOf(header: string | undefined): ContentCoding | Rejection {
@@ -92,11 +94,15 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
       }
       resolve(result);
     };
-    const fail = (status: number, reason: Rejection['reason'], message: string): void => finish({ ok: false, rejection: rejection(status, reason, message) });
+    const fail = (status: number, reason: Rejection['reason'], message: string): void =>
+      finish({ ok: false, rejection: rejection(status, reason, message) });
 
     const armIdleTimer = (): void => {
       clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => fail(408, 'timeout', `No body data for ${limits.bodyIdleTimeoutMs} ms; the request timed out.`), limits.bodyIdleTimeoutMs);
+      idleTimer = setTimeout(
+        () => fail(408, 'timeout', `No body data for ${limits.bodyIdleTimeoutMs} ms; the request timed out.`),
+        limits.bodyIdleTimeoutMs,
+      );
     };
 
     const keepDecoded = (chunk: Buffer): void => {
@@ -108,7 +114,11 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
         return;
       }
       if (budget && budget.held + chunk.length > budget.maxBytes) {
-        fail(503, 'busy', `The relay is holding ${Math.round(budget.maxBytes / 1024 / 1024)} MiB of request bodies already; retry shortly.`);
+        fail(
+          503,
+          'busy',
+          `The relay is holding ${Math.round(budget.maxBytes / 1024 / 1024)} MiB of request bodies already; retry shortly.`,
+        );
         return;
       }
       decodedBytes += chunk.length;
@@ -119,10 +129,23 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
     const startDecoder = (first: Buffer): void => {
       // 256 KiB output chunks instead of 16 KiB: a 512-item batch inflates in 2 callbacks, not 22 (main-thread time).
       const options = { chunkSize: DECODE_CHUNK_BYTES };
-      decoder = coding === 'gzip' ? zlib.createGunzip(options) : coding === 'br' ? zlib.createBrotliDecompress(options) : looksZlibWrapped(first) ? zlib.createInflate(options) : zlib.createInflateRaw(options);
+      decoder =
+        coding === 'gzip'
+          ? zlib.createGunzip(options)
+          : coding === 'br'
+            ? zlib.createBrotliDecompress(options)
+            : looksZlibWrapped(first)
+              ? zlib.createInflate(options)
+              : zlib.createInflateRaw(options);
       decoder.on('data', keepDecoded);
       decoder.on('error', (error: Error) => fail(400, 'malformed', `The body is not valid ${coding} data: ${error.message}`));
-      decoder.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, decodedBytes), gzipped: coding === 'gzip' ? Buffer.concat(gzippedChunks, rawBytes) : undefined }));
+      decoder.on('end', () =>
+        finish({
+          ok: true,
+          body: Buffer.concat(chunks, decodedBytes),
+          gzipped: coding === 'gzip' ? Buffer.concat(gzippedChunks, rawBytes) : undefined,
+        }),
+      );
       // Backpressure: stop reading the socket while zlib has output we have not taken yet.
       decoder.on('drain', () => request.resume());
     };
@@ -191,7 +214,11 @@ export function readBody(request: IncomingMessage, coding: ContentCoding, limits
  * instead of a reset connection. A client that stalls for `bodyIdleTimeoutMs`, or sends more than
  * `maxBytes`, loses the connection.
  */
-export function discardBody(request: IncomingMessage, limits: Pick<BodyLimits, 'bodyIdleTimeoutMs'>, maxBytes = Number.POSITIVE_INFINITY): void {
+export function discardBody(
+  request: IncomingMessage,
+  limits: Pick<BodyLimits, 'bodyIdleTimeoutMs'>,
+  maxBytes = Number.POSITIVE_INFINITY,
+): void {
   if (request.complete) {
     return;
   }

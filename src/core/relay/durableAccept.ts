@@ -23,7 +23,11 @@ export interface SinkRefusal {
  * Undefined once the sink holds the batch durably; else what to answer: 503 + Retry-After when
  * the queue is full (the SDK keeps the batch and retries), 500 when storing failed.
  */
-export async function acceptDurably(context: RelayContext, envelopes: readonly Envelope[], body?: ReceivedBody): Promise<SinkRefusal | undefined> {
+export async function acceptDurably(
+  context: RelayContext,
+  envelopes: readonly Envelope[],
+  body?: ReceivedBody,
+): Promise<SinkRefusal | undefined> {
   if (envelopes.length === 0) return undefined;
   try {
     const receipt = await context.sink.accept(envelopes, body);
@@ -32,7 +36,10 @@ export async function acceptDurably(context: RelayContext, envelopes: readonly E
   } catch (error) {
     if (error instanceof QueueFullError) {
       const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds));
-      return { rejection: rejection(503, 'queue-full', `${error.message}; retry after ${retryAfter} s.`), headers: { 'Retry-After': String(retryAfter) } };
+      return {
+        rejection: rejection(503, 'queue-full', `${error.message}; retry after ${retryAfter} s.`),
+        headers: { 'Retry-After': String(retryAfter) },
+      };
     }
     const detail = error instanceof Error ? error.message : String(error);
     return { rejection: rejection(500, 'sink-error', `The relay could not store the telemetry: ${detail}`), headers: {} };
@@ -46,6 +53,9 @@ export function showInStore(context: RelayContext, envelopes: readonly Envelope[
     context.store.add(envelopes, receipts.get(envelopes) ?? 'local');
     receipts.delete(envelopes);
   } catch (error) {
-    context.log('error', `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`);
+    context.log(
+      'error',
+      `The telemetry store failed to add ${envelopes.length} items: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -33,16 +33,28 @@ export const OTLP_KEY_HEADER = LOCAL_KEY_HEADER;
 /** google.rpc.Code for each HTTP status we answer with. */
 const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 408: 4, 413: 8, 415: 3, 500: 13, 503: 14 };
 
-export async function handleOtlp(context: RelayContext, request: IncomingMessage, response: ServerResponse, options: OtlpRequestOptions): Promise<void> {
+export async function handleOtlp(
+  context: RelayContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: OtlpRequestOptions,
+): Promise<void> {
   context.counters.otlpRequests++;
   const format = formatOf(request.headers['content-type']);
   // A request in neither format is answered in JSON.
-  const refuse = (refused: Rejection, headers: Record<string, string> = {}, items = 0): void => refuseOtlp(context, response, refused, format ?? 'json', options.where, headers, items);
+  const refuse = (refused: Rejection, headers: Record<string, string> = {}, items = 0): void =>
+    refuseOtlp(context, response, refused, format ?? 'json', options.where, headers, items);
   const route: BodyRoute = {
     where: options.where,
     expectsContinue: options.expectsContinue,
     contentType: () =>
-      format ? undefined : rejection(415, 'content-type', `Content-Type "${String(request.headers['content-type'] ?? '').slice(0, 100)}" is not supported on ${options.where}; OTLP/HTTP uses application/x-protobuf or application/json.`),
+      format
+        ? undefined
+        : rejection(
+            415,
+            'content-type',
+            `Content-Type "${String(request.headers['content-type'] ?? '').slice(0, 100)}" is not supported on ${options.where}; OTLP/HTTP uses application/x-protobuf or application/json.`,
+          ),
     key: options.requireKey ? otlpKeyRule(context) : undefined,
     refuse: (refused, headers) => refuse(refused, headers),
   };
@@ -52,12 +64,21 @@ export async function handleOtlp(context: RelayContext, request: IncomingMessage
 /** The admission step's key check for OTLP (and the query route): header or bearer token; retired keys pass in their grace period. */
 export function otlpKeyRule(context: RelayContext): KeyRule {
   return {
-    check: (request) => keyProblem(request.headers, context.localKey, (key) => context.keys.match(key)) ?? (keyGiven(request.headers) !== context.localKey ? 'previous' : undefined),
+    check: (request) =>
+      keyProblem(request.headers, context.localKey, (key) => context.keys.match(key)) ??
+      (keyGiven(request.headers) !== context.localKey ? 'previous' : undefined),
     reportsRefusal: true,
   };
 }
 
-async function handleOtlpBody(context: RelayContext, response: ServerResponse, options: OtlpRequestOptions, format: OtlpFormat, body: Buffer, refuse: (refused: Rejection, headers?: Record<string, string>, items?: number) => void): Promise<void> {
+async function handleOtlpBody(
+  context: RelayContext,
+  response: ServerResponse,
+  options: OtlpRequestOptions,
+  format: OtlpFormat,
+  body: Buffer,
+  refuse: (refused: Rejection, headers?: Record<string, string>, items?: number) => void,
+): Promise<void> {
   const decoded = decodeOtlp(options.signal, body, format);
   if (!decoded.ok) {
     refuse(rejection(400, 'malformed', decoded.message));
@@ -66,15 +87,24 @@ async function handleOtlpBody(context: RelayContext, response: ServerResponse, o
   // Metrics: convert, accept and advance the cumulative stream state as one step, one request at a time.
   const convertAndAccept = async (): Promise<{ conversion: OtlpConversion; refused: SinkRefusal | undefined }> => {
     const streams = options.signal === 'metrics' ? context.metricStreams.begin() : undefined;
-    const conversion = convertOtlp(options.signal, decoded.request, { iKey: context.localKey, maxItems: context.limits.maxItemsPerRequest, metricStreams: streams });
+    const conversion = convertOtlp(options.signal, decoded.request, {
+      iKey: context.localKey,
+      maxItems: context.limits.maxItemsPerRequest,
+      metricStreams: streams,
+    });
     const refused = await acceptDurably(context, conversion.envelopes);
     if (!refused && streams) {
       streams.commit();
-      if (streams.baselines > 0) context.log('info', `${streams.baselines} cumulative metric points on ${options.where} were taken as a baseline only: their streams started before this relay (or were forgotten by it), so part of their totals may have been forwarded already.`);
+      if (streams.baselines > 0)
+        context.log(
+          'info',
+          `${streams.baselines} cumulative metric points on ${options.where} were taken as a baseline only: their streams started before this relay (or were forgotten by it), so part of their totals may have been forwarded already.`,
+        );
     }
     return { conversion, refused };
   };
-  const { conversion, refused } = options.signal === 'metrics' ? await context.metricStreams.exclusive(convertAndAccept) : await convertAndAccept();
+  const { conversion, refused } =
+    options.signal === 'metrics' ? await context.metricStreams.exclusive(convertAndAccept) : await convertAndAccept();
   context.counters.itemsReceived += conversion.received;
   const envelopes = conversion.envelopes;
   if (refused) {
@@ -107,20 +137,40 @@ function keyGiven(headers: IncomingMessage['headers']): string | undefined {
 }
 
 /** 401 without a key, 403 with a wrong one (a retired key in its grace period passes `keyMatch`); the key is never echoed. */
-export function keyProblem(headers: IncomingMessage['headers'], localKey: string, keyMatch?: (key: string) => KeyMatch): Rejection | undefined {
+export function keyProblem(
+  headers: IncomingMessage['headers'],
+  localKey: string,
+  keyMatch?: (key: string) => KeyMatch,
+): Rejection | undefined {
   const given = keyGiven(headers);
   if (given === undefined || given === '') {
-    return rejection(401, 'key', `OTLP requests need the relay's local key in an "${OTLP_KEY_HEADER}" header (OTEL_EXPORTER_OTLP_HEADERS=${OTLP_KEY_HEADER}=<key>) or "Authorization: Bearer <key>".`);
+    return rejection(
+      401,
+      'key',
+      `OTLP requests need the relay's local key in an "${OTLP_KEY_HEADER}" header (OTEL_EXPORTER_OTLP_HEADERS=${OTLP_KEY_HEADER}=<key>) or "Authorization: Bearer <key>".`,
+    );
   }
   const a = Buffer.from(given);
   const b = Buffer.from(localKey.toLowerCase());
   if ((a.length !== b.length || !timingSafeEqual(a, b)) && keyMatch?.(given) !== 'previous') {
-    return rejection(403, 'key', 'The OTLP key is not this relay\'s local session key. Use the OTEL_EXPORTER_OTLP_HEADERS value the extension gave.');
+    return rejection(
+      403,
+      'key',
+      "The OTLP key is not this relay's local session key. Use the OTEL_EXPORTER_OTLP_HEADERS value the extension gave.",
+    );
   }
   return undefined;
 }
 
-function refuseOtlp(context: RelayContext, response: ServerResponse, refused: Rejection, format: OtlpFormat, where: string, headers: Record<string, string>, items: number): void {
+function refuseOtlp(
+  context: RelayContext,
+  response: ServerResponse,
+  refused: Rejection,
+  format: OtlpFormat,
+  where: string,
+  headers: Record<string, string>,
+  items: number,
+): void {
   context.counters.reject(refused.reason, items);
   const level = refused.reason === 'sink-error' || refused.reason === 'internal' ? 'error' : 'warn';
   context.log(level, `Refused ${where} with ${refused.status} (${refused.reason}): ${refused.message}`);

@@ -30,7 +30,10 @@ export function parseTelemetryBody(input: string | Buffer, maxItemDepth = DEFAUL
   }
   const start = firstNonSpace(text);
   if (start < 0) {
-    return { ok: false, message: 'The body is empty: expected a JSON array of telemetry items, one JSON object, or one JSON object per line.' };
+    return {
+      ok: false,
+      message: 'The body is empty: expected a JSON array of telemetry items, one JSON object, or one JSON object per line.',
+    };
   }
   const first = text[start];
   if (first === '[') {
@@ -48,7 +51,10 @@ export function parseTelemetryBody(input: string | Buffer, maxItemDepth = DEFAUL
     return { ok: true, items: parsed.value, format: 'array' };
   }
   if (first !== '{') {
-    return { ok: false, message: `The body starts with "${printable(first)}": expected a JSON array of telemetry items, one JSON object, or one JSON object per line.` };
+    return {
+      ok: false,
+      message: `The body starts with "${printable(first)}": expected a JSON array of telemetry items, one JSON object, or one JSON object per line.`,
+    };
   }
   // One object, possibly pretty-printed over several lines, parses whole; otherwise NDJSON.
   const depth = nestingDepth(text, start);

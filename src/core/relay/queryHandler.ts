@@ -18,7 +18,13 @@ export const MAX_QUERY_BODY_BYTES = 64 * 1024;
 /** The evaluation blocks the relay's event loop: it gets less time here than in the panel. */
 const RELAY_QUERY_BUDGET_MS = 5000;
 
-export async function handleQuery(context: RelayContext, request: IncomingMessage, response: ServerResponse, where: string, expectsContinue: boolean): Promise<void> {
+export async function handleQuery(
+  context: RelayContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  where: string,
+  expectsContinue: boolean,
+): Promise<void> {
   const refuseQuery = (reason: RejectReason, status: number, message: string, headers: Record<string, string> = {}): void => {
     context.counters.reject(reason);
     context.log('warn', `Refused ${where} with ${status} (${reason}): ${message}`);
@@ -27,10 +33,17 @@ export async function handleQuery(context: RelayContext, request: IncomingMessag
   const route: BodyRoute = {
     where,
     expectsContinue,
-    limits: { maxBodyBytes: MAX_QUERY_BODY_BYTES, maxDecodedBytes: MAX_QUERY_BODY_BYTES, bodyIdleTimeoutMs: context.limits.bodyIdleTimeoutMs },
+    limits: {
+      maxBodyBytes: MAX_QUERY_BODY_BYTES,
+      maxDecodedBytes: MAX_QUERY_BODY_BYTES,
+      bodyIdleTimeoutMs: context.limits.bodyIdleTimeoutMs,
+    },
     key: {
       // The current key only, in the header: a query reads everything the store holds.
-      check: (candidate) => (hasLocalKey(candidate.headers[LOCAL_KEY_HEADER], context.localKey) ? undefined : rejection(401, 'key', `Queries need the relay's local key in the ${LOCAL_KEY_HEADER} header.`)),
+      check: (candidate) =>
+        hasLocalKey(candidate.headers[LOCAL_KEY_HEADER], context.localKey)
+          ? undefined
+          : rejection(401, 'key', `Queries need the relay's local key in the ${LOCAL_KEY_HEADER} header.`),
       reportsRefusal: false,
     },
     refuse: (refused, headers) => refuseQuery(refused.reason, refused.status, refused.message, headers),

@@ -41,7 +41,9 @@ export function liveKeyProblem(query: URLSearchParams, localKey: string, keyMatc
   if (value === undefined) {
     return "Query parameter 'ikey' is missing.";
   }
-  return value.trim().toLowerCase() === localKey || keyMatch?.(value) === 'previous' ? undefined : "Query parameter 'ikey' is not this relay's local session key.";
+  return value.trim().toLowerCase() === localKey || keyMatch?.(value) === 'previous'
+    ? undefined
+    : "Query parameter 'ikey' is not this relay's local session key.";
 }
 
 /** The admission step's key check for Live Metrics: 403 for a missing or foreign `ikey` (told as old-key use). */
@@ -62,7 +64,14 @@ export interface LiveRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-export async function handleLive(context: RelayContext, route: Exclude<Route, 'track'>, body: Buffer, response: ServerResponse, path: string, live?: LiveRequest): Promise<void> {
+export async function handleLive(
+  context: RelayContext,
+  route: Exclude<Route, 'track'>,
+  body: Buffer,
+  response: ServerResponse,
+  path: string,
+  live?: LiveRequest,
+): Promise<void> {
   context.counters.liveRequests++;
   let parsed: unknown = undefined;
   const text = body.toString('utf8').trim();
@@ -70,13 +79,27 @@ export async function handleLive(context: RelayContext, route: Exclude<Route, 't
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      refuse(context, response, rejection(400, 'malformed', `The Live Metrics body is not valid JSON: ${shortenRedacted(redactConnectionString(error instanceof Error ? error.message : String(error)), 200)}`), { path });
+      refuse(
+        context,
+        response,
+        rejection(
+          400,
+          'malformed',
+          `The Live Metrics body is not valid JSON: ${shortenRedacted(redactConnectionString(error instanceof Error ? error.message : String(error)), 200)}`,
+        ),
+        { path },
+      );
       return;
     }
   }
   if (route === 'live-post') {
     if (parsed === undefined) {
-      refuse(context, response, rejection(400, 'malformed', 'The Live Metrics post has no body; expected an array of MonitoringDataPoint.'), { path });
+      refuse(
+        context,
+        response,
+        rejection(400, 'malformed', 'The Live Metrics post has no body; expected an array of MonitoringDataPoint.'),
+        { path },
+      );
       return;
     }
     const samples = parseMonitoringDataPoints(parsed);

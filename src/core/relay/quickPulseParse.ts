@@ -34,7 +34,10 @@ export function parseMonitoringDataPoints(body: unknown, now = Date.now()): Pars
         metrics.push(weight === undefined ? { name, value: metric.Value } : { name, value: metric.Value, weight });
       }
     }
-    const sample: { time: number; role?: string; instance?: string; metrics: LiveMetric[] } = { time: timestampOf(point.Timestamp) ?? now, metrics };
+    const sample: { time: number; role?: string; instance?: string; metrics: LiveMetric[] } = {
+      time: timestampOf(point.Timestamp) ?? now,
+      metrics,
+    };
     if (typeof point.RoleName === 'string' && point.RoleName !== '') {
       sample.role = capped(point.RoleName);
     }

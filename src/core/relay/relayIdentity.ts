@@ -62,7 +62,10 @@ export function parseIdentity(value: unknown, now: number, graceMs = KEY_GRACE_M
 export function renewKey(identity: RelayIdentity, newKey: string, now: number, graceMs = KEY_GRACE_MS): RelayIdentity {
   const key = newKey.toLowerCase();
   if (!LOWER_CASE_GUID.test(key)) throw new Error('The local session key must be a GUID.');
-  const retired = [{ key: identity.key, retiredAt: now }, ...identity.retired.filter((entry) => entry.key !== key && entry.key !== identity.key)];
+  const retired = [
+    { key: identity.key, retiredAt: now },
+    ...identity.retired.filter((entry) => entry.key !== key && entry.key !== identity.key),
+  ];
   return { ...identity, key, retired: withinGrace(retired, now, graceMs).slice(0, MAX_RETIRED_KEYS) };
 }
 
@@ -120,6 +123,8 @@ export class LocalKeyRing {
     if (key === this.current) return 'current';
     const now = (this.options.now ?? Date.now)();
     const graceMs = this.options.graceMs ?? KEY_GRACE_MS;
-    return this.retired.some((entry) => entry.key === key && entry.retiredAt <= now && now - entry.retiredAt < graceMs) ? 'previous' : 'unknown';
+    return this.retired.some((entry) => entry.key === key && entry.retiredAt <= now && now - entry.retiredAt < graceMs)
+      ? 'previous'
+      : 'unknown';
   }
 }

@@ -164,7 +164,9 @@ export class RelayServer {
         }
         httpsServer = https.createServer({ ...serverOptions, key: tls.key, cert: tls.cert, handshakeTimeout: limits.headersTimeoutMs });
         await listen(httpsServer, options.httpsPort ?? 0, limits, (request, response, expectsContinue) =>
-          relay?.httpsPort !== undefined ? relay.dispatch(request, response, [relay.httpsPort, relay.port], expectsContinue) : notReady(request, response, limits),
+          relay?.httpsPort !== undefined
+            ? relay.dispatch(request, response, [relay.httpsPort, relay.port], expectsContinue)
+            : notReady(request, response, limits),
         );
         caCertPath = tls.caCertPath;
         // Certificates are short-lived: a relay that runs for weeks swaps in the rotated one (apps
@@ -179,14 +181,19 @@ export class RelayServer {
               server.setSecureContext({ key: fresh.key, cert: fresh.cert });
               context.log('info', `Rotated the relay's TLS certificate in ${tlsDir}.`);
             })
-            .catch((error: unknown) => context.log('warn', `Could not renew the relay's TLS certificate: ${error instanceof Error ? error.message : String(error)}`));
+            .catch((error: unknown) =>
+              context.log('warn', `Could not renew the relay's TLS certificate: ${error instanceof Error ? error.message : String(error)}`),
+            );
         }, TLS_RENEWAL_CHECK_MS);
         tlsRenewal.unref();
       } catch (error) {
         // Python SDKs need only http: keep serving them, and say why https is missing.
         httpsServer?.close();
         httpsServer = undefined;
-        context.log('error', `The relay's HTTPS listener could not start, so SDKs that force TLS (Node) cannot reach it: ${error instanceof Error ? error.message : String(error)}`);
+        context.log(
+          'error',
+          `The relay's HTTPS listener could not start, so SDKs that force TLS (Node) cannot reach it: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     relay = new RelayServer(context, { http: httpServer, https: httpsServer }, caCertPath, options.allowKeylessOtlp === true);
@@ -225,14 +232,23 @@ export class RelayServer {
     const finished = new Promise<void>((resolve) => response.once('close', () => resolve()));
     const work = this.handle(request, response, ports, expectsContinue)
       .catch((error: unknown) => {
-        refuse(this.context, response, rejection(500, 'internal', `Internal relay error: ${error instanceof Error ? error.message : String(error)}`));
+        refuse(
+          this.context,
+          response,
+          rejection(500, 'internal', `Internal relay error: ${error instanceof Error ? error.message : String(error)}`),
+        );
       })
       .then(() => (response.writableEnded ? finished : undefined));
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async handle(request: http.IncomingMessage, response: http.ServerResponse, ports: readonly number[], expectsContinue: boolean): Promise<void> {
+  private async handle(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    ports: readonly number[],
+    expectsContinue: boolean,
+  ): Promise<void> {
     const context = this.context;
     context.counters.requests++;
     const target = parseRequestTarget(request.url ?? '/');
@@ -241,11 +257,16 @@ export class RelayServer {
       return;
     }
     if (!target.route) {
-      refuse(context, response, rejection(404, 'not-found', `No endpoint at ${target.path}; telemetry goes to POST …/v2.1/track.`), { path: where });
+      refuse(context, response, rejection(404, 'not-found', `No endpoint at ${target.path}; telemetry goes to POST …/v2.1/track.`), {
+        path: where,
+      });
       return;
     }
     if (request.method !== 'POST') {
-      refuse(context, response, rejection(405, 'method', `${request.method} is not allowed here; use POST.`), { path: where, headers: { Allow: 'POST' } });
+      refuse(context, response, rejection(405, 'method', `${request.method} is not allowed here; use POST.`), {
+        path: where,
+        headers: { Allow: 'POST' },
+      });
       return;
     }
     const route = target.route;
@@ -266,7 +287,9 @@ export class RelayServer {
       refuse: (refused, headers) => refuse(context, response, refused, { path: where, headers }),
     };
     await admitBody(context, request, response, breeze, ({ body, gzipped }) =>
-      route === 'track' ? handleTrack(context, body, response, where, gzipped) : handleLive(context, route, body, response, where, { path: target.path, query: target.query, headers: request.headers }),
+      route === 'track'
+        ? handleTrack(context, body, response, where, gzipped)
+        : handleLive(context, route, body, response, where, { path: target.path, query: target.query, headers: request.headers }),
     );
   }
 }
@@ -285,7 +308,11 @@ function listen(server: http.Server, port: number, limits: RelayLimits, dispatch
   return new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       // Keeps the code: callers fall back to another port on EADDRINUSE.
-      reject(error.code === 'EADDRINUSE' ? Object.assign(new Error(`Port ${port} on ${LOOPBACK} is already in use.`), { code: 'EADDRINUSE' }) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? Object.assign(new Error(`Port ${port} on ${LOOPBACK} is already in use.`), { code: 'EADDRINUSE' })
+          : error,
+      );
     };
     server.once('error', onError);
     server.listen({ port, host: LOOPBACK, exclusive: true }, () => {

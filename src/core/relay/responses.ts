@@ -27,5 +27,10 @@ export function trackResponse(itemsReceived: number, itemsAccepted: number, erro
 
 /** A request refused as a whole: one error entry carrying the message. */
 export function sendRejection(response: ServerResponse, refused: Rejection, itemsReceived = 0, headers: Record<string, string> = {}): void {
-  sendJson(response, refused.status, trackResponse(itemsReceived, 0, [{ index: 0, statusCode: refused.status, message: refused.message }]), headers);
+  sendJson(
+    response,
+    refused.status,
+    trackResponse(itemsReceived, 0, [{ index: 0, statusCode: refused.status, message: refused.message }]),
+    headers,
+  );
 }

@@ -32,7 +32,10 @@ export function parseRequestTarget(rawTarget: string): RequestTarget {
   const queryStart = rawTarget.search(/[?#]/);
   const rawPath = queryStart < 0 ? rawTarget : rawTarget.slice(0, queryStart);
   const rawQuery = queryStart >= 0 && rawTarget[queryStart] === '?' ? rawTarget.slice(queryStart + 1).split('#')[0] : '';
-  const path = `/${rawPath.split('/').filter((segment) => segment !== '').join('/')}`;
+  const path = `/${rawPath
+    .split('/')
+    .filter((segment) => segment !== '')
+    .join('/')}`;
   const lower = path.toLowerCase();
   let route: Route | undefined;
   if (TRACK_SUFFIXES.some((suffix) => lower.endsWith(suffix))) {

@@ -62,14 +62,23 @@ export async function ensureTlsMaterial(dir: string, now = Date.now()): Promise<
     const serving = await loadPair(dir, TLS_FILES.cert, TLS_FILES.key);
     const next = await loadPair(dir, TLS_FILES.nextCert, TLS_FILES.nextKey);
     const servingOk = serving !== undefined && isUsable(serving, now, RENEW_DAYS);
-    const nextOk = next !== undefined && isUsable(next, now, RENEW_DAYS) && (!serving || Date.parse(next.x509.validTo) > Date.parse(serving.x509.validTo));
+    const nextOk =
+      next !== undefined &&
+      isUsable(next, now, RENEW_DAYS) &&
+      (!serving || Date.parse(next.x509.validTo) > Date.parse(serving.x509.validTo));
     if (servingOk && nextOk) {
       const trust = `${serving!.cert.trim()}\n${next!.cert.trim()}\n`;
       if ((await readText(path.join(dir, TLS_FILES.caCert))) !== trust) {
         await writeAtomically(path.join(dir, TLS_FILES.caCert), trust, 0o644);
       }
       await tightenKeyModes(dir);
-      return { cert: serving!.cert, key: serving!.key, caCertPath: path.join(dir, TLS_FILES.caCert), certPath: path.join(dir, TLS_FILES.cert), generated };
+      return {
+        cert: serving!.cert,
+        key: serving!.key,
+        caCertPath: path.join(dir, TLS_FILES.caCert),
+        certPath: path.join(dir, TLS_FILES.cert),
+        generated,
+      };
     }
     if (servingOk) {
       // The next certificate is missing or spoilt: make one; the serving one stays.
@@ -141,7 +150,14 @@ async function createCertificate(now: number, lifetimeDays: number): Promise<Loa
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }, { type: 2, value: 'localhost' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
     ],
   });
   return { cert: pems.cert, key: pems.private, x509: new X509Certificate(pems.cert) };
@@ -183,4 +199,3 @@ async function tightenKeyModes(dir: string): Promise<void> {
     }
   }
 }
-

@@ -18,7 +18,13 @@ import { sendJson, trackResponse } from './responses';
 import { validateEnvelopes } from './validateEnvelopes';
 
 /** `gzipped`: the body as received, when it came gzip-encoded. */
-export async function handleTrack(context: RelayContext, body: Buffer, response: ServerResponse, path: string, gzipped?: Buffer): Promise<void> {
+export async function handleTrack(
+  context: RelayContext,
+  body: Buffer,
+  response: ServerResponse,
+  path: string,
+  gzipped?: Buffer,
+): Promise<void> {
   context.counters.trackRequests++;
   const parsed = parseTelemetryBody(body, context.limits.maxItemDepth);
   if (!parsed.ok) {
@@ -43,7 +49,10 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
   }));
   if (tooDeep.length === received && received > 0) {
     context.counters.reject('too-deep', received);
-    context.log('warn', `Refused ${path} with 400 (too-deep): all ${received} items nest deeper than ${context.limits.maxItemDepth} levels; first: item ${tooDeep[0].index}.`);
+    context.log(
+      'warn',
+      `Refused ${path} with 400 (too-deep): all ${received} items nest deeper than ${context.limits.maxItemDepth} levels; first: item ${tooDeep[0].index}.`,
+    );
     sendJson(response, 400, trackResponse(received, 0, deepErrors));
     return;
   }
@@ -54,16 +63,23 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
     const reason = validation.statusCode === 403 ? 'key' : 'invalid';
     if (reason === 'key') context.onKeyUse?.({ outcome: 'refused', path });
     context.counters.reject(reason, received);
-    const errors = tooDeep.length === 0 ? validation.errors : validation.errors.map((error) => ({ ...error, index: requestIndex(error.index, tooDeep) }));
+    const errors =
+      tooDeep.length === 0
+        ? validation.errors
+        : validation.errors.map((error) => ({ ...error, index: requestIndex(error.index, tooDeep) }));
     const first = errors[0];
-    context.log('warn', `Refused ${path} with ${validation.statusCode} (${reason}): ${errors.length} of ${received} items invalid; item ${first.index}: ${first.message}`);
+    context.log(
+      'warn',
+      `Refused ${path} with ${validation.statusCode} (${reason}): ${errors.length} of ${received} items invalid; item ${first.index}: ${first.message}`,
+    );
     sendJson(response, validation.statusCode, trackResponse(received, 0, errors));
     return;
   }
   const envelopes: Envelope[] = validation.envelopes;
   if (validation.previousKeyItems) context.onKeyUse?.({ outcome: 'previous', path });
   // The body as received can be kept only when every item of it was accepted (and under the current key).
-  const asReceived = parsed.format === 'array' && tooDeep.length === 0 && !validation.previousKeyItems ? receivedBody(body, gzipped) : undefined;
+  const asReceived =
+    parsed.format === 'array' && tooDeep.length === 0 && !validation.previousKeyItems ? receivedBody(body, gzipped) : undefined;
   const refused = await acceptDurably(context, envelopes, asReceived);
   if (refused) {
     refuse(context, response, refused.rejection, { items: received, path, headers: refused.headers });
@@ -73,7 +89,10 @@ export async function handleTrack(context: RelayContext, body: Buffer, response:
   showInStore(context, envelopes);
   if (tooDeep.length > 0) {
     context.counters.reject('too-deep', tooDeep.length);
-    context.log('warn', `Accepted ${path} partially (206): ${tooDeep.length} of ${received} items nest deeper than ${context.limits.maxItemDepth} levels and were refused; first: item ${tooDeep[0].index}.`);
+    context.log(
+      'warn',
+      `Accepted ${path} partially (206): ${tooDeep.length} of ${received} items nest deeper than ${context.limits.maxItemDepth} levels and were refused; first: item ${tooDeep[0].index}.`,
+    );
     sendJson(response, 206, trackResponse(received, envelopes.length, deepErrors));
     return;
   }

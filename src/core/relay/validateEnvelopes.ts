@@ -38,12 +38,23 @@ export function validateEnvelopes(items: readonly unknown[], options: Validation
     if (problem) {
       shapeErrors.push(error(index, 400, problem));
     }
-    const match: KeyMatch = typeof item.iKey !== 'string' ? 'unknown' : item.iKey.trim().toLowerCase() === localKey ? 'current' : (options.keyMatch?.(item.iKey) ?? 'unknown');
+    const match: KeyMatch =
+      typeof item.iKey !== 'string'
+        ? 'unknown'
+        : item.iKey.trim().toLowerCase() === localKey
+          ? 'current'
+          : (options.keyMatch?.(item.iKey) ?? 'unknown');
     if (match === 'previous') previousKeyItems++;
     if (match === 'unknown') {
       // The key itself is never echoed: answers and logs must not carry keys.
-      const what = typeof item.iKey === 'string' ? 'is not this relay\'s local session key' : 'is missing';
-      keyErrors.push(error(index, 403, `Field 'iKey' ${what}. Send telemetry with the connection string the relay gave (InstrumentationKey=<local session key>).`));
+      const what = typeof item.iKey === 'string' ? "is not this relay's local session key" : 'is missing';
+      keyErrors.push(
+        error(
+          index,
+          403,
+          `Field 'iKey' ${what}. Send telemetry with the connection string the relay gave (InstrumentationKey=<local session key>).`,
+        ),
+      );
     }
   });
   const max = options.maxReportedErrors ?? 100;
@@ -56,7 +67,13 @@ export function validateEnvelopes(items: readonly unknown[], options: Validation
   const envelopes = items as Envelope[];
   if (previousKeyItems === 0) return { ok: true, envelopes };
   // Rare (a terminal older than the key): copies under the current key, so nothing downstream sees two keys.
-  return { ok: true, envelopes: envelopes.map((envelope) => (String(envelope.iKey).trim().toLowerCase() === localKey ? envelope : { ...envelope, iKey: localKey })), previousKeyItems };
+  return {
+    ok: true,
+    envelopes: envelopes.map((envelope) =>
+      String(envelope.iKey).trim().toLowerCase() === localKey ? envelope : { ...envelope, iKey: localKey },
+    ),
+    previousKeyItems,
+  };
 }
 
 /** The first problem with an envelope's fields, as a message that names the field, or undefined. */
@@ -92,7 +109,11 @@ export function shapeProblem(item: Record<string, unknown>): string | undefined 
       }
     }
   }
-  if (item.sampleRate !== undefined && item.sampleRate !== null && (typeof item.sampleRate !== 'number' || !(item.sampleRate > 0 && item.sampleRate <= 100))) {
+  if (
+    item.sampleRate !== undefined &&
+    item.sampleRate !== null &&
+    (typeof item.sampleRate !== 'number' || !(item.sampleRate > 0 && item.sampleRate <= 100))
+  ) {
     return `Field 'sampleRate' on type 'Envelope' must be a number in (0, 100]. Actual: ${describe(item.sampleRate)}.`;
   }
   return undefined;

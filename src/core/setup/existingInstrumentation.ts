@@ -139,7 +139,12 @@ export function planSdkRemoval(sourceText: string, kind: InstrumentationKind): R
     let first = line;
     while (first - 1 >= 0 && lines.has(first - 1)) first--;
     const blankBefore = first === 0 || isBlank(first - 1);
-    for (let next = line + 1; blankBefore && next <= lastLine && next < starts.length && isBlank(next) && starts[next] < sourceText.length; next++) lines.add(next);
+    for (
+      let next = line + 1;
+      blankBefore && next <= lastLine && next < starts.length && isBlank(next) && starts[next] < sourceText.length;
+      next++
+    )
+      lines.add(next);
   }
 
   const edits: PlannedTextEdit[] = [];

@@ -132,7 +132,8 @@ def hello():
   {
     id: 'opencensus-django',
     title: 'OpenCensus: Django (settings.py)',
-    description: 'OpencensusMiddleware (opencensus-ext-django) and the OPENCENSUS settings: every request becomes a request in Application Insights.',
+    description:
+      'OpencensusMiddleware (opencensus-ext-django) and the OPENCENSUS settings: every request becomes a request in Application Insights.',
     sdk: 'opencensus',
     signal: 'traces',
     framework: 'django',
@@ -224,7 +225,8 @@ const OPENTELEMETRY: readonly SnippetTemplate[] = [
   {
     id: 'otel-configure',
     title: 'OpenTelemetry: configure Azure Monitor',
-    description: 'configure_azure_monitor() from the azure-monitor-opentelemetry distro: traces, metrics and logs, with Flask, Django, FastAPI, requests and psycopg2 instrumented automatically.',
+    description:
+      'configure_azure_monitor() from the azure-monitor-opentelemetry distro: traces, metrics and logs, with Flask, Django, FastAPI, requests and psycopg2 instrumented automatically.',
     sdk: 'opentelemetry',
     signal: 'all',
     framework: 'none',
@@ -327,7 +329,8 @@ def hello():
   {
     id: 'otel-django',
     title: 'OpenTelemetry: Django (wsgi.py or manage.py)',
-    description: 'configure_azure_monitor() after DJANGO_SETTINGS_MODULE is set and before the WSGI app is created: requests are traced automatically.',
+    description:
+      'configure_azure_monitor() after DJANGO_SETTINGS_MODULE is set and before the WSGI app is created: requests are traced automatically.',
     sdk: 'opentelemetry',
     signal: 'traces',
     framework: 'django',
@@ -413,7 +416,8 @@ def fetch(url):
   {
     id: 'otel-psycopg2',
     title: 'OpenTelemetry: psycopg2 (PostgreSQL)',
-    description: 'Queries through psycopg2 become dependencies (instrumented automatically by the distro for connections opened after configure).',
+    description:
+      'Queries through psycopg2 become dependencies (instrumented automatically by the distro for connections opened after configure).',
     sdk: 'opentelemetry',
     signal: 'traces',
     framework: 'psycopg2',
@@ -438,7 +442,8 @@ const PLAIN_OTLP: readonly SnippetTemplate[] = [
   {
     id: 'otlp-export',
     title: 'OpenTelemetry: plain OTLP export (no Azure package)',
-    description: 'The OpenTelemetry SDK with the OTLP/HTTP exporters for traces, metrics and logs; the extension points OTEL_EXPORTER_OTLP_ENDPOINT at its local relay, which forwards to Azure Monitor.',
+    description:
+      'The OpenTelemetry SDK with the OTLP/HTTP exporters for traces, metrics and logs; the extension points OTEL_EXPORTER_OTLP_ENDPOINT at its local relay, which forwards to Azure Monitor.',
     sdk: 'otlp',
     signal: 'all',
     framework: 'none',

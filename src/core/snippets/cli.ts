@@ -26,7 +26,9 @@ export function runSnippetsCommand(args: readonly string[], out: (text: string) 
   }
   if (command === 'render' && id !== undefined && rest.length === 0) {
     if (!findSnippet(id)) {
-      const known = listSnippets().map((s) => s.id).join(', ');
+      const known = listSnippets()
+        .map((s) => s.id)
+        .join(', ');
       out(`Unknown snippet "${id}". Known snippets: ${known}\n`);
       return 2;
     }

@@ -105,9 +105,7 @@ export function planCodeInsertion(sourceText: string, code: CodeToInsert): Inser
     }
   }
 
-  const edits = [...piecesByLine.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([line, pieces]) => buildEdit(layout, line, pieces));
+  const edits = [...piecesByLine.entries()].sort((a, b) => a[0] - b[0]).map(([line, pieces]) => buildEdit(layout, line, pieces));
   return { edits, addedImports, addedStatements };
 }
 

@@ -83,7 +83,8 @@ export class RunCallStats {
       }
       group.calls++;
       if (item.success === false) group.failed++;
-      if (typeof item.duration === 'number' && Number.isFinite(item.duration) && group.durations.length < MAX_DURATIONS_PER_GROUP) group.durations.push(item.duration);
+      if (typeof item.duration === 'number' && Number.isFinite(item.duration) && group.durations.length < MAX_DURATIONS_PER_GROUP)
+        group.durations.push(item.duration);
       changed = true;
     }
     return changed;
@@ -103,7 +104,12 @@ export class RunCallStats {
   statsFor(target: CodeTelemetryTarget): TargetStats | undefined {
     const matches = this.matchesOf(target);
     if (!matches.matcher) return undefined;
-    const pool = matches.pool === 'requests' ? this.requests : matches.pool === 'dependencies' ? this.dependencies : (this.byName.get(matches.pool.name) ?? []);
+    const pool =
+      matches.pool === 'requests'
+        ? this.requests
+        : matches.pool === 'dependencies'
+          ? this.dependencies
+          : (this.byName.get(matches.pool.name) ?? []);
     for (; matches.checked < pool.length; matches.checked++) {
       const group = pool[matches.checked]!;
       if (matches.matcher(group)) matches.matched.push(group);
@@ -190,7 +196,10 @@ const PLACEHOLDER = /<(?:(\w+):)?(\w+)>|\{(\w+)(?::(\w+))?\}/g;
 export function routePattern(target: RouteTarget): RegExp | undefined {
   if (target.regex) {
     // Django re_path: the app's own regular expression (Python's named groups written the JavaScript way), matched against the path's end.
-    const source = target.template.replace(/^\^/, '').replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+    const source = target.template
+      .replace(/^\^/, '')
+      .replace(/\(\?P</g, '(?<')
+      .replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
     try {
       return new RegExp(`(?:^|/)(?:${source})`);
     } catch {
@@ -256,6 +265,10 @@ function queryFor(target: CodeTelemetryTarget, groups: readonly CallGroup[]): st
   if (target.kind === 'http' || target.kind === 'db') {
     return `dependencies\n| where data in (${values((group) => group.data)})\n${columns}, data, resultCode\n| order by timestamp desc`;
   }
-  const table = groups.every((group) => group.table === 'requests') ? 'requests' : groups.every((group) => group.table === 'dependencies') ? 'dependencies' : 'union requests, dependencies';
+  const table = groups.every((group) => group.table === 'requests')
+    ? 'requests'
+    : groups.every((group) => group.table === 'dependencies')
+      ? 'dependencies'
+      : 'union requests, dependencies';
   return `${table}\n| where name in (${values((group) => group.name)})\n${columns}\n| order by timestamp desc`;
 }

@@ -69,7 +69,7 @@ export async function resolveSourcePath(file: string, options: SourceResolveOpti
   if (local === undefined || !isLinkablePath(local)) return { kind: 'refused', reason: 'unsafe' };
   const library = isLibraryPath(local);
   const folders = options.workspaceFolders.map((folder) => api.resolve(folder));
-  const realFolders = await Promise.all(folders.map(async (folder) => (await fs.promises.realpath(folder).catch(() => folder))));
+  const realFolders = await Promise.all(folders.map(async (folder) => await fs.promises.realpath(folder).catch(() => folder)));
   const insideWorkspace = (real: string): boolean => realFolders.some((folder) => isInside(folder, real, api));
 
   const bases = api.isAbsolute(local) ? [undefined] : [...(options.cwd ? [options.cwd] : []), ...folders];

@@ -94,7 +94,10 @@ export function pythonTracebackFrames(text: string, limit = MAX_LINKED_FRAMES): 
  * The frames of one exception: its parsed stack when the SDK sent one (Breeze `parsedStack`, level
  * 0 innermost; returned innermost last like a Python traceback), else the frames in its stack text.
  */
-export function exceptionFrames(detail: Pick<ExceptionDetail, 'parsedStack' | 'stack' | 'message'>, limit = MAX_LINKED_FRAMES): PanelSourceFrame[] {
+export function exceptionFrames(
+  detail: Pick<ExceptionDetail, 'parsedStack' | 'stack' | 'message'>,
+  limit = MAX_LINKED_FRAMES,
+): PanelSourceFrame[] {
   const parsed = Array.isArray(detail.parsedStack) ? detail.parsedStack : [];
   const withFiles = parsed.filter((entry) => typeof entry.fileName === 'string' && entry.fileName !== '');
   if (withFiles.length > 0) {
@@ -104,7 +107,8 @@ export function exceptionFrames(detail: Pick<ExceptionDetail, 'parsedStack' | 's
   }
   if (typeof detail.stack === 'string') return pythonTracebackFrames(detail.stack, limit);
   // OpenCensus's log exporter puts the traceback in the message ("caught it\nTraceback …").
-  if (typeof detail.message === 'string' && detail.message.includes('Traceback (most recent call last)')) return pythonTracebackFrames(detail.message, limit);
+  if (typeof detail.message === 'string' && detail.message.includes('Traceback (most recent call last)'))
+    return pythonTracebackFrames(detail.message, limit);
   return [];
 }
 

@@ -27,7 +27,12 @@ export const QUEUED: ItemDelivery = delivery('queued');
 
 /** The shared value for this outcome. */
 export function delivery(state: DeliveryState, reason?: DropReason, status?: number, message?: string): ItemDelivery {
-  const cut = message === undefined || message === '' ? undefined : message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message;
+  const cut =
+    message === undefined || message === ''
+      ? undefined
+      : message.length > MAX_MESSAGE_CHARS
+        ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…`
+        : message;
   const validStatus = status !== undefined && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
   const key = `${state}|${reason ?? ''}|${validStatus ?? ''}|${cut ?? ''}`;
   const known = interned.get(key);

@@ -28,7 +28,9 @@ type Fields = Record<string, unknown>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function tableOf(baseType: unknown): TableName | undefined {
-  return typeof baseType === 'string' && Object.prototype.hasOwnProperty.call(TABLE_BY_BASE_TYPE, baseType) ? TABLE_BY_BASE_TYPE[baseType] : undefined;
+  return typeof baseType === 'string' && Object.prototype.hasOwnProperty.call(TABLE_BY_BASE_TYPE, baseType)
+    ? TABLE_BY_BASE_TYPE[baseType]
+    : undefined;
 }
 
 /** The item for an envelope, or undefined when its baseType is not one we show. */
@@ -268,7 +270,14 @@ function withinLimits(value: Fields, budget: ItemBudget): boolean {
   let bytes = 0;
   for (const key in value) {
     const entry = value[key];
-    if (typeof entry !== 'string' || key === '__proto__' || key.length > FIELD_LIMITS.propertyName || entry.length > FIELD_LIMITS.propertyValue || ++count > COUNT_LIMITS.properties) return false;
+    if (
+      typeof entry !== 'string' ||
+      key === '__proto__' ||
+      key.length > FIELD_LIMITS.propertyName ||
+      entry.length > FIELD_LIMITS.propertyValue ||
+      ++count > COUNT_LIMITS.properties
+    )
+      return false;
     bytes += 2 * FIELD_OVERHEAD_BYTES + 2 * (key.length + entry.length);
   }
   budget.bytes += bytes;

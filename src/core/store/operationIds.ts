@@ -51,7 +51,10 @@ export function normaliseParentId(value: string | undefined): NormalisedParent {
 
 /** `|root.a.b.` → root `root`, leaf `b` (the most specific span); `|root.` → no leaf. */
 function legacyParts(text: string): { root?: string; leaf?: string } {
-  const parts = text.replace(/^\|/, '').split('.').filter((part) => part !== '');
+  const parts = text
+    .replace(/^\|/, '')
+    .split('.')
+    .filter((part) => part !== '');
   if (parts.length === 0) {
     return {};
   }

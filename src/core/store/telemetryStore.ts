@@ -169,7 +169,10 @@ export class TelemetryStore {
 
   private listenForDelivery(source: DeliverySource): void {
     if (this.deliverySources.has(source)) return;
-    this.deliverySources.set(source, source.onDelivery((updates) => this.applyDelivery(updates)));
+    this.deliverySources.set(
+      source,
+      source.onDelivery((updates) => this.applyDelivery(updates)),
+    );
   }
 
   /** The forwarder answered for items: their state changes where they are, and feeds hear of it. */

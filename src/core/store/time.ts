@@ -24,14 +24,28 @@ function parseCanonicalUtc(text: string): number | undefined {
   const zoned = text.charCodeAt(text.length - 1) === 0x5a; /* Z */
   const length = zoned ? text.length - 1 : text.length;
   if (length < 19 || text.charCodeAt(10) !== 0x54 /* T */) return undefined;
-  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a)
+    return undefined;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
   const hour = digitsAt(text, 11, 2);
   const minute = digitsAt(text, 14, 2);
   const second = digitsAt(text, 17, 2);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
+  if (
+    year < 100 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 60
+  )
+    return undefined;
   let fractionMs = 0;
   if (length > 19) {
     const digits = length - 20;
@@ -79,7 +93,16 @@ function parseAnyIso(text: string): number | undefined {
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone] = match;
   // Date.parse would read "no offset" as local time; the SDKs mean UTC. So compute it ourselves.
   const wholeMs = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  if (!Number.isFinite(wholeMs) || Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31 || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 60) {
+  if (
+    !Number.isFinite(wholeMs) ||
+    Number(month) < 1 ||
+    Number(month) > 12 ||
+    Number(day) < 1 ||
+    Number(day) > 31 ||
+    Number(hour) > 23 ||
+    Number(minute) > 59 ||
+    Number(second) > 60
+  ) {
     return undefined;
   }
   const fractionMs = fraction ? Number(`0.${fraction}`) * 1000 : 0;
@@ -130,7 +153,14 @@ function parseDurationFast(text: string): number | undefined {
   const fractionDot = text.indexOf('.', colon2);
   const secondsEnd = fractionDot < 0 ? text.length : fractionDot;
   const fractionWidth = fractionDot < 0 ? 0 : text.length - fractionDot - 1;
-  if (daysDot === 0 || daysDot > 15 || !twoDigitsAtMost(colon1 - daysDot - 1) || !twoDigitsAtMost(colon2 - colon1 - 1) || !twoDigitsAtMost(secondsEnd - colon2 - 1)) return undefined;
+  if (
+    daysDot === 0 ||
+    daysDot > 15 ||
+    !twoDigitsAtMost(colon1 - daysDot - 1) ||
+    !twoDigitsAtMost(colon2 - colon1 - 1) ||
+    !twoDigitsAtMost(secondsEnd - colon2 - 1)
+  )
+    return undefined;
   if (fractionDot >= 0 && (fractionWidth < 1 || fractionWidth > 9)) return undefined;
   const days = daysDot > 0 ? digitsAt(text, 0, daysDot) : 0;
   const hours = digitsAt(text, daysDot + 1, colon1 - daysDot - 1);

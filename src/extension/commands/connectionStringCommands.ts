@@ -51,7 +51,9 @@ export function connectionStringPlaceholder(): string {
 export async function setConnectionString(store: ConnectionStringStore, log: Logger): Promise<ConnectionStringSummary | undefined> {
   const value = await vscode.window.showInputBox({
     title: vscode.l10n.t('Azure Monitor: Set Connection String'),
-    prompt: vscode.l10n.t('Paste the connection string from the Overview page of your Application Insights resource. It is kept in VS Code secret storage only.'),
+    prompt: vscode.l10n.t(
+      'Paste the connection string from the Overview page of your Application Insights resource. It is kept in VS Code secret storage only.',
+    ),
     placeHolder: connectionStringPlaceholder(),
     password: true,
     ignoreFocusOut: true,
@@ -64,7 +66,9 @@ export async function setConnectionString(store: ConnectionStringStore, log: Log
   const stored = await store.set(value);
   const summary = summarise(stored.parsed);
   log.info(`Connection string stored (InstrumentationKey ${summary.instrumentationKey}, ingestion ${summary.ingestionEndpoint}).`);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Connection string saved in secret storage (key {0}).', summary.instrumentationKey));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Connection string saved in secret storage (key {0}).', summary.instrumentationKey),
+  );
   return summary;
 }
 
@@ -80,15 +84,17 @@ export async function showConnectionString(store: ConnectionStringStore, log: Lo
   }
   const summary = summarise(stored.parsed);
   // Not awaited: the command answers at once while the dialog stays until the user closes it.
-  void vscode.window.showInformationMessage(vscode.l10n.t('Azure Monitor connection string'), {
-    modal: true,
-    detail: [
-      vscode.l10n.t('Instrumentation key: {0}', summary.instrumentationKey),
-      vscode.l10n.t('Ingestion endpoint: {0}', summary.ingestionEndpoint),
-      vscode.l10n.t('Live endpoint: {0}', summary.liveEndpoint),
-      vscode.l10n.t('Kept in VS Code secret storage only.'),
-    ].join('\n'),
-  }).then(undefined, (error: unknown) => log.warn(`Could not show the connection string dialog: ${String(error)}`));
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('Azure Monitor connection string'), {
+      modal: true,
+      detail: [
+        vscode.l10n.t('Instrumentation key: {0}', summary.instrumentationKey),
+        vscode.l10n.t('Ingestion endpoint: {0}', summary.ingestionEndpoint),
+        vscode.l10n.t('Live endpoint: {0}', summary.liveEndpoint),
+        vscode.l10n.t('Kept in VS Code secret storage only.'),
+      ].join('\n'),
+    })
+    .then(undefined, (error: unknown) => log.warn(`Could not show the connection string dialog: ${String(error)}`));
   return summary;
 }
 
@@ -96,7 +102,9 @@ export async function clearConnectionString(store: ConnectionStringStore, log: L
   const removed = await store.clear();
   log.info(removed ? 'Connection string cleared: local-only mode.' : 'Clear connection string: none was stored.');
   void vscode.window.showInformationMessage(
-    removed ? vscode.l10n.t('Azure Monitor connection string removed: telemetry now stays on this machine.') : vscode.l10n.t('No Azure Monitor connection string was stored.'),
+    removed
+      ? vscode.l10n.t('Azure Monitor connection string removed: telemetry now stays on this machine.')
+      : vscode.l10n.t('No Azure Monitor connection string was stored.'),
   );
   return removed;
 }

@@ -63,7 +63,12 @@ export async function insertSnippetIntoEditor(
   if (plan.edits.length > 0) {
     const edit = new vscode.WorkspaceEdit();
     for (const planned of plan.edits) {
-      const range = new vscode.Range(planned.range.start.line, planned.range.start.character, planned.range.end.line, planned.range.end.character);
+      const range = new vscode.Range(
+        planned.range.start.line,
+        planned.range.start.character,
+        planned.range.end.line,
+        planned.range.end.character,
+      );
       edit.replace(document.uri, range, planned.newText);
     }
     if (document.version !== version || !(await vscode.workspace.applyEdit(edit))) {
@@ -119,11 +124,16 @@ async function pickSnippet(text: string): Promise<SnippetTemplate | undefined> {
       snippet,
     }));
     if (!showAll) {
-      items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: vscode.l10n.t('Show snippets for every SDK…'), showAll: true });
+      items.push(
+        { label: '', kind: vscode.QuickPickItemKind.Separator },
+        { label: vscode.l10n.t('Show snippets for every SDK…'), showAll: true },
+      );
     }
     const picked = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('Insert Instrumentation Snippet'),
-      placeHolder: sdk ? vscode.l10n.t('This file uses {0}: showing its snippets.', sdk === 'opencensus' ? 'OpenCensus' : 'OpenTelemetry') : vscode.l10n.t('Which instrumentation?'),
+      placeHolder: sdk
+        ? vscode.l10n.t('This file uses {0}: showing its snippets.', sdk === 'opencensus' ? 'OpenCensus' : 'OpenTelemetry')
+        : vscode.l10n.t('Which instrumentation?'),
       matchOnDescription: true,
       matchOnDetail: true,
     });

@@ -92,7 +92,11 @@ export function showOutputAction(): string {
   return vscode.l10n.t('Show Output');
 }
 
-export async function installPythonPackages(context: InstallContext, packages?: readonly string[], options: InstallOptions = {}): Promise<InstallResult | undefined> {
+export async function installPythonPackages(
+  context: InstallContext,
+  packages?: readonly string[],
+  options: InstallOptions = {},
+): Promise<InstallResult | undefined> {
   const { log } = context;
   const chosen = packages && packages.length > 0 ? packages : await pickSdkPackages();
   if (!chosen) {
@@ -105,7 +109,9 @@ export async function installPythonPackages(context: InstallContext, packages?: 
   const resource = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   const interpreter = await findPythonInterpreter(resource, log);
   if (!interpreter) {
-    const message = vscode.l10n.t('No Python interpreter found. Install Python 3, or select an interpreter with "Python: Select Interpreter", then try again.');
+    const message = vscode.l10n.t(
+      'No Python interpreter found. Install Python 3, or select an interpreter with "Python: Select Interpreter", then try again.',
+    );
     log.warn(message);
     if (options.report !== false) void vscode.window.showErrorMessage(message);
     return undefined;
@@ -116,11 +122,19 @@ export async function installPythonPackages(context: InstallContext, packages?: 
   log.info(`Installing with ${described}: ${line}`);
   context.output.append(`\n$ ${line}\n`);
   const run = await runWatched(argv, chosen, context);
-  const result: InstallResult = { commandLine: line, interpreterSource: interpreter.source, interpreter: described, packages: [...chosen], ...run };
+  const result: InstallResult = {
+    commandLine: line,
+    interpreterSource: interpreter.source,
+    interpreter: described,
+    packages: [...chosen],
+    ...run,
+  };
   if (result.succeeded) {
     log.info(`pip install ${chosen.join(' ')} succeeded.`);
   } else {
-    log.warn(`pip install ${chosen.join(' ')} ${result.cancelled ? 'was cancelled' : `failed (exit code ${result.exitCode ?? 'none'}): ${result.reason ?? 'no output'}`}.`);
+    log.warn(
+      `pip install ${chosen.join(' ')} ${result.cancelled ? 'was cancelled' : `failed (exit code ${result.exitCode ?? 'none'}): ${result.reason ?? 'no output'}`}.`,
+    );
   }
   if (options.report !== false) reportInstall(result, context.output);
   return result;
@@ -132,7 +146,14 @@ function reportInstall(result: InstallResult, output: PipOutput): void {
   const names = result.packages.join(', ');
   const shown = result.succeeded
     ? vscode.window.showInformationMessage(vscode.l10n.t('Installed {0} with {1}.', names, result.interpreter), showOutputAction())
-    : vscode.window.showErrorMessage(vscode.l10n.t('Installing {0} failed: {1}', names, result.reason ?? vscode.l10n.t('pip ended with exit code {0}.', String(result.exitCode ?? '?'))), showOutputAction());
+    : vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'Installing {0} failed: {1}',
+          names,
+          result.reason ?? vscode.l10n.t('pip ended with exit code {0}.', String(result.exitCode ?? '?')),
+        ),
+        showOutputAction(),
+      );
   void shown.then((choice) => choice === showOutputAction() && output.show());
 }
 
@@ -141,42 +162,55 @@ type WatchedRun = Pick<InstallResult, 'succeeded' | 'cancelled' | 'exitCode' | '
 /** Runs pip without a shell, streaming its output to the channel and the progress notification. */
 function runWatched(argv: readonly string[], packages: readonly string[], context: InstallContext): Thenable<WatchedRun> {
   const title = vscode.l10n.t('Installing {0}', packages.join(', '));
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-    new Promise<WatchedRun>((resolve) => {
-      const tail = new OutputTail();
-      let cancelled = false;
-      let settled = false;
-      const child = spawn(argv[0], argv.slice(1), { windowsHide: true, env: { ...process.env, PYTHONIOENCODING: 'utf-8', PIP_NO_INPUT: '1' } });
-      const onOutput = (decoder: StringDecoder) => (chunk: Buffer) => {
-        const text = decoder.write(chunk);
-        tail.append(text);
-        context.output.append(text);
-        const last = text.split(/\r?\n/).filter((entry) => entry.trim() !== '').pop();
-        if (last) progress.report({ message: shortenRedacted(redactUrlCredentials(context.redactor.redact(last.trim())), 120) });
-      };
-      child.stdout.on('data', onOutput(new StringDecoder('utf8')));
-      child.stderr.on('data', onOutput(new StringDecoder('utf8')));
-      const cancel = token.onCancellationRequested(() => {
-        cancelled = true;
-        child.kill();
-      });
-      const finish = (run: WatchedRun): void => {
-        if (settled) return;
-        settled = true;
-        cancel.dispose();
-        context.output.flush();
-        resolve(run);
-      };
-      child.on('error', (error) => {
-        context.output.append(`${error.message}\n`);
-        finish({ succeeded: false, cancelled, reason: shortenRedacted(context.redactor.redact(error.message), 300) });
-      });
-      child.on('close', (code) => {
-        const exitCode = code ?? undefined;
-        const succeeded = exitCode === 0 && !cancelled;
-        finish({ succeeded, cancelled, exitCode, reason: succeeded ? undefined : pipFailureReason(tail.toString(), (text) => context.redactor.redact(text)) });
-      });
-    }),
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) =>
+      new Promise<WatchedRun>((resolve) => {
+        const tail = new OutputTail();
+        let cancelled = false;
+        let settled = false;
+        const child = spawn(argv[0], argv.slice(1), {
+          windowsHide: true,
+          env: { ...process.env, PYTHONIOENCODING: 'utf-8', PIP_NO_INPUT: '1' },
+        });
+        const onOutput = (decoder: StringDecoder) => (chunk: Buffer) => {
+          const text = decoder.write(chunk);
+          tail.append(text);
+          context.output.append(text);
+          const last = text
+            .split(/\r?\n/)
+            .filter((entry) => entry.trim() !== '')
+            .pop();
+          if (last) progress.report({ message: shortenRedacted(redactUrlCredentials(context.redactor.redact(last.trim())), 120) });
+        };
+        child.stdout.on('data', onOutput(new StringDecoder('utf8')));
+        child.stderr.on('data', onOutput(new StringDecoder('utf8')));
+        const cancel = token.onCancellationRequested(() => {
+          cancelled = true;
+          child.kill();
+        });
+        const finish = (run: WatchedRun): void => {
+          if (settled) return;
+          settled = true;
+          cancel.dispose();
+          context.output.flush();
+          resolve(run);
+        };
+        child.on('error', (error) => {
+          context.output.append(`${error.message}\n`);
+          finish({ succeeded: false, cancelled, reason: shortenRedacted(context.redactor.redact(error.message), 300) });
+        });
+        child.on('close', (code) => {
+          const exitCode = code ?? undefined;
+          const succeeded = exitCode === 0 && !cancelled;
+          finish({
+            succeeded,
+            cancelled,
+            exitCode,
+            reason: succeeded ? undefined : pipFailureReason(tail.toString(), (text) => context.redactor.redact(text)),
+          });
+        });
+      }),
   );
 }
 
@@ -195,6 +229,9 @@ async function pickSdkPackages(): Promise<readonly string[] | undefined> {
       packages: SDK_PACKAGES.opencensus,
     },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Install Python Packages'), placeHolder: vscode.l10n.t('Which SDK?') });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Install Python Packages'),
+    placeHolder: vscode.l10n.t('Which SDK?'),
+  });
   return picked?.packages;
 }

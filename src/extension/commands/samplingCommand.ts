@@ -43,23 +43,44 @@ export function registerSamplingCommand(state: ExtensionContextState): void {
     const forwarding = state.relay.status.state !== 'local-only' && state.relay.status.state !== 'stopped';
     type Choice = vscode.QuickPickItem & { value: LocalRunSampling };
     const choices: Choice[] = [
-      { value: 'keepEveryTraceWhileLocalOnly', label: vscode.l10n.t('Keep every trace while the relay does not forward'), description: setting === 'keepEveryTraceWhileLocalOnly' ? vscode.l10n.t('current') : undefined, detail: vscode.l10n.t('Sampling stays as the app says whenever telemetry goes on to Azure Monitor.') },
-      { value: 'keepEveryTrace', label: vscode.l10n.t('Keep every trace, also what is forwarded to Azure Monitor'), description: setting === 'keepEveryTrace' ? vscode.l10n.t('current') : undefined, detail: vscode.l10n.t('Azure Monitor receives every trace of these runs: more data, more cost.') },
-      { value: 'asConfigured', label: vscode.l10n.t('Sample as the app is configured'), description: setting === 'asConfigured' ? vscode.l10n.t('current') : undefined, detail: vscode.l10n.t('No sampler variables are set for apps VS Code starts.') },
+      {
+        value: 'keepEveryTraceWhileLocalOnly',
+        label: vscode.l10n.t('Keep every trace while the relay does not forward'),
+        description: setting === 'keepEveryTraceWhileLocalOnly' ? vscode.l10n.t('current') : undefined,
+        detail: vscode.l10n.t('Sampling stays as the app says whenever telemetry goes on to Azure Monitor.'),
+      },
+      {
+        value: 'keepEveryTrace',
+        label: vscode.l10n.t('Keep every trace, also what is forwarded to Azure Monitor'),
+        description: setting === 'keepEveryTrace' ? vscode.l10n.t('current') : undefined,
+        detail: vscode.l10n.t('Azure Monitor receives every trace of these runs: more data, more cost.'),
+      },
+      {
+        value: 'asConfigured',
+        label: vscode.l10n.t('Sample as the app is configured'),
+        description: setting === 'asConfigured' ? vscode.l10n.t('current') : undefined,
+        detail: vscode.l10n.t('No sampler variables are set for apps VS Code starts.'),
+      },
     ];
     const picked = await vscode.window.showQuickPick(choices, {
       title: vscode.l10n.t('Run without sampling'),
       placeHolder: forwarding
-        ? vscode.l10n.t('Apps started from VS Code get OTEL_TRACES_SAMPLER=microsoft.fixed_percentage and OTEL_TRACES_SAMPLER_ARG=1.0. The relay forwards now.')
+        ? vscode.l10n.t(
+            'Apps started from VS Code get OTEL_TRACES_SAMPLER=microsoft.fixed_percentage and OTEL_TRACES_SAMPLER_ARG=1.0. The relay forwards now.',
+          )
         : vscode.l10n.t('Apps started from VS Code get OTEL_TRACES_SAMPLER=microsoft.fixed_percentage and OTEL_TRACES_SAMPLER_ARG=1.0.'),
     });
     if (!picked) return;
     await vscode.workspace.getConfiguration(SECTION).update(SETTING, picked.value, vscode.ConfigurationTarget.Workspace);
     refresh();
-    state.log.info(`Local runs: sampling set to ${picked.value}; apps started from now on ${current() ? 'keep every trace' : 'sample as configured'}.`);
+    state.log.info(
+      `Local runs: sampling set to ${picked.value}; apps started from now on ${current() ? 'keep every trace' : 'sample as configured'}.`,
+    );
     void vscode.window.showInformationMessage(
       current()
-        ? vscode.l10n.t('New terminals and debug sessions keep every trace. Restart your app (relaunch terminals VS Code marks as stale); sampling set in code (sampling_ratio, traces_per_second) still wins.')
+        ? vscode.l10n.t(
+            'New terminals and debug sessions keep every trace. Restart your app (relaunch terminals VS Code marks as stale); sampling set in code (sampling_ratio, traces_per_second) still wins.',
+          )
         : vscode.l10n.t('New terminals and debug sessions sample as the app is configured.'),
     );
   });

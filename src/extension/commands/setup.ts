@@ -48,15 +48,35 @@ class ConnectionChoiceStep implements WizardStep<SetupChoices> {
     const stored = await this.store.get();
     const items: Item<ConnectionChoice['kind']>[] = [];
     if (stored) {
-      items.push({ label: vscode.l10n.t('Keep the stored connection string'), description: vscode.l10n.t('key {0}', redactInstrumentationKey(stored.parsed.instrumentationKey)), value: 'keep' });
+      items.push({
+        label: vscode.l10n.t('Keep the stored connection string'),
+        description: vscode.l10n.t('key {0}', redactInstrumentationKey(stored.parsed.instrumentationKey)),
+        value: 'keep',
+      });
     }
-    items.push({ label: vscode.l10n.t('Paste a connection string…'), detail: vscode.l10n.t('From the Overview page of your Application Insights resource. Kept in secret storage only.'), value: 'paste' });
+    items.push({
+      label: vscode.l10n.t('Paste a connection string…'),
+      detail: vscode.l10n.t('From the Overview page of your Application Insights resource. Kept in secret storage only.'),
+      value: 'paste',
+    });
     items.push(
       stored
-        ? { label: vscode.l10n.t('Remove it: keep telemetry on this machine'), detail: vscode.l10n.t('Local-only: the live panel shows everything; nothing is sent to Azure.'), value: 'remove' }
-        : { label: vscode.l10n.t('Skip: keep telemetry on this machine'), detail: vscode.l10n.t('Local-only: the live panel shows everything; nothing is sent to Azure.'), value: 'skip' },
+        ? {
+            label: vscode.l10n.t('Remove it: keep telemetry on this machine'),
+            detail: vscode.l10n.t('Local-only: the live panel shows everything; nothing is sent to Azure.'),
+            value: 'remove',
+          }
+        : {
+            label: vscode.l10n.t('Skip: keep telemetry on this machine'),
+            detail: vscode.l10n.t('Local-only: the live panel shows everything; nothing is sent to Azure.'),
+            value: 'skip',
+          },
     );
-    const picked = await pickOne(ui, { placeholder: vscode.l10n.t('Where should telemetry go?'), items, activeItem: items.find((item) => item.value === state.connection?.kind) });
+    const picked = await pickOne(ui, {
+      placeholder: vscode.l10n.t('Where should telemetry go?'),
+      items,
+      activeItem: items.find((item) => item.value === state.connection?.kind),
+    });
     state.connection = { kind: picked.value };
   }
 }
@@ -80,10 +100,24 @@ class ConnectionInputStep implements WizardStep<SetupChoices> {
 class SdkStep implements WizardStep<SetupChoices> {
   async prompt(state: SetupChoices, ui: StepUi): Promise<void> {
     const items: Item<SetupSdk>[] = [
-      { label: vscode.l10n.t('OpenTelemetry (Azure Monitor distro)'), description: vscode.l10n.t('recommended'), detail: 'azure-monitor-opentelemetry · configure_azure_monitor()', value: 'opentelemetry' },
-      { label: vscode.l10n.t('OpenCensus (as in the original guide)'), description: vscode.l10n.t('retired'), detail: vscode.l10n.t('opencensus-ext-azure · support ended on 30 September 2024'), value: 'opencensus' },
+      {
+        label: vscode.l10n.t('OpenTelemetry (Azure Monitor distro)'),
+        description: vscode.l10n.t('recommended'),
+        detail: 'azure-monitor-opentelemetry · configure_azure_monitor()',
+        value: 'opentelemetry',
+      },
+      {
+        label: vscode.l10n.t('OpenCensus (as in the original guide)'),
+        description: vscode.l10n.t('retired'),
+        detail: vscode.l10n.t('opencensus-ext-azure · support ended on 30 September 2024'),
+        value: 'opencensus',
+      },
     ];
-    const picked = await pickOne(ui, { placeholder: vscode.l10n.t('Which SDK?'), items, activeItem: items.find((item) => item.value === state.sdk) });
+    const picked = await pickOne(ui, {
+      placeholder: vscode.l10n.t('Which SDK?'),
+      items,
+      activeItem: items.find((item) => item.value === state.sdk),
+    });
     state.sdk = picked.value;
   }
 }
@@ -96,17 +130,30 @@ class SignalsStep implements WizardStep<SetupChoices> {
       { label: vscode.l10n.t('Logs'), description: vscode.l10n.t('Python logging and exceptions'), value: 'logs' },
     ];
     const previous = state.signals ?? ['traces', 'metrics', 'logs'];
-    const picked = await pickMany(ui, { placeholder: vscode.l10n.t('Which signals?'), items, selectedItems: items.filter((item) => previous.includes(item.value)) });
+    const picked = await pickMany(ui, {
+      placeholder: vscode.l10n.t('Which signals?'),
+      items,
+      selectedItems: items.filter((item) => previous.includes(item.value)),
+    });
     state.signals = picked.map((item) => item.value);
   }
 }
 
 class FrameworkStep implements WizardStep<SetupChoices> {
   async prompt(state: SetupChoices, ui: StepUi): Promise<void> {
-    const labels: Record<SetupFramework, string> = { none: vscode.l10n.t('No web framework'), flask: 'Flask', django: 'Django', fastapi: 'FastAPI' };
+    const labels: Record<SetupFramework, string> = {
+      none: vscode.l10n.t('No web framework'),
+      flask: 'Flask',
+      django: 'Django',
+      fastapi: 'FastAPI',
+    };
     // OpenCensus never had a FastAPI integration: offered only what the chosen SDK supports.
     const items: Item<SetupFramework>[] = FRAMEWORKS_BY_SDK[state.sdk ?? 'opentelemetry'].map((value) => ({ label: labels[value], value }));
-    const picked = await pickOne(ui, { placeholder: vscode.l10n.t('Which web framework does the app use?'), items, activeItem: items.find((item) => item.value === state.framework) });
+    const picked = await pickOne(ui, {
+      placeholder: vscode.l10n.t('Which web framework does the app use?'),
+      items,
+      activeItem: items.find((item) => item.value === state.framework),
+    });
     state.framework = picked.value;
   }
 }
@@ -135,7 +182,9 @@ export async function runSetup(state: ExtensionContextState, installContext: Ins
   const forwarding = (await connectionStrings.get()) !== undefined;
   const selection: SetupSelection = { sdk: choices.sdk, signals: choices.signals, framework: choices.framework };
   const packages = setupPackages(selection);
-  log.info(`Setup: ${choices.sdk}, signals ${choices.signals.join('+') || 'none'}, framework ${choices.framework}, ${forwarding ? 'forwarding' : 'local-only'}.`);
+  log.info(
+    `Setup: ${choices.sdk}, signals ${choices.signals.join('+') || 'none'}, framework ${choices.framework}, ${forwarding ? 'forwarding' : 'local-only'}.`,
+  );
   // Inserted first (the user sees the code at once), then installed while the progress notification runs.
   const insertion = await insertInstrumentation(selection, target?.document.languageId === 'python' ? target : undefined, log);
   const inserting = insertion?.existing === undefined || insertion.existing.choice === 'replace';
@@ -147,11 +196,25 @@ export async function runSetup(state: ExtensionContextState, installContext: Ins
   const shown = failed ? vscode.window.showErrorMessage(message, showOutputAction()) : vscode.window.showInformationMessage(message);
   void shown.then((choice) => choice === showOutputAction() && installContext.output.show());
   // The pasted value stays out of the result: commands' results reach any caller.
-  return { choices: { ...choices, connection: { kind: choices.connection.kind } }, forwarding, packages, install, insertion, panelOpened, setUp, message };
+  return {
+    choices: { ...choices, connection: { kind: choices.connection.kind } },
+    forwarding,
+    packages,
+    install,
+    insertion,
+    panelOpened,
+    setUp,
+    message,
+  };
 }
 
 /** Says "set up" only when the code is in and pip succeeded; otherwise what happened and why. */
-function closingMessage(forwarding: boolean, insertion: InsertionResult | undefined, inserting: boolean, install: InstallResult | undefined): { message: string; setUp: boolean; failed: boolean } {
+function closingMessage(
+  forwarding: boolean,
+  insertion: InsertionResult | undefined,
+  inserting: boolean,
+  install: InstallResult | undefined,
+): { message: string; setUp: boolean; failed: boolean } {
   const file = insertion ? vscode.workspace.asRelativePath(vscode.Uri.parse(insertion.uri, true)) : '';
   const existing = insertion?.existing;
   if (!inserting && existing) {
@@ -164,16 +227,34 @@ function closingMessage(forwarding: boolean, insertion: InsertionResult | undefi
           : vscode.l10n.t('Set up stopped: {0} already uses {1}; nothing was inserted or installed.', file, present);
     return { message, setUp: false, failed: false };
   }
-  const stillUsed = existing?.stillUsed ? ` ${vscode.l10n.t('Your own code in {0} still uses {1}: review it.', file, existing.kinds.map(instrumentationName).join(', '))}` : '';
+  const stillUsed = existing?.stillUsed
+    ? ` ${vscode.l10n.t('Your own code in {0} still uses {1}: review it.', file, existing.kinds.map(instrumentationName).join(', '))}`
+    : '';
   if (!install) {
-    return { message: vscode.l10n.t('Instrumentation inserted into {0}, but the packages were not installed: no Python interpreter found.', file) + stillUsed, setUp: false, failed: true };
+    return {
+      message:
+        vscode.l10n.t('Instrumentation inserted into {0}, but the packages were not installed: no Python interpreter found.', file) +
+        stillUsed,
+      setUp: false,
+      failed: true,
+    };
   }
   if (install.cancelled) {
-    return { message: vscode.l10n.t('Instrumentation inserted into {0}, but installing the packages was cancelled.', file) + stillUsed, setUp: false, failed: true };
+    return {
+      message: vscode.l10n.t('Instrumentation inserted into {0}, but installing the packages was cancelled.', file) + stillUsed,
+      setUp: false,
+      failed: true,
+    };
   }
   if (!install.succeeded) {
     const reason = install.reason ?? vscode.l10n.t('pip ended with exit code {0}.', String(install.exitCode ?? '?'));
-    return { message: vscode.l10n.t('Instrumentation inserted into {0}, but installing {1} failed: {2}', file, install.packages.join(', '), reason) + stillUsed, setUp: false, failed: true };
+    return {
+      message:
+        vscode.l10n.t('Instrumentation inserted into {0}, but installing {1} failed: {2}', file, install.packages.join(', '), reason) +
+        stillUsed,
+      setUp: false,
+      failed: true,
+    };
   }
   const message = forwarding
     ? vscode.l10n.t('Python monitoring is set up: telemetry shows in the live panel and is forwarded to Azure Monitor.')
@@ -187,6 +268,9 @@ export function registerSetupCommands(state: ExtensionContextState): void {
   const installContext: InstallContext = { log: state.log, redactor: state.redactor, output };
   registerCommand(state, SETUP_COMMAND, () => runSetup(state, installContext));
   registerCommand(state, COMMAND_IDS.installPackages, (packages?: unknown) =>
-    installPythonPackages(installContext, Array.isArray(packages) ? packages.filter((name): name is string => typeof name === 'string') : undefined),
+    installPythonPackages(
+      installContext,
+      Array.isArray(packages) ? packages.filter((name): name is string => typeof name === 'string') : undefined,
+    ),
   );
 }

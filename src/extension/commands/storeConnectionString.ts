@@ -31,7 +31,11 @@ export async function storeConnectionStringFromCode(store: ConnectionStringStore
   if (existing) {
     const replace = vscode.l10n.t('Replace');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Replace the stored connection string (key {0}) with the one from the code (key {1})?', redactInstrumentationKey(existing.parsed.instrumentationKey), newKey),
+      vscode.l10n.t(
+        'Replace the stored connection string (key {0}) with the one from the code (key {1})?',
+        redactInstrumentationKey(existing.parsed.instrumentationKey),
+        newKey,
+      ),
       { modal: true },
       replace,
     );

@@ -5,7 +5,18 @@
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
 import * as vscode from 'vscode';
-import { answerHistorySearch, CopyAssembler, currentRunIds, ForwardControl, historyRunStore, historyRunSummaries, toPanelItems, PanelFeed, runListChanged, toForwardingStatus } from '../../core/panel';
+import {
+  answerHistorySearch,
+  CopyAssembler,
+  currentRunIds,
+  ForwardControl,
+  historyRunStore,
+  historyRunSummaries,
+  toPanelItems,
+  PanelFeed,
+  runListChanged,
+  toForwardingStatus,
+} from '../../core/panel';
 import type { HistoryStore } from '../../core/history';
 import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
@@ -28,7 +39,12 @@ export const CONFIRM_CLEAR_SETTING = 'panel.confirmClear';
 
 /** What the panel needs of the running relay (RelayController.ensureStarted() gives it). */
 export interface PanelRelay {
-  readonly server: { readonly liveSamples: LiveSamples; readonly liveDocuments?: LiveDocuments; readonly url: string; readonly localKey: string };
+  readonly server: {
+    readonly liveSamples: LiveSamples;
+    readonly liveDocuments?: LiveDocuments;
+    readonly url: string;
+    readonly localKey: string;
+  };
   readonly store: TelemetryStore;
   readonly queue: ForwardControl;
   /** The Live Metrics proxy: told while the Live view is visible; its counters go to the strip. */
@@ -71,7 +87,12 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       this.panel.reveal();
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(LIVE_TELEMETRY_VIEW_TYPE, vscode.l10n.t('Live Telemetry'), vscode.ViewColumn.Active, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      LIVE_TELEMETRY_VIEW_TYPE,
+      vscode.l10n.t('Live Telemetry'),
+      vscode.ViewColumn.Active,
+      this.webviewOptions(),
+    );
     this.attach(panel);
     // Start the relay now rather than on `ready`: the app can already send while the page loads.
     void this.deps.relay.ensureStarted().catch(() => undefined);
@@ -144,7 +165,14 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     const result = await importTelemetry(relay.store, relay.server.localKey, source);
     if (!result) return undefined;
     this.deps.log.info(`Imported ${result.items} telemetry items from ${result.uri.toString()} (shown only, not forwarded).`);
-    this.notify('info', vscode.l10n.t('Imported {0} items from {1}. They are shown here only, not sent to Azure Monitor.', String(result.items), fileName(result.uri)));
+    this.notify(
+      'info',
+      vscode.l10n.t(
+        'Imported {0} items from {1}. They are shown here only, not sent to Azure Monitor.',
+        String(result.items),
+        fileName(result.uri),
+      ),
+    );
     return result.items;
   }
 
@@ -222,7 +250,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         if (message.paused) relay.queue.pause();
         else relay.queue.resume();
         relay.live?.setPaused(message.paused);
-        this.deps.log.info(message.paused ? 'Forwarding paused from the live telemetry panel.' : 'Forwarding resumed from the live telemetry panel.');
+        this.deps.log.info(
+          message.paused ? 'Forwarding paused from the live telemetry panel.' : 'Forwarding resumed from the live telemetry panel.',
+        );
         this.feed?.sendForwarding();
         return;
       }
@@ -269,12 +299,26 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         return;
       case 'historySearch':
         if (!this.deps.history) {
-          this.post({ type: 'historySearchResult', id: message.id, groups: [], total: 0, truncated: false, error: vscode.l10n.t('Telemetry history is off.') });
+          this.post({
+            type: 'historySearchResult',
+            id: message.id,
+            groups: [],
+            total: 0,
+            truncated: false,
+            error: vscode.l10n.t('Telemetry history is off.'),
+          });
           return;
         }
         // Runs start and end while the panel is open (a relay run starts with its first item, an import adds one).
         if (runListChanged(this.sentRuns, this.deps.history.listRuns())) this.postHistoryRuns();
-        this.post(await answerHistorySearch(this.deps.history, message.id, message.text, message.current ? currentRunIds(this.deps.history.listRuns()) : message.runIds));
+        this.post(
+          await answerHistorySearch(
+            this.deps.history,
+            message.id,
+            message.text,
+            message.current ? currentRunIds(this.deps.history.listRuns()) : message.runIds,
+          ),
+        );
         return;
       case 'historyShowRun':
         await this.showHistoryRun(message.runId);
@@ -295,7 +339,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       return;
     }
     const store = await historyRunStore(history, run.id);
-    const items = toPanelItems(store.snapshot(), { genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) });
+    const items = toPanelItems(store.snapshot(), {
+      genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true),
+    });
     // The strip keeps saying what forwarding does now (the relay runs on while history is shown).
     const relay = await this.deps.relay.ensureStarted().catch(() => undefined);
     const forwarding = relay ? toForwardingStatus(relay.queue.stats(), relay.live?.stats()) : IDLE_FORWARDING_STATUS;
@@ -328,7 +374,18 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     if (this.panel !== panel) return; // closed or replaced while the relay started
     this.stopFeed();
-    this.feed = new PanelFeed({ store: relay.store, liveSamples: relay.server.liveSamples, liveDocuments: relay.server.liveDocuments, forward: relay.queue, live: relay.live, relayUrl: relay.server.url, genAiContent: () => vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true) }, (update) => this.post(update));
+    this.feed = new PanelFeed(
+      {
+        store: relay.store,
+        liveSamples: relay.server.liveSamples,
+        liveDocuments: relay.server.liveDocuments,
+        forward: relay.queue,
+        live: relay.live,
+        relayUrl: relay.server.url,
+        genAiContent: () => vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true),
+      },
+      (update) => this.post(update),
+    );
     this.feed.start();
     this.postHistoryRuns();
     if (this.pendingReveal !== undefined) {
@@ -349,10 +406,20 @@ export class LiveTelemetryPanel implements vscode.Disposable {
    */
   noticeOldKey(use: OldKeyUse): void {
     if (use.outcome === 'refused') {
-      this.notify('error', vscode.l10n.t('An app used an old relay key and was refused; restart its terminal so it gets the current environment.'));
+      this.notify(
+        'error',
+        vscode.l10n.t('An app used an old relay key and was refused; restart its terminal so it gets the current environment.'),
+      );
     } else if (this.panel?.visible) {
       const until = use.acceptedUntil === undefined ? '' : new Date(use.acceptedUntil).toLocaleString();
-      this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('An app used the previous relay key; it is accepted until {0}. Restart its terminal to give it the current key.', until) });
+      this.post({
+        type: 'notice',
+        level: 'info',
+        text: vscode.l10n.t(
+          'An app used the previous relay key; it is accepted until {0}. Restart its terminal to give it the current key.',
+          until,
+        ),
+      });
     }
   }
 
@@ -377,7 +444,12 @@ async function confirmClear(log: Logger): Promise<boolean> {
   try {
     answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Clear all telemetry in the live panel?'),
-      { modal: true, detail: vscode.l10n.t('The items are removed from this window only; what was forwarded to Azure Monitor stays there. Export first to keep a copy.') },
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'The items are removed from this window only; what was forwarded to Azure Monitor stays there. Export first to keep a copy.',
+        ),
+      },
       clear,
       clearAlways,
     );
@@ -396,9 +468,13 @@ async function confirmExport(uri: vscode.Uri, items: number): Promise<void> {
   const reveal = vscode.l10n.t('Reveal');
   const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
   // revealFileInOS needs the file on this machine's disk: a local desktop window only.
-  const canReveal = inWorkspace || (vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined && uri.scheme === 'file');
+  const canReveal =
+    inWorkspace || (vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined && uri.scheme === 'file');
   const actions = canReveal ? [open, reveal] : [open];
-  const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} items to {1}.', String(items), fileName(uri)), ...actions);
+  const answer = await vscode.window.showInformationMessage(
+    vscode.l10n.t('Exported {0} items to {1}.', String(items), fileName(uri)),
+    ...actions,
+  );
   if (answer === open) await vscode.commands.executeCommand('vscode.open', uri);
   else if (answer === reveal) await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
 }

@@ -36,7 +36,11 @@ export interface ImportResult {
 }
 
 /** Reads, validates and adds a file's envelopes; throws with a clear message when the file is not telemetry. */
-export async function importTelemetry(store: Pick<TelemetryStore, 'add'>, localKey: string, source?: vscode.Uri): Promise<ImportResult | undefined> {
+export async function importTelemetry(
+  store: Pick<TelemetryStore, 'add'>,
+  localKey: string,
+  source?: vscode.Uri,
+): Promise<ImportResult | undefined> {
   const uri =
     source ??
     (

@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import { panelStrings, panelStringsScript } from './panelStrings';
 
 export function createNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = createNonce()): string {
@@ -32,7 +34,10 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, non
 </head>
 <body>
 <div id="app" data-loading="${escapeAttribute(vscode.l10n.t('Waiting for telemetry…'))}"></div>
-${panelStringsScript(panelStrings((english) => vscode.l10n.t(english)), nonce)}
+${panelStringsScript(
+  panelStrings((english) => vscode.l10n.t(english)),
+  nonce,
+)}
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'main.js')}"></script>
 </body>
 </html>`;

@@ -22,6 +22,9 @@ export function panelStrings(translate: (english: string) => string): Record<str
  * l10n module. `<` is escaped so no translation can close the element.
  */
 export function panelStringsScript(table: Readonly<Record<string, string>>, nonce: string): string {
-  const json = JSON.stringify(table).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(table)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return `<script type="application/json" id="${PANEL_STRINGS_ELEMENT_ID}" nonce="${nonce}">${json}</script>`;
 }

@@ -36,7 +36,10 @@ export function registerLiveTelemetryPanel(state: ExtensionContextState, history
     if (!manager) {
       const { LiveTelemetryPanel } = loadPanelRuntime();
       manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log, history });
-      context.subscriptions.push(manager, manager.onDidClear(() => cleared.fire()));
+      context.subscriptions.push(
+        manager,
+        manager.onDidClear(() => cleared.fire()),
+      );
     }
     return manager;
   };

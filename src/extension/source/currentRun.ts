@@ -22,7 +22,8 @@ export class CurrentRun implements vscode.Disposable {
       vscode.window.onDidOpenTerminal((terminal) => {
         // The run command's terminals carry the relay's connection string.
         const options = terminal.creationOptions as vscode.TerminalOptions;
-        if (options && typeof options === 'object' && 'env' in options && options.env?.APPLICATIONINSIGHTS_CONNECTION_STRING) this.started.fire();
+        if (options && typeof options === 'object' && 'env' in options && options.env?.APPLICATIONINSIGHTS_CONNECTION_STRING)
+          this.started.fire();
       }),
     ];
   }

@@ -33,8 +33,11 @@ export type OpenSourceOutcome = 'opened' | 'declined' | 'refused';
 
 function shown(file: string): string {
   // Control characters are what make a path hostile: make them visible rather than acting.
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  const visible = file.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+  const visible = file.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`,
+  );
   return visible.length > SHOWN_PATH_LENGTH ? `${visible.slice(0, SHOWN_PATH_LENGTH)}…` : visible;
 }
 
@@ -44,7 +47,13 @@ async function confirmOutsideWorkspace(path: string): Promise<boolean> {
   const answer = await Promise.resolve(
     vscode.window.showWarningMessage(
       vscode.l10n.t('Open a file outside the workspace?'),
-      { modal: true, detail: vscode.l10n.t('The telemetry names {0}, which is not in this workspace. Open it only if you expect this app to run that file.', shown(path)) },
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'The telemetry names {0}, which is not in this workspace. Open it only if you expect this app to run that file.',
+          shown(path),
+        ),
+      },
       open,
     ),
   ).catch(() => undefined);
@@ -52,12 +61,19 @@ async function confirmOutsideWorkspace(path: string): Promise<boolean> {
 }
 
 export async function resolveForWorkspace(file: string, cwd?: string): Promise<SourceResolution> {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+  const folders = (vscode.workspace.workspaceFolders ?? [])
+    .filter((folder) => folder.uri.scheme === 'file')
+    .map((folder) => folder.uri.fsPath);
   return resolveSourcePath(file, { workspaceFolders: folders, cwd });
 }
 
 /** Opens `file` at `line` (1-based) if it is safe to; says why not otherwise. */
-export async function openSourceLocation(file: unknown, line: unknown, log: Logger, options: OpenSourceOptions = {}): Promise<OpenSourceOutcome> {
+export async function openSourceLocation(
+  file: unknown,
+  line: unknown,
+  log: Logger,
+  options: OpenSourceOptions = {},
+): Promise<OpenSourceOutcome> {
   if (typeof file !== 'string' || file === '') return 'refused';
   const resolution = await resolveForWorkspace(file, options.cwd);
   if (resolution.kind === 'refused') {

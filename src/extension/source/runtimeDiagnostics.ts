@@ -117,8 +117,11 @@ function diagnosticKey(uri: vscode.Uri, line: number, message: string): string {
 
 /** Control characters in an app's exception text shown as `[U+…]`, never acting. */
 function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`,
+  );
 }
 
 /** Largest file whose lines are read to place a diagnostic on its code (not on its indentation). */
@@ -152,7 +155,9 @@ async function lineRange(uri: vscode.Uri, line: number, cache: Map<string, Promi
 function toDiagnostic(group: RunExceptionGroup, range: vscode.Range): vscode.Diagnostic {
   const headline = group.message ? `${visible(group.typeName)}: ${visible(group.message)}` : visible(group.typeName);
   const message =
-    group.count === 1 ? vscode.l10n.t('{0} — raised once in the last run', headline) : vscode.l10n.t('{0} — raised {1}× in the last run', headline, String(group.count));
+    group.count === 1
+      ? vscode.l10n.t('{0} — raised once in the last run', headline)
+      : vscode.l10n.t('{0} — raised {1}× in the last run', headline, String(group.count));
   const diagnostic = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Error);
   diagnostic.source = RUNTIME_DIAGNOSTIC_SOURCE;
   diagnostic.code = RUNTIME_DIAGNOSTIC_CODE;
@@ -183,9 +188,14 @@ class ShowInLiveTelemetryActions implements vscode.CodeActionProvider {
  * Wires the diagnostics to the relay, the start of a new run, the setting and the clear command.
  * `showTransaction(operationId)` opens the live panel at that transaction.
  */
-export function registerRuntimeDiagnostics(state: ExtensionContextState, run: CurrentRun, showTransaction: (operationId: string) => Promise<unknown>): RuntimeDiagnostics {
+export function registerRuntimeDiagnostics(
+  state: ExtensionContextState,
+  run: CurrentRun,
+  showTransaction: (operationId: string) => Promise<unknown>,
+): RuntimeDiagnostics {
   const enabled = (): boolean => vscode.workspace.getConfiguration().get<boolean>(RUNTIME_EXCEPTIONS_SETTING, true);
-  const folders = (): string[] => (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+  const folders = (): string[] =>
+    (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
   const diagnostics = new RuntimeDiagnostics(folders, enabled);
   const attachIfRunning = (): void => {
     const running = state.relay.running;
@@ -199,9 +209,13 @@ export function registerRuntimeDiagnostics(state: ExtensionContextState, run: Cu
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(RUNTIME_EXCEPTIONS_SETTING) && !enabled()) diagnostics.newRun();
     }),
-    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new ShowInLiveTelemetryActions(diagnostics), { providedCodeActionKinds: ShowInLiveTelemetryActions.kinds }),
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new ShowInLiveTelemetryActions(diagnostics), {
+      providedCodeActionKinds: ShowInLiveTelemetryActions.kinds,
+    }),
     vscode.commands.registerCommand(SOURCE_COMMANDS.clearRuntimeExceptions, () => diagnostics.newRun()),
-    vscode.commands.registerCommand(SOURCE_COMMANDS.showTransaction, (operationId: unknown) => (typeof operationId === 'string' && operationId !== '' ? showTransaction(operationId) : undefined)),
+    vscode.commands.registerCommand(SOURCE_COMMANDS.showTransaction, (operationId: unknown) =>
+      typeof operationId === 'string' && operationId !== '' ? showTransaction(operationId) : undefined,
+    ),
   );
   return diagnostics;
 }

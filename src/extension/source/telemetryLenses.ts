@@ -90,7 +90,14 @@ export class TelemetryLensProvider implements vscode.CodeLensProvider, vscode.Di
       if (!stats) continue;
       const line = document.lineAt(target.line);
       const range = new vscode.Range(target.line, line.firstNonWhitespaceCharacterIndex, target.line, line.text.length);
-      lenses.push(new vscode.CodeLens(range, { title: lensTitle(stats), tooltip: vscode.l10n.t('Calls in the current run. Click to list them in Live Telemetry.'), command: COMMAND_IDS.showCallsInLiveTelemetry, arguments: [stats.query] }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: lensTitle(stats),
+          tooltip: vscode.l10n.t('Calls in the current run. Click to list them in Live Telemetry.'),
+          command: COMMAND_IDS.showCallsInLiveTelemetry,
+          arguments: [stats.query],
+        }),
+      );
     }
     return lenses;
   }
@@ -114,7 +121,12 @@ function formatMs(ms: number): string {
 }
 
 /** Wires the lenses to the relay, the language server, new runs and the live panel's Query tab. */
-export function registerTelemetryLenses(state: ExtensionContextState, run: CurrentRun, languageClient: PythonLanguageClient, showQuery: (query: string) => void): TelemetryLensProvider {
+export function registerTelemetryLenses(
+  state: ExtensionContextState,
+  run: CurrentRun,
+  languageClient: PythonLanguageClient,
+  showQuery: (query: string) => void,
+): TelemetryLensProvider {
   const provider = new TelemetryLensProvider(async (uri) => {
     const client = await languageClient.ensureStarted();
     const params: CodeTelemetryTargetsParams = { uri: uri.toString() };
@@ -130,7 +142,13 @@ export function registerTelemetryLenses(state: ExtensionContextState, run: Curre
     state.relay.onDidChangeStatus(attachIfRunning),
     run.onDidStart(() => provider.newRun()),
     vscode.workspace.onDidCloseTextDocument((document) => provider.forget(document.uri)),
-    vscode.languages.registerCodeLensProvider([{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }], provider),
+    vscode.languages.registerCodeLensProvider(
+      [
+        { language: 'python', scheme: 'file' },
+        { language: 'python', scheme: 'untitled' },
+      ],
+      provider,
+    ),
   );
   registerCommands(state, {
     [COMMAND_IDS.showCallsInLiveTelemetry]: (query) => {

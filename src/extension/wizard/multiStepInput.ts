@@ -57,7 +57,12 @@ export async function runWizard<T>(title: string, steps: readonly WizardStep<T>[
     }
     const applicable = steps.filter((candidate) => !candidate.shouldPrompt || candidate.shouldPrompt(state)).length;
     try {
-      await step.prompt(state, { title, step: history.length + 1, totalSteps: Math.max(applicable, history.length + 1), canGoBack: history.length > 0 });
+      await step.prompt(state, {
+        title,
+        step: history.length + 1,
+        totalSteps: Math.max(applicable, history.length + 1),
+        canGoBack: history.length > 0,
+      });
       history.push(index);
       index++;
     } catch (error) {

@@ -75,5 +75,9 @@ export function deleteStatement(text: string, statement: Node): OffsetEdit {
 
 /** Edits adding `importLine` at the top when the file does not already import it. */
 export function ensureImport(text: string, importLine: string): OffsetEdit[] {
-  return planCodeInsertion(text, { imports: [importLine], setup: '' }).edits.map(({ offset, length, newText }) => ({ offset, length, newText }));
+  return planCodeInsertion(text, { imports: [importLine], setup: '' }).edits.map(({ offset, length, newText }) => ({
+    offset,
+    length,
+    newText,
+  }));
 }

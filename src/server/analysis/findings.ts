@@ -15,7 +15,13 @@ export interface OffsetEdit {
 export type Fix =
   | { readonly kind: 'edit'; readonly title: string; readonly edits: readonly OffsetEdit[]; readonly preferred?: boolean }
   /** A command for the client to run; `edits`, when given, are applied first (one action does both). */
-  | { readonly kind: 'command'; readonly title: string; readonly command: string; readonly arguments: readonly unknown[]; readonly edits?: readonly OffsetEdit[] }
+  | {
+      readonly kind: 'command';
+      readonly title: string;
+      readonly command: string;
+      readonly arguments: readonly unknown[];
+      readonly edits?: readonly OffsetEdit[];
+    }
   /** Computed only when asked for (code action time): the whole file migrated to OpenTelemetry. */
   | { readonly kind: 'show-migration'; readonly title: string };
 

@@ -93,7 +93,9 @@ export function keywordArgument(call: Node, name: string): Node | undefined {
 }
 
 export function positionalArguments(call: Node): Node[] {
-  return argumentNodes(call).filter((arg) => arg.type !== 'keyword_argument' && arg.type !== 'list_splat' && arg.type !== 'dictionary_splat');
+  return argumentNodes(call).filter(
+    (arg) => arg.type !== 'keyword_argument' && arg.type !== 'list_splat' && arg.type !== 'dictionary_splat',
+  );
 }
 
 /** The value of `name=` or else the positional argument at `position`. */

@@ -14,7 +14,7 @@ import { SNIPPET_COMPLETION_PREFIX } from '../../shared/serverProtocol';
 
 export function snippetCompletions(tree: Tree, document: TextDocument, offset: number): CompletionItem[] {
   const text = document.getText();
-  const lineStart = offset - (document.positionAt(offset).character);
+  const lineStart = offset - document.positionAt(offset).character;
   const match = /^([ \t]*)([A-Za-z_]\w*)$/.exec(text.slice(lineStart, offset));
   if (!match) {
     return [];
@@ -31,7 +31,9 @@ export function snippetCompletions(tree: Tree, document: TextDocument, offset: n
   const wordStart = offset - word.length;
   const withoutWord = text.slice(0, wordStart) + text.slice(offset);
   const layout = analyseLayout(text);
-  return listSnippets().map((snippet, index) => completionItem(snippet, index, document, withoutWord, { start: wordStart, end: offset }, indent, layout.eol, layout.indentUnit));
+  return listSnippets().map((snippet, index) =>
+    completionItem(snippet, index, document, withoutWord, { start: wordStart, end: offset }, indent, layout.eol, layout.indentUnit),
+  );
 }
 
 function completionItem(
@@ -49,13 +51,19 @@ function completionItem(
   // Imports planned above the word can go there; otherwise they come with the setup at the cursor.
   const importsAbove = plan.edits.every((edit) => edit.offset < word.start);
   const additionalTextEdits: TextEdit[] = importsAbove
-    ? plan.edits.map((edit) => ({ range: { start: document.positionAt(edit.offset), end: document.positionAt(edit.offset) }, newText: edit.newText }))
+    ? plan.edits.map((edit) => ({
+        range: { start: document.positionAt(edit.offset), end: document.positionAt(edit.offset) },
+        newText: edit.newText,
+      }))
     : [];
   const setup = reindent(snippet.setup, indentUnit);
   const body = importsAbove || plan.addedImports.length === 0 ? setup : `${plan.addedImports.join('\n')}\n\n${setup}`;
   // The catalogue's English title and description are the keys (test/unit/core/localization.test.ts checks each has its Korean).
   const title = l10n.t(snippet.title);
-  const newText = body.replace(/\n/g, `\n${indent}`).replace(new RegExp(`\\n${indent}(?=\\n)`, 'g'), '\n').replace(/\n/g, eol);
+  const newText = body
+    .replace(/\n/g, `\n${indent}`)
+    .replace(new RegExp(`\\n${indent}(?=\\n)`, 'g'), '\n')
+    .replace(/\n/g, eol);
   return {
     label,
     labelDetails: { description: title },

@@ -36,7 +36,8 @@ export function findTelemetryTargets(tree: Tree, text: string): CodeTelemetryTar
 }
 
 /** Names a target's call can have: `app.route(`, `requests.get(`, `path(`, `cursor.execute(`, … */
-const CANDIDATE_NAME = /\b(route|api_route|get|post|put|patch|delete|head|options|request|start_as_current_span|start_span|span|execute|executemany|path|re_path|url)\s*\(/g;
+const CANDIDATE_NAME =
+  /\b(route|api_route|get|post|put|patch|delete|head|options|request|start_as_current_span|start_span|span|execute|executemany|path|re_path|url)\s*\(/g;
 
 /**
  * The calls whose callee ends in one of {@link CANDIDATE_NAME}, in document order. Found in the
@@ -73,7 +74,12 @@ function targetOf(call: Node, webFramework: RouteFramework): CodeTelemetryTarget
     if (name === undefined || name === '') return undefined;
     return { kind: 'span', line: lineOf(decorated?.type === 'decorated_definition' ? decorated : call), name: clip(name) };
   }
-  if (callee.type === 'attribute' && objectName !== undefined && HTTP_CLIENTS.has(objectName) && (HTTP_VERBS.has(last) || last === 'request')) {
+  if (
+    callee.type === 'attribute' &&
+    objectName !== undefined &&
+    HTTP_CLIENTS.has(objectName) &&
+    (HTTP_VERBS.has(last) || last === 'request')
+  ) {
     const method = last === 'request' ? plainString(argumentValue(call, 'method', 0))?.toUpperCase() : last.toUpperCase();
     const url = stringParts(argumentValue(call, 'url', last === 'request' ? 1 : 0));
     if (!url) return undefined;
@@ -92,7 +98,9 @@ function targetOf(call: Node, webFramework: RouteFramework): CodeTelemetryTarget
     if (template === undefined) return undefined;
     const urlName = plainString(keywordArgument(call, 'name')?.childForFieldName('value') ?? undefined);
     const view = argumentValue(call, 'view', 1);
-    const handler = view ? dottedText(view) ?? (view.type === 'call' ? dottedText(view.childForFieldName('function') ?? view) : undefined) : undefined;
+    const handler = view
+      ? (dottedText(view) ?? (view.type === 'call' ? dottedText(view.childForFieldName('function') ?? view) : undefined))
+      : undefined;
     return {
       kind: 'route',
       line: lineOf(call),

@@ -14,7 +14,16 @@ import { applyTextEdits } from '../../core/snippets/textEdits';
 import { deleteStatement, detectEol, removeArgument, statementLines } from '../analysis/editHelpers';
 import type { OffsetEdit } from '../analysis/findings';
 import { openCensusModuleNodes } from '../analysis/rules/openCensusRetired';
-import { argumentValue, calleeName, dottedText, enclosingStatement, isDescendant, numberLiteral, positionalArguments, stringLiteral } from '../analysis/syntax';
+import {
+  argumentValue,
+  calleeName,
+  dottedText,
+  enclosingStatement,
+  isDescendant,
+  numberLiteral,
+  positionalArguments,
+  stringLiteral,
+} from '../analysis/syntax';
 
 export interface MigrationResult {
   readonly text: string;
@@ -26,16 +35,29 @@ const OPENCENSUS_DJANGO_STRING = /^opencensus\.ext\.django\.middleware\./;
 
 type InstrumentKind = 'counter' | 'histogram' | 'gauge';
 
-const INSTRUMENT_FACTORY: Readonly<Record<InstrumentKind, string>> = { counter: 'create_counter', histogram: 'create_histogram', gauge: 'create_gauge' };
+const INSTRUMENT_FACTORY: Readonly<Record<InstrumentKind, string>> = {
+  counter: 'create_counter',
+  histogram: 'create_histogram',
+  gauge: 'create_gauge',
+};
 const INSTRUMENT_METHOD: Readonly<Record<InstrumentKind, string>> = { counter: 'add', histogram: 'record', gauge: 'set' };
 
 /** OpenCensus integrations the distro instruments by itself, and the explicit instrumentors for the others. */
 const INTEGRATIONS_COVERED_BY_DISTRO = new Set(['requests', 'httplib', 'postgresql', 'flask', 'django', 'logging', 'threading']);
 const INTEGRATION_INSTRUMENTORS: Readonly<Record<string, { readonly importLine: string; readonly call: string }>> = {
   mysql: { importLine: 'from opentelemetry.instrumentation.mysql import MySQLInstrumentor', call: 'MySQLInstrumentor().instrument()' },
-  pymysql: { importLine: 'from opentelemetry.instrumentation.pymysql import PyMySQLInstrumentor', call: 'PyMySQLInstrumentor().instrument()' },
-  sqlalchemy: { importLine: 'from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor', call: 'SQLAlchemyInstrumentor().instrument()' },
-  pymongo: { importLine: 'from opentelemetry.instrumentation.pymongo import PymongoInstrumentor', call: 'PymongoInstrumentor().instrument()' },
+  pymysql: {
+    importLine: 'from opentelemetry.instrumentation.pymysql import PyMySQLInstrumentor',
+    call: 'PyMySQLInstrumentor().instrument()',
+  },
+  sqlalchemy: {
+    importLine: 'from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor',
+    call: 'SQLAlchemyInstrumentor().instrument()',
+  },
+  pymongo: {
+    importLine: 'from opentelemetry.instrumentation.pymongo import PymongoInstrumentor',
+    call: 'PymongoInstrumentor().instrument()',
+  },
 };
 
 export function migrateOpenCensusToOpenTelemetry(tree: Tree, text: string): MigrationResult {
@@ -105,7 +127,8 @@ class Migration {
         continue;
       }
       this.hasOpenCensusImports = true;
-      const module = statement.type === 'import_from_statement' ? statement.childForFieldName('module_name')?.text.replace(/\s+/g, '') : undefined;
+      const module =
+        statement.type === 'import_from_statement' ? statement.childForFieldName('module_name')?.text.replace(/\s+/g, '') : undefined;
       for (const name of statement.childrenForFieldName('name')) {
         if (!name) {
           continue;
@@ -141,11 +164,15 @@ class Migration {
       } else if (resolved.endsWith('.View') && resolved.startsWith('opencensus.stats')) {
         const measure = argumentValue(node, 'measure', 3);
         const aggregation = argumentValue(node, 'aggregation', 4);
-        const aggregationName = aggregation?.type === 'call' ? calleeName(aggregation) ?? '' : '';
+        const aggregationName = aggregation?.type === 'call' ? (calleeName(aggregation) ?? '') : '';
         if (measure) {
           this.instrumentKinds.set(
             measure.text,
-            /DistributionAggregation$/.test(aggregationName) ? 'histogram' : /LastValueAggregation$/.test(aggregationName) ? 'gauge' : 'counter',
+            /DistributionAggregation$/.test(aggregationName)
+              ? 'histogram'
+              : /LastValueAggregation$/.test(aggregationName)
+                ? 'gauge'
+                : 'counter',
           );
         }
       } else if (resolved.endsWith('.ProbabilitySampler') && this.samplingRatio === undefined) {
@@ -207,8 +234,15 @@ class Migration {
         return integrations === 'replaced' ? undefined : integrations;
       }
     }
-    if (expression?.type === 'assignment' && statement.parent?.type === 'module' && expression.childForFieldName('left')?.text === 'OPENCENSUS') {
-      this.replace(statement, '# Azure Monitor: call configure_azure_monitor() in manage.py or wsgi.py instead (the distro instruments Django).');
+    if (
+      expression?.type === 'assignment' &&
+      statement.parent?.type === 'module' &&
+      expression.childForFieldName('left')?.text === 'OPENCENSUS'
+    ) {
+      this.replace(
+        statement,
+        '# Azure Monitor: call configure_azure_monitor() in manage.py or wsgi.py instead (the distro instruments Django).',
+      );
       return undefined;
     }
 
@@ -262,7 +296,9 @@ class Migration {
       return undefined;
     }
     const list = positionalArguments(call)[0];
-    const names = (list?.namedChildren ?? []).map((item) => (item ? stringLiteral(item)?.value : undefined)).filter((n): n is string => !!n);
+    const names = (list?.namedChildren ?? [])
+      .map((item) => (item ? stringLiteral(item)?.value : undefined))
+      .filter((n): n is string => !!n);
     const lines: string[] = [];
     for (const integration of names) {
       const instrumentor = INTEGRATION_INSTRUMENTORS[integration];
@@ -270,7 +306,9 @@ class Migration {
         this.extraImports.push(instrumentor.importLine);
         lines.push(instrumentor.call);
       } else if (!INTEGRATIONS_COVERED_BY_DISTRO.has(integration)) {
-        lines.push(`# TODO: OpenCensus traced "${integration}"; install and enable its OpenTelemetry instrumentation (opentelemetry-instrumentation-${integration}).`);
+        lines.push(
+          `# TODO: OpenCensus traced "${integration}"; install and enable its OpenTelemetry instrumentation (opentelemetry-instrumentation-${integration}).`,
+        );
       }
     }
     if (lines.length === 0) {
@@ -318,7 +356,9 @@ class Migration {
     const name = argumentValue(measureCall, 'name', 0)?.text ?? '"measure"';
     const description = argumentValue(measureCall, 'description', 1)?.text;
     const unit = argumentValue(measureCall, 'unit', 2)?.text;
-    const options = [unit !== undefined ? `unit=${unit}` : '', description !== undefined ? `description=${description}` : ''].filter(Boolean);
+    const options = [unit !== undefined ? `unit=${unit}` : '', description !== undefined ? `description=${description}` : ''].filter(
+      Boolean,
+    );
     return `meter.${INSTRUMENT_FACTORY[kind]}(${[name, ...options].join(', ')})`;
   }
 
@@ -412,7 +452,9 @@ function replaceNode(node: Node, newText: string): OffsetEdit {
 /** `x` in `x = call(...)`. */
 function assignmentTarget(call: Node): string | undefined {
   const parent = call.parent;
-  return parent?.type === 'assignment' && parent.childForFieldName('right')?.startIndex === call.startIndex ? parent.childForFieldName('left')?.text : undefined;
+  return parent?.type === 'assignment' && parent.childForFieldName('right')?.startIndex === call.startIndex
+    ? parent.childForFieldName('left')?.text
+    : undefined;
 }
 
 function assignedNames(assignment: Node): string[] {

@@ -90,7 +90,8 @@ export function computeAppMap(spans: Iterable<PanelItem>): AppMap {
       const label = dependency.target || dependency.name || dependency.type || t('(unknown target)');
       const type = dependency.type ?? '';
       to = `target:${type}|${label}`;
-      if (!nodes.has(to)) nodes.set(to, { id: to, kind: 'target', label, detail: type, stats: emptyStats(), inProcess: 0, column: 0, row: 0 });
+      if (!nodes.has(to))
+        nodes.set(to, { id: to, kind: 'target', label, detail: type, stats: emptyStats(), inProcess: 0, column: 0, row: 0 });
       count(nodes.get(to)!.stats, dependency);
     }
     const edgeId = `${from}→${to}`;

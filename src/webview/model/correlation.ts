@@ -49,7 +49,9 @@ export function isFailure(item: PanelItem): boolean {
 export function itemTitle(item: PanelItem): string {
   if (item.table === 'exceptions') {
     const first = item.exceptions?.[0];
-    const parts = [first?.typeName, first?.message ?? item.message].filter((part): part is string => typeof part === 'string' && part !== '');
+    const parts = [first?.typeName, first?.message ?? item.message].filter(
+      (part): part is string => typeof part === 'string' && part !== '',
+    );
     return parts.join(': ') || t('Exception');
   }
   if (item.table === 'traces') return stringOr(item.message, '');

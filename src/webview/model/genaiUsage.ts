@@ -51,7 +51,12 @@ export class GenAiTokenUsage {
     const input = tokens(genai.inputTokens);
     const output = tokens(genai.outputTokens);
     if (input === undefined && output === undefined) return;
-    const named = typeof genai.requestModel === 'string' && genai.requestModel !== '' ? genai.requestModel : typeof genai.responseModel === 'string' && genai.responseModel !== '' ? genai.responseModel : UNKNOWN_MODEL;
+    const named =
+      typeof genai.requestModel === 'string' && genai.requestModel !== ''
+        ? genai.requestModel
+        : typeof genai.responseModel === 'string' && genai.responseModel !== ''
+          ? genai.responseModel
+          : UNKNOWN_MODEL;
     const model = this.byModel.has(named) || this.byModel.size < MAX_MODELS ? named : OTHER_MODELS;
     let calls = this.byModel.get(model);
     if (!calls) this.byModel.set(model, (calls = []));
@@ -106,7 +111,15 @@ export class GenAiTokenUsage {
         outputTokens += call.output;
       }
       const times = [...input.keys()].sort((a, b) => a - b);
-      result.push({ model, calls: calls.length, inputTokens, outputTokens, times, input: times.map((time) => input.get(time)!), output: times.map((time) => output.get(time)!) });
+      result.push({
+        model,
+        calls: calls.length,
+        inputTokens,
+        outputTokens,
+        times,
+        input: times.map((time) => input.get(time)!),
+        output: times.map((time) => output.get(time)!),
+      });
     }
     return result.sort((a, b) => b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) || a.model.localeCompare(b.model));
   }

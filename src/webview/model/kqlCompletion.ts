@@ -32,7 +32,8 @@ export function completeAt(text: string, caret: number): Completion | undefined 
   const items: CompletionItem[] = [];
   const add = (labels: readonly string[], kind: CompletionItem['kind'], insert = (label: string) => label): void => {
     for (const label of labels) {
-      if (label.toLowerCase().startsWith(lower) && label !== word && !items.some((item) => item.label === label)) items.push({ label, kind, insert: insert(label) });
+      if (label.toLowerCase().startsWith(lower) && label !== word && !items.some((item) => item.label === label))
+        items.push({ label, kind, insert: insert(label) });
     }
   };
   if (preceding.endsWith('|')) {

@@ -72,7 +72,15 @@ export class LiveRates {
     if (second < Math.floor(Date.now() / 1000) - KEEP_SECONDS) return;
     let bucket = this.buckets.get(second);
     if (!bucket) {
-      bucket = { requests: 0, requestsFailed: 0, requestDurationSum: 0, dependencies: 0, dependenciesFailed: 0, dependencyDurationSum: 0, exceptions: 0 };
+      bucket = {
+        requests: 0,
+        requestsFailed: 0,
+        requestDurationSum: 0,
+        dependencies: 0,
+        dependenciesFailed: 0,
+        dependencyDurationSum: 0,
+        exceptions: 0,
+      };
       this.buckets.set(second, bucket);
     }
     const duration = typeof item.duration === 'number' && Number.isFinite(item.duration) ? item.duration : 0;
@@ -107,7 +115,8 @@ export class LiveRates {
 
   private prune(beforeSecond: number): void {
     for (const second of this.buckets.keys()) if (second < beforeSecond) this.buckets.delete(second);
-    if (this.samples.length > 0 && this.samples[0]!.time / 1000 < beforeSecond) this.samples = this.samples.filter((sample) => sample.time / 1000 >= beforeSecond);
+    if (this.samples.length > 0 && this.samples[0]!.time / 1000 < beforeSecond)
+      this.samples = this.samples.filter((sample) => sample.time / 1000 >= beforeSecond);
   }
 
   private seriesFromItems(start: number, end: number): LiveSeries {
@@ -128,7 +137,12 @@ export class LiveRates {
   }
 }
 
-function emptySeries(source: LiveSeries['source'], start: number, end: number, instances: readonly string[] = []): LiveSeries & { values: Record<LiveMetricKey, (number | null)[]> } {
+function emptySeries(
+  source: LiveSeries['source'],
+  start: number,
+  end: number,
+  instances: readonly string[] = [],
+): LiveSeries & { values: Record<LiveMetricKey, (number | null)[]> } {
   const length = end - start + 1;
   const column = (): (number | null)[] => new Array<number | null>(length).fill(null);
   return {

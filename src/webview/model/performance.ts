@@ -59,7 +59,8 @@ export function groupingTable(grouping: Grouping): 'requests' | 'dependencies' {
 
 /** The name an item is grouped under. Requests: the operation name (the request's own name). */
 export function groupKey(item: PanelItem, grouping: Grouping): string {
-  const value = grouping === 'operation' || grouping === 'dependencyName' ? item.name : grouping === 'dependencyType' ? item.type : item.target;
+  const value =
+    grouping === 'operation' || grouping === 'dependencyName' ? item.name : grouping === 'dependencyType' ? item.type : item.target;
   return typeof value === 'string' ? value : '';
 }
 
@@ -136,7 +137,8 @@ export function durationHistogram(items: readonly PanelItem[], binCount = 30): H
   const floor = Math.max(min, 0.01);
   const logarithmic = max / floor > 20;
   const edges: number[] = [];
-  for (let i = 0; i <= binCount; i++) edges.push(logarithmic ? floor * Math.pow(max / floor, i / binCount) : min + ((max - min) * i) / binCount);
+  for (let i = 0; i <= binCount; i++)
+    edges.push(logarithmic ? floor * Math.pow(max / floor, i / binCount) : min + ((max - min) * i) / binCount);
   edges[0] = min;
   edges[binCount] = max;
   const counts = new Array<number>(binCount).fill(0);
@@ -204,7 +206,12 @@ export interface RelatedGroup {
  * For requests: the dependencies called in the same transactions, by type and target, the most
  * total time first. For dependencies: the requests (operations) that called them.
  */
-export function relatedGroups(items: readonly PanelItem[], grouping: Grouping, operationItems: (operationId: string) => readonly PanelItem[] | undefined, limit = 10): RelatedGroup[] {
+export function relatedGroups(
+  items: readonly PanelItem[],
+  grouping: Grouping,
+  operationItems: (operationId: string) => readonly PanelItem[] | undefined,
+  limit = 10,
+): RelatedGroup[] {
   const wanted = grouping === 'operation' ? 'dependencies' : 'requests';
   const seen = new Set<string>();
   const byLabel = new Map<string, { count: number; failures: number; total: number }>();
@@ -214,7 +221,10 @@ export function relatedGroups(items: readonly PanelItem[], grouping: Grouping, o
     seen.add(id);
     for (const other of operationItems(id) ?? []) {
       if (other.table !== wanted) continue;
-      const label = wanted === 'dependencies' ? [other.type, other.target].filter((part) => typeof part === 'string' && part !== '').join(' · ') || stringOr(other.name) : stringOr(other.name);
+      const label =
+        wanted === 'dependencies'
+          ? [other.type, other.target].filter((part) => typeof part === 'string' && part !== '').join(' · ') || stringOr(other.name)
+          : stringOr(other.name);
       let entry = byLabel.get(label);
       if (!entry) byLabel.set(label, (entry = { count: 0, failures: 0, total: 0 }));
       entry.count++;
@@ -254,7 +264,9 @@ export function exceptionTypes(item: PanelItem, operationItems: (operationId: st
   const id = item.operationId;
   if (typeof id !== 'string') return [''];
   const exceptions = (operationItems(id) ?? []).filter((other) => other.table === 'exceptions');
-  const own = exceptions.filter((other) => typeof item.id === 'string' && item.id !== '' && typeof other.parentId === 'string' && other.parentId.includes(item.id));
+  const own = exceptions.filter(
+    (other) => typeof item.id === 'string' && item.id !== '' && typeof other.parentId === 'string' && other.parentId.includes(item.id),
+  );
   const types = new Set<string>();
   for (const exception of own.length > 0 ? own : exceptions) types.add(stringOr(exception.exceptions?.[0]?.typeName));
   return types.size > 0 ? [...types] : [''];
@@ -288,8 +300,17 @@ export function groupFailures(
  * The keys a span counts under: its operation (requests: name; dependencies: type · target · name),
  * its result code, or the exception types of a failed span (none for a successful one).
  */
-export function failureKeys(item: PanelItem, dimension: FailureDimension, operationItems: (operationId: string) => readonly PanelItem[] | undefined): string[] {
-  if (dimension === 'operation') return [item.table === 'requests' ? stringOr(item.name) : [item.type, item.target, item.name].filter((part) => typeof part === 'string' && part !== '').join(' · ')];
+export function failureKeys(
+  item: PanelItem,
+  dimension: FailureDimension,
+  operationItems: (operationId: string) => readonly PanelItem[] | undefined,
+): string[] {
+  if (dimension === 'operation')
+    return [
+      item.table === 'requests'
+        ? stringOr(item.name)
+        : [item.type, item.target, item.name].filter((part) => typeof part === 'string' && part !== '').join(' · '),
+    ];
   if (dimension === 'resultCode') return [stringOr(item.resultCode)];
   return isFailedSpan(item) ? exceptionTypes(item, operationItems) : [];
 }
@@ -301,7 +322,19 @@ export interface CountSeries {
   readonly all: number[];
 }
 
-const NICE_BUCKETS_MS = [1_000, 5_000, 10_000, 30_000, 60_000, 5 * 60_000, 10 * 60_000, 30 * 60_000, 60 * 60_000, 6 * 60 * 60_000, 24 * 60 * 60_000];
+const NICE_BUCKETS_MS = [
+  1_000,
+  5_000,
+  10_000,
+  30_000,
+  60_000,
+  5 * 60_000,
+  10 * 60_000,
+  30 * 60_000,
+  60 * 60_000,
+  6 * 60 * 60_000,
+  24 * 60 * 60_000,
+];
 
 /** Failed and all spans per time bucket (about 60 buckets over the data, on a round size, plus an empty one each side). */
 export function countsOverTime(failed: readonly PanelItem[], all: readonly PanelItem[]): CountSeries {

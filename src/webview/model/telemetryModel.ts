@@ -16,8 +16,6 @@ import { OperationIndex } from './operationIndex';
 
 const MAX_LIVE_DOCUMENTS = 200;
 
-
-
 export class TelemetryModel {
   private readonly bySeq = new Map<number, PanelItem>();
   readonly logs = new ItemSequence();
@@ -141,7 +139,13 @@ export class TelemetryModel {
       }
       return;
     }
-    const valid = documents.filter((document): document is LiveDocument => typeof document === 'object' && document !== null && typeof (document as LiveDocument).title === 'string' && typeof (document as LiveDocument).kind === 'string');
+    const valid = documents.filter(
+      (document): document is LiveDocument =>
+        typeof document === 'object' &&
+        document !== null &&
+        typeof (document as LiveDocument).title === 'string' &&
+        typeof (document as LiveDocument).kind === 'string',
+    );
     this.liveDocuments = (replace ? valid : [...this.liveDocuments, ...valid]).slice(-MAX_LIVE_DOCUMENTS);
     this.liveDocumentsRevision++;
   }

@@ -47,7 +47,9 @@ export function buildWaterfallRows(operation: Operation): WaterfallRow[] {
       const duration = isSpanTable(item.table) ? Math.max(0, item.duration ?? 0) : 0;
       rows.push({ item, depth, offset: clamp((item.time - summary.start) / total), width: clamp(duration / total) });
       const kids = children.get(item);
-      if (kids) for (let index = kids.length - 1; index >= 0; index--) if (!visited.has(kids[index]!)) stack.push({ item: kids[index]!, depth: depth + 1 });
+      if (kids)
+        for (let index = kids.length - 1; index >= 0; index--)
+          if (!visited.has(kids[index]!)) stack.push({ item: kids[index]!, depth: depth + 1 });
     }
   };
   for (const root of children.get(null) ?? []) visitFrom(root);

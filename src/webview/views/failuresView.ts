@@ -10,7 +10,19 @@ import { selectControl } from '../controls';
 import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
 import { formatCount, formatDuration, formatPercent, formatTime } from '../format';
 import { t } from '../l10n';
-import { countsOverTime, durationOf, failureKeys, FAILURE_DIMENSIONS, type FailureDimension, type FailureGroup, groupFailures, pickSamples, spansInRange, TIME_RANGES, type TimeRange } from '../model/performance';
+import {
+  countsOverTime,
+  durationOf,
+  failureKeys,
+  FAILURE_DIMENSIONS,
+  type FailureDimension,
+  type FailureGroup,
+  groupFailures,
+  pickSamples,
+  spansInRange,
+  TIME_RANGES,
+  type TimeRange,
+} from '../model/performance';
 import { TimeChart } from '../timeChart';
 import { VirtualList } from '../virtualList';
 import { TIME_RANGE_LABELS } from './performanceView';
@@ -19,7 +31,11 @@ import { type PanelView, Throttle, type ViewContext } from './viewContext';
 const ROW_HEIGHT = 24;
 type FailureTable = 'requests' | 'dependencies';
 
-const DIMENSION_LABELS: Record<FailureDimension, WebviewString> = { operation: 'Operation', resultCode: 'Result code', exceptionType: 'Exception type' };
+const DIMENSION_LABELS: Record<FailureDimension, WebviewString> = {
+  operation: 'Operation',
+  resultCode: 'Result code',
+  exceptionType: 'Exception type',
+};
 const TABLE_LABELS: Record<FailureTable, WebviewString> = { requests: 'Failed requests', dependencies: 'Failed dependencies' };
 
 export class FailuresView implements PanelView {
@@ -85,7 +101,8 @@ export class FailuresView implements PanelView {
         this.selectedKey = group?.key;
         this.renderDetail();
       },
-      emptyText: () => (this.table === 'requests' ? t('No failed requests in this time range.') : t('No failed dependencies in this time range.')),
+      emptyText: () =>
+        this.table === 'requests' ? t('No failed requests in this time range.') : t('No failed dependencies in this time range.'),
     });
     this.detailTitle = h('div', { class: 'performance-title' });
     this.chart = new TimeChart({
@@ -105,7 +122,12 @@ export class FailuresView implements PanelView {
       'div',
       { class: 'detail performance-detail failures-detail' },
       this.detailTitle,
-      h('div', { class: 'histogram-box' }, h('div', { class: 'histogram-bar' }, h('h3', { class: 'section-title' }, t('Failed and all calls over time'))), this.chart.element),
+      h(
+        'div',
+        { class: 'histogram-box' },
+        h('div', { class: 'histogram-bar' }, h('h3', { class: 'section-title' }, t('Failed and all calls over time'))),
+        this.chart.element,
+      ),
       this.breakdowns,
       h('section', { class: 'performance-section' }, h('h3', { class: 'section-title' }, t('Latest failed samples')), this.samples),
     );
@@ -116,7 +138,14 @@ export class FailuresView implements PanelView {
         'div',
         { class: 'master' },
         h('div', { class: 'filter-bar' }, rangeSelect.element, tableSelect.element, dimensionSelect.element, this.countLabel),
-        h('div', { class: 'list-header failures-columns', 'aria-hidden': 'true' }, h('span', null, t('Name')), h('span', { class: 'numeric' }, t('Failed')), h('span', { class: 'numeric' }, t('Of')), h('span', { class: 'numeric' }, t('Rate'))),
+        h(
+          'div',
+          { class: 'list-header failures-columns', 'aria-hidden': 'true' },
+          h('span', null, t('Name')),
+          h('span', { class: 'numeric' }, t('Failed')),
+          h('span', { class: 'numeric' }, t('Of')),
+          h('span', { class: 'numeric' }, t('Rate')),
+        ),
         this.list.element,
       ),
       this.detail,
@@ -132,7 +161,8 @@ export class FailuresView implements PanelView {
     this.groups = groupFailures(this.spans, this.table, this.dimension, this.operationItems);
     const groups = this.groups;
     this.list.setSource({ count: groups.length, at: (index) => groups[index]! });
-    if ((this.selectedKey === undefined || !groups.some((group) => group.key === this.selectedKey)) && groups.length > 0) this.selectedKey = groups[0]!.key;
+    if ((this.selectedKey === undefined || !groups.some((group) => group.key === this.selectedKey)) && groups.length > 0)
+      this.selectedKey = groups[0]!.key;
     if (groups.length === 0) this.selectedKey = undefined;
     this.list.select(this.selectedKey);
     const failed = this.spans.filter((item) => item.success === false).length;
@@ -147,9 +177,16 @@ export class FailuresView implements PanelView {
     const group = this.groups.find((candidate) => candidate.key === this.selectedKey);
     this.detail.hidden = !group;
     if (!group) return;
-    replaceChildren(this.detailTitle, h('span', { class: 'performance-name', title: displayText(group.key) }, keyText(group.key, this.dimension)), h('span', { class: 'failure-summary' }, t('{0} failed of {1}', formatCount(group.items.length), formatCount(group.total))));
+    replaceChildren(
+      this.detailTitle,
+      h('span', { class: 'performance-name', title: displayText(group.key) }, keyText(group.key, this.dimension)),
+      h('span', { class: 'failure-summary' }, t('{0} failed of {1}', formatCount(group.items.length), formatCount(group.total))),
+    );
     // "All" counts the calls under the same key (every call for exception types, which only failed calls have).
-    const all = this.dimension === 'exceptionType' ? this.spans : this.spans.filter((item) => failureKeys(item, this.dimension, this.operationItems).includes(group.key));
+    const all =
+      this.dimension === 'exceptionType'
+        ? this.spans
+        : this.spans.filter((item) => failureKeys(item, this.dimension, this.operationItems).includes(group.key));
     const series = countsOverTime(group.items, all);
     this.chart.setData(series.times, series.failed, series.all);
     const others = FAILURE_DIMENSIONS.filter((dimension) => dimension !== this.dimension);
@@ -164,13 +201,23 @@ export class FailuresView implements PanelView {
           h(
             'div',
             { class: 'related-list', role: 'list' },
-            entries.map((entry) => h('div', { class: 'related-row', role: 'listitem', title: displayText(entry.key) }, h('span', { class: 'cell-name' }, keyText(entry.key, dimension)), h('span', { class: 'numeric failed' }, formatCount(entry.items.length)))),
+            entries.map((entry) =>
+              h(
+                'div',
+                { class: 'related-row', role: 'listitem', title: displayText(entry.key) },
+                h('span', { class: 'cell-name' }, keyText(entry.key, dimension)),
+                h('span', { class: 'numeric failed' }, formatCount(entry.items.length)),
+              ),
+            ),
           ),
         );
       }),
     );
     const samples = pickSamples(group.items, 'latest');
-    replaceChildren(this.samples, samples.map((item) => this.sampleRow(item)));
+    replaceChildren(
+      this.samples,
+      samples.map((item) => this.sampleRow(item)),
+    );
   }
 
   private sampleRow(item: PanelItem): HTMLElement {
@@ -178,13 +225,26 @@ export class FailuresView implements PanelView {
     const open = () => {
       if (typeof operationId === 'string' && operationId !== '') this.context.navigate('transactions', { operationId });
     };
-    const name = this.table === 'requests' ? item.name : [item.type, item.target].filter((part) => typeof part === 'string' && part !== '').join(' · ');
+    const name =
+      this.table === 'requests'
+        ? item.name
+        : [item.type, item.target].filter((part) => typeof part === 'string' && part !== '').join(' · ');
     return h(
       'div',
-      { class: ['sample-row', 'failed'], role: 'listitem', tabindex: '0', title: t('Open this transaction'), on: { click: open, keydown: (event) => (event as KeyboardEvent).key === 'Enter' && open() } },
+      {
+        class: ['sample-row', 'failed'],
+        role: 'listitem',
+        tabindex: '0',
+        title: t('Open this transaction'),
+        on: { click: open, keydown: (event) => (event as KeyboardEvent).key === 'Enter' && open() },
+      },
       h('span', { class: 'status-icon failed' }, icon('error', t('Failed'))),
       h('span', { class: 'cell-time' }, formatTime(item.time)),
-      h('span', { class: 'cell-name' }, telemetryText(`${typeof item.resultCode === 'string' ? item.resultCode : ''} ${typeof name === 'string' ? name : ''}`.trim())),
+      h(
+        'span',
+        { class: 'cell-name' },
+        telemetryText(`${typeof item.resultCode === 'string' ? item.resultCode : ''} ${typeof name === 'string' ? name : ''}`.trim()),
+      ),
       h('span', { class: 'cell-duration numeric' }, formatDuration(durationOf(item))),
     );
   }
@@ -205,4 +265,3 @@ function renderGroupRow(group: FailureGroup, dimension: FailureDimension): HTMLE
     h('span', { class: 'numeric' }, group.total > 0 ? formatPercent(group.items.length / group.total) : ''),
   );
 }
-

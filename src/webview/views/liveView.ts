@@ -29,7 +29,11 @@ const CHARTS: readonly ChartSpec[] = [
     ],
     format: (value) => formatRate(value),
   },
-  { title: 'Request duration', lines: [{ key: 'requestDuration', label: 'Average duration', color: 'purple' }], format: (value) => formatDuration(value) },
+  {
+    title: 'Request duration',
+    lines: [{ key: 'requestDuration', label: 'Average duration', color: 'purple' }],
+    format: (value) => formatDuration(value),
+  },
   {
     title: 'Outgoing dependency calls',
     lines: [
@@ -38,10 +42,28 @@ const CHARTS: readonly ChartSpec[] = [
     ],
     format: (value) => formatRate(value),
   },
-  { title: 'Dependency duration', lines: [{ key: 'dependencyDuration', label: 'Average duration', color: 'orange' }], format: (value) => formatDuration(value) },
-  { title: 'Exceptions', lines: [{ key: 'exceptionRate', label: 'Exceptions/s', color: 'red', fill: true }], format: (value) => formatRate(value) },
-  { title: 'Processor time', lines: [{ key: 'cpuPercent', label: '% processor', color: 'yellow', fill: true }], format: (value) => `${formatValue(value)}%`, optional: true },
-  { title: 'Committed memory', lines: [{ key: 'memoryBytes', label: 'Committed bytes', color: 'purple', fill: true }], format: (value) => formatBytes(value), optional: true },
+  {
+    title: 'Dependency duration',
+    lines: [{ key: 'dependencyDuration', label: 'Average duration', color: 'orange' }],
+    format: (value) => formatDuration(value),
+  },
+  {
+    title: 'Exceptions',
+    lines: [{ key: 'exceptionRate', label: 'Exceptions/s', color: 'red', fill: true }],
+    format: (value) => formatRate(value),
+  },
+  {
+    title: 'Processor time',
+    lines: [{ key: 'cpuPercent', label: '% processor', color: 'yellow', fill: true }],
+    format: (value) => `${formatValue(value)}%`,
+    optional: true,
+  },
+  {
+    title: 'Committed memory',
+    lines: [{ key: 'memoryBytes', label: 'Committed bytes', color: 'purple', fill: true }],
+    format: (value) => formatBytes(value),
+    optional: true,
+  },
 ];
 
 interface Tile {
@@ -98,19 +120,36 @@ export class LiveView implements PanelView {
     }
     const grid = h('div', { class: 'live-grid' });
     for (const spec of CHARTS) {
-      const chart = new TimeChart({ lines: spec.lines.map(({ label, color, fill }) => ({ label: t(label), color, fill })), height: 140, formatValue: spec.format, yMin: 0 });
+      const chart = new TimeChart({
+        lines: spec.lines.map(({ label, color, fill }) => ({ label: t(label), color, fill })),
+        height: 140,
+        formatValue: spec.format,
+        yMin: 0,
+      });
       const legend = h(
         'div',
         { class: 'chart-legend' },
-        spec.lines.map((line) => h('span', { class: ['legend-item', `legend-${line.color}`] }, h('span', { class: 'legend-swatch' }), t(line.label))),
+        spec.lines.map((line) =>
+          h('span', { class: ['legend-item', `legend-${line.color}`] }, h('span', { class: 'legend-swatch' }), t(line.label)),
+        ),
       );
       const element = h('article', { class: 'live-card' }, h('h3', null, t(spec.title)), legend, chart.element);
       this.charts.push({ spec, chart, element });
       grid.append(element);
     }
     this.documentList = h('ol', { class: 'live-documents' });
-    this.documents = h('article', { class: 'live-card live-documents-card', hidden: true }, h('h3', null, t('Sample telemetry')), this.documentList);
-    this.element = h('div', { class: 'view live-view' }, h('div', { class: 'filter-bar' }, this.source, this.portal), h('div', { class: 'scroll-area' }, tileRow, grid, this.documents));
+    this.documents = h(
+      'article',
+      { class: 'live-card live-documents-card', hidden: true },
+      h('h3', null, t('Sample telemetry')),
+      this.documentList,
+    );
+    this.element = h(
+      'div',
+      { class: 'view live-view' },
+      h('div', { class: 'filter-bar' }, this.source, this.portal),
+      h('div', { class: 'scroll-area' }, tileRow, grid, this.documents),
+    );
   }
 
   render(force: boolean): boolean {
@@ -133,7 +172,9 @@ export class LiveView implements PanelView {
         .slice(-50)
         .reverse()
         .map((document) => {
-          const facts = [document.detail, document.code, document.duration, document.role].filter((fact): fact is string => fact !== undefined && fact !== '');
+          const facts = [document.detail, document.code, document.duration, document.role].filter(
+            (fact): fact is string => fact !== undefined && fact !== '',
+          );
           const properties = (document.properties ?? []).map(([key, value]) => `${key}=${value}`).join(' · ');
           return h(
             'li',
@@ -161,8 +202,16 @@ export class LiveView implements PanelView {
     setText(
       this.source,
       series.source === 'live-metrics'
-        ? plural(series.instances.length, 'Source: Live Metrics (QuickPulse) from {0} instance · last {1} minutes', 'Source: Live Metrics (QuickPulse) from {0} instances · last {1} minutes', LIVE_WINDOW_SECONDS / 60)
-        : t('Source: computed from received telemetry (no Live Metrics posts; the azure-monitor-opentelemetry distro sends them with enable_live_metrics=True) · last {0} minutes', LIVE_WINDOW_SECONDS / 60),
+        ? plural(
+            series.instances.length,
+            'Source: Live Metrics (QuickPulse) from {0} instance · last {1} minutes',
+            'Source: Live Metrics (QuickPulse) from {0} instances · last {1} minutes',
+            LIVE_WINDOW_SECONDS / 60,
+          )
+        : t(
+            'Source: computed from received telemetry (no Live Metrics posts; the azure-monitor-opentelemetry distro sends them with enable_live_metrics=True) · last {0} minutes',
+            LIVE_WINDOW_SECONDS / 60,
+          ),
     );
     for (const tile of TILES) {
       const value = currentValue(series, tile.key);

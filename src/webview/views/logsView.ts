@@ -33,8 +33,12 @@ export function searchText(item: PanelItem): string {
   if (text === undefined) {
     const parts: unknown[] = [item.message, item.name, item.role, item.operationId];
     for (const exception of item.exceptions ?? []) parts.push(exception.typeName, exception.message, exception.stack);
-    if (item.properties && typeof item.properties === 'object') for (const [key, value] of Object.entries(item.properties)) parts.push(`${key}=${value}`);
-    text = parts.filter((part) => typeof part === 'string').join('\n').toLowerCase();
+    if (item.properties && typeof item.properties === 'object')
+      for (const [key, value] of Object.entries(item.properties)) parts.push(`${key}=${value}`);
+    text = parts
+      .filter((part) => typeof part === 'string')
+      .join('\n')
+      .toLowerCase();
     searchTextCache.set(item, text);
   }
   return text;
@@ -59,7 +63,13 @@ export class LogsView implements PanelView {
 
   constructor(private readonly context: ViewContext) {
     const state = context.host.uiState;
-    this.filter = { minSeverity: state.minSeverity, table: state.logTable, role: state.logRole, text: state.logSearch.toLowerCase(), delivery: isDeliveryFilter(state.logDelivery) ? state.logDelivery : '' };
+    this.filter = {
+      minSeverity: state.minSeverity,
+      table: state.logTable,
+      role: state.logRole,
+      text: state.logSearch.toLowerCase(),
+      delivery: isDeliveryFilter(state.logDelivery) ? state.logDelivery : '',
+    };
     const severity = selectControl(
       t('Minimum severity'),
       [
@@ -101,8 +111,12 @@ export class LogsView implements PanelView {
       },
     );
     delivery.element.classList.add('delivery-filter');
-    this.roleSelect = selectControl(t('Role'), this.roleOptions(), state.logRole, (value) => this.setFilter({ role: value }, { logRole: value }));
-    const search = searchField(t('Filter logs (message, exception, property=value)'), state.logSearch, (value) => this.setFilter({ text: value.toLowerCase() }, { logSearch: value }));
+    this.roleSelect = selectControl(t('Role'), this.roleOptions(), state.logRole, (value) =>
+      this.setFilter({ role: value }, { logRole: value }),
+    );
+    const search = searchField(t('Filter logs (message, exception, property=value)'), state.logSearch, (value) =>
+      this.setFilter({ text: value.toLowerCase() }, { logSearch: value }),
+    );
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
     this.list = new VirtualList<PanelItem>({
       rowHeight: ROW_HEIGHT,
@@ -111,14 +125,33 @@ export class LogsView implements PanelView {
       key: (item) => item.seq,
       renderRow: (item) => renderLogRow(item),
       onSelect: (item) => this.showDetails(item),
-      emptyText: () => (this.context.model.logs.aliveCount === 0 ? t('No traces, exceptions or events yet.') : t('No log item matches the filters.')),
+      emptyText: () =>
+        this.context.model.logs.aliveCount === 0 ? t('No traces, exceptions or events yet.') : t('No log item matches the filters.'),
     });
     this.detailsPane = h('div', { class: 'details-pane', hidden: true });
     this.element = h(
       'div',
       { class: 'view logs-view' },
-      h('div', { class: 'filter-bar' }, search, severity.element, table.element, this.roleSelect.element, delivery.element, this.countLabel),
-      h('div', { class: 'list-header logs-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Time')), h('span', null, t('Level')), h('span', null, t('Role')), h('span', null, t('Message')), h('span', { title: t('Delivery') })),
+      h(
+        'div',
+        { class: 'filter-bar' },
+        search,
+        severity.element,
+        table.element,
+        this.roleSelect.element,
+        delivery.element,
+        this.countLabel,
+      ),
+      h(
+        'div',
+        { class: 'list-header logs-columns', 'aria-hidden': 'true' },
+        h('span'),
+        h('span', null, t('Time')),
+        h('span', null, t('Level')),
+        h('span', null, t('Role')),
+        h('span', null, t('Message')),
+        h('span', { title: t('Delivery') }),
+      ),
       this.list.element,
       this.detailsPane,
     );
@@ -129,7 +162,8 @@ export class LogsView implements PanelView {
     const logs = model.logs;
     // A delivery change (the host's answer for items) redraws the rows, and re-filters when the delivery filter is on.
     const deliveryChanged = model.deliveryRevision !== this.deliveryRevision;
-    if (!force && !this.filterChanged && !deliveryChanged && logs.revision === this.revision && logs.generation === this.generation) return false;
+    if (!force && !this.filterChanged && !deliveryChanged && logs.revision === this.revision && logs.generation === this.generation)
+      return false;
     this.deliveryRevision = model.deliveryRevision;
     const all = logs.all;
     if (force || this.filterChanged || logs.generation !== this.generation || (deliveryChanged && this.filter.delivery !== '')) {
@@ -152,7 +186,12 @@ export class LogsView implements PanelView {
     const filtered = this.filtered;
     this.list.setSource({ count: filtered.length, at: (index) => filtered[filtered.length - 1 - index]! });
     this.roleSelect.setOptions(this.roleOptions());
-    setText(this.countLabel, filtered.length === logs.aliveCount ? plural(filtered.length, '{0} item', '{0} items') : t('{0} of {1}', formatCount(filtered.length), formatCount(logs.aliveCount)));
+    setText(
+      this.countLabel,
+      filtered.length === logs.aliveCount
+        ? plural(filtered.length, '{0} item', '{0} items')
+        : t('{0} of {1}', formatCount(filtered.length), formatCount(logs.aliveCount)),
+    );
     if (this.selected && !model.has(this.selected)) this.showDetails(undefined);
     else if (this.selected && deliveryChanged) this.showDetails(this.selected);
     return false;
@@ -189,11 +228,17 @@ export class LogsView implements PanelView {
     }
     replaceChildren(
       this.detailsPane,
-      h('vscode-toolbar-button', { class: 'details-close', icon: 'close', label: t('Close details'), on: { click: () => this.showDetails(undefined) } }),
+      h('vscode-toolbar-button', {
+        class: 'details-close',
+        icon: 'close',
+        label: t('Close details'),
+        on: { click: () => this.showDetails(undefined) },
+      }),
       renderItemDetails(item, {
         showTransaction: (operationId) => this.context.navigate('transactions', { operationId }),
         copy: (text) => this.context.copy(text, t('Item JSON')),
-        openSource: (file, line) => this.context.host.post(line === undefined ? { type: 'openSource', file } : { type: 'openSource', file, line }),
+        openSource: (file, line) =>
+          this.context.host.post(line === undefined ? { type: 'openSource', file } : { type: 'openSource', file, line }),
       }),
     );
   }
@@ -223,7 +268,8 @@ function mergeByTime(sorted: PanelItem[], added: PanelItem[]): PanelItem[] {
 
 function renderLogRow(item: PanelItem): HTMLElement {
   const severity = effectiveSeverity(item);
-  const glyph = item.table === 'exceptions' ? 'bug' : item.table === 'customEvents' ? 'symbol-event' : SEVERITY_ICONS[severity] ?? 'circle-small';
+  const glyph =
+    item.table === 'exceptions' ? 'bug' : item.table === 'customEvents' ? 'symbol-event' : (SEVERITY_ICONS[severity] ?? 'circle-small');
   const title = firstLine(itemTitle(item));
   return h(
     'div',
@@ -232,7 +278,12 @@ function renderLogRow(item: PanelItem): HTMLElement {
     h('span', { class: 'cell-time' }, formatTime(item.time)),
     h('span', { class: 'cell-level' }, item.table === 'customEvents' ? t('Event') : severityName(severity)),
     h('span', { class: 'cell-role' }, telemetryText(item.role ?? '')),
-    h('span', { class: 'cell-message' }, item.table !== 'traces' ? h('span', { class: ['table-tag', `table-${item.table}`] }, item.table) : null, h('span', { class: 'message-text' }, telemetryText(title))),
+    h(
+      'span',
+      { class: 'cell-message' },
+      item.table !== 'traces' ? h('span', { class: ['table-tag', `table-${item.table}`] }, item.table) : null,
+      h('span', { class: 'message-text' }, telemetryText(title)),
+    ),
     logDeliveryCell(item),
   );
 }
@@ -241,7 +292,11 @@ function renderLogRow(item: PanelItem): HTMLElement {
 function logDeliveryCell(item: PanelItem): HTMLElement {
   const state = item.delivery?.state;
   if (!state) return h('span', { class: 'cell-delivery' });
-  return h('span', { class: ['cell-delivery', `delivery-${state}`], 'data-delivery': state, title: deliveryLabel(state) }, icon(deliveryIcon(state), deliveryLabel(state)));
+  return h(
+    'span',
+    { class: ['cell-delivery', `delivery-${state}`], 'data-delivery': state, title: deliveryLabel(state) },
+    icon(deliveryIcon(state), deliveryLabel(state)),
+  );
 }
 
 const SEVERITY_ICONS: Record<number, string> = { 0: 'debug-stackframe-dot', 1: 'info', 2: 'warning', 3: 'error', 4: 'flame' };

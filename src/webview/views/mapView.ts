@@ -30,7 +30,13 @@ export class MapView implements PanelView {
     this.canvas = h('div', { class: 'map-canvas' });
     this.summary = h('div', { class: 'map-summary' });
     this.note = h('div', { class: 'map-note', role: 'note', hidden: true });
-    this.element = h('div', { class: 'view map-view' }, h('div', { class: 'filter-bar' }, this.summary), this.note, h('div', { class: 'scroll-area' }, this.canvas));
+    this.element = h(
+      'div',
+      { class: 'view map-view' },
+      h('div', { class: 'filter-bar' }, this.summary),
+      this.note,
+      h('div', { class: 'scroll-area' }, this.canvas),
+    );
   }
 
   render(force: boolean): boolean {
@@ -53,9 +59,20 @@ export class MapView implements PanelView {
             plural(spans.aliveCount, 'from {0} request or dependency in the buffer', 'from {0} requests and dependencies in the buffer'),
           ].join(' · ');
     const inProcess = map.nodes.reduce((sum, node) => sum + node.inProcess, 0);
-    setText(this.note, inProcess > 0 ? t('In-process spans (InProc, such as OpenCensus tracer spans) are work inside a role, not calls: the map counts them on their role and draws no connection for them. The Transactions view shows them.') : '');
+    setText(
+      this.note,
+      inProcess > 0
+        ? t(
+            'In-process spans (InProc, such as OpenCensus tracer spans) are work inside a role, not calls: the map counts them on their role and draws no connection for them. The Transactions view shows them.',
+          )
+        : '',
+    );
     this.note.hidden = inProcess === 0;
-    this.canvas.replaceChildren(map.nodes.length === 0 ? h('div', { class: 'placeholder' }, t('No requests or dependencies yet. The map shows each cloud role and what it calls.')) : drawMap(map));
+    this.canvas.replaceChildren(
+      map.nodes.length === 0
+        ? h('div', { class: 'placeholder' }, t('No requests or dependencies yet. The map shows each cloud role and what it calls.'))
+        : drawMap(map),
+    );
     return false;
   }
 }
@@ -68,12 +85,23 @@ function drawMap(map: AppMap): SVGSVGElement {
   const width = MARGIN * 2 + map.columns * NODE_WIDTH + Math.max(0, map.columns - 1) * COLUMN_GAP;
   const height = MARGIN * 2 + map.rows * NODE_HEIGHT + Math.max(0, map.rows - 1) * ROW_GAP;
   const nodesById = new Map(map.nodes.map((node) => [node.id, node]));
-  const root = svg('svg', { class: 'app-map', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('Application map') });
+  const root = svg('svg', {
+    class: 'app-map',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': t('Application map'),
+  });
   root.append(
     svg(
       'defs',
       null,
-      svg('marker', { id: 'map-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'edge-arrow' })),
+      svg(
+        'marker',
+        { id: 'map-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+        svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'edge-arrow' }),
+      ),
     ),
   );
   const edgeLayer = svg('g', { class: 'edges' });
@@ -86,9 +114,17 @@ function drawMap(map: AppMap): SVGSVGElement {
     const [x2, y2] = [nodeX(to), nodeY(to) + NODE_HEIGHT / 2];
     const forward = x2 > x1;
     const bend = forward ? (x2 - x1) / 2 : 80;
-    const path = forward ? `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}` : `M ${x1} ${y1} C ${x1 + bend} ${y1 - 60}, ${x2 - bend} ${y2 - 60}, ${x2} ${y2}`;
+    const path = forward
+      ? `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`
+      : `M ${x1} ${y1} C ${x1 + bend} ${y1 - 60}, ${x2 - bend} ${y2 - 60}, ${x2} ${y2}`;
     const failed = edge.stats.failed > 0;
-    edgeLayer.append(svg('path', { d: path, class: ['edge', failed ? 'failed' : ''], 'marker-end': 'url(#map-arrow)' }, svg('title', null, `${displayText(from.label)} → ${displayText(to.label)}: ${statsText(edge.stats)}`)));
+    edgeLayer.append(
+      svg(
+        'path',
+        { d: path, class: ['edge', failed ? 'failed' : ''], 'marker-end': 'url(#map-arrow)' },
+        svg('title', null, `${displayText(from.label)} → ${displayText(to.label)}: ${statsText(edge.stats)}`),
+      ),
+    );
     const [labelX, labelY] = forward ? [(x1 + x2) / 2, (y1 + y2) / 2] : [(x1 + x2) / 2, Math.min(y1, y2) - 45];
     labelLayer.append(edgeLabel(labelX, labelY, edge.stats));
   }
@@ -112,7 +148,11 @@ function drawNode(node: MapNode): SVGGElement {
       : `${node.detail || t('dependency')} · ${plural(node.stats.calls, '{0} call', '{0} calls')}`;
   return svg(
     'g',
-    { class: ['node', `node-${node.kind}`, failedRatio > 0 ? 'has-failures' : ''], transform: `translate(${x}, ${y})`, 'data-node': node.id },
+    {
+      class: ['node', `node-${node.kind}`, failedRatio > 0 ? 'has-failures' : ''],
+      transform: `translate(${x}, ${y})`,
+      'data-node': node.id,
+    },
     svg('title', null, `${displayText(node.label)}\n${lines}`),
     svg('rect', { width: NODE_WIDTH, height: NODE_HEIGHT, rx: 6, class: 'node-box' }),
     svg('rect', { width: 4, height: NODE_HEIGHT - 12, x: 0, y: 6, rx: 2, class: 'node-accent' }),

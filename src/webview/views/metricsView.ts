@@ -25,7 +25,14 @@ class MetricCard {
     this.chart = new TimeChart({ lines: [{ label: series.name, color: 'blue', fill: true }], height: 120, formatValue, points: true });
     this.stats = h('dl', { class: 'metric-stats' });
     this.subtitle = h('div', { class: 'metric-subtitle' });
-    this.element = h('article', { class: 'metric-card', 'aria-label': t('Metric {0}', series.name) }, h('h3', { class: 'metric-name', title: displayText(series.name) }, telemetryText(series.name)), this.subtitle, this.stats, this.chart.element);
+    this.element = h(
+      'article',
+      { class: 'metric-card', 'aria-label': t('Metric {0}', series.name) },
+      h('h3', { class: 'metric-name', title: displayText(series.name) }, telemetryText(series.name)),
+      this.subtitle,
+      this.stats,
+      this.chart.element,
+    );
   }
 
   update(): void {
@@ -38,10 +45,16 @@ class MetricCard {
       [t('Points'), formatCount(stats.points)],
     ];
     if (stats.count !== undefined) entries.push([t('Count'), formatCount(stats.count)]);
-    entries.push([stats.minMaxSent ? t('Min') : t('Low'), formatValue(stats.min)], [stats.minMaxSent ? t('Max') : t('High'), formatValue(stats.max)]);
+    entries.push(
+      [stats.minMaxSent ? t('Min') : t('Low'), formatValue(stats.min)],
+      [stats.minMaxSent ? t('Max') : t('High'), formatValue(stats.max)],
+    );
     this.stats.replaceChildren(...entries.map(([name, value]) => h('div', { class: 'stat' }, h('dt', null, name), h('dd', null, value))));
     const roles = [...series.roles].sort().join(', ');
-    setText(this.subtitle, [series.sdk, roles, stats.lastTime !== undefined ? t('updated {0}', formatTime(stats.lastTime)) : ''].filter(Boolean).join(' · '));
+    setText(
+      this.subtitle,
+      [series.sdk, roles, stats.lastTime !== undefined ? t('updated {0}', formatTime(stats.lastTime)) : ''].filter(Boolean).join(' · '),
+    );
     this.chart.setData(series.times, series.values);
   }
 
@@ -60,10 +73,23 @@ class TokenUsageCard {
 
   constructor(readonly model: string) {
     const name = modelLabel(model);
-    this.chart = new TimeChart({ lines: TOKEN_LINES.map((line) => ({ label: t(line.label), color: line.color })), height: 120, formatValue, yMin: 0, points: true });
+    this.chart = new TimeChart({
+      lines: TOKEN_LINES.map((line) => ({ label: t(line.label), color: line.color })),
+      height: 120,
+      formatValue,
+      yMin: 0,
+      points: true,
+    });
     this.stats = h('dl', { class: 'metric-stats' });
     this.subtitle = h('div', { class: 'metric-subtitle' });
-    this.element = h('article', { class: 'metric-card genai-usage-card', 'aria-label': t('Token usage of {0}', name) }, h('h3', { class: 'metric-name', title: displayText(name) }, telemetryText(name)), this.subtitle, this.stats, this.chart.element);
+    this.element = h(
+      'article',
+      { class: 'metric-card genai-usage-card', 'aria-label': t('Token usage of {0}', name) },
+      h('h3', { class: 'metric-name', title: displayText(name) }, telemetryText(name)),
+      this.subtitle,
+      this.stats,
+      this.chart.element,
+    );
   }
 
   update(series: ModelTokenSeries): void {
@@ -118,17 +144,36 @@ export class MetricsView implements PanelView {
     this.empty = h(
       'div',
       { class: 'placeholder' },
-      t('No custom metrics yet. OpenCensus views (metrics_exporter) and OpenTelemetry instruments (meter.create_counter, create_histogram…) appear here as customMetrics.'),
+      t(
+        'No custom metrics yet. OpenCensus views (metrics_exporter) and OpenTelemetry instruments (meter.create_counter, create_histogram…) appear here as customMetrics.',
+      ),
     );
     this.usageGrid = h('div', { class: 'metric-grid' });
-    const legend = h('div', { class: 'chart-legend' }, TOKEN_LINES.map((line) => h('span', { class: ['legend-item', `legend-${line.color}`] }, h('span', { class: 'legend-swatch' }), t(line.label))));
-    this.usageSection = h('section', { class: 'metric-group genai-usage', hidden: true, 'aria-label': t('GenAI token usage') }, h('h2', { class: 'metric-group-title' }, t('GenAI token usage')), legend, this.usageGrid);
+    const legend = h(
+      'div',
+      { class: 'chart-legend' },
+      TOKEN_LINES.map((line) =>
+        h('span', { class: ['legend-item', `legend-${line.color}`] }, h('span', { class: 'legend-swatch' }), t(line.label)),
+      ),
+    );
+    this.usageSection = h(
+      'section',
+      { class: 'metric-group genai-usage', hidden: true, 'aria-label': t('GenAI token usage') },
+      h('h2', { class: 'metric-group-title' }, t('GenAI token usage')),
+      legend,
+      this.usageGrid,
+    );
     this.countLabel = h('span', { class: 'filter-count' });
     const search = searchField(t('Filter metrics by name'), '', (value) => {
       this.search = value.toLowerCase();
       this.render(true);
     });
-    this.element = h('div', { class: 'view metrics-view' }, h('div', { class: 'filter-bar' }, search, this.countLabel), h('div', { class: 'scroll-area' }, this.usageSection, this.empty, this.grid, this.counterGroup));
+    this.element = h(
+      'div',
+      { class: 'view metrics-view' },
+      h('div', { class: 'filter-bar' }, search, this.countLabel),
+      h('div', { class: 'scroll-area' }, this.usageSection, this.empty, this.grid, this.counterGroup),
+    );
   }
 
   render(force: boolean): boolean {
@@ -160,7 +205,12 @@ export class MetricsView implements PanelView {
     setText(this.counterTitle, t('Standard performance counters ({0})', formatCount(counters.length)));
     for (const series of shown) this.cards.get(series)!.update();
     this.empty.hidden = all.length > 0;
-    setText(this.countLabel, shown.length === all.length ? plural(all.length, '{0} metric', '{0} metrics') : plural(all.length, '{1} of {0} metric', '{1} of {0} metrics', formatCount(shown.length)));
+    setText(
+      this.countLabel,
+      shown.length === all.length
+        ? plural(all.length, '{0} metric', '{0} metrics')
+        : plural(all.length, '{1} of {0} metric', '{1} of {0} metrics', formatCount(shown.length)),
+    );
     return false;
   }
 

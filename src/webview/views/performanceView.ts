@@ -34,7 +34,12 @@ import { type PanelView, Throttle, type ViewContext } from './viewContext';
 
 const ROW_HEIGHT = 24;
 
-export const TIME_RANGE_LABELS: Record<TimeRange, WebviewString> = { '5m': 'Last 5 minutes', '30m': 'Last 30 minutes', '1h': 'Last hour', all: 'All data' };
+export const TIME_RANGE_LABELS: Record<TimeRange, WebviewString> = {
+  '5m': 'Last 5 minutes',
+  '30m': 'Last 30 minutes',
+  '1h': 'Last hour',
+  all: 'All data',
+};
 const GROUPING_LABELS: Record<Grouping, WebviewString> = {
   operation: 'Requests by operation name',
   dependencyType: 'Dependencies by type',
@@ -117,7 +122,11 @@ export class PerformanceView implements PanelView {
       this.renderDetail();
     });
     this.rangeNote = h('span', { class: 'range-note', 'aria-live': 'polite' });
-    this.clearRange = h('vscode-button', { secondary: true, class: 'clear-range', hidden: true, on: { click: () => this.resetDurationRange() } }, t('Clear range'));
+    this.clearRange = h(
+      'vscode-button',
+      { secondary: true, class: 'clear-range', hidden: true, on: { click: () => this.resetDurationRange() } },
+      t('Clear range'),
+    );
     this.relatedTitle = h('h3', { class: 'section-title' });
     this.related = h('div', { class: 'related-list', role: 'list' });
     this.samples = h('div', { class: 'sample-list', role: 'list', 'aria-label': t('Samples') });
@@ -126,12 +135,28 @@ export class PerformanceView implements PanelView {
       { class: 'detail performance-detail' },
       this.detailTitle,
       this.detailStats,
-      h('div', { class: 'histogram-box' }, h('div', { class: 'histogram-bar' }, h('h3', { class: 'section-title' }, t('Duration distribution')), this.rangeNote, this.clearRange), this.histogram.element),
+      h(
+        'div',
+        { class: 'histogram-box' },
+        h(
+          'div',
+          { class: 'histogram-bar' },
+          h('h3', { class: 'section-title' }, t('Duration distribution')),
+          this.rangeNote,
+          this.clearRange,
+        ),
+        this.histogram.element,
+      ),
       h(
         'div',
         { class: 'performance-sections' },
         h('section', { class: 'performance-section' }, this.relatedTitle, this.related),
-        h('section', { class: 'performance-section' }, h('div', { class: 'histogram-bar' }, h('h3', { class: 'section-title' }, t('Samples')), sampleSelect.element), this.samples),
+        h(
+          'section',
+          { class: 'performance-section' },
+          h('div', { class: 'histogram-bar' }, h('h3', { class: 'section-title' }, t('Samples')), sampleSelect.element),
+          this.samples,
+        ),
       ),
     );
     this.element = h(
@@ -162,11 +187,17 @@ export class PerformanceView implements PanelView {
     this.groups = groupSpans(spans, this.grouping);
     const groups = this.groups;
     this.list.setSource({ count: groups.length, at: (index) => groups[index]! });
-    if ((this.selectedKey === undefined || !groups.some((group) => group.key === this.selectedKey)) && groups.length > 0) this.selectedKey = groups[0]!.key;
+    if ((this.selectedKey === undefined || !groups.some((group) => group.key === this.selectedKey)) && groups.length > 0)
+      this.selectedKey = groups[0]!.key;
     if (groups.length === 0) this.selectedKey = undefined;
     this.list.select(this.selectedKey);
     const spanCount = groups.reduce((sum, group) => sum + group.count, 0);
-    setText(this.countLabel, this.grouping === 'operation' ? plural(spanCount, '{0} request', '{0} requests') : plural(spanCount, '{0} dependency', '{0} dependencies'));
+    setText(
+      this.countLabel,
+      this.grouping === 'operation'
+        ? plural(spanCount, '{0} request', '{0} requests')
+        : plural(spanCount, '{0} dependency', '{0} dependencies'),
+    );
     this.renderDetail();
     return false;
   }
@@ -189,7 +220,10 @@ export class PerformanceView implements PanelView {
     if (!group) return;
     const operations = this.context.model.operations;
     const operationItems = (id: string) => operations.get(id)?.items;
-    replaceChildren(this.detailTitle, h('span', { class: 'performance-name', title: displayText(group.key) }, group.key ? telemetryText(group.key) : t('(unnamed)')));
+    replaceChildren(
+      this.detailTitle,
+      h('span', { class: 'performance-name', title: displayText(group.key) }, group.key ? telemetryText(group.key) : t('(unnamed)')),
+    );
     replaceChildren(
       this.detailStats,
       ...(
@@ -208,27 +242,46 @@ export class PerformanceView implements PanelView {
     this.clearRange.hidden = !this.durationRange;
     setText(
       this.rangeNote,
-      this.durationRange ? t('{0} to {1}: {2} of {3}', formatDuration(this.durationRange.from), formatDuration(this.durationRange.to), formatCount(picked.length), formatCount(group.count)) : t('Drag across the bars to pick a duration range.'),
+      this.durationRange
+        ? t(
+            '{0} to {1}: {2} of {3}',
+            formatDuration(this.durationRange.from),
+            formatDuration(this.durationRange.to),
+            formatCount(picked.length),
+            formatCount(group.count),
+          )
+        : t('Drag across the bars to pick a duration range.'),
     );
     setText(this.relatedTitle, this.grouping === 'operation' ? t('Top dependencies') : t('Called by'));
     const related = relatedGroups(picked, this.grouping, operationItems);
     replaceChildren(
       this.related,
       related.length === 0
-        ? h('div', { class: 'placeholder' }, this.grouping === 'operation' ? t('No dependencies in these transactions.') : t('No requests in these transactions.'))
+        ? h(
+            'div',
+            { class: 'placeholder' },
+            this.grouping === 'operation' ? t('No dependencies in these transactions.') : t('No requests in these transactions.'),
+          )
         : related.map((entry) =>
             h(
               'div',
               { class: 'related-row', role: 'listitem', title: displayText(entry.label) },
               h('span', { class: 'cell-name' }, telemetryText(entry.label || t('(unnamed)'))),
               h('span', { class: 'numeric' }, formatCount(entry.count)),
-              h('span', { class: ['numeric', entry.failures > 0 ? 'failed' : ''] }, entry.failures > 0 ? plural(entry.failures, '{0} failed', '{0} failed') : ''),
+              h(
+                'span',
+                { class: ['numeric', entry.failures > 0 ? 'failed' : ''] },
+                entry.failures > 0 ? plural(entry.failures, '{0} failed', '{0} failed') : '',
+              ),
               h('span', { class: 'numeric' }, formatDuration(entry.average)),
             ),
           ),
     );
     const samples = pickSamples(picked, this.sampleKind);
-    replaceChildren(this.samples, samples.length === 0 ? h('div', { class: 'placeholder' }, t('No samples.')) : samples.map((item) => this.sampleRow(item)));
+    replaceChildren(
+      this.samples,
+      samples.length === 0 ? h('div', { class: 'placeholder' }, t('No samples.')) : samples.map((item) => this.sampleRow(item)),
+    );
   }
 
   private sampleRow(item: PanelItem): HTMLElement {
@@ -251,7 +304,11 @@ export class PerformanceView implements PanelView {
           },
         },
       },
-      h('span', { class: ['status-icon', failed ? 'failed' : 'ok'] }, icon(failed ? 'error' : 'pass', failed ? t('Failed') : t('Succeeded'))),
+      h(
+        'span',
+        { class: ['status-icon', failed ? 'failed' : 'ok'] },
+        icon(failed ? 'error' : 'pass', failed ? t('Failed') : t('Succeeded')),
+      ),
       h('span', { class: 'cell-time' }, formatTime(item.time)),
       h('span', { class: 'cell-name' }, telemetryText(typeof item.resultCode === 'string' ? item.resultCode : '')),
       h('span', { class: 'cell-duration numeric' }, formatDuration(durationOf(item))),

@@ -65,9 +65,33 @@ export class QueryView implements PanelView {
     this.suggestions = h('div', { class: 'query-suggestions', role: 'listbox', 'aria-label': t('Suggestions'), hidden: true });
     this.history = selectControl(t('History'), this.historyOptions(), '', (value) => this.load(value));
     this.saved = selectControl(t('Saved queries'), this.savedOptions(), '', (value) => this.load(value));
-    const run = h('vscode-button', { icon: 'play', class: 'query-run', title: t('Run the query (Ctrl+Enter)'), on: { click: () => this.run() } }, t('Run'));
-    const save = h('vscode-button', { secondary: true, icon: 'save', class: 'query-save', title: t('Save this query for this workspace'), on: { click: () => this.save() } }, t('Save'));
-    const copy = h('vscode-button', { secondary: true, icon: 'copy', class: 'query-copy', title: t('Copy the query'), on: { click: () => context.copy(this.editor.value, t('KQL query')) } }, t('Copy'));
+    const run = h(
+      'vscode-button',
+      { icon: 'play', class: 'query-run', title: t('Run the query (Ctrl+Enter)'), on: { click: () => this.run() } },
+      t('Run'),
+    );
+    const save = h(
+      'vscode-button',
+      {
+        secondary: true,
+        icon: 'save',
+        class: 'query-save',
+        title: t('Save this query for this workspace'),
+        on: { click: () => this.save() },
+      },
+      t('Save'),
+    );
+    const copy = h(
+      'vscode-button',
+      {
+        secondary: true,
+        icon: 'copy',
+        class: 'query-copy',
+        title: t('Copy the query'),
+        on: { click: () => context.copy(this.editor.value, t('KQL query')) },
+      },
+      t('Copy'),
+    );
     this.status = h('span', { class: 'filter-count query-status', 'aria-live': 'polite' });
     this.problem = h('div', { class: 'query-problem', role: 'alert', hidden: true });
     this.chartBox = h('div', { class: 'query-chart', hidden: true });
@@ -77,8 +101,18 @@ export class QueryView implements PanelView {
       label: t('Query results'),
       className: 'query-list',
       key: (row) => row.index,
-      renderRow: (row) => h('div', { class: 'row query-columns query-row' }, row.cells.map((cell) => h('span', { class: 'query-cell' }, telemetryText(cellText(cell))))),
-      emptyText: () => (this.pending ? t('Running…') : t('Run a query over the telemetry in this panel, with the Application Insights table names: requests, dependencies, traces, exceptions, customEvents, customMetrics.')),
+      renderRow: (row) =>
+        h(
+          'div',
+          { class: 'row query-columns query-row' },
+          row.cells.map((cell) => h('span', { class: 'query-cell' }, telemetryText(cellText(cell)))),
+        ),
+      emptyText: () =>
+        this.pending
+          ? t('Running…')
+          : t(
+              'Run a query over the telemetry in this panel, with the Application Insights table names: requests, dependencies, traces, exceptions, customEvents, customMetrics.',
+            ),
     });
     this.table = h('div', { class: 'query-table' }, this.header, this.list.element);
     this.element = h(
@@ -121,7 +155,12 @@ export class QueryView implements PanelView {
     this.showRows(result);
     if (result) {
       const summary = plural(result.totalRows, '{0} row · {1} ms', '{0} rows · {1} ms', formatCount(result.elapsedMs));
-      setText(this.status, result.truncated ? `${t('Showing the first {0} of {1} rows', formatCount(result.rows.length), formatCount(result.totalRows))} · ${summary}` : summary);
+      setText(
+        this.status,
+        result.truncated
+          ? `${t('Showing the first {0} of {1} rows', formatCount(result.rows.length), formatCount(result.totalRows))} · ${summary}`
+          : summary,
+      );
     }
   }
 
@@ -158,11 +197,17 @@ export class QueryView implements PanelView {
   }
 
   private historyOptions() {
-    return [{ value: '', label: t('History') }, ...this.context.host.uiState.queryHistory.map((query) => ({ value: query, label: queryTitle(query) }))];
+    return [
+      { value: '', label: t('History') },
+      ...this.context.host.uiState.queryHistory.map((query) => ({ value: query, label: queryTitle(query) })),
+    ];
   }
 
   private savedOptions() {
-    return [{ value: '', label: t('Saved queries') }, ...this.context.host.uiState.savedQueries.map((entry) => ({ value: entry.query, label: entry.name }))];
+    return [
+      { value: '', label: t('Saved queries') },
+      ...this.context.host.uiState.savedQueries.map((entry) => ({ value: entry.query, label: entry.name })),
+    ];
   }
 
   private showProblem(query: string, error: QueryProblem): void {
@@ -172,7 +217,17 @@ export class QueryView implements PanelView {
     replaceChildren(
       this.problem,
       h('div', { class: 'query-problem-message' }, icon('error'), h('span', null, telemetryText(error.message))),
-      h('pre', { class: 'query-problem-where', title: t('Show this position in the query'), on: { click: () => this.focusPosition(error.position) } }, telemetryText(line), '\n', caret),
+      h(
+        'pre',
+        {
+          class: 'query-problem-where',
+          title: t('Show this position in the query'),
+          on: { click: () => this.focusPosition(error.position) },
+        },
+        telemetryText(line),
+        '\n',
+        caret,
+      ),
     );
     this.problem.hidden = false;
   }
@@ -192,8 +247,14 @@ export class QueryView implements PanelView {
       return Math.max(60, Math.min(360, Math.ceil(longest * 7.2) + 16));
     });
     this.table.style.setProperty('--query-columns', widths.map((width) => `${width}px`).join(' ') || '1fr');
-    this.table.style.width = `${Math.max(0, widths.reduce((sum, width) => sum + width + 8, 0))}px`;
-    replaceChildren(this.header, ...columns.map((column) => h('span', { class: 'query-cell', title: column.type }, telemetryText(column.name))));
+    this.table.style.width = `${Math.max(
+      0,
+      widths.reduce((sum, width) => sum + width + 8, 0),
+    )}px`;
+    replaceChildren(
+      this.header,
+      ...columns.map((column) => h('span', { class: 'query-cell', title: column.type }, telemetryText(column.name))),
+    );
     this.list.setSource({ count: rows.length, at: (index) => ({ index, cells: rows[index]! }) });
     this.list.scrollToTop();
     this.showChart(result);
@@ -213,8 +274,23 @@ export class QueryView implements PanelView {
     if (chart.kind === 'timechart') {
       const series = timeSeries(result);
       if (series) {
-        this.chart = new TimeChart({ lines: series.lines.map((label, index) => ({ label, color: SERIES_COLORS[index % SERIES_COLORS.length]! })), height: 180, formatValue: (value) => chartNumber.format(value) });
-        const legend = h('div', { class: 'chart-legend' }, series.lines.map((label, index) => h('span', { class: ['legend-item', `legend-${SERIES_COLORS[index % SERIES_COLORS.length]}`] }, h('span', { class: 'legend-swatch' }), telemetryText(label))));
+        this.chart = new TimeChart({
+          lines: series.lines.map((label, index) => ({ label, color: SERIES_COLORS[index % SERIES_COLORS.length]! })),
+          height: 180,
+          formatValue: (value) => chartNumber.format(value),
+        });
+        const legend = h(
+          'div',
+          { class: 'chart-legend' },
+          series.lines.map((label, index) =>
+            h(
+              'span',
+              { class: ['legend-item', `legend-${SERIES_COLORS[index % SERIES_COLORS.length]}`] },
+              h('span', { class: 'legend-swatch' }),
+              telemetryText(label),
+            ),
+          ),
+        );
         replaceChildren(this.chartBox, title, legend, this.chart.element);
         this.chart.setData(series.times, ...series.values);
         return;
@@ -243,7 +319,22 @@ export class QueryView implements PanelView {
     replaceChildren(
       this.suggestions,
       ...completion.items.map((item, index) =>
-        h('div', { class: ['query-suggestion', index === this.highlighted ? 'selected' : undefined], role: 'option', 'aria-selected': String(index === this.highlighted), on: { mousedown: (event) => { event.preventDefault(); this.accept(index); } } }, h('span', { class: 'suggestion-kind' }, item.kind), h('span', null, item.label)),
+        h(
+          'div',
+          {
+            class: ['query-suggestion', index === this.highlighted ? 'selected' : undefined],
+            role: 'option',
+            'aria-selected': String(index === this.highlighted),
+            on: {
+              mousedown: (event) => {
+                event.preventDefault();
+                this.accept(index);
+              },
+            },
+          },
+          h('span', { class: 'suggestion-kind' }, item.kind),
+          h('span', null, item.label),
+        ),
       ),
     );
     this.suggestions.hidden = false;
@@ -296,7 +387,11 @@ function cellText(cell: unknown): string {
 
 /** A query's name in lists: its first non-empty line, cut. */
 function queryTitle(query: string): string {
-  const line = query.split('\n').find((candidate) => candidate.trim() !== '')?.trim() ?? '';
+  const line =
+    query
+      .split('\n')
+      .find((candidate) => candidate.trim() !== '')
+      ?.trim() ?? '';
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
@@ -307,7 +402,9 @@ function queryTitle(query: string): string {
 function timeSeries(result: QueryAnswer): { times: number[]; lines: string[]; values: (number | null)[][] } | undefined {
   const x = result.columns.findIndex((column) => column.type === 'datetime');
   if (x < 0) return undefined;
-  const numeric = result.columns.map((column, index) => ({ column, index })).filter(({ column, index }) => index !== x && NUMERIC.has(column.type));
+  const numeric = result.columns
+    .map((column, index) => ({ column, index }))
+    .filter(({ column, index }) => index !== x && NUMERIC.has(column.type));
   if (numeric.length === 0) return undefined;
   const split = numeric.length === 1 ? result.columns.findIndex((column, index) => index !== x && column.type === 'string') : -1;
   const seconds = (cell: unknown): number => Date.parse(String(cell)) / 1000;
@@ -339,7 +436,9 @@ function timeSeries(result: QueryAnswer): { times: number[]; lines: string[]; va
 function barList(result: QueryAnswer, asShares: boolean): HTMLElement {
   const valueIndex = result.columns.findIndex((column) => NUMERIC.has(column.type));
   const labelIndex = result.columns.findIndex((_, index) => index !== valueIndex);
-  const bars = result.rows.slice(0, MAX_BARS).map((row) => ({ label: cellText(row[labelIndex]), value: typeof row[valueIndex] === 'number' ? (row[valueIndex] as number) : 0 }));
+  const bars = result.rows
+    .slice(0, MAX_BARS)
+    .map((row) => ({ label: cellText(row[labelIndex]), value: typeof row[valueIndex] === 'number' ? (row[valueIndex] as number) : 0 }));
   const max = Math.max(0, ...bars.map((bar) => bar.value));
   const total = bars.reduce((sum, bar) => sum + Math.max(0, bar.value), 0);
   return h(
@@ -348,8 +447,17 @@ function barList(result: QueryAnswer, asShares: boolean): HTMLElement {
     bars.map((bar) => {
       const fill = h('span', { class: 'query-bar-fill' });
       fill.style.width = `${max > 0 ? Math.max(0, (bar.value / max) * 100) : 0}%`;
-      const value = asShares && total > 0 ? `${formatCount(bar.value)} (${Math.round((Math.max(0, bar.value) / total) * 100)}%)` : formatCount(bar.value);
-      return h('div', { class: 'query-bar', role: 'listitem' }, h('span', { class: 'query-bar-label' }, telemetryText(bar.label)), h('span', { class: 'query-bar-track' }, fill), h('span', { class: 'query-bar-value' }, value));
+      const value =
+        asShares && total > 0
+          ? `${formatCount(bar.value)} (${Math.round((Math.max(0, bar.value) / total) * 100)}%)`
+          : formatCount(bar.value);
+      return h(
+        'div',
+        { class: 'query-bar', role: 'listitem' },
+        h('span', { class: 'query-bar-label' }, telemetryText(bar.label)),
+        h('span', { class: 'query-bar-track' }, fill),
+        h('span', { class: 'query-bar-value' }, value),
+      );
     }),
   );
 }

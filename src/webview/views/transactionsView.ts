@@ -103,7 +103,10 @@ export class TransactionsView implements PanelView {
       key: (operation) => operation.id,
       renderRow: (operation) => renderOperationRow(operation),
       onSelect: (operation) => this.selectOperation(operation?.id),
-      emptyText: () => (this.context.model.operations.size === 0 ? t('No transactions yet. Requests and dependencies with an operation id appear here.') : t('No transaction matches the filters.')),
+      emptyText: () =>
+        this.context.model.operations.size === 0
+          ? t('No transactions yet. Requests and dependencies with an operation id appear here.')
+          : t('No transaction matches the filters.'),
     });
     this.waterfall = new Waterfall((item) => this.showItem(item));
     this.detailHeader = h('div', { class: 'transaction-header' });
@@ -116,7 +119,17 @@ export class TransactionsView implements PanelView {
         'div',
         { class: 'master' },
         h('div', { class: 'filter-bar' }, search, status.element, delivery.element, this.countLabel),
-        h('div', { class: 'list-header operations-columns', 'aria-hidden': 'true' }, h('span'), h('span', null, t('Start')), h('span', null, t('Name')), h('span', null, t('Role')), h('span', { class: 'numeric' }, t('Duration')), h('span', { class: 'numeric' }, t('Items')), h('span', { title: t('Delivery') })),
+        h(
+          'div',
+          { class: 'list-header operations-columns', 'aria-hidden': 'true' },
+          h('span'),
+          h('span', null, t('Start')),
+          h('span', null, t('Name')),
+          h('span', null, t('Role')),
+          h('span', { class: 'numeric' }, t('Duration')),
+          h('span', { class: 'numeric' }, t('Items')),
+          h('span', { title: t('Delivery') }),
+        ),
         this.list.element,
       ),
       h('div', { class: 'detail' }, this.detailHeader, this.detailBody),
@@ -152,7 +165,12 @@ export class TransactionsView implements PanelView {
       this.selectOperation(operations[operations.length - 1]!.id);
     }
     this.list.select(this.selectedId);
-    setText(this.countLabel, operations.length === index.size ? plural(operations.length, '{0} transaction', '{0} transactions') : t('{0} of {1}', formatCount(operations.length), formatCount(index.size)));
+    setText(
+      this.countLabel,
+      operations.length === index.size
+        ? plural(operations.length, '{0} transaction', '{0} transactions')
+        : t('{0} of {1}', formatCount(operations.length), formatCount(index.size)),
+    );
     this.renderDetail();
     return false;
   }
@@ -189,7 +207,11 @@ export class TransactionsView implements PanelView {
     if (this.delivery && !matchesDelivery(operation.items, this.delivery)) return false;
     const search = this.search;
     if (!search) return true;
-    return operation.id.toLowerCase().includes(search) || summary.name.toLowerCase().includes(search) || operation.items.some((item) => searchText(item).includes(search));
+    return (
+      operation.id.toLowerCase().includes(search) ||
+      summary.name.toLowerCase().includes(search) ||
+      operation.items.some((item) => searchText(item).includes(search))
+    );
   }
 
   private setDelivery(value: DeliveryFilter): void {
@@ -216,7 +238,13 @@ export class TransactionsView implements PanelView {
       this.itemPane.hidden = true;
       replaceChildren(
         this.detailHeader,
-        h('div', { class: 'placeholder' }, this.selectedId ? t('This transaction is no longer in the buffer.') : t('Select a transaction to see its waterfall, logs and exceptions.')),
+        h(
+          'div',
+          { class: 'placeholder' },
+          this.selectedId
+            ? t('This transaction is no longer in the buffer.')
+            : t('Select a transaction to see its waterfall, logs and exceptions.'),
+        ),
       );
       return;
     }
@@ -229,7 +257,11 @@ export class TransactionsView implements PanelView {
         h(
           'div',
           { class: 'transaction-title' },
-          h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded'))),
+          h(
+            'span',
+            { class: ['status-icon', summary.failed ? 'failed' : 'ok'] },
+            icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded')),
+          ),
           h('span', { class: 'transaction-name' }, telemetryText(summary.name)),
           h('span', { class: 'transaction-duration' }, formatDuration(summary.duration)),
         ),
@@ -238,9 +270,23 @@ export class TransactionsView implements PanelView {
           { class: 'transaction-meta' },
           h('span', null, `${formatTime(summary.start)}`),
           summary.role ? h('span', null, telemetryText(summary.role)) : null,
-          h('span', null, `${plural(summary.spanCount, '{0} span', '{0} spans')} · ${plural(summary.itemCount - summary.spanCount, '{0} log/exception', '{0} logs/exceptions')}`),
+          h(
+            'span',
+            null,
+            `${plural(summary.spanCount, '{0} span', '{0} spans')} · ${plural(summary.itemCount - summary.spanCount, '{0} log/exception', '{0} logs/exceptions')}`,
+          ),
           h('span', { class: 'operation-id', title: 'operation_Id' }, telemetryText(operation.id)),
-          h('vscode-button', { secondary: true, icon: 'search', class: 'query-transaction', title: t('Open a KQL query for this transaction in the Query tab (it also runs in Application Insights Logs)'), on: { click: () => this.context.navigate('query', { query: operationQuery(operation.id) }) } }, t('Query')),
+          h(
+            'vscode-button',
+            {
+              secondary: true,
+              icon: 'search',
+              class: 'query-transaction',
+              title: t('Open a KQL query for this transaction in the Query tab (it also runs in Application Insights Logs)'),
+              on: { click: () => this.context.navigate('query', { query: operationQuery(operation.id) }) },
+            },
+            t('Query'),
+          ),
         ),
       );
     }
@@ -263,10 +309,14 @@ export class TransactionsView implements PanelView {
     const key = `${item.seq}:${item.delivery?.state ?? ''}`;
     if (this.itemPane.dataset.seq === key) return;
     this.itemPane.dataset.seq = key;
-    replaceChildren(this.itemPane, renderItemDetails(item, {
+    replaceChildren(
+      this.itemPane,
+      renderItemDetails(item, {
         copy: (text) => this.context.copy(text, t('Item JSON')),
-        openSource: (file, line) => this.context.host.post(line === undefined ? { type: 'openSource', file } : { type: 'openSource', file, line }),
-      }));
+        openSource: (file, line) =>
+          this.context.host.post(line === undefined ? { type: 'openSource', file } : { type: 'openSource', file, line }),
+      }),
+    );
   }
 }
 
@@ -274,8 +324,15 @@ function renderOperationRow(operation: Operation): HTMLElement {
   const summary = operation.summary;
   return h(
     'div',
-    { class: ['row', 'operations-columns', summary.failed ? 'failed' : ''], title: `${displayText(summary.name)}\noperation_Id ${displayText(operation.id, 100)}` },
-    h('span', { class: ['status-icon', summary.failed ? 'failed' : 'ok'] }, icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded'))),
+    {
+      class: ['row', 'operations-columns', summary.failed ? 'failed' : ''],
+      title: `${displayText(summary.name)}\noperation_Id ${displayText(operation.id, 100)}`,
+    },
+    h(
+      'span',
+      { class: ['status-icon', summary.failed ? 'failed' : 'ok'] },
+      icon(summary.failed ? 'error' : 'pass', summary.failed ? t('Failed') : t('Succeeded')),
+    ),
     h('span', { class: 'cell-time' }, formatTime(summary.start)),
     h('span', { class: 'cell-name' }, telemetryText(summary.name)),
     h('span', { class: 'cell-role' }, telemetryText(summary.role)),
@@ -289,5 +346,9 @@ function renderOperationRow(operation: Operation): HTMLElement {
 function deliveryCell(operation: Operation): HTMLElement {
   const state = summaryDelivery(operation.items);
   if (!state) return h('span', { class: 'cell-delivery' });
-  return h('span', { class: ['cell-delivery', `delivery-${state}`], 'data-delivery': state, title: deliveryLabel(state) }, icon(deliveryIcon(state), deliveryLabel(state)));
+  return h(
+    'span',
+    { class: ['cell-delivery', `delivery-${state}`], 'data-delivery': state, title: deliveryLabel(state) },
+    icon(deliveryIcon(state), deliveryLabel(state)),
+  );
 }

@@ -36,7 +36,12 @@ export class Waterfall {
     this.element = h(
       'div',
       { class: 'waterfall' },
-      h('div', { class: 'waterfall-header waterfall-columns', 'aria-hidden': 'true' }, h('span', { class: 'waterfall-name-header' }, t('Name')), this.axis),
+      h(
+        'div',
+        { class: 'waterfall-header waterfall-columns', 'aria-hidden': 'true' },
+        h('span', { class: 'waterfall-name-header' }, t('Name')),
+        this.axis,
+      ),
       this.list.element,
     );
   }
@@ -78,7 +83,9 @@ function renderWaterfallRow(row: WaterfallRow): HTMLElement {
   const name = h(
     'span',
     { class: 'waterfall-name' },
-    row.depth > MAX_INDENT_DEPTH ? h('span', { class: 'waterfall-depth', title: t('Nesting depth {0}', formatCount(row.depth)) }, `↳${formatCount(row.depth)}`) : null,
+    row.depth > MAX_INDENT_DEPTH
+      ? h('span', { class: 'waterfall-depth', title: t('Nesting depth {0}', formatCount(row.depth)) }, `↳${formatCount(row.depth)}`)
+      : null,
     h('span', { class: ['kind-icon', failed ? 'failed' : ''] }, icon(rowIcon(item))),
     h('span', { class: 'waterfall-label' }, span && !title ? tableLabel(item.table) : telemetryText(title)),
     span && item.type ? h('span', { class: 'waterfall-type' }, telemetryText(item.type)) : null,
@@ -107,11 +114,30 @@ function renderWaterfallRow(row: WaterfallRow): HTMLElement {
     track.append(marker);
   }
   const tooltip = span
-    ? [tableLabel(item.table), formatDuration(item.duration ?? 0), item.resultCode ? t('result {0}', item.resultCode) : '', failed ? t('failed') : t('succeeded'), t('started {0}', formatTime(item.time))].filter(Boolean).join(' · ')
+    ? [
+        tableLabel(item.table),
+        formatDuration(item.duration ?? 0),
+        item.resultCode ? t('result {0}', item.resultCode) : '',
+        failed ? t('failed') : t('succeeded'),
+        t('started {0}', formatTime(item.time)),
+      ]
+        .filter(Boolean)
+        .join(' · ')
     : t('{0} at {1}', item.table === 'traces' ? severityName(effectiveSeverity(item)) : tableLabel(item.table), formatTime(item.time));
   return h(
     'div',
-    { class: ['row', 'waterfall-columns', span ? 'span-row' : 'log-row', failed ? 'failed' : '', span ? '' : `sev-${effectiveSeverity(item)}`], title: `${displayText(title)}\n${tooltip}`, 'data-depth': row.depth, 'data-table': item.table },
+    {
+      class: [
+        'row',
+        'waterfall-columns',
+        span ? 'span-row' : 'log-row',
+        failed ? 'failed' : '',
+        span ? '' : `sev-${effectiveSeverity(item)}`,
+      ],
+      title: `${displayText(title)}\n${tooltip}`,
+      'data-depth': row.depth,
+      'data-table': item.table,
+    },
     name,
     track,
   );
@@ -122,7 +148,11 @@ function rowIcon(item: PanelItem): string {
     case 'requests':
       return 'globe';
     case 'dependencies':
-      return /sql|postgres|mysql|sqlite|mongo|redis|cosmos/i.test(item.type ?? '') ? 'database' : /http/i.test(item.type ?? '') ? 'link-external' : 'symbol-method';
+      return /sql|postgres|mysql|sqlite|mongo|redis|cosmos/i.test(item.type ?? '')
+        ? 'database'
+        : /http/i.test(item.type ?? '')
+          ? 'link-external'
+          : 'symbol-method';
     case 'exceptions':
       return 'bug';
     case 'customEvents':

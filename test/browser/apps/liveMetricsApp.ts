@@ -45,7 +45,10 @@ main(stopFile).then(
     process.exit(0);
   },
   (error: unknown) => {
-    fs.writeFileSync(reportFile, JSON.stringify({ requests: 0, orders: 0, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+    fs.writeFileSync(
+      reportFile,
+      JSON.stringify({ requests: 0, orders: 0, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
     process.exit(1);
   },
 );

@@ -28,15 +28,25 @@ async function main(): Promise<void> {
   const injected = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING ?? '';
   const key = /InstrumentationKey=([0-9a-f-]{36})/i.exec(injected)?.[1];
   const [httpsUrl, reportFile] = process.argv.slice(2);
-  if (!key || !httpsUrl || !reportFile) throw new Error('usage: APPLICATIONINSIGHTS_CONNECTION_STRING=… node otelShopApp.js <relay https url> <report file>');
+  if (!key || !httpsUrl || !reportFile)
+    throw new Error('usage: APPLICATIONINSIGHTS_CONNECTION_STRING=… node otelShopApp.js <relay https url> <report file>');
   if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('NODE_EXTRA_CA_CERTS is not set: the relay CA is not trusted');
   const options = { connectionString: `InstrumentationKey=${key};IngestionEndpoint=${httpsUrl}`, disableOfflineStorage: true };
   const role = 'shop-api';
   const resource = resourceFromAttributes({ 'service.name': role, 'service.instance.id': 'shop-api-1' });
 
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(new AzureMonitorTraceExporter(options))] });
-  const loggerProvider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: new AzureMonitorLogExporter(options) })] });
-  const meterProvider = new MeterProvider({ resource, readers: [new PeriodicExportingMetricReader({ exporter: new AzureMonitorMetricExporter(options), exportIntervalMillis: 60_000 })] });
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [new SimpleSpanProcessor(new AzureMonitorTraceExporter(options))],
+  });
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: [new SimpleLogRecordProcessor({ exporter: new AzureMonitorLogExporter(options) })],
+  });
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [new PeriodicExportingMetricReader({ exporter: new AzureMonitorMetricExporter(options), exportIntervalMillis: 60_000 })],
+  });
   const tracer = tracerProvider.getTracer('shop');
   const logger = loggerProvider.getLogger('shop');
   const meter = meterProvider.getMeter('shop');
@@ -46,7 +56,15 @@ async function main(): Promise<void> {
     logger.emit({ body, severityNumber, severityText: severity.toUpperCase(), timestamp: time, context: ctx });
     sent++;
   };
-  const child = (parent: Context, name: string, kind: SpanKind, start: number, ms: number, attributes: Record<string, string | number>, failed = false) => {
+  const child = (
+    parent: Context,
+    name: string,
+    kind: SpanKind,
+    start: number,
+    ms: number,
+    attributes: Record<string, string | number>,
+    failed = false,
+  ) => {
     const span = tracer.startSpan(name, { kind, startTime: start, attributes }, parent);
     if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end(start + ms);
@@ -59,14 +77,42 @@ async function main(): Promise<void> {
   const ok = tracer.startSpan('GET /orders/{id}', {
     kind: SpanKind.SERVER,
     startTime: t0,
-    attributes: { 'http.request.method': 'GET', 'url.full': 'http://localhost:5000/orders/42', 'url.path': '/orders/42', 'http.route': '/orders/{id}', 'http.response.status_code': 200 },
+    attributes: {
+      'http.request.method': 'GET',
+      'url.full': 'http://localhost:5000/orders/42',
+      'url.path': '/orders/42',
+      'http.route': '/orders/{id}',
+      'http.response.status_code': 200,
+    },
   });
   const okContext = trace.setSpan(context.active(), ok);
   log(okContext, 'loading order 42', 'info', t0 + 2);
-  child(okContext, 'SELECT shop.orders', SpanKind.CLIENT, t0 + 5, 38, { 'db.system': 'postgresql', 'db.name': 'shop', 'db.statement': 'SELECT * FROM orders WHERE id = $1', 'server.address': 'orders-db' });
-  const inventory = tracer.startSpan('GET', { kind: SpanKind.CLIENT, startTime: t0 + 50, attributes: { 'http.request.method': 'GET', 'url.full': 'http://inventory.local/items/42', 'server.address': 'inventory.local', 'http.response.status_code': 200 } }, okContext);
+  child(okContext, 'SELECT shop.orders', SpanKind.CLIENT, t0 + 5, 38, {
+    'db.system': 'postgresql',
+    'db.name': 'shop',
+    'db.statement': 'SELECT * FROM orders WHERE id = $1',
+    'server.address': 'orders-db',
+  });
+  const inventory = tracer.startSpan(
+    'GET',
+    {
+      kind: SpanKind.CLIENT,
+      startTime: t0 + 50,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': 'http://inventory.local/items/42',
+        'server.address': 'inventory.local',
+        'http.response.status_code': 200,
+      },
+    },
+    okContext,
+  );
   const inventoryContext = trace.setSpan(okContext, inventory);
-  child(inventoryContext, 'GET cache', SpanKind.CLIENT, t0 + 55, 9, { 'db.system': 'redis', 'db.statement': 'GET stock:42', 'server.address': 'cache.local' });
+  child(inventoryContext, 'GET cache', SpanKind.CLIENT, t0 + 55, 9, {
+    'db.system': 'redis',
+    'db.statement': 'GET stock:42',
+    'server.address': 'cache.local',
+  });
   log(inventoryContext, 'inventory slow: 61 ms (budget 50 ms)', 'warn', t0 + 110);
   inventory.end(t0 + 111);
   sent++;
@@ -79,11 +125,35 @@ async function main(): Promise<void> {
   const failed = tracer.startSpan('POST /orders', {
     kind: SpanKind.SERVER,
     startTime: t1,
-    attributes: { 'http.request.method': 'POST', 'url.full': 'http://localhost:5000/orders', 'url.path': '/orders', 'http.route': '/orders', 'http.response.status_code': 500 },
+    attributes: {
+      'http.request.method': 'POST',
+      'url.full': 'http://localhost:5000/orders',
+      'url.path': '/orders',
+      'http.route': '/orders',
+      'http.response.status_code': 500,
+    },
   });
   const failedContext = trace.setSpan(context.active(), failed);
-  child(failedContext, 'INSERT shop.orders', SpanKind.CLIENT, t1 + 3, 12, { 'db.system': 'postgresql', 'db.name': 'shop', 'db.statement': 'INSERT INTO orders (customer, total) VALUES ($1, $2)', 'server.address': 'orders-db' });
-  child(failedContext, 'POST', SpanKind.CLIENT, t1 + 20, 210, { 'http.request.method': 'POST', 'url.full': 'https://payments.example/charge', 'server.address': 'payments.example', 'http.response.status_code': 502 }, true);
+  child(failedContext, 'INSERT shop.orders', SpanKind.CLIENT, t1 + 3, 12, {
+    'db.system': 'postgresql',
+    'db.name': 'shop',
+    'db.statement': 'INSERT INTO orders (customer, total) VALUES ($1, $2)',
+    'server.address': 'orders-db',
+  });
+  child(
+    failedContext,
+    'POST',
+    SpanKind.CLIENT,
+    t1 + 20,
+    210,
+    {
+      'http.request.method': 'POST',
+      'url.full': 'https://payments.example/charge',
+      'server.address': 'payments.example',
+      'http.response.status_code': 502,
+    },
+    true,
+  );
   const error = new Error('payment gateway answered 502 Bad Gateway');
   error.name = 'PaymentError';
   failed.recordException(error, t1 + 232);

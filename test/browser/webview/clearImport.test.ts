@@ -29,14 +29,18 @@ describe('Webview panel: Clear, then Import', function () {
   const detailText = async (): Promise<string> => squash(await panel.view('transactions').locator('.detail').innerText());
   const selectFailed = async (): Promise<void> => {
     await panel.view('transactions').locator(`.operations-list .vlist-row[data-key="${FAILED_OPERATION}"]`).click();
-    await eventually(async () => assert.match(squash(await panel.view('transactions').locator('.transaction-title').innerText()), /POST \/orders/));
+    await eventually(async () =>
+      assert.match(squash(await panel.view('transactions').locator('.transaction-title').innerText()), /POST \/orders/),
+    );
   };
 
   it('after Clear nothing is selected; the import\'s newest transaction is shown, without the "no longer" placeholder', async () => {
     await selectFailed();
     await panel.send(delta([], [], { cleared: true }));
     await eventually(async () => assert.strictEqual(await detailText(), 'Select a transaction to see its waterfall, logs and exceptions.'));
-    await eventually(async () => assert.strictEqual((await panel.savedState())?.selectedOperationId, undefined, 'the cleared selection is not restored later'));
+    await eventually(async () =>
+      assert.strictEqual((await panel.savedState())?.selectedOperationId, undefined, 'the cleared selection is not restored later'),
+    );
 
     await panel.send(delta(imported(items, 1000)));
     const view = panel.view('transactions');
@@ -68,9 +72,17 @@ describe('Webview panel: Clear, then Import', function () {
   it('says "no longer in the buffer" when the selected transaction left it, and shows it again when it is imported back', async () => {
     await selectFailed();
     const failedItems = items.filter((item) => item.operationId === FAILED_OPERATION);
-    await panel.send(delta([], failedItems.map((item) => item.seq)));
+    await panel.send(
+      delta(
+        [],
+        failedItems.map((item) => item.seq),
+      ),
+    );
     await eventually(async () => assert.strictEqual(await detailText(), NO_LONGER));
-    assert.ok(items.some((item) => item.operationId === OK_OPERATION), 'another transaction is still there');
+    assert.ok(
+      items.some((item) => item.operationId === OK_OPERATION),
+      'another transaction is still there',
+    );
 
     // The same items again (an import of a file exported earlier): same operation id, same number
     // of items, so the same version as before — the header must still be redrawn.

@@ -48,7 +48,19 @@ describe('Webview panel: controls', function () {
     });
 
     it('says local-only without a connection string, with no pause button', async () => {
-      await panel.send(snapshot([], { forwarding: { state: 'local-only', acceptedItems: 5, sentItems: 0, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0 } }));
+      await panel.send(
+        snapshot([], {
+          forwarding: {
+            state: 'local-only',
+            acceptedItems: 5,
+            sentItems: 0,
+            retryingItems: 0,
+            queuedItems: 0,
+            queuedBytes: 0,
+            droppedItems: 0,
+          },
+        }),
+      );
       assert.match(squash(await strip().innerText()), /Local only — not forwarding/);
       assert.strictEqual(await forwardingButton().isVisible(), false);
     });
@@ -57,7 +69,8 @@ describe('Webview panel: controls', function () {
   describe('toolbar', () => {
     it('posts clear, export and import', async () => {
       await panel.send(snapshot(realisticItems()));
-      for (const label of ['Clear', 'Export', 'Import']) await panel.page.locator(`.toolbar vscode-toolbar-button[label="${label}"]`).click();
+      for (const label of ['Clear', 'Export', 'Import'])
+        await panel.page.locator(`.toolbar vscode-toolbar-button[label="${label}"]`).click();
       const posted = (await panel.posted()).map((message) => message.type);
       assert.deepStrictEqual(posted, ['ready', 'clear', 'export', 'import']);
     });
@@ -78,11 +91,17 @@ describe('Webview panel: controls', function () {
       assert.strictEqual(await logRows().count(), 9);
       await panel.page.locator('.toolbar vscode-toolbar-button[label="Pause stream"]').click();
       const factory = new ItemFactory(Date.now(), 1000);
-      const added = [1, 2, 3].map((index) => factory.item({ at: index, table: 'traces', role: ORDERS_ROLE, severity: 1, message: `arrived while paused #${index}` }));
+      const added = [1, 2, 3].map((index) =>
+        factory.item({ at: index, table: 'traces', role: ORDERS_ROLE, severity: 1, message: `arrived while paused #${index}` }),
+      );
       await panel.send(delta(added.slice(0, 2)));
       await panel.send(delta(added.slice(2), [added[0]!.seq]));
       assert.strictEqual(await logRows().count(), 9, 'nothing rendered while paused');
-      assert.strictEqual(squash(await panel.page.locator('.stream-indicator').innerText()), 'Paused · 2 new', 'an item added and evicted while paused is not counted');
+      assert.strictEqual(
+        squash(await panel.page.locator('.stream-indicator').innerText()),
+        'Paused · 2 new',
+        'an item added and evicted while paused is not counted',
+      );
       await panel.page.locator('.toolbar vscode-toolbar-button[label="Resume stream"]').click();
       await panel.settle();
       assert.strictEqual(await logRows().count(), 11);
@@ -128,7 +147,10 @@ describe('Webview panel: controls', function () {
     await panel.page.keyboard.press('ArrowDown');
     await panel.page.keyboard.press('ArrowDown');
     await panel.settle();
-    assert.strictEqual(await panel.view('logs').locator('.logs-list .vlist-row.selected .message-text').innerText(), 'Database connection pool exhausted (20/20 in use)');
+    assert.strictEqual(
+      await panel.view('logs').locator('.logs-list .vlist-row.selected .message-text').innerText(),
+      'Database connection pool exhausted (20/20 in use)',
+    );
     assert.match(await panel.view('logs').locator('.details-pane .details-title').innerText(), /Database connection pool exhausted/);
     await panel.page.keyboard.press('Escape');
     assert.strictEqual(await panel.view('logs').locator('.details-pane').isVisible(), false);
@@ -141,7 +163,9 @@ describe('Webview panel: controls', function () {
       assert.strictEqual(href, `${pages.server.origin}/dist/webview/codicon.css`);
       // The icon font is declared by that stylesheet and loaded for the tab icons.
       await bare.page.waitForFunction(() =>
-        [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts].some((face) => face.family.replace(/"/g, '') === 'codicon' && face.status === 'loaded'),
+        [...(globalThis as unknown as { document: { fonts: Iterable<{ family: string; status: string }> } }).document.fonts].some(
+          (face) => face.family.replace(/"/g, '') === 'codicon' && face.status === 'loaded',
+        ),
       );
       assert.deepStrictEqual(await bare.cspViolations(), []);
     } finally {
@@ -156,7 +180,13 @@ describe('Webview panel: controls', function () {
       assert.strictEqual(await restored.view('logs').isVisible(), true);
       const rows = restored.view('logs').locator('.logs-list .vlist-row .message-text');
       assert.deepStrictEqual(await rows.allInnerTexts(), ['Database connection pool exhausted (20/20 in use)']);
-      assert.strictEqual(await restored.view('logs').locator('vscode-textfield').evaluate((field) => (field as unknown as { value: string }).value), 'pool');
+      assert.strictEqual(
+        await restored
+          .view('logs')
+          .locator('vscode-textfield')
+          .evaluate((field) => (field as unknown as { value: string }).value),
+        'pool',
+      );
     } finally {
       await restored.close();
     }

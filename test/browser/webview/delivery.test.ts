@@ -30,7 +30,18 @@ function request(name: string, index: number): Envelope {
     time: new Date(Date.UTC(2026, 11, 6, 19, 0, index)).toISOString(),
     iKey: LOCAL_KEY,
     tags: { 'ai.operation.id': operationId, 'ai.operation.name': name, 'ai.cloud.role': 'orders-api' },
-    data: { baseType: 'RequestData', baseData: { ver: 2, id: `${index}`.padStart(16, 'b'), name, duration: '00:00:00.120', success: true, responseCode: '200', url: `http://localhost/${index}` } },
+    data: {
+      baseType: 'RequestData',
+      baseData: {
+        ver: 2,
+        id: `${index}`.padStart(16, 'b'),
+        name,
+        duration: '00:00:00.120',
+        success: true,
+        responseCode: '200',
+        url: `http://localhost/${index}`,
+      },
+    },
   };
 }
 
@@ -60,7 +71,10 @@ describe('Webview panel: delivery state per item (issue 19)', function () {
     store = new TelemetryStore();
     relay = await RelayServer.start({ httpsPort: false, localKey: LOCAL_KEY, sink: t.queue, store, log: () => undefined });
     outbox = [];
-    feed = new PanelFeed({ store, liveSamples: new LiveSamples(), forward: t.queue }, (message) => outbox.push(message), { intervalMs: 10, forwardingIntervalMs: 10 });
+    feed = new PanelFeed({ store, liveSamples: new LiveSamples(), forward: t.queue }, (message) => outbox.push(message), {
+      intervalMs: 10,
+      forwardingIntervalMs: 10,
+    });
   });
   afterEach(async () => {
     feed.dispose();
@@ -121,7 +135,10 @@ describe('Webview panel: delivery state per item (issue 19)', function () {
     await panel.page.locator('.operations-list .vlist-row', { hasText: 'POST /orders' }).click();
     const line = panel.page.locator('.item-pane .delivery-line');
     await eventually(async () => assert.strictEqual(await line.getAttribute('data-delivery'), 'dropped'));
-    assert.match(await line.innerText(), /Dropped: the service refused this item in a partial answer \(206\) \(HTTP 400\)\. It will not reach Azure Monitor\./);
+    assert.match(
+      await line.innerText(),
+      /Dropped: the service refused this item in a partial answer \(206\) \(HTTP 400\)\. It will not reach Azure Monitor\./,
+    );
     const message = panel.page.locator('.item-pane .delivery-message');
     assert.match(await message.innerText(), /not<\/b> a valid URL/, 'markup in the service message stays text');
     assert.strictEqual(await panel.page.locator('.item-pane .delivery-message b').count(), 0);
@@ -138,7 +155,7 @@ describe('Webview panel: delivery state per item (issue 19)', function () {
     await panel.screenshot('delivery-filter-queued');
   });
 
-  it('Logs: each item\'s delivery as a column; the delivery filter follows the host\'s later answers', async () => {
+  it("Logs: each item's delivery as a column; the delivery filter follows the host's later answers", async () => {
     const panel = pages.panel;
     feed.start();
     await pump(panel);
@@ -174,11 +191,15 @@ describe('Webview panel: delivery state per item (issue 19)', function () {
     await eventually(async () => assert.deepStrictEqual(await logStates(), { 'order 2 refused': 'dropped' }));
     assert.strictEqual(await view.locator('.filter-count').innerText(), '1 of 3');
     await view.locator('.logs-list .vlist-row', { hasText: 'order 2 refused' }).click();
-    await eventually(async () => assert.strictEqual(await view.locator('.details-pane .delivery-line').getAttribute('data-delivery'), 'dropped'));
+    await eventually(async () =>
+      assert.strictEqual(await view.locator('.details-pane .delivery-line').getAttribute('data-delivery'), 'dropped'),
+    );
     await panel.screenshot('delivery-logs-dropped');
     await select.click();
     await select.getByRole('option', { name: 'Any delivery', exact: true }).click();
-    await eventually(async () => assert.deepStrictEqual(await logStates(), { 'order 1 saved': 'sent', 'order 2 refused': 'dropped', 'order 3 saved': 'sent' }));
+    await eventually(async () =>
+      assert.deepStrictEqual(await logStates(), { 'order 1 saved': 'sent', 'order 2 refused': 'dropped', 'order 3 saved': 'sent' }),
+    );
   });
 });
 
@@ -203,8 +224,13 @@ describe('Webview panel: delivery state in Korean (issue 19)', function () {
     };
     await panel.send(snapshot([dropped], { forwarding: { ...FORWARDING, droppedItems: 1 } }));
     const line = panel.page.locator('.item-pane .delivery-line');
-    await eventually(async () => assert.match(await line.innerText(), /삭제됨: 서비스가 부분 응답\(206\)에서 이 항목을 거부했습니다\(HTTP 400\)/));
-    assert.match(await panel.page.locator('.forwarding-strip button[data-opens="dropped"]').getAttribute('title') ?? '', /삭제된 항목 보기/);
+    await eventually(async () =>
+      assert.match(await line.innerText(), /삭제됨: 서비스가 부분 응답\(206\)에서 이 항목을 거부했습니다\(HTTP 400\)/),
+    );
+    assert.match(
+      (await panel.page.locator('.forwarding-strip button[data-opens="dropped"]').getAttribute('title')) ?? '',
+      /삭제된 항목 보기/,
+    );
     await panel.screenshot('delivery-dropped-details-ko');
   });
 });

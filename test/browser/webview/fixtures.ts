@@ -73,24 +73,190 @@ export function realisticItems(base = Date.now() - 20_000): PanelItem[] {
   const failedOp = { operationId: FAILED_OPERATION };
   return [
     // Children end (and are exported) before their parents, as in the captures.
-    f.item({ at: 12, table: 'dependencies', ...orders, ...okOp, parentId: GET_ORDER_REQUEST, id: SQL_DEPENDENCY, name: 'SELECT orders', type: 'postgresql', target: 'orders-db.internal|orders', duration: 48.2, success: true, resultCode: '0', properties: { 'db.statement': 'SELECT id, customer_id, total FROM orders WHERE id = %s' } }),
-    f.item({ at: 14, table: 'traces', ...orders, ...okOp, parentId: GET_ORDER_REQUEST, severity: 0, message: 'cache miss for order 1042', properties: { logger: 'orders.cache' } }),
-    f.item({ at: 9, table: 'traces', ...orders, ...okOp, parentId: GET_ORDER_REQUEST, severity: 1, message: 'Loading order 1042', properties: { logger: 'orders.api', 'code.lineno': '41' } }),
-    f.item({ at: 70, table: 'dependencies', ...orders, ...okOp, parentId: GET_ORDER_REQUEST, id: RATES_DEPENDENCY, name: 'GET /v1/rates', type: 'HTTP', target: 'api.exchangerate.example', duration: 96.5, success: true, resultCode: '200' }),
-    f.item({ at: 168, table: 'traces', ...orders, ...okOp, parentId: RATES_DEPENDENCY, severity: 2, message: 'Exchange rate API slow: 96 ms (budget 50 ms)' }),
-    f.item({ at: 171, table: 'dependencies', ...orders, ...okOp, parentId: GET_ORDER_REQUEST, id: INVENTORY_CALL, name: 'GET /inventory/1042', type: 'HTTP', target: 'inventory:8000', duration: 9.3, success: true, resultCode: '200' }),
-    f.item({ at: 173, table: 'requests', ...inventory, ...okOp, parentId: INVENTORY_CALL, id: INVENTORY_REQUEST, name: 'GET /inventory/<sku>', duration: 6.1, success: true, resultCode: '200', properties: { 'request.url': 'http://inventory:8000/inventory/1042' } }),
-    f.item({ at: 176, table: 'traces', ...inventory, ...okOp, parentId: `|${OK_OPERATION}.${INVENTORY_REQUEST}.`, severity: 1, message: 'Reserved 2 items for order 1042', properties: { process: 'MainProcess', module: 'inventory', fileName: '/srv/inventory/worker.py', lineNumber: '88', level: 'INFO' } }),
-    f.item({ at: 181, table: 'customEvents', ...orders, ...okOp, parentId: GET_ORDER_REQUEST, name: 'OrderViewed', properties: { orderId: '1042', channel: 'web' } }),
-    f.item({ at: 0, table: 'requests', ...orders, ...okOp, id: GET_ORDER_REQUEST, name: 'GET /orders/<int:order_id>', duration: 182.4, success: true, resultCode: '200', properties: { 'http.route': '/orders/<int:order_id>' } }),
+    f.item({
+      at: 12,
+      table: 'dependencies',
+      ...orders,
+      ...okOp,
+      parentId: GET_ORDER_REQUEST,
+      id: SQL_DEPENDENCY,
+      name: 'SELECT orders',
+      type: 'postgresql',
+      target: 'orders-db.internal|orders',
+      duration: 48.2,
+      success: true,
+      resultCode: '0',
+      properties: { 'db.statement': 'SELECT id, customer_id, total FROM orders WHERE id = %s' },
+    }),
+    f.item({
+      at: 14,
+      table: 'traces',
+      ...orders,
+      ...okOp,
+      parentId: GET_ORDER_REQUEST,
+      severity: 0,
+      message: 'cache miss for order 1042',
+      properties: { logger: 'orders.cache' },
+    }),
+    f.item({
+      at: 9,
+      table: 'traces',
+      ...orders,
+      ...okOp,
+      parentId: GET_ORDER_REQUEST,
+      severity: 1,
+      message: 'Loading order 1042',
+      properties: { logger: 'orders.api', 'code.lineno': '41' },
+    }),
+    f.item({
+      at: 70,
+      table: 'dependencies',
+      ...orders,
+      ...okOp,
+      parentId: GET_ORDER_REQUEST,
+      id: RATES_DEPENDENCY,
+      name: 'GET /v1/rates',
+      type: 'HTTP',
+      target: 'api.exchangerate.example',
+      duration: 96.5,
+      success: true,
+      resultCode: '200',
+    }),
+    f.item({
+      at: 168,
+      table: 'traces',
+      ...orders,
+      ...okOp,
+      parentId: RATES_DEPENDENCY,
+      severity: 2,
+      message: 'Exchange rate API slow: 96 ms (budget 50 ms)',
+    }),
+    f.item({
+      at: 171,
+      table: 'dependencies',
+      ...orders,
+      ...okOp,
+      parentId: GET_ORDER_REQUEST,
+      id: INVENTORY_CALL,
+      name: 'GET /inventory/1042',
+      type: 'HTTP',
+      target: 'inventory:8000',
+      duration: 9.3,
+      success: true,
+      resultCode: '200',
+    }),
+    f.item({
+      at: 173,
+      table: 'requests',
+      ...inventory,
+      ...okOp,
+      parentId: INVENTORY_CALL,
+      id: INVENTORY_REQUEST,
+      name: 'GET /inventory/<sku>',
+      duration: 6.1,
+      success: true,
+      resultCode: '200',
+      properties: { 'request.url': 'http://inventory:8000/inventory/1042' },
+    }),
+    f.item({
+      at: 176,
+      table: 'traces',
+      ...inventory,
+      ...okOp,
+      parentId: `|${OK_OPERATION}.${INVENTORY_REQUEST}.`,
+      severity: 1,
+      message: 'Reserved 2 items for order 1042',
+      properties: { process: 'MainProcess', module: 'inventory', fileName: '/srv/inventory/worker.py', lineNumber: '88', level: 'INFO' },
+    }),
+    f.item({
+      at: 181,
+      table: 'customEvents',
+      ...orders,
+      ...okOp,
+      parentId: GET_ORDER_REQUEST,
+      name: 'OrderViewed',
+      properties: { orderId: '1042', channel: 'web' },
+    }),
+    f.item({
+      at: 0,
+      table: 'requests',
+      ...orders,
+      ...okOp,
+      id: GET_ORDER_REQUEST,
+      name: 'GET /orders/<int:order_id>',
+      duration: 182.4,
+      success: true,
+      resultCode: '200',
+      properties: { 'http.route': '/orders/<int:order_id>' },
+    }),
 
-    f.item({ at: 2000, table: 'dependencies', ...orders, ...failedOp, parentId: 'b9c7c989f97918e1', id: 'd3e4f5a6b7c8d9e0', name: 'INSERT orders', type: 'postgresql', target: 'orders-db.internal|orders', duration: 7.9, success: false, resultCode: '23505' }),
-    f.item({ at: 2009, table: 'exceptions', ...orders, ...failedOp, parentId: 'b9c7c989f97918e1', severity: 3, exceptions: [{ typeName: 'psycopg2.errors.UniqueViolation', message: 'duplicate key value violates unique constraint "orders_pkey"', stack: PYTHON_STACK }] }),
-    f.item({ at: 2010, table: 'traces', ...orders, ...failedOp, parentId: 'b9c7c989f97918e1', severity: 3, message: 'Order creation failed for customer 77' }),
-    f.item({ at: 1995, table: 'requests', ...orders, ...failedOp, id: 'b9c7c989f97918e1', name: 'POST /orders', duration: 35.1, success: false, resultCode: '500' }),
+    f.item({
+      at: 2000,
+      table: 'dependencies',
+      ...orders,
+      ...failedOp,
+      parentId: 'b9c7c989f97918e1',
+      id: 'd3e4f5a6b7c8d9e0',
+      name: 'INSERT orders',
+      type: 'postgresql',
+      target: 'orders-db.internal|orders',
+      duration: 7.9,
+      success: false,
+      resultCode: '23505',
+    }),
+    f.item({
+      at: 2009,
+      table: 'exceptions',
+      ...orders,
+      ...failedOp,
+      parentId: 'b9c7c989f97918e1',
+      severity: 3,
+      exceptions: [
+        {
+          typeName: 'psycopg2.errors.UniqueViolation',
+          message: 'duplicate key value violates unique constraint "orders_pkey"',
+          stack: PYTHON_STACK,
+        },
+      ],
+    }),
+    f.item({
+      at: 2010,
+      table: 'traces',
+      ...orders,
+      ...failedOp,
+      parentId: 'b9c7c989f97918e1',
+      severity: 3,
+      message: 'Order creation failed for customer 77',
+    }),
+    f.item({
+      at: 1995,
+      table: 'requests',
+      ...orders,
+      ...failedOp,
+      id: 'b9c7c989f97918e1',
+      name: 'POST /orders',
+      duration: 35.1,
+      success: false,
+      resultCode: '500',
+    }),
 
-    f.item({ at: 3000, table: 'traces', ...inventory, operationId: '00000000000000000000000000000000', parentId: '|00000000000000000000000000000000.0000000000000000.', severity: 4, message: 'Database connection pool exhausted (20/20 in use)' }),
-    f.item({ at: 3100, table: 'traces', ...inventory, operationId: '00000000000000000000000000000000', severity: 1, message: 'worker started, polling queue "reservations"' }),
+    f.item({
+      at: 3000,
+      table: 'traces',
+      ...inventory,
+      operationId: '00000000000000000000000000000000',
+      parentId: '|00000000000000000000000000000000.0000000000000000.',
+      severity: 4,
+      message: 'Database connection pool exhausted (20/20 in use)',
+    }),
+    f.item({
+      at: 3100,
+      table: 'traces',
+      ...inventory,
+      operationId: '00000000000000000000000000000000',
+      severity: 1,
+      message: 'worker started, polling queue "reservations"',
+    }),
 
     ...openCensusMetricItems(f, inventory),
     ...openTelemetryMetricItems(f, orders),
@@ -99,16 +265,39 @@ export function realisticItems(base = Date.now() - 20_000): PanelItem[] {
 
 function openCensusMetricItems(f: ItemFactory, inventory: Partial<PanelItem>): PanelItem[] {
   // OpenCensus metrics_exporter: one point per envelope, value only (no count/min/max).
-  return [3, 5, 4, 8, 6].map((value, index) => f.item({ at: 4000 + index * 1000, table: 'customMetrics', ...inventory, metrics: [{ name: 'reservations/processed', value }], properties: {} }));
+  return [3, 5, 4, 8, 6].map((value, index) =>
+    f.item({
+      at: 4000 + index * 1000,
+      table: 'customMetrics',
+      ...inventory,
+      metrics: [{ name: 'reservations/processed', value }],
+      properties: {},
+    }),
+  );
 }
 
 function openTelemetryMetricItems(f: ItemFactory, orders: Partial<PanelItem>): PanelItem[] {
   const items: PanelItem[] = [];
   for (let index = 0; index < 5; index++) {
     // An OTel histogram: value = sum, with count/min/max.
-    items.push(f.item({ at: 4500 + index * 1000, table: 'customMetrics', ...orders, metrics: [{ name: 'order.value', value: 120 + index * 35, count: 3 + index, min: 12.5, max: 99.9 - index }], properties: { currency: 'EUR' } }));
+    items.push(
+      f.item({
+        at: 4500 + index * 1000,
+        table: 'customMetrics',
+        ...orders,
+        metrics: [{ name: 'order.value', value: 120 + index * 35, count: 3 + index, min: 12.5, max: 99.9 - index }],
+        properties: { currency: 'EUR' },
+      }),
+    );
     // An OTel gauge.
-    items.push(f.item({ at: 4600 + index * 1000, table: 'customMetrics', ...orders, metrics: [{ name: 'queue.depth', value: [2, 7, 4, 11, 5][index]! }] }));
+    items.push(
+      f.item({
+        at: 4600 + index * 1000,
+        table: 'customMetrics',
+        ...orders,
+        metrics: [{ name: 'queue.depth', value: [2, 7, 4, 11, 5][index]! }],
+      }),
+    );
   }
   return items;
 }
@@ -152,10 +341,17 @@ export function liveSamples(now = Date.now()): LiveSample[] {
   return samples;
 }
 
-export function snapshot(items: readonly PanelItem[], options: { live?: readonly LiveSample[]; forwarding?: ForwardingStatus } = {}): HostToWebview {
+export function snapshot(
+  items: readonly PanelItem[],
+  options: { live?: readonly LiveSample[]; forwarding?: ForwardingStatus } = {},
+): HostToWebview {
   return { type: 'snapshot', items, live: options.live ?? [], forwarding: options.forwarding ?? FORWARDING, relayUrl: RELAY_URL };
 }
 
-export function delta(added: readonly PanelItem[], evicted: readonly number[] = [], extra: { cleared?: boolean; live?: readonly LiveSample[] } = {}): HostToWebview {
+export function delta(
+  added: readonly PanelItem[],
+  evicted: readonly number[] = [],
+  extra: { cleared?: boolean; live?: readonly LiveSample[] } = {},
+): HostToWebview {
   return { type: 'delta', added, evicted, live: extra.live ?? [], ...(extra.cleared ? { cleared: true } : {}) };
 }

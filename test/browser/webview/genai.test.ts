@@ -24,7 +24,18 @@ function envelopes(): Envelope[] {
       ...base,
       name: 'Microsoft.ApplicationInsights.Request',
       tags: { 'ai.operation.id': OPERATION, 'ai.operation.name': 'POST /ask', 'ai.cloud.role': 'chat-api' },
-      data: { baseType: 'RequestData', baseData: { ver: 2, id: '1'.repeat(16), name: 'POST /ask', duration: '00:00:01.900', success: true, responseCode: '200', url: 'http://localhost/ask' } },
+      data: {
+        baseType: 'RequestData',
+        baseData: {
+          ver: 2,
+          id: '1'.repeat(16),
+          name: 'POST /ask',
+          duration: '00:00:01.900',
+          success: true,
+          responseCode: '200',
+          url: 'http://localhost/ask',
+        },
+      },
     },
     {
       ...base,
@@ -53,9 +64,14 @@ function envelopes(): Envelope[] {
             'gen_ai.input.messages': JSON.stringify([
               { role: 'user', parts: [{ type: 'text', content: 'What is the weather in Seoul?' }] },
               { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Seoul' } }] },
-              { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: '<img src=x onerror=alert(1)> 12°C, cloudy' }] },
+              {
+                role: 'tool',
+                parts: [{ type: 'tool_call_response', id: 'call_1', response: '<img src=x onerror=alert(1)> 12°C, cloudy' }],
+              },
             ]),
-            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'It is 12°C and cloudy in Seoul right now.' }], finish_reason: 'stop' }]),
+            'gen_ai.output.messages': JSON.stringify([
+              { role: 'assistant', parts: [{ type: 'text', content: 'It is 12°C and cloudy in Seoul right now.' }], finish_reason: 'stop' },
+            ]),
           },
         },
       },
@@ -64,7 +80,18 @@ function envelopes(): Envelope[] {
       ...base,
       name: 'Microsoft.ApplicationInsights.Request',
       tags: { 'ai.operation.id': '8'.repeat(32), 'ai.operation.name': 'GET /health', 'ai.cloud.role': 'chat-api' },
-      data: { baseType: 'RequestData', baseData: { ver: 2, id: '3'.repeat(16), name: 'GET /health', duration: '00:00:00.002', success: true, responseCode: '200', url: 'http://localhost/health' } },
+      data: {
+        baseType: 'RequestData',
+        baseData: {
+          ver: 2,
+          id: '3'.repeat(16),
+          name: 'GET /health',
+          duration: '00:00:00.002',
+          success: true,
+          responseCode: '200',
+          url: 'http://localhost/health',
+        },
+      },
     },
   ];
 }
@@ -82,7 +109,23 @@ function laterCalls(): Envelope[] {
     tags: { 'ai.operation.id': id.repeat(32), 'ai.cloud.role': 'chat-api' },
     data: {
       baseType: 'RemoteDependencyData',
-      baseData: { ver: 2, id: id.repeat(16), name: `chat ${model}`, duration: '00:00:00.500', success: true, resultCode: '0', type: 'GenAI | openai', target: 'api.openai.com', properties: { 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': String(input), 'gen_ai.usage.output_tokens': String(output) } },
+      baseData: {
+        ver: 2,
+        id: id.repeat(16),
+        name: `chat ${model}`,
+        duration: '00:00:00.500',
+        success: true,
+        resultCode: '0',
+        type: 'GenAI | openai',
+        target: 'api.openai.com',
+        properties: {
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': model,
+          'gen_ai.usage.input_tokens': String(input),
+          'gen_ai.usage.output_tokens': String(output),
+        },
+      },
     },
   });
   return [dependency('a', 'gpt-4o', 100, 30), dependency('b', 'gpt-4o-mini', 2000, 400)];
@@ -100,7 +143,15 @@ describe('Webview panel: a GenAI call (issue 19)', function () {
     const section = panel.page.locator('.item-pane .genai-conversation');
     await eventually(async () => assert.strictEqual(await section.locator('.genai-message').count(), 5));
     const fields = await panel.page.locator('.item-pane .genai-fields').innerText();
-    for (const expected of [/Provider\s+azure\.ai\.openai/, /Operation\s+chat/, /Model\s+gpt-4o → gpt-4o-2024-11-20/, /Input tokens\s+57/, /Output tokens\s+19/, /Latency\s+1\.64 s/, /Finish reason\s+stop/]) {
+    for (const expected of [
+      /Provider\s+azure\.ai\.openai/,
+      /Operation\s+chat/,
+      /Model\s+gpt-4o → gpt-4o-2024-11-20/,
+      /Input tokens\s+57/,
+      /Output tokens\s+19/,
+      /Latency\s+1\.64 s/,
+      /Finish reason\s+stop/,
+    ]) {
       assert.match(fields, expected);
     }
     assert.match(await section.locator('.genai-tool_call').innerText(), /Tool call get_weather \(call_1\)\s+\{"city":"Seoul"\}/);
@@ -120,7 +171,9 @@ describe('Webview panel: a GenAI call (issue 19)', function () {
     await panel.send(snapshot(panelItems(true, laterCalls())));
     await panel.showView('metrics');
     const section = panel.view('metrics').locator('.genai-usage');
-    await eventually(async () => assert.deepStrictEqual(await section.locator('.genai-usage-card .metric-name').allInnerTexts(), ['gpt-4o-mini', 'gpt-4o']));
+    await eventually(async () =>
+      assert.deepStrictEqual(await section.locator('.genai-usage-card .metric-name').allInnerTexts(), ['gpt-4o-mini', 'gpt-4o']),
+    );
     assert.match(await section.locator('h2').innerText(), /GenAI token usage/);
     const gpt4o = section.locator('.genai-usage-card[aria-label="Token usage of gpt-4o"]');
     const stats = await gpt4o.locator('.metric-stats').innerText();
@@ -145,7 +198,9 @@ describe('Webview panel: a GenAI call (issue 19)', function () {
     await panel.send(snapshot(panelItems(false)));
     await panel.page.locator('.operations-list .vlist-row', { hasText: 'POST /ask' }).click();
     await panel.page.locator('.waterfall .row', { hasText: 'chat gpt-4o' }).first().click();
-    await eventually(async () => assert.match(await panel.page.locator('.item-pane .genai-hidden').innerText(), /Message content is hidden/));
+    await eventually(async () =>
+      assert.match(await panel.page.locator('.item-pane .genai-hidden').innerText(), /Message content is hidden/),
+    );
     const text = await panel.page.locator('.item-pane').innerText();
     assert.ok(!text.includes('Seoul'), text);
     assert.match(text, /get_weather/);
@@ -161,11 +216,15 @@ describe('Webview panel: a GenAI call in Korean (issue 19)', function () {
     await panel.send(snapshot(panelItems()));
     await panel.page.locator('.operations-list .vlist-row', { hasText: 'POST /ask' }).click();
     await panel.page.locator('.waterfall .row', { hasText: 'chat gpt-4o' }).first().click();
-    await eventually(async () => assert.match(await panel.page.locator('.item-pane').innerText(), /생성형 AI 호출[\s\S]*입력 토큰\s+57[\s\S]*도구 호출 get_weather/i));
+    await eventually(async () =>
+      assert.match(await panel.page.locator('.item-pane').innerText(), /생성형 AI 호출[\s\S]*입력 토큰\s+57[\s\S]*도구 호출 get_weather/i),
+    );
     await panel.screenshot('genai-conversation-ko');
     await panel.showView('metrics');
     const section = panel.view('metrics').locator('.genai-usage');
-    await eventually(async () => assert.match(await section.innerText(), /생성형 AI 토큰 사용량[\s\S]*gpt-4o[\s\S]*입력 토큰\s+57[\s\S]*출력 토큰\s+19/));
+    await eventually(async () =>
+      assert.match(await section.innerText(), /생성형 AI 토큰 사용량[\s\S]*gpt-4o[\s\S]*입력 토큰\s+57[\s\S]*출력 토큰\s+19/),
+    );
     assert.strictEqual(await section.locator('.genai-usage-card').getAttribute('aria-label'), 'gpt-4o의 토큰 사용량');
     await panel.screenshot('genai-token-usage-ko');
   });

@@ -21,7 +21,8 @@ describe('Webview panel: opened by the host at a query or a transaction', functi
   it('showQuery selects the Query tab with the text and runs it once', async () => {
     const panel = pages.panel;
     await panel.showView('transactions');
-    const query = 'requests\n| where name in ("GET /users")\n| project timestamp, name, duration, success, operation_Id\n| order by timestamp desc';
+    const query =
+      'requests\n| where name in ("GET /users")\n| project timestamp, name, duration, success, operation_Id\n| order by timestamp desc';
     await panel.send({ type: 'showQuery', query });
     await panel.page.locator('vscode-tab-panel[data-view="query"]:not([hidden])').waitFor();
     const posted = await eventually(async () => {
@@ -41,6 +42,8 @@ describe('Webview panel: opened by the host at a query or a transaction', functi
     await panel.showView('logs');
     await panel.send({ type: 'showTransaction', operationId: OK_OPERATION });
     await panel.page.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
-    await eventually(async () => assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row.selected').count(), 1));
+    await eventually(async () =>
+      assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row.selected').count(), 1),
+    );
   });
 });

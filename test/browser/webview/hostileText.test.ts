@@ -58,7 +58,20 @@ function chain(depth: number): PanelItem[] {
   const f = new ItemFactory(Date.now() - 60_000);
   const items: PanelItem[] = [];
   for (let level = depth - 1; level >= 0; level--) {
-    items.push(f.item({ at: level, table: level === 0 ? 'requests' : 'dependencies', role: 'deep-app', operationId: OPERATION, id: spanId(level), parentId: level === 0 ? undefined : spanId(level - 1), name: `call level ${level}`, type: 'InProc', duration: depth - level, success: true }));
+    items.push(
+      f.item({
+        at: level,
+        table: level === 0 ? 'requests' : 'dependencies',
+        role: 'deep-app',
+        operationId: OPERATION,
+        id: spanId(level),
+        parentId: level === 0 ? undefined : spanId(level - 1),
+        name: `call level ${level}`,
+        type: 'InProc',
+        duration: depth - level,
+        success: true,
+      }),
+    );
   }
   return items;
 }
@@ -89,7 +102,10 @@ describe('Webview panel: hostile shapes of telemetry', function () {
     const label = deepest.locator('.waterfall-label');
     assert.strictEqual(await label.innerText(), 'call level 99999');
     const [labelBox, nameBox] = [await label.boundingBox(), await deepest.locator('.waterfall-name').boundingBox()];
-    assert.ok(labelBox && nameBox && labelBox.width >= 80 && labelBox.x + labelBox.width <= nameBox.x + nameBox.width + 1, `label ${JSON.stringify(labelBox)} in name cell ${JSON.stringify(nameBox)}`);
+    assert.ok(
+      labelBox && nameBox && labelBox.width >= 80 && labelBox.x + labelBox.width <= nameBox.x + nameBox.width + 1,
+      `label ${JSON.stringify(labelBox)} in name cell ${JSON.stringify(nameBox)}`,
+    );
     assert.match(await deepest.locator('.waterfall-depth').innerText(), /99,999/);
     await panel.screenshot('deep-chain-bottom');
     assert.deepStrictEqual(panel.errors, []);
@@ -120,10 +136,42 @@ describe('Webview panel: hostile shapes of telemetry', function () {
       const items: PanelItem[] = [];
       for (let index = 0; index < 100; index++) {
         const operationId = `${index.toString(16).padStart(32, 'b')}`;
-        items.push(f.item({ at: index * 10, table: 'requests', role: long('role '), operationId, id: spanId(index), name: long(`GET /long/${index} `), duration: 5, success: true, resultCode: '200', properties: { [long('key ')]: long('value ') } }));
-        items.push(f.item({ at: index * 10 + 1, table: 'traces', role: 'api', operationId, parentId: spanId(index), severity: 1, message: long(`log ${index} `) }));
+        items.push(
+          f.item({
+            at: index * 10,
+            table: 'requests',
+            role: long('role '),
+            operationId,
+            id: spanId(index),
+            name: long(`GET /long/${index} `),
+            duration: 5,
+            success: true,
+            resultCode: '200',
+            properties: { [long('key ')]: long('value ') },
+          }),
+        );
+        items.push(
+          f.item({
+            at: index * 10 + 1,
+            table: 'traces',
+            role: 'api',
+            operationId,
+            parentId: spanId(index),
+            severity: 1,
+            message: long(`log ${index} `),
+          }),
+        );
       }
-      items.push(f.item({ at: 2000, table: 'exceptions', role: 'api', operationId: '0'.repeat(31) + '1', severity: 3, exceptions: [{ typeName: long('ValueError'), message: long('bad '), stack: long('Traceback ') }] }));
+      items.push(
+        f.item({
+          at: 2000,
+          table: 'exceptions',
+          role: 'api',
+          operationId: '0'.repeat(31) + '1',
+          severity: 3,
+          exceptions: [{ typeName: long('ValueError'), message: long('bad '), stack: long('Traceback ') }],
+        }),
+      );
       return items;
     }
 
@@ -131,17 +179,30 @@ describe('Webview panel: hostile shapes of telemetry', function () {
       await panel.send(snapshot(longItems()));
       await transactions().locator('.operations-list .vlist-row').first().waitFor();
       await transactions().locator('.waterfall-list .vlist-row').first().waitFor();
-      const lengths = async (selector: string): Promise<number[]> => transactions().locator(selector).evaluateAll((elements) => elements.map((element) => (element.textContent ?? '').length));
-      for (const length of await lengths('.operations-list .cell-name')) assert.ok(length <= 1001, `a transaction name renders ${length} characters`);
+      const lengths = async (selector: string): Promise<number[]> =>
+        transactions()
+          .locator(selector)
+          .evaluateAll((elements) => elements.map((element) => (element.textContent ?? '').length));
+      for (const length of await lengths('.operations-list .cell-name'))
+        assert.ok(length <= 1001, `a transaction name renders ${length} characters`);
       for (const length of await lengths('.operations-list .cell-role')) assert.ok(length <= 1001, `a role renders ${length} characters`);
-      for (const length of await lengths('.transaction-name, .waterfall-label')) assert.ok(length <= 1001, `a title renders ${length} characters`);
-      const titles = await transactions().locator('.operations-list .vlist-row, .waterfall-list .vlist-row').evaluateAll((elements) => elements.map((element) => element.getAttribute('title') ?? ''));
+      for (const length of await lengths('.transaction-name, .waterfall-label'))
+        assert.ok(length <= 1001, `a title renders ${length} characters`);
+      const titles = await transactions()
+        .locator('.operations-list .vlist-row, .waterfall-list .vlist-row')
+        .evaluateAll((elements) => elements.map((element) => element.getAttribute('title') ?? ''));
       for (const title of titles) assert.ok(title.length <= 1200, `a tooltip holds ${title.length} characters`);
       // The capped name leaves room for the tooltip's other line (operation id, duration, status).
-      assert.ok(titles.some((title) => /\n(operation_Id |request · 5 ms)/.test(title)), titles.map((title) => title.slice(-80)).join(' | '));
+      assert.ok(
+        titles.some((title) => /\n(operation_Id |request · 5 ms)/.test(title)),
+        titles.map((title) => title.slice(-80)).join(' | '),
+      );
 
       await panel.showView('logs');
-      const messages = await panel.view('logs').locator('.logs-list .message-text').evaluateAll((elements) => elements.map((element) => (element.textContent ?? '').length));
+      const messages = await panel
+        .view('logs')
+        .locator('.logs-list .message-text')
+        .evaluateAll((elements) => elements.map((element) => (element.textContent ?? '').length));
       assert.ok(messages.length > 10);
       for (const length of messages) assert.ok(length <= 1001, `a log row renders ${length} characters`);
       const rendered = (await panel.page.evaluate(RENDERED_TEXT_PROBE)) as { longestText: number; longestAttribute: number };
@@ -183,10 +244,38 @@ describe('Webview panel: hostile shapes of telemetry', function () {
     await panel.send(
       snapshot(
         [
-          f.item({ at: 0, table: 'requests', ...op, id: 'aaaaaaaaaaaaaaa1', name: `GET /files/${DISGUISED}`, duration: 40, success: false, resultCode: '500', properties: { [`file ${DISGUISED}`]: `path \u2067${DISGUISED}\u2069` } }),
-          f.item({ at: 2, table: 'dependencies', ...op, parentId: 'aaaaaaaaaaaaaaa1', id: 'aaaaaaaaaaaaaaa2', name: `download ${DISGUISED}`, type: `HTTP${RLO}`, target: `cdn.example/${DISGUISED}`, duration: 10, success: true }),
+          f.item({
+            at: 0,
+            table: 'requests',
+            ...op,
+            id: 'aaaaaaaaaaaaaaa1',
+            name: `GET /files/${DISGUISED}`,
+            duration: 40,
+            success: false,
+            resultCode: '500',
+            properties: { [`file ${DISGUISED}`]: `path \u2067${DISGUISED}\u2069` },
+          }),
+          f.item({
+            at: 2,
+            table: 'dependencies',
+            ...op,
+            parentId: 'aaaaaaaaaaaaaaa1',
+            id: 'aaaaaaaaaaaaaaa2',
+            name: `download ${DISGUISED}`,
+            type: `HTTP${RLO}`,
+            target: `cdn.example/${DISGUISED}`,
+            duration: 10,
+            success: true,
+          }),
           f.item({ at: 3, table: 'traces', ...op, parentId: 'aaaaaaaaaaaaaaa1', severity: 2, message: `saved \u202B${DISGUISED}\u202C` }),
-          f.item({ at: 4, table: 'exceptions', ...op, parentId: 'aaaaaaaaaaaaaaa1', severity: 3, exceptions: [{ typeName: `Error${RLO}`, message: `cannot open ${DISGUISED}`, stack: `File "${DISGUISED}", line 1` }] }),
+          f.item({
+            at: 4,
+            table: 'exceptions',
+            ...op,
+            parentId: 'aaaaaaaaaaaaaaa1',
+            severity: 3,
+            exceptions: [{ typeName: `Error${RLO}`, message: `cannot open ${DISGUISED}`, stack: `File "${DISGUISED}", line 1` }],
+          }),
           f.item({ at: 5, table: 'customMetrics', role: op.role, metrics: [{ name: `size ${DISGUISED}`, value: 3 }] }),
         ],
         { forwarding: { ...FORWARDING, lastError: `upstream said ${DISGUISED}` } },
@@ -202,25 +291,45 @@ describe('Webview panel: hostile shapes of telemetry', function () {
 
     await transactions().locator('.operations-list .vlist-row').first().click();
     await transactions().locator('.waterfall-list .vlist-row').first().waitFor();
-    assert.strictEqual(await transactions().locator('.operations-list .cell-name').first().innerText(), `GET /files/invoice[U+202E]gnp.exe`);
+    assert.strictEqual(
+      await transactions().locator('.operations-list .cell-name').first().innerText(),
+      `GET /files/invoice[U+202E]gnp.exe`,
+    );
     assert.strictEqual(await transactions().locator('.transaction-name').innerText(), `GET /files/invoice[U+202E]gnp.exe`);
-    assert.ok((await transactions().locator('.operations-list .vlist-row').first().getAttribute('title'))!.startsWith(`GET /files/invoice[U+202E]gnp.exe\n`));
+    assert.ok(
+      (await transactions().locator('.operations-list .vlist-row').first().getAttribute('title'))!.startsWith(
+        `GET /files/invoice[U+202E]gnp.exe\n`,
+      ),
+    );
     await transactions().locator('.waterfall-list .vlist-row', { hasText: 'download' }).click();
     assert.strictEqual(await transactions().locator('.item-pane .details-title').innerText(), `download invoice[U+202E]gnp.exe`);
     await probe('transactions, dependency details');
     await transactions().locator('.waterfall-list .vlist-row').first().click();
-    assert.strictEqual(await transactions().locator('.item-pane td', { hasText: 'path' }).innerText(), `path [U+2067]invoice[U+202E]gnp.exe[U+2069]`);
+    assert.strictEqual(
+      await transactions().locator('.item-pane td', { hasText: 'path' }).innerText(),
+      `path [U+2067]invoice[U+202E]gnp.exe[U+2069]`,
+    );
     await probe('transactions, request details');
     await panel.screenshot('bidi-transactions');
 
     await panel.showView('logs');
     await panel.view('logs').locator('.logs-list .vlist-row', { hasText: 'saved' }).click();
-    assert.strictEqual(await panel.view('logs').locator('.details-pane pre.message').innerText(), 'saved [U+202B]invoice[U+202E]gnp.exe[U+202C]');
+    assert.strictEqual(
+      await panel.view('logs').locator('.details-pane pre.message').innerText(),
+      'saved [U+202B]invoice[U+202E]gnp.exe[U+202C]',
+    );
     await probe('logs, trace details');
     await panel.view('logs').locator('.logs-list .vlist-row.table-exceptions').click();
     await probe('logs, exception details');
     await panel.view('logs').locator(`vscode-single-select[aria-label="Role"]`).click();
-    assert.strictEqual(await panel.view('logs').locator('vscode-single-select[aria-label="Role"]').getByRole('option', { name: 'role invoice[U+202E]gnp.exe' }).count(), 1);
+    assert.strictEqual(
+      await panel
+        .view('logs')
+        .locator('vscode-single-select[aria-label="Role"]')
+        .getByRole('option', { name: 'role invoice[U+202E]gnp.exe' })
+        .count(),
+      1,
+    );
     await panel.page.keyboard.press('Escape');
     await panel.screenshot('bidi-logs');
 
@@ -234,7 +343,14 @@ describe('Webview panel: hostile shapes of telemetry', function () {
   });
 
   describe('Copy as JSON of an item larger than one message', () => {
-    const bigItem = (length: number): PanelItem => ({ seq: 1, table: 'traces', time: Date.now(), role: 'api', severity: 1, message: `big ${'y'.repeat(length)} end` });
+    const bigItem = (length: number): PanelItem => ({
+      seq: 1,
+      table: 'traces',
+      time: Date.now(),
+      role: 'api',
+      severity: 1,
+      message: `big ${'y'.repeat(length)} end`,
+    });
     async function copyDetails(item: PanelItem): Promise<void> {
       await panel.send(snapshot([item]));
       await panel.showView('logs');
@@ -264,7 +380,7 @@ describe('Webview panel: hostile shapes of telemetry', function () {
       assert.deepStrictEqual(await notices(), ['Item JSON copied to the clipboard.']);
     });
 
-    it('says the copy failed, with the host\'s reason, when the host could not write the clipboard', async () => {
+    it("says the copy failed, with the host's reason, when the host could not write the clipboard", async () => {
       await copyDetails(bigItem(10));
       const [chunk] = await panel.postedOfType('copyText');
       await answer(chunk!.id + 1, true); // an answer to some other copy says nothing

@@ -30,15 +30,27 @@ describe('Webview panel: Korean UI', function () {
 
   it('tabs, toolbar and counts read Korean, with no English left in the chrome', async () => {
     const tabs = (await panel.page.locator('vscode-tab-header .tab-title').allInnerTexts()).map(squash);
-    assert.deepStrictEqual(tabs, [korean.Transactions, korean.Performance, korean.Failures, korean.Logs, korean.Query, korean.Metrics, korean.Map, korean.Live]);
+    assert.deepStrictEqual(tabs, [
+      korean.Transactions,
+      korean.Performance,
+      korean.Failures,
+      korean.Logs,
+      korean.Query,
+      korean.Metrics,
+      korean.Map,
+      korean.Live,
+    ]);
     assert.deepStrictEqual(tabs, ['트랜잭션', '성능', '실패', '로그', '쿼리', '메트릭', '맵', '실시간']);
     const toolbar = panel.page.locator('.toolbar');
     assert.strictEqual(await toolbar.getAttribute('aria-label'), '원격 분석 스트림');
     assert.match(squash(await panel.page.locator('.item-count').innerText()), /^항목 \d+개$/);
     // A first frame slower than 50 ms (a loaded machine) shows "따라잡는 중…" (catching up) for the
     // 600 ms after it (src/webview/app.ts): the status is awaited, not read once.
-    await eventually(async () => assert.strictEqual(squash(await panel.page.locator('.stream-indicator').innerText()), '실시간'), { timeoutMs: 10_000 });
-    for (const label of ['스트림 일시 중지', '지우기', '내보내기', '가져오기']) assert.strictEqual(await toolbar.locator(`vscode-toolbar-button[label="${label}"]`).count(), 1, label);
+    await eventually(async () => assert.strictEqual(squash(await panel.page.locator('.stream-indicator').innerText()), '실시간'), {
+      timeoutMs: 10_000,
+    });
+    for (const label of ['스트림 일시 중지', '지우기', '내보내기', '가져오기'])
+      assert.strictEqual(await toolbar.locator(`vscode-toolbar-button[label="${label}"]`).count(), 1, label);
     assert.doesNotMatch(await toolbar.innerText(), /[A-Za-z]/, 'no English word in the toolbar');
     assert.match(squash(await panel.view('transactions').locator('.filter-count').innerText()), /^트랜잭션 \d+개$/);
     const headers = (await panel.view('transactions').locator('.list-header span').allInnerTexts()).map(squash).filter(Boolean);
@@ -52,7 +64,10 @@ describe('Webview panel: Korean UI', function () {
     assert.match(counters, /^수락됨 1,284 전송됨 1,240 재시도 중 12 디스크 대기열 32 \(47\.1 KB\) 삭제됨 0$/);
     assert.match(squash(await strip.locator('.strip-relay').innerText()), /^릴레이 http:\/\/127\.0\.0\.1:\d+\/$/);
     // The last error is the forwarder's text: shown as it came.
-    assert.strictEqual(squash(await strip.locator('.strip-error').innerText()), '429 Too Many Requests from ingestion; retrying after 10 s');
+    assert.strictEqual(
+      squash(await strip.locator('.strip-error').innerText()),
+      '429 Too Many Requests from ingestion; retrying after 10 s',
+    );
     const toggle = strip.locator('vscode-toolbar-button.strip-toggle');
     assert.strictEqual(squash(await toggle.innerText()), '전달 일시 중지');
     await toggle.click();

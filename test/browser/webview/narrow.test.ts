@@ -98,11 +98,22 @@ describe('Webview panel: narrow panels', function () {
       })`);
       const factory = new ItemFactory(Date.now(), 1000);
       await panel.send(delta([factory.item({ at: 1, table: 'traces', role: ORDERS_ROLE, severity: 1, message: 'one more' })]));
-      const state = (await measured) as { text: string; title: string; moreVisible: boolean; moreRight: number; width: number; overflow: number; compact: boolean };
+      const state = (await measured) as {
+        text: string;
+        title: string;
+        moreVisible: boolean;
+        moreRight: number;
+        width: number;
+        overflow: number;
+        compact: boolean;
+      };
       assert.match(state.text, /따라잡는 중/);
       assert.strictEqual(state.title, state.text, 'the hidden text stays as the tooltip');
       assert.ok(state.compact, 'the indicator collapsed to its dot');
-      assert.ok(state.moreVisible && state.moreRight <= state.width + 0.5, `"More actions" on screen: right edge ${state.moreRight} of ${state.width}`);
+      assert.ok(
+        state.moreVisible && state.moreRight <= state.width + 0.5,
+        `"More actions" on screen: right edge ${state.moreRight} of ${state.width}`,
+      );
       assert.strictEqual(state.overflow, 0);
     } finally {
       await panel.close();
@@ -127,15 +138,22 @@ describe('Webview panel: narrow panels', function () {
             inMenu.push(action.label);
           }
           // Nothing in the toolbar or the tab headers sticks out of the panel.
-          for (const selector of ['.toolbar', '.stream-indicator', '.strip-counters .counter:last-child']) assert.ok(await inViewport(panel, selector), `${selector} inside ${width} px`);
-          const overflow = (await panel.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+          for (const selector of ['.toolbar', '.stream-indicator', '.strip-counters .counter:last-child'])
+            assert.ok(await inViewport(panel, selector), `${selector} inside ${width} px`);
+          const overflow = (await panel.page.evaluate(
+            'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+          )) as number;
           assert.strictEqual(overflow, 0, 'no horizontal overflow of the page');
           if (inMenu.length > 0) {
             await more.click();
             const menu = panel.page.locator('.toolbar-menu');
             await menu.waitFor();
             const items = await menu.locator('[role="menuitem"]').allInnerTexts();
-            for (const label of inMenu) assert.ok(items.some((text) => text.includes(label.replace(' stream', ''))), `${label} in the menu: ${items.join(', ')}`);
+            for (const label of inMenu)
+              assert.ok(
+                items.some((text) => text.includes(label.replace(' stream', ''))),
+                `${label} in the menu: ${items.join(', ')}`,
+              );
             assert.ok(await inViewport(panel, '.toolbar-menu'), 'the menu is drawn inside the panel');
             await panel.screenshot(`narrow-${width}-menu`);
             await panel.page.keyboard.press('Escape');
@@ -152,7 +170,10 @@ describe('Webview panel: narrow panels', function () {
             await panel.settle();
           }
           const posted = (await panel.posted()).map((message) => message.type);
-          assert.deepStrictEqual(posted.filter((type) => ['clear', 'export', 'import'].includes(type)), ['clear', 'export', 'import']);
+          assert.deepStrictEqual(
+            posted.filter((type) => ['clear', 'export', 'import'].includes(type)),
+            ['clear', 'export', 'import'],
+          );
           assert.match(await panel.page.locator('.stream-indicator').innerText(), /Paused/);
           // The item count is readable: in the bar, or as the menu's heading.
           if (!(await inViewport(panel, '.toolbar .item-count'))) {
@@ -176,15 +197,28 @@ describe('Webview panel: narrow panels', function () {
             await panel.page.keyboard.press('Enter');
             const items = panel.page.locator('.toolbar-menu [role="menuitem"]:not([hidden])');
             await items.first().waitFor();
-            assert.strictEqual(await items.first().evaluate((el) => el === el.ownerDocument.activeElement), true, 'focus moves into the menu');
+            assert.strictEqual(
+              await items.first().evaluate((el) => el === el.ownerDocument.activeElement),
+              true,
+              'focus moves into the menu',
+            );
             await panel.page.keyboard.press('ArrowDown');
             const count = await items.count();
             const texts = await items.allInnerTexts();
             const focused = await panel.page.evaluate('document.activeElement && document.activeElement.textContent');
-            if (count > 1) assert.strictEqual(await items.nth(1).evaluate((el) => el === el.ownerDocument.activeElement), true, `ArrowDown moves to the next item (${texts.join('|')}; focused: ${focused})`);
+            if (count > 1)
+              assert.strictEqual(
+                await items.nth(1).evaluate((el) => el === el.ownerDocument.activeElement),
+                true,
+                `ArrowDown moves to the next item (${texts.join('|')}; focused: ${focused})`,
+              );
             await panel.page.keyboard.press('Escape');
             await panel.page.locator('.toolbar-menu').waitFor({ state: 'hidden' });
-            assert.strictEqual(await more.evaluate((el) => el === el.ownerDocument.activeElement || el.contains(el.ownerDocument.activeElement)), true, 'Escape returns focus to "More actions"');
+            assert.strictEqual(
+              await more.evaluate((el) => el === el.ownerDocument.activeElement || el.contains(el.ownerDocument.activeElement)),
+              true,
+              'Escape returns focus to "More actions"',
+            );
           }
           // Every tab is reachable: its header visible within the panel, or (eight tabs at 360 px) listed
           // in the "More actions" menu; selecting it shows its view, and the selected header is in the row.
@@ -197,9 +231,12 @@ describe('Webview panel: narrow panels', function () {
               await panel.page.locator('.toolbar .toolbar-more').click();
               await panel.page.locator(`.toolbar-menu .toolbar-menu-tab[data-view="${view}"]`).click();
               await panel.page.locator(`vscode-tab-panel[data-view="${view}"]:not([hidden])`).waitFor();
-              await eventually(async () => assert.ok(await inViewport(panel, selector), `${view}, chosen from the menu, is shown in the row at ${width} px`));
+              await eventually(async () =>
+                assert.ok(await inViewport(panel, selector), `${view}, chosen from the menu, is shown in the row at ${width} px`),
+              );
             }
-            if (await panel.page.locator('.toolbar .toolbar-more').isVisible()) assert.ok(await inViewport(panel, '.toolbar .toolbar-more'), `"More actions" on screen with ${view} selected`);
+            if (await panel.page.locator('.toolbar .toolbar-more').isVisible())
+              assert.ok(await inViewport(panel, '.toolbar .toolbar-more'), `"More actions" on screen with ${view} selected`);
           }
           await panel.showView('transactions');
           await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).click();
@@ -207,10 +244,12 @@ describe('Webview panel: narrow panels', function () {
           // The waterfall's axis labels do not overlap one another.
           const ticks = panel.view('transactions').locator('.waterfall-axis .axis-tick');
           const boxes = [];
-          for (let i = 0; i < (await ticks.count()); i++) if (await ticks.nth(i).isVisible()) boxes.push((await ticks.nth(i).boundingBox())!);
+          for (let i = 0; i < (await ticks.count()); i++)
+            if (await ticks.nth(i).isVisible()) boxes.push((await ticks.nth(i).boundingBox())!);
           assert.ok(boxes.length >= 2, 'the axis shows at least its start and end');
           boxes.sort((a, b) => a.x - b.x);
-          for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i]!.x >= boxes[i - 1]!.x + boxes[i - 1]!.width, `axis labels ${i - 1} and ${i} overlap at ${width} px`);
+          for (let i = 1; i < boxes.length; i++)
+            assert.ok(boxes[i]!.x >= boxes[i - 1]!.x + boxes[i - 1]!.width, `axis labels ${i - 1} and ${i} overlap at ${width} px`);
           await panel.screenshot(`narrow-${width}`);
           await panel.showView('metrics');
           await panel.screenshot(`narrow-${width}-metrics`);

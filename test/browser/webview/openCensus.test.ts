@@ -46,7 +46,9 @@ function openCensusItems(): PanelItem[] {
       envelopes.push(copy as unknown as Envelope);
     }
   }
-  const items = envelopes.map((envelope, seq) => normaliseEnvelope({ ...envelope, time: new Date(now - 30_000 + seq * 500).toISOString() }, seq + 1, now)!);
+  const items = envelopes.map(
+    (envelope, seq) => normaliseEnvelope({ ...envelope, time: new Date(now - 30_000 + seq * 500).toISOString() }, seq + 1, now)!,
+  );
   return toPanelItems(items);
 }
 
@@ -63,7 +65,10 @@ describe('Webview panel: an OpenCensus app (real captures)', function () {
 
   it('the captures hold only in-process spans and one user metric among the counters', () => {
     const dependencies = items.filter((item) => item.table === 'dependencies');
-    assert.ok(dependencies.length >= 5 && dependencies.every((item) => /^inproc$/i.test(item.type ?? '')), JSON.stringify(dependencies.map((d) => d.type)));
+    assert.ok(
+      dependencies.length >= 5 && dependencies.every((item) => /^inproc$/i.test(item.type ?? '')),
+      JSON.stringify(dependencies.map((d) => d.type)),
+    );
     assert.strictEqual(items.filter((item) => item.table === 'customMetrics').length, 14);
   });
 
@@ -73,8 +78,8 @@ describe('Webview panel: an OpenCensus app (real captures)', function () {
     assert.strictEqual(await view.locator('.placeholder').count(), 0, 'not "No requests or dependencies yet"');
     const role = view.locator('.node-role');
     assert.strictEqual(await role.count(), 1);
-    assert.match(await role.locator('.node-label').textContent() ?? '', /oc_trace\.py/);
-    assert.match(await role.locator('.node-detail').textContent() ?? '', /5 in-process spans/);
+    assert.match((await role.locator('.node-label').textContent()) ?? '', /oc_trace\.py/);
+    assert.match((await role.locator('.node-detail').textContent()) ?? '', /5 in-process spans/);
     assert.match(await view.locator('.map-note').innerText(), /In-process spans .* not calls/);
     assert.strictEqual(await view.locator('.edge').count(), 0);
     await panel.screenshot('opencensus-map');

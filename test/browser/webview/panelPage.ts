@@ -78,9 +78,24 @@ export async function startPanelServer(): Promise<PanelServer> {
 }
 
 /** The host's HTML (src/extension/panel/panelHtml.ts) with the test's stand-ins for VS Code. */
-function panelHtml(origin: string, theme: ThemeKind, initialState: string, codiconLink: boolean, locale: Locale, strings: Record<string, string>): string {
-  const nonce = randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-  const csp = [`default-src 'none'`, `img-src ${origin} data:`, `style-src ${origin}`, `font-src ${origin}`, `script-src 'nonce-${nonce}'`].join('; ');
+function panelHtml(
+  origin: string,
+  theme: ThemeKind,
+  initialState: string,
+  codiconLink: boolean,
+  locale: Locale,
+  strings: Record<string, string>,
+): string {
+  const nonce = randomBytes(16)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${origin} data:`,
+    `style-src ${origin}`,
+    `font-src ${origin}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="${locale}">
 <head>
@@ -115,7 +130,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -140,24 +163,37 @@ export class PanelPage {
   ) {}
 
   static async open(browser: Browser, server: PanelServer, options: PanelOpenOptions = {}): Promise<PanelPage> {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 760 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 1280, height: options.height ?? 760 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`console: ${message.text()}`);
     });
-    const query = new URLSearchParams({ theme: options.theme ?? 'light', state: JSON.stringify(options.state ?? null), codicons: options.codiconLink === false ? 'no' : 'yes', locale: options.locale ?? 'en' });
+    const query = new URLSearchParams({
+      theme: options.theme ?? 'light',
+      state: JSON.stringify(options.state ?? null),
+      codicons: options.codiconLink === false ? 'no' : 'yes',
+      locale: options.locale ?? 'en',
+    });
     await page.goto(`${server.origin}/panel.html?${query}`);
     const panel = new PanelPage(page, errors);
     // A function, not a string: the page's CSP forbids eval, which string predicates need.
-    await page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((message) => message.type === 'ready'));
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((message) => message.type === 'ready'),
+    );
     return panel;
   }
 
   /** Plays the host: posts a message to the webview and waits for it to be rendered. */
   async send(message: HostToWebview): Promise<void> {
-    await this.page.evaluate((data) => (globalThis as unknown as { postMessage(message: unknown, origin: string): void }).postMessage(data, '*'), message as unknown);
+    await this.page.evaluate(
+      (data) => (globalThis as unknown as { postMessage(message: unknown, origin: string): void }).postMessage(data, '*'),
+      message as unknown,
+    );
     await this.settle();
   }
 
@@ -220,7 +256,9 @@ export interface PanelPages {
  * must have had no CSP violation and no page error — unless `injectsMarkup` (tests that insert
  * hostile markup on purpose, whose blocked handlers are reported as violations).
  */
-export function usePanelPages(options: { open?: PanelOpenOptions; prepare?: (panel: PanelPage) => Promise<void>; injectsMarkup?: boolean } = {}): PanelPages {
+export function usePanelPages(
+  options: { open?: PanelOpenOptions; prepare?: (panel: PanelPage) => Promise<void>; injectsMarkup?: boolean } = {},
+): PanelPages {
   const pages = {} as { browser: Browser; server: PanelServer; panel: PanelPage };
   before(async () => {
     [pages.browser, pages.server] = await Promise.all([launchBrowser(), startPanelServer()]);

@@ -23,11 +23,61 @@ function catalogItems(base: number, firstSeq: number): PanelItem[] {
     const operationId = `catalog${String(index).padStart(25, '0')}`;
     const id = `req${String(index).padStart(13, '0')}`;
     const failed = duration >= 750;
-    items.push(f.item({ at: index * 500, table: 'requests', role: 'flask-orders', operationId, id, name: 'GET /catalog', duration, success: !failed, resultCode: failed ? '503' : '200' }));
-    items.push(f.item({ at: index * 500 + 1, table: 'dependencies', role: 'flask-orders', operationId, parentId: id, id: `dep${String(index).padStart(13, '0')}`, name: 'SELECT products', type: 'postgresql', target: 'catalog-db|shop', duration: duration / 2, success: true, resultCode: '0' }));
-    if (duration >= 800) items.push(f.item({ at: index * 500 + 2, table: 'exceptions', role: 'flask-orders', operationId, parentId: id, severity: 3, exceptions: [{ typeName: 'TimeoutError', message: 'catalog-db did not answer' }] }));
+    items.push(
+      f.item({
+        at: index * 500,
+        table: 'requests',
+        role: 'flask-orders',
+        operationId,
+        id,
+        name: 'GET /catalog',
+        duration,
+        success: !failed,
+        resultCode: failed ? '503' : '200',
+      }),
+    );
+    items.push(
+      f.item({
+        at: index * 500 + 1,
+        table: 'dependencies',
+        role: 'flask-orders',
+        operationId,
+        parentId: id,
+        id: `dep${String(index).padStart(13, '0')}`,
+        name: 'SELECT products',
+        type: 'postgresql',
+        target: 'catalog-db|shop',
+        duration: duration / 2,
+        success: true,
+        resultCode: '0',
+      }),
+    );
+    if (duration >= 800)
+      items.push(
+        f.item({
+          at: index * 500 + 2,
+          table: 'exceptions',
+          role: 'flask-orders',
+          operationId,
+          parentId: id,
+          severity: 3,
+          exceptions: [{ typeName: 'TimeoutError', message: 'catalog-db did not answer' }],
+        }),
+      );
   });
-  items.push(f.item({ at: -2 * 60 * 60_000, table: 'requests', role: 'flask-orders', operationId: 'old0000000000000000000000000000', id: 'old0000000000000', name: 'GET /old', duration: 5, success: true, resultCode: '200' }));
+  items.push(
+    f.item({
+      at: -2 * 60 * 60_000,
+      table: 'requests',
+      role: 'flask-orders',
+      operationId: 'old0000000000000000000000000000',
+      id: 'old0000000000000',
+      name: 'GET /old',
+      duration: 5,
+      success: true,
+      resultCode: '200',
+    }),
+  );
   return items;
 }
 
@@ -48,9 +98,14 @@ describe('Webview panel: Performance and Failures', function () {
 
   async function choose(view: 'performance' | 'failures', selectLabel: string, option: string): Promise<void> {
     await panel.view(view).locator(`vscode-single-select[aria-label="${selectLabel}"]`).click();
-    await panel.view(view).locator(`vscode-single-select[aria-label="${selectLabel}"]`).getByRole('option', { name: option, exact: true }).click();
+    await panel
+      .view(view)
+      .locator(`vscode-single-select[aria-label="${selectLabel}"]`)
+      .getByRole('option', { name: option, exact: true })
+      .click();
   }
-  const rowTexts = async (view: 'performance' | 'failures') => (await panel.view(view).locator(`.${view}-list .vlist-row`).allInnerTexts()).map(squash);
+  const rowTexts = async (view: 'performance' | 'failures') =>
+    (await panel.view(view).locator(`.${view}-list .vlist-row`).allInnerTexts()).map(squash);
 
   describe('Performance', () => {
     beforeEach(() => panel.showView('performance'));
@@ -66,9 +121,18 @@ describe('Webview panel: Performance and Failures', function () {
         'POST /orders 1 1 35.1 ms 35.1 ms 35.1 ms 35.1 ms',
         'GET /inventory/<sku> 1 0 6.1 ms 6.1 ms 6.1 ms 6.1 ms',
       ]);
-      assert.strictEqual(squash(await panel.view('performance').locator('.filter-count').innerText()), '43 requests', 'the request two hours older is outside the last hour');
+      assert.strictEqual(
+        squash(await panel.view('performance').locator('.filter-count').innerText()),
+        '43 requests',
+        'the request two hours older is outside the last hour',
+      );
       await choose('performance', 'Time range', 'All data');
-      await eventually(async () => assert.ok((await rowTexts('performance')).some((row) => row.startsWith('GET /old 1 0')), (await rowTexts('performance')).join('\n')));
+      await eventually(async () =>
+        assert.ok(
+          (await rowTexts('performance')).some((row) => row.startsWith('GET /old 1 0')),
+          (await rowTexts('performance')).join('\n'),
+        ),
+      );
       await choose('performance', 'Time range', 'Last 5 minutes');
       await eventually(async () => assert.strictEqual((await rowTexts('performance')).length, 4));
     });
@@ -103,7 +167,18 @@ describe('Webview panel: Performance and Failures', function () {
       await panel.page.mouse.up();
       await eventually(async () => assert.match(squash(await view.locator('.range-note').innerText()), /: 10 of 40$/));
       const durations = (await view.locator('.sample-row .cell-duration').allInnerTexts()).map(squash);
-      assert.deepStrictEqual(durations, ['850 ms', '800 ms', '750 ms', '700 ms', '650 ms', '600 ms', '550 ms', '500 ms', '450 ms', '400 ms']);
+      assert.deepStrictEqual(durations, [
+        '850 ms',
+        '800 ms',
+        '750 ms',
+        '700 ms',
+        '650 ms',
+        '600 ms',
+        '550 ms',
+        '500 ms',
+        '450 ms',
+        '400 ms',
+      ]);
       await choose('performance', 'Samples', 'Failed');
       await eventually(async () => assert.strictEqual(await view.locator('.sample-row.failed').count(), 3));
       assert.strictEqual(await view.locator('.sample-row:not(.failed)').count(), 0);
@@ -117,27 +192,60 @@ describe('Webview panel: Performance and Failures', function () {
       await view.locator('.performance-list .vlist-row', { hasText: 'GET /catalog' }).click();
       await view.locator('.sample-row').first().click();
       await panel.page.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
-      await eventually(async () => assert.strictEqual(squash(await panel.view('transactions').locator('.operation-id').innerText()), `catalog${String(39).padStart(25, '0')}`));
+      await eventually(async () =>
+        assert.strictEqual(
+          squash(await panel.view('transactions').locator('.operation-id').innerText()),
+          `catalog${String(39).padStart(25, '0')}`,
+        ),
+      );
       assert.match(squash(await panel.view('transactions').locator('.transaction-title').innerText()), /GET \/catalog 850 ms/);
     });
 
     it('follows new requests as they arrive (refreshing at most once a second)', async () => {
       await panel.view('performance').locator('.performance-list .vlist-row').first().waitFor();
       const f = new ItemFactory(Date.now(), 10_000);
-      await panel.send(delta([1, 2, 3].map((index) => f.item({ at: index, table: 'requests', role: 'flask-orders', operationId: `new${index}`, id: `new${index}`, name: 'GET /new', duration: 10 * index, success: true, resultCode: '200' }))));
-      await eventually(async () => assert.ok((await rowTexts('performance')).includes('GET /new 3 0 20 ms 20 ms 30 ms 30 ms'), (await rowTexts('performance')).join('\n')));
+      await panel.send(
+        delta(
+          [1, 2, 3].map((index) =>
+            f.item({
+              at: index,
+              table: 'requests',
+              role: 'flask-orders',
+              operationId: `new${index}`,
+              id: `new${index}`,
+              name: 'GET /new',
+              duration: 10 * index,
+              success: true,
+              resultCode: '200',
+            }),
+          ),
+        ),
+      );
+      await eventually(async () =>
+        assert.ok(
+          (await rowTexts('performance')).includes('GET /new 3 0 20 ms 20 ms 30 ms 30 ms'),
+          (await rowTexts('performance')).join('\n'),
+        ),
+      );
       assert.strictEqual(squash(await panel.view('performance').locator('.filter-count').innerText()), '46 requests');
     });
 
     it('toggles to dependencies by type, target and name; a dependency lists the operations calling it', async () => {
       const view = panel.view('performance');
       await choose('performance', 'Group by', 'Dependencies by type');
-      await eventually(async () => assert.deepStrictEqual((await rowTexts('performance')).map((row) => row.split(' ')[0]), ['postgresql', 'HTTP']));
+      await eventually(async () =>
+        assert.deepStrictEqual(
+          (await rowTexts('performance')).map((row) => row.split(' ')[0]),
+          ['postgresql', 'HTTP'],
+        ),
+      );
       assert.strictEqual(squash(await view.locator('.filter-count').innerText()), '44 dependencies');
       await choose('performance', 'Group by', 'Dependencies by target');
       await eventually(async () => assert.ok((await rowTexts('performance'))[0]!.startsWith('catalog-db|shop 40 0')));
       await view.locator('.performance-list .vlist-row', { hasText: 'catalog-db|shop' }).click();
-      await eventually(async () => assert.strictEqual(squash((await view.locator('.performance-section .section-title').first().textContent()) ?? ''), 'Called by'));
+      await eventually(async () =>
+        assert.strictEqual(squash((await view.locator('.performance-section .section-title').first().textContent()) ?? ''), 'Called by'),
+      );
       assert.deepStrictEqual((await view.locator('.related-row').allInnerTexts()).map(squash), ['GET /catalog 40 3 failed 174.6 ms']);
     });
   });
@@ -154,26 +262,44 @@ describe('Webview panel: Performance and Failures', function () {
       await eventually(async () => assert.deepStrictEqual(await rowTexts('failures'), ['503 3 3 100%', '500 1 1 100%']));
       await choose('failures', 'Group by', 'Exception type');
       // POST /orders' exception is parented to the request; the 750 ms catalog failure has none.
-      await eventually(async () => assert.deepStrictEqual(await rowTexts('failures'), ['TimeoutError 2 2 100%', '(no exception) 1 1 100%', 'psycopg2.errors.UniqueViolation 1 1 100%']));
+      await eventually(async () =>
+        assert.deepStrictEqual(await rowTexts('failures'), [
+          'TimeoutError 2 2 100%',
+          '(no exception) 1 1 100%',
+          'psycopg2.errors.UniqueViolation 1 1 100%',
+        ]),
+      );
     });
 
     it('shows the selected group over time, its other breakdowns and failed samples that open the transaction', async () => {
       const view = panel.view('failures');
       await view.locator('.failures-list .vlist-row', { hasText: 'GET /catalog' }).click();
-      await eventually(async () => assert.match(squash(await view.locator('.performance-title').innerText()), /^GET \/catalog 3 failed of 40$/));
+      await eventually(async () =>
+        assert.match(squash(await view.locator('.performance-title').innerText()), /^GET \/catalog 3 failed of 40$/),
+      );
       assert.strictEqual(await view.locator('.failures-detail .chart canvas').count(), 1, 'counts over time are drawn');
       assert.deepStrictEqual((await view.locator('[data-dimension="resultCode"] .related-row').allInnerTexts()).map(squash), ['503 3']);
-      assert.deepStrictEqual((await view.locator('[data-dimension="exceptionType"] .related-row').allInnerTexts()).map(squash), ['TimeoutError 2', '(no exception) 1']);
+      assert.deepStrictEqual((await view.locator('[data-dimension="exceptionType"] .related-row').allInnerTexts()).map(squash), [
+        'TimeoutError 2',
+        '(no exception) 1',
+      ]);
       assert.strictEqual(await view.locator('.sample-row').count(), 3);
       await panel.screenshot('failures');
       await view.locator('.sample-row').first().click();
       await panel.page.locator('vscode-tab-panel[data-view="transactions"]:not([hidden])').waitFor();
-      await eventually(async () => assert.strictEqual(squash(await panel.view('transactions').locator('.operation-id').innerText()), `catalog${String(39).padStart(25, '0')}`));
+      await eventually(async () =>
+        assert.strictEqual(
+          squash(await panel.view('transactions').locator('.operation-id').innerText()),
+          `catalog${String(39).padStart(25, '0')}`,
+        ),
+      );
     });
 
     it('failed dependencies: by operation (type · target · name) and result code', async () => {
       await choose('failures', 'Show', 'Failed dependencies');
-      await eventually(async () => assert.deepStrictEqual(await rowTexts('failures'), ['postgresql · orders-db.internal|orders · INSERT orders 1 1 100%']));
+      await eventually(async () =>
+        assert.deepStrictEqual(await rowTexts('failures'), ['postgresql · orders-db.internal|orders · INSERT orders 1 1 100%']),
+      );
       await choose('failures', 'Group by', 'Result code');
       await eventually(async () => assert.deepStrictEqual(await rowTexts('failures'), ['23505 1 1 100%']));
     });
@@ -191,7 +317,9 @@ describe('Webview panel: Performance and Failures', function () {
           await narrow.showView(view);
           await narrow.view(view).locator(`.${view}-list .vlist-row`).first().waitFor();
           await narrow.view(view).locator('.performance-detail canvas').first().waitFor();
-          const overflow = (await narrow.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+          const overflow = (await narrow.page.evaluate(
+            'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+          )) as number;
           assert.strictEqual(overflow, 0, `${view}: no horizontal scrolling`);
           const more = await narrow.page.locator('.toolbar .toolbar-more').boundingBox();
           assert.ok(more && more.x + more.width <= 360.5, `${view}: "More actions" on screen`);

@@ -48,28 +48,44 @@ describe('Webview panel: Query tab', function () {
     await panel.page.keyboard.press('Control+Enter');
     assert.match(await answerNext(panel, answered), /^requests\n\| summarize/);
     const view = panel.view('query');
-    await eventually(async () => assert.deepStrictEqual(await view.locator('.list-header .query-cell').allInnerTexts(), ['name', 'n', 'slowest']));
+    await eventually(async () =>
+      assert.deepStrictEqual(await view.locator('.list-header .query-cell').allInnerTexts(), ['name', 'n', 'slowest']),
+    );
     const rows = view.locator('.query-list .vlist-row');
     await eventually(async () => assert.strictEqual(await rows.count(), 3));
     const texts = await rows.evaluateAll((elements) =>
       elements
-        .sort((a, b) => (a as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top - (b as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top)
+        .sort(
+          (a, b) =>
+            (a as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top -
+            (b as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top,
+        )
         .map((element) => [...element.querySelectorAll('.query-cell')].map((cell) => cell.textContent)),
     );
-    assert.deepStrictEqual(texts, [['GET /health', '1', '5'], ['GET /users', '3', '480'], ['POST /orders', '2', '2300']]);
+    assert.deepStrictEqual(texts, [
+      ['GET /health', '1', '5'],
+      ['GET /users', '3', '480'],
+      ['POST /orders', '2', '2300'],
+    ]);
     assert.match(await view.locator('.query-status').innerText(), /^3 rows · \d+ ms$/);
   });
 
-  it('shows a wrong query\'s error with the line and a caret under the column, and moves the cursor there on click', async () => {
+  it("shows a wrong query's error with the line and a caret under the column, and moves the cursor there on click", async () => {
     await typeQuery(panel, 'requests\n| where sucess == false');
     await panel.view('query').locator('vscode-button.query-run').click();
     await answerNext(panel, answered);
     const problem = panel.view('query').locator('.query-problem');
     await problem.waitFor();
-    assert.match(await problem.locator('.query-problem-message').innerText(), /Unknown column "sucess"; did you mean|Unknown column "sucess" \(line 2, column 9\)/);
+    assert.match(
+      await problem.locator('.query-problem-message').innerText(),
+      /Unknown column "sucess"; did you mean|Unknown column "sucess" \(line 2, column 9\)/,
+    );
     assert.strictEqual(await problem.locator('.query-problem-where').innerText(), '| where sucess == false\n        ^');
     await problem.locator('.query-problem-where').click();
-    const caret = await panel.view('query').locator('.query-editor').evaluate((element) => (element as unknown as { selectionStart: number }).selectionStart);
+    const caret = await panel
+      .view('query')
+      .locator('.query-editor')
+      .evaluate((element) => (element as unknown as { selectionStart: number }).selectionStart);
     assert.strictEqual(caret, 'requests\n| where '.length);
     assert.strictEqual(await panel.view('query').locator('.query-list .vlist-row').count(), 0);
     await panel.screenshot('query-error');
@@ -84,10 +100,15 @@ describe('Webview panel: Query tab', function () {
     assert.deepStrictEqual(await chart.locator('.legend-item').allInnerTexts(), ['count_']);
     await panel.screenshot('query-timechart');
 
-    await typeQuery(panel, 'requests | summarize count() by cloud_RoleName | order by cloud_RoleName asc | render piechart with (title="Requests by role")');
+    await typeQuery(
+      panel,
+      'requests | summarize count() by cloud_RoleName | order by cloud_RoleName asc | render piechart with (title="Requests by role")',
+    );
     await panel.page.keyboard.press('Control+Enter');
     await answerNext(panel, answered);
-    await eventually(async () => assert.deepStrictEqual(await chart.locator('.query-bar').allInnerTexts(), ['api\n5 (83%)', 'worker\n1 (17%)']));
+    await eventually(async () =>
+      assert.deepStrictEqual(await chart.locator('.query-bar').allInnerTexts(), ['api\n5 (83%)', 'worker\n1 (17%)']),
+    );
     assert.strictEqual(await chart.locator('h3').innerText(), 'Requests by role');
     assert.strictEqual(await chart.locator('canvas').count(), 0, 'the time chart is gone');
   });
@@ -97,10 +118,14 @@ describe('Webview panel: Query tab', function () {
     await panel.page.keyboard.press('End');
     await panel.page.keyboard.type('e');
     const suggestions = panel.view('query').locator('.query-suggestions');
-    await eventually(async () => assert.deepStrictEqual(await suggestions.locator('.query-suggestion').allInnerTexts(), ['operator\nwhere']));
+    await eventually(async () =>
+      assert.deepStrictEqual(await suggestions.locator('.query-suggestion').allInnerTexts(), ['operator\nwhere']),
+    );
     await panel.page.keyboard.press('Tab');
     await panel.page.keyboard.type(' resultC');
-    await eventually(async () => assert.match((await suggestions.locator('.query-suggestion.selected').innerText()).replace(/\s+/g, ' '), /column resultCode/));
+    await eventually(async () =>
+      assert.match((await suggestions.locator('.query-suggestion.selected').innerText()).replace(/\s+/g, ' '), /column resultCode/),
+    );
     await panel.page.keyboard.press('Tab');
     assert.strictEqual(await panel.view('query').locator('.query-editor').inputValue(), 'requests | where resultCode');
     await eventually(async () => assert.strictEqual(await suggestions.isHidden(), true));
@@ -124,7 +149,10 @@ describe('Webview panel: Query tab', function () {
       await reopened.showView('query');
       assert.strictEqual(await reopened.view('query').locator('.query-editor').inputValue(), 'traces | count');
       const options = await reopened.view('query').locator('vscode-single-select vscode-option').allInnerTexts();
-      assert.deepStrictEqual(options.map((text) => text.trim()), ['History', 'traces | count', 'Saved queries', 'traces | count']);
+      assert.deepStrictEqual(
+        options.map((text) => text.trim()),
+        ['History', 'traces | count', 'Saved queries', 'traces | count'],
+      );
     } finally {
       await reopened.close();
     }

@@ -37,9 +37,16 @@ describe('Webview panel: a sampled run (issue 19)', function () {
     const panel = pages.panel;
     await panel.send(snapshot(sampledRun()));
     const strip = panel.page.locator('.forwarding-strip .strip-sampling');
-    await eventually(async () => assert.match(await strip.innerText(), /The app samples at about 1\.5 traces\/s: 37 of about 118 requests kept/));
+    await eventually(async () =>
+      assert.match(await strip.innerText(), /The app samples at about 1\.5 traces\/s: 37 of about 118 requests kept/),
+    );
     await panel.page.locator('.operations-list .vlist-row').first().click();
-    await eventually(async () => assert.match(await panel.page.locator('.item-pane .fields').innerText(), /Sampling\s+Kept at 25%: this item stands for 4 items \(itemCount\)\./));
+    await eventually(async () =>
+      assert.match(
+        await panel.page.locator('.item-pane .fields').innerText(),
+        /Sampling\s+Kept at 25%: this item stands for 4 items \(itemCount\)\./,
+      ),
+    );
     await panel.screenshot('sampling-strip');
     await strip.locator('button.run-without-sampling').click();
     await eventually(async () => assert.strictEqual((await panel.postedOfType('runWithoutSampling')).length, 1));
@@ -64,7 +71,9 @@ describe('Webview panel: a sampled run in Korean (issue 19)', function () {
     const panel = pages.panel;
     await panel.send(snapshot(sampledRun()));
     const strip = panel.page.locator('.forwarding-strip .strip-sampling');
-    await eventually(async () => assert.match(await strip.innerText(), /앱이 초당 약 1\.5개 추적으로 샘플링합니다: 약 118개 요청 중 37개 유지/));
+    await eventually(async () =>
+      assert.match(await strip.innerText(), /앱이 초당 약 1\.5개 추적으로 샘플링합니다: 약 118개 요청 중 37개 유지/),
+    );
     assert.match(await strip.locator('button').innerText(), /샘플링 없이 실행/);
     await panel.screenshot('sampling-strip-ko');
   });

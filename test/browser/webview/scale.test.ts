@@ -39,7 +39,15 @@ const GENERATOR = `window.__makeItems = (firstSeq, count, baseTime) => {
   return items;
 };`;
 
-const FORWARDING = { state: 'local-only', acceptedItems: 0, sentItems: 0, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0 };
+const FORWARDING = {
+  state: 'local-only',
+  acceptedItems: 0,
+  sentItems: 0,
+  retryingItems: 0,
+  queuedItems: 0,
+  queuedBytes: 0,
+  droppedItems: 0,
+};
 
 describe('Webview panel: scale', function () {
   this.timeout(90_000);
@@ -56,8 +64,13 @@ describe('Webview panel: scale', function () {
 
   const rowCount = (list: string): Promise<number> => panel.page.locator(`${list} .vlist-row`).count();
   /** Waits until a log row with exactly this message is in the DOM (predicates must be functions: the CSP forbids eval). */
-  const waitForLogRow = (message: string) => panel.page.locator('.logs-list .vlist-row .message-text', { hasText: new RegExp(`^${message}$`) }).waitFor();
-  const countLabel = (view: string): Promise<string> => panel.view(view as 'logs').locator('.filter-count').innerText();
+  const waitForLogRow = (message: string) =>
+    panel.page.locator('.logs-list .vlist-row .message-text', { hasText: new RegExp(`^${message}$`) }).waitFor();
+  const countLabel = (view: string): Promise<string> =>
+    panel
+      .view(view as 'logs')
+      .locator('.filter-count')
+      .innerText();
 
   it('renders a 100k-item snapshot into virtualized lists that scroll', async () => {
     // Watch the stream indicator: applying 100k items takes more than a frame, which must show.
@@ -81,7 +94,11 @@ describe('Webview panel: scale', function () {
     assert.strictEqual(await countLabel('logs'), '40,000 items');
     const rendered = await rowCount('.logs-list');
     assert.ok(rendered > 10 && rendered < 80, `${rendered} log rows in the DOM for 40,000 logs`);
-    assert.strictEqual(await panel.page.locator('.logs-list .vlist-row .message-text').first().innerText(), 'log #99998 cache hit', 'newest first');
+    assert.strictEqual(
+      await panel.page.locator('.logs-list .vlist-row .message-text').first().innerText(),
+      'log #99998 cache hit',
+      'newest first',
+    );
 
     // Scroll to the end: the oldest log is there, and the DOM still holds only a window of rows.
     await panel.page.locator('.logs-list').evaluate((list) => ((list as unknown as { scrollTop: number }).scrollTop = 1e9));
@@ -92,12 +109,17 @@ describe('Webview panel: scale', function () {
     await waitForLogRow('log #49998 cache hit');
 
     const indicator = (await panel.page.evaluate('window.__indicator')) as string[];
-    assert.ok(indicator.some((text) => text.startsWith('Catching up')), `the view said it was behind: ${indicator.join(' | ')}`);
+    assert.ok(
+      indicator.some((text) => text.startsWith('Catching up')),
+      `the view said it was behind: ${indicator.join(' | ')}`,
+    );
     await panel.page.locator('.stream-indicator', { hasText: /^Live$/ }).waitFor();
   });
 
   it('absorbs a burst of 10k items in 100 deltas without freezing, then catches up', async () => {
-    await panel.page.evaluate(`window.postMessage({ type: 'snapshot', items: window.__makeItems(0, 10000, Date.now() - 60000), live: [], forwarding: ${JSON.stringify(FORWARDING)} }, '*')`);
+    await panel.page.evaluate(
+      `window.postMessage({ type: 'snapshot', items: window.__makeItems(0, 10000, Date.now() - 60000), live: [], forwarding: ${JSON.stringify(FORWARDING)} }, '*')`,
+    );
     await panel.showView('logs');
     assert.strictEqual(await countLabel('logs'), '4,000 items');
     const result = (await panel.page.evaluate(`(async () => {
@@ -125,7 +147,9 @@ describe('Webview panel: scale', function () {
       watching = false;
       return { sendMs: sent - started, catchUpMs: caughtUp - sent, maxGap: Math.max(...gaps), frames: gaps.length };
     })()`)) as { sendMs: number; catchUpMs: number; maxGap: number; frames: number };
-    console.log(`      burst: sent in ${Math.round(result.sendMs)} ms, caught up ${Math.round(result.catchUpMs)} ms later, ${result.frames} frames, longest frame gap ${Math.round(result.maxGap)} ms`);
+    console.log(
+      `      burst: sent in ${Math.round(result.sendMs)} ms, caught up ${Math.round(result.catchUpMs)} ms later, ${result.frames} frames, longest frame gap ${Math.round(result.maxGap)} ms`,
+    );
     // Caught up: the loop above returned. A page that froze while the burst arrived paints a
     // handful of frames at most; this one keeps painting between deltas.
     assert.ok(result.frames > 20, `the page kept painting: ${result.frames} frames during the burst`);

@@ -15,7 +15,8 @@ import { snapshot } from './fixtures';
 import { PanelPage, usePanelPages } from './panelPage';
 
 /** The page's computed opacity of an element (the test code is compiled without the DOM types). */
-const opacity = (element: unknown): string => (globalThis as unknown as { getComputedStyle(element: unknown): { opacity: string } }).getComputedStyle(element).opacity;
+const opacity = (element: unknown): string =>
+  (globalThis as unknown as { getComputedStyle(element: unknown): { opacity: string } }).getComputedStyle(element).opacity;
 
 const TRACEBACK = [
   'Traceback (most recent call last):',
@@ -48,15 +49,23 @@ function exceptionEnvelope(time: string, typeName: string, message: string, stac
 
 function items(): PanelItem[] {
   const now = Date.now();
-  const capture = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'captures', 'py-opencensus-logs.req1.body.json'), 'utf8')) as Envelope[];
-  const deep = ['Traceback (most recent call last):', ...Array.from({ length: 10_000 }, (_, index) => `  File "/srv/app/deep.py", line ${index + 1}, in f`), 'RecursionError: deep'].join('\n');
+  const capture = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'captures', 'py-opencensus-logs.req1.body.json'), 'utf8'),
+  ) as Envelope[];
+  const deep = [
+    'Traceback (most recent call last):',
+    ...Array.from({ length: 10_000 }, (_, index) => `  File "/srv/app/deep.py", line ${index + 1}, in f`),
+    'RecursionError: deep',
+  ].join('\n');
   const envelopes = [
     ...capture,
     exceptionEnvelope('', 'ValueError', 'no price', TRACEBACK, '4bf92f3577b34da6a3ce929d0e0e4736'),
     exceptionEnvelope('', 'HostileError', 'hostile paths', HOSTILE, '0af7651916cd43dd8448eb211c80319c'),
     exceptionEnvelope('', 'RecursionError', 'deep', deep, '1af7651916cd43dd8448eb211c80319c'),
   ];
-  const normalised = envelopes.map((envelope, index) => normaliseEnvelope({ ...envelope, time: new Date(now - 30_000 + index * 100).toISOString() }, index + 1, now)!);
+  const normalised = envelopes.map(
+    (envelope, index) => normaliseEnvelope({ ...envelope, time: new Date(now - 30_000 + index * 100).toISOString() }, index + 1, now)!,
+  );
   return toPanelItems(normalised);
 }
 
@@ -77,11 +86,14 @@ describe('Webview panel: source links (issue 18)', function () {
     await logRows().filter({ hasText: 'no price' }).first().click();
     const frames = details().locator('ol.frames > li');
     await frames.first().waitFor();
-    assert.deepStrictEqual((await frames.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()), [
-      '/srv/app/orders/views.py:42 in create_order',
-      '/srv/app/.venv/lib/python3.12/site-packages/flask/app.py:880 in full_dispatch_request',
-      'orders/pricing.py:7 in price_of',
-    ]);
+    assert.deepStrictEqual(
+      (await frames.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()),
+      [
+        '/srv/app/orders/views.py:42 in create_order',
+        '/srv/app/.venv/lib/python3.12/site-packages/flask/app.py:880 in full_dispatch_request',
+        'orders/pricing.py:7 in price_of',
+      ],
+    );
     assert.strictEqual(await details().locator('button.frame-link').count(), 3);
     const library = details().locator('button.frame-link.frame-library');
     assert.strictEqual(await library.count(), 1);
@@ -99,7 +111,7 @@ describe('Webview panel: source links (issue 18)', function () {
     await panel.screenshot('source-links-traceback');
   });
 
-  it('OpenCensus (real capture): the exception\'s parsed frame and each record\'s fileName/lineNumber are links', async () => {
+  it("OpenCensus (real capture): the exception's parsed frame and each record's fileName/lineNumber are links", async () => {
     await logRows().filter({ hasText: 'caught it' }).first().click();
     const frame = details().locator('ol.frames button.frame-link');
     await frame.waitFor();
@@ -128,7 +140,11 @@ describe('Webview panel: source links (issue 18)', function () {
     assert.strictEqual(await frames.count(), 4);
     const texts = details().locator('ol.frames .frame-text');
     // `<…>` is a pseudo-file (`<stdin>`, `<frozen os>`) to Python: text as well.
-    assert.deepStrictEqual(await texts.allInnerTexts(), ['\\\\evil-host\\share\\payload.py:1 in <module>', 'file://evil-host/share/payload.py:2 in <module>', '<img src=x onerror=alert(1)>.py:3 in <b>bold</b>']);
+    assert.deepStrictEqual(await texts.allInnerTexts(), [
+      '\\\\evil-host\\share\\payload.py:1 in <module>',
+      'file://evil-host/share/payload.py:2 in <module>',
+      '<img src=x onerror=alert(1)>.py:3 in <b>bold</b>',
+    ]);
     assert.strictEqual(await details().locator('ol.frames img, ol.frames b').count(), 0, 'markup in a path is never parsed');
     await texts.first().click();
     await details().locator('button.frame-link', { hasText: 'etc/passwd' }).click();

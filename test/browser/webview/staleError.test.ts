@@ -15,9 +15,22 @@ import { type PanelPage, usePanelPages } from './panelPage';
 const korean = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 const ERROR_AT = Date.UTC(2026, 11, 6, 16, 2, 11, 250);
 const REFUSED = 'connect ECONNREFUSED 127.0.0.1:443';
-const FAILING: ForwardingStatus = { ...FORWARDING, state: 'retrying', lastError: REFUSED, lastErrorSeen: { message: REFUSED, at: ERROR_AT } };
+const FAILING: ForwardingStatus = {
+  ...FORWARDING,
+  state: 'retrying',
+  lastError: REFUSED,
+  lastErrorSeen: { message: REFUSED, at: ERROR_AT },
+};
 /** What the host sends once the endpoint recovered: all sent, retrying 0, the error only as history. */
-const RECOVERED: ForwardingStatus = { ...FORWARDING, state: 'forwarding', retryingItems: 0, queuedItems: 0, queuedBytes: 0, lastError: undefined, lastErrorSeen: { message: REFUSED, at: ERROR_AT } };
+const RECOVERED: ForwardingStatus = {
+  ...FORWARDING,
+  state: 'forwarding',
+  retryingItems: 0,
+  queuedItems: 0,
+  queuedBytes: 0,
+  lastError: undefined,
+  lastErrorSeen: { message: REFUSED, at: ERROR_AT },
+};
 
 /** The time as the strip formats it (local time of the browser, 24 h, with milliseconds). */
 async function shownTime(panel: PanelPage): Promise<string> {

@@ -75,7 +75,11 @@ describe('Webview panel: views', function () {
       assert.deepStrictEqual(spills, [], 'duration labels left of their track');
       // Bars are placed by start time: the HTTP call starts after the SQL query.
       const left = async (label: string) =>
-        panel.view('transactions').locator('.waterfall-list .vlist-row', { hasText: label }).locator('.bar').evaluate((bar) => (bar as unknown as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left);
+        panel
+          .view('transactions')
+          .locator('.waterfall-list .vlist-row', { hasText: label })
+          .locator('.bar')
+          .evaluate((bar) => (bar as unknown as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left);
       assert.ok((await left('GET /v1/rates')) > (await left('SELECT orders')));
     });
 
@@ -84,7 +88,11 @@ describe('Webview panel: views', function () {
       const failed = panel.view('transactions').locator('.waterfall-list .vlist-row.failed');
       await failed.first().waitFor();
       const labels = (await failed.locator('.waterfall-label').allInnerTexts()).sort();
-      assert.deepStrictEqual(labels, ['INSERT orders', 'POST /orders', 'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"']);
+      assert.deepStrictEqual(labels, [
+        'INSERT orders',
+        'POST /orders',
+        'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"',
+      ]);
       assert.strictEqual(await panel.view('transactions').locator('.waterfall-list .bar.failed').count(), 2);
     });
 
@@ -114,7 +122,9 @@ describe('Webview panel: views', function () {
       const text = await stack.innerText();
       assert.ok(text.includes('Traceback (most recent call last):\n  File "/srv/orders/app.py", line 58, in create_order\n'), text);
       const style = await stack.evaluate((element) => {
-        const computed = (globalThis as unknown as { getComputedStyle(element: unknown): { whiteSpace: string; fontFamily: string } }).getComputedStyle(element);
+        const computed = (
+          globalThis as unknown as { getComputedStyle(element: unknown): { whiteSpace: string; fontFamily: string } }
+        ).getComputedStyle(element);
         return { whiteSpace: computed.whiteSpace, fontFamily: computed.fontFamily };
       });
       assert.strictEqual(style.whiteSpace, 'pre-wrap');
@@ -124,9 +134,16 @@ describe('Webview panel: views', function () {
     it('searches inside transactions: a log line finds its operation', async () => {
       await panel.view('transactions').locator('vscode-textfield').locator('input').fill('reserved 2 items');
       const rows = panel.view('transactions').locator('.operations-list .vlist-row');
-      await panel.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll('.operations-list .vlist-row').length === 1);
+      await panel.page.waitForFunction(
+        () =>
+          (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll(
+            '.operations-list .vlist-row',
+          ).length === 1,
+      );
       assert.match(squash(await rows.first().innerText()), /GET \/orders/);
-      await eventually(async () => assert.strictEqual((await panel.savedState())?.transactionSearch, 'reserved 2 items', 'the search is kept in the webview state'));
+      await eventually(async () =>
+        assert.strictEqual((await panel.savedState())?.transactionSearch, 'reserved 2 items', 'the search is kept in the webview state'),
+      );
     });
   });
 
@@ -137,10 +154,15 @@ describe('Webview panel: views', function () {
     const messages = async () => (await logRows().locator('.message-text').allInnerTexts()).map(squash);
     async function choose(selectLabel: string, option: string): Promise<void> {
       await panel.view('logs').locator(`vscode-single-select[aria-label="${selectLabel}"]`).click();
-      await panel.view('logs').locator(`vscode-single-select[aria-label="${selectLabel}"]`).getByRole('option', { name: option, exact: true }).click();
+      await panel
+        .view('logs')
+        .locator(`vscode-single-select[aria-label="${selectLabel}"]`)
+        .getByRole('option', { name: option, exact: true })
+        .click();
     }
     /** The list once it shows `expected` (filters apply on the next frame, searches after a debounce). */
-    const listShows = (expected: string[], message?: string) => eventually(async () => assert.deepStrictEqual(await messages(), expected, message));
+    const listShows = (expected: string[], message?: string) =>
+      eventually(async () => assert.deepStrictEqual(await messages(), expected, message));
 
     it('shows traces, exceptions and events newest first, with severity and role', async () => {
       await logRows().first().waitFor();
@@ -148,9 +170,16 @@ describe('Webview panel: views', function () {
       const first = squash(await logRows().first().innerText());
       assert.match(first, /Information inventory-worker worker started, polling queue "reservations"$/);
       const all = await messages();
-      assert.ok(all.includes('psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"'), all.join('\n'));
+      assert.ok(
+        all.includes('psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"'),
+        all.join('\n'),
+      );
       assert.ok(all.includes('OrderViewed'));
-      assert.deepStrictEqual(await logRows().locator('.table-tag').allInnerTexts(), ['exceptions', 'customEvents'], 'non-trace tables are tagged');
+      assert.deepStrictEqual(
+        await logRows().locator('.table-tag').allInnerTexts(),
+        ['exceptions', 'customEvents'],
+        'non-trace tables are tagged',
+      );
     });
 
     it('narrows by minimum severity', async () => {
@@ -165,7 +194,11 @@ describe('Webview panel: views', function () {
 
     it('narrows by role', async () => {
       await choose('Role', INVENTORY_ROLE);
-      await listShows(['worker started, polling queue "reservations"', 'Database connection pool exhausted (20/20 in use)', 'Reserved 2 items for order 1042']);
+      await listShows([
+        'worker started, polling queue "reservations"',
+        'Database connection pool exhausted (20/20 in use)',
+        'Reserved 2 items for order 1042',
+      ]);
     });
 
     it('narrows by text, including exception text and property=value', async () => {
@@ -187,12 +220,25 @@ describe('Webview panel: views', function () {
       await logRows().filter({ hasText: 'UniqueViolation' }).click();
       const stack = panel.view('logs').locator('.details-pane pre.stack');
       await stack.waitFor();
-      assert.ok((await stack.innerText()).includes('psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"\nDETAIL:  Key (id)=(1042) already exists.'));
+      assert.ok(
+        (await stack.innerText()).includes(
+          'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "orders_pkey"\nDETAIL:  Key (id)=(1042) already exists.',
+        ),
+      );
       await panel.view('logs').locator('.details-pane vscode-button', { hasText: 'Show transaction' }).click();
       await panel.view('transactions').locator('.transaction-name').waitFor();
       assert.strictEqual(await panel.view('transactions').locator('.transaction-name').innerText(), 'POST /orders');
-      assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row.selected .cell-name').innerText(), 'POST /orders');
-      assert.strictEqual(await panel.view('transactions').locator('vscode-textfield').evaluate((field) => (field as unknown as { value: string }).value), '');
+      assert.strictEqual(
+        await panel.view('transactions').locator('.operations-list .vlist-row.selected .cell-name').innerText(),
+        'POST /orders',
+      );
+      assert.strictEqual(
+        await panel
+          .view('transactions')
+          .locator('vscode-textfield')
+          .evaluate((field) => (field as unknown as { value: string }).value),
+        '',
+      );
       await eventually(async () => assert.strictEqual((await panel.savedState())?.view, 'transactions'));
     });
   });
@@ -208,13 +254,20 @@ describe('Webview panel: views', function () {
       const names = await element.locator('.stat dt').allInnerTexts();
       const values = await element.locator('.stat dd').allInnerTexts();
       names.forEach((statName, index) => (stats[statName] = values[index]!));
-      const inkedPixels = await element.locator('canvas').first().evaluate((canvas) => {
-        const c = canvas as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let inked = 0;
-        for (let index = 3; index < data.length; index += 4) if (data[index]! > 0) inked++;
-        return inked;
-      });
+      const inkedPixels = await element
+        .locator('canvas')
+        .first()
+        .evaluate((canvas) => {
+          const c = canvas as unknown as {
+            width: number;
+            height: number;
+            getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+          };
+          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let inked = 0;
+          for (let index = 3; index < data.length; index += 4) if (data[index]! > 0) inked++;
+          return inked;
+        });
       return { stats, subtitle: squash(await element.locator('.metric-subtitle').innerText()), inkedPixels };
     }
 
@@ -236,14 +289,27 @@ describe('Webview panel: views', function () {
 
     it('redraws the charts in the new colours when the user switches theme', async () => {
       const stroke = () =>
-        panel.view('metrics').locator('.metric-card canvas').first().evaluate((canvas) => {
-          // The most common opaque colour on the canvas is the series line/fill.
-          const c = canvas as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-          const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          const counts = new Map<string, number>();
-          for (let index = 0; index < data.length; index += 4) if (data[index + 3] === 255) counts.set(`${data[index]},${data[index + 1]},${data[index + 2]}`, (counts.get(`${data[index]},${data[index + 1]},${data[index + 2]}`) ?? 0) + 1);
-          return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-        });
+        panel
+          .view('metrics')
+          .locator('.metric-card canvas')
+          .first()
+          .evaluate((canvas) => {
+            // The most common opaque colour on the canvas is the series line/fill.
+            const c = canvas as unknown as {
+              width: number;
+              height: number;
+              getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+            };
+            const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const counts = new Map<string, number>();
+            for (let index = 0; index < data.length; index += 4)
+              if (data[index + 3] === 255)
+                counts.set(
+                  `${data[index]},${data[index + 1]},${data[index + 2]}`,
+                  (counts.get(`${data[index]},${data[index + 1]},${data[index + 2]}`) ?? 0) + 1,
+                );
+            return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+          });
       await panel.view('metrics').locator('.metric-card canvas').first().waitFor();
       assert.strictEqual(await stroke(), '26,133,255', 'Light Modern charts.blue');
       await panel.page.evaluate(`(() => {
@@ -264,7 +330,7 @@ describe('Webview panel: views', function () {
       assert.deepStrictEqual(labels, ['api.exchangerate.example', 'flask-orders', 'inventory-worker', 'orders-db.internal|orders']);
       const edges = (await panel.view('map').locator('g.edge-label text').allTextContents()).sort();
       assert.deepStrictEqual(edges, ['1 call · 9.3 ms · 0% failed', '1 call · 96.5 ms · 0% failed', '2 calls · 28.1 ms · 50% failed']);
-      const orders = squash(await nodes.filter({ hasText: 'flask-orders' }).locator('.node-detail').textContent() ?? '');
+      const orders = squash((await nodes.filter({ hasText: 'flask-orders' }).locator('.node-detail').textContent()) ?? '');
       assert.strictEqual(orders, '2 requests · 108.8 ms · 50% failed');
       // The call into inventory-worker is an edge between two roles, not a separate target.
       const inventory = await panel.view('map').locator('g.node[data-node="role:inventory-worker"]').count();
@@ -282,7 +348,11 @@ describe('Webview panel: views', function () {
       assert.strictEqual(await tile('dependencyRate').innerText(), '88.0/s');
       assert.strictEqual(await tile('exceptionRate').innerText(), '1.00/s');
       assert.match(await panel.view('live').locator('.live-source').innerText(), /Live Metrics \(QuickPulse\) from 1 instance/);
-      assert.strictEqual(await panel.view('live').locator('.live-card:not([hidden]) canvas').count() >= 7, true, 'request, dependency, exception, CPU and memory charts');
+      assert.strictEqual(
+        (await panel.view('live').locator('.live-card:not([hidden]) canvas').count()) >= 7,
+        true,
+        'request, dependency, exception, CPU and memory charts',
+      );
     });
 
     it('tells the host while it is visible, shows "portal watching", the sample documents (as text) and the live counters on the strip', async () => {
@@ -293,7 +363,17 @@ describe('Webview panel: views', function () {
       await panel.showView('live');
       const portal = panel.view('live').locator('.live-portal');
       assert.strictEqual(await portal.isHidden(), true, 'local-only: nobody in the portal');
-      const forwarding = { state: 'forwarding' as const, acceptedItems: 5, sentItems: 5, retryingItems: 0, queuedItems: 0, queuedBytes: 0, droppedItems: 0, endpoint: 'https://dc.example/', live: { portalWatching: true, sent: 17, failed: 2 } };
+      const forwarding = {
+        state: 'forwarding' as const,
+        acceptedItems: 5,
+        sentItems: 5,
+        retryingItems: 0,
+        queuedItems: 0,
+        queuedBytes: 0,
+        droppedItems: 0,
+        endpoint: 'https://dc.example/',
+        live: { portalWatching: true, sent: 17, failed: 2 },
+      };
       await panel.send({ type: 'forwarding', status: forwarding });
       await portal.waitFor({ state: 'visible' });
       assert.strictEqual(await portal.innerText(), 'Azure portal Live Metrics is watching');
@@ -306,14 +386,26 @@ describe('Webview panel: views', function () {
         evicted: [],
         live: [],
         liveDocuments: [
-          { time: Date.now() - 1000, kind: 'request', title: 'GET /orders', detail: 'http://localhost/orders', code: '200', duration: 'PT0.012S', role: 'shop' },
+          {
+            time: Date.now() - 1000,
+            kind: 'request',
+            title: 'GET /orders',
+            detail: 'http://localhost/orders',
+            code: '200',
+            duration: 'PT0.012S',
+            role: 'shop',
+          },
           { time: Date.now(), kind: 'exception', title: 'TypeError', detail: hostile, properties: [['user', hostile]] },
         ],
       });
       const rows = panel.view('live').locator('.live-document');
       await rows.first().waitFor();
       assert.strictEqual(await rows.count(), 2);
-      assert.match(squash(await rows.nth(0).innerText()), /Exception TypeError <img src=x onerror="window.__pwned=1">/, 'newest first, shown as text');
+      assert.match(
+        squash(await rows.nth(0).innerText()),
+        /Exception TypeError <img src=x onerror="window.__pwned=1">/,
+        'newest first, shown as text',
+      );
       assert.match(squash(await rows.nth(1).innerText()), /Request GET \/orders http:\/\/localhost\/orders · 200 · PT0.012S · shop/);
       assert.strictEqual(await panel.view('live').locator('.live-documents img').count(), 0);
       assert.strictEqual(await panel.page.evaluate('window.__pwned'), undefined);
@@ -337,11 +429,16 @@ describe('Webview panel: views', function () {
   });
 
   it('keeps OK_OPERATION selectable by id from the saved state', async () => {
-    const reopened = await PanelPage.open(pages.browser, pages.server, { state: { view: 'transactions', selectedOperationId: OK_OPERATION } });
+    const reopened = await PanelPage.open(pages.browser, pages.server, {
+      state: { view: 'transactions', selectedOperationId: OK_OPERATION },
+    });
     try {
       await reopened.send(snapshot(realisticItems()));
       assert.strictEqual(await reopened.view('transactions').locator('.transaction-name').innerText(), 'GET /orders/<int:order_id>');
-      assert.strictEqual(await reopened.view('transactions').locator('.operations-list .vlist-row.selected .cell-name').innerText(), 'GET /orders/<int:order_id>');
+      assert.strictEqual(
+        await reopened.view('transactions').locator('.operations-list .vlist-row.selected .cell-name').innerText(),
+        'GET /orders/<int:order_id>',
+      );
     } finally {
       await reopened.close();
     }

@@ -10,7 +10,9 @@ describe('Activation and commands', () => {
   it('runs in a real extension host on Node', () => {
     assert.match(vscode.version, /^1\.\d+\.\d+/);
     assert.ok(process.versions.node, 'the extension host is a Node process');
-    console.log(`VS Code ${vscode.version}, Node ${process.version}, remote ${vscode.env.remoteName ?? 'none'}, uiKind ${vscode.env.uiKind}`);
+    console.log(
+      `VS Code ${vscode.version}, Node ${process.version}, remote ${vscode.env.remoteName ?? 'none'}, uiKind ${vscode.env.uiKind}`,
+    );
   });
 
   it('is lazy: activates only on its events; in a Python workspace the relay and its status item come up with no file opened', async () => {
@@ -21,7 +23,11 @@ describe('Activation and commands', () => {
     // The sample workspace contains Python: `workspaceContains:**/*.py` activates the extension,
     // which starts the relay (first run: the status item is there before any file or command).
     await eventually('activation by workspaceContains:**/*.py', () => extension.isActive, 60_000);
-    assert.deepStrictEqual(vscode.workspace.textDocuments.filter((document) => document.languageId === 'python').map((document) => document.uri.toString()), [], 'no Python file is open');
+    assert.deepStrictEqual(
+      vscode.workspace.textDocuments.filter((document) => document.languageId === 'python').map((document) => document.uri.toString()),
+      [],
+      'no Python file is open',
+    );
     await waitForRelayState(extension.exports, (status) => status.url !== undefined, 'started for the Python workspace');
     if (uiDriverAvailable) {
       await ui({ action: 'waitFor', selector: '.statusbar-item:has-text("Azure Monitor:")' });

@@ -20,7 +20,10 @@ const CLEAR = 'azureMonitorPython.clearConnectionString';
 describe('Connection string in SecretStorage', function () {
   // A fresh key per run, so finding it anywhere on disk can only mean we leaked it.
   const key = rememberSecret(randomUUID(), 'connectionString.test');
-  const connectionString = rememberSecret(`InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=${randomUUID()}`, 'connectionString.test');
+  const connectionString = rememberSecret(
+    `InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=${randomUUID()}`,
+    'connectionString.test',
+  );
   const redactedKey = `${key.slice(0, 4)}…${key.slice(-4)}`;
 
   before(async function () {
@@ -50,7 +53,11 @@ describe('Connection string in SecretStorage', function () {
   it('Set stores a valid value typed into the masked input box', async () => {
     const pending = vscode.commands.executeCommand<Summary | undefined>(SET);
     await ui({ action: 'waitFor', selector: QUICK_INPUT });
-    assert.strictEqual(await ui<string>({ action: 'attribute', selector: QUICK_INPUT, name: 'type' }), 'password', 'the input box is masked');
+    assert.strictEqual(
+      await ui<string>({ action: 'attribute', selector: QUICK_INPUT, name: 'type' }),
+      'password',
+      'the input box is masked',
+    );
     await answerInputBox(connectionString);
     const summary = await pending;
     assert.ok(summary, 'the command returns what it stored');
@@ -62,7 +69,11 @@ describe('Connection string in SecretStorage', function () {
     const summary = await vscode.commands.executeCommand<Summary>(SHOW);
     assert.deepStrictEqual(
       { key: summary.instrumentationKey, ingestion: summary.ingestionEndpoint, live: summary.liveEndpoint },
-      { key: redactedKey, ingestion: 'https://westeurope-5.in.applicationinsights.azure.com/', live: 'https://westeurope.livediagnostics.monitor.azure.com/' },
+      {
+        key: redactedKey,
+        ingestion: 'https://westeurope-5.in.applicationinsights.azure.com/',
+        live: 'https://westeurope.livediagnostics.monitor.azure.com/',
+      },
     );
     assert.ok(!JSON.stringify(summary).includes(key));
     // The dialog itself is checked in the browser layer: VS Code refuses modal dialogs while
@@ -78,12 +89,17 @@ describe('Connection string in SecretStorage', function () {
     const deadline = Date.now() + 15_000;
     let logFiles: string[] = [];
     while (Date.now() < deadline) {
-      logFiles = listFiles(dataDir).filter((file) => file.endsWith('.log') && fs.readFileSync(file, 'utf8').includes(`Connection string stored (InstrumentationKey ${redactedKey}`));
+      logFiles = listFiles(dataDir).filter(
+        (file) =>
+          file.endsWith('.log') && fs.readFileSync(file, 'utf8').includes(`Connection string stored (InstrumentationKey ${redactedKey}`),
+      );
       if (logFiles.length > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     assert.ok(logFiles.length > 0, 'the output channel log file was found, with the redacted key in it');
-    const leaks = listFiles(dataDir).filter((file) => fs.readFileSync(file).includes(key) || fs.readFileSync(file).includes(key.toUpperCase()));
+    const leaks = listFiles(dataDir).filter(
+      (file) => fs.readFileSync(file).includes(key) || fs.readFileSync(file).includes(key.toUpperCase()),
+    );
     assert.deepStrictEqual(leaks, [], 'no file holds the instrumentation key');
     const settings = JSON.stringify(vscode.workspace.getConfiguration().inspect('azureMonitorPython') ?? {});
     assert.ok(!settings.includes(key));

@@ -27,7 +27,10 @@ export function run(): Promise<void> {
     const runner = mocha.run((failures) => {
       const summaryFile = process.env.AZMON_TEST_RESULT_FILE;
       if (summaryFile) {
-        fs.writeFileSync(summaryFile, JSON.stringify({ passed: passed.length, failed: failed.length, failures: failed, passes: passed }, null, 2));
+        fs.writeFileSync(
+          summaryFile,
+          JSON.stringify({ passed: passed.length, failed: failed.length, failures: failed, passes: passed }, null, 2),
+        );
       }
       if (failures > 0) {
         reject(new Error(`${failures} extension-host test(s) failed.`));

@@ -24,7 +24,7 @@ describe('Interpreter without the Python extension, and the install outcome', fu
     await fake?.uninstall();
   });
 
-  it('runs the file with the venv-like python.defaultInterpreterPath, names it, and reuses the file\'s terminal', async () => {
+  it("runs the file with the venv-like python.defaultInterpreterPath, names it, and reuses the file's terminal", async () => {
     const script = path.join(workspace, 'stdlib_telemetry.py');
     const uri = vscode.Uri.file(script);
     const first = await vscode.commands.executeCommand<RunResult | undefined>('azureMonitorPython.runPythonFile', uri);
@@ -63,8 +63,10 @@ describe('Interpreter without the Python extension, and the install outcome', fu
     await eventually('the run in the new terminal', () => fake.calls().filter((call) => call === script).length === 3, 30_000);
   });
 
-  it('Install Python Packages runs pip with that interpreter and reports its failure with pip\'s reason', async () => {
-    const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', ['azure-monitor-opentelemetry']);
+  it("Install Python Packages runs pip with that interpreter and reports its failure with pip's reason", async () => {
+    const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', [
+      'azure-monitor-opentelemetry',
+    ]);
     assert.ok(result);
     assert.strictEqual(result.interpreterSource, 'setting');
     assert.strictEqual(result.succeeded, false);
@@ -76,14 +78,16 @@ describe('Interpreter without the Python extension, and the install outcome', fu
       await ui({ action: 'waitFor', selector: toast });
       const text = await ui<string>({ action: 'text', selector: toast });
       assert.match(text, /No matching distribution found for azure-monitor-opentelemetry/);
-      assert.match(text, /Show Output/, 'the action that opens pip\'s output');
+      assert.match(text, /Show Output/, "the action that opens pip's output");
     }
   });
 
   it('reports a successful install as installed', async () => {
     fake.pipSucceeds(true);
     try {
-      const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', ['opencensus-ext-azure']);
+      const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', [
+        'opencensus-ext-azure',
+      ]);
       assert.strictEqual(result?.succeeded, true);
       assert.strictEqual(result?.reason, undefined);
     } finally {

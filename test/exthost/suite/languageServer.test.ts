@@ -64,9 +64,16 @@ describe('Python language server in the extension host', function () {
   });
 
   it('reports a hard-coded connection string in a Python file; "remove the argument" makes it go away', async () => {
-    const uri = workspaceFile('ls_keyed.py', `from opencensus.ext.azure.trace_exporter import AzureExporter\n\nexporter = AzureExporter(connection_string="${connectionString}")\n`);
+    const uri = workspaceFile(
+      'ls_keyed.py',
+      `from opencensus.ext.azure.trace_exporter import AzureExporter\n\nexporter = AzureExporter(connection_string="${connectionString}")\n`,
+    );
     const editor = await open(uri);
-    const [diagnostic] = await eventually('the hard-coded connection string diagnostic', () => ours(uri, HARD_CODED).length > 0 && ours(uri, HARD_CODED), 60_000);
+    const [diagnostic] = await eventually(
+      'the hard-coded connection string diagnostic',
+      () => ours(uri, HARD_CODED).length > 0 && ours(uri, HARD_CODED),
+      60_000,
+    );
     assert.strictEqual(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.strictEqual(diagnostic.range.start.line, 2);
     assert.ok(ours(uri, 'opencensus-retired').length === 1, 'the OpenCensus import is reported too');
@@ -103,7 +110,10 @@ describe('Python language server in the extension host', function () {
       // Output channels flush asynchronously: wait for the traced didOpen of this file (redacted).
       const traced = await eventually('the language server trace on disk', () => {
         const logs = listFiles(dataDir).filter((file) => file.endsWith('.log') && fs.readFileSync(file, 'utf8').includes('ls_store.py'));
-        return logs.find((file) => /Azure Monitor Language Server/.test(path.basename(file)) || fs.readFileSync(file, 'utf8').includes('textDocument/didOpen'));
+        return logs.find(
+          (file) =>
+            /Azure Monitor Language Server/.test(path.basename(file)) || fs.readFileSync(file, 'utf8').includes('textDocument/didOpen'),
+        );
       });
       assert.ok(fs.readFileSync(traced, 'utf8').includes(redactedKey), 'the trace shows the key redacted');
       // The workspace's own Python files hold it on purpose; everything else must not.
@@ -124,9 +134,16 @@ describe('Python language server in the extension host', function () {
   });
 
   it('"Show the OpenTelemetry equivalent" opens a side-by-side diff with the migrated code', async () => {
-    const uri = workspaceFile('ls_census.py', 'import logging\nfrom opencensus.ext.azure.log_exporter import AzureLogHandler\n\nlogger = logging.getLogger(__name__)\nlogger.addHandler(AzureLogHandler())\nlogger.warning("hi")\n');
+    const uri = workspaceFile(
+      'ls_census.py',
+      'import logging\nfrom opencensus.ext.azure.log_exporter import AzureLogHandler\n\nlogger = logging.getLogger(__name__)\nlogger.addHandler(AzureLogHandler())\nlogger.warning("hi")\n',
+    );
     await open(uri);
-    const [diagnostic] = await eventually('the OpenCensus diagnostic', () => ours(uri, 'opencensus-retired').length > 0 && ours(uri, 'opencensus-retired'), 60_000);
+    const [diagnostic] = await eventually(
+      'the OpenCensus diagnostic',
+      () => ours(uri, 'opencensus-retired').length > 0 && ours(uri, 'opencensus-retired'),
+      60_000,
+    );
     const show = (await codeActions(uri, diagnostic.range)).find((a) => a.title === 'Show the OpenTelemetry equivalent');
     assert.ok(show?.command);
     const preview = await vscode.commands.executeCommand<vscode.Uri>(show.command.command, ...(show.command.arguments ?? []));
@@ -145,17 +162,21 @@ describe('Python language server in the extension host', function () {
   it('offers "Instrument this file with Azure Monitor" on a plain file; applying it instruments the file', async () => {
     const uri = workspaceFile('ls_plain.py', 'import sys\n\n\ndef main():\n    return len(sys.argv)\n');
     const editor = await open(uri);
-    const instrument = await eventually('the instrument action', async () =>
-      (await codeActions(uri, new vscode.Range(0, 0, 0, 0))).find((a) => a.title === 'Instrument this file with Azure Monitor'),
-    60_000);
+    const instrument = await eventually(
+      'the instrument action',
+      async () => (await codeActions(uri, new vscode.Range(0, 0, 0, 0))).find((a) => a.title === 'Instrument this file with Azure Monitor'),
+      60_000,
+    );
     assert.ok(instrument.edit);
     assert.strictEqual(instrument.command?.command, 'azureMonitorPython.offerSnippetPackages');
     assert.ok(await vscode.workspace.applyEdit(instrument.edit));
     const text = editor.document.getText();
     assert.match(text, /^from azure\.monitor\.opentelemetry import configure_azure_monitor$/m);
     assert.match(text, /^configure_azure_monitor\(\)$/m);
-    await eventually('the action to be gone once instrumented', async () =>
-      !(await codeActions(uri, new vscode.Range(0, 0, 0, 0))).some((a) => a.title === 'Instrument this file with Azure Monitor'),
+    await eventually(
+      'the action to be gone once instrumented',
+      async () =>
+        !(await codeActions(uri, new vscode.Range(0, 0, 0, 0))).some((a) => a.title === 'Instrument this file with Azure Monitor'),
     );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
@@ -164,11 +185,19 @@ describe('Python language server in the extension host', function () {
     const uri = workspaceFile('ls_complete.py', 'import os\n\nazm');
     const editor = await open(uri);
     await eventually('the server to know the file', () => vscode.languages.getDiagnostics(uri) !== undefined);
-    const list = await eventually('azmon completions', async () => {
-      const result = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(2, 3));
-      const items = result.items.filter((item) => (typeof item.label === 'string' ? item.label : item.label.label).startsWith('azmon_'));
-      return items.length > 0 && items;
-    }, 60_000);
+    const list = await eventually(
+      'azmon completions',
+      async () => {
+        const result = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          uri,
+          new vscode.Position(2, 3),
+        );
+        const items = result.items.filter((item) => (typeof item.label === 'string' ? item.label : item.label.label).startsWith('azmon_'));
+        return items.length > 0 && items;
+      },
+      60_000,
+    );
     const labels = list.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
     assert.ok(labels.includes('azmon_otel_configure') && labels.includes('azmon_opencensus_logs'), labels.join(', '));
     const configure = list.find((item) => (typeof item.label === 'string' ? item.label : item.label.label) === 'azmon_otel_configure')!;

@@ -28,7 +28,10 @@ describe('Local runs without sampling (issue 19)', function () {
     assert.strictEqual(api.terminalEnvironment().OTEL_TRACES_SAMPLER, undefined, 'nothing by default');
 
     await config().update('localRuns.sampling', 'keepEveryTraceWhileLocalOnly', vscode.ConfigurationTarget.Workspace);
-    const variables = await eventually('the sampler variables', () => api.terminalEnvironment().OTEL_TRACES_SAMPLER !== undefined && api.terminalEnvironment());
+    const variables = await eventually(
+      'the sampler variables',
+      () => api.terminalEnvironment().OTEL_TRACES_SAMPLER !== undefined && api.terminalEnvironment(),
+    );
     assert.strictEqual(variables.OTEL_TRACES_SAMPLER, 'microsoft.fixed_percentage');
     assert.strictEqual(variables.OTEL_TRACES_SAMPLER_ARG, '1.0');
     assert.ok(variables.APPLICATIONINSIGHTS_CONNECTION_STRING, 'the relay variables stay');

@@ -14,7 +14,9 @@ const VIEW_TYPE = 'azureMonitorPython.liveTelemetry';
 const CAPTURES = path.resolve(__dirname, '../../../../test/fixtures/captures');
 
 function panelTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(VIEW_TYPE));
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(VIEW_TYPE));
 }
 
 function nonceOf(html: string): { csp: string; nonce: string; scriptNonces: string[] } {
@@ -90,12 +92,15 @@ describe('Live telemetry panel (host)', function () {
 
   it('has a serializer registered for its view type, so VS Code restores it after a reload', () => {
     // The extension host allows one serializer per view type: a second registration is refused.
-    assert.throws(() => vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async () => undefined }), /already registered/);
+    assert.throws(
+      () => vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async () => undefined }),
+      /already registered/,
+    );
     const activationEvents = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.activationEvents as string[];
     assert.ok(activationEvents.includes(`onWebviewPanel:${VIEW_TYPE}`), 'a restore activates the extension');
   });
 
-  it('exports NDJSON envelopes that import back, through the relay\'s own parser and validation', async () => {
+  it("exports NDJSON envelopes that import back, through the relay's own parser and validation", async () => {
     // What the real SDK clients sent, as one NDJSON file (their key is not this relay's: import re-keys).
     const envelopes = fs
       .readdirSync(CAPTURES)
@@ -120,8 +125,11 @@ describe('Live telemetry panel (host)', function () {
     const lines = exported.trim().split('\n');
     assert.strictEqual(lines.length, imported, 'one line per imported item');
     const parsed = lines.map((line) => JSON.parse(line) as { iKey: string; name: string; data: { baseType: string } });
-    assert.ok(parsed.every((envelope) => envelope.iKey === '00000000-0000-0000-0000-000000000000'), 'no key in the file');
-    assert.ok(!exported.includes('3c6a1f52-8d0e-4b7a-9f21-5e4d2c1b0a99'), 'the captures\' key is not in the export');
+    assert.ok(
+      parsed.every((envelope) => envelope.iKey === '00000000-0000-0000-0000-000000000000'),
+      'no key in the file',
+    );
+    assert.ok(!exported.includes('3c6a1f52-8d0e-4b7a-9f21-5e4d2c1b0a99'), "the captures' key is not in the export");
 
     // The exported file imports back to the same items: exporting again repeats it exactly.
     const exportedOnly = vscode.Uri.file(path.join(dir, 'exported.ndjson'));
@@ -134,7 +142,10 @@ describe('Live telemetry panel (host)', function () {
 
   it('refuses a file that is not telemetry, and adds nothing', async () => {
     const bad = vscode.Uri.file(path.join(dir, 'bad.ndjson'));
-    fs.writeFileSync(bad.fsPath, '{"name":"Microsoft.ApplicationInsights.Message","time":"2026-01-01T00:00:00Z","data":{"baseType":"MessageData"}}\n{oops\n');
+    fs.writeFileSync(
+      bad.fsPath,
+      '{"name":"Microsoft.ApplicationInsights.Message","time":"2026-01-01T00:00:00Z","data":{"baseType":"MessageData"}}\n{oops\n',
+    );
     const before = vscode.Uri.file(path.join(dir, 'bad-before.ndjson'));
     await vscode.commands.executeCommand(EXPORT, before);
     assert.strictEqual(await vscode.commands.executeCommand(IMPORT, bad), undefined);

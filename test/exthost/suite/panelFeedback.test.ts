@@ -23,7 +23,11 @@ function workspaceFolder(): string {
   return folder;
 }
 
-const exportsIn = (folder: string): string[] => fs.readdirSync(folder).filter((name) => DEFAULT_NAME.test(name)).sort();
+const exportsIn = (folder: string): string[] =>
+  fs
+    .readdirSync(folder)
+    .filter((name) => DEFAULT_NAME.test(name))
+    .sort();
 
 async function sendMessages(api: AzureMonitorPythonApi, count: number, text: string): Promise<void> {
   const relay = await api.startRelay();
@@ -40,7 +44,10 @@ async function statusItemText(): Promise<string> {
 /** The buffer as Export writes it (through the command's Uri argument: no dialog). */
 async function exportedLines(file: string): Promise<string[]> {
   await vscode.commands.executeCommand(EXPORT, vscode.Uri.file(file));
-  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
 }
 
 describe('Export and Clear feedback, first run (issue 13)', function () {
@@ -74,7 +81,10 @@ describe('Export and Clear feedback, first run (issue 13)', function () {
       const value = await ui<string>({ action: 'value', selector: QUICK_INPUT });
       return DEFAULT_NAME.test(value) ? value : undefined;
     });
-    assert.ok(proposed.endsWith(`${path.basename(workspaceFolder())}/${proposed.split('/').pop()}`), `in the workspace folder: ${proposed}`);
+    assert.ok(
+      proposed.endsWith(`${path.basename(workspaceFolder())}/${proposed.split('/').pop()}`),
+      `in the workspace folder: ${proposed}`,
+    );
     await ui({ action: 'press', key: 'Escape' });
     assert.strictEqual(await pending, undefined, 'cancelled');
     assert.deepStrictEqual(exportsIn(workspaceFolder()), before, 'no file written');
@@ -89,12 +99,21 @@ describe('Export and Clear feedback, first run (issue 13)', function () {
     const written = await pending;
     assert.ok(written, 'the command returns the file it wrote');
     assert.strictEqual(path.dirname(written.fsPath), workspaceFolder());
-    const lines = fs.readFileSync(written.fsPath, 'utf8').split('\n').filter((line) => line.length > 0);
-    assert.ok(lines.some((line) => line.includes('exported through the dialog 2')), 'the buffer is in the file');
+    const lines = fs
+      .readFileSync(written.fsPath, 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0);
+    assert.ok(
+      lines.some((line) => line.includes('exported through the dialog 2')),
+      'the buffer is in the file',
+    );
 
     const toast = `.notification-toast:has-text("${path.basename(written.fsPath)}")`;
     await ui({ action: 'waitFor', selector: toast });
-    assert.match(await ui<string>({ action: 'text', selector: toast }), new RegExp(`Exported ${lines.length} items to ${path.basename(written.fsPath)}`));
+    assert.match(
+      await ui<string>({ action: 'text', selector: toast }),
+      new RegExp(`Exported ${lines.length} items to ${path.basename(written.fsPath)}`),
+    );
     await ui({ action: 'waitFor', selector: `${toast} .monaco-button:has-text("Reveal")` });
     await ui({ action: 'click', selector: `${toast} .monaco-button:has-text("Open")` });
     await eventually('the exported file in an editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === written.fsPath);
@@ -106,9 +125,11 @@ describe('Export and Clear feedback, first run (issue 13)', function () {
     const statusBarShows = async (count: number | undefined): Promise<void> => {
       let shown = '';
       const wanted = (text: string) => (count === undefined ? !text.includes('·') : text.endsWith(`· ${count}`));
-      await eventually(`the status bar count ${count ?? 'gone'}`, async () => wanted((shown = await statusItemText()))).catch((error: Error) => {
-        throw new Error(`${error.message}; the status bar says "${shown}"`);
-      });
+      await eventually(`the status bar count ${count ?? 'gone'}`, async () => wanted((shown = await statusItemText()))).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}; the status bar says "${shown}"`);
+        },
+      );
     };
     try {
       // From an empty buffer, so the counts below are exact.
@@ -122,7 +143,10 @@ describe('Export and Clear feedback, first run (issue 13)', function () {
       // refused to show dialog in tests"), and a question nobody answered must not clear.
       await setConfirm(undefined);
       assert.strictEqual(await vscode.commands.executeCommand<boolean>(CLEAR), false);
-      assert.strictEqual((await exportedLines(path.join(scratch, 'not-cleared.ndjson'))).filter((line) => line.includes('kept, then cleared')).length, 3);
+      assert.strictEqual(
+        (await exportedLines(path.join(scratch, 'not-cleared.ndjson'))).filter((line) => line.includes('kept, then cleared')).length,
+        3,
+      );
       await statusBarShows(3);
 
       await setConfirm(false);
@@ -137,8 +161,15 @@ describe('Export and Clear feedback, first run (issue 13)', function () {
   });
 
   it('the walkthrough opens on the first run in a Python workspace, and not on the next', async () => {
-    const walkthroughTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => /Monitor a Python app|Walkthrough|Welcome/.test(tab.label));
-    assert.deepStrictEqual(walkthroughTabs().map((tab) => tab.label), [], 'not opened by the activation of a test run');
+    const walkthroughTabs = (): vscode.Tab[] =>
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .filter((tab) => /Monitor a Python app|Walkthrough|Welcome/.test(tab.label));
+    assert.deepStrictEqual(
+      walkthroughTabs().map((tab) => tab.label),
+      [],
+      'not opened by the activation of a test run',
+    );
     assert.strictEqual(await vscode.commands.executeCommand<boolean>(FIRST_RUN), true, 'first run: opened');
     await eventually('the walkthrough tab', () => walkthroughTabs().length === 1);
     await ui({ action: 'waitFor', selector: '.gettingStartedContainer :text("Open the live panel")' });

@@ -7,7 +7,15 @@ import type { AzureMonitorPythonApi } from '../../../src/extension/api';
 import { connectionStringPart, eventually, extensionApi, messageEnvelope, postJson, waitForRelayState } from '../extensionApi';
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const RELAY_VARIABLES = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL', 'NODE_EXTRA_CA_CERTS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'];
+const RELAY_VARIABLES = [
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL',
+  'NODE_EXTRA_CA_CERTS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
+];
 
 /** What a shell started by VS Code really sees: `env` run in a new integrated terminal. */
 async function terminalVariables(name: string): Promise<Record<string, string>> {
@@ -43,16 +51,19 @@ describe('Relay lifecycle and environment injection', function () {
     api = await extensionApi();
   });
 
-  it('the environment collection holds the relay\'s local connection string, statsbeat off and the CA path', async () => {
+  it("the environment collection holds the relay's local connection string, statsbeat off and the CA path", async () => {
     const relay = await api.startRelay();
     const variables = api.terminalEnvironment();
     assert.deepStrictEqual(Object.keys(variables).sort(), [...RELAY_VARIABLES].sort());
     const injected = variables.APPLICATIONINSIGHTS_CONNECTION_STRING;
-    assert.match(injected, new RegExp(`^InstrumentationKey=${GUID};IngestionEndpoint=http://127\\.0\\.0\\.1:\\d+/;LiveEndpoint=http://127\\.0\\.0\\.1:\\d+/$`));
-    assert.strictEqual(injected, relay.localConnectionString, 'exactly the running relay\'s local connection string');
+    assert.match(
+      injected,
+      new RegExp(`^InstrumentationKey=${GUID};IngestionEndpoint=http://127\\.0\\.0\\.1:\\d+/;LiveEndpoint=http://127\\.0\\.0\\.1:\\d+/$`),
+    );
+    assert.strictEqual(injected, relay.localConnectionString, "exactly the running relay's local connection string");
     assert.strictEqual(connectionStringPart(injected, 'IngestionEndpoint'), relay.url);
     assert.strictEqual(variables.APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL, 'true');
-    assert.ok(relay.caCertPath && variables.NODE_EXTRA_CA_CERTS === relay.caCertPath, 'NODE_EXTRA_CA_CERTS is the relay\'s CA');
+    assert.ok(relay.caCertPath && variables.NODE_EXTRA_CA_CERTS === relay.caCertPath, "NODE_EXTRA_CA_CERTS is the relay's CA");
     assert.ok(fs.readFileSync(relay.caCertPath, 'utf8').includes('BEGIN CERTIFICATE'), 'and that file is a certificate');
     // Plain OpenTelemetry SDKs: OTLP/HTTP to the same relay, with the local key as a header.
     assert.strictEqual(variables.OTEL_EXPORTER_OTLP_ENDPOINT, relay.url.replace(/\/$/, ''));
@@ -83,10 +94,23 @@ describe('Relay lifecycle and environment injection', function () {
     await api.startRelay();
     const variables = api.terminalEnvironment();
     // OTEL_EXPORTER_OTLP_HEADERS is `name=value[,name=value]`, as the SDKs parse it.
-    const headers = Object.fromEntries(variables.OTEL_EXPORTER_OTLP_HEADERS.split(',').map((pair) => pair.split('=').map(decodeURIComponent) as [string, string]));
+    const headers = Object.fromEntries(
+      variables.OTEL_EXPORTER_OTLP_HEADERS.split(',').map((pair) => pair.split('=').map(decodeURIComponent) as [string, string]),
+    );
     const before = api.relayStatus().itemsReceived;
-    const record = { timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), severityNumber: 9, body: { stringValue: 'hello over OTLP from the ext-host test' } };
-    const logs = { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'exthost-otlp' } }] }, scopeLogs: [{ logRecords: [record] }] }] };
+    const record = {
+      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+      severityNumber: 9,
+      body: { stringValue: 'hello over OTLP from the ext-host test' },
+    };
+    const logs = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'exthost-otlp' } }] },
+          scopeLogs: [{ logRecords: [record] }],
+        },
+      ],
+    };
     const accepted = await postJson(`${variables.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/logs`, logs, headers);
     assert.strictEqual(accepted.status, 200, accepted.body);
     assert.deepStrictEqual(JSON.parse(accepted.body), {});
@@ -106,7 +130,9 @@ describe('Relay lifecycle and environment injection', function () {
     assert.strictEqual(status.url, first.url, 'same port: terminals opened earlier keep working');
     const again = await api.startRelay();
     assert.strictEqual(again.localConnectionString, first.localConnectionString);
-    const reply = await postJson(`${again.url}v2.1/track`, [messageEnvelope(connectionStringPart(again.localConnectionString, 'InstrumentationKey')!, 'after restart')]);
+    const reply = await postJson(`${again.url}v2.1/track`, [
+      messageEnvelope(connectionStringPart(again.localConnectionString, 'InstrumentationKey')!, 'after restart'),
+    ]);
     assert.strictEqual(reply.status, 200);
   });
 
@@ -177,8 +203,15 @@ describe('Python debug sessions get the relay variables', function () {
     try {
       const relay = await api.startRelay();
       const mine = 'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=http://127.0.0.1:9/';
-      const resolved = await resolve({ type: 'python', request: 'launch', name: 'app', program: 'app.py', envFile, env: { APPLICATIONINSIGHTS_CONNECTION_STRING: mine, OTHER: 'x' } });
-      assert.strictEqual(resolved.env.APPLICATIONINSIGHTS_CONNECTION_STRING, mine, 'the user\'s own value wins');
+      const resolved = await resolve({
+        type: 'python',
+        request: 'launch',
+        name: 'app',
+        program: 'app.py',
+        envFile,
+        env: { APPLICATIONINSIGHTS_CONNECTION_STRING: mine, OTHER: 'x' },
+      });
+      assert.strictEqual(resolved.env.APPLICATIONINSIGHTS_CONNECTION_STRING, mine, "the user's own value wins");
       assert.strictEqual(resolved.env.OTHER, 'x');
       assert.strictEqual(resolved.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL, undefined, 'left to the envFile');
       assert.strictEqual(resolved.env.NODE_EXTRA_CA_CERTS, relay.caCertPath, 'the rest is still added');

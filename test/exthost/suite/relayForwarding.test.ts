@@ -52,14 +52,27 @@ describe('Forwarding follows the stored connection string', function () {
     const forwarded = received.find((item) => (item.data?.baseData as { message?: string } | undefined)?.message === 'goes to Azure');
     assert.ok(forwarded, `the envelope arrived (got ${JSON.stringify(received).slice(0, 300)})`);
     assert.strictEqual(forwarded.iKey, realKey, 'the local key was rewritten to the real one');
-    assert.ok(!fake.received().some((item) => (item.data?.baseData as { message?: string } | undefined)?.message === 'stays here'), 'what came before, local-only, is not sent afterwards');
+    assert.ok(
+      !fake.received().some((item) => (item.data?.baseData as { message?: string } | undefined)?.message === 'stays here'),
+      'what came before, local-only, is not sent afterwards',
+    );
   });
 
   async function liveToRelay(): Promise<{ status: number; subscribed: unknown; body: string }> {
     const relay = await api.startRelay();
     const localKey = connectionStringPart(relay.localConnectionString, 'InstrumentationKey')!;
-    const point = { Version: 'exthost', InvariantVersion: 5, Instance: 'exthost', RoleName: 'exthost', MachineName: 'exthost', StreamId: 'exthost-stream', Timestamp: new Date().toISOString() };
-    const reply = await postJson(`${relay.url}QuickPulseService.svc/ping?ikey=${localKey}&api-version=2024-04-01-preview`, point, { 'x-ms-qps-stream-id': 'exthost-stream' });
+    const point = {
+      Version: 'exthost',
+      InvariantVersion: 5,
+      Instance: 'exthost',
+      RoleName: 'exthost',
+      MachineName: 'exthost',
+      StreamId: 'exthost-stream',
+      Timestamp: new Date().toISOString(),
+    };
+    const reply = await postJson(`${relay.url}QuickPulseService.svc/ping?ikey=${localKey}&api-version=2024-04-01-preview`, point, {
+      'x-ms-qps-stream-id': 'exthost-stream',
+    });
     return { status: reply.status, subscribed: reply.headers?.['x-ms-qps-subscribed'], body: reply.body };
   }
 

@@ -91,7 +91,11 @@ describe('Relay identity across restarts (port and key kept per workspace)', fun
     await closeWindow(before);
 
     const after = await controller();
-    assert.deepStrictEqual(after.environment, first.environment, 'terminals opened before the relay starts already get the kept address and key');
+    assert.deepStrictEqual(
+      after.environment,
+      first.environment,
+      'terminals opened before the relay starts already get the kept address and key',
+    );
     const second = await after.ensureStarted();
     assert.strictEqual(second.server.url, first.server.url, 'same port');
     assert.strictEqual(second.server.localConnectionString, first.server.localConnectionString, 'same key');
@@ -116,8 +120,20 @@ describe('Relay identity across restarts (port and key kept per workspace)', fun
       const running = await moved.ensureStarted();
       assert.notStrictEqual(running.server.port, keptPort);
       movedPort = running.server.port;
-      assert.ok(lines.some((line) => line.startsWith('warn ') && line.includes(`Port ${keptPort}, kept for this workspace, is in use by another program`) && line.includes(`listens on ${running.server.port}`)), lines.join('\n'));
-      assert.deepStrictEqual(announced.map((environment) => environment.connectionString), [running.server.localConnectionString], 'terminals get the new address');
+      assert.ok(
+        lines.some(
+          (line) =>
+            line.startsWith('warn ') &&
+            line.includes(`Port ${keptPort}, kept for this workspace, is in use by another program`) &&
+            line.includes(`listens on ${running.server.port}`),
+        ),
+        lines.join('\n'),
+      );
+      assert.deepStrictEqual(
+        announced.map((environment) => environment.connectionString),
+        [running.server.localConnectionString],
+        'terminals get the new address',
+      );
       assert.strictEqual((state.get(RELAY_IDENTITY_STATE_KEY) as { port: number }).port, running.server.port, 'the new port is kept');
       await closeWindow(moved);
     } finally {
@@ -140,14 +156,31 @@ describe('Relay identity across restarts (port and key kept per workspace)', fun
 
     const withinGrace = await track(running.server.url, oldKey);
     assert.strictEqual(withinGrace.status, 200, withinGrace.body);
-    assert.deepStrictEqual(uses.map((use) => use.outcome), ['previous']);
-    assert.ok(lines.some((line) => line.startsWith('info ') && line.includes("An app used the relay's previous local key")), lines.join('\n'));
+    assert.deepStrictEqual(
+      uses.map((use) => use.outcome),
+      ['previous'],
+    );
+    assert.ok(
+      lines.some((line) => line.startsWith('info ') && line.includes("An app used the relay's previous local key")),
+      lines.join('\n'),
+    );
 
     now += 24 * 60 * 60 * 1000;
     const afterGrace = await track(running.server.url, oldKey);
     assert.strictEqual(afterGrace.status, 403, afterGrace.body);
-    assert.deepStrictEqual(uses.map((use) => use.outcome), ['previous', 'refused']);
-    assert.ok(lines.some((line) => line.startsWith('warn ') && line.includes('An app used an old relay key and was refused') && line.includes('restart its terminal')), lines.join('\n'));
+    assert.deepStrictEqual(
+      uses.map((use) => use.outcome),
+      ['previous', 'refused'],
+    );
+    assert.ok(
+      lines.some(
+        (line) =>
+          line.startsWith('warn ') &&
+          line.includes('An app used an old relay key and was refused') &&
+          line.includes('restart its terminal'),
+      ),
+      lines.join('\n'),
+    );
     assert.strictEqual((await track(running.server.url, oldKey)).status, 403);
     assert.strictEqual(uses.length, 2, 'rate-limited: an app retrying does not repeat the notice');
     assert.strictEqual((await track(running.server.url, newKey)).status, 200, 'the current key works throughout');

@@ -22,12 +22,15 @@ describe('Run with Live Telemetry and Install Python Packages', function () {
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
     const ours = lenses.filter((lens) => lens.command?.command === 'azureMonitorPython.runPythonFile');
     assert.strictEqual(ours.length, 1, JSON.stringify(lenses.map((lens) => lens.command?.title)));
-    const guardLine = document.getText().split('\n').findIndex((line) => line.startsWith('if __name__ == "__main__":'));
+    const guardLine = document
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.startsWith('if __name__ == "__main__":'));
     assert.strictEqual(ours[0].range.start.line, guardLine);
     assert.strictEqual((ours[0].command!.arguments![0] as vscode.Uri).fsPath, uri.fsPath);
   });
 
-  it('the lens\'s command runs the file in a terminal with the relay variables: its items reach the relay', async () => {
+  it("the lens's command runs the file in a terminal with the relay variables: its items reach the relay", async () => {
     const api = await extensionApi();
     await api.startRelay();
     const before = api.relayStatus().itemsReceived;
@@ -37,12 +40,14 @@ describe('Run with Live Telemetry and Install Python Packages', function () {
     assert.match(result.commandLine, /stdlib_telemetry\.py'?$/);
     assert.ok(vscode.window.terminals.some((terminal) => terminal.name === result.terminalName));
     // The script posts a request and a log line with the injected connection string.
-    await waitForRelayState(api, (status) => status.itemsReceived >= before + 2, 'the script\'s two items', 45_000);
+    await waitForRelayState(api, (status) => status.itemsReceived >= before + 2, "the script's two items", 45_000);
   });
 
   it('Install Python Packages runs `python -m pip install` as a watched process, with the interpreter found on PATH', async () => {
     // The machine is offline: the real pip fails, and the outcome says so.
-    const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', ['azure-monitor-opentelemetry']);
+    const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', [
+      'azure-monitor-opentelemetry',
+    ]);
     assert.ok(result);
     assert.strictEqual(result.interpreterSource, 'path', 'no Python extension, no setting, no venv here: python3 from PATH');
     assert.match(result.commandLine, /^python3 -m pip install azure-monitor-opentelemetry$/);
@@ -51,7 +56,9 @@ describe('Run with Live Telemetry and Install Python Packages', function () {
   });
 
   it('refuses something that is not a package name (nothing reaches a shell)', async () => {
-    const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', ['requests; rm -rf ~']);
+    const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', [
+      'requests; rm -rf ~',
+    ]);
     assert.strictEqual(result, undefined);
   });
 
@@ -61,7 +68,9 @@ describe('Run with Live Telemetry and Install Python Packages', function () {
     const path = process.env.PATH;
     process.env.PATH = '';
     try {
-      const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', ['azure-monitor-opentelemetry']);
+      const result = await vscode.commands.executeCommand<InstallResult | undefined>('azureMonitorPython.installPackages', [
+        'azure-monitor-opentelemetry',
+      ]);
       assert.strictEqual(result, undefined);
     } finally {
       process.env.PATH = path;

@@ -36,7 +36,8 @@ function exceptionEnvelope(iKey: string, typeName: string, message: string, stac
 }
 
 /** Ours, not the language server's (which reports with the same source). */
-const isRuntimeException = (diagnostic: vscode.Diagnostic): boolean => diagnostic.source === 'Azure Monitor' && diagnostic.code === 'runtime-exception';
+const isRuntimeException = (diagnostic: vscode.Diagnostic): boolean =>
+  diagnostic.source === 'Azure Monitor' && diagnostic.code === 'runtime-exception';
 
 describe('Runtime exceptions in Problems (issue 18)', function () {
   this.timeout(60_000);
@@ -66,19 +67,43 @@ describe('Runtime exceptions in Problems (issue 18)', function () {
   });
 
   it('counts the exceptions of the run at the innermost workspace frame, not the library frame', async () => {
-    await post(exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)), exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)));
+    await post(
+      exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)),
+      exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)),
+    );
     await post(exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)));
     // Library-only and unresolvable stacks give no entry anywhere.
-    await post(exceptionEnvelope(localKey, 'KeyError', 'library only', 'Traceback (most recent call last):\n  File "/usr/lib/python3/dist-packages/flask/app.py", line 1, in x\nKeyError: 1'));
-    await post(exceptionEnvelope(localKey, 'OSError', 'elsewhere', 'Traceback (most recent call last):\n  File "/nowhere/at/all/missing_module.py", line 3, in x\nOSError: 1'));
+    await post(
+      exceptionEnvelope(
+        localKey,
+        'KeyError',
+        'library only',
+        'Traceback (most recent call last):\n  File "/usr/lib/python3/dist-packages/flask/app.py", line 1, in x\nKeyError: 1',
+      ),
+    );
+    await post(
+      exceptionEnvelope(
+        localKey,
+        'OSError',
+        'elsewhere',
+        'Traceback (most recent call last):\n  File "/nowhere/at/all/missing_module.py", line 3, in x\nOSError: 1',
+      ),
+    );
     const [diagnostic] = await eventually('3 exceptions at app.py:10', () => {
       const found = ours();
       return found.length === 1 && /3×/.test(found[0]!.message) ? found : undefined;
     });
     assert.strictEqual(diagnostic!.message, 'ValueError: no price — raised 3× in the last run');
-    assert.deepStrictEqual([diagnostic!.range.start.line, diagnostic!.range.start.character, diagnostic!.range.end.character], [9, 4, 51], 'on the code of app.py line 10, not its indentation');
+    assert.deepStrictEqual(
+      [diagnostic!.range.start.line, diagnostic!.range.start.character, diagnostic!.range.end.character],
+      [9, 4, 51],
+      'on the code of app.py line 10, not its indentation',
+    );
     assert.strictEqual(diagnostic!.severity, vscode.DiagnosticSeverity.Error);
-    const everywhere = vscode.languages.getDiagnostics().flatMap(([, diagnostics]) => diagnostics).filter((entry) => isRuntimeException(entry));
+    const everywhere = vscode.languages
+      .getDiagnostics()
+      .flatMap(([, diagnostics]) => diagnostics)
+      .filter((entry) => isRuntimeException(entry));
     assert.strictEqual(everywhere.length, 1, 'the library and the missing file have none');
   });
 
@@ -88,27 +113,39 @@ describe('Runtime exceptions in Problems (issue 18)', function () {
     // Code actions are asked of a loaded document; not shown in an editor, whose own light-bulb
     // request would race this one.
     await vscode.workspace.openTextDocument(appUri);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', appUri, diagnostic!.range);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      appUri,
+      diagnostic!.range,
+    );
     const show = actions.find((action) => action.title === 'Show in Live Telemetry');
     assert.ok(show?.command, JSON.stringify(actions.map((action) => action.title)));
     assert.deepStrictEqual(show.command.arguments, [OPERATION]);
     await vscode.commands.executeCommand(show.command.command, ...(show.command.arguments ?? []));
     await eventually('the live panel tab', () =>
-      vscode.window.tabGroups.all.flatMap((group) => group.tabs).some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('azureMonitorPython.liveTelemetry')),
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('azureMonitorPython.liveTelemetry')),
     );
   });
 
-  it('a new run (a terminal with the relay\'s connection string) clears them; so does the command', async () => {
+  it("a new run (a terminal with the relay's connection string) clears them; so does the command", async () => {
     await post(exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)));
     await eventually('a diagnostic', () => ours().length === 1);
-    const terminal = vscode.window.createTerminal({ name: 'azmon new run', env: { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000' } });
+    const terminal = vscode.window.createTerminal({
+      name: 'azmon new run',
+      env: { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000' },
+    });
     try {
       await eventually('cleared by the new run', () => ours().length === 0);
     } finally {
       terminal.dispose();
     }
     await post(exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)));
-    await eventually('a diagnostic again, counted from 1', () => ours()[0]?.message === 'ValueError: no price — raised once in the last run');
+    await eventually(
+      'a diagnostic again, counted from 1',
+      () => ours()[0]?.message === 'ValueError: no price — raised once in the last run',
+    );
     await vscode.commands.executeCommand(CLEAR);
     assert.strictEqual(ours().length, 0);
   });
@@ -125,6 +162,9 @@ describe('Runtime exceptions in Problems (issue 18)', function () {
     await eventually('the relay has the item sent while off', () => api.relayStatus().itemsReceived > received);
     await configuration.update(SETTING, true, vscode.ConfigurationTarget.Global);
     await post(exceptionEnvelope(localKey, 'ValueError', 'no price', traceback(10)));
-    await eventually('only the exception sent after turning it on', () => ours()[0]?.message === 'ValueError: no price — raised once in the last run');
+    await eventually(
+      'only the exception sent after turning it on',
+      () => ours()[0]?.message === 'ValueError: no price — raised once in the last run',
+    );
   });
 });

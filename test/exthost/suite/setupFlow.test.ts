@@ -51,7 +51,12 @@ describe('Set Up Python Monitoring, driven step by step', function () {
 
     const outcome = await pending;
     assert.ok(outcome, 'the flow completed');
-    assert.deepStrictEqual(outcome.choices, { connection: { kind: 'skip' }, sdk: 'opencensus', signals: ['traces', 'metrics', 'logs'], framework: 'none' });
+    assert.deepStrictEqual(outcome.choices, {
+      connection: { kind: 'skip' },
+      sdk: 'opencensus',
+      signals: ['traces', 'metrics', 'logs'],
+      framework: 'none',
+    });
     assert.strictEqual(outcome.forwarding, false, 'local-only');
     assert.deepStrictEqual(outcome.packages, ['opencensus-ext-azure']);
 
@@ -66,7 +71,7 @@ describe('Set Up Python Monitoring, driven step by step', function () {
     assert.match(text, /^logger\.addHandler\(AzureLogHandler\(\)\)$/m);
     assert.match(text, /^exporter = metrics_exporter\.new_metrics_exporter\(\)$/m);
     assert.ok(!/InstrumentationKey=|connection_string=/.test(text.replace(/#.*$/gm, '')), 'no connection string in code');
-    assert.ok(text.includes('def handle_order'), 'the user\'s code is kept');
+    assert.ok(text.includes('def handle_order'), "the user's code is kept");
   });
 
   it('paste a connection string (5 steps) with no Python editor active: stored, forwarding, and a new monitoring.py', async () => {

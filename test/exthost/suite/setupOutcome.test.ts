@@ -70,7 +70,10 @@ describe('Set Up: install outcome and an already instrumented file', function ()
     assert.ok(outcome.insertion?.changed, 'the snippet was inserted');
     assert.strictEqual(outcome.install?.succeeded, false);
     assert.strictEqual(outcome.setUp, false);
-    assert.match(outcome.message, /^Instrumentation inserted into install_fails\.py, but installing azure-monitor-opentelemetry failed: No matching distribution found for azure-monitor-opentelemetry/);
+    assert.match(
+      outcome.message,
+      /^Instrumentation inserted into install_fails\.py, but installing azure-monitor-opentelemetry failed: No matching distribution found for azure-monitor-opentelemetry/,
+    );
     assert.ok(!/set up/i.test(outcome.message), outcome.message);
     const toast = '.notification-toast:has-text("install_fails.py, but installing")';
     await ui({ action: 'waitFor', selector: toast });
@@ -93,7 +96,11 @@ describe('Set Up: install outcome and an already instrumented file', function ()
   });
 
   it('OpenCensus already there, OpenTelemetry chosen: keep inserts nothing, replace swaps the SDKs, one tracer', async () => {
-    const openCensus = planSetupInsertion(sampleApp, { sdk: 'opencensus', signals: ['traces', 'metrics', 'logs'], framework: 'none' }).resultText;
+    const openCensus = planSetupInsertion(sampleApp, {
+      sdk: 'opencensus',
+      signals: ['traces', 'metrics', 'logs'],
+      framework: 'none',
+    }).resultText;
     const document = await openCopy('instrumented.py', openCensus);
     const callsBefore = fake.calls().length;
 
@@ -108,7 +115,13 @@ describe('Set Up: install outcome and an already instrumented file', function ()
     assert.strictEqual(kept?.install, undefined, 'nothing installed');
     assert.strictEqual(kept?.setUp, false);
     assert.strictEqual(document.getText(), openCensus, 'nothing inserted');
-    assert.ok(!fake.calls().slice(callsBefore).some((call) => call.startsWith('-m pip')), 'pip was not run');
+    assert.ok(
+      !fake
+        .calls()
+        .slice(callsBefore)
+        .some((call) => call.startsWith('-m pip')),
+      'pip was not run',
+    );
 
     await vscode.window.showTextDocument(document);
     pending = (await answerWizard(OPENTELEMETRY)).outcome;
@@ -121,7 +134,7 @@ describe('Set Up: install outcome and an already instrumented file', function ()
     assert.ok(!/opencensus|AzureExporter|AzureLogHandler/.test(text), text);
     assert.strictEqual(text.match(/^tracer = /gm)?.length, 1, text);
     assert.match(text, /^configure_azure_monitor\(\)$/m);
-    assert.ok(text.includes('def handle_order'), 'the user\'s code stays');
+    assert.ok(text.includes('def handle_order'), "the user's code stays");
   });
 
   it('migrate opens the existing migration view beside the file and changes nothing', async () => {
@@ -135,7 +148,12 @@ describe('Set Up: install outcome and an already instrumented file', function ()
     const diff = await eventually('the migration diff is open', () =>
       vscode.window.tabGroups.all
         .flatMap((group) => group.tabs)
-        .find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === MIGRATION_SCHEME && tab.input.original.toString() === document.uri.toString()),
+        .find(
+          (tab) =>
+            tab.input instanceof vscode.TabInputTextDiff &&
+            tab.input.modified.scheme === MIGRATION_SCHEME &&
+            tab.input.original.toString() === document.uri.toString(),
+        ),
     );
     assert.ok(diff);
     assert.strictEqual(document.getText(), openCensus);

@@ -26,7 +26,8 @@ function assertCompiles(text: string): void {
 
 /** What the file's interpreter (python3 here) lacks, asked independently of the extension. */
 function notInstalled(packages: readonly string[]): string[] {
-  const script = 'import sys, importlib.metadata as m\nfor n in sys.argv[1:]:\n    try: m.distribution(n)\n    except m.PackageNotFoundError: print(n)';
+  const script =
+    'import sys, importlib.metadata as m\nfor n in sys.argv[1:]:\n    try: m.distribution(n)\n    except m.PackageNotFoundError: print(n)';
   const out = execFileSync('python3', ['-c', script, ...packages], { encoding: 'utf8' });
   return out.split('\n').filter((line) => line.trim() !== '');
 }
@@ -56,7 +57,10 @@ describe('Instrumentation snippets in the editor', function () {
     assert.strictEqual(count(text, /^import logging\r$/), 1);
     assert.strictEqual(count(text, /^from azure\.monitor\.opentelemetry import configure_azure_monitor\r$/), 1);
     assert.ok(text.indexOf(CONFIGURE_IMPORT) < text.indexOf('configure_azure_monitor()'), 'imports first, set-up after');
-    assert.ok(text.endsWith('def main():\r\n\tif os.environ.get("X"):\r\n\t\treturn 1\r\n\treturn 0\r\n'), 'the rest of the file is untouched');
+    assert.ok(
+      text.endsWith('def main():\r\n\tif os.environ.get("X"):\r\n\t\treturn 1\r\n\treturn 0\r\n'),
+      'the rest of the file is untouched',
+    );
     assertCompiles(text);
 
     const second = await vscode.commands.executeCommand<InsertSnippetResult>(INSERT, { snippetId: 'otel-logs', offerInstall: false });

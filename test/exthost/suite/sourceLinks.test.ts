@@ -43,7 +43,10 @@ describe('Source links (issue 18)', function () {
     assert.strictEqual(editor.document.uri.fsPath, workspaceFile('app.py'));
     assert.strictEqual(editor.selection.active.line, 9);
     assert.strictEqual(editor.selection.active.character, 4, 'after the indentation of `logger.warning(…)`');
-    assert.ok(editor.visibleRanges.some((range) => range.contains(editor.selection.active)), 'the line is scrolled into view');
+    assert.ok(
+      editor.visibleRanges.some((range) => range.contains(editor.selection.active)),
+      'the line is scrolled into view',
+    );
   });
 
   it('a path from the machine the app ran on (/home/dev/app/app.py) maps to the workspace file', async () => {
@@ -67,7 +70,14 @@ describe('Source links (issue 18)', function () {
   });
 
   it('UNC paths, file://host URLs and control characters are refused before the disk is touched', async () => {
-    for (const file of ['\\\\evil-host\\share\\app.py', '//evil-host/share/app.py', 'file://evil-host/share/app.py', 'app.py\u0000', '<stdin>', 'https://example.com/app.py']) {
+    for (const file of [
+      '\\\\evil-host\\share\\app.py',
+      '//evil-host/share/app.py',
+      'file://evil-host/share/app.py',
+      'app.py\u0000',
+      '<stdin>',
+      'https://example.com/app.py',
+    ]) {
       const outcome = await vscode.commands.executeCommand<string>(OPEN_SOURCE, file, 1);
       assert.strictEqual(outcome, 'refused', JSON.stringify(file));
     }

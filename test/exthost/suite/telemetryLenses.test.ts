@@ -48,7 +48,9 @@ describe('Telemetry lenses in the code (issue 18)', function () {
   let localKey: string;
   let appUri: vscode.Uri;
   const lenses = async (): Promise<vscode.CodeLens[]> =>
-    ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', appUri, 100)) ?? []).filter((lens) => lens.command?.command === COMMAND_IDS.showCallsInLiveTelemetry);
+    ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', appUri, 100)) ?? []).filter(
+      (lens) => lens.command?.command === COMMAND_IDS.showCallsInLiveTelemetry,
+    );
   const post = async (...envelopes: Record<string, unknown>[]) => {
     const reply = await postJson(track, envelopes);
     assert.strictEqual(reply.status, 200, reply.body);
@@ -63,7 +65,10 @@ describe('Telemetry lenses in the code (issue 18)', function () {
         }
       });
     });
-    const terminal = vscode.window.createTerminal({ name: 'azmon lens run', env: { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000' } });
+    const terminal = vscode.window.createTerminal({
+      name: 'azmon lens run',
+      env: { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000' },
+    });
     try {
       await opened;
       assert.deepStrictEqual(await lenses(), [], 'a new run has no lens until its calls arrive');
@@ -89,8 +94,22 @@ describe('Telemetry lenses in the code (issue 18)', function () {
 
   it('no lens before data; then "3 calls · p95 … · 1 failed" above the route, one above the outgoing call', async () => {
     await newRun();
-    await post(request(localKey, 'GET /lens-orders/<int:order_id>', 80), request(localKey, 'GET /lens-orders/<int:order_id>', 120, false), request(localKey, 'GET /lens-orders/7', 40));
-    await post(envelope(localKey, 'RemoteDependency', { name: 'GET /lens-prices/7', type: 'HTTP', data: 'http://prices.internal/lens-prices/7', target: 'prices.internal', duration: '00:00:00.012', success: true, resultCode: '200' }));
+    await post(
+      request(localKey, 'GET /lens-orders/<int:order_id>', 80),
+      request(localKey, 'GET /lens-orders/<int:order_id>', 120, false),
+      request(localKey, 'GET /lens-orders/7', 40),
+    );
+    await post(
+      envelope(localKey, 'RemoteDependency', {
+        name: 'GET /lens-prices/7',
+        type: 'HTTP',
+        data: 'http://prices.internal/lens-prices/7',
+        target: 'prices.internal',
+        duration: '00:00:00.012',
+        success: true,
+        resultCode: '200',
+      }),
+    );
     const found = await eventually('lenses for the route and the requests call', async () => {
       const current = await lenses();
       return current.length === 2 && current.some((lens) => lens.command!.title.startsWith('3 calls')) ? current : undefined;
@@ -105,7 +124,10 @@ describe('Telemetry lenses in the code (issue 18)', function () {
   it('updates as telemetry arrives, and a click opens the live panel with those calls', async () => {
     await newRun();
     await post(request(localKey, 'POST /lens-orders', 5));
-    await eventually('one call', async () => (await lenses()).find((lens) => lens.range.start.line === 12)?.command?.title === '1 call · p95 5 ms');
+    await eventually(
+      'one call',
+      async () => (await lenses()).find((lens) => lens.range.start.line === 12)?.command?.title === '1 call · p95 5 ms',
+    );
     await post(request(localKey, 'POST /lens-orders', 7), request(localKey, 'POST /lens-orders', 9));
     const [lens] = await eventually('three calls', async () => {
       const current = (await lenses()).filter((candidate) => candidate.range.start.line === 12);
@@ -114,7 +136,9 @@ describe('Telemetry lenses in the code (issue 18)', function () {
     assert.match(lens!.command!.arguments![0] as string, /^requests\n\| where name in \("POST \/lens-orders"\)/);
     await vscode.commands.executeCommand(lens!.command!.command, ...lens!.command!.arguments!);
     await eventually('the live panel tab', () =>
-      vscode.window.tabGroups.all.flatMap((group) => group.tabs).some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('azureMonitorPython.liveTelemetry')),
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('azureMonitorPython.liveTelemetry')),
     );
   });
 });

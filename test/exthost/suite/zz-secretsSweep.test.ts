@@ -29,7 +29,8 @@ describe('Secrets sweep after the run', function () {
   const runDir = process.env.AZMON_TEST_SERVER_DATA_DIR ?? '';
   const workspace = process.env.AZMON_TEST_WORKSPACE ?? '';
   const realKey = randomUUID();
-  const connectionString = (fake: FakeIngestion): string => `InstrumentationKey=${realKey};IngestionEndpoint=${fake.url};LiveEndpoint=${fake.url};ApplicationId=${randomUUID()}`;
+  const connectionString = (fake: FakeIngestion): string =>
+    `InstrumentationKey=${realKey};IngestionEndpoint=${fake.url};LiveEndpoint=${fake.url};ApplicationId=${randomUUID()}`;
   let api: AzureMonitorPythonApi;
   let fake: FakeIngestion;
   let raw = '';
@@ -51,7 +52,11 @@ describe('Secrets sweep after the run', function () {
   it('a fresh connection string, forwarded, retried, queued and logged, is nowhere on disk, in browser storage or in the environment', async () => {
     // The service echoes the key back, in every spelling, in its error messages.
     const echo = `InstrumentationKey=${realKey.toUpperCase()} (${realKey.replace(/-/g, '')}) ${raw}`;
-    fake.enqueue({ kind: 'status', status: 503, message: `busy: ${echo}` }, { kind: 'partial', codes: [500, 200], messages: [`retry ${echo}`] }, { kind: 'status', status: 429, retryAfter: 1, message: echo });
+    fake.enqueue(
+      { kind: 'status', status: 503, message: `busy: ${echo}` },
+      { kind: 'partial', codes: [500, 200], messages: [`retry ${echo}`] },
+      { kind: 'status', status: 429, retryAfter: 1, message: echo },
+    );
 
     const pending = vscode.commands.executeCommand('azureMonitorPython.setConnectionString');
     await answerInputBox(raw);
@@ -60,24 +65,52 @@ describe('Secrets sweep after the run', function () {
     const relay = await api.startRelay();
     const localKey = connectionStringPart(relay.localConnectionString, 'InstrumentationKey')!;
     const post = async (messages: string[]): Promise<void> => {
-      const reply = await postJson(`${relay.url}v2.1/track`, messages.map((message) => messageEnvelope(localKey, message)));
+      const reply = await postJson(
+        `${relay.url}v2.1/track`,
+        messages.map((message) => messageEnvelope(localKey, message)),
+      );
       assert.strictEqual(reply.status, 200, reply.body);
     };
     await post(['sweep 1', 'sweep 2']);
     const received = await fake.waitForItems(2, 60_000);
-    assert.ok(received.every((item) => item.iKey === realKey), 'forwarded under the real key');
+    assert.ok(
+      received.every((item) => item.iKey === realKey),
+      'forwarded under the real key',
+    );
 
     // Live Metrics goes on to the service too; it echoes the key in its configuration and errors.
-    fake.live.setSubscribed(true).setConfiguration({ ETag: `etag ${echo}`, Metrics: [], DocumentStreams: [{ Id: echo, DocumentFilterGroups: [] }] });
+    fake.live
+      .setSubscribed(true)
+      .setConfiguration({ ETag: `etag ${echo}`, Metrics: [], DocumentStreams: [{ Id: echo, DocumentFilterGroups: [] }] });
     fake.live.enqueue({ kind: 'status', status: 503, message: echo });
     const livePing = `${relay.url}QuickPulseService.svc/ping?ikey=${localKey}&api-version=2024-04-01-preview`;
-    const point = { Version: 'sweep', InvariantVersion: 5, Instance: 'sweep', RoleName: 'sweep', MachineName: 'sweep', StreamId: 'sweep-stream', Timestamp: new Date().toISOString() };
+    const point = {
+      Version: 'sweep',
+      InvariantVersion: 5,
+      Instance: 'sweep',
+      RoleName: 'sweep',
+      MachineName: 'sweep',
+      StreamId: 'sweep-stream',
+      Timestamp: new Date().toISOString(),
+    };
     for (let attempt = 0; attempt < 2; attempt++) {
       const reply = await postJson(livePing, point, { 'x-ms-qps-stream-id': 'sweep-stream' });
       assert.strictEqual(reply.status, 200, reply.body);
-      assert.deepStrictEqual(findSecretsInText('a Live Metrics answer to the app', JSON.stringify(reply), [{ label: 'the real key', forms: [raw, ...keyForms(realKey)] }]), []);
+      assert.deepStrictEqual(
+        findSecretsInText('a Live Metrics answer to the app', JSON.stringify(reply), [
+          { label: 'the real key', forms: [raw, ...keyForms(realKey)] },
+        ]),
+        [],
+      );
     }
-    assert.deepStrictEqual(fake.live.pings().map((request) => [request.status, request.query.get('ikey')]), [[503, realKey], [200, realKey]], 'both pings reached the live endpoint with the real key');
+    assert.deepStrictEqual(
+      fake.live.pings().map((request) => [request.status, request.query.get('ikey')]),
+      [
+        [503, realKey],
+        [200, realKey],
+      ],
+      'both pings reached the live endpoint with the real key',
+    );
 
     // Now the service refuses everything: the next items stay in the disk queue under global storage.
     fake.setPlan(() => ({ kind: 'status', status: 503, message: echo }));
@@ -86,24 +119,38 @@ describe('Secrets sweep after the run', function () {
 
     const userData = path.join(runDir, 'user-data');
     const queueFiles = await eventually('the held items in a queue file under global storage', () => {
-      const files = listFiles(path.join(userData, 'User', 'globalStorage', EXTENSION_FOLDER)).filter((file) => /\.(queue|ndjson)$/.test(file) && queueFileText(file).includes('held 3'));
+      const files = listFiles(path.join(userData, 'User', 'globalStorage', EXTENSION_FOLDER)).filter(
+        (file) => /\.(queue|ndjson)$/.test(file) && queueFileText(file).includes('held 3'),
+      );
       return files.length > 0 && files;
     });
     assert.ok(queueFileText(queueFiles[0]).includes(localKey), 'the queue holds the local key');
     // The channel's file has this session's forwarding failures (so the sweep reads the right log).
-    const logFile = await eventually('the Azure Monitor log file with the retries', () => {
-      const logs = listFiles(path.join(userData, 'logs')).filter((file) => file.includes(EXTENSION_FOLDER) && file.endsWith('Azure Monitor.log'));
-      return logs.find((file) => /Forwarding \d+ items failed \(the service answered 503/.test(fs.readFileSync(file, 'utf8')));
-    }, 30_000);
+    const logFile = await eventually(
+      'the Azure Monitor log file with the retries',
+      () => {
+        const logs = listFiles(path.join(userData, 'logs')).filter(
+          (file) => file.includes(EXTENSION_FOLDER) && file.endsWith('Azure Monitor.log'),
+        );
+        return logs.find((file) => /Forwarding \d+ items failed \(the service answered 503/.test(fs.readFileSync(file, 'utf8')));
+      },
+      30_000,
+    );
 
-    const fresh: Secret = { label: 'this test\'s connection string', forms: [raw, ...keyForms(realKey)] };
+    const fresh: Secret = { label: "this test's connection string", forms: [raw, ...keyForms(realKey)] };
     const files = listFiles(runDir);
     const workspaceSettings = path.join(workspace, '.vscode', 'settings.json');
-    const expectedPlaces = [logFile, queueFiles[0], path.join(userData, 'User', 'settings.json'), ...(fs.existsSync(workspaceSettings) ? [workspaceSettings] : [])];
+    const expectedPlaces = [
+      logFile,
+      queueFiles[0],
+      path.join(userData, 'User', 'settings.json'),
+      ...(fs.existsSync(workspaceSettings) ? [workspaceSettings] : []),
+    ];
     for (const place of expectedPlaces) assert.ok(files.includes(place), `the sweep covers ${place}`);
     const hits: Hit[] = findSecrets(files, [fresh]);
     // The queue's segments are gzipped on disk: sweep their text too.
-    for (const file of files.filter((name) => name.endsWith('.queue'))) hits.push(...findSecretsInText(`${file} (decompressed)`, queueFileText(file), [fresh]));
+    for (const file of files.filter((name) => name.endsWith('.queue')))
+      hits.push(...findSecretsInText(`${file} (decompressed)`, queueFileText(file), [fresh]));
 
     // The web workbench keeps workspace/global state and the terminal environment collections in the browser.
     const browserStorage = await ui<string>({ action: 'browserStorage' });
@@ -116,12 +163,25 @@ describe('Secrets sweep after the run', function () {
 
     // Keys from the earlier files: not in what the extension or VS Code wrote. The user's own code
     // (the workspace outside .vscode, and VS Code's local history and backups of it) may hold what a test typed there.
-    const earlier: Secret[] = [...secretsSeen()].map(([secret, owner]) => ({ label: `${owner}'s secret`, forms: /^[0-9a-f-]{36}$/i.test(secret) ? keyForms(secret) : [secret] }));
+    const earlier: Secret[] = [...secretsSeen()].map(([secret, owner]) => ({
+      label: `${owner}'s secret`,
+      forms: /^[0-9a-f-]{36}$/i.test(secret) ? keyForms(secret) : [secret],
+    }));
     const userContent = (file: string): boolean =>
-      (file.startsWith(`${workspace}${path.sep}`) && !file.startsWith(path.join(workspace, '.vscode'))) || /[\\/]User[\\/](History|Backups)[\\/]/.test(file) || /[\\/]Backups[\\/]/.test(file);
-    const earlierHits = [...findSecrets(files.filter((file) => !userContent(file)), earlier), ...findSecretsInText('browser storage', browserStorage, earlier)];
+      (file.startsWith(`${workspace}${path.sep}`) && !file.startsWith(path.join(workspace, '.vscode'))) ||
+      /[\\/]User[\\/](History|Backups)[\\/]/.test(file) ||
+      /[\\/]Backups[\\/]/.test(file);
+    const earlierHits = [
+      ...findSecrets(
+        files.filter((file) => !userContent(file)),
+        earlier,
+      ),
+      ...findSecretsInText('browser storage', browserStorage, earlier),
+    ];
     assert.deepStrictEqual(earlierHits, [], 'a secret of an earlier test leaked');
-    console.log(`      swept ${files.length} files, ${browserStorage.length} chars of browser storage, ${fresh.forms.length + earlier.reduce((sum, secret) => sum + secret.forms.length, 0)} secret spellings (${earlier.length} earlier secrets)`);
+    console.log(
+      `      swept ${files.length} files, ${browserStorage.length} chars of browser storage, ${fresh.forms.length + earlier.reduce((sum, secret) => sum + secret.forms.length, 0)} secret spellings (${earlier.length} earlier secrets)`,
+    );
   });
 });
 

@@ -24,7 +24,11 @@ interface Manifest {
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
 const tableIds = new Set<string>(Object.values(COMMAND_IDS));
-const paletteIds = new Set<string>(Object.values(COMMANDS).filter((command) => command.palette).map((command) => command.id));
+const paletteIds = new Set<string>(
+  Object.values(COMMANDS)
+    .filter((command) => command.palette)
+    .map((command) => command.id),
+);
 
 /** Ids named by the walkthroughs: `command:` links in step texts and their markdown, `onCommand:` completion events. */
 function walkthroughCommandIds(): { id: string; where: string }[] {
@@ -35,7 +39,8 @@ function walkthroughCommandIds(): { id: string; where: string }[] {
   for (const walkthrough of manifest.contributes.walkthroughs ?? []) {
     for (const step of walkthrough.steps ?? []) {
       if (step.description) links(step.description, 'walkthrough step description');
-      for (const event of step.completionEvents ?? []) if (event.startsWith('onCommand:')) found.push({ id: event.slice('onCommand:'.length), where: 'walkthrough completion event' });
+      for (const event of step.completionEvents ?? [])
+        if (event.startsWith('onCommand:')) found.push({ id: event.slice('onCommand:'.length), where: 'walkthrough completion event' });
       const markdown = step.media?.markdown;
       if (markdown && fs.existsSync(path.join(ROOT, markdown))) links(fs.readFileSync(path.join(ROOT, markdown), 'utf8'), markdown);
     }
@@ -51,7 +56,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('command ids: one table, checked against package.json', () => {
-  it('the table has unique ids, all under the extension\'s prefix', () => {
+  it("the table has unique ids, all under the extension's prefix", () => {
     const ids = Object.values(COMMANDS).map((command) => command.id);
     assert.strictEqual(new Set(ids).size, ids.length);
     for (const id of ids) assert.ok(id.startsWith(PREFIX), id);
@@ -101,13 +106,18 @@ describe('command ids: one table, checked against package.json', () => {
       if (file === table) continue;
       const text = fs.readFileSync(file, 'utf8');
       // Quoted only: doc comments may name a command in backticks.
-      for (const id of tableIds) if (text.includes(`'${id}'`) || text.includes(`"${id}"`)) offenders.push(`${path.relative(ROOT, file)}: ${id}`);
+      for (const id of tableIds)
+        if (text.includes(`'${id}'`) || text.includes(`"${id}"`)) offenders.push(`${path.relative(ROOT, file)}: ${id}`);
     }
     assert.deepStrictEqual(offenders, [], 'use COMMAND_IDS from src/shared/commandIds.ts');
   });
 
   it('no runtime lookup of the registered commands', () => {
     const offenders = sourceFiles(path.join(ROOT, 'src')).filter((file) => fs.readFileSync(file, 'utf8').includes('getCommands('));
-    assert.deepStrictEqual(offenders.map((file) => path.relative(ROOT, file)), [], 'every command is registered at activation: execute it by its id');
+    assert.deepStrictEqual(
+      offenders.map((file) => path.relative(ROOT, file)),
+      [],
+      'every command is registered at activation: execute it by its id',
+    );
   });
 });

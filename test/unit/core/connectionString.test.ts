@@ -34,7 +34,10 @@ describe('parseConnectionString', () => {
       assert.strictEqual(value.liveEndpoint, 'https://rt.services.visualstudio.com/');
       assert.strictEqual(value.profilerEndpoint, 'https://agent.azureserviceprofiler.net/');
       assert.strictEqual(value.snapshotEndpoint, 'https://agent.azureserviceprofiler.net/');
-      assert.deepStrictEqual(warnings.map((w) => w.code), ['trailing-semicolon']);
+      assert.deepStrictEqual(
+        warnings.map((w) => w.code),
+        ['trailing-semicolon'],
+      );
       assert.match(warnings[0].message, /Python SDKs reject/);
     });
 
@@ -65,8 +68,14 @@ describe('parseConnectionString', () => {
     });
 
     it('sovereign clouds: Azure China and Azure Government suffixes', () => {
-      assert.strictEqual(ok(`InstrumentationKey=${KEY};EndpointSuffix=applicationinsights.azure.cn`).value.ingestionEndpoint, 'https://dc.applicationinsights.azure.cn/');
-      assert.strictEqual(ok(`InstrumentationKey=${KEY};EndpointSuffix=applicationinsights.us`).value.liveEndpoint, 'https://live.applicationinsights.us/');
+      assert.strictEqual(
+        ok(`InstrumentationKey=${KEY};EndpointSuffix=applicationinsights.azure.cn`).value.ingestionEndpoint,
+        'https://dc.applicationinsights.azure.cn/',
+      );
+      assert.strictEqual(
+        ok(`InstrumentationKey=${KEY};EndpointSuffix=applicationinsights.us`).value.liveEndpoint,
+        'https://live.applicationinsights.us/',
+      );
     });
 
     it('a regional string as the portal shows it today', () => {
@@ -83,7 +92,9 @@ describe('parseConnectionString', () => {
 
   describe('tolerance', () => {
     it('keys are case-insensitive', () => {
-      const { value } = ok(`instrumentationkey=${KEY};INGESTIONENDPOINT=https://x.in.applicationinsights.azure.com/;endpointsuffix=ai.contoso.com`);
+      const { value } = ok(
+        `instrumentationkey=${KEY};INGESTIONENDPOINT=https://x.in.applicationinsights.azure.com/;endpointsuffix=ai.contoso.com`,
+      );
       assert.strictEqual(value.instrumentationKey, KEY);
       assert.strictEqual(value.ingestionEndpoint, 'https://x.in.applicationinsights.azure.com/');
       assert.strictEqual(value.liveEndpoint, 'https://live.ai.contoso.com/');
@@ -98,7 +109,10 @@ describe('parseConnectionString', () => {
     it('surrounding quotes are removed with a warning', () => {
       const { value, warnings } = ok(`"InstrumentationKey=${KEY}"`);
       assert.strictEqual(value.instrumentationKey, KEY);
-      assert.deepStrictEqual(warnings.map((w) => w.code), ['surrounding-quotes']);
+      assert.deepStrictEqual(
+        warnings.map((w) => w.code),
+        ['surrounding-quotes'],
+      );
     });
 
     it('an endpoint without a trailing "/" gets one; the track URL never has "//"', () => {
@@ -111,7 +125,10 @@ describe('parseConnectionString', () => {
     it('an upper-case GUID is accepted in lower case, with the Python SDK warning', () => {
       const { value, warnings } = ok(`InstrumentationKey=${REAL_KEY.toUpperCase()}`);
       assert.strictEqual(value.instrumentationKey, REAL_KEY);
-      assert.deepStrictEqual(warnings.map((w) => w.code), ['uppercase-guid']);
+      assert.deepStrictEqual(
+        warnings.map((w) => w.code),
+        ['uppercase-guid'],
+      );
     });
 
     it('Authorization=ikey is accepted in any case', () => {
@@ -126,7 +143,10 @@ describe('parseConnectionString', () => {
 
     it('an empty segment in the middle is a warning, not an error', () => {
       const { warnings } = ok(`InstrumentationKey=${KEY};;EndpointSuffix=ai.contoso.com`);
-      assert.deepStrictEqual(warnings.map((w) => w.code), ['empty-segment']);
+      assert.deepStrictEqual(
+        warnings.map((w) => w.code),
+        ['empty-segment'],
+      );
     });
   });
 
@@ -161,9 +181,17 @@ describe('parseConnectionString', () => {
       ['not a GUID', 'InstrumentationKey=12345', /not a GUID/],
       ['GUID without dashes', `InstrumentationKey=${KEY.replace(/-/g, '')}`, /not a GUID/],
       ['Authorization=aad', `InstrumentationKey=${KEY};Authorization=aad`, /Authorization "aad" is not supported/],
-      ['Location with a dot', `InstrumentationKey=${KEY};EndpointSuffix=ai.contoso.com;Location=west.us`, /Location "west.us" must contain only letters and digits/],
+      [
+        'Location with a dot',
+        `InstrumentationKey=${KEY};EndpointSuffix=ai.contoso.com;Location=west.us`,
+        /Location "west.us" must contain only letters and digits/,
+      ],
       ['bad suffix', `InstrumentationKey=${KEY};EndpointSuffix=http://x`, /EndpointSuffix "http:\/\/x" is not a DNS suffix/],
-      ['relative endpoint', `InstrumentationKey=${KEY};IngestionEndpoint=/v2/track`, /IngestionEndpoint "\/v2\/track" is not an absolute http\(s\) URL/],
+      [
+        'relative endpoint',
+        `InstrumentationKey=${KEY};IngestionEndpoint=/v2/track`,
+        /IngestionEndpoint "\/v2\/track" is not an absolute http\(s\) URL/,
+      ],
       ['ftp endpoint', `InstrumentationKey=${KEY};LiveEndpoint=ftp://x.com/`, /LiveEndpoint "ftp:\/\/x.com\/" is not an absolute/],
       ['credentials in endpoint', `InstrumentationKey=${KEY};IngestionEndpoint=https://user:pw@x.com/`, /not an absolute http\(s\) URL/],
       ['too long', `InstrumentationKey=${KEY};ApplicationId=${'a'.repeat(4096)}`, /maximum is 4096/],
@@ -183,15 +211,25 @@ describe('parseConnectionString', () => {
     });
 
     it('parseConnectionStringOrThrow throws a ConnectionStringError with the message', () => {
-      assert.throws(() => parseConnectionStringOrThrow('nope'), (e: unknown) => e instanceof ConnectionStringError && /not a key=value pair/.test(e.message));
+      assert.throws(
+        () => parseConnectionStringOrThrow('nope'),
+        (e: unknown) => e instanceof ConnectionStringError && /not a key=value pair/.test(e.message),
+      );
       assert.strictEqual(parseConnectionStringOrThrow(`InstrumentationKey=${KEY}`).liveEndpoint, DEFAULT_LIVE_ENDPOINT);
     });
   });
 
   describe('formatConnectionString', () => {
     it('builds a string the Python SDKs accept (no trailing ";") that parses back', () => {
-      const text = formatConnectionString({ instrumentationKey: REAL_KEY, ingestionEndpoint: 'http://127.0.0.1:1234/', liveEndpoint: 'http://127.0.0.1:1234/' });
-      assert.strictEqual(text, `InstrumentationKey=${REAL_KEY};IngestionEndpoint=http://127.0.0.1:1234/;LiveEndpoint=http://127.0.0.1:1234/`);
+      const text = formatConnectionString({
+        instrumentationKey: REAL_KEY,
+        ingestionEndpoint: 'http://127.0.0.1:1234/',
+        liveEndpoint: 'http://127.0.0.1:1234/',
+      });
+      assert.strictEqual(
+        text,
+        `InstrumentationKey=${REAL_KEY};IngestionEndpoint=http://127.0.0.1:1234/;LiveEndpoint=http://127.0.0.1:1234/`,
+      );
       const { value, warnings } = ok(text);
       assert.deepStrictEqual(warnings, []);
       assert.strictEqual(value.ingestionEndpoint, 'http://127.0.0.1:1234/');

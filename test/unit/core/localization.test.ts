@@ -12,7 +12,8 @@ import { listSnippets } from '../../../src/core/snippets';
 import { WEBVIEW_STRINGS } from '../../../src/shared/webviewStrings';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const readJson = (file: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as Record<string, string>;
+const readJson = (file: string): Record<string, string> =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as Record<string, string>;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -11,7 +11,10 @@ describe('redaction', () => {
   });
 
   it('redacts the key of a connection string and keeps the endpoints readable', () => {
-    assert.strictEqual(redactConnectionString(CONNECTION_STRING), 'InstrumentationKey=3c6a…0a99;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/');
+    assert.strictEqual(
+      redactConnectionString(CONNECTION_STRING),
+      'InstrumentationKey=3c6a…0a99;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+    );
   });
 
   it('catches key assignments in any case and in JSON (iKey)', () => {

@@ -52,16 +52,28 @@ describe('forward: over-deep items are refused at the door (issue 12 item 4)', (
     it(`${format}: the deep items get 400 with their index, the good ones reach the store and the service`, async () => {
       const { texts, good } = tenItems(format);
       const body = format === 'JSON array' ? `[${texts.join(',')}]` : texts.join('\n');
-      const reply = await send(relay.port, { body, headers: { 'Content-Type': format === 'NDJSON' ? 'application/x-json-stream' : 'application/json' } });
+      const reply = await send(relay.port, {
+        body,
+        headers: { 'Content-Type': format === 'NDJSON' ? 'application/x-json-stream' : 'application/json' },
+      });
       assert.strictEqual(reply.status, 206, reply.text);
       assert.strictEqual(reply.json.itemsReceived, 10);
       assert.strictEqual(reply.json.itemsAccepted, 7);
-      assert.deepStrictEqual(reply.json.errors.map((error: { index: number }) => error.index), DEEP_INDICES);
+      assert.deepStrictEqual(
+        reply.json.errors.map((error: { index: number }) => error.index),
+        DEEP_INDICES,
+      );
       for (const error of reply.json.errors as { statusCode: number; message: string }[]) {
         assert.strictEqual(error.statusCode, 400, 'non-retryable');
         assert.match(error.message, /deep/);
       }
-      assert.deepStrictEqual(store.snapshot().map((item) => item.message).sort(), [...good].sort());
+      assert.deepStrictEqual(
+        store
+          .snapshot()
+          .map((item) => item.message)
+          .sort(),
+        [...good].sort(),
+      );
       const received = await fake.waitForItems(7);
       await waitForStats(t.queue, (stats) => stats.queuedItems === 0);
       assert.deepStrictEqual(messagesOf(received).sort(), [...good].sort());
@@ -73,7 +85,10 @@ describe('forward: over-deep items are refused at the door (issue 12 item 4)', (
     const body = `[${DEEP_INDICES.map((index) => texts[index]).join(',')}]`;
     const reply = await send(relay.port, { body, headers: { 'Content-Type': 'application/json' } });
     assert.strictEqual(reply.status, 400, reply.text);
-    assert.deepStrictEqual(reply.json.errors.map((error: { index: number }) => error.index), [0, 1, 2]);
+    assert.deepStrictEqual(
+      reply.json.errors.map((error: { index: number }) => error.index),
+      [0, 1, 2],
+    );
     assert.strictEqual(store.size, 0);
   });
 });

@@ -60,10 +60,18 @@ describe('forward: delivery state per item in the store (issue 19)', function ()
   it('a 206 marks the refused items dropped with their status and message, the others sent, the retried ones sent later', async () => {
     await startRelay();
     t.queue.pause();
-    fake.enqueue({ kind: 'partial', codes: [200, 400, 200, 500, 200, 413], messages: [undefined, 'Field name is required', undefined, undefined, undefined, 'Item too large'] });
+    fake.enqueue({
+      kind: 'partial',
+      codes: [200, 400, 200, 500, 200, 413],
+      messages: [undefined, 'Field name is required', undefined, undefined, undefined, 'Item too large'],
+    });
     await post(envelopes(6, 'item'));
     const queued = byMessage();
-    assert.deepStrictEqual([...queued.values()].map((item) => item.delivery?.state), Array(6).fill('queued'), 'queued on disk until the service answered');
+    assert.deepStrictEqual(
+      [...queued.values()].map((item) => item.delivery?.state),
+      Array(6).fill('queued'),
+      'queued on disk until the service answered',
+    );
     t.queue.resume();
     await settled();
     const items = byMessage();
@@ -76,10 +84,14 @@ describe('forward: delivery state per item in the store (issue 19)', function ()
     assert.deepStrictEqual(state('item 2'), ['sent', undefined, 206, undefined]);
     assert.deepStrictEqual(state('item 3'), ['sent', undefined, 200, undefined], 'the 500 item was resent and accepted');
     assert.deepStrictEqual(state('item 5'), ['dropped', 'partial', 413, 'Item too large']);
-    assert.strictEqual(items.get('item 0')!.delivery, items.get('item 2')!.delivery, 'one shared value per distinct outcome, not one per item');
+    assert.strictEqual(
+      items.get('item 0')!.delivery,
+      items.get('item 2')!.delivery,
+      'one shared value per distinct outcome, not one per item',
+    );
   });
 
-  it('a 400 for a request of one app drops its items as rejected with the service\'s reason; 429 keeps them queued until sent', async () => {
+  it("a 400 for a request of one app drops its items as rejected with the service's reason; 429 keeps them queued until sent", async () => {
     await startRelay();
     fake.enqueue({ kind: 'status', status: 429, retryAfter: 0 }, { kind: 'status', status: 400, message: 'Invalid instrumentation key' });
     await post(envelopes(3, 'first'));
@@ -100,16 +112,27 @@ describe('forward: delivery state per item in the store (issue 19)', function ()
 
   it('a poison item refused alone after splitting is the only one dropped, on the right item', async () => {
     await startRelay();
-    const isPoison = (item: { data?: { baseData?: Record<string, unknown> } }): boolean => String(item.data?.baseData?.message).startsWith('poison');
-    fake.setPlan((request) => (request.items.some(isPoison) ? { kind: 'status', status: 400, wholeRequest: true, message: 'Unreadable item' } : undefined));
+    const isPoison = (item: { data?: { baseData?: Record<string, unknown> } }): boolean =>
+      String(item.data?.baseData?.message).startsWith('poison');
+    fake.setPlan((request) =>
+      request.items.some(isPoison) ? { kind: 'status', status: 400, wholeRequest: true, message: 'Unreadable item' } : undefined,
+    );
     t.queue.pause();
     await post(envelopes(4, 'good'));
     await post([...envelopes(2, 'other'), ...envelopes(1, 'poison')]);
     t.queue.resume();
     await settled();
-    const dropped = store.snapshot().filter((item) => item.delivery?.state === 'dropped').map((item) => item.message);
+    const dropped = store
+      .snapshot()
+      .filter((item) => item.delivery?.state === 'dropped')
+      .map((item) => item.message);
     assert.deepStrictEqual(dropped, ['poison 0']);
-    assert.ok(store.snapshot().filter((item) => item.message !== 'poison 0').every((item) => item.delivery?.state === 'sent'));
+    assert.ok(
+      store
+        .snapshot()
+        .filter((item) => item.message !== 'poison 0')
+        .every((item) => item.delivery?.state === 'sent'),
+    );
   });
 
   it('items the relay took while not forwarding are local only; the change feed reports later outcomes to the panel', async () => {

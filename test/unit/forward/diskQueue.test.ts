@@ -9,7 +9,19 @@ import type { Envelope } from '../../../src/core/envelope';
 import { diskLine } from '../../../src/core/forward';
 import { QueueFullError } from '../../../src/core/sink';
 import { FakeIngestion } from '../../fakes/fakeIngestion';
-import { connectionStringFor, envelope, envelopes, LOCAL_KEY, messagesOf, openQueue, queueFiles, REAL_KEY, tempDir, TestQueue, waitForStats } from './helpers';
+import {
+  connectionStringFor,
+  envelope,
+  envelopes,
+  LOCAL_KEY,
+  messagesOf,
+  openQueue,
+  queueFiles,
+  REAL_KEY,
+  tempDir,
+  TestQueue,
+  waitForStats,
+} from './helpers';
 
 const HOUR = 3600_000;
 
@@ -17,11 +29,13 @@ const HOUR = 3600_000;
 function segmentsOf(file: string): { key: string; items: unknown[] }[] {
   const content = fs.readFileSync(file);
   const newline = content.indexOf(0x0a);
-  const header = JSON.parse(content.subarray(0, newline).toString('utf8')) as { segments: { key: string; items: number; packedBytes: number }[] };
+  const header = JSON.parse(content.subarray(0, newline).toString('utf8')) as {
+    segments: { key: string; items: number; packedBytes: number }[];
+  };
   let offset = newline + 1;
   return header.segments.map((segment) => {
     const items = JSON.parse(gunzipSync(content.subarray(offset, (offset += segment.packedBytes))).toString('utf8')) as unknown[];
-    assert.strictEqual(items.length, segment.items, 'the header counts the segment\'s items');
+    assert.strictEqual(items.length, segment.items, "the header counts the segment's items");
     return { key: segment.key, items };
   });
 }
@@ -58,7 +72,10 @@ describe('forward: the write-ahead disk queue', () => {
     assert.strictEqual(files.length, 1);
     assert.match(files[0], /^\d{15}-\d{6}-2-[0-9a-f]{8}\.queue$/);
     const segments = segmentsOf(path.join(t.dir, files[0]));
-    assert.deepStrictEqual(segments.map((segment) => segment.key), [LOCAL_KEY]);
+    assert.deepStrictEqual(
+      segments.map((segment) => segment.key),
+      [LOCAL_KEY],
+    );
     assert.deepStrictEqual(messagesOf(segments[0].items as Envelope[]), ['durable 1', 'durable 2']);
     assert.strictEqual(fs.statSync(t.storageDir).mode & 0o777, 0o700);
     assert.strictEqual(fs.statSync(t.dir).mode & 0o777, 0o700);
@@ -82,7 +99,11 @@ describe('forward: the write-ahead disk queue', () => {
   it('never writes the real key to disk, in iKey or in the name', async () => {
     const t = await open(fake);
     t.queue.pause();
-    const carryingRealKey = { ...envelope('sneaky'), iKey: REAL_KEY, name: `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Message` };
+    const carryingRealKey = {
+      ...envelope('sneaky'),
+      iKey: REAL_KEY,
+      name: `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Message`,
+    };
     await t.queue.accept([envelope('a', true), carryingRealKey]);
     const bytes = readAllBytes(t.dir);
     assert.ok(bytes.includes(LOCAL_KEY), 'the local key is what the disk holds');
@@ -112,30 +133,44 @@ describe('forward: the write-ahead disk queue', () => {
     const [file] = queueFiles(t.dir);
     const content = fs.readFileSync(path.join(t.dir, file));
     const header = JSON.parse(content.subarray(0, content.indexOf(0x0a)).toString()) as { segments: { packedBytes: number }[] };
-    assert.strictEqual(gunzipSync(content.subarray(content.indexOf(0x0a) + 1, content.indexOf(0x0a) + 1 + header.segments[0].packedBytes)).toString(), body.toString(), 'the body as received');
+    assert.strictEqual(
+      gunzipSync(content.subarray(content.indexOf(0x0a) + 1, content.indexOf(0x0a) + 1 + header.segments[0].packedBytes)).toString(),
+      body.toString(),
+      'the body as received',
+    );
     const last = fs.readFileSync(path.join(t.dir, queueFiles(t.dir).at(-1)!));
     assert.ok(last.subarray(last.length - zippedBody.length).equals(zippedBody), 'the gzip body as received');
     t.queue.resume();
     const received = await fake.waitForItems(5);
     assert.deepStrictEqual(messagesOf(received), ['raw 0', 'raw 1', 'escaped 0', 'escaped 1', 'zipped 0']);
-    assert.ok(received.every((item) => item.iKey === REAL_KEY), received.map((item) => item.iKey).join());
+    assert.ok(
+      received.every((item) => item.iKey === REAL_KEY),
+      received.map((item) => item.iKey).join(),
+    );
     assert.strictEqual(received[0].name, `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Message`);
     assert.strictEqual(fake.requests().length, 1, 'the segments in one request');
   });
 
-  it('drops the items of a damaged segment alone; the file\'s other segments still go out', async () => {
+  it("drops the items of a damaged segment alone; the file's other segments still go out", async () => {
     const first = await open(fake);
     first.queue.pause();
     await first.queue.accept(envelopes(515, 'item'));
     await first.queue.close();
     const [file] = queueFiles(first.dir);
     const content = fs.readFileSync(path.join(first.dir, file));
-    assert.deepStrictEqual(segmentsOf(path.join(first.dir, file)).map((segment) => segment.items.length), [512, 3], 'one segment per request-sized part');
+    assert.deepStrictEqual(
+      segmentsOf(path.join(first.dir, file)).map((segment) => segment.items.length),
+      [512, 3],
+      'one segment per request-sized part',
+    );
     content[content.length - 12] ^= 0xff; // inside the last gzip member: its CRC no longer matches
     fs.writeFileSync(path.join(first.dir, file), content);
     const second = await open(fake, { storageDir: first.storageDir });
     const stats = await waitForStats(second.queue, (current) => current.queuedItems === 0);
-    assert.deepStrictEqual(messagesOf(fake.received()), envelopes(512, 'item').map((item) => String(item.data!.baseData!.message)));
+    assert.deepStrictEqual(
+      messagesOf(fake.received()),
+      envelopes(512, 'item').map((item) => String(item.data!.baseData!.message)),
+    );
     assert.strictEqual(stats.droppedByReason.damaged, 3);
     assert.ok(second.logs.some((line) => /Dropped 3 items .*damaged/.test(line.message)));
   });
@@ -152,7 +187,10 @@ describe('forward: the write-ahead disk queue', () => {
     assert.strictEqual(second.queue.stats().queuedItems, 3, 'the backlog is counted from the file names');
     const received = await fake.waitForItems(3);
     assert.deepStrictEqual(messagesOf(received), ['before restart 0', 'before restart 1', 'before restart 2']);
-    assert.ok(received.every((item) => item.iKey === REAL_KEY), 'an earlier session\'s local key is replaced too');
+    assert.ok(
+      received.every((item) => item.iKey === REAL_KEY),
+      "an earlier session's local key is replaced too",
+    );
     await waitForStats(second.queue, (stats) => stats.queuedItems === 0);
     await second.queue.flush(1000);
     await second.queue.close();
@@ -167,10 +205,17 @@ describe('forward: the write-ahead disk queue', () => {
     await first.queue.close();
     const [file] = queueFiles(first.dir);
     // A process killed between open and rename leaves a partial .tmp: never acknowledged.
-    fs.writeFileSync(path.join(first.dir, `${file.replace('-2-', '-5-').replace(/[0-9a-f]{8}\.ndjson$/, 'deadbeef.ndjson')}.tmp`), '{"name":"Microsoft.App', { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(first.dir, `${file.replace('-2-', '-5-').replace(/[0-9a-f]{8}\.ndjson$/, 'deadbeef.ndjson')}.tmp`),
+      '{"name":"Microsoft.App',
+      { mode: 0o600 },
+    );
     // A damaged complete file (say a disk error): the readable lines still go out.
     // A file of layout 1 (one envelope per line, written by an earlier version) is still read.
-    const truncatedName = file.replace(/^\d{15}/, (ms) => String(Number(ms) + 1).padStart(15, '0')).replace('-2-', '-3-').replace(/\.queue$/, '.ndjson');
+    const truncatedName = file
+      .replace(/^\d{15}/, (ms) => String(Number(ms) + 1).padStart(15, '0'))
+      .replace('-2-', '-3-')
+      .replace(/\.queue$/, '.ndjson');
     // In the layout those versions wrote (iKey and name first), so the cut line still looks right at its start.
     const goodLine = diskLine(envelope('survivor', true), LOCAL_KEY);
     fs.writeFileSync(path.join(first.dir, truncatedName), `${goodLine}\n${goodLine.slice(0, 120)}\n`, { mode: 0o600 });
@@ -189,7 +234,11 @@ describe('forward: the write-ahead disk queue', () => {
     const t = await open(fake, { maxDiskBytes: 6000 });
     t.queue.pause();
     // Random text: the disk holds gzip, and the cap counts the bytes on disk.
-    const incompressible = (count: number, prefix: string): Envelope[] => envelopes(count, prefix).map((item) => ({ ...item, data: { baseType: 'MessageData', baseData: { ...item.data!.baseData, noise: randomBytes(150).toString('base64') } } }));
+    const incompressible = (count: number, prefix: string): Envelope[] =>
+      envelopes(count, prefix).map((item) => ({
+        ...item,
+        data: { baseType: 'MessageData', baseData: { ...item.data!.baseData, noise: randomBytes(150).toString('base64') } },
+      }));
     await t.queue.accept(incompressible(10, 'fits'));
     await assert.rejects(t.queue.accept(incompressible(40, 'too much')), (error: unknown) => {
       assert.ok(error instanceof QueueFullError);
@@ -343,7 +392,7 @@ describe('forward: relays sharing one storage folder', () => {
         await waitForStats(t.queue, (stats) => stats.queuedItems === 0);
         await new Promise((resolve) => setTimeout(resolve, 100));
         assert.deepStrictEqual(messagesOf(fake.received()), ['orphan 0', 'orphan 1', 'orphan 2']);
-        assert.ok(!fs.existsSync(path.join(storageDir, `p${dead}`)), 'the dead relay\'s folder is gone');
+        assert.ok(!fs.existsSync(path.join(storageDir, `p${dead}`)), "the dead relay's folder is gone");
         assert.strictEqual(queueFiles(path.join(storageDir, `p${live.pid}`)).length, 1, 'the live relay keeps its files');
         assert.ok(t.logs.some((line) => /Took over 1 queue files/.test(line.message)));
       } finally {

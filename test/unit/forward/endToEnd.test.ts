@@ -12,7 +12,13 @@ describe('forward: relay → forward queue → fake ingestion, end to end', () =
   beforeEach(async () => {
     fake = await FakeIngestion.start({ expectKey: REAL_KEY });
     t = await openQueue(fake);
-    relay = await RelayServer.start({ httpsPort: false, localKey: LOCAL_KEY, sink: t.queue, store: new TelemetryStore(), log: () => undefined });
+    relay = await RelayServer.start({
+      httpsPort: false,
+      localKey: LOCAL_KEY,
+      sink: t.queue,
+      store: new TelemetryStore(),
+      log: () => undefined,
+    });
   });
   afterEach(async () => {
     await relay.close();
@@ -35,7 +41,12 @@ describe('forward: relay → forward queue → fake ingestion, end to end', () =
   });
 
   it('also when the service fails the first requests (503, reset, 429)', async () => {
-    fake.enqueue({ kind: 'status', status: 503 }, { kind: 'reset' }, { kind: 'status', status: 429, retryAfter: 0 }, { kind: 'status', status: 500 });
+    fake.enqueue(
+      { kind: 'status', status: 503 },
+      { kind: 'reset' },
+      { kind: 'status', status: 429, retryAfter: 0 },
+      { kind: 'status', status: 500 },
+    );
     for (let batch = 0; batch < 5; batch++) await post(envelopes(20, `batch ${batch}`));
     const received = await fake.waitForItems(100, 10000);
     await waitForStats(t.queue, (stats) => stats.queuedItems === 0);
@@ -49,7 +60,13 @@ describe('forward: relay → forward queue → fake ingestion, end to end', () =
   it('forwards every captured Python SDK request body under the real key', async () => {
     const captureKey = '3c6a1f52-8d0e-4b7a-9f21-5e4d2c1b0a99';
     await relay.close();
-    relay = await RelayServer.start({ httpsPort: false, localKey: captureKey, sink: t.queue, store: new TelemetryStore(), log: () => undefined });
+    relay = await RelayServer.start({
+      httpsPort: false,
+      localKey: captureKey,
+      sink: t.queue,
+      store: new TelemetryStore(),
+      log: () => undefined,
+    });
     const captures = loadCaptures((name) => name.startsWith('py-'));
     assert.ok(captures.length > 0);
     let expected = 0;

@@ -86,7 +86,11 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Polls until `predicate(stats)` holds; fails with the last stats. */
-export async function waitForStats(queue: ForwardQueue, predicate: (stats: ForwardStats) => boolean, timeoutMs = 5000): Promise<ForwardStats> {
+export async function waitForStats(
+  queue: ForwardQueue,
+  predicate: (stats: ForwardStats) => boolean,
+  timeoutMs = 5000,
+): Promise<ForwardStats> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const stats = queue.stats();

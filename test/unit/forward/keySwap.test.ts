@@ -18,7 +18,8 @@ function spell(text: string, escapes: readonly boolean[]): string {
   let out = '"';
   [...text].forEach((char, index) => {
     const plain = JSON.stringify(char).slice(1, -1);
-    out += escapes[index % Math.max(1, escapes.length)] && char.length === 1 ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}` : plain;
+    out +=
+      escapes[index % Math.max(1, escapes.length)] && char.length === 1 ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}` : plain;
   });
   return `${out}"`;
 }
@@ -28,7 +29,9 @@ function write(value: unknown, escapes: readonly boolean[], space: string): stri
   if (typeof value === 'string') return spell(value, escapes);
   if (Array.isArray(value)) return `[${space}${value.map((item) => write(item, escapes, space)).join(`,${space}`)}${space}]`;
   if (value && typeof value === 'object') {
-    return `{${space}${Object.entries(value).map(([key, item]) => `${spell(key, escapes)}${space}:${space}${write(item, escapes, space)}`).join(`,${space}`)}${space}}`;
+    return `{${space}${Object.entries(value)
+      .map(([key, item]) => `${spell(key, escapes)}${space}:${space}${write(item, escapes, space)}`)
+      .join(`,${space}`)}${space}}`;
   }
   return JSON.stringify(value);
 }
@@ -42,18 +45,36 @@ const keyish = fc.constantFrom(
   `"iKey":"${LOCAL_KEY}"`,
   `xx${LOCAL_KEY}yy`,
 );
-const userText = fc.oneof(fc.string(), keyish, fc.tuple(fc.string(), keyish, fc.string()).map((parts) => parts.join('')));
-const userData = fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('iKey', 'name', LOCAL_KEY)), fc.oneof(userText, fc.integer(), fc.constant(null)), { maxKeys: 5 });
+const userText = fc.oneof(
+  fc.string(),
+  keyish,
+  fc.tuple(fc.string(), keyish, fc.string()).map((parts) => parts.join('')),
+);
+const userData = fc.dictionary(
+  fc.oneof(fc.string(), fc.constantFrom('iKey', 'name', LOCAL_KEY)),
+  fc.oneof(userText, fc.integer(), fc.constant(null)),
+  { maxKeys: 5 },
+);
 const envelopeArb = fc.record({
-  name: fc.oneof(fc.constant('Microsoft.ApplicationInsights.Message'), fc.constant(`Microsoft.ApplicationInsights.${LOCAL_COMPACT}.Message`), userText),
+  name: fc.oneof(
+    fc.constant('Microsoft.ApplicationInsights.Message'),
+    fc.constant(`Microsoft.ApplicationInsights.${LOCAL_COMPACT}.Message`),
+    userText,
+  ),
   time: fc.constant('2026-01-01T00:00:00.000Z'),
   iKey: fc.constant(LOCAL_KEY),
   tags: fc.dictionary(fc.string(), userText, { maxKeys: 3 }),
-  data: fc.record({ baseType: fc.constant('MessageData'), baseData: fc.record({ message: userText, properties: userData, nested: fc.record({ iKey: userText, name: userText }) }) }),
+  data: fc.record({
+    baseType: fc.constant('MessageData'),
+    baseData: fc.record({ message: userText, properties: userData, nested: fc.record({ iKey: userText, name: userText }) }),
+  }),
 });
 
 function expectedFor(item: Record<string, unknown>): Record<string, unknown> {
-  const name = typeof item.name === 'string' && /^Microsoft\.ApplicationInsights\.[0-9a-f]{32}\..+$/i.test(item.name) ? item.name.replace(/^(Microsoft\.ApplicationInsights\.)[0-9a-f]{32}/i, `$1${REAL_COMPACT}`) : item.name;
+  const name =
+    typeof item.name === 'string' && /^Microsoft\.ApplicationInsights\.[0-9a-f]{32}\..+$/i.test(item.name)
+      ? item.name.replace(/^(Microsoft\.ApplicationInsights\.)[0-9a-f]{32}/i, `$1${REAL_COMPACT}`)
+      : item.name;
   return { ...item, iKey: REAL_KEY, name };
 }
 
@@ -73,26 +94,36 @@ function writeSwapped(items: Record<string, unknown>[], escapes: readonly boolea
 }
 
 describe('forward: the send-time key swap', () => {
-  it('swaps only each envelope\'s iKey and keyed name; user data is kept byte for byte (property)', () => {
+  it("swaps only each envelope's iKey and keyed name; user data is kept byte for byte (property)", () => {
     fc.assert(
-      fc.property(fc.array(envelopeArb, { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { maxLength: 7 }), fc.constantFrom('', ' ', '\n  '), (items, escapes, space) => {
-        const text = write(items, escapes, space);
-        const original = JSON.parse(text) as Record<string, unknown>[];
-        const { body, replaced } = rewriteKeys(Buffer.from(text, 'utf8'), LOCAL_KEY, REAL_KEY);
-        assert.strictEqual(replaced, items.length, 'every iKey found, whatever its spelling');
-        const sent = JSON.parse(body.toString('utf8')) as Record<string, unknown>[];
-        assert.deepStrictEqual(sent, original.map(expectedFor));
-        // Byte for byte: the text is the original with only the iKey and keyed-name values respelled.
-        assert.strictEqual(body.toString('utf8'), writeSwapped(items, escapes, space));
-        const realCount = body.toString('utf8').split(REAL_KEY).length - 1;
-        assert.strictEqual(realCount, items.length, 'the real key appears once per envelope, in its iKey, nowhere else');
-      }),
+      fc.property(
+        fc.array(envelopeArb, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { maxLength: 7 }),
+        fc.constantFrom('', ' ', '\n  '),
+        (items, escapes, space) => {
+          const text = write(items, escapes, space);
+          const original = JSON.parse(text) as Record<string, unknown>[];
+          const { body, replaced } = rewriteKeys(Buffer.from(text, 'utf8'), LOCAL_KEY, REAL_KEY);
+          assert.strictEqual(replaced, items.length, 'every iKey found, whatever its spelling');
+          const sent = JSON.parse(body.toString('utf8')) as Record<string, unknown>[];
+          assert.deepStrictEqual(sent, original.map(expectedFor));
+          // Byte for byte: the text is the original with only the iKey and keyed-name values respelled.
+          assert.strictEqual(body.toString('utf8'), writeSwapped(items, escapes, space));
+          const realCount = body.toString('utf8').split(REAL_KEY).length - 1;
+          assert.strictEqual(realCount, items.length, 'the real key appears once per envelope, in its iKey, nowhere else');
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('leaves the bytes of a message holding the local connection string as they were', () => {
-    const text = JSON.stringify([{ ...envelope(`my connection string is InstrumentationKey=${LOCAL_KEY};IngestionEndpoint=http://127.0.0.1:1/`), data: { baseType: 'MessageData', baseData: { message: LOCAL_KEY, properties: { key: LOCAL_COMPACT, iKey: LOCAL_KEY } } } }]);
+    const text = JSON.stringify([
+      {
+        ...envelope(`my connection string is InstrumentationKey=${LOCAL_KEY};IngestionEndpoint=http://127.0.0.1:1/`),
+        data: { baseType: 'MessageData', baseData: { message: LOCAL_KEY, properties: { key: LOCAL_COMPACT, iKey: LOCAL_KEY } } },
+      },
+    ]);
     const { body } = rewriteKeys(Buffer.from(text), LOCAL_KEY, REAL_KEY);
     assert.strictEqual(body.toString(), text.replace(`"iKey":"${LOCAL_KEY}","tags"`, `"iKey":"${REAL_KEY}","tags"`));
   });
@@ -118,7 +149,10 @@ describe('forward: the send-time key swap', () => {
       await t.queue.accept(escaped, { text: Buffer.from(JSON.stringify(escaped).replace('"iKey"', '"\\u0069Key"')) });
       t.queue.resume();
       const received = await fake.waitForItems(3);
-      assert.deepStrictEqual(received.map((item) => item.data?.baseData?.message), [logged, LOCAL_COMPACT, `escaped ${LOCAL_KEY}`]);
+      assert.deepStrictEqual(
+        received.map((item) => item.data?.baseData?.message),
+        [logged, LOCAL_COMPACT, `escaped ${LOCAL_KEY}`],
+      );
       assert.strictEqual(received[0].tags?.['ai.cloud.role'], LOCAL_KEY);
       assert.ok(received.every((item) => item.iKey === REAL_KEY));
       assert.strictEqual(received[1].name, `Microsoft.ApplicationInsights.${REAL_COMPACT}.Message`);

@@ -14,7 +14,7 @@ function app(name: string, count: number, poisonAt: readonly number[] = []): Env
   return Array.from({ length: count }, (_, index) => envelope(poisonAt.includes(index) ? `poison ${name} ${index}` : `${name} ${index}`));
 }
 
-describe('forward: one app\'s poison item does not take other items with it', function () {
+describe("forward: one app's poison item does not take other items with it", function () {
   this.timeout(20_000);
   let fake: FakeIngestion;
   let t: TestQueue | undefined;
@@ -28,7 +28,11 @@ describe('forward: one app\'s poison item does not take other items with it', fu
   });
 
   it('a request refused as a whole is split until the poison items stand alone; only they are dropped, with the reason', async () => {
-    fake.setPlan((request) => (request.items.some(isPoison) ? { kind: 'status', status: 400, wholeRequest: true, message: 'Invalid telemetry item: field baseData.x is not valid' } : undefined));
+    fake.setPlan((request) =>
+      request.items.some(isPoison)
+        ? { kind: 'status', status: 400, wholeRequest: true, message: 'Invalid telemetry item: field baseData.x is not valid' }
+        : undefined,
+    );
     t = await openQueue(fake);
     t.queue.pause();
     const appA = app('app-a', 7);
@@ -41,14 +45,17 @@ describe('forward: one app\'s poison item does not take other items with it', fu
     assert.deepStrictEqual(messagesOf(fake.received()).sort(), good.sort(), 'every good item of both apps arrives, once');
     assert.strictEqual(stats.droppedItems, 2);
     assert.strictEqual(stats.droppedByReason.rejected, 2);
-    assert.strictEqual(fake.requests()[0].items.length, 16, 'the two apps\' batches went out merged');
+    assert.strictEqual(fake.requests()[0].items.length, 16, "the two apps' batches went out merged");
     const dropLines = t.logs.filter((line) => line.level === 'warn' && /Dropped 1 item/.test(line.message));
     assert.strictEqual(dropLines.length, 2, JSON.stringify(t.logs));
-    assert.ok(dropLines.every((line) => /Invalid telemetry item/.test(line.message)), 'the service\'s reason is logged');
+    assert.ok(
+      dropLines.every((line) => /Invalid telemetry item/.test(line.message)),
+      "the service's reason is logged",
+    );
     assert.match(stats.lastError ?? '', /Invalid telemetry item/);
   });
 
-  it('a 400 that lists every item is split between the apps\' batches only: the other app\'s batch goes through', async () => {
+  it("a 400 that lists every item is split between the apps' batches only: the other app's batch goes through", async () => {
     fake.setPlan((request) => (request.items.some(isPoison) ? { kind: 'status', status: 400, message: 'Bad item' } : undefined));
     t = await openQueue(fake);
     t.queue.pause();

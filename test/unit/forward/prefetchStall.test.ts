@@ -29,7 +29,11 @@ describe('forward: no backoff wait after an empty prefetch when nothing failed',
     const received = await fake.waitForItems(6, 5000).catch(() => fake.received());
     const waited = Date.now() - started;
     await queue.close();
-    assert.deepStrictEqual(messagesOf(received).sort(), [...messagesOf(envelopes(3, 'first')), ...messagesOf(envelopes(3, 'second'))].sort(), `after ${waited} ms`);
+    assert.deepStrictEqual(
+      messagesOf(received).sort(),
+      [...messagesOf(envelopes(3, 'first')), ...messagesOf(envelopes(3, 'second'))].sort(),
+      `after ${waited} ms`,
+    );
   });
 
   it('items released by a 307 go to the new endpoint at once', async () => {

@@ -49,7 +49,7 @@ describe('forward: proxy and secrets', () => {
     await fake.close();
   });
 
-  it('sends through the caller\'s HTTP proxy', async () => {
+  it("sends through the caller's HTTP proxy", async () => {
     const proxy = await startConnectProxy();
     try {
       t = await openQueue(fake, { proxyUrl: proxy.url });

@@ -49,7 +49,10 @@ describe('redaction before truncation', () => {
       const message = `${'x'.repeat(pad)}${REAL_KEY}`;
       const body = JSON.stringify({ itemsReceived: 1, itemsAccepted: 0, errors: [{ index: 0, statusCode: 400, message }] });
       for (const status of [400, 503]) {
-        const verdict = judgeAnswer({ kind: 'response', status, headers: {}, body }, { batchSize: 1, usingToken: false, nowMs: 0, maxRetryAfterMs: 1000, redact: (text) => redactor.redact(text) });
+        const verdict = judgeAnswer(
+          { kind: 'response', status, headers: {}, body },
+          { batchSize: 1, usingToken: false, nowMs: 0, maxRetryAfterMs: 1000, redact: (text) => redactor.redact(text) },
+        );
         const reason = 'reason' in verdict ? verdict.reason : '';
         assert.strictEqual(keyFragment(reason, REAL_KEY), undefined, `pad ${pad}: ${reason}`);
       }
@@ -70,8 +73,14 @@ describe('redaction before truncation', () => {
       assert.match(dropped.lastError ?? '', /xxxx/);
       assert.match(retrying.lastError ?? '', /yyyy/);
       const texts = [dropped.lastError ?? '', retrying.lastError ?? '', ...t.logs.map((line) => line.message)];
-      assert.ok(texts.some((line) => /xxxx/.test(line)), 'the message is logged');
-      assert.ok(texts.some((line) => /yyyy/.test(line)), 'the retry is logged');
+      assert.ok(
+        texts.some((line) => /xxxx/.test(line)),
+        'the message is logged',
+      );
+      assert.ok(
+        texts.some((line) => /yyyy/.test(line)),
+        'the retry is logged',
+      );
       for (const text of texts) assert.strictEqual(keyFragment(text, REAL_KEY), undefined, text);
     } finally {
       await t.queue.close();

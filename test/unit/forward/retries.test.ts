@@ -21,7 +21,10 @@ describe('forward: retry rules against the fake service', () => {
       await t.queue.accept(envelopes(4));
       await fake.waitForItems(4);
       await waitForStats(t.queue, (stats) => stats.queuedItems === 0);
-      assert.deepStrictEqual(fake.requests().map((request) => request.status), [status, status, 200]);
+      assert.deepStrictEqual(
+        fake.requests().map((request) => request.status),
+        [status, status, 200],
+      );
       assert.deepStrictEqual(messagesOf(fake.received()), ['item 0', 'item 1', 'item 2', 'item 3']);
       const stats = t.queue.stats();
       assert.strictEqual(stats.retriedItems, 8);
@@ -47,7 +50,9 @@ describe('forward: retry rules against the fake service', () => {
       assert.strictEqual(afterDrop.droppedByReason[reason], 3);
       assert.strictEqual(afterDrop.state, 'error');
       assert.match(afterDrop.lastError ?? '', new RegExp(`${status}`));
-      assert.ok(t.logs.some((line) => line.level === 'warn' && line.message.includes(`Dropped 3 items`) && line.message.includes(String(status))));
+      assert.ok(
+        t.logs.some((line) => line.level === 'warn' && line.message.includes(`Dropped 3 items`) && line.message.includes(String(status))),
+      );
       await t.queue.accept(envelopes(2, 'kept'));
       await fake.waitForItems(2);
       assert.deepStrictEqual(messagesOf(fake.received()), ['kept 0', 'kept 1']);
@@ -61,7 +66,10 @@ describe('forward: retry rules against the fake service', () => {
     t = await openQueue(fake, { getToken: async () => 'token' });
     await t.queue.accept(envelopes(2));
     await fake.waitForItems(2);
-    assert.deepStrictEqual(fake.requests().map((request) => request.status), [401, 403, 200]);
+    assert.deepStrictEqual(
+      fake.requests().map((request) => request.status),
+      [401, 403, 200],
+    );
     assert.strictEqual(t.queue.stats().droppedItems, 0);
   });
 
@@ -98,11 +106,18 @@ describe('forward: retry rules against the fake service', () => {
     assert.ok(statuses[1] === 'pending' || statuses[1] === 'reset', 'the slow answer was given up on (still pending or reset later)');
     assert.strictEqual(statuses[2], 'down');
     assert.strictEqual(statuses[statuses.length - 1], 200);
-    assert.ok(t.logs.some((line) => /no answer within 300 ms/.test(line.message)), 'the timeout is named in the log');
+    assert.ok(
+      t.logs.some((line) => /no answer within 300 ms/.test(line.message)),
+      'the timeout is named in the log',
+    );
   });
 
   it('on 206 resends only the retryable items; sampled-out and 400 items are dropped', async () => {
-    fake.enqueue({ kind: 'partial', codes: [200, 500, 400, 503, 200, 429], messages: [undefined, undefined, 'Field time is invalid', 'Telemetry sampled out.'] });
+    fake.enqueue({
+      kind: 'partial',
+      codes: [200, 500, 400, 503, 200, 429],
+      messages: [undefined, undefined, 'Field time is invalid', 'Telemetry sampled out.'],
+    });
     t = await openQueue(fake);
     await t.queue.accept(envelopes(6));
     await fake.waitForItems(4);
@@ -131,9 +146,13 @@ describe('forward: exactly once through mixed failures', () => {
     });
     const t = await openQueue(fake, { backoffBaseMs: 5, backoffMaxMs: 20 });
     try {
-      await Promise.all(Array.from({ length: 6 }, (_, client) => (async () => {
-        for (let batch = 0; batch < 5; batch++) await t.queue.accept(envelopes(100, `c${client} b${batch}`));
-      })()));
+      await Promise.all(
+        Array.from({ length: 6 }, (_, client) =>
+          (async () => {
+            for (let batch = 0; batch < 5; batch++) await t.queue.accept(envelopes(100, `c${client} b${batch}`));
+          })(),
+        ),
+      );
       await fake.waitForItems(3000, 20000);
       await waitForStats(t.queue, (stats) => stats.queuedItems === 0, 10000);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -42,7 +42,10 @@ describe('forward: a stale error clears (issue 13 item 7)', () => {
       assert.ok(after.lastErrorSeen, 'the last error stays for the tooltip');
       assert.ok(after.lastErrorSeen.at >= failedAt);
       assert.match(after.lastErrorSeen.message, /ECONNREFUSED|connect|socket/i);
-      assert.ok(t.logs.some((line) => /Forwarding 3 items failed/.test(line.message)), 'and in the log');
+      assert.ok(
+        t.logs.some((line) => /Forwarding 3 items failed/.test(line.message)),
+        'and in the log',
+      );
     }));
 
   it('an error state ends when forwarding is paused, resumed, or the connection string is cleared or set', () =>

@@ -59,7 +59,13 @@ describe('forward: a truncated queue file', function () {
     for (let cut = 0; cut <= file.length; cut++) {
       const name = `${String(Date.now()).padStart(15, '0')}-000001-12-0000abcd.queue`;
       fs.writeFileSync(path.join(dir, name), file.subarray(0, cut));
-      const ledger = new QueueLedger(disk, { retentionMs: 3_600_000, maxCachedBytes: 0, now: Date.now, log: () => undefined, changed: () => undefined });
+      const ledger = new QueueLedger(disk, {
+        retentionMs: 3_600_000,
+        maxCachedBytes: 0,
+        now: Date.now,
+        log: () => undefined,
+        changed: () => undefined,
+      });
       ledger.addBacklog({ name, createdMs: Date.now(), bytes: cut, items: 12 });
       const batch = await ledger.nextBatch(REAL_KEY, 512, 1024 * 1024);
       const expected = wholeItems(cut);

@@ -15,7 +15,9 @@ const INPUT = JSON.stringify([
   { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Seoul' } }] },
   { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: '<b>12°C</b>, cloudy' }] },
 ]);
-const OUTPUT = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'It is 12°C and cloudy in Seoul.' }], finish_reason: 'stop' }]);
+const OUTPUT = JSON.stringify([
+  { role: 'assistant', parts: [{ type: 'text', content: 'It is 12°C and cloudy in Seoul.' }], finish_reason: 'stop' },
+]);
 
 function dependency(properties: Record<string, string>): TelemetryItem {
   const envelope: Envelope = {
@@ -23,7 +25,19 @@ function dependency(properties: Record<string, string>): TelemetryItem {
     time: '2026-12-06T19:00:00.000Z',
     iKey: '11111111-2222-4333-8444-555555555555',
     tags: { 'ai.operation.id': 'a'.repeat(32) },
-    data: { baseType: 'RemoteDependencyData', baseData: { ver: 2, id: 'b'.repeat(16), name: 'chat gpt-4o', duration: '00:00:01.250', success: true, resultCode: '0', type: 'GenAI', properties } },
+    data: {
+      baseType: 'RemoteDependencyData',
+      baseData: {
+        ver: 2,
+        id: 'b'.repeat(16),
+        name: 'chat gpt-4o',
+        duration: '00:00:01.250',
+        success: true,
+        resultCode: '0',
+        type: 'GenAI',
+        properties,
+      },
+    },
   };
   return new TelemetryStore().add([envelope])[0]!;
 }
@@ -76,7 +90,13 @@ describe('GenAI calls from semantic-convention attributes (issue 19)', () => {
   });
 
   it('the older system attribute and a Python tuple of finish reasons', () => {
-    const genai = genAiOf(dependency({ 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.response.finish_reasons': "('stop', 'length')" }))!;
+    const genai = genAiOf(
+      dependency({
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.response.finish_reasons': "('stop', 'length')",
+      }),
+    )!;
     assert.strictEqual(genai.provider, 'openai');
     assert.deepStrictEqual(genai.finishReasons, ['stop', 'length']);
     assert.strictEqual(genai.messages, undefined);
@@ -85,8 +105,21 @@ describe('GenAI calls from semantic-convention attributes (issue 19)', () => {
   it('a message event (gen_ai.user.message / gen_ai.choice) is one message of the conversation, tool calls with arguments', () => {
     const user = genAiOf(event('gen_ai.user.message', { 'gen_ai.system': 'openai', content: 'Hello' }))!;
     assert.deepStrictEqual(user.messages, [{ role: 'user', parts: [{ kind: 'text', text: 'Hello' }] }]);
-    const choice = genAiOf(event('gen_ai.choice', { 'gen_ai.event.content': JSON.stringify({ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }] } }) }))!;
-    assert.deepStrictEqual(choice.messages, [{ role: 'assistant', parts: [{ kind: 'tool_call', id: 'c1', name: 'lookup', text: '{"q":"x"}' }], finishReason: 'tool_calls' }]);
+    const choice = genAiOf(
+      event('gen_ai.choice', {
+        'gen_ai.event.content': JSON.stringify({
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }],
+          },
+        }),
+      }),
+    )!;
+    assert.deepStrictEqual(choice.messages, [
+      { role: 'assistant', parts: [{ kind: 'tool_call', id: 'c1', name: 'lookup', text: '{"q":"x"}' }], finishReason: 'tool_calls' },
+    ]);
   });
 
   it('content hidden on request: roles, tools and counts stay, no text at all', () => {
@@ -100,7 +133,13 @@ describe('GenAI calls from semantic-convention attributes (issue 19)', () => {
   it('not GenAI: a plain dependency; hostile JSON is ignored, counts are bounded', () => {
     assert.strictEqual(genAiOf(dependency({ 'db.system': 'postgresql' })), undefined);
     assert.ok(!isGenAiItem(event('gen_ai.unknown', {})));
-    const broken = genAiOf(dependency({ 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[{"role": "user", "parts": [', 'gen_ai.usage.input_tokens': '-3' }))!;
+    const broken = genAiOf(
+      dependency({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.input.messages': '[{"role": "user", "parts": [',
+        'gen_ai.usage.input_tokens': '-3',
+      }),
+    )!;
     assert.strictEqual(broken.messages, undefined);
     assert.strictEqual(broken.inputTokens, undefined);
     const many = JSON.stringify(Array.from({ length: 1000 }, () => ({ role: 'user', parts: [{ type: 'text', content: 'x' }] })));

@@ -23,7 +23,10 @@ export function request(name: string, url: string, operationId: string): Envelop
     name: 'Microsoft.ApplicationInsights.Request',
     time: '2026-12-01T10:00:01.000Z',
     tags: { 'ai.operation.id': operationId, 'ai.operation.name': name },
-    data: { baseType: 'RequestData', baseData: { ver: 2, id: `${operationId.slice(0, 8)}span`, name, url, duration: '00:00:00.120', responseCode: '200', success: true } },
+    data: {
+      baseType: 'RequestData',
+      baseData: { ver: 2, id: `${operationId.slice(0, 8)}span`, name, url, duration: '00:00:00.120', responseCode: '200', success: true },
+    },
   };
 }
 
@@ -52,5 +55,8 @@ export async function allItems(history: HistoryStore, runId: string): Promise<En
 
 export function segmentFiles(dir: string): string[] {
   const runs = path.join(dir, 'runs');
-  return fs.readdirSync(runs).flatMap((run) => fs.readdirSync(path.join(runs, run)).map((name) => path.join(runs, run, name))).sort();
+  return fs
+    .readdirSync(runs)
+    .flatMap((run) => fs.readdirSync(path.join(runs, run)).map((name) => path.join(runs, run, name)))
+    .sort();
 }

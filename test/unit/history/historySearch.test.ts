@@ -10,12 +10,19 @@ import { exception, message, openHistory, request, tempDir } from './helpers';
 async function sample(): Promise<{ history: HistoryStore; current: string; earlier: string }> {
   const history = await openHistory(tempDir(), { blockItems: 2 });
   const earlier = history.startRun('old.py', 'relay', 1_000);
-  history.append(earlier, [message('checkout started', { cartId: 'cart-77' }, 'aaaa1111bbbb2222cccc3333dddd4444'), request('GET /orders', 'http://shop.local/orders?page=2', 'aaaa1111bbbb2222cccc3333dddd4444')]);
+  history.append(earlier, [
+    message('checkout started', { cartId: 'cart-77' }, 'aaaa1111bbbb2222cccc3333dddd4444'),
+    request('GET /orders', 'http://shop.local/orders?page=2', 'aaaa1111bbbb2222cccc3333dddd4444'),
+  ]);
   await history.endRun(earlier);
   const current = history.startRun('app.py', 'relay', 2_000);
   history.append(current, [
     message('payment declined', { 'customer.tier': 'Gold' }, 'eeee5555ffff6666aaaa7777bbbb8888'),
-    exception('ConnectionRefusedError', 'Traceback (most recent call last):\n  File "pay.py", line 12, in charge\nConnectionRefusedError: [Errno 111]', 'eeee5555ffff6666aaaa7777bbbb8888'),
+    exception(
+      'ConnectionRefusedError',
+      'Traceback (most recent call last):\n  File "pay.py", line 12, in charge\nConnectionRefusedError: [Errno 111]',
+      'eeee5555ffff6666aaaa7777bbbb8888',
+    ),
     request('POST /pay', 'http://shop.local/pay', 'eeee5555ffff6666aaaa7777bbbb8888'),
   ]);
   await history.flush();
@@ -24,7 +31,14 @@ async function sample(): Promise<{ history: HistoryStore; current: string; earli
 
 function summary(result: Awaited<ReturnType<HistoryStore['search']>>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [table, hits] of Object.entries(result.groups)) out[table] = hits!.map((hit) => String(hit.envelope.data?.baseData?.message ?? hit.envelope.data?.baseData?.name ?? (hit.envelope.data?.baseData?.exceptions as { typeName: string }[])[0].typeName));
+  for (const [table, hits] of Object.entries(result.groups))
+    out[table] = hits!.map((hit) =>
+      String(
+        hit.envelope.data?.baseData?.message ??
+          hit.envelope.data?.baseData?.name ??
+          (hit.envelope.data?.baseData?.exceptions as { typeName: string }[])[0].typeName,
+      ),
+    );
   return out;
 }
 
@@ -70,18 +84,28 @@ describe('history: search (issue 16)', () => {
   it('bounds the hits and says there were more', async () => {
     const history = await openHistory(tempDir(), { blockItems: 100 });
     const run = history.startRun('noisy.py');
-    history.append(run, Array.from({ length: 1000 }, (_, i) => message(`tick ${i}`)));
+    history.append(
+      run,
+      Array.from({ length: 1000 }, (_, i) => message(`tick ${i}`)),
+    );
     const result = await history.search('tick', { limit: 25 });
     assert.strictEqual(result.total, 25);
     assert.strictEqual(result.truncated, true);
-    assert.deepStrictEqual(result.groups.traces!.slice(0, 2).map((hit) => hit.envelope.data?.baseData?.message), ['tick 999', 'tick 998']);
+    assert.deepStrictEqual(
+      result.groups.traces!.slice(0, 2).map((hit) => hit.envelope.data?.baseData?.message),
+      ['tick 999', 'tick 998'],
+    );
     await history.close();
   });
 
   it('opens only blocks whose filter may hold every word of the query', async () => {
     const history = await openHistory(tempDir(), { blockItems: 10 });
     const run = history.startRun('app.py');
-    for (let block = 0; block < 50; block++) history.append(run, Array.from({ length: 10 }, (_, i) => message(`block${block}item${i} routine`)));
+    for (let block = 0; block < 50; block++)
+      history.append(
+        run,
+        Array.from({ length: 10 }, (_, i) => message(`block${block}item${i} routine`)),
+      );
     history.append(run, [message('a needle in the haystack')]);
     const result = await history.search('needle');
     assert.strictEqual(result.total, 1);

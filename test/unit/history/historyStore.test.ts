@@ -18,7 +18,7 @@ function tiny(text: string): Envelope {
 }
 
 describe('history: runs on disk (issue 16)', () => {
-  it('keeps each run\'s items, name, source and pin across a reopen, in 0700 folders and 0600 files', async () => {
+  it("keeps each run's items, name, source and pin across a reopen, in 0700 folders and 0600 files", async () => {
     const dir = tempDir();
     const history = await openHistory(dir);
     const first = history.startRun('python app.py', 'relay', 1_000);
@@ -40,7 +40,11 @@ describe('history: runs on disk (issue 16)', () => {
       ],
     );
     assert.deepStrictEqual(messagesOf(await allItems(reopened, first)), ['one', 'two', 'three']);
-    assert.deepStrictEqual(messagesOf((await reopened.readLatest(2)).map((hit) => hit.envelope)), ['three', 'from a file'], 'the newest two items over all runs, oldest first');
+    assert.deepStrictEqual(
+      messagesOf((await reopened.readLatest(2)).map((hit) => hit.envelope)),
+      ['three', 'from a file'],
+      'the newest two items over all runs, oldest first',
+    );
     assert.deepStrictEqual(messagesOf((await reopened.readLatest(10, [first])).map((hit) => hit.envelope)), ['one', 'two', 'three']);
     if (process.platform !== 'win32') {
       assert.strictEqual(fs.statSync(dir).mode & 0o777, 0o700);
@@ -189,7 +193,8 @@ describe('history: limits and failures (issue 16)', () => {
   it('over the size limit, deletes the oldest unpinned ended runs first and keeps pinned ones', async () => {
     const dir = tempDir();
     const history = await openHistory(dir, { maxBytes: 1_000_000 });
-    const big = (text: string) => Array.from({ length: 20 }, (_, i) => message(`${text} ${i} ${'y'.repeat(50)}`, { seed: Math.random().toString(36) }));
+    const big = (text: string) =>
+      Array.from({ length: 20 }, (_, i) => message(`${text} ${i} ${'y'.repeat(50)}`, { seed: Math.random().toString(36) }));
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const id = history.startRun(`run ${i}`, 'relay', 1000 + i);
@@ -204,7 +209,11 @@ describe('history: limits and failures (issue 16)', () => {
     const sizes = (await openHistory(dir)).listRuns().map((run) => run.bytes);
 
     const tight = await openHistory(dir, { maxBytes: sizes[0] + sizes[3] + 10 });
-    assert.deepStrictEqual(tight.listRuns().map((run) => run.name), ['run 0', 'run 3'], 'pinned run 0 stays; runs 1 and 2 (oldest unpinned) go');
+    assert.deepStrictEqual(
+      tight.listRuns().map((run) => run.name),
+      ['run 0', 'run 3'],
+      'pinned run 0 stays; runs 1 and 2 (oldest unpinned) go',
+    );
     assert.ok(!fs.existsSync(path.join(dir, 'runs', ids[1])));
     assert.strictEqual(tight.status().state, 'on');
     await tight.close();
@@ -224,7 +233,10 @@ describe('history: limits and failures (issue 16)', () => {
     await history.close();
     now += 8 * DAY;
     const later = await openHistory(dir, { now: () => now });
-    assert.deepStrictEqual(later.listRuns().map((run) => run.name), ['pinned.py']);
+    assert.deepStrictEqual(
+      later.listRuns().map((run) => run.name),
+      ['pinned.py'],
+    );
     await later.close();
   });
 

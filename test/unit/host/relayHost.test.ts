@@ -72,7 +72,7 @@ describe('RelayHost: one object runs the relay pipeline', () => {
     assert.strictEqual(fake.received().length, 0);
   });
 
-  it('formats the apps\' addresses the same before it listens and once it does', async () => {
+  it("formats the apps' addresses the same before it listens and once it does", async () => {
     const host = await start();
     const planned = RelayHost.plannedEnvironment(storage, host.server.port, LOCAL_KEY);
     assert.deepStrictEqual(host.environment, planned);
@@ -143,10 +143,20 @@ describe('RelayHost: one object runs the relay pipeline', () => {
     const host = await start({ connectionString: realConnectionString() });
     const body = JSON.stringify(envelopes(5, 'in-flight'));
     const reply = new Promise<number>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port: host.server.port, method: 'POST', path: '/v2.1/track', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, agent: false }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port: host.server.port,
+          method: 'POST',
+          path: '/v2.1/track',
+          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+          agent: false,
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       request.on('error', reject);
       request.write(body.slice(0, 10));
       void until('the relay to be reading the body', () => host.server.stats().requests === 1).then(() => {
@@ -168,7 +178,10 @@ describe('RelayHost: one object runs the relay pipeline', () => {
     fake.setPlan(() => ({ kind: 'delay', ms: 60_000 }));
     await post(host, envelopes(2, 'stuck'));
     await host.stop();
-    assert.ok(logs.some((line) => line.startsWith('warn ') && line.includes('2 stay queued on disk')), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => line.startsWith('warn ') && line.includes('2 stay queued on disk')),
+      logs.join('\n'),
+    );
     fake.setPlan(() => undefined);
     const next = await start({ connectionString: realConnectionString() });
     await fake.waitForItems(2);
@@ -180,7 +193,10 @@ describe('RelayHost: one object runs the relay pipeline', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const busy = (holder.address() as net.AddressInfo).port;
     try {
-      await assert.rejects(start({ port: busy, connectionString: realConnectionString() }), (error: NodeJS.ErrnoException) => error.code === 'EADDRINUSE');
+      await assert.rejects(
+        start({ port: busy, connectionString: realConnectionString() }),
+        (error: NodeJS.ErrnoException) => error.code === 'EADDRINUSE',
+      );
       // The failed start closed its queue: the same storage opens again.
       const moved = await start({ port: busy, keptPortWaitMs: 0, connectionString: realConnectionString() });
       assert.strictEqual(moved.movedFromPort, busy);

@@ -8,7 +8,15 @@ const post = [
     Timestamp: '2026-12-06T07:00:00.000Z',
     Metrics: [],
     Documents: [
-      { DocumentType: 'Request', DocumentStreamIds: ['s1'], Name: 'GET /orders', Url: 'http://localhost/orders', ResponseCode: '200', Duration: 'PT0.012S', Properties: [{ key: 'user', value: '<img src=x onerror=alert(1)>' }] },
+      {
+        DocumentType: 'Request',
+        DocumentStreamIds: ['s1'],
+        Name: 'GET /orders',
+        Url: 'http://localhost/orders',
+        ResponseCode: '200',
+        Duration: 'PT0.012S',
+        Properties: [{ key: 'user', value: '<img src=x onerror=alert(1)>' }],
+      },
       { DocumentType: 'RemoteDependency', Name: 'GET', CommandName: 'http://inventory/items', ResultCode: '503', Duration: '15' },
       { DocumentType: 'Exception', ExceptionType: 'TypeError', ExceptionMessage: 'x'.repeat(5000) },
       { DocumentType: 'Event', Name: 'checkout' },
@@ -41,7 +49,10 @@ describe('live documents: the sample telemetry of Live Metrics posts', () => {
   it('keeps a bounded number of documents, by count and by bytes', () => {
     const byCount = new LiveDocuments(3);
     for (let index = 0; index < 10; index++) byCount.add([{ time: index, kind: 'trace', title: `t${index}` }]);
-    assert.deepStrictEqual(byCount.snapshot().map((document) => document.title), ['t7', 't8', 't9']);
+    assert.deepStrictEqual(
+      byCount.snapshot().map((document) => document.title),
+      ['t7', 't8', 't9'],
+    );
     const byBytes = new LiveDocuments(1000, 10_000);
     for (let index = 0; index < 20; index++) byBytes.add([{ time: index, kind: 'trace', title: 'y'.repeat(1000) }]);
     assert.ok(byBytes.size < 20 && byBytes.size > 0, String(byBytes.size));

@@ -79,10 +79,21 @@ async function setup(options: Partial<LiveMetricsProxyOptions> = {}, connected =
   return result;
 }
 
-function ping(s: Setup, body: Record<string, unknown> = dataPoint({ Metrics: undefined, Documents: undefined }), query = `ikey=${CAPTURE_KEY}&${PREVIEW}`, headers: Record<string, string> = {}): Promise<Reply> {
+function ping(
+  s: Setup,
+  body: Record<string, unknown> = dataPoint({ Metrics: undefined, Documents: undefined }),
+  query = `ikey=${CAPTURE_KEY}&${PREVIEW}`,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return send(s.relay.relay.port, {
     path: `/QuickPulseService.svc/ping?${query}`,
-    headers: { 'Content-Type': 'application/json', 'x-ms-qps-stream-id': String(body.StreamId ?? 'stream-1'), 'x-ms-qps-transmission-time': '638700000000000000', 'x-ms-qps-configuration-etag': '', ...headers },
+    headers: {
+      'Content-Type': 'application/json',
+      'x-ms-qps-stream-id': String(body.StreamId ?? 'stream-1'),
+      'x-ms-qps-transmission-time': '638700000000000000',
+      'x-ms-qps-configuration-etag': '',
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 }
@@ -90,13 +101,20 @@ function ping(s: Setup, body: Record<string, unknown> = dataPoint({ Metrics: und
 function post(s: Setup, points: Record<string, unknown>[] = [dataPoint()], etag = ''): Promise<Reply> {
   return send(s.relay.relay.port, {
     path: `/QuickPulseService.svc/post?${PREVIEW}&ikey=${CAPTURE_KEY}`,
-    headers: { 'Content-Type': 'application/json', 'x-ms-qps-transmission-time': '638700000000000000', 'x-ms-qps-configuration-etag': etag },
+    headers: {
+      'Content-Type': 'application/json',
+      'x-ms-qps-transmission-time': '638700000000000000',
+      'x-ms-qps-configuration-etag': etag,
+    },
     body: JSON.stringify(points),
   });
 }
 
 function assertNoRealKey(text: string, what: string): void {
-  assert.ok(!text.toLowerCase().includes(REAL_KEY) && !text.toLowerCase().includes(compact(REAL_KEY)), `${what} carries the real key: ${text}`);
+  assert.ok(
+    !text.toLowerCase().includes(REAL_KEY) && !text.toLowerCase().includes(compact(REAL_KEY)),
+    `${what} carries the real key: ${text}`,
+  );
 }
 
 function assertAppAnswerClean(reply: Reply): void {
@@ -113,7 +131,10 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
   it('sends a ping on with the real key in ikey, the x-ms-qps-* headers kept, and returns the service answer', async () => {
     s = await setup();
     s.fake.live.setConfiguration(FILTERED_CONFIGURATION).setPollingHint(2500);
-    const reply = await ping(s, dataPoint({ Metrics: undefined, Documents: undefined }), `ikey=${CAPTURE_KEY}&${PREVIEW}`, { 'x-ms-qps-machine-name': 'vm-1', 'x-ms-qps-role-name': 'shop-api' });
+    const reply = await ping(s, dataPoint({ Metrics: undefined, Documents: undefined }), `ikey=${CAPTURE_KEY}&${PREVIEW}`, {
+      'x-ms-qps-machine-name': 'vm-1',
+      'x-ms-qps-role-name': 'shop-api',
+    });
     assert.strictEqual(reply.status, 200, reply.text);
     const [seen] = s.fake.live.pings();
     assert.ok(seen, 'the fake saw the ping');
@@ -121,7 +142,13 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
     assert.strictEqual(seen.query.get('ikey'), REAL_KEY);
     assert.strictEqual(seen.query.get('api-version'), '2024-04-01-preview');
     assert.match(seen.path, /^\/QuickPulseService\.svc\/ping\?/);
-    for (const [name, value] of Object.entries({ 'x-ms-qps-stream-id': 'stream-1', 'x-ms-qps-transmission-time': '638700000000000000', 'x-ms-qps-machine-name': 'vm-1', 'x-ms-qps-role-name': 'shop-api', 'x-ms-qps-configuration-etag': '' })) {
+    for (const [name, value] of Object.entries({
+      'x-ms-qps-stream-id': 'stream-1',
+      'x-ms-qps-transmission-time': '638700000000000000',
+      'x-ms-qps-machine-name': 'vm-1',
+      'x-ms-qps-role-name': 'shop-api',
+      'x-ms-qps-configuration-etag': '',
+    })) {
       assert.strictEqual(seen.headers[name], value, name);
     }
     assert.strictEqual(reply.headers['x-ms-qps-subscribed'], 'false', 'nobody watches: not subscribed');
@@ -135,8 +162,20 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
   it('puts the real key in every InstrumentationKey field (classic API, any ikey casing) and never gives it back', async () => {
     s = await setup();
     // A service echoing the key must not hand it to the app.
-    s.fake.live.setConfiguration({ ...FILTERED_CONFIGURATION, ETag: `etag-${REAL_KEY}`, DocumentStreams: [{ Id: `stream-${compact(REAL_KEY)}`, DocumentFilterGroups: [] }] });
-    const classic = { InstrumentationKey: CAPTURE_KEY, Version: '2.9.5', InvariantVersion: 1, Instance: 'vm-1', MachineName: 'vm-1', StreamId: 'classic-1', Timestamp: '/Date(1795541918982)/' };
+    s.fake.live.setConfiguration({
+      ...FILTERED_CONFIGURATION,
+      ETag: `etag-${REAL_KEY}`,
+      DocumentStreams: [{ Id: `stream-${compact(REAL_KEY)}`, DocumentFilterGroups: [] }],
+    });
+    const classic = {
+      InstrumentationKey: CAPTURE_KEY,
+      Version: '2.9.5',
+      InvariantVersion: 1,
+      Instance: 'vm-1',
+      MachineName: 'vm-1',
+      StreamId: 'classic-1',
+      Timestamp: '/Date(1795541918982)/',
+    };
     const reply = await ping(s, classic, `iKey=${CAPTURE_KEY}`);
     assert.strictEqual(reply.status, 200, reply.text);
     const [seen] = s.fake.live.pings();
@@ -150,11 +189,21 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
 
     s.fake.live.setSubscribed(true);
     await ping(s, classic, `iKey=${CAPTURE_KEY}`);
-    const postReply = await send(s.relay.relay.port, { path: `/QuickPulseService.svc/post?ikey=${CAPTURE_KEY}`, headers: { 'x-ms-qps-stream-id': 'classic-1' }, body: JSON.stringify([{ ...classic, Metrics: [{ Name: 'x', Value: 1, Weight: 1 }] }, { ...classic, instrumentationKey: CAPTURE_KEY }]) });
+    const postReply = await send(s.relay.relay.port, {
+      path: `/QuickPulseService.svc/post?ikey=${CAPTURE_KEY}`,
+      headers: { 'x-ms-qps-stream-id': 'classic-1' },
+      body: JSON.stringify([
+        { ...classic, Metrics: [{ Name: 'x', Value: 1, Weight: 1 }] },
+        { ...classic, instrumentationKey: CAPTURE_KEY },
+      ]),
+    });
     assert.strictEqual(postReply.status, 200, postReply.text);
     const [posted] = s.fake.live.posts();
     assert.strictEqual(posted.status, 200, 'every InstrumentationKey field of the post carried the real key');
-    assert.deepStrictEqual((posted.body as Record<string, unknown>[]).map((point) => point.InstrumentationKey ?? point.instrumentationKey), [REAL_KEY, REAL_KEY]);
+    assert.deepStrictEqual(
+      (posted.body as Record<string, unknown>[]).map((point) => point.InstrumentationKey ?? point.instrumentationKey),
+      [REAL_KEY, REAL_KEY],
+    );
     assertAppAnswerClean(postReply);
   });
 
@@ -163,7 +212,11 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
     s.fake.live.setSubscribed(true).setConfiguration(FILTERED_CONFIGURATION);
     const first = await ping(s);
     assert.strictEqual(first.headers['x-ms-qps-subscribed'], 'true');
-    const reply = await post(s, [dataPoint(), dataPoint({ Metrics: [{ Name: 'orders-per-second', Value: 3, Weight: 1 }] })], 'portal-etag-1');
+    const reply = await post(
+      s,
+      [dataPoint(), dataPoint({ Metrics: [{ Name: 'orders-per-second', Value: 3, Weight: 1 }] })],
+      'portal-etag-1',
+    );
     assert.strictEqual(reply.status, 200, reply.text);
     assert.strictEqual(reply.headers['x-ms-qps-subscribed'], 'true');
     assert.deepStrictEqual(reply.json, FILTERED_CONFIGURATION);
@@ -233,10 +286,13 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
       assert.strictEqual(next.headers['x-ms-qps-subscribed'], 'true', 'the regional host answered');
       await post(s);
       assert.strictEqual(s.fake.live.requests().length, 1, 'nothing more went to the first host');
-      assert.deepStrictEqual(regional.live.requests().map((request) => [request.operation, request.status, request.query.get('ikey')]), [
-        ['ping', 200, REAL_KEY],
-        ['post', 200, REAL_KEY],
-      ]);
+      assert.deepStrictEqual(
+        regional.live.requests().map((request) => [request.operation, request.status, request.query.get('ikey')]),
+        [
+          ['ping', 200, REAL_KEY],
+          ['post', 200, REAL_KEY],
+        ],
+      );
     } finally {
       await regional.close();
     }
@@ -307,7 +363,11 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
     const queueDir = tempDir('live-slow-');
     s = await setup({ maxInFlight: 2, requestTimeoutMs: 60_000 });
     await s.relay.relay.close();
-    const queue = await ForwardQueue.open({ storageDir: queueDir, connectionString: parseConnectionStringOrThrow(s.fake.connectionString(REAL_KEY)), localInstrumentationKey: CAPTURE_KEY });
+    const queue = await ForwardQueue.open({
+      storageDir: queueDir,
+      connectionString: parseConnectionStringOrThrow(s.fake.connectionString(REAL_KEY)),
+      localInstrumentationKey: CAPTURE_KEY,
+    });
     const relay = await startRelay({ liveUpstream: s.proxy, sink: queue as never });
     s.relay = relay;
     try {
@@ -335,12 +395,30 @@ describe('live metrics proxy: the relay forwards QuickPulse while forwarding', f
 
 describe('live metrics proxy: redirect rules', () => {
   it('follows Azure live hosts (https only) and loopback, refuses the rest', () => {
-    assert.deepStrictEqual(decideLiveRedirect('https://westeurope.livediagnostics.monitor.azure.com/QuickPulseService.svc', undefined), { ok: true, endpoint: 'https://westeurope.livediagnostics.monitor.azure.com/' });
-    assert.deepStrictEqual(decideLiveRedirect('westus2.livediagnostics.monitor.azure.com', undefined), { ok: true, endpoint: 'https://westus2.livediagnostics.monitor.azure.com/' });
-    assert.deepStrictEqual(decideLiveRedirect('http://rt.services.visualstudio.com/', undefined), { ok: true, endpoint: 'https://rt.services.visualstudio.com/' });
-    assert.deepStrictEqual(decideLiveRedirect('https://live.ai.contoso.com/', 'ai.contoso.com'), { ok: true, endpoint: 'https://live.ai.contoso.com/' });
+    assert.deepStrictEqual(decideLiveRedirect('https://westeurope.livediagnostics.monitor.azure.com/QuickPulseService.svc', undefined), {
+      ok: true,
+      endpoint: 'https://westeurope.livediagnostics.monitor.azure.com/',
+    });
+    assert.deepStrictEqual(decideLiveRedirect('westus2.livediagnostics.monitor.azure.com', undefined), {
+      ok: true,
+      endpoint: 'https://westus2.livediagnostics.monitor.azure.com/',
+    });
+    assert.deepStrictEqual(decideLiveRedirect('http://rt.services.visualstudio.com/', undefined), {
+      ok: true,
+      endpoint: 'https://rt.services.visualstudio.com/',
+    });
+    assert.deepStrictEqual(decideLiveRedirect('https://live.ai.contoso.com/', 'ai.contoso.com'), {
+      ok: true,
+      endpoint: 'https://live.ai.contoso.com/',
+    });
     assert.deepStrictEqual(decideLiveRedirect('http://127.0.0.1:4321/', undefined), { ok: true, endpoint: 'http://127.0.0.1:4321/' });
-    for (const bad of ['https://evil.example.com/', 'https://monitor.azure.com.evil.com/', 'https://live.ai.contoso.com/', 'not a url at all', 'ftp://127.0.0.1/']) {
+    for (const bad of [
+      'https://evil.example.com/',
+      'https://monitor.azure.com.evil.com/',
+      'https://live.ai.contoso.com/',
+      'not a url at all',
+      'ftp://127.0.0.1/',
+    ]) {
       assert.strictEqual(decideLiveRedirect(bad, undefined).ok, false, bad);
     }
   });

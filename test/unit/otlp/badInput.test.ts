@@ -17,21 +17,24 @@ type RawReply = Reply & { raw: Buffer };
 function post(t: TestRelay, path: string, payload: Buffer | string, headers: Record<string, string | number>): Promise<RawReply> {
   return new Promise<RawReply>((resolve, reject) => {
     const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    const request = http.request({ host: '127.0.0.1', port: t.relay.port, method: 'POST', path, agent: false, headers: { ...headers, 'Content-Length': data.length } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const text = raw.toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json, raw });
-      });
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port: t.relay.port, method: 'POST', path, agent: false, headers: { ...headers, 'Content-Length': data.length } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const text = raw.toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json, raw });
+        });
+      },
+    );
     request.on('error', reject);
     request.end(data);
   });
@@ -55,7 +58,11 @@ describe('otlp: bad input gets the OTLP/HTTP answer, and the relay keeps serving
   });
   afterEach(async () => {
     // After every bad request, a good one still works.
-    const reply = await send(t.relay.port, { path: '/v1/traces', body: body(traceRequest([span({ name: 'still serving' })])), headers: { ...json, ...key } });
+    const reply = await send(t.relay.port, {
+      path: '/v1/traces',
+      body: body(traceRequest([span({ name: 'still serving' })])),
+      headers: { ...json, ...key },
+    });
     assert.strictEqual(reply.status, 200, reply.text);
     await t.relay.close();
   });
@@ -81,7 +88,10 @@ describe('otlp: bad input gets the OTLP/HTTP answer, and the relay keeps serving
   });
 
   it('a type mismatch inside the JSON (spans not an array) → 400', async () => {
-    const reply = await post(t, '/v1/traces', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: 'nope' }] }] }), { ...json, ...key });
+    const reply = await post(t, '/v1/traces', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: 'nope' }] }] }), {
+      ...json,
+      ...key,
+    });
     assert.strictEqual(reply.status, 400, reply.text);
   });
 
@@ -127,7 +137,11 @@ describe('otlp: bad input gets the OTLP/HTTP answer, and the relay keeps serving
     const big = Buffer.alloc(70 * 1024, 0x20);
     const declared = await post(t, '/v1/traces', big, { ...json, ...key });
     assert.strictEqual(declared.status, 413);
-    const chunked = await send(t.relay.port, { path: '/v1/traces', body: [big.subarray(0, 40_000), big.subarray(40_000)], headers: { ...json, ...key } });
+    const chunked = await send(t.relay.port, {
+      path: '/v1/traces',
+      body: [big.subarray(0, 40_000), big.subarray(40_000)],
+      headers: { ...json, ...key },
+    });
     assert.strictEqual(chunked.status, 413);
     const bomb = zlib.gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20));
     assert.ok(bomb.length < 64 * 1024);
@@ -169,7 +183,12 @@ describe('otlp: bad input gets the OTLP/HTTP answer, and the relay keeps serving
   });
 
   it('spans with bad ids are rejected through partial_success; the rest are kept', async () => {
-    const spans = [span({ spanId: '1111111111111111', name: 'good 1' }), span({ spanId: '', name: 'no id' }), span({ traceId: '00000000000000000000000000000000', name: 'zero trace' }), span({ spanId: '2222222222222222', name: 'good 2' })];
+    const spans = [
+      span({ spanId: '1111111111111111', name: 'good 1' }),
+      span({ spanId: '', name: 'no id' }),
+      span({ traceId: '00000000000000000000000000000000', name: 'zero trace' }),
+      span({ spanId: '2222222222222222', name: 'good 2' }),
+    ];
     const reply = await post(t, '/v1/traces', body(traceRequest(spans)), { ...json, ...key });
     assert.strictEqual(reply.status, 200);
     assert.strictEqual(reply.json.partialSuccess.rejectedSpans, '2');
@@ -180,7 +199,28 @@ describe('otlp: bad input gets the OTLP/HTTP answer, and the relay keeps serving
 
   it('a fully accepted protobuf request gets an empty protobuf ExportTraceServiceResponse', async () => {
     const Request = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
-    const payload = Buffer.from(Request.encode(Request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.from('5b8efff798038103d269b633813fc60c', 'hex'), spanId: Buffer.from('eee19b7ec3c1b174', 'hex'), name: 'p', kind: 2 }] }] }] })).finish());
+    const payload = Buffer.from(
+      Request.encode(
+        Request.fromObject({
+          resourceSpans: [
+            {
+              scopeSpans: [
+                {
+                  spans: [
+                    {
+                      traceId: Buffer.from('5b8efff798038103d269b633813fc60c', 'hex'),
+                      spanId: Buffer.from('eee19b7ec3c1b174', 'hex'),
+                      name: 'p',
+                      kind: 2,
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      ).finish(),
+    );
     const reply = await post(t, '/v1/traces', payload, { ...proto, ...key });
     assert.strictEqual(reply.status, 200);
     assert.strictEqual(reply.headers['content-type'], 'application/x-protobuf');
@@ -193,7 +233,9 @@ describe('otlp: bad input gets the OTLP/HTTP answer, and the relay keeps serving
     await t.relay.close();
     t = await startRelay({ limits: { maxItemsPerRequest: 3 } });
     key = { 'x-azmon-key': t.relay.localKey };
-    const spans = Array.from({ length: 5 }, (_, index) => span({ spanId: `00000000000000${String(index + 1).padStart(2, '0')}`, name: `s${index}` }));
+    const spans = Array.from({ length: 5 }, (_, index) =>
+      span({ spanId: `00000000000000${String(index + 1).padStart(2, '0')}`, name: `s${index}` }),
+    );
     const reply = await post(t, '/v1/traces', body(traceRequest(spans)), { ...json, ...key });
     assert.strictEqual(reply.status, 200);
     assert.strictEqual(reply.json.partialSuccess.rejectedSpans, '2');

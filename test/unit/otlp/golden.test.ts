@@ -40,7 +40,22 @@ const EXPECTED_DIFFERENCES = [
   'log structured: the Azure exporter sent nothing',
 ].sort();
 
-const SPAN_FIELDS = ['name', 'id', 'success', 'responseCode', 'resultCode', 'url', 'data', 'type', 'target', 'properties', 'measurements', 'severityLevel', 'message', 'exceptions'];
+const SPAN_FIELDS = [
+  'name',
+  'id',
+  'success',
+  'responseCode',
+  'resultCode',
+  'url',
+  'data',
+  'type',
+  'target',
+  'properties',
+  'measurements',
+  'severityLevel',
+  'message',
+  'exceptions',
+];
 
 function isOurs(envelope: Envelope): boolean {
   return String(envelope.tags?.['ai.internal.sdkVersion'] ?? '').startsWith('otlp_');
@@ -54,7 +69,8 @@ function compare(label: string, ours: Envelope, azure: Envelope, differences: st
   const o = ours.data?.baseData ?? {};
   const a = azure.data?.baseData ?? {};
   if (ours.name !== azure.name) differences.push(`${label}: envelope name: ours=${show(ours.name)} azure=${show(azure.name)}`);
-  if (ours.data?.baseType !== azure.data?.baseType) differences.push(`${label}: baseType: ours=${show(ours.data?.baseType)} azure=${show(azure.data?.baseType)}`);
+  if (ours.data?.baseType !== azure.data?.baseType)
+    differences.push(`${label}: baseType: ours=${show(ours.data?.baseType)} azure=${show(azure.data?.baseType)}`);
   if ((ours.sampleRate ?? 100) !== (azure.sampleRate ?? 100)) differences.push(`${label}: sampleRate`);
   if (options.time !== false) {
     const drift = Math.abs((parseTimestamp(ours.time) ?? 0) - (parseTimestamp(azure.time) ?? 0));
@@ -73,7 +89,8 @@ function compare(label: string, ours: Envelope, azure: Envelope, differences: st
   const tagKeys = new Set([...Object.keys(ours.tags ?? {}), ...Object.keys(azure.tags ?? {})]);
   tagKeys.delete('ai.internal.sdkVersion');
   for (const key of [...tagKeys].sort()) {
-    if (ours.tags?.[key] !== azure.tags?.[key]) differences.push(`${label}: tag ${key}: ours=${show(ours.tags?.[key])} azure=${show(azure.tags?.[key])}`);
+    if (ours.tags?.[key] !== azure.tags?.[key])
+      differences.push(`${label}: tag ${key}: ours=${show(ours.tags?.[key])} azure=${show(azure.tags?.[key])}`);
   }
 }
 
@@ -113,7 +130,11 @@ describe('otlp golden: our conversion vs @azure/monitor-opentelemetry-exporter o
     assert.ok(t.relay.localHttpsConnectionString && t.relay.caCertPath, 'the relay has its https listener');
     otlp = { endpoint: t.relay.otlpEndpoint, headers: { 'x-azmon-key': t.relay.localKey }, wire: 'protobuf' };
     // The exporter forces https; trust the relay's CA for this client only.
-    azureOptions = { connectionString: t.relay.localHttpsConnectionString, disableOfflineStorage: true, tlsOptions: { ca: fs.readFileSync(t.relay.caCertPath) } } as typeof azureOptions;
+    azureOptions = {
+      connectionString: t.relay.localHttpsConnectionString,
+      disableOfflineStorage: true,
+      tlsOptions: { ca: fs.readFileSync(t.relay.caCertPath) },
+    } as typeof azureOptions;
   });
   afterEach(async () => {
     await t.relay.close();
@@ -127,24 +148,66 @@ describe('otlp golden: our conversion vs @azure/monitor-opentelemetry-exporter o
     const tracer = provider.getTracer('golden');
     const sent = recordSpans(tracer, 'golden');
     // Old semantic conventions, other protocols, and fields from attributes.
-    const legacy = tracer.startSpan('legacy call', { kind: SpanKind.CLIENT, attributes: { 'http.method': 'POST', 'http.url': 'http://api.local:8080/legacy?q=1', 'http.status_code': 201, 'net.peer.name': 'api.local', 'net.peer.port': 8080 } });
+    const legacy = tracer.startSpan('legacy call', {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.method': 'POST',
+        'http.url': 'http://api.local:8080/legacy?q=1',
+        'http.status_code': 201,
+        'net.peer.name': 'api.local',
+        'net.peer.port': 8080,
+      },
+    });
     legacy.updateName('GET /legacy');
     legacy.end();
-    const legacyServer = tracer.startSpan('legacy server', { kind: SpanKind.SERVER, attributes: { 'http.method': 'PUT', 'http.url': 'http://localhost:5000/items/3', 'http.status_code': 500, 'http.user_agent': 'curl/8', 'http.client_ip': '192.168.1.2', 'enduser.id': 'alice', 'session.id': 's-1' } });
+    const legacyServer = tracer.startSpan('legacy server', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.method': 'PUT',
+        'http.url': 'http://localhost:5000/items/3',
+        'http.status_code': 500,
+        'http.user_agent': 'curl/8',
+        'http.client_ip': '192.168.1.2',
+        'enduser.id': 'alice',
+        'session.id': 's-1',
+      },
+    });
     legacyServer.end();
-    const mysql = tracer.startSpan('mysql query', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'mysql', 'db.namespace': 'shop', 'db.query.text': 'SELECT 1', 'server.address': 'mysql.local', 'server.port': 3306 } });
+    const mysql = tracer.startSpan('mysql query', {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'db.system.name': 'mysql',
+        'db.namespace': 'shop',
+        'db.query.text': 'SELECT 1',
+        'server.address': 'mysql.local',
+        'server.port': 3306,
+      },
+    });
     mysql.end();
-    const grpc = tracer.startSpan('grpc call', { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 5, 'server.address': 'grpc.local' } });
+    const grpc = tracer.startSpan('grpc call', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 5, 'server.address': 'grpc.local' },
+    });
     grpc.end();
     tracer.startSpan('call-unknown', { kind: SpanKind.CLIENT, attributes: { answer: 42, ratio: 0.5, flag: true, list: ['a', 'b'] } }).end();
-    tracer.startSpan('root-internal', { kind: SpanKind.INTERNAL, links: [{ context: { traceId: sent.spans[0].traceId, spanId: sent.spans[0].spanId, traceFlags: 1 } }] }).end();
-    const failed = tracer.startSpan('failed request', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'url.full': 'http://localhost/pay', 'http.response.status_code': 200 } });
+    tracer
+      .startSpan('root-internal', {
+        kind: SpanKind.INTERNAL,
+        links: [{ context: { traceId: sent.spans[0].traceId, spanId: sent.spans[0].spanId, traceFlags: 1 } }],
+      })
+      .end();
+    const failed = tracer.startSpan('failed request', {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': 'POST', 'url.full': 'http://localhost/pay', 'http.response.status_code': 200 },
+    });
     failed.setStatus({ code: SpanStatusCode.ERROR });
     failed.end();
     await provider.forceFlush();
     await provider.shutdown();
 
-    const spanItems = t.sink.items.filter((envelope) => envelope.data?.baseType === 'RequestData' || envelope.data?.baseType === 'RemoteDependencyData');
+    const spanItems = t.sink.items.filter(
+      (envelope) => envelope.data?.baseType === 'RequestData' || envelope.data?.baseType === 'RemoteDependencyData',
+    );
     const pairs = pairBy(spanItems, (envelope) => String(envelope.data?.baseData?.id));
     assert.strictEqual(pairs.size, sent.spans.length + 7);
     const differences: string[] = [];
@@ -153,36 +216,68 @@ describe('otlp golden: our conversion vs @azure/monitor-opentelemetry-exporter o
       const spanName = String(sent.spans.find((span) => span.spanId === id)?.name ?? pair.ours.data?.baseData?.name);
       compare(`${pair.ours.data?.baseType === 'RequestData' ? 'req' : 'dep'} ${spanName}`, pair.ours, pair.azure, differences);
     }
-    const eventItems = t.sink.items.filter((envelope) => envelope.data?.baseType === 'ExceptionData' || envelope.data?.baseType === 'MessageData');
+    const eventItems = t.sink.items.filter(
+      (envelope) => envelope.data?.baseType === 'ExceptionData' || envelope.data?.baseType === 'MessageData',
+    );
     const eventPairs = pairBy(eventItems, (envelope) => `${envelope.data?.baseType} ${envelope.tags?.['ai.operation.parentId']}`);
     assert.strictEqual(eventPairs.size, 2, 'the exception and the plain event');
     for (const [key, pair] of eventPairs) {
       assert.ok(pair.ours && pair.azure, `${key} went both ways`);
       compare(`event ${pair.ours.data?.baseType}`, pair.ours, pair.azure, differences);
     }
-    assert.deepStrictEqual(differences.filter((line) => !line.startsWith('log ')).sort(), EXPECTED_DIFFERENCES.filter((line) => !line.startsWith('log ')));
+    assert.deepStrictEqual(
+      differences.filter((line) => !line.startsWith('log ')).sort(),
+      EXPECTED_DIFFERENCES.filter((line) => !line.startsWith('log ')),
+    );
   });
 
   it('log records map to the same envelopes, apart from the documented differences', async () => {
     const provider = new LoggerProvider({
       resource: peerResource('golden'),
-      processors: [new SimpleLogRecordProcessor({ exporter: new AzureMonitorLogExporter(azureOptions) }), new SimpleLogRecordProcessor({ exporter: logExporter(otlp) })],
+      processors: [
+        new SimpleLogRecordProcessor({ exporter: new AzureMonitorLogExporter(azureOptions) }),
+        new SimpleLogRecordProcessor({ exporter: logExporter(otlp) }),
+      ],
     });
     const logger = provider.getLogger('golden');
-    const inTrace = trace.setSpanContext(context.active(), { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 });
+    const inTrace = trace.setSpanContext(context.active(), {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+    });
     const records: { label: string; record: Parameters<typeof logger.emit>[0] }[] = [
-      { label: 'order received', record: { body: 'order received', severityNumber: SeverityNumber.INFO, attributes: { 'order.id': 7, 'http.request.method': 'GET' }, context: inTrace } },
-      { label: 'an exception', record: { body: 'boom', severityNumber: SeverityNumber.ERROR, attributes: { 'exception.type': 'ValueError', 'exception.message': 'bad value', 'exception.stacktrace': 'Traceback…\n  line 1' } } },
+      {
+        label: 'order received',
+        record: {
+          body: 'order received',
+          severityNumber: SeverityNumber.INFO,
+          attributes: { 'order.id': 7, 'http.request.method': 'GET' },
+          context: inTrace,
+        },
+      },
+      {
+        label: 'an exception',
+        record: {
+          body: 'boom',
+          severityNumber: SeverityNumber.ERROR,
+          attributes: { 'exception.type': 'ValueError', 'exception.message': 'bad value', 'exception.stacktrace': 'Traceback…\n  line 1' },
+        },
+      },
       { label: 'a custom event', record: { body: 'ignored', attributes: { 'microsoft.custom_event.name': 'checkout', plan: 'pro' } } },
       { label: 'empty body', record: { severityNumber: SeverityNumber.WARN, attributes: { reason: 'none' } } },
-      { label: 'structured', record: { body: { user: 'alice', items: [1, 2] }, severityNumber: SeverityNumber.INFO2, attributes: { marker: 'structured' } } },
+      {
+        label: 'structured',
+        record: { body: { user: 'alice', items: [1, 2] }, severityNumber: SeverityNumber.INFO2, attributes: { marker: 'structured' } },
+      },
     ];
     for (const { label, record } of records) {
       logger.emit({ ...record, attributes: { ...record.attributes, 'golden.label': label } });
     }
     await provider.forceFlush();
     await provider.shutdown();
-    const pairs = pairBy(t.sink.items, (envelope) => String(envelope.data?.baseData?.properties && (envelope.data.baseData.properties as Record<string, string>)['golden.label']));
+    const pairs = pairBy(t.sink.items, (envelope) =>
+      String(envelope.data?.baseData?.properties && (envelope.data.baseData.properties as Record<string, string>)['golden.label']),
+    );
     assert.strictEqual(pairs.size, records.length);
     const differences: string[] = [];
     for (const [label, pair] of pairs) {
@@ -193,7 +288,10 @@ describe('otlp golden: our conversion vs @azure/monitor-opentelemetry-exporter o
       }
       compare(`log ${label}`, pair.ours, pair.azure, differences);
     }
-    assert.deepStrictEqual(differences.sort(), EXPECTED_DIFFERENCES.filter((line) => line.startsWith('log ')));
+    assert.deepStrictEqual(
+      differences.sort(),
+      EXPECTED_DIFFERENCES.filter((line) => line.startsWith('log ')),
+    );
   });
 
   it('metric points carry the same name, value, count, min, max and properties', async () => {

@@ -58,11 +58,17 @@ export function traceRequest(spans: unknown[], resource: Record<string, JsonAttr
   return { resourceSpans: [{ resource: { attributes: kv(resource) }, scopeSpans: [{ scope: { name: 'tests' }, spans }] }] };
 }
 
-export function metricRequest(metrics: unknown[], resource: Record<string, JsonAttributeValue> = DEFAULT_RESOURCE): Record<string, unknown> {
+export function metricRequest(
+  metrics: unknown[],
+  resource: Record<string, JsonAttributeValue> = DEFAULT_RESOURCE,
+): Record<string, unknown> {
   return { resourceMetrics: [{ resource: { attributes: kv(resource) }, scopeMetrics: [{ scope: { name: 'tests' }, metrics }] }] };
 }
 
-export function logRequest(logRecords: unknown[], resource: Record<string, JsonAttributeValue> = DEFAULT_RESOURCE): Record<string, unknown> {
+export function logRequest(
+  logRecords: unknown[],
+  resource: Record<string, JsonAttributeValue> = DEFAULT_RESOURCE,
+): Record<string, unknown> {
   return { resourceLogs: [{ resource: { attributes: kv(resource) }, scopeLogs: [{ scope: { name: 'tests' }, logRecords }] }] };
 }
 

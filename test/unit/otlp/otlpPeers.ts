@@ -26,7 +26,10 @@ export interface PeerTarget {
   readonly gzip?: boolean;
 }
 
-function exporterConfig(target: PeerTarget, signal: 'traces' | 'metrics' | 'logs'): { url: string; headers: Record<string, string>; compression?: never } {
+function exporterConfig(
+  target: PeerTarget,
+  signal: 'traces' | 'metrics' | 'logs',
+): { url: string; headers: Record<string, string>; compression?: never } {
   const config: Record<string, unknown> = { url: `${target.endpoint}/v1/${signal}`, headers: target.headers };
   if (target.gzip) {
     config.compression = 'gzip';
@@ -35,7 +38,9 @@ function exporterConfig(target: PeerTarget, signal: 'traces' | 'metrics' | 'logs
 }
 
 export function traceExporter(target: PeerTarget): SpanExporter {
-  return target.wire === 'protobuf' ? new ProtoTraceExporter(exporterConfig(target, 'traces')) : new JsonTraceExporter(exporterConfig(target, 'traces'));
+  return target.wire === 'protobuf'
+    ? new ProtoTraceExporter(exporterConfig(target, 'traces'))
+    : new JsonTraceExporter(exporterConfig(target, 'traces'));
 }
 
 /** DELTA by default (what the Azure exporter asks for); CUMULATIVE is the OTLP exporters' own default. */
@@ -45,7 +50,9 @@ export function metricExporter(target: PeerTarget, temporality: AggregationTempo
 }
 
 export function logExporter(target: PeerTarget): ProtoLogExporter | JsonLogExporter {
-  return target.wire === 'protobuf' ? new ProtoLogExporter(exporterConfig(target, 'logs')) : new JsonLogExporter(exporterConfig(target, 'logs'));
+  return target.wire === 'protobuf'
+    ? new ProtoLogExporter(exporterConfig(target, 'logs'))
+    : new JsonLogExporter(exporterConfig(target, 'logs'));
 }
 
 /**
@@ -62,7 +69,14 @@ export async function nextMillisecond(): Promise<void> {
 }
 
 export function peerResource(role: string): Resource {
-  return resourceFromAttributes({ 'service.name': role, 'service.namespace': 'shop', 'service.instance.id': `${role}-1`, 'service.version': '1.2.3', 'telemetry.sdk.language': 'nodejs', 'telemetry.sdk.version': '2.12.1' });
+  return resourceFromAttributes({
+    'service.name': role,
+    'service.namespace': 'shop',
+    'service.instance.id': `${role}-1`,
+    'service.version': '1.2.3',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.version': '2.12.1',
+  });
 }
 
 export interface SentSpan {
@@ -86,36 +100,78 @@ export function recordSpans(tracer: Tracer, tag: string): SentTraces {
   };
   const server = tracer.startSpan('GET /orders/:id', {
     kind: SpanKind.SERVER,
-    attributes: { 'http.request.method': 'GET', 'http.route': '/orders/:id', 'url.full': 'http://localhost:8080/orders/7?x=1', 'http.response.status_code': 200, 'client.address': '10.0.0.9', 'peer.run': tag },
+    attributes: {
+      'http.request.method': 'GET',
+      'http.route': '/orders/:id',
+      'url.full': 'http://localhost:8080/orders/7?x=1',
+      'http.response.status_code': 200,
+      'client.address': '10.0.0.9',
+      'peer.run': tag,
+    },
   });
   const inServer = trace.setSpan(context.active(), server);
-  const http = tracer.startSpan('GET', {
-    kind: SpanKind.CLIENT,
-    attributes: { 'http.request.method': 'GET', 'url.full': 'https://inventory.local:443/items/7', 'server.address': 'inventory.local', 'server.port': 443, 'http.response.status_code': 503, 'peer.run': tag },
-  }, inServer);
+  const http = tracer.startSpan(
+    'GET',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': 'https://inventory.local:443/items/7',
+        'server.address': 'inventory.local',
+        'server.port': 443,
+        'http.response.status_code': 503,
+        'peer.run': tag,
+      },
+    },
+    inServer,
+  );
   http.setStatus({ code: SpanStatusCode.ERROR });
   done(http, 'GET', 'client');
-  const db = tracer.startSpan('SELECT orders', {
-    kind: SpanKind.CLIENT,
-    attributes: { 'db.system': 'postgresql', 'db.name': 'shop', 'db.statement': 'SELECT * FROM orders WHERE id = $1', 'net.peer.name': 'db.local', 'peer.run': tag },
-  }, inServer);
+  const db = tracer.startSpan(
+    'SELECT orders',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'db.system': 'postgresql',
+        'db.name': 'shop',
+        'db.statement': 'SELECT * FROM orders WHERE id = $1',
+        'net.peer.name': 'db.local',
+        'peer.run': tag,
+      },
+    },
+    inServer,
+  );
   done(db, 'SELECT orders', 'client');
-  const internal = tracer.startSpan('compute-total', { kind: SpanKind.INTERNAL, attributes: { 'peer.run': tag, 'items.count': 3 } }, inServer);
+  const internal = tracer.startSpan(
+    'compute-total',
+    { kind: SpanKind.INTERNAL, attributes: { 'peer.run': tag, 'items.count': 3 } },
+    inServer,
+  );
   const exceptionMessage = `total failed ${tag}`;
   internal.recordException(new RangeError(exceptionMessage));
   internal.addEvent('cache miss', { 'cache.key': 'order:7' });
   internal.setStatus({ code: SpanStatusCode.ERROR, message: exceptionMessage });
   done(internal, 'compute-total', 'internal');
-  const producer = tracer.startSpan('orders publish', { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'orders', 'peer.run': tag } }, inServer);
+  const producer = tracer.startSpan(
+    'orders publish',
+    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'orders', 'peer.run': tag } },
+    inServer,
+  );
   done(producer, 'orders publish', 'producer');
   done(server, 'GET /orders/:id', 'server');
-  const consumer = tracer.startSpan('orders process', { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'orders', 'peer.run': tag } });
+  const consumer = tracer.startSpan('orders process', {
+    kind: SpanKind.CONSUMER,
+    attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': 'orders', 'peer.run': tag },
+  });
   done(consumer, 'orders process', 'consumer');
   return { spans, exceptionMessage };
 }
 
 export async function sendTraces(target: PeerTarget, role: string, tag: string): Promise<SentTraces> {
-  const provider = new BasicTracerProvider({ resource: peerResource(role), spanProcessors: [new SimpleSpanProcessor(traceExporter(target))] });
+  const provider = new BasicTracerProvider({
+    resource: peerResource(role),
+    spanProcessors: [new SimpleSpanProcessor(traceExporter(target))],
+  });
   const sent = recordSpans(provider.getTracer('otlp-peer'), tag);
   await provider.forceFlush();
   await provider.shutdown();
@@ -157,7 +213,10 @@ export interface SentLog {
 }
 
 export async function sendLogs(target: PeerTarget, role: string, tag: string): Promise<SentLog[]> {
-  const provider = new LoggerProvider({ resource: peerResource(role), processors: [new SimpleLogRecordProcessor({ exporter: logExporter(target) })] });
+  const provider = new LoggerProvider({
+    resource: peerResource(role),
+    processors: [new SimpleLogRecordProcessor({ exporter: logExporter(target) })],
+  });
   const logger = provider.getLogger('otlp-peer');
   const traceId = '0af7651916cd43dd8448eb211c80319c';
   const spanContext = trace.setSpanContext(context.active(), { traceId, spanId: 'b7ad6b7169203331', traceFlags: 1 });
@@ -169,7 +228,13 @@ export async function sendLogs(target: PeerTarget, role: string, tag: string): P
     { body: `disk gone ${tag}`, severityNumber: SeverityNumber.FATAL, severityLevel: 4 },
   ];
   for (const log of logs) {
-    logger.emit({ body: log.body, severityNumber: log.severityNumber, severityText: SeverityNumber[log.severityNumber], attributes: { 'peer.run': tag }, context: log.traceId ? spanContext : undefined });
+    logger.emit({
+      body: log.body,
+      severityNumber: log.severityNumber,
+      severityText: SeverityNumber[log.severityNumber],
+      attributes: { 'peer.run': tag },
+      context: log.traceId ? spanContext : undefined,
+    });
   }
   await provider.forceFlush();
   await provider.shutdown();

@@ -49,7 +49,10 @@ describe('otlp: real OpenTelemetry JS exporters → relay → store', () => {
       assert.strictEqual(exception.exceptions?.[0].message, sent.exceptionMessage);
       assert.strictEqual(exception.exceptions?.[0].typeName, 'RangeError');
       assert.strictEqual(exception.parentId, sent.spans.find((span) => span.name === 'compute-total')?.spanId);
-      assert.ok(items.some((item) => item.table === 'traces' && item.message === 'cache miss'), 'the span event arrived as a trace');
+      assert.ok(
+        items.some((item) => item.table === 'traces' && item.message === 'cache miss'),
+        'the span event arrived as a trace',
+      );
       const server = items.find((item) => item.table === 'requests' && item.name === 'GET /orders/:id');
       assert.ok(server && server.success === true && server.resultCode === '200', JSON.stringify(server));
       const http = items.find((item) => item.name === 'GET /items/7');
@@ -70,7 +73,9 @@ describe('otlp: real OpenTelemetry JS exporters → relay → store', () => {
       const role = `metrics-${variant.wire}-${variant.gzip}`;
       const tag = randomUUID().slice(0, 8);
       const sent = await sendMetrics(target(t, variant.wire, variant.gzip), role, tag);
-      const points = ofRole(t, role).filter((item) => item.table === 'customMetrics').flatMap((item) => item.metrics ?? []);
+      const points = ofRole(t, role)
+        .filter((item) => item.table === 'customMetrics')
+        .flatMap((item) => item.metrics ?? []);
       for (const metric of sent) {
         const matching = points.filter((candidate) => candidate.name === metric.name);
         assert.ok(matching.length > 0, `${metric.name} arrived`);
@@ -106,7 +111,9 @@ describe('otlp: real OpenTelemetry JS exporters → relay → store', () => {
     const role = 'no-retries';
     await sendTraces(target(t, 'protobuf', false), role, 'x');
     // A retried export would show up as duplicate spans.
-    const ids = ofRole(t, role).filter((item) => item.table === 'requests' || item.table === 'dependencies').map((item) => item.id);
+    const ids = ofRole(t, role)
+      .filter((item) => item.table === 'requests' || item.table === 'dependencies')
+      .map((item) => item.id);
     assert.strictEqual(new Set(ids).size, ids.length);
     assert.strictEqual(ids.length, 6);
   });
@@ -146,10 +153,15 @@ describe('otlp: real exporters → relay → forward queue → fake ingestion', 
     const received = await fake.waitForItems(expected, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.strictEqual(fake.received().length, expected, 'each exactly once');
-    assert.ok(received.every((item) => item.iKey === realKey), 'the key was rewritten');
+    assert.ok(
+      received.every((item) => item.iKey === realKey),
+      'the key was rewritten',
+    );
     const ids = new Set(received.map((item) => String(item.data?.baseData?.id)));
     for (const span of traces.spans) assert.ok(ids.has(span.spanId), span.name);
-    const metricNames = new Set(received.flatMap((item) => ((item.data?.baseData?.metrics as { name: string }[] | undefined) ?? []).map((point) => point.name)));
+    const metricNames = new Set(
+      received.flatMap((item) => ((item.data?.baseData?.metrics as { name: string }[] | undefined) ?? []).map((point) => point.name)),
+    );
     for (const metric of metrics) assert.ok(metricNames.has(metric.name), metric.name);
     const messages = new Set(received.map((item) => item.data?.baseData?.message));
     for (const log of logs) assert.ok(messages.has(log.body), log.body);

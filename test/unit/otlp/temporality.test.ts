@@ -41,17 +41,34 @@ interface PointSpec {
 type Kind = 'counter' | 'upDown' | 'gauge' | 'deltaCounter' | 'histogram' | 'expHistogram' | 'summary';
 
 function metric(name: string, kind: Kind, points: PointSpec[]): Record<string, unknown> {
-  const times = (p: PointSpec): Record<string, unknown> => ({ startTimeUnixNano: String(p.startNs ?? T0 + BigInt(p.start ?? 0) * SECOND), timeUnixNano: String(p.timeNs ?? T0 + BigInt(p.at) * SECOND), attributes: kv(p.attributes ?? {}) });
+  const times = (p: PointSpec): Record<string, unknown> => ({
+    startTimeUnixNano: String(p.startNs ?? T0 + BigInt(p.start ?? 0) * SECOND),
+    timeUnixNano: String(p.timeNs ?? T0 + BigInt(p.at) * SECOND),
+    attributes: kv(p.attributes ?? {}),
+  });
   const number = (p: PointSpec): Record<string, unknown> => ({ ...times(p), asDouble: p.value });
-  const histogram = (p: PointSpec): Record<string, unknown> => ({ ...times(p), count: String(p.count), sum: p.sum, min: p.min, max: p.max });
+  const histogram = (p: PointSpec): Record<string, unknown> => ({
+    ...times(p),
+    count: String(p.count),
+    sum: p.sum,
+    min: p.min,
+    max: p.max,
+  });
   switch (kind) {
-    case 'counter': return { name, sum: { dataPoints: points.map(number), aggregationTemporality: 2, isMonotonic: true } };
-    case 'deltaCounter': return { name, sum: { dataPoints: points.map(number), aggregationTemporality: 1, isMonotonic: true } };
-    case 'upDown': return { name, sum: { dataPoints: points.map(number), aggregationTemporality: 2, isMonotonic: false } };
-    case 'gauge': return { name, gauge: { dataPoints: points.map(number) } };
-    case 'histogram': return { name, histogram: { dataPoints: points.map(histogram), aggregationTemporality: 2 } };
-    case 'expHistogram': return { name, exponentialHistogram: { dataPoints: points.map(histogram), aggregationTemporality: 2 } };
-    case 'summary': return { name, summary: { dataPoints: points.map((p) => ({ ...times(p), count: String(p.count), sum: p.sum })) } };
+    case 'counter':
+      return { name, sum: { dataPoints: points.map(number), aggregationTemporality: 2, isMonotonic: true } };
+    case 'deltaCounter':
+      return { name, sum: { dataPoints: points.map(number), aggregationTemporality: 1, isMonotonic: true } };
+    case 'upDown':
+      return { name, sum: { dataPoints: points.map(number), aggregationTemporality: 2, isMonotonic: false } };
+    case 'gauge':
+      return { name, gauge: { dataPoints: points.map(number) } };
+    case 'histogram':
+      return { name, histogram: { dataPoints: points.map(histogram), aggregationTemporality: 2 } };
+    case 'expHistogram':
+      return { name, exponentialHistogram: { dataPoints: points.map(histogram), aggregationTemporality: 2 } };
+    case 'summary':
+      return { name, summary: { dataPoints: points.map((p) => ({ ...times(p), count: String(p.count), sum: p.sum })) } };
   }
 }
 
@@ -71,7 +88,11 @@ function points(envelopes: readonly Envelope[]): Sent[] {
 }
 
 /** One export request through the stream state, committed (as after a durable accept) unless told otherwise. */
-function exportOnce(streams: MetricStreams, metrics: unknown[], options: { commit?: boolean; resource?: Record<string, JsonAttributeValue> } = {}): { sent: Sent[]; batch: MetricStreamBatch } {
+function exportOnce(
+  streams: MetricStreams,
+  metrics: unknown[],
+  options: { commit?: boolean; resource?: Record<string, JsonAttributeValue> } = {},
+): { sent: Sent[]; batch: MetricStreamBatch } {
   const decoded = decodeOtlp('metrics', body(metricRequest(metrics, options.resource)), 'json');
   assert.ok(decoded.ok);
   const batch = streams.begin();
@@ -92,7 +113,9 @@ describe('otlp temporality: cumulative points become per-interval values, per st
   });
 
   it('a monotonic cumulative sum sends its increase; no increase, no point; the first point counts from its start', () => {
-    const sent = [7, 7, 10, 10, 15].map((value, at) => values(exportOnce(streams, [metric('orders', 'counter', [{ value, at: at + 1 }])]).sent));
+    const sent = [7, 7, 10, 10, 15].map((value, at) =>
+      values(exportOnce(streams, [metric('orders', 'counter', [{ value, at: at + 1 }])]).sent),
+    );
     assert.deepStrictEqual(sent, [[7], [], [3], [], [5]]);
   });
 
@@ -108,30 +131,55 @@ describe('otlp temporality: cumulative points become per-interval values, per st
   });
 
   it('streams are told apart by attributes, scope and resource; attribute order does not matter', () => {
-    const first = exportOnce(streams, [metric('orders', 'counter', [{ value: 2, at: 1, attributes: { plan: 'pro', region: 'eu' } }, { value: 5, at: 1, attributes: { plan: 'free' } }])]);
+    const first = exportOnce(streams, [
+      metric('orders', 'counter', [
+        { value: 2, at: 1, attributes: { plan: 'pro', region: 'eu' } },
+        { value: 5, at: 1, attributes: { plan: 'free' } },
+      ]),
+    ]);
     assert.deepStrictEqual(values(first.sent), [2, 5]);
-    const reordered = exportOnce(streams, [metric('orders', 'counter', [{ value: 3, at: 2, attributes: { region: 'eu', plan: 'pro' } }, { value: 5, at: 2, attributes: { plan: 'free' } }])]);
+    const reordered = exportOnce(streams, [
+      metric('orders', 'counter', [
+        { value: 3, at: 2, attributes: { region: 'eu', plan: 'pro' } },
+        { value: 5, at: 2, attributes: { plan: 'free' } },
+      ]),
+    ]);
     assert.deepStrictEqual(values(reordered.sent), [1]);
-    const otherResource = exportOnce(streams, [metric('orders', 'counter', [{ value: 3, at: 2, attributes: { plan: 'pro', region: 'eu' } }])], { resource: { ...DEFAULT_RESOURCE, 'service.instance.id': 'pod-8' } });
+    const otherResource = exportOnce(
+      streams,
+      [metric('orders', 'counter', [{ value: 3, at: 2, attributes: { plan: 'pro', region: 'eu' } }])],
+      { resource: { ...DEFAULT_RESOURCE, 'service.instance.id': 'pod-8' } },
+    );
     assert.deepStrictEqual(values(otherResource.sent), [3]);
   });
 
   it('a retried export (the same point again) adds nothing', () => {
     assert.deepStrictEqual(values(exportOnce(streams, [metric('orders', 'counter', [{ value: 7, at: 1 }])]).sent), [7]);
     assert.deepStrictEqual(values(exportOnce(streams, [metric('orders', 'counter', [{ value: 7, at: 1 }])]).sent), []);
-    assert.deepStrictEqual(values(exportOnce(streams, [metric('orders', 'counter', [{ value: 9, at: 1 }])]).sent), [], 'not newer than what was counted');
+    assert.deepStrictEqual(
+      values(exportOnce(streams, [metric('orders', 'counter', [{ value: 9, at: 1 }])]).sent),
+      [],
+      'not newer than what was counted',
+    );
   });
 
   it('UpDownCounters and gauges send their current value; delta points go as they are', () => {
-    const sent = [1, 2, 3].map((at) => exportOnce(streams, [
-      metric('in_flight', 'upDown', [{ value: [5, 3, 3][at - 1], at }]),
-      metric('temperature', 'gauge', [{ value: [21.5, 19, 19][at - 1], at }]),
-      metric('requests', 'deltaCounter', [{ value: [2, 2, 0][at - 1], at, start: at - 1 }]),
-    ]).sent);
-    assert.deepStrictEqual(sent.map(values), [[5, 21.5, 2], [3, 19, 2], [3, 19, 0]]);
+    const sent = [1, 2, 3].map(
+      (at) =>
+        exportOnce(streams, [
+          metric('in_flight', 'upDown', [{ value: [5, 3, 3][at - 1], at }]),
+          metric('temperature', 'gauge', [{ value: [21.5, 19, 19][at - 1], at }]),
+          metric('requests', 'deltaCounter', [{ value: [2, 2, 0][at - 1], at, start: at - 1 }]),
+        ]).sent,
+    );
+    assert.deepStrictEqual(sent.map(values), [
+      [5, 21.5, 2],
+      [3, 19, 2],
+      [3, 19, 0],
+    ]);
   });
 
-  it('a cumulative histogram sends the interval\'s count and sum, and only the min/max its points prove', () => {
+  it("a cumulative histogram sends the interval's count and sum, and only the min/max its points prove", () => {
     const series: PointSpec[] = [
       { count: 2, sum: 15.5, min: 3, max: 12.5, at: 1 }, // first: as is
       { count: 3, sum: 55.5, min: 3, max: 40, at: 2 }, // one new value: it is the min and the max
@@ -155,19 +203,40 @@ describe('otlp temporality: cumulative points become per-interval values, per st
 
   it('a histogram without sum: one new value is not taken for the min and max', () => {
     exportOnce(streams, [metric('signed', 'histogram', [{ count: 2, min: -3, max: 4, at: 1 }])]);
-    assert.deepStrictEqual(exportOnce(streams, [metric('signed', 'histogram', [{ count: 3, min: -3, max: 4, at: 2 }])]).sent, [{ name: 'signed', value: 0, count: 1 }]);
+    assert.deepStrictEqual(exportOnce(streams, [metric('signed', 'histogram', [{ count: 3, min: -3, max: 4, at: 2 }])]).sent, [
+      { name: 'signed', value: 0, count: 1 },
+    ]);
   });
 
   it('exponential histograms and summaries are converted the same way (summary quantiles are not interval min/max)', () => {
-    const first = exportOnce(streams, [metric('size', 'expHistogram', [{ count: 2, sum: 3, at: 1 }]), metric('gc', 'summary', [{ count: 3, sum: 9, at: 1 }])]);
-    const second = exportOnce(streams, [metric('size', 'expHistogram', [{ count: 5, sum: 10, at: 2 }]), metric('gc', 'summary', [{ count: 4, sum: 11, at: 2 }])]);
-    assert.deepStrictEqual(first.sent.map((p) => [p.name, p.value, p.count]), [['size', 3, 2], ['gc', 9, 3]]);
-    assert.deepStrictEqual(second.sent, [{ name: 'size', value: 7, count: 3 }, { name: 'gc', value: 2, count: 1, min: 2, max: 2 }]);
+    const first = exportOnce(streams, [
+      metric('size', 'expHistogram', [{ count: 2, sum: 3, at: 1 }]),
+      metric('gc', 'summary', [{ count: 3, sum: 9, at: 1 }]),
+    ]);
+    const second = exportOnce(streams, [
+      metric('size', 'expHistogram', [{ count: 5, sum: 10, at: 2 }]),
+      metric('gc', 'summary', [{ count: 4, sum: 11, at: 2 }]),
+    ]);
+    assert.deepStrictEqual(
+      first.sent.map((p) => [p.name, p.value, p.count]),
+      [
+        ['size', 3, 2],
+        ['gc', 9, 3],
+      ],
+    );
+    assert.deepStrictEqual(second.sent, [
+      { name: 'size', value: 7, count: 3 },
+      { name: 'gc', value: 2, count: 1, min: 2, max: 2 },
+    ]);
   });
 
   it('the state moves only when the batch is committed (a refused export is recovered by the next point)', () => {
     assert.deepStrictEqual(values(exportOnce(streams, [metric('orders', 'counter', [{ value: 7, at: 1 }])], { commit: false }).sent), [7]);
-    assert.deepStrictEqual(values(exportOnce(streams, [metric('orders', 'counter', [{ value: 10, at: 2 }])]).sent), [10], 'the refused 7 is in it');
+    assert.deepStrictEqual(
+      values(exportOnce(streams, [metric('orders', 'counter', [{ value: 10, at: 2 }])]).sent),
+      [10],
+      'the refused 7 is in it',
+    );
     assert.deepStrictEqual(values(exportOnce(streams, [metric('orders', 'counter', [{ value: 11, at: 3 }])]).sent), [1]);
   });
 
@@ -197,12 +266,13 @@ describe('otlp temporality: cumulative points become per-interval values, per st
     send('a', 8, 3);
     assert.strictEqual(total, 9, 'known again');
     send('d', 4, 3, { ...DEFAULT_RESOURCE, 'service.instance.id': 'pod-9' });
-    assert.strictEqual(total, 13, 'another resource\'s new stream counts from its start');
+    assert.strictEqual(total, 13, "another resource's new stream counts from its start");
   });
 
   it('bounded by bytes as well as count', () => {
     streams = new MetricStreams({ startedAtMs: RELAY_START_MS, maxBytes: 4096, now: () => NOW_MS });
-    for (let i = 0; i < 100; i++) exportOnce(streams, [metric('orders', 'counter', [{ value: 1, at: 1, attributes: { user: `user-${i}-${'x'.repeat(200)}` } }])]);
+    for (let i = 0; i < 100; i++)
+      exportOnce(streams, [metric('orders', 'counter', [{ value: 1, at: 1, attributes: { user: `user-${i}-${'x'.repeat(200)}` } }])]);
     assert.ok(streams.byteSize <= 4096, `${streams.byteSize} bytes`);
     assert.ok(streams.size > 0 && streams.size < 100, `${streams.size} streams`);
   });
@@ -217,7 +287,11 @@ describe('otlp temporality: cumulative points become per-interval values, per st
     now += 2_000;
     exportOnce(streams, [metric('other', 'counter', [{ value: 2, at: 3 }])]);
     assert.strictEqual(streams.size, 1, 'orders was forgotten');
-    assert.deepStrictEqual(values(exportOnce(streams, [metric('orders', 'counter', [{ value: 9, at: 4 }])]).sent), [], 'a baseline, not 9 again');
+    assert.deepStrictEqual(
+      values(exportOnce(streams, [metric('orders', 'counter', [{ value: 9, at: 4 }])]).sent),
+      [],
+      'a baseline, not 9 again',
+    );
   });
 });
 
@@ -232,7 +306,11 @@ describe('otlp temporality through a real relay', () => {
       const startAfterRelay = async (value: number): Promise<number> => {
         await delay(2);
         const timeNs = BigInt(Date.now()) * 1_000_000n;
-        const reply = await send(t.relay.port, { path: '/v1/metrics', headers: { 'content-type': 'application/json', 'x-azmon-key': t.relay.localKey }, body: body(metricRequest([metric('orders', 'counter', [{ value, at: 0, startNs, timeNs }])])) });
+        const reply = await send(t.relay.port, {
+          path: '/v1/metrics',
+          headers: { 'content-type': 'application/json', 'x-azmon-key': t.relay.localKey },
+          body: body(metricRequest([metric('orders', 'counter', [{ value, at: 0, startNs, timeNs }])])),
+        });
         return reply.status;
       };
       assert.strictEqual(await startAfterRelay(7), 200);
@@ -241,13 +319,20 @@ describe('otlp temporality through a real relay', () => {
       sink.gate = undefined;
       assert.strictEqual(await startAfterRelay(12), 200);
       assert.deepStrictEqual(values(points(sink.items)), [7, 5]);
-      assert.deepStrictEqual(t.store.snapshot().flatMap((item) => item.metrics ?? []).map((point) => point.value), [7, 5], 'the panel shows what Azure gets');
+      assert.deepStrictEqual(
+        t.store
+          .snapshot()
+          .flatMap((item) => item.metrics ?? [])
+          .map((point) => point.value),
+        [7, 5],
+        'the panel shows what Azure gets',
+      );
     } finally {
       await t.relay.close();
     }
   });
 
-  it('a relay restarted on the same port does not send the app\'s whole cumulative total again', async function () {
+  it("a relay restarted on the same port does not send the app's whole cumulative total again", async function () {
     this.timeout(30_000);
     const sink = new RecordingSink();
     const store = new TelemetryStore();
@@ -256,11 +341,26 @@ describe('otlp temporality through a real relay', () => {
     const logs: string[] = [];
     const log = (level: string, message: string): void => void logs.push(`relay ${level}: ${message}`);
     const quiet = (): void => undefined;
-    diag.setLogger({ error: (message, ...args) => void logs.push(`sdk error: ${message} ${args.map(String).join(' ')}`), warn: quiet, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.ERROR);
+    diag.setLogger(
+      {
+        error: (message, ...args) => void logs.push(`sdk error: ${message} ${args.map(String).join(' ')}`),
+        warn: quiet,
+        info: quiet,
+        debug: quiet,
+        verbose: quiet,
+      },
+      DiagLogLevel.ERROR,
+    );
     let relay = await RelayServer.start({ sink, store, localKey: KEY, httpsPort: false, tlsDir, log });
     const port = relay.port;
     await nextMillisecond();
-    const reader = new PeriodicExportingMetricReader({ exporter: metricExporter({ endpoint: relay.otlpEndpoint, headers: { 'x-azmon-key': KEY }, wire: 'protobuf' }, AggregationTemporality.CUMULATIVE), exportIntervalMillis: 600_000 });
+    const reader = new PeriodicExportingMetricReader({
+      exporter: metricExporter(
+        { endpoint: relay.otlpEndpoint, headers: { 'x-azmon-key': KEY }, wire: 'protobuf' },
+        AggregationTemporality.CUMULATIVE,
+      ),
+      exportIntervalMillis: 600_000,
+    });
     const provider = new MeterProvider({ resource: peerResource('restart'), readers: [reader] });
     const counter = provider.getMeter('restart').createCounter('orders_restart');
     /** One export that reached the current relay (one that failed on the way is simply collected again, as the next interval would). */
@@ -283,7 +383,10 @@ describe('otlp temporality through a real relay', () => {
       await exportToRelay();
       const sent = values(points(sink.items).filter((point) => point.name === 'orders_restart'));
       assert.deepStrictEqual(sent, [7, 2], `never 7 + 10\n${logs.join('\n')}`);
-      assert.ok(logs.some((line) => /taken as a baseline/.test(line)), 'the relay said why the 10 was not sent');
+      assert.ok(
+        logs.some((line) => /taken as a baseline/.test(line)),
+        'the relay said why the 10 was not sent',
+      );
     } finally {
       await provider.shutdown().catch(() => undefined);
       await relay.close();

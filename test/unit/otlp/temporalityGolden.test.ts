@@ -70,7 +70,13 @@ function pipeline(role: string, exporter: PushMetricExporter, gauge: () => numbe
   const provider = new MeterProvider({ resource: peerResource(role), readers: [reader] });
   const meter = provider.getMeter('temporality-golden');
   meter.createObservableGauge('tg_temperature').addCallback((result) => result.observe(gauge(), { room: 'lab' }));
-  return { role: `shop.${role}`, provider, counter: meter.createCounter('tg_orders'), upDown: meter.createUpDownCounter('tg_in_flight'), histogram: meter.createHistogram('tg_latency') };
+  return {
+    role: `shop.${role}`,
+    provider,
+    counter: meter.createCounter('tg_orders'),
+    upDown: meter.createUpDownCounter('tg_in_flight'),
+    histogram: meter.createHistogram('tg_latency'),
+  };
 }
 
 describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give the same sums in Azure', function () {
@@ -126,7 +132,11 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
 
   it('per export interval, every instrument sums to the same value and count', async () => {
     assert.ok(t.relay.localHttpsConnectionString && t.relay.caCertPath);
-    const azureOptions = { connectionString: t.relay.localHttpsConnectionString, disableOfflineStorage: true, tlsOptions: { ca: fs.readFileSync(t.relay.caCertPath) } } as ConstructorParameters<typeof AzureMonitorMetricExporter>[0];
+    const azureOptions = {
+      connectionString: t.relay.localHttpsConnectionString,
+      disableOfflineStorage: true,
+      tlsOptions: { ca: fs.readFileSync(t.relay.caCertPath) },
+    } as ConstructorParameters<typeof AzureMonitorMetricExporter>[0];
     let temperature = 21.5;
     const pipelines = [
       pipeline('tg-azure', new AzureMonitorMetricExporter(azureOptions), () => temperature),
@@ -169,20 +179,27 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
     for (const p of pipelines) await p.provider.shutdown();
 
     const expected = [
-      { 'tg_orders {"plan":"pro"}': 2, 'tg_orders {"plan":"free"}': 1, 'tg_in_flight {}': 5, 'tg_latency {"route":"/pay"}': 15.5, 'tg_temperature {"room":"lab"}': 21.5 },
+      {
+        'tg_orders {"plan":"pro"}': 2,
+        'tg_orders {"plan":"free"}': 1,
+        'tg_in_flight {}': 5,
+        'tg_latency {"route":"/pay"}': 15.5,
+        'tg_temperature {"room":"lab"}': 21.5,
+      },
       { 'tg_orders {"plan":"pro"}': 4, 'tg_in_flight {}': 3, 'tg_latency {"route":"/pay"}': 40, 'tg_temperature {"room":"lab"}': 19 },
       { 'tg_in_flight {}': 3, 'tg_latency {"route":"/pay"}': 3, 'tg_temperature {"room":"lab"}': 20 },
       { 'tg_orders {"plan":"free"}': 1, 'tg_in_flight {}': 2, 'tg_temperature {"room":"lab"}': 18 },
     ];
     for (const [index, [azure, cumulative, delta]] of perInterval.entries()) {
-      const values = (sum: Record<string, { value: number }>): Record<string, number> => Object.fromEntries(Object.entries(sum).map(([key, entry]) => [key, entry.value]));
+      const values = (sum: Record<string, { value: number }>): Record<string, number> =>
+        Object.fromEntries(Object.entries(sum).map(([key, entry]) => [key, entry.value]));
       assert.deepStrictEqual(values(azure), expected[index], `interval ${index + 1}: the Azure exporter`);
       assert.deepStrictEqual(cumulative, azure, `interval ${index + 1}: OTLP cumulative vs the Azure exporter`);
       assert.deepStrictEqual(delta, azure, `interval ${index + 1}: OTLP delta vs the Azure exporter`);
     }
   });
 
-  it('histogram min and max sent for a cumulative stream are the interval\'s own (or left out)', async () => {
+  it("histogram min and max sent for a cumulative stream are the interval's own (or left out)", async () => {
     const pipelines = [
       pipeline('tg-hist-cumulative', metricExporter(otlp, AggregationTemporality.CUMULATIVE), () => 0),
       pipeline('tg-hist-delta', metricExporter(otlp, AggregationTemporality.DELTA), () => 0),
@@ -190,12 +207,22 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
     const next = forwardedSince();
     const intervals = [[12.5, 3], [40], [1, 2], [5, 6]];
     // First point: as is; one new value: it is both; a new lifetime min: the interval's min; else unknown.
-    const proven = [{ min: 3, max: 12.5 }, { min: 40, max: 40 }, { min: 1, max: undefined }, { min: undefined, max: undefined }];
+    const proven = [
+      { min: 3, max: 12.5 },
+      { min: 40, max: 40 },
+      { min: 1, max: undefined },
+      { min: undefined, max: undefined },
+    ];
     for (const [index, values] of intervals.entries()) {
       for (const p of pipelines) for (const value of values) p.histogram.record(value);
       for (const p of pipelines) await p.provider.forceFlush();
       const forwarded = await next();
-      const [cumulative, delta] = pipelines.map((p) => forwarded.filter((envelope) => envelope.tags?.['ai.cloud.role'] === p.role).map(pointOf).find((point) => point?.name === 'tg_latency'));
+      const [cumulative, delta] = pipelines.map((p) =>
+        forwarded
+          .filter((envelope) => envelope.tags?.['ai.cloud.role'] === p.role)
+          .map(pointOf)
+          .find((point) => point?.name === 'tg_latency'),
+      );
       assert.ok(cumulative && delta, `both sent ${values.join(', ')}`);
       assert.strictEqual(cumulative.value, delta.value);
       assert.strictEqual(cumulative.count, delta.count);
@@ -210,17 +237,35 @@ describe('otlp temporality: Azure exporter, OTLP cumulative and OTLP delta give 
   it('a counter incremented once by 7 and exported in many intervals sums to 7 in Azure and in the panel', async () => {
     for (const wire of ['protobuf', 'json'] as const) {
       const role = `seven-${wire}`;
-      const reader = new PeriodicExportingMetricReader({ exporter: metricExporter({ ...otlp, wire }, AggregationTemporality.CUMULATIVE), exportIntervalMillis: 600_000 });
+      const reader = new PeriodicExportingMetricReader({
+        exporter: metricExporter({ ...otlp, wire }, AggregationTemporality.CUMULATIVE),
+        exportIntervalMillis: 600_000,
+      });
       const provider = new MeterProvider({ resource: peerResource(role), readers: [reader] });
       provider.getMeter('seven').createCounter('orders_seven').add(7, { shop: 'main' });
       for (let interval = 0; interval < 4; interval++) await provider.forceFlush();
       await provider.shutdown();
       await queue.flush(20_000);
-      const forwarded = fake.received().filter((envelope) => envelope.tags?.['ai.cloud.role'] === `shop.${role}`).map(pointOf).filter((point) => point?.name === 'orders_seven');
+      const forwarded = fake
+        .received()
+        .filter((envelope) => envelope.tags?.['ai.cloud.role'] === `shop.${role}`)
+        .map(pointOf)
+        .filter((point) => point?.name === 'orders_seven');
       assert.ok(forwarded.length >= 1, 'the counter reached Azure');
-      assert.strictEqual(forwarded.reduce((total, point) => total + (point?.value ?? 0), 0), 7, `${wire}: ${JSON.stringify(forwarded)}`);
-      const shown = t.store.snapshot().filter((item) => item.role === `shop.${role}` && item.table === 'customMetrics').flatMap((item) => item.metrics ?? []);
-      assert.strictEqual(shown.reduce((total, point) => total + point.value, 0), 7, `${wire}: the panel shows the same per-interval values`);
+      assert.strictEqual(
+        forwarded.reduce((total, point) => total + (point?.value ?? 0), 0),
+        7,
+        `${wire}: ${JSON.stringify(forwarded)}`,
+      );
+      const shown = t.store
+        .snapshot()
+        .filter((item) => item.role === `shop.${role}` && item.table === 'customMetrics')
+        .flatMap((item) => item.metrics ?? []);
+      assert.strictEqual(
+        shown.reduce((total, point) => total + point.value, 0),
+        7,
+        `${wire}: the panel shows the same per-interval values`,
+      );
     }
   });
 });

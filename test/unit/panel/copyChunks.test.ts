@@ -19,7 +19,8 @@ describe('Live panel copy chunks', () => {
     const text = `a${'😀'.repeat(1_250_000)}`;
     const chunks = chunksOf(text, 7);
     assert.strictEqual(chunks.length, 3);
-    for (const chunk of chunks) assert.ok(!/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(chunk.text), `chunk ${chunk.index} does not cut a surrogate pair`);
+    for (const chunk of chunks)
+      assert.ok(!/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(chunk.text), `chunk ${chunk.index} does not cut a surrogate pair`);
     for (const chunk of chunks) assert.ok(isWebviewToHost(chunk), `chunk ${chunk.index} passes the host's validation`);
     const assembler = new CopyAssembler();
     assert.deepStrictEqual(assembler.accept(chunks[0]!), { state: 'waiting' });

@@ -31,7 +31,8 @@ describe('panel: NDJSON export and import', () => {
     const items = original.snapshot();
     assert.ok(items.length > 30, `the captures hold many items (${items.length})`);
     const tables = new Set(items.map((item) => item.table));
-    for (const table of ['requests', 'dependencies', 'traces', 'exceptions', 'customMetrics'] as const) assert.ok(tables.has(table), `captures include ${table}`);
+    for (const table of ['requests', 'dependencies', 'traces', 'exceptions', 'customMetrics'] as const)
+      assert.ok(tables.has(table), `captures include ${table}`);
 
     const text = exportNdjson(items);
     assert.strictEqual(text.split('\n').length, items.length + 1, 'one line per item and a final newline');
@@ -50,18 +51,21 @@ describe('panel: NDJSON export and import', () => {
     assert.strictEqual(exportNdjson(again), text, 'exporting the import gives the same file');
   });
 
-  it('exported envelopes carry no key and pass the relay\'s validation as they are', () => {
+  it("exported envelopes carry no key and pass the relay's validation as they are", () => {
     const store = new TelemetryStore();
     store.add(capturedEnvelopes());
-    const lines = exportNdjson(store.snapshot()).trim().split('\n').map((line) => JSON.parse(line) as Envelope);
+    const lines = exportNdjson(store.snapshot())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Envelope);
     for (const envelope of lines) {
       assert.strictEqual(envelope.iKey, EXPORT_INSTRUMENTATION_KEY);
       assert.match(envelope.name, /^Microsoft\.ApplicationInsights\.[A-Za-z]+$/);
     }
-    assert.ok(!exportNdjson(store.snapshot()).includes('3c6a1f52'), 'the captures\' key is not in the export');
+    assert.ok(!exportNdjson(store.snapshot()).includes('3c6a1f52'), "the captures' key is not in the export");
   });
 
-  it('import replaces whatever key the file has with the relay\'s session key', () => {
+  it("import replaces whatever key the file has with the relay's session key", () => {
     const [envelope] = capturedEnvelopes();
     const text = JSON.stringify({ ...envelope, iKey: 'ffffffff-0000-0000-0000-000000000000' });
     const result = parseImport(text, LOCAL_KEY);
@@ -100,17 +104,27 @@ describe('panel: NDJSON export and import', () => {
     // 0.75 ms is exact in a double at this magnitude (0.7025 is not: its last digit is noise).
     assert.strictEqual(isoTime(Date.UTC(2026, 0, 2, 3, 4, 5) + 0.75), '2026-01-02T03:04:05.00075Z');
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.integer({ min: 0, max: 9999 }), (ms, tenthsOfMicros) => {
-        const time = ms + tenthsOfMicros / 10_000;
-        return Math.abs(parseTimestamp(isoTime(time))! - time) < 0.001;
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        fc.integer({ min: 0, max: 9999 }),
+        (ms, tenthsOfMicros) => {
+          const time = ms + tenthsOfMicros / 10_000;
+          return Math.abs(parseTimestamp(isoTime(time))! - time) < 0.001;
+        },
+      ),
     );
   });
 
   it('keeps a message that looks like HTML exactly as text', () => {
     const store = new TelemetryStore();
     const message = '<img src=x onerror="alert(1)"> & </script>';
-    store.add([{ name: 'Microsoft.ApplicationInsights.Message', time: '2026-01-01T00:00:00Z', data: { baseType: 'MessageData', baseData: { message, severityLevel: 1 } } }]);
+    store.add([
+      {
+        name: 'Microsoft.ApplicationInsights.Message',
+        time: '2026-01-01T00:00:00Z',
+        data: { baseType: 'MessageData', baseData: { message, severityLevel: 1 } },
+      },
+    ]);
     const envelope = envelopeOfItem(store.snapshot()[0]!);
     assert.strictEqual((envelope.data!.baseData as { message: string }).message, message);
   });

@@ -11,11 +11,32 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 let counter = 0;
 function log(message: string, extra: Partial<Envelope> = {}): Envelope {
   counter++;
-  return { name: 'Microsoft.ApplicationInsights.Message', time: new Date(Date.UTC(2026, 0, 1) + counter).toISOString(), tags: { 'ai.cloud.role': 'api' }, data: { baseType: 'MessageData', baseData: { message, severityLevel: 1 } }, ...extra };
+  return {
+    name: 'Microsoft.ApplicationInsights.Message',
+    time: new Date(Date.UTC(2026, 0, 1) + counter).toISOString(),
+    tags: { 'ai.cloud.role': 'api' },
+    data: { baseType: 'MessageData', baseData: { message, severityLevel: 1 } },
+    ...extra,
+  };
 }
 
 function stats(partial: Partial<ForwardStats> = {}): ForwardStats {
-  return { state: 'forwarding', queuedItems: 0, queuedBytes: 0, queuedFiles: 0, maxDiskBytes: 1e6, acceptedItems: 0, sentItems: 0, retriedItems: 0, droppedItems: 0, droppedByReason: {}, refusedFull: 0, requests: 0, consecutiveFailures: 0, ...partial };
+  return {
+    state: 'forwarding',
+    queuedItems: 0,
+    queuedBytes: 0,
+    queuedFiles: 0,
+    maxDiskBytes: 1e6,
+    acceptedItems: 0,
+    sentItems: 0,
+    retriedItems: 0,
+    droppedItems: 0,
+    droppedByReason: {},
+    refusedFull: 0,
+    requests: 0,
+    consecutiveFailures: 0,
+    ...partial,
+  };
 }
 
 /** A forward queue stand-in with the real stats type: only its notifications are driven by the test. */
@@ -46,12 +67,18 @@ describe('panel: feed of one webview', () => {
     liveSamples.add([{ time: 1, role: 'api', metrics: [{ name: '\\ApplicationInsights\\Requests/Sec', value: 3 }] }]);
     const forward = new StatsSource();
     const posted: HostToWebview[] = [];
-    const feed = new PanelFeed({ store, liveSamples, forward, relayUrl: 'http://127.0.0.1:1234/' }, (message) => posted.push(message), { intervalMs: 30, forwardingIntervalMs: 30 });
+    const feed = new PanelFeed({ store, liveSamples, forward, relayUrl: 'http://127.0.0.1:1234/' }, (message) => posted.push(message), {
+      intervalMs: 30,
+      forwardingIntervalMs: 30,
+    });
     feed.start();
     assert.strictEqual(posted.length, 1);
     const snapshot = posted[0]!;
     assert.ok(snapshot.type === 'snapshot' && isHostToWebview(snapshot));
-    assert.deepStrictEqual(snapshot.items.map((item) => item.message), ['before 1', 'before 2']);
+    assert.deepStrictEqual(
+      snapshot.items.map((item) => item.message),
+      ['before 1', 'before 2'],
+    );
     assert.strictEqual(snapshot.live.length, 1);
     assert.strictEqual(snapshot.relayUrl, 'http://127.0.0.1:1234/');
     assert.strictEqual(snapshot.forwarding.state, 'forwarding');
@@ -97,7 +124,10 @@ describe('panel: feed of one webview', () => {
     const liveSamples = new LiveSamples();
     const forward = new StatsSource();
     const posted: HostToWebview[] = [];
-    const feed = new PanelFeed({ store, liveSamples, forward }, (message) => posted.push(message), { intervalMs: 20, forwardingIntervalMs: 40 });
+    const feed = new PanelFeed({ store, liveSamples, forward }, (message) => posted.push(message), {
+      intervalMs: 20,
+      forwardingIntervalMs: 40,
+    });
     feed.start();
     for (let index = 1; index <= 20; index++) forward.emit({ sentItems: index });
     await delay(100);
@@ -114,13 +144,23 @@ describe('panel: feed of one webview', () => {
     assert.strictEqual(posted.length, count, 'nothing is posted after dispose');
   });
 
-  it('leaves Statsbeat and the exporter\'s resource rows out of what the panel sees', async () => {
+  it("leaves Statsbeat and the exporter's resource rows out of what the panel sees", async () => {
     const store = new TelemetryStore();
-    const resource: Envelope = { name: 'Microsoft.ApplicationInsights.Metric', time: '2026-01-01T00:00:00Z', data: { baseType: 'MetricData', baseData: { metrics: [{ name: '_OTELRESOURCE_', value: 1 }], properties: { 'service.name': 'api' } } } };
+    const resource: Envelope = {
+      name: 'Microsoft.ApplicationInsights.Metric',
+      time: '2026-01-01T00:00:00Z',
+      data: {
+        baseType: 'MetricData',
+        baseData: { metrics: [{ name: '_OTELRESOURCE_', value: 1 }], properties: { 'service.name': 'api' } },
+      },
+    };
     store.add([log('user log'), log('statsbeat', { name: 'Statsbeat' }), resource]);
     assert.strictEqual(store.size, 3, 'the store keeps them');
     const snapshot = snapshotMessage({ store, liveSamples: new LiveSamples() });
-    assert.deepStrictEqual(snapshot.items.map((item) => item.message), ['user log']);
+    assert.deepStrictEqual(
+      snapshot.items.map((item) => item.message),
+      ['user log'],
+    );
   });
 });
 
@@ -133,7 +173,18 @@ describe('panel: conversions', () => {
         time: '2026-01-01T00:00:00Z',
         sampleRate: 50,
         tags: { 'ai.operation.id': 'a'.repeat(32), 'ai.operation.name': 'GET /', 'ai.cloud.role': 'api' },
-        data: { baseType: 'RequestData', baseData: { id: 'b'.repeat(16), name: 'GET /', duration: '00:00:00.250', success: false, responseCode: '500', url: 'http://x/', properties: { a: 1 } } },
+        data: {
+          baseType: 'RequestData',
+          baseData: {
+            id: 'b'.repeat(16),
+            name: 'GET /',
+            duration: '00:00:00.250',
+            success: false,
+            responseCode: '500',
+            url: 'http://x/',
+            properties: { a: 1 },
+          },
+        },
       },
     ]);
     assert.deepStrictEqual(toPanelItem(item!), {
@@ -153,24 +204,55 @@ describe('panel: conversions', () => {
   });
 
   it('maps forwarder statistics onto the strip', () => {
-    assert.deepStrictEqual(toForwardingStatus(stats({ state: 'retrying', queuedItems: 7, queuedBytes: 900, acceptedItems: 10, sentItems: 3, droppedItems: 1, lastError: '503', endpoint: 'https://x/' })), {
-      state: 'retrying',
-      acceptedItems: 10,
-      sentItems: 3,
-      retryingItems: 7,
-      queuedItems: 7,
-      queuedBytes: 900,
-      droppedItems: 1,
-      lastError: '503',
-      endpoint: 'https://x/',
-    });
+    assert.deepStrictEqual(
+      toForwardingStatus(
+        stats({
+          state: 'retrying',
+          queuedItems: 7,
+          queuedBytes: 900,
+          acceptedItems: 10,
+          sentItems: 3,
+          droppedItems: 1,
+          lastError: '503',
+          endpoint: 'https://x/',
+        }),
+      ),
+      {
+        state: 'retrying',
+        acceptedItems: 10,
+        sentItems: 3,
+        retryingItems: 7,
+        queuedItems: 7,
+        queuedBytes: 900,
+        droppedItems: 1,
+        lastError: '503',
+        endpoint: 'https://x/',
+      },
+    );
     assert.strictEqual(toForwardingStatus(stats({ state: 'forwarding', queuedItems: 7 })).retryingItems, 0);
   });
 
   it('adds the Live Metrics counters and "portal watching" while forwarding, nothing local-only', () => {
-    const live = { state: 'failing' as const, sent: 12, failed: 2, skipped: 0, portalWatching: true, lastError: 'Live Metrics: 503', endpoint: 'https://rt/' };
-    assert.deepStrictEqual(toForwardingStatus(stats(), live).live, { portalWatching: true, sent: 12, failed: 2, lastError: 'Live Metrics: 503' });
-    assert.deepStrictEqual(toForwardingStatus(stats(), { ...live, state: 'ok' }).live, { portalWatching: true, sent: 12, failed: 2 }, 'an old error is not shown once live works again');
+    const live = {
+      state: 'failing' as const,
+      sent: 12,
+      failed: 2,
+      skipped: 0,
+      portalWatching: true,
+      lastError: 'Live Metrics: 503',
+      endpoint: 'https://rt/',
+    };
+    assert.deepStrictEqual(toForwardingStatus(stats(), live).live, {
+      portalWatching: true,
+      sent: 12,
+      failed: 2,
+      lastError: 'Live Metrics: 503',
+    });
+    assert.deepStrictEqual(
+      toForwardingStatus(stats(), { ...live, state: 'ok' }).live,
+      { portalWatching: true, sent: 12, failed: 2 },
+      'an old error is not shown once live works again',
+    );
     assert.strictEqual(toForwardingStatus(stats(), { ...live, state: 'off' }).live, undefined);
     assert.strictEqual(toForwardingStatus(stats()).live, undefined);
   });

@@ -42,10 +42,21 @@ describe('peers: captured SDK requests replayed byte for byte to a relay that fo
 
   it('has every captured client, Python ones included', () => {
     const clients = new Set(captures.map((capture) => capture.name.replace(/\.req\d+$/, '')));
-    for (const client of ['py-opencensus-trace', 'py-opencensus-logs', 'py-opencensus-metrics', 'py-otel-azure-exporter', 'py-applicationinsights-legacy', 'node-otel-azure-exporter', 'node-applicationinsights-classic']) {
+    for (const client of [
+      'py-opencensus-trace',
+      'py-opencensus-logs',
+      'py-opencensus-metrics',
+      'py-otel-azure-exporter',
+      'py-applicationinsights-legacy',
+      'node-otel-azure-exporter',
+      'node-applicationinsights-classic',
+    ]) {
       assert.ok(clients.has(client), `capture of ${client}`);
     }
-    assert.ok(captures.some((capture) => capture.meta.path === '//v2.1/track'), 'a // path is replayed as is');
+    assert.ok(
+      captures.some((capture) => capture.meta.path === '//v2.1/track'),
+      'a // path is replayed as is',
+    );
   });
 
   it('accepts every capture, stores its items in the right tables, and forwards each item once with the real key', async () => {
@@ -54,23 +65,43 @@ describe('peers: captured SDK requests replayed byte for byte to a relay that fo
       assert.notStrictEqual(setup.relay.localKey, CAPTURE_KEY);
       const body = withLocalKey(capture.body, setup.relay.localKey);
       assert.strictEqual(body.length, capture.body.length, 'same length: the captured Content-Length still holds');
-      assert.strictEqual(body.toString('latin1').split(setup.relay.localKey).join(CAPTURE_KEY), capture.body.toString('latin1'), 'only the key changed');
+      assert.strictEqual(
+        body.toString('latin1').split(setup.relay.localKey).join(CAPTURE_KEY),
+        capture.body.toString('latin1'),
+        'only the key changed',
+      );
       const headers: Record<string, string> = { ...capture.meta.headers };
       delete headers.host; // send() names this relay's port, as the Host guard requires
       const tls = capture.meta.tls ? { port: setup.relay.httpsPort!, ca } : undefined;
 
       // With the capture's own key the relay refuses it: the substitution is what makes it ours.
-      const foreign = await send(setup.relay.port, { method: capture.meta.method, path: capture.meta.path, headers, body: capture.body, tls });
+      const foreign = await send(setup.relay.port, {
+        method: capture.meta.method,
+        path: capture.meta.path,
+        headers,
+        body: capture.body,
+        tls,
+      });
       assert.strictEqual(foreign.status, 403, `${capture.name} with a foreign key: ${foreign.text}`);
 
       const reply = await send(setup.relay.port, { method: capture.meta.method, path: capture.meta.path, headers, body, tls });
       assert.strictEqual(reply.status, 200, `${capture.name}: ${reply.text}`);
-      assert.deepStrictEqual(reply.json, { itemsReceived: capture.meta.items, itemsAccepted: capture.meta.items, errors: [] }, capture.name);
+      assert.deepStrictEqual(
+        reply.json,
+        { itemsReceived: capture.meta.items, itemsAccepted: capture.meta.items, errors: [] },
+        capture.name,
+      );
       expectedTables.push(...capture.meta.names.map((name) => TABLE_OF_TYPE[name.split('|')[1]]));
     }
     const items = setup.store.snapshot();
-    assert.deepStrictEqual(items.map((item) => item.table), expectedTables);
-    assert.strictEqual(setup.accepted.length, captures.reduce((sum, capture) => sum + capture.meta.items, 0));
+    assert.deepStrictEqual(
+      items.map((item) => item.table),
+      expectedTables,
+    );
+    assert.strictEqual(
+      setup.accepted.length,
+      captures.reduce((sum, capture) => sum + capture.meta.items, 0),
+    );
 
     const forwarded = await assertForwardedExactlyOnce(setup);
     const originals = captures.flatMap((capture) => JSON.parse(capture.body.toString('utf8')) as { iKey: string; name: string }[]);

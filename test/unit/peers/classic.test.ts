@@ -29,7 +29,10 @@ export function assertClassicItems(items: readonly TelemetryItem[], report: Clas
   const exception = only('exceptions');
   assert.strictEqual(exception.exceptions?.[0].typeName, report.exception.typeName);
   assert.strictEqual(exception.exceptions?.[0].message, report.exception.message);
-  assert.ok((exception.exceptions?.[0].parsedStack ?? []).some((frame) => /classicPeer\.js$/.test(frame.fileName ?? '')), 'parsed stack names the peer script');
+  assert.ok(
+    (exception.exceptions?.[0].parsedStack ?? []).some((frame) => /classicPeer\.js$/.test(frame.fileName ?? '')),
+    'parsed stack names the peer script',
+  );
 
   const metric = only('customMetrics', (item) => item.name === report.metric.name);
   assert.strictEqual(metric.metrics?.[0].value, report.metric.value);
@@ -52,7 +55,10 @@ export function assertClassicItems(items: readonly TelemetryItem[], report: Clas
 
   // Besides the six tracked items, only the SDK's resource metric may appear.
   const others = items.filter((item) => ![trace, event, exception, metric, request, dependency].includes(item));
-  assert.ok(others.every((item) => item.table === 'customMetrics' && item.name === '_OTELRESOURCE_'), JSON.stringify(others.map((item) => `${item.table}:${item.name}`)));
+  assert.ok(
+    others.every((item) => item.table === 'customMetrics' && item.name === '_OTELRESOURCE_'),
+    JSON.stringify(others.map((item) => `${item.table}:${item.name}`)),
+  );
 }
 
 describe('peers: applicationinsights@3 classic API → relay', function () {
@@ -75,4 +81,8 @@ describe('peers: applicationinsights@3 classic API → relay', function () {
   });
 });
 
-describeForwardingPeer<ClassicPeerReport>('peers: applicationinsights@3 classic API → relay → ForwardQueue → fake ingestion', 'classicPeer', assertClassicItems);
+describeForwardingPeer<ClassicPeerReport>(
+  'peers: applicationinsights@3 classic API → relay → ForwardQueue → fake ingestion',
+  'classicPeer',
+  assertClassicItems,
+);

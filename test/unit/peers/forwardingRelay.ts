@@ -68,13 +68,22 @@ export async function assertForwardedExactlyOnce(setup: ForwardingRelay): Promis
   assert.ok(accepted.length > 0, 'the relay accepted something');
   await queue.flush(20_000);
   const received = fake.received();
-  const expected = accepted.map((envelope) => canonical({ ...envelope, iKey: REAL_KEY, name: envelope.name.replace(compact(relay.localKey), compact(REAL_KEY)) }));
+  const expected = accepted.map((envelope) =>
+    canonical({ ...envelope, iKey: REAL_KEY, name: envelope.name.replace(compact(relay.localKey), compact(REAL_KEY)) }),
+  );
   const actual = received.map((envelope) => canonical(envelope));
   assert.strictEqual(actual.length, expected.length, `forwarded ${actual.length} items for ${expected.length} accepted`);
-  assert.deepStrictEqual([...actual].sort(), [...expected].sort(), 'the forwarded items are the accepted ones, once each, with the real key');
+  assert.deepStrictEqual(
+    [...actual].sort(),
+    [...expected].sort(),
+    'the forwarded items are the accepted ones, once each, with the real key',
+  );
   for (const envelope of received) {
     assert.strictEqual(envelope.iKey, REAL_KEY);
-    assert.ok(!JSON.stringify(envelope).toLowerCase().includes(relay.localKey) && !JSON.stringify(envelope).includes(compact(relay.localKey)), 'the local key never reaches the service');
+    assert.ok(
+      !JSON.stringify(envelope).toLowerCase().includes(relay.localKey) && !JSON.stringify(envelope).includes(compact(relay.localKey)),
+      'the local key never reaches the service',
+    );
   }
   const stats = queue.stats();
   assert.strictEqual(stats.queuedItems, 0, 'nothing left queued');
@@ -89,7 +98,9 @@ function compact(key: string): string {
 /** JSON with sorted object keys, so equal envelopes compare equal whatever the key order. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
   );
 }
 
@@ -98,7 +109,11 @@ function canonical(value: unknown): string {
  * in the store, reaches the fake exactly once with the real key, and reads back the same upstream —
  * also when the service fails the first 3 requests with 503.
  */
-export function describeForwardingPeer<Report>(title: string, peer: PeerName, assertItems: (items: readonly TelemetryItem[], report: Report) => void): void {
+export function describeForwardingPeer<Report>(
+  title: string,
+  peer: PeerName,
+  assertItems: (items: readonly TelemetryItem[], report: Report) => void,
+): void {
   describe(title, function () {
     this.timeout(90_000);
     let setup: ForwardingRelay;

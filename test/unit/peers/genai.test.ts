@@ -24,8 +24,24 @@ function assertGenAiCall(items: readonly TelemetryItem[], sent: SentGenAiCall): 
   assert.strictEqual(span.operationId, sent.traceId);
   const call = genAiOf(span);
   assert.deepStrictEqual(
-    { provider: call?.provider, operation: call?.operation, requestModel: call?.requestModel, responseModel: call?.responseModel, inputTokens: call?.inputTokens, outputTokens: call?.outputTokens, finishReasons: call?.finishReasons },
-    { provider: sent.provider, operation: 'chat', requestModel: sent.requestModel, responseModel: sent.responseModel, inputTokens: sent.inputTokens, outputTokens: sent.outputTokens, finishReasons: ['tool_calls'] },
+    {
+      provider: call?.provider,
+      operation: call?.operation,
+      requestModel: call?.requestModel,
+      responseModel: call?.responseModel,
+      inputTokens: call?.inputTokens,
+      outputTokens: call?.outputTokens,
+      finishReasons: call?.finishReasons,
+    },
+    {
+      provider: sent.provider,
+      operation: 'chat',
+      requestModel: sent.requestModel,
+      responseModel: sent.responseModel,
+      inputTokens: sent.inputTokens,
+      outputTokens: sent.outputTokens,
+      finishReasons: ['tool_calls'],
+    },
   );
 
   const events = items.filter((item) => item.parentId === sent.spanId && item.table === 'traces');
@@ -34,7 +50,13 @@ function assertGenAiCall(items: readonly TelemetryItem[], sent: SentGenAiCall): 
   assert.deepStrictEqual(messages, [
     [{ role: 'system', parts: [{ kind: 'text', text: sent.systemPrompt }] }],
     [{ role: 'user', parts: [{ kind: 'text', text: sent.userPrompt }] }],
-    [{ role: 'assistant', parts: [{ kind: 'tool_call', id: sent.toolCallId, name: sent.toolName, text: sent.toolArguments }], finishReason: 'tool_calls' }],
+    [
+      {
+        role: 'assistant',
+        parts: [{ kind: 'tool_call', id: sent.toolCallId, name: sent.toolName, text: sent.toolArguments }],
+        finishReason: 'tool_calls',
+      },
+    ],
   ]);
   for (const event of events) assert.strictEqual(event.operationId, sent.traceId);
   // The setting that hides content: roles and the tool call stay, no prompt text.
@@ -69,7 +91,10 @@ describe('peers: a GenAI call from the OpenTelemetry JS SDK → relay → genAiO
       const sent = recordGenAiCall(provider.getTracer('genai-otlp'), role);
       await provider.forceFlush();
       await provider.shutdown();
-      assertGenAiCall(store.snapshot().filter((item) => item.role === `shop.${role}`), sent);
+      assertGenAiCall(
+        store.snapshot().filter((item) => item.role === `shop.${role}`),
+        sent,
+      );
     });
   }
 });

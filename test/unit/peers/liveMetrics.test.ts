@@ -33,7 +33,14 @@ const PORTAL_CONFIGURATION = {
       BackEndAggregation: 'Sum',
     },
   ],
-  DocumentStreams: [{ Id: 'orders-docs', DocumentFilterGroups: [{ TelemetryType: 'Request', Filters: { Filters: [{ FieldName: 'Url', Predicate: 'Contains', Comparand: '/orders' }] } }] }],
+  DocumentStreams: [
+    {
+      Id: 'orders-docs',
+      DocumentFilterGroups: [
+        { TelemetryType: 'Request', Filters: { Filters: [{ FieldName: 'Url', Predicate: 'Contains', Comparand: '/orders' }] } },
+      ],
+    },
+  ],
   QuotaInfo: null,
 };
 
@@ -50,8 +57,17 @@ describe('peer: @azure/monitor-opentelemetry Live Metrics through the relay', fu
   beforeEach(async () => {
     primary = await FakeIngestion.start({ expectKey: REAL_KEY });
     regional = await FakeIngestion.start({ expectKey: REAL_KEY });
-    proxy = new LiveMetricsProxy({ localKey: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70', connectionString: parseConnectionStringOrThrow(primary.connectionString(REAL_KEY)) });
-    relay = await RelayServer.start({ sink: new RecordingSink(), store: new TelemetryStore(), localKey: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70', tlsDir: tempDir('peer-live-tls-'), liveUpstream: proxy });
+    proxy = new LiveMetricsProxy({
+      localKey: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70',
+      connectionString: parseConnectionStringOrThrow(primary.connectionString(REAL_KEY)),
+    });
+    relay = await RelayServer.start({
+      sink: new RecordingSink(),
+      store: new TelemetryStore(),
+      localKey: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70',
+      tlsDir: tempDir('peer-live-tls-'),
+      liveUpstream: proxy,
+    });
   });
   afterEach(async () => {
     await proxy.close();
@@ -68,14 +84,22 @@ describe('peer: @azure/monitor-opentelemetry Live Metrics through the relay', fu
     let report: LivePeerReport;
     try {
       // Posts carrying the derived metric prove the SDK applied the portal's filter.
-      await regional.live.waitFor((request) => request.operation === 'post' && metricsOf(request).some((metric) => metric.Name === ORDERS_METRIC && metric.Value > 0), 3, 60_000);
+      await regional.live.waitFor(
+        (request) => request.operation === 'post' && metricsOf(request).some((metric) => metric.Name === ORDERS_METRIC && metric.Value > 0),
+        3,
+        60_000,
+      );
     } finally {
       report = await peer.stop();
     }
     assert.ok(report.requests > 0 && report.orders > 0, JSON.stringify(report));
 
     const first = primary.live.requests();
-    assert.deepStrictEqual(first.map((request) => [request.operation, request.status]), [['ping', 200]], 'one ping to the configured host, then the redirect');
+    assert.deepStrictEqual(
+      first.map((request) => [request.operation, request.status]),
+      [['ping', 200]],
+      'one ping to the configured host, then the redirect',
+    );
     assert.strictEqual(first[0].query.get('ikey'), REAL_KEY);
     assert.strictEqual(first[0].query.get('api-version'), '2024-04-01-preview');
     assert.ok(first[0].headers['x-ms-qps-transmission-time'], 'the SDK headers are kept');
@@ -85,7 +109,10 @@ describe('peer: @azure/monitor-opentelemetry Live Metrics through the relay', fu
       assert.strictEqual(request.status, 200, `the regional host accepted the ${request.operation}`);
       assert.strictEqual(request.query.get('ikey'), REAL_KEY);
     }
-    assert.ok(posts.some((request) => request.headers['x-ms-qps-configuration-etag'] === PORTAL_CONFIGURATION.ETag), "the SDK posts under the portal's configuration ETag");
+    assert.ok(
+      posts.some((request) => request.headers['x-ms-qps-configuration-etag'] === PORTAL_CONFIGURATION.ETag),
+      "the SDK posts under the portal's configuration ETag",
+    );
     const stats = proxy.stats();
     assert.strictEqual(stats.failed, 0, stats.lastError);
     assert.strictEqual(stats.endpoint, regional.url);
@@ -106,13 +133,21 @@ describe('peer: @azure/monitor-opentelemetry Live Metrics through the relay', fu
     serviceRates.addSamples(upstream.map(toPanelLiveSample));
     const panelSeries = panelRates.series(now);
     assert.deepStrictEqual(panelSeries, serviceRates.series(now));
-    assert.ok(panelSeries.values.requestRate.some((value) => value !== null && value > 0), 'the panel shows a request rate');
+    assert.ok(
+      panelSeries.values.requestRate.some((value) => value !== null && value > 0),
+      'the panel shows a request rate',
+    );
 
     // The portal's document stream: the SDK sent sample requests to /orders, and the panel kept them.
     const documents = relay.liveDocuments.snapshot();
     assert.ok(documents.length > 0, 'the panel keeps the sample documents');
-    assert.ok(documents.every((document) => document.kind === 'request' && (document.detail ?? '').includes('/orders')), JSON.stringify(documents.slice(0, 3)));
-    const upstreamDocuments = posts.flatMap((request) => (request.body as { Documents?: unknown[] }[]).flatMap((point) => point.Documents ?? []));
+    assert.ok(
+      documents.every((document) => document.kind === 'request' && (document.detail ?? '').includes('/orders')),
+      JSON.stringify(documents.slice(0, 3)),
+    );
+    const upstreamDocuments = posts.flatMap((request) =>
+      (request.body as { Documents?: unknown[] }[]).flatMap((point) => point.Documents ?? []),
+    );
     assert.strictEqual(documents.length, Math.min(upstreamDocuments.length, 200), 'the same documents the service got');
   });
 

@@ -67,7 +67,10 @@ export function assertOtelItems(items: readonly TelemetryItem[], report: OtelPee
   }
   // The exporter adds a resource metric to each trace export; nothing else may appear.
   const others = metrics.filter((item) => !report.metrics.some((sent) => sent.name === item.name));
-  assert.ok(others.length >= 1 && others.every((item) => item.name === '_OTELRESOURCE_' && item.properties?.['service.name'] === report.role), JSON.stringify(others.map((item) => item.name)));
+  assert.ok(
+    others.length >= 1 && others.every((item) => item.name === '_OTELRESOURCE_' && item.properties?.['service.name'] === report.role),
+    JSON.stringify(others.map((item) => item.name)),
+  );
   assert.deepStrictEqual(table('customEvents'), []);
   assert.strictEqual(items.length, 1 + 2 + 1 + report.logs.length + report.metrics.length + others.length);
 }
@@ -93,4 +96,8 @@ describe('peers: @azure/monitor-opentelemetry-exporter + OpenTelemetry JS SDK �
   });
 });
 
-describeForwardingPeer<OtelPeerReport>('peers: @azure/monitor-opentelemetry-exporter → relay → ForwardQueue → fake ingestion', 'otelExporterPeer', assertOtelItems);
+describeForwardingPeer<OtelPeerReport>(
+  'peers: @azure/monitor-opentelemetry-exporter → relay → ForwardQueue → fake ingestion',
+  'otelExporterPeer',
+  assertOtelItems,
+);

@@ -16,7 +16,12 @@ export type PeerName = 'otelExporterPeer' | 'classicPeer' | 'liveMetricsPeer' | 
  * `via`: 'https-port' gives the relay's https connection string; 'http-string' gives the plain one
  * that VS Code terminals get, which the Node SDKs turn into https on the HTTP port.
  */
-export function runPeer<Report>(peer: PeerName, relay: RelayServer, runId: string, via: 'https-port' | 'http-string' = 'https-port'): Promise<Report> {
+export function runPeer<Report>(
+  peer: PeerName,
+  relay: RelayServer,
+  runId: string,
+  via: 'https-port' | 'http-string' = 'https-port',
+): Promise<Report> {
   if (!relay.localHttpsConnectionString || !relay.caCertPath) {
     return Promise.reject(new Error('The relay has no HTTPS listener; the Node SDKs need one.'));
   }
@@ -66,7 +71,10 @@ export function startPeer<Report>(peer: PeerName, relay: RelayServer, runId: str
   if (!relay.localHttpsConnectionString || !relay.caCertPath) {
     throw new Error('The relay has no HTTPS listener; the Node SDKs need one.');
   }
-  const child = spawn(process.execPath, [path.join(PEER_FIXTURES_DIR, `${peer}.js`)], { env: peerEnvironment(relay, runId, 'https-port'), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(PEER_FIXTURES_DIR, `${peer}.js`)], {
+    env: peerEnvironment(relay, runId, 'https-port'),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -84,7 +92,10 @@ export function startPeer<Report>(peer: PeerName, relay: RelayServer, runId: str
         if (code !== 0) throw new Error(`exit code ${code}`);
         return JSON.parse(line) as Report;
       } catch (error) {
-        throw new Error(`${peer} failed (${error instanceof Error ? error.message : String(error)}). stdout:\n${stdout}\nstderr:\n${stderr}`, { cause: error });
+        throw new Error(
+          `${peer} failed (${error instanceof Error ? error.message : String(error)}). stdout:\n${stdout}\nstderr:\n${stderr}`,
+          { cause: error },
+        );
       }
     },
   };

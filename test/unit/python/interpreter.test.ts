@@ -42,7 +42,12 @@ describe('interpreter resolution without the Python extension', () => {
   it('orders the setting, then .venv, then venv, then python3 / python / py -3', () => {
     const dotVenv = fakePython(venvExecutable(path.join(workspace, '.venv'), 'linux'));
     const venv = fakePython(venvExecutable(path.join(workspace, 'venv'), 'linux'));
-    const candidates = interpreterCandidates({ defaultInterpreterPath: '${workspaceFolder}/custom/bin/python', workspaceFolder: workspace, platform: 'linux', homeDir: home });
+    const candidates = interpreterCandidates({
+      defaultInterpreterPath: '${workspaceFolder}/custom/bin/python',
+      workspaceFolder: workspace,
+      platform: 'linux',
+      homeDir: home,
+    });
     assert.deepStrictEqual(
       candidates.map((candidate) => [candidate.source, candidate.command.join(' ')]),
       [
@@ -62,13 +67,21 @@ describe('interpreter resolution without the Python extension', () => {
     fs.mkdirSync(path.dirname(windows), { recursive: true });
     fs.writeFileSync(windows, '');
     const candidates = interpreterCandidates({ workspaceFolder: workspace, platform: 'win32', homeDir: home });
-    assert.deepStrictEqual(candidates.filter((candidate) => candidate.source === 'venv').map((candidate) => candidate.command[0]), [windows]);
+    assert.deepStrictEqual(
+      candidates.filter((candidate) => candidate.source === 'venv').map((candidate) => candidate.command[0]),
+      [windows],
+    );
     assert.ok(windows.endsWith(path.join('venv', 'Scripts', 'python.exe')));
   });
 
   it('runs the candidates: a missing setting falls through to the workspace venv, and says why', async () => {
     const dotVenv = fakePython(venvExecutable(path.join(workspace, '.venv'), 'linux'), '3.11.9');
-    const candidates = interpreterCandidates({ defaultInterpreterPath: '${workspaceFolder}/gone/bin/python', workspaceFolder: workspace, platform: 'linux', homeDir: home });
+    const candidates = interpreterCandidates({
+      defaultInterpreterPath: '${workspaceFolder}/gone/bin/python',
+      workspaceFolder: workspace,
+      platform: 'linux',
+      homeDir: home,
+    });
     const resolved = await resolveInterpreter(candidates);
     assert.ok(resolved);
     assert.deepStrictEqual(resolved.command, [dotVenv]);
@@ -81,7 +94,14 @@ describe('interpreter resolution without the Python extension', () => {
   it('uses the configured interpreter when it runs, ahead of a workspace venv', async () => {
     const configured = fakePython(path.join(home, 'envs', 'app', 'bin', 'python'), '3.13.0');
     fakePython(venvExecutable(path.join(workspace, '.venv'), 'linux'));
-    const resolved = await resolveInterpreter(interpreterCandidates({ defaultInterpreterPath: '~/envs/app/bin/python', workspaceFolder: workspace, platform: 'linux', homeDir: home }));
+    const resolved = await resolveInterpreter(
+      interpreterCandidates({
+        defaultInterpreterPath: '~/envs/app/bin/python',
+        workspaceFolder: workspace,
+        platform: 'linux',
+        homeDir: home,
+      }),
+    );
     assert.deepStrictEqual(resolved?.command, [configured]);
     assert.strictEqual(resolved?.source, 'setting');
   });
@@ -89,9 +109,18 @@ describe('interpreter resolution without the Python extension', () => {
   it('passes over a Python 2 and returns undefined when nothing answers', async () => {
     const python2 = fakePython(path.join(workspace, 'old', 'python'), '2.7.18');
     const probe = async (command: readonly string[]) => (command[0] === python2 ? '2.7.18' : undefined);
-    const resolved = await resolveInterpreter([{ command: [python2], source: 'setting' }, { command: ['nothing-here'], source: 'path' }], probe);
+    const resolved = await resolveInterpreter(
+      [
+        { command: [python2], source: 'setting' },
+        { command: ['nothing-here'], source: 'path' },
+      ],
+      probe,
+    );
     assert.strictEqual(resolved, undefined);
-    const real = await resolveInterpreter([{ command: [python2], source: 'setting' }, { command: [fakePython(path.join(workspace, 'new', 'python'))], source: 'venv' }]);
+    const real = await resolveInterpreter([
+      { command: [python2], source: 'setting' },
+      { command: [fakePython(path.join(workspace, 'new', 'python'))], source: 'venv' },
+    ]);
     assert.strictEqual(real?.source, 'venv');
     assert.match(real!.skipped[0], /Python 2\.7\.18 is not Python 3/);
   });

@@ -9,12 +9,15 @@ ERROR: No matching distribution found for opencensus-ext-azure
 `;
 
 describe('pip outcome', () => {
-  it('gives pip\'s last ERROR line as the reason', () => {
+  it("gives pip's last ERROR line as the reason", () => {
     assert.strictEqual(pipFailureReason(OFFLINE), 'No matching distribution found for opencensus-ext-azure');
   });
 
-  it('falls back to a traceback\'s exception line, then to the last line', () => {
-    assert.strictEqual(pipFailureReason('Traceback (most recent call last):\n  File "x"\nModuleNotFoundError: No module named pip\n'), 'ModuleNotFoundError: No module named pip');
+  it("falls back to a traceback's exception line, then to the last line", () => {
+    assert.strictEqual(
+      pipFailureReason('Traceback (most recent call last):\n  File "x"\nModuleNotFoundError: No module named pip\n'),
+      'ModuleNotFoundError: No module named pip',
+    );
     assert.strictEqual(pipFailureReason('something odd\n\n'), 'something odd');
     assert.strictEqual(pipFailureReason('\n \n'), undefined);
   });
@@ -23,7 +26,10 @@ describe('pip outcome', () => {
     const key = '0123abcd-0000-4000-8000-00000000beef';
     const redactor = new Redactor();
     redactor.add(key);
-    const reason = pipFailureReason(`ERROR: HTTP error 401 while getting https://build:s3cr3t-token@pkgs.example/simple/x/ (${key})${'!'.repeat(400)}`, (text) => redactor.redact(text));
+    const reason = pipFailureReason(
+      `ERROR: HTTP error 401 while getting https://build:s3cr3t-token@pkgs.example/simple/x/ (${key})${'!'.repeat(400)}`,
+      (text) => redactor.redact(text),
+    );
     assert.ok(reason);
     assert.ok(!reason.includes('s3cr3t-token') && !reason.includes(key), reason);
     assert.match(reason, /https:\/\/«redacted»@pkgs\.example/);

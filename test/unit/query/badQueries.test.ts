@@ -79,7 +79,10 @@ describe('query: bad queries get an error with a position', () => {
   });
 
   it('refuses deep nesting: parentheses, minus signs, long operator chains, nested sub-queries', () => {
-    assert.match(refusal(`requests | where ${'('.repeat(5000)}true${')'.repeat(5000)}`, { limits: { maxQueryChars: 100_000 } }).message, /nests deeper than 48/);
+    assert.match(
+      refusal(`requests | where ${'('.repeat(5000)}true${')'.repeat(5000)}`, { limits: { maxQueryChars: 100_000 } }).message,
+      /nests deeper than 48/,
+    );
     assert.match(refusal(`requests | extend x = ${'-'.repeat(5000)}1`).message, /nests deeper/);
     assert.match(refusal(`requests | extend x = ${Array(9000).fill('1').join('+')}`).message, /more than 2000 operators/);
     const nestedJoins = Array.from({ length: 60 }).reduce<string>((inner) => `requests | join (${inner}) on id`, 'requests');
@@ -97,7 +100,9 @@ describe('query: bad queries get an error with a position', () => {
   });
 
   it('stops strings that double past maxBuiltChars', () => {
-    const error = refusal('requests | extend a = strcat(name, name) | extend b = strcat(a, a, a, a) | extend c = strcat(b, b, b, b)', { limits: { maxBuiltChars: 500 } });
+    const error = refusal('requests | extend a = strcat(name, name) | extend b = strcat(a, a, a, a) | extend c = strcat(b, b, b, b)', {
+      limits: { maxBuiltChars: 500 },
+    });
     assert.strictEqual(error.kind, 'limit');
   });
 
@@ -105,7 +110,10 @@ describe('query: bad queries get an error with a position', () => {
     const many: Envelope[] = Array.from({ length: 3000 }, (_, index) => ({
       name: 'Microsoft.ApplicationInsights.Request',
       time: new Date(Date.UTC(2026, 0, 1) + index).toISOString(),
-      data: { baseType: 'RequestData', baseData: { id: `x${index}`, name: 'GET /', duration: '00:00:00.001', success: true, responseCode: '200' } },
+      data: {
+        baseType: 'RequestData',
+        baseData: { id: `x${index}`, name: 'GET /', duration: '00:00:00.001', success: true, responseCode: '200' },
+      },
     }));
     const big = new TelemetryStore();
     big.add(many);
@@ -120,9 +128,50 @@ describe('query: bad queries get an error with a position', () => {
   });
 
   it('survives fuzzed query text without throwing anything but QueryError', () => {
-    const pieces = ['requests', '|', 'where', 'name', '==', '"x"', '(', ')', ',', 'summarize', 'count()', 'by', 'bin(timestamp, 1m)', 'join', 'on', '$left.', '.', '[', ']', '1', '5m', 'and', 'or', 'project', '=', 'extend', 'parse_json(', 'customDimensions', 'matches regex', 'top', 'take', 'render', 'union', 'search', '!in', 'in~', "'", '@"', 'datetime(', '-'];
+    const pieces = [
+      'requests',
+      '|',
+      'where',
+      'name',
+      '==',
+      '"x"',
+      '(',
+      ')',
+      ',',
+      'summarize',
+      'count()',
+      'by',
+      'bin(timestamp, 1m)',
+      'join',
+      'on',
+      '$left.',
+      '.',
+      '[',
+      ']',
+      '1',
+      '5m',
+      'and',
+      'or',
+      'project',
+      '=',
+      'extend',
+      'parse_json(',
+      'customDimensions',
+      'matches regex',
+      'top',
+      'take',
+      'render',
+      'union',
+      'search',
+      '!in',
+      'in~',
+      "'",
+      '@"',
+      'datetime(',
+      '-',
+    ];
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 3000; round++) {
       const length = 1 + Math.floor(random() * 14);
       const query = Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)]).join(' ');

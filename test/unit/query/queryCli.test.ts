@@ -17,13 +17,30 @@ import { GOLDEN_CASES, loadQueryFixture } from './goldenCases';
 
 async function buildCli(): Promise<string> {
   const outfile = path.join(tempDir('azmon-query-cli-'), 'cli.js');
-  await esbuild.build({ absWorkingDir: REPO_ROOT, entryPoints: ['src/cli.ts'], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'silent' });
+  await esbuild.build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: ['src/cli.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'silent',
+  });
   return outfile;
 }
 
-function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, AZMON_RELAY_KEY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, AZMON_RELAY_KEY: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -35,7 +52,11 @@ function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv = {}): Promi
 async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runQueryCommand(args, (text) => (stdout += text), (text) => (stderr += text));
+  const code = await runQueryCommand(
+    args,
+    (text) => (stdout += text),
+    (text) => (stderr += text),
+  );
   return { code, stdout, stderr };
 }
 
@@ -56,10 +77,20 @@ describe('azmon-relay query', function () {
     after(() => relay.close());
 
     it('prints JSON lines of what the app sent', async () => {
-      const result = await runCli(cli, ['query', '--url', relay.url, '--key', relay.localKey, 'union requests, dependencies, customEvents | project itemType, name | order by itemType asc']);
+      const result = await runCli(cli, [
+        'query',
+        '--url',
+        relay.url,
+        '--key',
+        relay.localKey,
+        'union requests, dependencies, customEvents | project itemType, name | order by itemType asc',
+      ]);
       assert.strictEqual(result.code, 0, result.stderr);
       assert.deepStrictEqual(
-        result.stdout.trim().split('\n').map((line) => JSON.parse(line)),
+        result.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
         [
           { itemType: 'customEvent', name: report.event.name },
           { itemType: 'dependency', name: report.dependency.name },
@@ -71,18 +102,42 @@ describe('azmon-relay query', function () {
     it('answers the test-suite question "did the app send a failure?"', async () => {
       const result = await runCli(cli, ['query', '--url', relay.url, '--key', relay.localKey, 'requests | where success == false | count']);
       assert.strictEqual(result.stdout, '{"Count":0}\n');
-      const runId = await runCli(cli, ['query', '--url', relay.url, '--key', relay.localKey, `traces | where customDimensions["peer.run"] == "${report.runId}" | project message, severityLevel`]);
+      const runId = await runCli(cli, [
+        'query',
+        '--url',
+        relay.url,
+        '--key',
+        relay.localKey,
+        `traces | where customDimensions["peer.run"] == "${report.runId}" | project message, severityLevel`,
+      ]);
       assert.strictEqual(runId.stdout, `${JSON.stringify({ message: report.trace.message, severityLevel: 2 })}\n`);
     });
 
     it('prints a table and CSV', async () => {
-      const table = await runCli(cli, ['query', '--url', relay.url, '--key', relay.localKey, '--format', 'table', 'exceptions | project type, outerMessage']);
+      const table = await runCli(cli, [
+        'query',
+        '--url',
+        relay.url,
+        '--key',
+        relay.localKey,
+        '--format',
+        'table',
+        'exceptions | project type, outerMessage',
+      ]);
       assert.strictEqual(table.code, 0, table.stderr);
       const lines = table.stdout.trimEnd().split('\n');
       assert.match(lines[0], /^type\s+outerMessage$/);
       assert.match(lines[1], /^-+\s+-+$/);
       assert.match(lines[2], new RegExp(`^RangeError\\s+${report.exception.message}$`));
-      const csv = await runCli(cli, ['query', '--url', relay.url, '--key', relay.localKey, '--format=csv', 'customEvents | project name, n = 1']);
+      const csv = await runCli(cli, [
+        'query',
+        '--url',
+        relay.url,
+        '--key',
+        relay.localKey,
+        '--format=csv',
+        'customEvents | project name, n = 1',
+      ]);
       assert.strictEqual(csv.stdout, `name,n\r\n${report.event.name},1\r\n`);
     });
 
@@ -100,7 +155,12 @@ describe('azmon-relay query', function () {
       assert.match(wrongKey.stderr, /local key/);
       const fromEnv = await runCli(cli, ['query', '--url', relay.url, 'requests | count'], { AZMON_RELAY_KEY: relay.localKey });
       assert.strictEqual(fromEnv.stdout, '{"Count":1}\n');
-      for (const args of [['requests'], ['--url', relay.url, '--key', relay.localKey], ['--url', 'http://example.com/', '--key', 'k', 'requests'], ['--url', relay.url, '--key', 'k', '--format', 'xml', 'requests']]) {
+      for (const args of [
+        ['requests'],
+        ['--url', relay.url, '--key', relay.localKey],
+        ['--url', 'http://example.com/', '--key', 'k', 'requests'],
+        ['--url', relay.url, '--key', 'k', '--format', 'xml', 'requests'],
+      ]) {
         const usage = await runCli(cli, ['query', ...args]);
         assert.strictEqual(usage.code, 2, args.join(' '));
         assert.match(usage.stderr, /Usage: azmon-relay query/);
@@ -121,7 +181,9 @@ describe('azmon-relay query', function () {
     let relay: RelayServer;
     before(async () => {
       relay = await RelayServer.start({ sink: new LocalOnlySink(), store: new TelemetryStore(), httpsPort: false, localKey: CAPTURE_KEY });
-      const reply = await send(relay.port, { body: JSON.stringify(loadQueryFixture().map((envelope) => ({ ...envelope, iKey: CAPTURE_KEY }))) });
+      const reply = await send(relay.port, {
+        body: JSON.stringify(loadQueryFixture().map((envelope) => ({ ...envelope, iKey: CAPTURE_KEY }))),
+      });
       assert.strictEqual(reply.status, 200, reply.text);
     });
     after(() => relay.close());
@@ -131,8 +193,13 @@ describe('azmon-relay query', function () {
       it(golden.query, async () => {
         const result = await inProcess(['--url', relay.url, '--key', CAPTURE_KEY, golden.query]);
         assert.strictEqual(result.code, 0, result.stderr);
-        const expected = golden.rows.map((row) => JSON.stringify(Object.fromEntries(golden.columns.map((column, index) => [column, row[index]]))));
-        assert.deepStrictEqual(result.stdout.split('\n').filter((line) => line !== ''), expected);
+        const expected = golden.rows.map((row) =>
+          JSON.stringify(Object.fromEntries(golden.columns.map((column, index) => [column, row[index]]))),
+        );
+        assert.deepStrictEqual(
+          result.stdout.split('\n').filter((line) => line !== ''),
+          expected,
+        );
       });
     }
   });

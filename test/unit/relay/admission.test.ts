@@ -23,10 +23,38 @@ interface RouteCase {
 
 const LIMIT = 4096;
 const ROUTES: readonly RouteCase[] = [
-  { name: 'Breeze track', path: '/v2.1/track', headers: { 'Content-Type': 'application/json' }, keylessHeaders: { 'Content-Type': 'application/json' }, body: JSON.stringify([envelope()]) },
-  { name: 'Live Metrics ping', path: `/QuickPulseService.svc/ping?ikey=${CAPTURE_KEY}`, headers: { 'Content-Type': 'application/json' }, keylessHeaders: { 'Content-Type': 'application/json' }, body: '{}', missingKey: 403 },
-  { name: 'OTLP traces', path: '/v1/traces', headers: { 'Content-Type': 'application/json', 'x-azmon-key': CAPTURE_KEY }, keylessHeaders: { 'Content-Type': 'application/json' }, body: '{"resourceSpans":[]}', missingKey: 401 },
-  { name: 'KQL query', path: '/azmon/query', headers: { 'Content-Type': 'application/json', 'x-azmon-key': CAPTURE_KEY }, keylessHeaders: { 'Content-Type': 'application/json' }, body: '{"query":"requests | take 1"}', missingKey: 401, ownLimit: 64 * 1024 },
+  {
+    name: 'Breeze track',
+    path: '/v2.1/track',
+    headers: { 'Content-Type': 'application/json' },
+    keylessHeaders: { 'Content-Type': 'application/json' },
+    body: JSON.stringify([envelope()]),
+  },
+  {
+    name: 'Live Metrics ping',
+    path: `/QuickPulseService.svc/ping?ikey=${CAPTURE_KEY}`,
+    headers: { 'Content-Type': 'application/json' },
+    keylessHeaders: { 'Content-Type': 'application/json' },
+    body: '{}',
+    missingKey: 403,
+  },
+  {
+    name: 'OTLP traces',
+    path: '/v1/traces',
+    headers: { 'Content-Type': 'application/json', 'x-azmon-key': CAPTURE_KEY },
+    keylessHeaders: { 'Content-Type': 'application/json' },
+    body: '{"resourceSpans":[]}',
+    missingKey: 401,
+  },
+  {
+    name: 'KQL query',
+    path: '/azmon/query',
+    headers: { 'Content-Type': 'application/json', 'x-azmon-key': CAPTURE_KEY },
+    keylessHeaders: { 'Content-Type': 'application/json' },
+    body: '{"query":"requests | take 1"}',
+    missingKey: 401,
+    ownLimit: 64 * 1024,
+  },
 ];
 
 /** A path without its `ikey` query parameter (Live Metrics carries the key there). */
@@ -35,13 +63,28 @@ function withoutKey(route: RouteCase): string {
 }
 
 /** POSTs with `Expect: 100-continue`: resolves with whether the relay said Continue, the status and the Connection header. */
-function postExpectingContinue(port: number, route: RouteCase, path: string, headers: Record<string, string>): Promise<{ continued: boolean; status: number; connection?: string }> {
+function postExpectingContinue(
+  port: number,
+  route: RouteCase,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ continued: boolean; status: number; connection?: string }> {
   return new Promise((resolve, reject) => {
     let continued = false;
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path, agent: false, headers: { ...headers, Expect: '100-continue', 'Content-Length': Buffer.byteLength(route.body) } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve({ continued, status: response.statusCode ?? 0, connection: response.headers.connection }));
-    });
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path,
+        agent: false,
+        headers: { ...headers, Expect: '100-continue', 'Content-Length': Buffer.byteLength(route.body) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ continued, status: response.statusCode ?? 0, connection: response.headers.connection }));
+      },
+    );
     request.on('continue', () => {
       continued = true;
       request.end(route.body);
@@ -68,7 +111,11 @@ describe('relay admission: every route runs the same checks before reading a bod
       });
 
       it('refuses a web page (Origin) with 403 and closes', async () => {
-        const reply = await send(t.relay.port, { path: route.path, headers: { ...route.headers, Origin: 'http://evil.example' }, body: route.body });
+        const reply = await send(t.relay.port, {
+          path: route.path,
+          headers: { ...route.headers, Origin: 'http://evil.example' },
+          body: route.body,
+        });
         assert.strictEqual(reply.status, 403, reply.text);
         assert.strictEqual(reply.headers.connection, 'close');
       });
@@ -79,7 +126,11 @@ describe('relay admission: every route runs the same checks before reading a bod
       });
 
       it('refuses an unknown Content-Encoding with 415', async () => {
-        const reply = await send(t.relay.port, { path: route.path, headers: { ...route.headers, 'Content-Encoding': 'zstd' }, body: route.body });
+        const reply = await send(t.relay.port, {
+          path: route.path,
+          headers: { ...route.headers, 'Content-Encoding': 'zstd' },
+          body: route.body,
+        });
         assert.strictEqual(reply.status, 415, reply.text);
       });
 
@@ -91,7 +142,11 @@ describe('relay admission: every route runs the same checks before reading a bod
 
       it('refuses a chunked body that grows over its limit with 413', async () => {
         const chunk = Buffer.alloc(1024, 0x20);
-        const reply = await send(t.relay.port, { path: route.path, headers: route.headers, body: Array.from({ length: Math.ceil((route.ownLimit ?? LIMIT) / 1024) + 1 }, () => chunk) });
+        const reply = await send(t.relay.port, {
+          path: route.path,
+          headers: route.headers,
+          body: Array.from({ length: Math.ceil((route.ownLimit ?? LIMIT) / 1024) + 1 }, () => chunk),
+        });
         assert.strictEqual(reply.status, 413, reply.text);
       });
 
@@ -115,10 +170,20 @@ describe('relay admission: every route runs the same checks before reading a bod
 
       it('answers a body that stalls with 408 and closes the connection', async () => {
         const reply = await new Promise<{ status: number; connection?: string }>((resolve, reject) => {
-          const request = http.request({ host: '127.0.0.1', port: t.relay.port, method: 'POST', path: route.path, agent: false, headers: { ...route.headers, 'Content-Length': Buffer.byteLength(route.body) + 10 } }, (response) => {
-            response.resume();
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
-          });
+          const request = http.request(
+            {
+              host: '127.0.0.1',
+              port: t.relay.port,
+              method: 'POST',
+              path: route.path,
+              agent: false,
+              headers: { ...route.headers, 'Content-Length': Buffer.byteLength(route.body) + 10 },
+            },
+            (response) => {
+              response.resume();
+              response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+            },
+          );
           request.on('error', reject);
           // Ten bytes short, and never finished: the relay's idle timer is what ends this.
           request.write(route.body);

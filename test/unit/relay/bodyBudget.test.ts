@@ -13,7 +13,12 @@ const MiB = 1024 * 1024;
 /** A gzipped track body that decodes to about `megabytes` MiB (50 items, one large property each). */
 function bigBody(megabytes: number, tag: string): Buffer {
   const value = 'v'.repeat(Math.floor((megabytes * MiB) / 50));
-  return gzipSync(JSON.stringify(Array.from({ length: 50 }, (_, index) => envelope({ baseData: { ver: 2, message: `${tag} ${index}`, properties: { value } } }))), { level: 1 });
+  return gzipSync(
+    JSON.stringify(
+      Array.from({ length: 50 }, (_, index) => envelope({ baseData: { ver: 2, message: `${tag} ${index}`, properties: { value } } })),
+    ),
+    { level: 1 },
+  );
 }
 
 describe('relay: body bytes held at once are bounded (issue 12 item 1)', () => {
@@ -27,7 +32,9 @@ describe('relay: body bytes held at once are bounded (issue 12 item 1)', () => {
 
   it('answers 503 + Retry-After past the budget, 200 to the rest, and frees the budget afterwards', async () => {
     const headers = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' };
-    const replies = await Promise.all(Array.from({ length: 8 }, (_, index) => send(t.relay.port, { body: bigBody(30, `concurrent ${index}`), headers })));
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => send(t.relay.port, { body: bigBody(30, `concurrent ${index}`), headers })),
+    );
     const statuses = replies.map((reply) => reply.status).sort();
     assert.ok(statuses.includes(503), `statuses ${statuses}`);
     assert.ok(statuses.includes(200), `statuses ${statuses}`);
@@ -36,7 +43,11 @@ describe('relay: body bytes held at once are bounded (issue 12 item 1)', () => {
       assert.strictEqual(reply.headers['retry-after'], '1');
       assert.match(reply.json.errors[0].message, /retry/);
     }
-    assert.strictEqual(t.sink.items.length, 50 * statuses.filter((status) => status === 200).length, 'what got 200 is in the sink, nothing else');
+    assert.strictEqual(
+      t.sink.items.length,
+      50 * statuses.filter((status) => status === 200).length,
+      'what got 200 is in the sink, nothing else',
+    );
     for (let round = 0; round < 3; round++) {
       const reply = await send(t.relay.port, { body: bigBody(30, `after ${round}`), headers });
       assert.strictEqual(reply.status, 200, `round ${round}: ${reply.text}`);

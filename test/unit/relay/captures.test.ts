@@ -52,12 +52,18 @@ describe('relay: real SDK requests replayed byte for byte', () => {
       assert.deepStrictEqual(reply.json, { itemsReceived: capture.meta.items, itemsAccepted: capture.meta.items, errors: [] });
       const expectedTables = capture.meta.names.map((name) => TABLE_OF_TYPE[name.split('|')[1]]);
       const items = t.store.snapshot();
-      assert.deepStrictEqual(items.map((item) => item.table), expectedTables);
+      assert.deepStrictEqual(
+        items.map((item) => item.table),
+        expectedTables,
+      );
       assert.deepStrictEqual(countBy(items.map((item) => item.table)), countBy(expectedTables));
       const envelopes = JSON.parse(capture.body.toString('utf8')) as { time: string; tags: Record<string, string> }[];
       items.forEach((item, index) => {
         assert.strictEqual(item.role, envelopes[index].tags['ai.cloud.role']);
-        assert.ok(Math.abs(item.time - Date.parse(envelopes[index].time.endsWith('Z') ? envelopes[index].time : `${envelopes[index].time}Z`)) < 1, `${item.time}`);
+        assert.ok(
+          Math.abs(item.time - Date.parse(envelopes[index].time.endsWith('Z') ? envelopes[index].time : `${envelopes[index].time}Z`)) < 1,
+          `${item.time}`,
+        );
       });
     });
   }

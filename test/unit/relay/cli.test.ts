@@ -76,7 +76,10 @@ describe('azmon-relay CLI', function () {
       assert.strictEqual(line.event, 'listening');
       const port = Number(/^http:\/\/127\.0\.0\.1:(\d+)\/$/.exec(line.url)![1]);
       assert.ok(port > 0);
-      assert.strictEqual(line.localConnectionString, `InstrumentationKey=${CAPTURE_KEY};IngestionEndpoint=http://127.0.0.1:${port}/;LiveEndpoint=http://127.0.0.1:${port}/`);
+      assert.strictEqual(
+        line.localConnectionString,
+        `InstrumentationKey=${CAPTURE_KEY};IngestionEndpoint=http://127.0.0.1:${port}/;LiveEndpoint=http://127.0.0.1:${port}/`,
+      );
       assert.match(line.httpsUrl, /^https:\/\/127\.0\.0\.1:\d+\/$/);
       assert.strictEqual(line.caCertPath, path.join(storage, 'tls', 'relay-ca.pem'));
       assert.ok(fs.existsSync(line.caCertPath));
@@ -103,7 +106,9 @@ describe('azmon-relay CLI', function () {
   it('forwards to the connection string in the environment, under the real key, and drains on SIGTERM', async () => {
     const fake = await FakeIngestion.start({ expectKey: REAL_KEY });
     const storage = tempDir('azmon-relay-storage-');
-    const running = run(cli, ['--no-https', '--storage', storage, '--local-key', CAPTURE_KEY], { APPLICATIONINSIGHTS_CONNECTION_STRING: fake.connectionString(REAL_KEY) });
+    const running = run(cli, ['--no-https', '--storage', storage, '--local-key', CAPTURE_KEY], {
+      APPLICATIONINSIGHTS_CONNECTION_STRING: fake.connectionString(REAL_KEY),
+    });
     try {
       const line = JSON.parse(await firstLine(running));
       assert.strictEqual(line.forwarding, true);
@@ -167,7 +172,9 @@ describe('azmon-relay CLI', function () {
   it('forwards nothing with --no-forward even when a connection string is set', async () => {
     const fake = await FakeIngestion.start();
     const storage = tempDir('azmon-relay-storage-');
-    const running = run(cli, ['--no-https', '--no-forward', '--storage', storage, '--local-key', CAPTURE_KEY], { APPLICATIONINSIGHTS_CONNECTION_STRING: fake.connectionString(REAL_KEY) });
+    const running = run(cli, ['--no-https', '--no-forward', '--storage', storage, '--local-key', CAPTURE_KEY], {
+      APPLICATIONINSIGHTS_CONNECTION_STRING: fake.connectionString(REAL_KEY),
+    });
     try {
       const port = Number(/:(\d+)\/$/.exec(JSON.parse(await firstLine(running)).url)![1]);
       const capture = loadCaptures((name) => name === 'py-opencensus-logs.req1')[0];
@@ -190,7 +197,10 @@ describe('azmon-relay CLI', function () {
       const line = JSON.parse(await firstLine(running));
       assert.strictEqual(line.httpsUrl, null);
       assert.strictEqual(line.caCertPath, null);
-      assert.match(line.localConnectionString, /^InstrumentationKey=[0-9a-f-]{36};IngestionEndpoint=http:\/\/127\.0\.0\.1:\d+\/;LiveEndpoint=http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.match(
+        line.localConnectionString,
+        /^InstrumentationKey=[0-9a-f-]{36};IngestionEndpoint=http:\/\/127\.0\.0\.1:\d+\/;LiveEndpoint=http:\/\/127\.0\.0\.1:\d+\/$/,
+      );
       running.child.kill('SIGINT');
       assert.strictEqual(await running.exit, 0);
     } finally {
@@ -207,7 +217,11 @@ describe('azmon-relay CLI', function () {
         running.child.stdout!.on('data', () => {
           if (running.stdout().includes('\n') && running.child.signalCode === null) running.child.kill('SIGINT');
         });
-        assert.strictEqual(await running.exit, 0, `attempt ${attempt}: exit by ${running.child.signalCode ?? 'code'}; stderr: ${running.stderr()}`);
+        assert.strictEqual(
+          await running.exit,
+          0,
+          `attempt ${attempt}: exit by ${running.child.signalCode ?? 'code'}; stderr: ${running.stderr()}`,
+        );
       } finally {
         running.child.kill('SIGKILL');
       }
@@ -225,7 +239,9 @@ describe('azmon-relay CLI', function () {
   });
 
   it('refuses an invalid connection string in the environment', async () => {
-    const running = run(cli, ['--storage', tempDir('azmon-relay-storage-')], { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid' });
+    const running = run(cli, ['--storage', tempDir('azmon-relay-storage-')], {
+      APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid',
+    });
     assert.strictEqual(await running.exit, 2);
     assert.match(running.stderr(), /APPLICATIONINSIGHTS_CONNECTION_STRING is not valid: InstrumentationKey is not a GUID/);
   });

@@ -67,7 +67,9 @@ describe('relay: durable acknowledgement', () => {
       const kind = index % 4;
       if (kind === 3) {
         const bodies = ['{oops', JSON.stringify([{ ...envelope(), time: 'never' }]), JSON.stringify([{ ...envelope(), iKey: 'x' }])];
-        requests.push(send(t.relay.port, { body: bodies[index % bodies.length] }).then((reply) => ({ good: false, ids: [], status: reply.status })));
+        requests.push(
+          send(t.relay.port, { body: bodies[index % bodies.length] }).then((reply) => ({ good: false, ids: [], status: reply.status })),
+        );
       } else {
         const ids = Array.from({ length: 1 + (index % 5) }, (_, n) => `r${index}-${n}`);
         const body = JSON.stringify(ids.map((id) => envelope({ baseType: 'EventData', baseData: { name: id } })));
@@ -75,11 +77,20 @@ describe('relay: durable acknowledgement', () => {
       }
     }
     const results = await Promise.all(requests);
-    const goodIds = results.filter((r) => r.good).flatMap((r) => r.ids).sort();
+    const goodIds = results
+      .filter((r) => r.good)
+      .flatMap((r) => r.ids)
+      .sort();
     assert.ok(results.filter((r) => r.good).every((r) => r.status === 200));
     assert.ok(results.filter((r) => !r.good).every((r) => r.status === 400 || r.status === 403));
     assert.deepStrictEqual(t.sink.items.map((item) => (item.data?.baseData as { name: string }).name).sort(), goodIds);
-    assert.deepStrictEqual(t.store.snapshot().map((item) => item.name).sort(), goodIds);
+    assert.deepStrictEqual(
+      t.store
+        .snapshot()
+        .map((item) => item.name)
+        .sort(),
+      goodIds,
+    );
     assert.strictEqual(t.relay.stats().itemsAccepted, goodIds.length);
   });
 

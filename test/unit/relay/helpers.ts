@@ -93,7 +93,15 @@ export function send(port: number, options: SendOptions = {}): Promise<Reply> {
     } else if (body !== undefined && headers['Content-Length'] === undefined && headers['content-length'] === undefined) {
       headers['Content-Length'] = Buffer.byteLength(body);
     }
-    const common = { host: options.tls?.host ?? '127.0.0.1', port: targetPort, method: options.method ?? 'POST', path: options.path ?? '/v2.1/track', headers, agent: false as const, setHost: false };
+    const common = {
+      host: options.tls?.host ?? '127.0.0.1',
+      port: targetPort,
+      method: options.method ?? 'POST',
+      path: options.path ?? '/v2.1/track',
+      headers,
+      agent: false as const,
+      setHost: false,
+    };
     const onResponse = (response: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -56,17 +56,25 @@ describe('relay: limits against big, slow and hostile clients', function () {
     t = await startRelay({ limits: { bodyIdleTimeoutMs: 300 } });
     const started = Date.now();
     const stalled = new Promise<{ status?: number; closedAfterMs: number }>((resolve) => {
-      const request = http.request({ host: '127.0.0.1', port: t.relay.port, method: 'POST', path: '/v2.1/track', agent: false, headers: { 'Content-Length': 1000 } }, (response) => {
-        response.resume();
-        response.on('end', () => resolve({ status: response.statusCode, closedAfterMs: Date.now() - started }));
-      });
+      const request = http.request(
+        { host: '127.0.0.1', port: t.relay.port, method: 'POST', path: '/v2.1/track', agent: false, headers: { 'Content-Length': 1000 } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode, closedAfterMs: Date.now() - started }));
+        },
+      );
       request.on('error', () => resolve({ closedAfterMs: Date.now() - started }));
       request.write('[{"name": "slow');
     });
     await delay(50);
-    const others = await Promise.all([1, 2, 3].map((n) => send(t.relay.port, { body: JSON.stringify([envelope({ baseData: { message: `other ${n}` } })]) })));
+    const others = await Promise.all(
+      [1, 2, 3].map((n) => send(t.relay.port, { body: JSON.stringify([envelope({ baseData: { message: `other ${n}` } })]) })),
+    );
     const othersDoneAfterMs = Date.now() - started;
-    assert.deepStrictEqual(others.map((reply) => reply.status), [200, 200, 200]);
+    assert.deepStrictEqual(
+      others.map((reply) => reply.status),
+      [200, 200, 200],
+    );
     const result = await stalled;
     assert.ok(othersDoneAfterMs < result.closedAfterMs, 'the others were answered while the slow client stalled');
     assert.strictEqual(result.status, 408);
@@ -79,7 +87,9 @@ describe('relay: limits against big, slow and hostile clients', function () {
     t = await startRelay({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 1000 } });
     const started = Date.now();
     const outcome = await new Promise<{ text: string; ms: number }>((resolve) => {
-      const socket = net.connect(t.relay.port, '127.0.0.1', () => socket.write(`POST /v2.1/track HTTP/1.1\r\nHost: 127.0.0.1:${t.relay.port}\r\nX-Slow: `));
+      const socket = net.connect(t.relay.port, '127.0.0.1', () =>
+        socket.write(`POST /v2.1/track HTTP/1.1\r\nHost: 127.0.0.1:${t.relay.port}\r\nX-Slow: `),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk));
       socket.on('close', () => resolve({ text, ms: Date.now() - started }));

@@ -1,5 +1,12 @@
 import * as assert from 'assert';
-import { contentCodingOf, guardRejection, isAllowedHost, parseRequestTarget, parseTelemetryBody, validateEnvelopes } from '../../../src/core/relay';
+import {
+  contentCodingOf,
+  guardRejection,
+  isAllowedHost,
+  parseRequestTarget,
+  parseTelemetryBody,
+  validateEnvelopes,
+} from '../../../src/core/relay';
 import { CAPTURE_KEY, envelope } from './helpers';
 
 describe('relay parsing (pure functions)', () => {
@@ -34,10 +41,25 @@ describe('relay parsing (pure functions)', () => {
       const tricky = { s: '[[[{{{"\\"}', t: '\\', u: [{ v: [1] }] }; // depth 4
       const deep = `${'['.repeat(70)}${']'.repeat(70)}`;
       const body = `[ ${JSON.stringify(tricky)} , ${deep}, "x", {"a":{}} ]`;
-      assert.deepStrictEqual(parseTelemetryBody(body, 4), { ok: true, items: [tricky, undefined, 'x', { a: {} }], format: 'array', tooDeep: [{ index: 1, depth: 70 }] });
+      assert.deepStrictEqual(parseTelemetryBody(body, 4), {
+        ok: true,
+        items: [tricky, undefined, 'x', { a: {} }],
+        format: 'array',
+        tooDeep: [{ index: 1, depth: 70 }],
+      });
       assert.deepStrictEqual(parseTelemetryBody(body, 70), { ok: true, items: JSON.parse(body), format: 'array' });
-      assert.deepStrictEqual(parseTelemetryBody(`${JSON.stringify(tricky)}\n{"d":${deep}}\n{}`, 4), { ok: true, items: [tricky, undefined, {}], format: 'ndjson', tooDeep: [{ index: 1, depth: 71 }] });
-      assert.deepStrictEqual(parseTelemetryBody(`{"d":\n${deep}}`, 4), { ok: true, items: [undefined], format: 'object', tooDeep: [{ index: 0, depth: 71 }] });
+      assert.deepStrictEqual(parseTelemetryBody(`${JSON.stringify(tricky)}\n{"d":${deep}}\n{}`, 4), {
+        ok: true,
+        items: [tricky, undefined, {}],
+        format: 'ndjson',
+        tooDeep: [{ index: 1, depth: 71 }],
+      });
+      assert.deepStrictEqual(parseTelemetryBody(`{"d":\n${deep}}`, 4), {
+        ok: true,
+        items: [undefined],
+        format: 'object',
+        tooDeep: [{ index: 0, depth: 71 }],
+      });
       assert.strictEqual(parseTelemetryBody(`[${deep}, 1] x`, 4).ok, false, 'trailing text is still an error');
       assert.strictEqual(parseTelemetryBody(`[${deep}, {"a":}]`, 4).ok, false, 'a malformed neighbour is still an error');
     });
@@ -107,7 +129,11 @@ describe('relay parsing (pure functions)', () => {
       assert.strictEqual(contentCodingOf(' GZIP '), 'gzip');
       assert.strictEqual(contentCodingOf('identity, deflate'), 'deflate');
       assert.strictEqual(contentCodingOf('br'), 'br');
-      assert.deepStrictEqual(contentCodingOf('zstd'), { status: 415, reason: 'encoding', message: 'Content-Encoding "zstd" is not supported; use gzip, deflate or none.' });
+      assert.deepStrictEqual(contentCodingOf('zstd'), {
+        status: 415,
+        reason: 'encoding',
+        message: 'Content-Encoding "zstd" is not supported; use gzip, deflate or none.',
+      });
     });
   });
 });

@@ -7,7 +7,11 @@ import { CAPTURE_KEY, send, startRelay, TestRelay } from './helpers';
 describe('relay: POST /azmon/query', () => {
   let setup: TestRelay;
   const query = (body: unknown, headers: Record<string, string> = { 'x-azmon-key': CAPTURE_KEY }) =>
-    send(setup.relay.port, { path: '/azmon/query', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    send(setup.relay.port, {
+      path: '/azmon/query',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   before(async () => {
     setup = await startRelay();
@@ -30,7 +34,11 @@ describe('relay: POST /azmon/query', () => {
   });
 
   it('refuses a request without the local key or with another one (401), before reading the body', async () => {
-    for (const headers of [{} as Record<string, string>, { 'x-azmon-key': '11111111-2222-3333-4444-555555555555' }, { 'x-azmon-key': `${CAPTURE_KEY}x` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { 'x-azmon-key': '11111111-2222-3333-4444-555555555555' },
+      { 'x-azmon-key': `${CAPTURE_KEY}x` },
+    ]) {
       const reply = await query({ query: 'requests' }, headers);
       assert.strictEqual(reply.status, 401, reply.text);
       assert.match(reply.json.error.message, /local key/);

@@ -48,7 +48,14 @@ describe('relay: Live Metrics (QuickPulse)', () => {
   it('keeps the metrics of a gzip post under any prefix and tells subscribers', async () => {
     const heard: LiveSample[][] = [];
     t.relay.liveSamples.subscribe((samples) => heard.push([...samples]));
-    const body = zlib.gzipSync(Buffer.from(JSON.stringify([dataPoint(), dataPoint({ Instance: 'vm-2', Timestamp: '/Date(1795541918982)/', Metrics: [{ Name: 'x', Value: 1 }] })])));
+    const body = zlib.gzipSync(
+      Buffer.from(
+        JSON.stringify([
+          dataPoint(),
+          dataPoint({ Instance: 'vm-2', Timestamp: '/Date(1795541918982)/', Metrics: [{ Name: 'x', Value: 1 }] }),
+        ]),
+      ),
+    );
     const reply = await send(t.relay.port, {
       path: `//live/QuickPulseService.svc/post?ikey=${CAPTURE_KEY}`,
       headers: { 'Content-Encoding': 'gzip', 'x-ms-qps-configuration-etag': 'azmon-relay-local-1' },
@@ -75,7 +82,10 @@ describe('relay: Live Metrics (QuickPulse)', () => {
   });
 
   it('refuses a wrong or missing ikey with 403', async () => {
-    const wrong = await send(t.relay.port, { path: '/QuickPulseService.svc/post?ikey=11111111-2222-3333-4444-555555555555', body: JSON.stringify([dataPoint()]) });
+    const wrong = await send(t.relay.port, {
+      path: '/QuickPulseService.svc/post?ikey=11111111-2222-3333-4444-555555555555',
+      body: JSON.stringify([dataPoint()]),
+    });
     const missing = await send(t.relay.port, { path: '/QuickPulseService.svc/ping', body: '{}' });
     assert.strictEqual(wrong.status, 403);
     assert.match(wrong.json.errors[0].message, /'ikey' is not this relay's local session key/);
@@ -100,11 +110,22 @@ describe('relay: Live Metrics (QuickPulse)', () => {
   it('keeps a bounded number of samples', () => {
     const samples = new LiveSamples(3);
     for (let index = 0; index < 5; index++) samples.add([{ time: index, metrics: [] }]);
-    assert.deepStrictEqual(samples.snapshot().map((sample) => sample.time), [2, 3, 4]);
+    assert.deepStrictEqual(
+      samples.snapshot().map((sample) => sample.time),
+      [2, 3, 4],
+    );
   });
 
   it('parses data points without a timestamp as now and skips metrics without a numeric value', () => {
-    const parsed = parseMonitoringDataPoints({ Metrics: [{ Name: 'a', Value: 'x' }, { Name: 'b', Value: 2 }] }, 1234);
+    const parsed = parseMonitoringDataPoints(
+      {
+        Metrics: [
+          { Name: 'a', Value: 'x' },
+          { Name: 'b', Value: 2 },
+        ],
+      },
+      1234,
+    );
     assert.deepStrictEqual(parsed, { ok: true, samples: [{ time: 1234, metrics: [{ name: 'b', value: 2 }] }] });
   });
 });

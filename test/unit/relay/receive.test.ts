@@ -24,12 +24,24 @@ describe('relay: receiving track requests', () => {
     assert.strictEqual(t.relay.caCertPath, undefined);
   });
 
-  for (const path of ['/v2/track', '/v2.1/track', '//v2.1/track', '//v2/track', '/prefix/abc/v2.1/track', '/v2.1/track?api-version=1', '//v2.1/track/', '/V2.1/Track']) {
+  for (const path of [
+    '/v2/track',
+    '/v2.1/track',
+    '//v2.1/track',
+    '//v2/track',
+    '/prefix/abc/v2.1/track',
+    '/v2.1/track?api-version=1',
+    '//v2.1/track/',
+    '/V2.1/Track',
+  ]) {
     it(`accepts POST ${path}`, async () => {
       const reply = await send(t.relay.port, { path, body: JSON.stringify([envelope({ baseData: { message: path } })]) });
       assert.strictEqual(reply.status, 200, reply.text);
       assert.deepStrictEqual(reply.json, { itemsReceived: 1, itemsAccepted: 1, errors: [] });
-      assert.deepStrictEqual(t.store.snapshot().map((item) => item.message), [path]);
+      assert.deepStrictEqual(
+        t.store.snapshot().map((item) => item.message),
+        [path],
+      );
     });
   }
 
@@ -47,11 +59,17 @@ describe('relay: receiving track requests', () => {
   it('accepts a JSON array, NDJSON and a single object', async () => {
     const items = [envelope({ baseData: { message: 'a' } }), envelope({ baseData: { message: 'b' } })];
     const array = await send(t.relay.port, { body: JSON.stringify(items) });
-    const ndjson = await send(t.relay.port, { body: `${items.map((item) => JSON.stringify(item)).join('\r\n')}\n`, headers: { 'Content-Type': 'application/x-json-stream' } });
+    const ndjson = await send(t.relay.port, {
+      body: `${items.map((item) => JSON.stringify(item)).join('\r\n')}\n`,
+      headers: { 'Content-Type': 'application/x-json-stream' },
+    });
     const single = await send(t.relay.port, { body: JSON.stringify(envelope({ baseData: { message: 'c' } }), null, 2) });
     assert.deepStrictEqual([array.status, ndjson.status, single.status], [200, 200, 200]);
     assert.deepStrictEqual([array.json.itemsAccepted, ndjson.json.itemsAccepted, single.json.itemsAccepted], [2, 2, 1]);
-    assert.deepStrictEqual(t.store.snapshot().map((item) => item.message), ['a', 'b', 'a', 'b', 'c']);
+    assert.deepStrictEqual(
+      t.store.snapshot().map((item) => item.message),
+      ['a', 'b', 'a', 'b', 'c'],
+    );
     assert.strictEqual(t.sink.items.length, 5);
   });
 
@@ -69,7 +87,10 @@ describe('relay: receiving track requests', () => {
       const reply = await send(t.relay.port, { body: encoded, headers: { 'Content-Encoding': coding } });
       assert.strictEqual(reply.status, 200, `${coding}: ${reply.text}`);
     }
-    assert.deepStrictEqual(t.store.snapshot().map((item) => item.message), ['gzip', 'x-gzip', 'deflate', 'raw deflate', 'br', 'identity']);
+    assert.deepStrictEqual(
+      t.store.snapshot().map((item) => item.message),
+      ['gzip', 'x-gzip', 'deflate', 'raw deflate', 'br', 'identity'],
+    );
   });
 
   it('accepts a chunked body, gzip split across many chunks', async () => {
@@ -80,7 +101,10 @@ describe('relay: receiving track requests', () => {
     const reply = await send(t.relay.port, { body: chunks, headers: { 'Content-Encoding': 'gzip' } });
     assert.strictEqual(reply.status, 200, reply.text);
     assert.strictEqual(reply.json.itemsAccepted, 50);
-    assert.deepStrictEqual(t.store.snapshot().map((item) => item.message), items.map((_, index) => `m${index}`));
+    assert.deepStrictEqual(
+      t.store.snapshot().map((item) => item.message),
+      items.map((_, index) => `m${index}`),
+    );
   });
 
   it('answers Expect: 100-continue with 100 before reading the body', async () => {
@@ -88,7 +112,14 @@ describe('relay: receiving track requests', () => {
     const result = await new Promise<{ continued: boolean; status: number }>((resolve, reject) => {
       let continued = false;
       const request = http.request(
-        { host: '127.0.0.1', port: t.relay.port, method: 'POST', path: '//v2.1/track', agent: false, headers: { Expect: '100-continue', 'Content-Length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port: t.relay.port,
+          method: 'POST',
+          path: '//v2.1/track',
+          agent: false,
+          headers: { Expect: '100-continue', 'Content-Length': Buffer.byteLength(body) },
+        },
         (response) => {
           response.resume();
           response.on('end', () => resolve({ continued, status: response.statusCode ?? 0 }));
@@ -110,7 +141,14 @@ describe('relay: receiving track requests', () => {
       const result = await new Promise<{ continued: boolean; status: number; text: string }>((resolve, reject) => {
         let continued = false;
         const request = http.request(
-          { host: '127.0.0.1', port: small.relay.port, method: 'POST', path: '/v2.1/track', agent: false, headers: { Expect: '100-continue', 'Content-Length': 5000 } },
+          {
+            host: '127.0.0.1',
+            port: small.relay.port,
+            method: 'POST',
+            path: '/v2.1/track',
+            agent: false,
+            headers: { Expect: '100-continue', 'Content-Length': 5000 },
+          },
           (response) => {
             let text = '';
             response.on('data', (chunk) => (text += chunk));
@@ -136,11 +174,21 @@ describe('relay: receiving track requests', () => {
       for (let index = 0; index < 3; index++) {
         const body = JSON.stringify([envelope()]);
         const status = await new Promise<number>((resolve, reject) => {
-          const request = http.request({ host: '127.0.0.1', port: t.relay.port, method: 'POST', path: '/v2.1/track', agent, headers: { 'Content-Length': Buffer.byteLength(body) } }, (response) => {
-            ports.push(response.socket.localPort ?? -1);
-            response.resume();
-            response.on('end', () => resolve(response.statusCode ?? 0));
-          });
+          const request = http.request(
+            {
+              host: '127.0.0.1',
+              port: t.relay.port,
+              method: 'POST',
+              path: '/v2.1/track',
+              agent,
+              headers: { 'Content-Length': Buffer.byteLength(body) },
+            },
+            (response) => {
+              ports.push(response.socket.localPort ?? -1);
+              response.resume();
+              response.on('end', () => resolve(response.statusCode ?? 0));
+            },
+          );
           request.on('error', reject);
           request.end(body);
         });

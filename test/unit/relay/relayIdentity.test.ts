@@ -126,7 +126,11 @@ describe('Relay server: retired keys within their grace period', () => {
   it('track: a batch with the retired key is accepted under the current key and reported as "previous"', async () => {
     const reply = await track(OLD_KEY.toUpperCase());
     assert.strictEqual(reply.status, 200, reply.text);
-    assert.deepStrictEqual(t.sink.items.map((item) => item.iKey), [CAPTURE_KEY, CAPTURE_KEY], 'nothing downstream sees the old key');
+    assert.deepStrictEqual(
+      t.sink.items.map((item) => item.iKey),
+      [CAPTURE_KEY, CAPTURE_KEY],
+      'nothing downstream sees the old key',
+    );
     assert.deepStrictEqual(uses, [{ outcome: 'previous', path: 'POST /v2.1/track' }]);
     const current = await track(CAPTURE_KEY);
     assert.strictEqual(current.status, 200);
@@ -143,21 +147,39 @@ describe('Relay server: retired keys within their grace period', () => {
   });
 
   it('OTLP: the retired key in x-azmon-key is accepted within grace, refused after', async () => {
-    const logs = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1764000000000000000', body: { stringValue: 'hi' } }] }] }] };
-    const post = () => send(t.relay.port, { path: '/v1/logs', headers: { 'Content-Type': 'application/json', 'x-azmon-key': OLD_KEY }, body: JSON.stringify(logs) });
+    const logs = {
+      resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1764000000000000000', body: { stringValue: 'hi' } }] }] }],
+    };
+    const post = () =>
+      send(t.relay.port, {
+        path: '/v1/logs',
+        headers: { 'Content-Type': 'application/json', 'x-azmon-key': OLD_KEY },
+        body: JSON.stringify(logs),
+      });
     assert.strictEqual((await post()).status, 200);
     assert.strictEqual(t.sink.items[0]?.iKey, CAPTURE_KEY);
     now += KEY_GRACE_MS;
     assert.strictEqual((await post()).status, 403);
-    assert.deepStrictEqual(uses.map((use) => use.outcome), ['previous', 'refused']);
+    assert.deepStrictEqual(
+      uses.map((use) => use.outcome),
+      ['previous', 'refused'],
+    );
   });
 
   it('Live Metrics: the retired ikey is answered within grace, refused after', async () => {
-    const ping = () => send(t.relay.port, { path: `/QuickPulseService.svc/ping?ikey=${OLD_KEY}`, headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const ping = () =>
+      send(t.relay.port, {
+        path: `/QuickPulseService.svc/ping?ikey=${OLD_KEY}`,
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
     assert.strictEqual((await ping()).status, 200);
     now += KEY_GRACE_MS;
     assert.strictEqual((await ping()).status, 403);
-    assert.deepStrictEqual(uses.map((use) => use.outcome), ['refused']);
+    assert.deepStrictEqual(
+      uses.map((use) => use.outcome),
+      ['refused'],
+    );
   });
 });
 
@@ -167,11 +189,14 @@ describe('Relay server: a taken port', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as net.AddressInfo).port;
     try {
-      await assert.rejects(RelayServer.start({ port, httpsPort: false, sink: new RecordingSink(), store: new TelemetryStore() }), (error: NodeJS.ErrnoException) => {
-        assert.strictEqual(error.code, 'EADDRINUSE');
-        assert.match(error.message, new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
-        return true;
-      });
+      await assert.rejects(
+        RelayServer.start({ port, httpsPort: false, sink: new RecordingSink(), store: new TelemetryStore() }),
+        (error: NodeJS.ErrnoException) => {
+          assert.strictEqual(error.code, 'EADDRINUSE');
+          assert.match(error.message, new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+          return true;
+        },
+      );
     } finally {
       holder.close();
     }

@@ -14,10 +14,22 @@ const DAY = 24 * 60 * 60 * 1000;
 
 function peerFingerprint(port: number, ca: Buffer, servername?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const request = https.request({ host: '127.0.0.1', port, method: 'POST', path: '/v2.1/track', ca, servername, agent: false, headers: { Host: `127.0.0.1:${port}`, 'Content-Length': 2 } }, (response) => {
-      resolve((response.socket as import('tls').TLSSocket).getPeerCertificate().fingerprint256);
-      response.resume();
-    });
+    const request = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v2.1/track',
+        ca,
+        servername,
+        agent: false,
+        headers: { Host: `127.0.0.1:${port}`, 'Content-Length': 2 },
+      },
+      (response) => {
+        resolve((response.socket as import('tls').TLSSocket).getPeerCertificate().fingerprint256);
+        response.resume();
+      },
+    );
     request.on('error', reject);
     request.end('[]');
   });
@@ -72,12 +84,25 @@ describe('relay: TLS listener', function () {
         `InstrumentationKey=${CAPTURE_KEY};IngestionEndpoint=https://127.0.0.1:${t.relay.httpsPort}/;LiveEndpoint=https://127.0.0.1:${t.relay.httpsPort}/`,
       );
       const ca = fs.readFileSync(t.relay.caCertPath!);
-      const reply = await send(t.relay.port, { tls: { port: t.relay.httpsPort!, ca }, body: JSON.stringify([envelope({ baseData: { message: 'over tls' } })]) });
+      const reply = await send(t.relay.port, {
+        tls: { port: t.relay.httpsPort!, ca },
+        body: JSON.stringify([envelope({ baseData: { message: 'over tls' } })]),
+      });
       assert.strictEqual(reply.status, 200, reply.text);
-      const viaLocalhost = await send(t.relay.port, { tls: { port: t.relay.httpsPort!, ca, host: 'localhost', servername: 'localhost' }, host: `localhost:${t.relay.httpsPort}`, body: JSON.stringify([envelope()]) });
+      const viaLocalhost = await send(t.relay.port, {
+        tls: { port: t.relay.httpsPort!, ca, host: 'localhost', servername: 'localhost' },
+        host: `localhost:${t.relay.httpsPort}`,
+        body: JSON.stringify([envelope()]),
+      });
       assert.strictEqual(viaLocalhost.status, 200);
-      assert.deepStrictEqual(t.store.snapshot().map((item) => item.message), ['over tls', 'hello']);
-      await assert.rejects(send(t.relay.port, { tls: { port: t.relay.httpsPort!, ca: Buffer.from('') }, body: '[]' }), /self-signed|unable to (get|verify)/i);
+      assert.deepStrictEqual(
+        t.store.snapshot().map((item) => item.message),
+        ['over tls', 'hello'],
+      );
+      await assert.rejects(
+        send(t.relay.port, { tls: { port: t.relay.httpsPort!, ca: Buffer.from('') }, body: '[]' }),
+        /self-signed|unable to (get|verify)/i,
+      );
       if (process.platform !== 'win32') {
         assert.strictEqual(fs.statSync(path.join(dir, TLS_FILES.key)).mode & 0o777, 0o600);
         assert.strictEqual(fs.statSync(path.join(dir, TLS_FILES.nextKey)).mode & 0o777, 0o600);
@@ -125,41 +150,90 @@ describe('relay: TLS listener', function () {
     const rotated = await ensureTlsMaterial(dir, Date.now() + 15 * DAY);
     assert.strictEqual(rotated.generated, true);
     assert.notStrictEqual(rotated.cert, created.cert);
-    assert.ok(certificatesIn(trustBefore).some((cert) => cert.raw.equals(new X509Certificate(rotated.cert).raw)), 'an app that read the trust file before the rotation trusts the new certificate');
-    assert.ok(certificatesIn(fs.readFileSync(rotated.caCertPath, 'utf8')).some((cert) => cert.raw.equals(new X509Certificate(rotated.cert).raw)));
+    assert.ok(
+      certificatesIn(trustBefore).some((cert) => cert.raw.equals(new X509Certificate(rotated.cert).raw)),
+      'an app that read the trust file before the rotation trusts the new certificate',
+    );
+    assert.ok(
+      certificatesIn(fs.readFileSync(rotated.caCertPath, 'utf8')).some((cert) => cert.raw.equals(new X509Certificate(rotated.cert).raw)),
+    );
     const later = await ensureTlsMaterial(dir, Date.now() + 16 * DAY);
     assert.strictEqual(later.generated, false, 'one rotation, then stable');
     fs.writeFileSync(path.join(dir, TLS_FILES.cert), 'garbage');
     fs.writeFileSync(path.join(dir, TLS_FILES.nextCert), 'garbage');
     const replaced = await ensureTlsMaterial(dir);
     assert.strictEqual(replaced.generated, true);
-    assert.ok(certificatesIn(fs.readFileSync(replaced.caCertPath, 'utf8')).some((cert) => cert.raw.equals(new X509Certificate(replaced.cert).raw)));
+    assert.ok(
+      certificatesIn(fs.readFileSync(replaced.caCertPath, 'utf8')).some((cert) => cert.raw.equals(new X509Certificate(replaced.cert).raw)),
+    );
   });
 
-  it('the relay\'s key cannot vouch for another host: certificates minted with it are refused by Node\'s TLS', async () => {
+  it("the relay's key cannot vouch for another host: certificates minted with it are refused by Node's TLS", async () => {
     const dir = tempDir('relay-tls-mint-');
     const material = await ensureTlsMaterial(dir);
     const trust = fs.readFileSync(material.caCertPath);
     // Every key the relay keeps, with the certificate it belongs to (`x-key.pem` → `x.pem`).
-    const pairs = fs.readdirSync(dir).filter((name) => name.endsWith('-key.pem')).map((name) => ({ name, key: fs.readFileSync(path.join(dir, name), 'utf8'), cert: fs.readFileSync(path.join(dir, name.replace('-key.pem', '.pem')), 'utf8') }));
+    const pairs = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('-key.pem'))
+      .map((name) => ({
+        name,
+        key: fs.readFileSync(path.join(dir, name), 'utf8'),
+        cert: fs.readFileSync(path.join(dir, name.replace('-key.pem', '.pem')), 'utf8'),
+      }));
     assert.ok(pairs.length >= 1);
-    const sans = [{ type: 2 as const, value: 'management.azure.com' }, { type: 7 as const, ip: '127.0.0.1' }];
-    const base = { keyType: 'ec' as const, curve: 'P-256' as const, algorithm: 'sha256' as const, notBeforeDate: new Date(Date.now() - DAY), notAfterDate: new Date(Date.now() + 10 * DAY) };
+    const sans = [
+      { type: 2 as const, value: 'management.azure.com' },
+      { type: 7 as const, ip: '127.0.0.1' },
+    ];
+    const base = {
+      keyType: 'ec' as const,
+      curve: 'P-256' as const,
+      algorithm: 'sha256' as const,
+      notBeforeDate: new Date(Date.now() - DAY),
+      notAfterDate: new Date(Date.now() + 10 * DAY),
+    };
     for (const pair of pairs) {
       const keyPair = { privateKey: pair.key, publicKey: createPublicKey(pair.key).export({ type: 'spki', format: 'pem' }).toString() };
       const subject = new X509Certificate(pair.cert).subject.replace(/^CN=/, '');
       // Issued by the relay's certificate (signed with its key), for another host and for loopback.
-      const issued = await generate([{ name: 'commonName', value: 'management.azure.com' }], { ...base, ca: { key: pair.key, cert: pair.cert }, extensions: [{ name: 'basicConstraints', cA: false }, { name: 'subjectAltName', altNames: sans }] });
+      const issued = await generate([{ name: 'commonName', value: 'management.azure.com' }], {
+        ...base,
+        ca: { key: pair.key, cert: pair.cert },
+        extensions: [
+          { name: 'basicConstraints', cA: false },
+          { name: 'subjectAltName', altNames: sans },
+        ],
+      });
       // Self-signed with the relay's own key pair and subject, as a leaf and as a CA.
-      const sameKeyLeaf = await generate([{ name: 'commonName', value: subject }], { ...base, keyPair, extensions: [{ name: 'basicConstraints', cA: false, critical: true }, { name: 'subjectAltName', altNames: sans }] });
-      const sameKeyCa = await generate([{ name: 'commonName', value: subject }], { ...base, keyPair, extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true }, { name: 'subjectAltName', altNames: sans }] });
+      const sameKeyLeaf = await generate([{ name: 'commonName', value: subject }], {
+        ...base,
+        keyPair,
+        extensions: [
+          { name: 'basicConstraints', cA: false, critical: true },
+          { name: 'subjectAltName', altNames: sans },
+        ],
+      });
+      const sameKeyCa = await generate([{ name: 'commonName', value: subject }], {
+        ...base,
+        keyPair,
+        extensions: [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
+          { name: 'subjectAltName', altNames: sans },
+        ],
+      });
       for (const [label, cert, key] of [
         ['issued by the relay certificate', issued.cert, issued.private],
         ['self-signed with the relay key (leaf)', sameKeyLeaf.cert, pair.key],
         ['self-signed with the relay key (CA)', sameKeyCa.cert, pair.key],
       ] as const) {
         for (const servername of ['management.azure.com', undefined]) {
-          await assert.rejects(handshake({ cert, key }, trust, servername), (error: Error) => /certificate|self[- ]signed|issuer|CA/i.test(error.message), `${pair.name}: ${label}, ${servername ?? '127.0.0.1'}`);
+          await assert.rejects(
+            handshake({ cert, key }, trust, servername),
+            (error: Error) => /certificate|self[- ]signed|issuer|CA/i.test(error.message),
+            `${pair.name}: ${label}, ${servername ?? '127.0.0.1'}`,
+          );
         }
       }
     }
@@ -174,7 +248,8 @@ describe('relay: TLS listener', function () {
     const dir = tempDir('relay-tls-python-');
     const t = await startRelay({ httpsPort: 0, tlsDir: dir });
     try {
-      const script = 'import sys, requests\nr = requests.post(sys.argv[1], data=b"[]", verify=sys.argv[2], timeout=10)\nprint(r.status_code)';
+      const script =
+        'import sys, requests\nr = requests.post(sys.argv[1], data=b"[]", verify=sys.argv[2], timeout=10)\nprint(r.status_code)';
       const url = `https://127.0.0.1:${t.relay.httpsPort}/v2.1/track`;
       const ok = await runPython(script, [url, t.relay.caCertPath!]);
       assert.strictEqual(ok.status, 0, ok.stderr);
@@ -183,12 +258,26 @@ describe('relay: TLS listener', function () {
       await t.relay.close();
     }
     const material = await ensureTlsMaterial(dir);
-    const minted = await generate([{ name: 'commonName', value: 'management.azure.com' }], { keyType: 'ec', curve: 'P-256', algorithm: 'sha256', ca: { key: material.key, cert: material.cert }, extensions: [{ name: 'basicConstraints', cA: false }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }] });
-    const server = tls.createServer({ cert: minted.cert, key: minted.private }, (socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    const minted = await generate([{ name: 'commonName', value: 'management.azure.com' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      ca: { key: material.key, cert: material.cert },
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+      ],
+    });
+    const server = tls.createServer({ cert: minted.cert, key: minted.private }, (socket) =>
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as import('net').AddressInfo).port;
-      const refused = await runPython('import sys, requests\nrequests.get(sys.argv[1], verify=sys.argv[2], timeout=10)', [`https://127.0.0.1:${port}/`, material.caCertPath]);
+      const refused = await runPython('import sys, requests\nrequests.get(sys.argv[1], verify=sys.argv[2], timeout=10)', [
+        `https://127.0.0.1:${port}/`,
+        material.caCertPath,
+      ]);
       assert.notStrictEqual(refused.status, 0);
       assert.match(refused.stderr, /SSLError|CERTIFICATE_VERIFY_FAILED/);
     } finally {
@@ -203,7 +292,10 @@ describe('relay: TLS listener', function () {
       try {
         assert.strictEqual(degraded.relay.httpsUrl, undefined);
         assert.strictEqual(degraded.relay.caCertPath, undefined);
-        assert.ok(degraded.logs.some((line) => line.level === 'error' && /HTTPS listener could not start.*already in use/.test(line.message)), JSON.stringify(degraded.logs));
+        assert.ok(
+          degraded.logs.some((line) => line.level === 'error' && /HTTPS listener could not start.*already in use/.test(line.message)),
+          JSON.stringify(degraded.logs),
+        );
         assert.strictEqual((await send(degraded.relay.port, { body: JSON.stringify([envelope()]) })).status, 200);
       } finally {
         await degraded.relay.close();

@@ -25,16 +25,26 @@ describe('relay: TLS and plain HTTP on the same port', function () {
 
   it('answers https on the HTTP port with the relay certificate, and plain http next to it', async () => {
     const ca = fs.readFileSync(t.relay.caCertPath!);
-    const overTls = await send(t.relay.port, { body: JSON.stringify([envelope({ baseData: { ver: 2, message: 'tls' } })]), tls: { port: t.relay.port, ca } });
+    const overTls = await send(t.relay.port, {
+      body: JSON.stringify([envelope({ baseData: { ver: 2, message: 'tls' } })]),
+      tls: { port: t.relay.port, ca },
+    });
     assert.strictEqual(overTls.status, 200, overTls.text);
     const plain = await send(t.relay.port, { body: JSON.stringify([envelope({ baseData: { ver: 2, message: 'plain' } })]) });
     assert.strictEqual(plain.status, 200, plain.text);
-    assert.deepStrictEqual(t.sink.items.map((item) => item.data?.baseData?.message), ['tls', 'plain']);
+    assert.deepStrictEqual(
+      t.sink.items.map((item) => item.data?.baseData?.message),
+      ['tls', 'plain'],
+    );
   });
 
   it('still refuses a foreign Host over TLS on the HTTP port', async () => {
     const ca = fs.readFileSync(t.relay.caCertPath!);
-    const reply = await send(t.relay.port, { body: JSON.stringify([envelope()]), tls: { port: t.relay.port, ca, servername: 'localhost' }, host: 'evil.example' });
+    const reply = await send(t.relay.port, {
+      body: JSON.stringify([envelope()]),
+      tls: { port: t.relay.port, ca, servername: 'localhost' },
+      host: 'evil.example',
+    });
     assert.strictEqual(reply.status, 403);
   });
 

@@ -16,7 +16,14 @@ import { CAPTURE_KEY, loadCaptures } from '../relay/helpers';
 export type ClientMessage = { readonly allow: number } | { readonly stop: true };
 export type ClientReport =
   | { readonly acked: number; readonly attempts: number; readonly retries: number }
-  | { readonly done: true; readonly acked: number; readonly attempts: number; readonly retries: number; readonly refused: number; readonly unavailable: number };
+  | {
+      readonly done: true;
+      readonly acked: number;
+      readonly attempts: number;
+      readonly retries: number;
+      readonly refused: number;
+      readonly unavailable: number;
+    };
 
 /** The id every item of this test carries, as a custom property (kept by the relay and the service). */
 export const ITEM_ID_PROPERTY = 'fault.itemId';
@@ -29,7 +36,12 @@ function templates(localKey: string): Template[] {
   const items: Template[] = [];
   for (const capture of loadCaptures()) {
     const text = capture.body.toString('utf8').split(CAPTURE_KEY).join(localKey).split(compact(CAPTURE_KEY)).join(compact(localKey)).trim();
-    const parsed: unknown = text.startsWith('[') ? JSON.parse(text) : text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+    const parsed: unknown = text.startsWith('[')
+      ? JSON.parse(text)
+      : text
+          .split('\n')
+          .filter((line) => line.trim())
+          .map((line) => JSON.parse(line));
     for (const item of parsed as Template[]) if (item?.data?.baseData) items.push(item);
   }
   if (items.length === 0) throw new Error('no captured envelopes found');
@@ -44,7 +56,12 @@ function batchBody(pool: readonly Template[], first: number, count: number): str
     const template = pool[id % pool.length];
     const baseData = template.data.baseData;
     const properties = { ...((baseData.properties as Record<string, string> | undefined) ?? {}), [ITEM_ID_PROPERTY]: String(id) };
-    return { ...template, time: now, tags: { ...template.tags, 'ai.operation.id': operation }, data: { ...template.data, baseData: { ...baseData, properties } } };
+    return {
+      ...template,
+      time: now,
+      tags: { ...template.tags, 'ai.operation.id': operation },
+      data: { ...template.data, baseData: { ...baseData, properties } },
+    };
   });
   return JSON.stringify(items);
 }
@@ -83,7 +100,14 @@ async function main(): Promise<void> {
       let status = 0;
       let retryAfter: string | undefined;
       try {
-        const answer = await request(url, { method: 'POST', body, dispatcher: agent, headers: { 'content-type': 'application/json' }, headersTimeout: 30_000, bodyTimeout: 30_000 });
+        const answer = await request(url, {
+          method: 'POST',
+          body,
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json' },
+          headersTimeout: 30_000,
+          bodyTimeout: 30_000,
+        });
         status = answer.statusCode;
         const header = answer.headers['retry-after'];
         retryAfter = Array.isArray(header) ? header[0] : header;

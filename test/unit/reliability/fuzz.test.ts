@@ -7,7 +7,13 @@ import * as assert from 'assert';
 import fc from 'fast-check';
 import * as zlib from 'zlib';
 import { parseConnectionString } from '../../../src/core/connectionString';
-import { contentCodingOf, parseMonitoringDataPoints, parseRequestTarget, parseTelemetryBody, validateEnvelopes } from '../../../src/core/relay';
+import {
+  contentCodingOf,
+  parseMonitoringDataPoints,
+  parseRequestTarget,
+  parseTelemetryBody,
+  validateEnvelopes,
+} from '../../../src/core/relay';
 import { normaliseEnvelope } from '../../../src/core/store/normalise';
 import { CAPTURE_KEY, envelope, send, startRelay, TestRelay } from '../relay/helpers';
 
@@ -19,12 +25,25 @@ const envelopeLike = fc.oneof(
   fc.record(
     {
       name: fc.oneof(fc.string(), fc.constant('Microsoft.ApplicationInsights.Message'), fc.anything()),
-      time: fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string(), fc.anything()),
+      time: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+        fc.string(),
+        fc.anything(),
+      ),
       iKey: fc.oneof(fc.constant(CAPTURE_KEY), fc.uuid(), fc.anything()),
       tags: fc.oneof(fc.dictionary(fc.string(), fc.string()), fc.anything()),
       data: fc.oneof(
         fc.record({
-          baseType: fc.constantFrom('RequestData', 'RemoteDependencyData', 'MessageData', 'ExceptionData', 'MetricData', 'EventData', 'PageViewData', 'Bogus'),
+          baseType: fc.constantFrom(
+            'RequestData',
+            'RemoteDependencyData',
+            'MessageData',
+            'ExceptionData',
+            'MetricData',
+            'EventData',
+            'PageViewData',
+            'Bogus',
+          ),
           baseData: fc.oneof(fc.dictionary(fc.string(), fc.anything()), fc.anything()),
         }),
         fc.anything(),
@@ -37,23 +56,36 @@ const envelopeLike = fc.oneof(
 describe('fuzz: relay parsers never throw on hostile input', () => {
   it('parseTelemetryBody: any bytes or text gives ok or a message', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)), fc.string({ maxLength: 2048 }), fc.json()), (input) => {
-        const result = parseTelemetryBody(input);
-        if (!result.ok) assert.ok(typeof result.message === 'string' && result.message.length > 0);
-        else assert.ok(Array.isArray(result.items));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+          fc.string({ maxLength: 2048 }),
+          fc.json(),
+        ),
+        (input) => {
+          const result = parseTelemetryBody(input);
+          if (!result.ok) assert.ok(typeof result.message === 'string' && result.message.length > 0);
+          else assert.ok(Array.isArray(result.items));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('parseTelemetryBody: NDJSON and arrays of arbitrary JSON values parse to the same items', () => {
     fc.assert(
-      fc.property(fc.array(fc.jsonValue().filter((value) => value !== null && typeof value === 'object' && !Array.isArray(value)), { minLength: 1, maxLength: 20 }), (values) => {
-        const asArray = parseTelemetryBody(JSON.stringify(values));
-        const asNdjson = parseTelemetryBody(values.map((value) => JSON.stringify(value)).join('\n'));
-        assert.ok(asArray.ok && asNdjson.ok);
-        assert.deepStrictEqual(asNdjson.items, asArray.items);
-      }),
+      fc.property(
+        fc.array(
+          fc.jsonValue().filter((value) => value !== null && typeof value === 'object' && !Array.isArray(value)),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (values) => {
+          const asArray = parseTelemetryBody(JSON.stringify(values));
+          const asNdjson = parseTelemetryBody(values.map((value) => JSON.stringify(value)).join('\n'));
+          assert.ok(asArray.ok && asNdjson.ok);
+          assert.deepStrictEqual(asNdjson.items, asArray.items);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -78,15 +110,21 @@ describe('fuzz: relay parsers never throw on hostile input', () => {
 
   it('parseConnectionString: any text gives a parsed value or an error that never echoes a key', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.uuid().map((key) => `InstrumentationKey=${key.toUpperCase()};IngestionEndpoint=${key}`)), (text) => {
-        const result = parseConnectionString(text);
-        if (!result.ok) {
-          assert.ok(result.error.length > 0);
-          for (const guid of text.match(/[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}/gi) ?? []) {
-            assert.ok(!result.error.includes(guid), `error echoes ${guid}: ${result.error}`);
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.uuid().map((key) => `InstrumentationKey=${key.toUpperCase()};IngestionEndpoint=${key}`),
+        ),
+        (text) => {
+          const result = parseConnectionString(text);
+          if (!result.ok) {
+            assert.ok(result.error.length > 0);
+            for (const guid of text.match(/[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}/gi) ?? []) {
+              assert.ok(!result.error.includes(guid), `error echoes ${guid}: ${result.error}`);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -127,12 +165,18 @@ describe('fuzz: the relay over HTTP', function () {
     );
     let accepted = 0;
     for (const [index, { body, gzip }] of bodies.entries()) {
-      const reply = await send(relay.relay.port, { body, headers: gzip ? { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json' } : { 'Content-Type': 'application/json' } });
+      const reply = await send(relay.relay.port, {
+        body,
+        headers: gzip ? { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json' } : { 'Content-Type': 'application/json' },
+      });
       assert.ok(reply.status === 200 || (reply.status >= 400 && reply.status < 500), `body ${index}: status ${reply.status} ${reply.text}`);
       if (reply.status === 200) {
         accepted += reply.json.itemsAccepted;
       } else {
-        assert.ok(reply.json && (typeof reply.json.message === 'string' || Array.isArray(reply.json.errors)), `body ${index}: no JSON message in ${reply.text}`);
+        assert.ok(
+          reply.json && (typeof reply.json.message === 'string' || Array.isArray(reply.json.errors)),
+          `body ${index}: no JSON message in ${reply.text}`,
+        );
       }
       if (index % 25 === 0) {
         // A good client in between: the relay is still serving, and it keeps what it accepted.

@@ -57,7 +57,14 @@ class WellBehavedClient {
 /** Sends `total` bytes chunked, as fast as the socket takes them; resolves with the status (0 = connection cut). */
 function streamBody(port: number, total: number, chunk: Buffer): Promise<number> {
   return new Promise((resolve) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v2.1/track', agent: false, headers: { 'Content-Type': 'application/json' } });
+    const request = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/v2.1/track',
+      agent: false,
+      headers: { 'Content-Type': 'application/json' },
+    });
     let sent = 0;
     let settled = false;
     const settle = (status: number): void => {
@@ -113,7 +120,11 @@ describe('reliability: hostile requests while a real client streams', function (
     await t.relay.close();
     assert.ok(client.acknowledged.size >= 40, `the good client got only ${client.acknowledged.size} items through`);
     for (const message of client.acknowledged) {
-      assert.strictEqual(received.get(message), 1, `"${message}" was acknowledged but reached the sink ${received.get(message) ?? 0} times`);
+      assert.strictEqual(
+        received.get(message),
+        1,
+        `"${message}" was acknowledged but reached the sink ${received.get(message) ?? 0} times`,
+      );
     }
   });
 
@@ -135,7 +146,14 @@ describe('reliability: hostile requests while a real client streams', function (
   it('a body sent at 1 byte per second is cut off by the timeout', async () => {
     const started = Date.now();
     const status = await new Promise<number>((resolve) => {
-      const request = http.request({ host: '127.0.0.1', port: t.relay.port, method: 'POST', path: '/v2.1/track', agent: false, headers: { 'Content-Length': 1000 } });
+      const request = http.request({
+        host: '127.0.0.1',
+        port: t.relay.port,
+        method: 'POST',
+        path: '/v2.1/track',
+        agent: false,
+        headers: { 'Content-Length': 1000 },
+      });
       const timer = setInterval(() => request.write('['), 1000);
       const done = (status: number): void => {
         clearInterval(timer);
@@ -169,7 +187,10 @@ describe('reliability: hostile requests while a real client streams', function (
     for (const window of ['first', 'second']) {
       const before = client.acknowledged.size;
       await delay(1500);
-      assert.ok(client.acknowledged.size > before, `${window} 1.5 s window: the good client made no progress during a flood of ${count} idle connections`);
+      assert.ok(
+        client.acknowledged.size > before,
+        `${window} 1.5 s window: the good client made no progress during a flood of ${count} idle connections`,
+      );
     }
     // The relay closes idlers after its first-byte timeout; how soon their closes are seen here
     // depends on the machine's load, so wait for them (bounded) instead of reading the count once.
@@ -181,9 +202,14 @@ describe('reliability: hostile requests while a real client streams', function (
   it('deep nesting, huge strings and invalid UTF-8: an answer each, no 5xx', async () => {
     const deep = await send(t.relay.port, { body: '['.repeat(200_000) + ']'.repeat(200_000) });
     assert.strictEqual(deep.status, 400, deep.text);
-    const hugeString = await send(t.relay.port, { body: JSON.stringify([envelope({ baseData: { ver: 2, message: 'x'.repeat(7 * MiB) } })]) });
+    const hugeString = await send(t.relay.port, {
+      body: JSON.stringify([envelope({ baseData: { ver: 2, message: 'x'.repeat(7 * MiB) } })]),
+    });
     assert.ok([200, 400].includes(hugeString.status), `huge string: ${hugeString.status}`);
-    const invalidUtf8 = Buffer.concat([Buffer.from(JSON.stringify([envelope({ baseData: { ver: 2, message: 'MARK' } })]).replace('MARK', '\u0000')), Buffer.from([0xff, 0xfe, 0xc3])]);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from(JSON.stringify([envelope({ baseData: { ver: 2, message: 'MARK' } })]).replace('MARK', '\u0000')),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+    ]);
     const reply = await send(t.relay.port, { body: invalidUtf8 });
     assert.strictEqual(reply.status, 400, reply.text);
     const inString = Buffer.from(JSON.stringify([envelope({ baseData: { ver: 2, message: 'AB' } })]));
@@ -196,7 +222,10 @@ describe('reliability: hostile requests while a real client streams', function (
     const body = JSON.stringify([envelope()]);
     assert.strictEqual((await send(t.relay.port, { body, host: 'attacker.example' })).status, 403);
     assert.strictEqual((await send(t.relay.port, { body, headers: { Origin: 'https://attacker.example' } })).status, 403);
-    assert.strictEqual((await send(t.relay.port, { body: JSON.stringify([envelope({ iKey: '00000000-1111-2222-3333-444444444444' })]) })).status, 403);
+    assert.strictEqual(
+      (await send(t.relay.port, { body: JSON.stringify([envelope({ iKey: '00000000-1111-2222-3333-444444444444' })]) })).status,
+      403,
+    );
     await delay(300);
   });
 });

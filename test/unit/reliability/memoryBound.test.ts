@@ -46,7 +46,13 @@ function watchRss(pid: number): { stop(): number } {
 }
 
 function envelopeText(message: string, properties: Record<string, string>): string {
-  return JSON.stringify({ name: 'Microsoft.ApplicationInsights.Message', time: new Date().toISOString(), iKey: LOCAL_KEY, tags: { 'ai.cloud.role': 'big' }, data: { baseType: 'MessageData', baseData: { ver: 2, message, properties } } });
+  return JSON.stringify({
+    name: 'Microsoft.ApplicationInsights.Message',
+    time: new Date().toISOString(),
+    iKey: LOCAL_KEY,
+    tags: { 'ai.cloud.role': 'big' },
+    data: { baseType: 'MessageData', baseData: { ver: 2, message, properties } },
+  });
 }
 
 /** Keeps sending 20-item batches; every answer must be 200. */
@@ -61,7 +67,9 @@ class WellBehavedClient {
     this.running = (async () => {
       for (let batch = 0; !this.stopped; batch++) {
         const items = Array.from({ length: 20 }, (_, index) => envelopeText(`good ${batch}.${index}`, { n: String(index) }));
-        const reply = await send(this.port, { body: `[${items.join(',')}]`, headers: { 'Content-Type': 'application/json' } }).catch(() => ({ status: 0 }));
+        const reply = await send(this.port, { body: `[${items.join(',')}]`, headers: { 'Content-Type': 'application/json' } }).catch(
+          () => ({ status: 0 }),
+        );
         this.statuses.push(reply.status);
         await delay(20);
       }
@@ -93,7 +101,11 @@ describe('reliability: memory stays bounded by bytes under gigabytes of large it
   });
 
   /** Streams `requests` gzipped bodies from `makeBody` while the good client runs; returns the peak RSS. */
-  async function stream(requests: number, makeBody: (request: number) => string, path = '/v2.1/track'): Promise<{ peak: number; statuses: Map<number, number> }> {
+  async function stream(
+    requests: number,
+    makeBody: (request: number) => string,
+    path = '/v2.1/track',
+  ): Promise<{ peak: number; statuses: Map<number, number> }> {
     const good = new WellBehavedClient(relay.port);
     const rss = watchRss(relay.child.pid!);
     const statuses = new Map<number, number>();
@@ -101,16 +113,28 @@ describe('reliability: memory stays bounded by bytes under gigabytes of large it
     try {
       for (let request = 0; request < requests; request++) {
         const body = gzipSync(makeBody(request), { level: 1 });
-        const reply = await send(relay.port, { path, body, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } }).catch(() => ({ status: 0, text: '' }));
+        const reply = await send(relay.port, {
+          path,
+          body,
+          headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+        }).catch(() => ({ status: 0, text: '' }));
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-        assert.notStrictEqual(reply.status, 0, `request ${request}: the relay cut the connection (crashed?)\n${relay.stderr().slice(-2000)}`);
+        assert.notStrictEqual(
+          reply.status,
+          0,
+          `request ${request}: the relay cut the connection (crashed?)\n${relay.stderr().slice(-2000)}`,
+        );
       }
     } finally {
       await good.stop();
     }
     const peak = rss.stop();
     assert.ok(good.statuses.length > 0);
-    assert.deepStrictEqual([...new Set(good.statuses)], [200], `the well-behaved client got ${JSON.stringify(good.statuses.filter((status) => status !== 200).slice(0, 10))}`);
+    assert.deepStrictEqual(
+      [...new Set(good.statuses)],
+      [200],
+      `the well-behaved client got ${JSON.stringify(good.statuses.filter((status) => status !== 200).slice(0, 10))}`,
+    );
     assert.strictEqual(relay.child.exitCode, null, `the relay exited\n${relay.stderr().slice(-2000)}`);
     console.log(`      peak RSS ${Math.round(peak)} MB over ${requests} requests; good client: ${good.statuses.length} batches, all 200`);
     return { peak, statuses };
@@ -123,8 +147,10 @@ describe('reliability: memory stays bounded by bytes under gigabytes of large it
     for (let index = 0; index < 128; index++) manyProperties[`key${index}`] = eightKilobytes;
     // Half the items carry one 1 MB value (cut to 8,192), half 128 values of 8,000 (within Azure's limits: only the byte budget bounds them).
     const requests = Math.ceil((GIGABYTES * 1024) / 50);
-    const { peak, statuses } = await stream(requests, (request) =>
-      `[${Array.from({ length: 50 }, (_, index) => envelopeText(`big ${request}.${index}`, index % 2 === 0 ? { value: oneMegabyteValue } : manyProperties)).join(',')}]`,
+    const { peak, statuses } = await stream(
+      requests,
+      (request) =>
+        `[${Array.from({ length: 50 }, (_, index) => envelopeText(`big ${request}.${index}`, index % 2 === 0 ? { value: oneMegabyteValue } : manyProperties)).join(',')}]`,
     );
     assert.deepStrictEqual([...statuses.keys()], [200]);
     assert.ok(peak < RSS_BOUND_MB, `peak RSS ${Math.round(peak)} MB`);
@@ -133,7 +159,10 @@ describe('reliability: memory stays bounded by bytes under gigabytes of large it
   it('1,000 envelopes of 10,000 property keys each: RSS stays bounded, the good client gets 200', async () => {
     const properties: Record<string, string> = {};
     for (let index = 0; index < 10_000; index++) properties[`property_${index}`] = `value ${index}`;
-    const { peak, statuses } = await stream(20, (request) => `[${Array.from({ length: 50 }, (_, index) => envelopeText(`keys ${request}.${index}`, properties)).join(',')}]`);
+    const { peak, statuses } = await stream(
+      20,
+      (request) => `[${Array.from({ length: 50 }, (_, index) => envelopeText(`keys ${request}.${index}`, properties)).join(',')}]`,
+    );
     assert.deepStrictEqual([...statuses.keys()], [200]);
     assert.ok(peak < RSS_BOUND_MB, `peak RSS ${Math.round(peak)} MB`);
   });
@@ -142,7 +171,10 @@ describe('reliability: memory stays bounded by bytes under gigabytes of large it
     const hugeName = 'M'.repeat(5 * MiB);
     const { peak, statuses } = await stream(
       150,
-      (request) => JSON.stringify([{ Timestamp: new Date().toISOString(), Instance: 'big', Metrics: [{ Name: hugeName, Value: request, Weight: 1 }] }]),
+      (request) =>
+        JSON.stringify([
+          { Timestamp: new Date().toISOString(), Instance: 'big', Metrics: [{ Name: hugeName, Value: request, Weight: 1 }] },
+        ]),
       `/QuickPulseService.svc/post?ikey=${LOCAL_KEY}`,
     );
     assert.deepStrictEqual([...statuses.keys()], [200]);

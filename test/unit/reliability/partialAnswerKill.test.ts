@@ -51,7 +51,13 @@ describe('reliability: SIGKILL after a 206, restart', function () {
     fake.enqueue({ kind: 'partial', codes });
     fake.setPlan(() => ({ kind: 'status', status: 503, retryAfter: 3600 }));
     const storage = tempDir('azmon-partial-kill-');
-    const options = { storage, localKey: LOCAL_KEY, connectionString: fake.connectionString(REAL_KEY), port: 0, args: ['--retry-base-ms', '50', '--retry-max-ms', '100'] };
+    const options = {
+      storage,
+      localKey: LOCAL_KEY,
+      connectionString: fake.connectionString(REAL_KEY),
+      port: 0,
+      args: ['--retry-base-ms', '50', '--retry-max-ms', '100'],
+    };
     relay = await startRelayProcess(options);
     const items = Array.from({ length: ITEMS }, (_, index) => ({
       name: 'Microsoft.ApplicationInsights.Message',
@@ -72,7 +78,10 @@ describe('reliability: SIGKILL after a 206, restart', function () {
     relay = await startRelayProcess({ ...options, port: 0 });
     await fake.waitForItems(3);
     await waitFor(() => !listFiles(storage).some((file) => /\.(queue|outcome)$/.test(file)), 'the queue to empty');
-    const resent = fake.received().map((item) => String(item.data?.baseData?.message)).sort();
+    const resent = fake
+      .received()
+      .map((item) => String(item.data?.baseData?.message))
+      .sort();
     assert.deepStrictEqual(resent, ['item 1', 'item 4', 'item 7'], 'only the items still owed are resent');
   });
 });

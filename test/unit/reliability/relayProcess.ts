@@ -52,7 +52,18 @@ export function startRelayProcess(options: RelayProcessOptions): Promise<RelayPr
   env.APPLICATIONINSIGHTS_CONNECTION_STRING = options.connectionString;
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), CLI_PATH, '--port', String(options.port), '--no-https', '--storage', options.storage, '--local-key', options.localKey, ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      CLI_PATH,
+      '--port',
+      String(options.port),
+      '--no-https',
+      '--storage',
+      options.storage,
+      '--local-key',
+      options.localKey,
+      ...(options.args ?? []),
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -66,7 +77,8 @@ export function startRelayProcess(options: RelayProcessOptions): Promise<RelayPr
       child.kill('SIGKILL');
       reject(new Error(`${error.message}\nstderr:\n${stderr}`));
     };
-    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null): void => fail(new Error(`the relay exited (${code ?? signal}) before listening`));
+    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+      fail(new Error(`the relay exited (${code ?? signal}) before listening`));
     child.once('exit', onEarlyExit);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
@@ -124,5 +136,8 @@ export function storageFileText(file: string): string {
 
 export function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
 }

@@ -40,9 +40,19 @@ class App {
   readonly exited: Promise<number | null>;
   private stderr = '';
 
-  constructor(url: string, readonly first: number, readonly count: number) {
+  constructor(
+    url: string,
+    readonly first: number,
+    readonly count: number,
+  ) {
     this.child = fork(CLIENT_SCRIPT, [], {
-      env: { ...process.env, FAULT_CLIENT_URL: `${url}v2.1/track`, FAULT_CLIENT_KEY: LOCAL_KEY, FAULT_CLIENT_FIRST: String(first), FAULT_CLIENT_COUNT: String(count) },
+      env: {
+        ...process.env,
+        FAULT_CLIENT_URL: `${url}v2.1/track`,
+        FAULT_CLIENT_KEY: LOCAL_KEY,
+        FAULT_CLIENT_FIRST: String(first),
+        FAULT_CLIENT_COUNT: String(count),
+      },
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
@@ -63,7 +73,9 @@ class App {
   }
 
   failure(): string | undefined {
-    return this.child.exitCode !== null && this.child.exitCode !== 0 ? `app ${this.first} exited ${this.child.exitCode}: ${this.stderr}` : undefined;
+    return this.child.exitCode !== null && this.child.exitCode !== 0
+      ? `app ${this.first} exited ${this.child.exitCode}: ${this.stderr}`
+      : undefined;
   }
 
   kill(): void {
@@ -108,7 +120,10 @@ describe('reliability: upstream faults during a long stream, relay killed and re
       while (!check()) {
         const failed = apps.map((app) => app.failure()).find(Boolean);
         if (failed) throw new Error(failed);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (apps acked ${acked()}, fakes accepted ${accepted()})\nrelay log tail:\n${relay?.stderr().slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what} (apps acked ${acked()}, fakes accepted ${accepted()})\nrelay log tail:\n${relay?.stderr().slice(-2000)}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, pollMs));
       }
     };
@@ -131,23 +146,47 @@ describe('reliability: upstream faults during a long stream, relay killed and re
       const before = fake.requests().length;
       fake.enqueue(...faults);
       await letSegmentThrough();
-      await until(`${name}: the faults answered and the stream recovered`, () => fake.requests().slice(before + faults.length).some((request) => request.status === 200), timeoutMs);
+      await until(
+        `${name}: the faults answered and the stream recovered`,
+        () =>
+          fake
+            .requests()
+            .slice(before + faults.length)
+            .some((request) => request.status === 200),
+        timeoutMs,
+      );
       phaseTimes[name] = Date.now() - phaseStart;
     };
 
     await letSegmentThrough(); // warm-up, no fault
-    await phase('503 burst', primary, Array.from({ length: 5 }, () => ({ kind: 'status', status: 503 }) as const));
+    await phase(
+      '503 burst',
+      primary,
+      Array.from({ length: 5 }, () => ({ kind: 'status', status: 503 }) as const),
+    );
     const before429 = primary.requests().length;
-    await phase('429 + Retry-After', primary, [{ kind: 'status', status: 429, retryAfter: 1 }, { kind: 'status', status: 429, retryAfter: '1' }]);
+    await phase('429 + Retry-After', primary, [
+      { kind: 'status', status: 429, retryAfter: 1 },
+      { kind: 'status', status: 429, retryAfter: '1' },
+    ]);
     const after429 = primary.requests().slice(before429, before429 + 3);
     for (let index = 1; index < after429.length; index++) {
-      assert.ok(after429[index].at - after429[index - 1].at >= 900, `the request after a 429 with Retry-After: 1 waited ${after429[index].at - after429[index - 1].at} ms`);
+      assert.ok(
+        after429[index].at - after429[index - 1].at >= 900,
+        `the request after a 429 with Retry-After: 1 waited ${after429[index].at - after429[index - 1].at} ms`,
+      );
     }
     await phase('connection resets', primary, [{ kind: 'reset' }, { kind: 'reset' }, { kind: 'reset' }]);
     const beforeTimeouts = primary.requests().length;
-    await phase('timeouts', primary, [{ kind: 'delay', ms: REQUEST_TIMEOUT_MS + 1000 }, { kind: 'delay', ms: REQUEST_TIMEOUT_MS + 1000 }]);
+    await phase('timeouts', primary, [
+      { kind: 'delay', ms: REQUEST_TIMEOUT_MS + 1000 },
+      { kind: 'delay', ms: REQUEST_TIMEOUT_MS + 1000 },
+    ]);
     const codes = Array.from({ length: 512 }, (_, index) => [500, 503, 429, 408][index % 7] ?? 200);
-    await phase('206 partials', primary, [{ kind: 'partial', codes }, { kind: 'partial', codes }]);
+    await phase('206 partials', primary, [
+      { kind: 'partial', codes },
+      { kind: 'partial', codes },
+    ]);
 
     // The global endpoint now sends everyone to the regional one (the relay remembers; after a restart it is told again).
     let phaseStart = Date.now();
@@ -171,8 +210,14 @@ describe('reliability: upstream faults during a long stream, relay killed and re
     const onDiskAtKill = queuedLines(storage);
     // The backlog on disk (segments decoded) carries the local key only.
     const diskText = listFiles(storage).map((file) => storageFileText(file).toLowerCase());
-    assert.ok(diskText.some((text) => text.includes(LOCAL_KEY)), 'the queue files hold the local key');
-    assert.ok(!diskText.some((text) => text.includes(REAL_KEY) || text.includes(REAL_KEY.replace(/-/g, ''))), 'the real key is in the disk queue');
+    assert.ok(
+      diskText.some((text) => text.includes(LOCAL_KEY)),
+      'the queue files hold the local key',
+    );
+    assert.ok(
+      !diskText.some((text) => text.includes(REAL_KEY) || text.includes(REAL_KEY.replace(/-/g, ''))),
+      'the real key is in the disk queue',
+    );
     const killedAt = Date.now();
     relay = await startRelayProcess({ storage, localKey: LOCAL_KEY, connectionString, port, args: RELAY_ARGS });
     const restartMs = Date.now() - killedAt;
@@ -185,7 +230,10 @@ describe('reliability: upstream faults during a long stream, relay killed and re
     await until('every app done', () => apps.every((app) => app.final !== undefined));
     await settled(() => uniqueIds(fakes()).size >= ITEMS, accepted);
     // The fake took these after the relay had given up on them: resent, so each arrives twice.
-    const acceptedAfterTimeout = primary.requests().slice(beforeTimeouts, beforeTimeouts + 2).reduce((sum, request) => sum + request.accepted, 0);
+    const acceptedAfterTimeout = primary
+      .requests()
+      .slice(beforeTimeouts, beforeTimeouts + 2)
+      .reduce((sum, request) => sum + request.accepted, 0);
     const exitCode = await relay.stop();
     relayLogs.push(relay.stderr());
     relay = undefined;
@@ -204,15 +252,20 @@ describe('reliability: upstream faults during a long stream, relay killed and re
     assert.ok(onDiskAtKill > 0 && replayed > 0, `a backlog was on disk at the kill (${onDiskAtKill} lines) and replayed (${replayed})`);
     // Duplicates only where delivery was ambiguous: answers after the timeout, and files resent after the kill.
     const duplicates = received - ITEMS;
-    assert.ok(duplicates <= acceptedAfterTimeout + replayed, `${duplicates} duplicates, more than the ${acceptedAfterTimeout} late-accepted + ${replayed} replayed items explain`);
+    assert.ok(
+      duplicates <= acceptedAfterTimeout + replayed,
+      `${duplicates} duplicates, more than the ${acceptedAfterTimeout} late-accepted + ${replayed} replayed items explain`,
+    );
     // The queue holds the local key only, and the log is redacted.
     for (const form of [REAL_KEY, REAL_KEY.replace(/-/g, '')]) {
       assert.ok(!log.toLowerCase().includes(form), 'the real key is not in the relay log');
-      for (const file of listFiles(storage)) assert.ok(!storageFileText(file).toLowerCase().includes(form), `the real key is not in ${file}`);
+      for (const file of listFiles(storage))
+        assert.ok(!storageFileText(file).toLowerCase().includes(form), `the real key is not in ${file}`);
     }
 
     const statuses = new Map<string, number>();
-    for (const fake of fakes()) for (const request of fake.requests()) statuses.set(String(request.status), (statuses.get(String(request.status)) ?? 0) + 1);
+    for (const fake of fakes())
+      for (const request of fake.requests()) statuses.set(String(request.status), (statuses.get(String(request.status)) ?? 0) + 1);
     const report = {
       test: 'upstream-faults',
       items: ITEMS,

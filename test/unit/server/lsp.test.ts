@@ -46,7 +46,11 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
   });
 
   /** Opens `text`, applies the code action chosen by `pick` for the first `code` diagnostic, re-opens the result. */
-  async function fix(text: string, code: string, pick: (actions: CodeAction[]) => CodeAction | undefined = (a) => a.find((x) => x.isPreferred)) {
+  async function fix(
+    text: string,
+    code: string,
+    pick: (actions: CodeAction[]) => CodeAction | undefined = (a) => a.find((x) => x.isPreferred),
+  ) {
     const uri = newUri();
     const diagnostics = await client.open(uri, text);
     const [diagnostic] = byCode(diagnostics, code);
@@ -54,7 +58,10 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
     const actions = await client.codeActions(uri, diagnostic.range, [diagnostic]);
     const action = pick(actions);
     assert.ok(action?.edit?.changes?.[uri], `no edit action among ${JSON.stringify(actions.map((a) => a.title))}`);
-    assert.deepStrictEqual(action.diagnostics?.map((d) => d.code), [code]);
+    assert.deepStrictEqual(
+      action.diagnostics?.map((d) => d.code),
+      [code],
+    );
     const fixed = applyEdits(text, action.edit.changes[uri]);
     const after = await client.open(newUri(), fixed);
     assert.deepStrictEqual(byCode(after, code), [], `${code} is still reported after "${action.title}":\n${fixed}`);
@@ -72,7 +79,10 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
 
   describe('hardCodedConnectionString', () => {
     it('reports the literal (error, source "Azure Monitor"); "remove the argument" fixes it; SecretStorage is offered', async () => {
-      const text = lines('from opencensus.ext.azure.trace_exporter import AzureExporter', `exporter = AzureExporter(connection_string="${CS}")`);
+      const text = lines(
+        'from opencensus.ext.azure.trace_exporter import AzureExporter',
+        `exporter = AzureExporter(connection_string="${CS}")`,
+      );
       const { diagnostic, actions, fixed } = await fix(text, C.hardCodedConnectionString);
       assert.strictEqual(diagnostic.severity, DiagnosticSeverity.Error);
       assert.strictEqual(diagnostic.source, 'Azure Monitor');
@@ -87,7 +97,12 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
     });
 
     it('a clean file has no diagnostics', async () => {
-      assert.deepStrictEqual(await client.open(newUri(), lines('from opencensus.ext.azure.trace_exporter import AzureExporter', 'exporter = AzureExporter()')).then((d) => byCode(d, C.hardCodedConnectionString)), []);
+      assert.deepStrictEqual(
+        await client
+          .open(newUri(), lines('from opencensus.ext.azure.trace_exporter import AzureExporter', 'exporter = AzureExporter()'))
+          .then((d) => byCode(d, C.hardCodedConnectionString)),
+        [],
+      );
     });
   });
 
@@ -100,14 +115,24 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
     });
 
     it('is silent for a full connection string read from the environment', async () => {
-      assert.deepStrictEqual(await client.open(newUri(), lines('import os', 'cs = os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]')), []);
+      assert.deepStrictEqual(
+        await client.open(newUri(), lines('import os', 'cs = os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"]')),
+        [],
+      );
     });
   });
 
   describe('openCensus', () => {
     it('an information diagnostic (deprecated tag) whose action shows the OpenTelemetry equivalent', async () => {
       const uri = newUri();
-      const text = lines('import logging', 'from opencensus.ext.azure.log_exporter import AzureLogHandler', '', 'logger = logging.getLogger(__name__)', 'logger.addHandler(AzureLogHandler())', 'logger.warning("hi")');
+      const text = lines(
+        'import logging',
+        'from opencensus.ext.azure.log_exporter import AzureLogHandler',
+        '',
+        'logger = logging.getLogger(__name__)',
+        'logger.addHandler(AzureLogHandler())',
+        'logger.warning("hi")',
+      );
       const [diagnostic] = byCode(await client.open(uri, text), C.openCensusRetired);
       assert.strictEqual(diagnostic.severity, DiagnosticSeverity.Information);
       assert.deepStrictEqual(diagnostic.tags, [2]);
@@ -125,14 +150,30 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
     it('the custom request returns the same migration', async () => {
       const uri = newUri();
       await client.open(uri, lines('from opencensus.trace.tracer import Tracer', 'tracer = Tracer()'));
-      const result = await client.connection.sendRequest<{ text: string; usesOpenCensus: boolean }>('azureMonitorPython/openTelemetryEquivalent', { uri });
+      const result = await client.connection.sendRequest<{ text: string; usesOpenCensus: boolean }>(
+        'azureMonitorPython/openTelemetryEquivalent',
+        { uri },
+      );
       assert.strictEqual(result.usesOpenCensus, true);
       assert.match(result.text, /^tracer = trace\.get_tracer\(__name__\)$/m);
-      assert.strictEqual(await client.connection.sendRequest('azureMonitorPython/openTelemetryEquivalent', { uri: 'file:///not/open.py' }), null);
+      assert.strictEqual(
+        await client.connection.sendRequest('azureMonitorPython/openTelemetryEquivalent', { uri: 'file:///not/open.py' }),
+        null,
+      );
     });
 
     it('OpenTelemetry imports are not reported', async () => {
-      assert.deepStrictEqual(await client.open(newUri(), lines('from opentelemetry import trace', 'from azure.monitor.opentelemetry import configure_azure_monitor', 'configure_azure_monitor()')), []);
+      assert.deepStrictEqual(
+        await client.open(
+          newUri(),
+          lines(
+            'from opentelemetry import trace',
+            'from azure.monitor.opentelemetry import configure_azure_monitor',
+            'configure_azure_monitor()',
+          ),
+        ),
+        [],
+      );
     });
   });
 
@@ -164,9 +205,22 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
 
   describe('configureOrder', () => {
     it('warns when configure_azure_monitor() follows the app; the fix moves it above', async () => {
-      const text = lines('from flask import Flask', 'from azure.monitor.opentelemetry import configure_azure_monitor', 'app = Flask(__name__)', 'configure_azure_monitor()');
+      const text = lines(
+        'from flask import Flask',
+        'from azure.monitor.opentelemetry import configure_azure_monitor',
+        'app = Flask(__name__)',
+        'configure_azure_monitor()',
+      );
       const { fixed } = await fix(text, C.configureAfterAppCreated);
-      assert.strictEqual(fixed, lines('from flask import Flask', 'from azure.monitor.opentelemetry import configure_azure_monitor', 'configure_azure_monitor()', 'app = Flask(__name__)'));
+      assert.strictEqual(
+        fixed,
+        lines(
+          'from flask import Flask',
+          'from azure.monitor.opentelemetry import configure_azure_monitor',
+          'configure_azure_monitor()',
+          'app = Flask(__name__)',
+        ),
+      );
     });
     it('is silent in the right order', async () => {
       assert.deepStrictEqual(await client.open(newUri(), lines('configure_azure_monitor()', 'app = FastAPI()')), []);
@@ -175,7 +229,10 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
 
   describe('connectionStringArgument', () => {
     it('warns on connection_string= and removes it', async () => {
-      const { diagnostic, fixed } = await fix(lines('configure_azure_monitor(connection_string=CS, enable_live_metrics=True)'), C.connectionStringArgument);
+      const { diagnostic, fixed } = await fix(
+        lines('configure_azure_monitor(connection_string=CS, enable_live_metrics=True)'),
+        C.connectionStringArgument,
+      );
       assert.strictEqual(diagnostic.severity, DiagnosticSeverity.Warning);
       assert.strictEqual(fixed, lines('configure_azure_monitor(enable_live_metrics=True)'));
     });
@@ -189,16 +246,26 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       const uri = newUri();
       assert.deepStrictEqual(await client.open(uri, lines('import os', '', 'x = 1', 'exporter = AzureExporter()')), []);
       // Insert the argument inside the parentheses of line 3.
-      let diagnostics = await client.change(uri, 2, [{ range: { start: { line: 3, character: 25 }, end: { line: 3, character: 25 } }, text: 'connection_string=cs' }]);
-      assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [[C.connectionStringArgument, 3, 25]]);
+      let diagnostics = await client.change(uri, 2, [
+        { range: { start: { line: 3, character: 25 }, end: { line: 3, character: 25 } }, text: 'connection_string=cs' },
+      ]);
+      assert.deepStrictEqual(
+        diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+        [[C.connectionStringArgument, 3, 25]],
+      );
       // Two changes in one notification: insert two lines at the top, then rename on the moved line.
       diagnostics = await client.change(uri, 3, [
         { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '"""Doc."""\n# comment\n' },
         { range: { start: { line: 5, character: 0 }, end: { line: 5, character: 8 } }, text: 'trace_exporter' },
       ]);
-      assert.deepStrictEqual(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [[C.connectionStringArgument, 5, 31]]);
+      assert.deepStrictEqual(
+        diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+        [[C.connectionStringArgument, 5, 31]],
+      );
       // Delete the argument again.
-      diagnostics = await client.change(uri, 4, [{ range: { start: { line: 5, character: 31 }, end: { line: 5, character: 51 } }, text: '' }]);
+      diagnostics = await client.change(uri, 4, [
+        { range: { start: { line: 5, character: 31 }, end: { line: 5, character: 51 } }, text: '' },
+      ]);
       assert.deepStrictEqual(diagnostics, []);
     });
 
@@ -232,7 +299,10 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       const uri = newUri();
       await client.open(uri, lines('x = 1'));
       const diagnostics = await client.change(uri, 2, [{ text: lines('s = ProbabilitySampler(7)') }]);
-      assert.deepStrictEqual(diagnostics.map((d) => d.code), [C.samplerRateOutOfRange]);
+      assert.deepStrictEqual(
+        diagnostics.map((d) => d.code),
+        [C.samplerRateOutOfRange],
+      );
       const cleared = client.nextDiagnostics(uri);
       await client.close(uri);
       assert.deepStrictEqual(await cleared, []);
@@ -274,14 +344,23 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       assert.deepStrictEqual(item.textEdit.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } });
       const result = applyEdits('azm', [item.textEdit, ...(item.additionalTextEdits ?? [])]);
       assert.match(result, /^from azure\.monitor\.opentelemetry import configure_azure_monitor\nfrom opentelemetry import trace\n\n/);
-      assert.match(result, /\nconfigure_azure_monitor\(\)\ntracer = trace\.get_tracer\(__name__\)\n\n\ndef say_hello\(name\):\n[\s\S]*tracer\.start_as_current_span\("say_hello"\)[\s\S]*\)$/);
+      assert.match(
+        result,
+        /\nconfigure_azure_monitor\(\)\ntracer = trace\.get_tracer\(__name__\)\n\n\ndef say_hello\(name\):\n[\s\S]*tracer\.start_as_current_span\("say_hello"\)[\s\S]*\)$/,
+      );
       assertCompiles(result);
       // The distro comes first, retired OpenCensus last (marked deprecated), in the order the editor sorts them.
       const sorted = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
       assert.strictEqual(sorted[0].label, 'azmon_otel_configure');
       const firstOpenCensus = sorted.findIndex((i) => i.label.startsWith('azmon_opencensus_'));
-      assert.ok(firstOpenCensus > 0 && sorted.slice(firstOpenCensus).every((i) => i.label.startsWith('azmon_opencensus_')), sorted.map((i) => i.label).join(' '));
-      assert.ok(sorted.slice(firstOpenCensus).every((i) => i.tags?.includes(1)), 'OpenCensus items carry CompletionItemTag.Deprecated');
+      assert.ok(
+        firstOpenCensus > 0 && sorted.slice(firstOpenCensus).every((i) => i.label.startsWith('azmon_opencensus_')),
+        sorted.map((i) => i.label).join(' '),
+      );
+      assert.ok(
+        sorted.slice(firstOpenCensus).every((i) => i.tags?.includes(1)),
+        'OpenCensus items carry CompletionItemTag.Deprecated',
+      );
       assert.ok(sorted.slice(0, firstOpenCensus).every((i) => !i.tags?.length));
     });
 
@@ -335,12 +414,25 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       });
       const again = newUri();
       await client.open(again, result);
-      assert.deepStrictEqual((await actionsAt(again, 0)).filter((a) => a.title === INSTRUMENT), [], 'an instrumented file is not offered it again');
+      assert.deepStrictEqual(
+        (await actionsAt(again, 0)).filter((a) => a.title === INSTRUMENT),
+        [],
+        'an instrumented file is not offered it again',
+      );
     });
 
     it('a Flask app is configured before the app is created, and the app is not created twice', async () => {
       const uri = newUri();
-      const text = lines('from flask import Flask', '', 'app = Flask(__name__)', '', '', '@app.route("/")', 'def index():', '    return "hi"');
+      const text = lines(
+        'from flask import Flask',
+        '',
+        'app = Flask(__name__)',
+        '',
+        '',
+        '@app.route("/")',
+        'def index():',
+        '    return "hi"',
+      );
       await client.open(uri, text);
       const action = (await actionsAt(uri, 0)).find((a) => a.title === INSTRUMENT);
       assert.ok(action?.edit?.changes?.[uri]);
@@ -354,12 +446,21 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
     it('below the imports only as a source action; never for a file that already uses an SDK, nor for quick-fix requests', async () => {
       const plain = newUri();
       await client.open(plain, lines('import os', '', 'print(os.getcwd())'));
-      assert.deepStrictEqual((await actionsAt(plain, 2)).map((a) => a.title), []);
-      assert.deepStrictEqual((await actionsAt(plain, 2, ['source'])).map((a) => [a.title, a.kind]), [[INSTRUMENT, 'source.azureMonitor.instrument']]);
+      assert.deepStrictEqual(
+        (await actionsAt(plain, 2)).map((a) => a.title),
+        [],
+      );
+      assert.deepStrictEqual(
+        (await actionsAt(plain, 2, ['source'])).map((a) => [a.title, a.kind]),
+        [[INSTRUMENT, 'source.azureMonitor.instrument']],
+      );
       assert.deepStrictEqual(await actionsAt(plain, 0, ['quickfix']), []);
       const census = newUri();
       await client.open(census, lines('from opencensus.trace.tracer import Tracer', 'tracer = Tracer()'));
-      assert.deepStrictEqual((await actionsAt(census, 0, ['source'])).map((a) => a.title), []);
+      assert.deepStrictEqual(
+        (await actionsAt(census, 0, ['source'])).map((a) => a.title),
+        [],
+      );
       assert.ok(!(await actionsAt(census, 0)).some((a) => a.title === INSTRUMENT));
     });
   });
@@ -370,11 +471,17 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
       try {
         const uri = newUri();
         const text = lines(`IKEY = "${KEY}"`, 'sampler = ProbabilitySampler(5)');
-        assert.deepStrictEqual((await configured.open(uri, text)).map((d) => d.code), [C.hardCodedInstrumentationKey]);
+        assert.deepStrictEqual(
+          (await configured.open(uri, text)).map((d) => d.code),
+          [C.hardCodedInstrumentationKey],
+        );
         assert.ok(configured.configurationRequests.length > 0, 'the server asked the client');
         const republished = configured.nextDiagnostics(uri);
         await configured.changeConfiguration({ 'azureMonitorPython.diagnostics': { samplerRate: true } });
-        assert.deepStrictEqual((await republished).map((d) => d.code), [C.hardCodedInstrumentationKey, C.samplerRateOutOfRange]);
+        assert.deepStrictEqual(
+          (await republished).map((d) => d.code),
+          [C.hardCodedInstrumentationKey, C.samplerRateOutOfRange],
+        );
       } finally {
         await configured.stop();
       }
@@ -383,20 +490,37 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
     it('a client without workspace/configuration gets every rule, or what it pushes with didChangeConfiguration', async () => {
       const uri = newUri();
       const text = lines('from opencensus.trace.tracer import Tracer');
-      assert.deepStrictEqual((await client.open(uri, text)).map((d) => d.code), [C.openCensusRetired]);
+      assert.deepStrictEqual(
+        (await client.open(uri, text)).map((d) => d.code),
+        [C.openCensusRetired],
+      );
       const republished = client.nextDiagnostics(uri);
       await client.changeConfiguration(undefined, { azureMonitorPython: { diagnostics: { openCensus: false } } });
       assert.deepStrictEqual(await republished, []);
       const restored = client.nextDiagnostics(uri);
       await client.changeConfiguration(undefined, { azureMonitorPython: {} });
-      assert.deepStrictEqual((await restored).map((d) => d.code), [C.openCensusRetired]);
+      assert.deepStrictEqual(
+        (await restored).map((d) => d.code),
+        [C.openCensusRetired],
+      );
     });
   });
 
   it('diagnoses a 5,000-line file', async () => {
     const block = (i: number) =>
-      [`def handler_${i}(request):`, `    logger.info("request %s", request)`, `    exporter_${i} = AzureExporter(connection_string="${CS}")`, `    return exporter_${i}`, ''].join('\n');
-    const header = lines('import logging', 'from opencensus.ext.azure.trace_exporter import AzureExporter', 'logger = logging.getLogger(__name__)', '');
+      [
+        `def handler_${i}(request):`,
+        `    logger.info("request %s", request)`,
+        `    exporter_${i} = AzureExporter(connection_string="${CS}")`,
+        `    return exporter_${i}`,
+        '',
+      ].join('\n');
+    const header = lines(
+      'import logging',
+      'from opencensus.ext.azure.trace_exporter import AzureExporter',
+      'logger = logging.getLogger(__name__)',
+      '',
+    );
     const text = header + Array.from({ length: 1000 }, (_, i) => block(i)).join('\n');
     assert.ok(text.split('\n').length >= 5000);
     const diagnostics = await client.open(newUri(), text);
@@ -409,15 +533,25 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
   it('also runs over Node IPC (how the extension starts it)', async () => {
     const child = fork(path.join(REPOSITORY_ROOT, 'dist', 'server.js'), ['--node-ipc'], { silent: true });
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    const published = new Promise<PublishDiagnosticsParams>((resolve) => connection.onNotification('textDocument/publishDiagnostics', resolve));
+    const published = new Promise<PublishDiagnosticsParams>((resolve) =>
+      connection.onNotification('textDocument/publishDiagnostics', resolve),
+    );
     connection.listen();
     try {
-      const result = await connection.sendRequest<{ capabilities: { hoverProvider?: boolean; textDocumentSync?: { change?: number } } }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+      const result = await connection.sendRequest<{ capabilities: { hoverProvider?: boolean; textDocumentSync?: { change?: number } } }>(
+        'initialize',
+        { processId: process.pid, rootUri: null, capabilities: {} },
+      );
       assert.strictEqual(result.capabilities.hoverProvider, true);
       assert.strictEqual(result.capabilities.textDocumentSync?.change, 2);
       await connection.sendNotification('initialized', {});
-      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///ipc.py', languageId: 'python', version: 1, text: 'sampler = ProbabilitySampler(-1)\n' } });
-      assert.deepStrictEqual((await published).diagnostics.map((d) => d.code), [C.samplerRateOutOfRange]);
+      await connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: 'file:///ipc.py', languageId: 'python', version: 1, text: 'sampler = ProbabilitySampler(-1)\n' },
+      });
+      assert.deepStrictEqual(
+        (await published).diagnostics.map((d) => d.code),
+        [C.samplerRateOutOfRange],
+      );
     } finally {
       connection.dispose();
       child.kill();

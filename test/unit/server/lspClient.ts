@@ -46,7 +46,9 @@ export class LspTestClient {
   ) {}
 
   static async start(options: ClientOptions = {}): Promise<LspTestClient> {
-    const child = spawn(process.execPath, [path.join(REPOSITORY_ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPOSITORY_ROOT, 'dist', 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection, options.configuration);
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -56,7 +58,7 @@ export class LspTestClient {
     connection.onNotification('window/logMessage', () => undefined);
     connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) => {
       client.configurationRequests.push(params);
-      return params.items.map((item) => (item.section ? client.configuration?.[item.section] ?? null : null));
+      return params.items.map((item) => (item.section ? (client.configuration?.[item.section] ?? null) : null));
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
@@ -78,7 +80,10 @@ export class LspTestClient {
       ...(options.locale !== undefined ? { locale: options.locale } : {}),
       ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
       capabilities: {
-        workspace: { configuration: options.configuration !== undefined, didChangeConfiguration: { dynamicRegistration: options.configuration !== undefined } },
+        workspace: {
+          configuration: options.configuration !== undefined,
+          didChangeConfiguration: { dynamicRegistration: options.configuration !== undefined },
+        },
         textDocument: {
           publishDiagnostics: { versionSupport: true, tagSupport: { valueSet: [1, 2] } },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
@@ -112,7 +117,10 @@ export class LspTestClient {
       return Promise.resolve(current.diagnostics);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms; server stderr:\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms; server stderr:\n${this.stderr}`)),
+        timeoutMs,
+      );
       this.waiters.push({ uri, version, resolve: (d) => (clearTimeout(timer), resolve(d)) });
     });
   }
@@ -148,7 +156,10 @@ export class LspTestClient {
   }
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    const result = await this.connection.sendRequest<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
+    const result = await this.connection.sendRequest<CompletionItem[] | CompletionList | null>('textDocument/completion', {
+      textDocument: { uri },
+      position,
+    });
     return Array.isArray(result) ? result : (result?.items ?? []);
   }
 

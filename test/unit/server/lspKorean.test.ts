@@ -14,7 +14,10 @@ import { lines, REPOSITORY_ROOT } from './pythonSamples';
 
 const KEY = '3c6a1f52-8d0e-4b7a-9f21-5e4d2c1b0a99';
 const CS = `InstrumentationKey=${KEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`;
-const SAMPLE = lines('from opencensus.ext.azure.trace_exporter import AzureExporter', `exporter = AzureExporter(connection_string="${CS}")`);
+const SAMPLE = lines(
+  'from opencensus.ext.azure.trace_exporter import AzureExporter',
+  `exporter = AzureExporter(connection_string="${CS}")`,
+);
 const HARD_CODED =
   "Hard-coded Application Insights connection string. A connection string in code overrides APPLICATIONINSIGHTS_CONNECTION_STRING (the local relay's during development, your settings in production), and it ends up in source control. Let the SDK read the environment variable.";
 
@@ -71,14 +74,23 @@ describe('language server in Korean (locale "ko")', function () {
     const items = await client.completion(empty, { line: 0, character: 3 });
     const configure = items.find((item) => item.label === 'azmon_otel_configure');
     assert.strictEqual(configure?.detail, 'OpenTelemetry: Azure Monitor 구성');
-    assert.match((configure?.documentation as { value: string }).value, /^azure-monitor-opentelemetry 배포판의 configure_azure_monitor\(\)/);
+    assert.match(
+      (configure?.documentation as { value: string }).value,
+      /^azure-monitor-opentelemetry 배포판의 configure_azure_monitor\(\)/,
+    );
   });
 
   it('a message with arguments is filled in the Korean word order', async () => {
     const client = await start({ locale: 'ko' });
-    const diagnostics = await client.open(`file:///work/korean_${++counter}.py`, lines('from opencensus.trace.samplers import ProbabilitySampler', 'sampler = ProbabilitySampler(1.5)'));
+    const diagnostics = await client.open(
+      `file:///work/korean_${++counter}.py`,
+      lines('from opencensus.trace.samplers import ProbabilitySampler', 'sampler = ProbabilitySampler(1.5)'),
+    );
     const diagnostic = diagnostics.find((d) => d.code === C.samplerRateOutOfRange);
-    assert.strictEqual(diagnostic?.message, 'ProbabilitySampler의 샘플링 비율은 0에서 1 사이여야 합니다(1.0이면 모두 유지). 1.5은(는) 이 범위를 벗어납니다.');
+    assert.strictEqual(
+      diagnostic?.message,
+      'ProbabilitySampler의 샘플링 비율은 0에서 1 사이여야 합니다(1.0이면 모두 유지). 1.5은(는) 이 범위를 벗어납니다.',
+    );
   });
 
   it('initializationOptions.locale wins over InitializeParams.locale; a language without a bundle stays English', async () => {

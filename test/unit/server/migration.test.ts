@@ -113,7 +113,10 @@ async function assertCleanMigration(source: string): Promise<string> {
   assert.strictEqual(result.usesOpenCensus, true);
   assertCompiles(result.text);
   // Comments and the docstring may name OpenCensus (what to uninstall, what the file was); the code must not use it.
-  assert.doesNotMatch(result.text.replace(/#.*$/gm, '').replace(/^"""[^]*?"""/, ''), /opencensus|AzureExporter|AzureLogHandler|InstrumentationKey/i);
+  assert.doesNotMatch(
+    result.text.replace(/#.*$/gm, '').replace(/^"""[^]*?"""/, ''),
+    /opencensus|AzureExporter|AzureLogHandler|InstrumentationKey/i,
+  );
   const codes = await codesOf(result.text);
   for (const code of [C.openCensusRetired, C.hardCodedConnectionString, C.connectionStringArgument, C.configureAfterAppCreated]) {
     assert.ok(!codes.includes(code), `${code} after migration:\n${result.text}`);
@@ -122,7 +125,7 @@ async function assertCleanMigration(source: string): Promise<string> {
 }
 
 describe('OpenCensus → OpenTelemetry migration', () => {
-  it('the guide\'s traces sample: configure_azure_monitor(sampling_ratio), a tracer, start_as_current_span, set_attribute', async () => {
+  it("the guide's traces sample: configure_azure_monitor(sampling_ratio), a tracer, start_as_current_span, set_attribute", async () => {
     const text = await assertCleanMigration(GUIDE_TRACES);
     assert.ok(text.startsWith('from azure.monitor.opentelemetry import configure_azure_monitor\nfrom opentelemetry import trace\n'), text);
     assert.match(text, /^configure_azure_monitor\(sampling_ratio=0\.5\)$/m);
@@ -130,7 +133,7 @@ describe('OpenCensus → OpenTelemetry migration', () => {
     assert.match(text, /with tracer\.start_as_current_span\(name="test"\) as span:\n {8}span\.set_attribute\("source", "prompt"\)/);
   });
 
-  it('the guide\'s metrics sample: a meter, a counter and a histogram, measurements recorded directly', async () => {
+  it("the guide's metrics sample: a meter, a counter and a histogram, measurements recorded directly", async () => {
     const text = await assertCleanMigration(GUIDE_METRICS);
     assert.match(text, /^meter = metrics\.get_meter\(__name__\)$/m);
     assert.match(text, /^prompt_measure = meter\.create_counter\("prompts", unit="prompts", description="number of prompts"\)$/m);
@@ -140,7 +143,7 @@ describe('OpenCensus → OpenTelemetry migration', () => {
     assert.ok(text.indexOf('meter = metrics.get_meter') < text.indexOf('prompt_measure ='));
   });
 
-  it('the guide\'s logs sample: the handler goes, configure_azure_monitor() exports logging', async () => {
+  it("the guide's logs sample: the handler goes, configure_azure_monitor() exports logging", async () => {
     const text = await assertCleanMigration(GUIDE_LOGS);
     assert.match(text, /^import logging\nfrom azure\.monitor\.opentelemetry import configure_azure_monitor\n/);
     assert.match(text, /^logger = logging\.getLogger\(__name__\)$/m);
@@ -155,7 +158,11 @@ describe('OpenCensus → OpenTelemetry migration', () => {
 
   it('integrations: the distro covers requests/postgresql; mysql gets its explicit instrumentor; unknown ones a TODO', async () => {
     const text = await assertCleanMigration(
-      lines('from opencensus.trace import config_integration', 'config_integration.trace_integrations(["requests", "mysql", "redis"])', 'print(1)'),
+      lines(
+        'from opencensus.trace import config_integration',
+        'config_integration.trace_integrations(["requests", "mysql", "redis"])',
+        'print(1)',
+      ),
     );
     assert.match(text, /^from opentelemetry\.instrumentation\.mysql import MySQLInstrumentor$/m);
     assert.match(text, /^MySQLInstrumentor\(\)\.instrument\(\)\n# TODO: OpenCensus traced "redis"/m);
@@ -178,7 +185,15 @@ describe('OpenCensus → OpenTelemetry migration', () => {
   });
 
   it('a block emptied by the migration gets `pass`; CRLF is kept', async () => {
-    const source = lines('from opencensus.ext.azure.log_exporter import AzureLogHandler', 'import logging', '', 'def setup(logger):', '    logger.addHandler(AzureLogHandler())', '', 'setup(logging.getLogger())').replace(/\n/g, '\r\n');
+    const source = lines(
+      'from opencensus.ext.azure.log_exporter import AzureLogHandler',
+      'import logging',
+      '',
+      'def setup(logger):',
+      '    logger.addHandler(AzureLogHandler())',
+      '',
+      'setup(logging.getLogger())',
+    ).replace(/\n/g, '\r\n');
     const text = await assertCleanMigration(source);
     assert.match(text, /def setup\(logger\):\r\n {4}pass\r\n/);
     assert.strictEqual(text.replace(/\r\n/g, '').includes('\n'), false);
@@ -197,7 +212,12 @@ describe('OpenCensus → OpenTelemetry migration', () => {
     assertCompiles(result.text);
     assert.strictEqual(
       result.text,
-      lines('MIDDLEWARE = [', '    "django.middleware.common.CommonMiddleware",', ']', '# Azure Monitor: call configure_azure_monitor() in manage.py or wsgi.py instead (the distro instruments Django).'),
+      lines(
+        'MIDDLEWARE = [',
+        '    "django.middleware.common.CommonMiddleware",',
+        ']',
+        '# Azure Monitor: call configure_azure_monitor() in manage.py or wsgi.py instead (the distro instruments Django).',
+      ),
     );
   });
 

@@ -35,8 +35,8 @@ export async function applyFix(text: string, code: string, title?: string | RegE
   if (!finding) {
     throw new Error(`no ${code} finding in:\n${text}`);
   }
-  const fix = finding.fixes.find((f) =>
-    f.kind === 'edit' && (title === undefined ? f.preferred : typeof title === 'string' ? f.title === title : title.test(f.title)),
+  const fix = finding.fixes.find(
+    (f) => f.kind === 'edit' && (title === undefined ? f.preferred : typeof title === 'string' ? f.title === title : title.test(f.title)),
   );
   if (!fix || fix.kind !== 'edit') {
     throw new Error(`no matching fix for ${code}: ${finding.fixes.map((f) => f.title).join(' | ')}`);

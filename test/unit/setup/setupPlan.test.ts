@@ -1,7 +1,14 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FRAMEWORKS_BY_SDK, planSetupInsertion, SetupSelection, SetupSignal, setupPackages, setupSnippetIds } from '../../../src/core/setup/setupPlan';
+import {
+  FRAMEWORKS_BY_SDK,
+  planSetupInsertion,
+  SetupSelection,
+  SetupSignal,
+  setupPackages,
+  setupSnippetIds,
+} from '../../../src/core/setup/setupPlan';
 import { findSnippet } from '../../../src/core/snippets';
 import { applyTextEdits } from '../../../src/core/snippets/textEdits';
 import { assertCompiles, SECRET_PATTERNS } from '../snippets/pythonCompile';
@@ -15,8 +22,16 @@ function count(text: string, needle: string): number {
 
 describe('setup plan (Set Up Python Monitoring)', () => {
   it('chooses the framework integration first, then one snippet per signal', () => {
-    assert.deepStrictEqual(setupSnippetIds({ sdk: 'opentelemetry', signals: ['traces', 'metrics', 'logs'], framework: 'flask' }), ['otel-flask', 'otel-traces', 'otel-metrics', 'otel-logs']);
-    assert.deepStrictEqual(setupSnippetIds({ sdk: 'opencensus', signals: ['logs', 'traces'], framework: 'none' }), ['opencensus-traces', 'opencensus-logs']);
+    assert.deepStrictEqual(setupSnippetIds({ sdk: 'opentelemetry', signals: ['traces', 'metrics', 'logs'], framework: 'flask' }), [
+      'otel-flask',
+      'otel-traces',
+      'otel-metrics',
+      'otel-logs',
+    ]);
+    assert.deepStrictEqual(setupSnippetIds({ sdk: 'opencensus', signals: ['logs', 'traces'], framework: 'none' }), [
+      'opencensus-traces',
+      'opencensus-logs',
+    ]);
     // FlaskMiddleware already creates the tracer: no second one.
     assert.deepStrictEqual(setupSnippetIds({ sdk: 'opencensus', signals: ['traces'], framework: 'flask' }), ['opencensus-flask']);
     assert.deepStrictEqual(setupSnippetIds({ sdk: 'opentelemetry', signals: [], framework: 'none' }), ['otel-configure']);
@@ -39,7 +54,11 @@ describe('setup plan (Set Up Python Monitoring)', () => {
   });
 
   it('packages: the union of the snippets, once each', () => {
-    assert.deepStrictEqual(setupPackages({ sdk: 'opentelemetry', signals: ['traces', 'logs'], framework: 'fastapi' }), ['azure-monitor-opentelemetry', 'fastapi', 'uvicorn']);
+    assert.deepStrictEqual(setupPackages({ sdk: 'opentelemetry', signals: ['traces', 'logs'], framework: 'fastapi' }), [
+      'azure-monitor-opentelemetry',
+      'fastapi',
+      'uvicorn',
+    ]);
     assert.deepStrictEqual(setupPackages({ sdk: 'opencensus', signals: ['metrics', 'logs'], framework: 'none' }), ['opencensus-ext-azure']);
   });
 

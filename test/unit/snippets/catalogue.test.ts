@@ -3,7 +3,11 @@ import { listSnippets, renderStandalone, SNIPPETS } from '../../../src/core/snip
 import { assertCompiles, pythonCompileError, SECRET_PATTERNS } from './pythonCompile';
 
 const SDKS = ['opentelemetry', 'opencensus', 'otlp'];
-const SDK_PACKAGE: Record<string, string> = { opencensus: 'opencensus-ext-azure', opentelemetry: 'azure-monitor-opentelemetry', otlp: 'opentelemetry-exporter-otlp-proto-http' };
+const SDK_PACKAGE: Record<string, string> = {
+  opencensus: 'opencensus-ext-azure',
+  opentelemetry: 'azure-monitor-opentelemetry',
+  otlp: 'opentelemetry-exporter-otlp-proto-http',
+};
 const SIGNALS = ['traces', 'metrics', 'logs', 'all'];
 const FRAMEWORKS = ['none', 'flask', 'django', 'fastapi', 'requests', 'psycopg2', 'mysql', 'postgresql'];
 
@@ -54,7 +58,7 @@ describe('snippet catalogue', () => {
       });
     }
 
-    it('the compile check can fail (a snippet with the guide\'s stray parenthesis is rejected)', () => {
+    it("the compile check can fail (a snippet with the guide's stray parenthesis is rejected)", () => {
       const broken = "tracer = Tracer(exporter=AzureExporter(connection_string='x')), sampler=ProbabilitySampler(1.0))\n";
       assert.ok(pythonCompileError(broken) !== undefined);
     });
@@ -70,9 +74,12 @@ describe('snippet catalogue', () => {
     });
   });
 
-  describe('the guide\'s OpenCensus patterns, fixed', () => {
+  describe("the guide's OpenCensus patterns, fixed", () => {
     it('traces: Tracer with AzureExporter() and ProbabilitySampler(1.0)', () => {
-      assert.match(renderStandalone('opencensus-traces'), /tracer = Tracer\(exporter=AzureExporter\(\), sampler=ProbabilitySampler\(1\.0\)\)/);
+      assert.match(
+        renderStandalone('opencensus-traces'),
+        /tracer = Tracer\(exporter=AzureExporter\(\), sampler=ProbabilitySampler\(1\.0\)\)/,
+      );
     });
     it('metrics: a measure, a CountAggregation view and new_metrics_exporter() registered on the view manager', () => {
       const text = renderStandalone('opencensus-metrics');
@@ -115,19 +122,28 @@ describe('snippet catalogue', () => {
       }
     });
     it('manual spans, a counter, a histogram, and INFO logging', () => {
-      assert.match(renderStandalone('otel-traces'), /tracer = trace\.get_tracer\(__name__\)[\s\S]*tracer\.start_as_current_span\("say_hello"\)/);
+      assert.match(
+        renderStandalone('otel-traces'),
+        /tracer = trace\.get_tracer\(__name__\)[\s\S]*tracer\.start_as_current_span\("say_hello"\)/,
+      );
       const metrics = renderStandalone('otel-metrics');
       assert.match(metrics, /meter = metrics\.get_meter\(__name__\)/);
       assert.match(metrics, /meter\.create_counter\(/);
       assert.match(metrics, /meter\.create_histogram\(/);
-      assert.match(renderStandalone('otel-logs'), /configure_azure_monitor\(\)\nlogger = logging\.getLogger\(__name__\)\n.*\nlogger\.setLevel\(logging\.INFO\)/);
+      assert.match(
+        renderStandalone('otel-logs'),
+        /configure_azure_monitor\(\)\nlogger = logging\.getLogger\(__name__\)\n.*\nlogger\.setLevel\(logging\.INFO\)/,
+      );
     });
     it('what Set Up inserts (the setup alone, without the example) uses every object it creates', () => {
       for (const snippet of listSnippets({ sdk: 'opentelemetry' })) {
         for (const [, name] of snippet.setup.matchAll(/^(\w+) = /gm)) {
           const uses = snippet.setup.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
           // A web framework's app object is what the user's routes use (and WSGI servers load).
-          assert.ok(uses >= 2 || (['app', 'application'].includes(name) && snippet.framework !== 'none'), `${snippet.id}: ${name} is created but never used`);
+          assert.ok(
+            uses >= 2 || (['app', 'application'].includes(name) && snippet.framework !== 'none'),
+            `${snippet.id}: ${name} is created but never used`,
+          );
         }
       }
     });
@@ -147,7 +163,10 @@ describe('snippet catalogue', () => {
         listSnippets({ sdk: 'opentelemetry', framework: 'fastapi' }).map((s) => s.id),
         ['otel-fastapi', 'otel-fastapi-instrumentor'],
       );
-      assert.deepStrictEqual(listSnippets({ sdk: 'opencensus', signal: 'logs' }).map((s) => s.id), ['opencensus-logs']);
+      assert.deepStrictEqual(
+        listSnippets({ sdk: 'opencensus', signal: 'logs' }).map((s) => s.id),
+        ['opencensus-logs'],
+      );
       assert.deepStrictEqual(listSnippets({ framework: 'mysql', sdk: 'opentelemetry' }), []);
     });
   });

@@ -20,7 +20,14 @@ describe('runSnippetsCommand (azmon-relay snippets …)', () => {
     }
     assert.deepStrictEqual(
       listed.find((e) => e.id === 'opencensus-logs'),
-      { id: 'opencensus-logs', title: 'OpenCensus: logs', sdk: 'opencensus', signal: 'logs', framework: 'none', packages: ['opencensus-ext-azure'] },
+      {
+        id: 'opencensus-logs',
+        title: 'OpenCensus: logs',
+        sdk: 'opencensus',
+        signal: 'logs',
+        framework: 'none',
+        packages: ['opencensus-ext-azure'],
+      },
     );
   });
 

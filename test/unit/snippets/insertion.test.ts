@@ -15,7 +15,8 @@ const BASE_FILES: Readonly<Record<string, string>> = {
   'docstring only': '"""My app."""\n',
   'no trailing newline': 'import os\nprint(os.getcwd())',
   'flask app': 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return "hi"\n',
-  'header, future, code': '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n"""Tool."""\nfrom __future__ import annotations\n\nimport sys\n\n\ndef main() -> int:\n    return 0\n\n\nif __name__ == "__main__":\n    sys.exit(main())\n',
+  'header, future, code':
+    '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n"""Tool."""\nfrom __future__ import annotations\n\nimport sys\n\n\ndef main() -> int:\n    return 0\n\n\nif __name__ == "__main__":\n    sys.exit(main())\n',
   'django settings': 'import os\n\nDEBUG = True\nMIDDLEWARE = [\n    "django.middleware.common.CommonMiddleware",\n]\n',
 };
 
@@ -71,7 +72,10 @@ describe('planInsertion', () => {
   });
 
   it('a file with a docstring and no imports gets a blank line after the docstring', () => {
-    assert.match(insert('"""Doc."""\nx = 1\n', 'otel-configure'), /^"""Doc\."""\n\nfrom azure\.monitor\.opentelemetry import configure_azure_monitor\n\n#[^\n]*\n#[^\n]*\nconfigure_azure_monitor\(\)\n\nx = 1\n$/);
+    assert.match(
+      insert('"""Doc."""\nx = 1\n', 'otel-configure'),
+      /^"""Doc\."""\n\nfrom azure\.monitor\.opentelemetry import configure_azure_monitor\n\n#[^\n]*\n#[^\n]*\nconfigure_azure_monitor\(\)\n\nx = 1\n$/,
+    );
   });
 
   it('a licence comment block at the top stays above the imports', () => {
@@ -100,10 +104,10 @@ describe('planInsertion', () => {
       'from azure.monitor.opentelemetry import configure_azure_monitor',
       'from opentelemetry import trace',
     ]);
-    assert.deepStrictEqual(
-      planInsertion('from opentelemetry import trace as otel_trace\n', 'otel-traces').addedImports,
-      ['from azure.monitor.opentelemetry import configure_azure_monitor', 'from opentelemetry import trace'],
-    );
+    assert.deepStrictEqual(planInsertion('from opentelemetry import trace as otel_trace\n', 'otel-traces').addedImports, [
+      'from azure.monitor.opentelemetry import configure_azure_monitor',
+      'from opentelemetry import trace',
+    ]);
   });
 
   it('multi-line parenthesised and backslash-continued imports are recognised', () => {
@@ -132,7 +136,7 @@ describe('planInsertion', () => {
     ]);
   });
 
-  it('imports inside strings or functions are not the file\'s imports', () => {
+  it("imports inside strings or functions are not the file's imports", () => {
     const text = '"""Usage:\n\nfrom opentelemetry import trace\n"""\n\n\ndef f():\n    from opentelemetry import trace\n    return trace\n';
     assert.deepStrictEqual(planInsertion(text, 'otel-traces').addedImports, [
       'from azure.monitor.opentelemetry import configure_azure_monitor',
@@ -229,7 +233,8 @@ describe('planInsertion', () => {
   });
 
   it('an existing configure_azure_monitor(...) with arguments, even inside main(), is not repeated', () => {
-    const text = 'from azure.monitor.opentelemetry import configure_azure_monitor\n\n\ndef main():\n    configure_azure_monitor(logger_name="app")\n';
+    const text =
+      'from azure.monitor.opentelemetry import configure_azure_monitor\n\n\ndef main():\n    configure_azure_monitor(logger_name="app")\n';
     const result = insert(text, 'otel-configure');
     assert.strictEqual(count(result, 'configure_azure_monitor('), 1, 'only the existing call');
     assert.strictEqual(result, text);

@@ -27,23 +27,47 @@ describe('source: resolving telemetry paths to the workspace', () => {
   const resolve = (file: string, cwd?: string) => resolveSourcePath(file, { workspaceFolders: [workspace], cwd });
 
   it('an absolute path in the workspace opens directly', async () => {
-    assert.deepStrictEqual(await resolve(path.join(workspace, 'orders', 'views.py')), { kind: 'workspace', path: path.join(workspace, 'orders', 'views.py'), library: false });
+    assert.deepStrictEqual(await resolve(path.join(workspace, 'orders', 'views.py')), {
+      kind: 'workspace',
+      path: path.join(workspace, 'orders', 'views.py'),
+      library: false,
+    });
   });
 
-  it('a relative path: against the run\'s working directory, then the workspace folders', async () => {
-    assert.deepStrictEqual(await resolve('views.py', path.join(workspace, 'orders')), { kind: 'workspace', path: path.join(workspace, 'orders', 'views.py'), library: false });
-    assert.deepStrictEqual(await resolve('orders/views.py'), { kind: 'workspace', path: path.join(workspace, 'orders', 'views.py'), library: false });
+  it("a relative path: against the run's working directory, then the workspace folders", async () => {
+    assert.deepStrictEqual(await resolve('views.py', path.join(workspace, 'orders')), {
+      kind: 'workspace',
+      path: path.join(workspace, 'orders', 'views.py'),
+      library: false,
+    });
+    assert.deepStrictEqual(await resolve('orders/views.py'), {
+      kind: 'workspace',
+      path: path.join(workspace, 'orders', 'views.py'),
+      library: false,
+    });
   });
 
-  it('a path from another machine maps by its longest trailing part (the captures\' /home/dev/app/…)', async () => {
-    assert.deepStrictEqual(await resolve('/home/dev/app/orders/views.py'), { kind: 'workspace', path: path.join(workspace, 'orders', 'views.py'), library: false });
-    assert.deepStrictEqual(await resolve('file:///srv/app.py'), { kind: 'workspace', path: path.join(workspace, 'app.py'), library: false });
+  it("a path from another machine maps by its longest trailing part (the captures' /home/dev/app/…)", async () => {
+    assert.deepStrictEqual(await resolve('/home/dev/app/orders/views.py'), {
+      kind: 'workspace',
+      path: path.join(workspace, 'orders', 'views.py'),
+      library: false,
+    });
+    assert.deepStrictEqual(await resolve('file:///srv/app.py'), {
+      kind: 'workspace',
+      path: path.join(workspace, 'app.py'),
+      library: false,
+    });
   });
 
   it('../../ out of the workspace is "outside" (the user confirms), never "workspace"', async () => {
     const relative = path.relative(workspace, outsideFile); // ../secret.txt
     assert.deepStrictEqual(await resolve(relative), { kind: 'outside', path: outsideFile, library: false });
-    assert.deepStrictEqual(await resolve(`orders/../../${path.basename(outsideFile)}`), { kind: 'outside', path: outsideFile, library: false });
+    assert.deepStrictEqual(await resolve(`orders/../../${path.basename(outsideFile)}`), {
+      kind: 'outside',
+      path: outsideFile,
+      library: false,
+    });
     assert.deepStrictEqual(await resolve(outsideFile), { kind: 'outside', path: outsideFile, library: false });
   });
 
@@ -59,8 +83,20 @@ describe('source: resolving telemetry paths to the workspace', () => {
 
   it('UNC paths, file://host URLs, encoded controls and other schemes are refused without touching the disk', async () => {
     const touched: string[] = [];
-    for (const file of ['\\\\host\\share\\x.py', '//host/share/x.py', 'file://host/share/app.py', 'file:///srv/app%0a.py', 'file:////host/share/app.py', 'https://example.com/app.py', 'node:internal/x', '/srv/app.py\u0007']) {
-      const result = await resolveSourcePath(file, { workspaceFolders: [workspace], realFile: async (candidate) => (touched.push(candidate), undefined) });
+    for (const file of [
+      '\\\\host\\share\\x.py',
+      '//host/share/x.py',
+      'file://host/share/app.py',
+      'file:///srv/app%0a.py',
+      'file:////host/share/app.py',
+      'https://example.com/app.py',
+      'node:internal/x',
+      '/srv/app.py\u0007',
+    ]) {
+      const result = await resolveSourcePath(file, {
+        workspaceFolders: [workspace],
+        realFile: async (candidate) => (touched.push(candidate), undefined),
+      });
       assert.deepStrictEqual(result, { kind: 'refused', reason: 'unsafe' }, file);
     }
     assert.deepStrictEqual(touched, []);
@@ -76,6 +112,10 @@ describe('source: resolving telemetry paths to the workspace', () => {
     const elsewhere = path.join(root, 'other-project');
     fs.mkdirSync(elsewhere);
     fs.writeFileSync(path.join(elsewhere, 'app.py'), '');
-    assert.deepStrictEqual(await resolve(path.join(elsewhere, 'app.py')), { kind: 'outside', path: path.join(elsewhere, 'app.py'), library: false });
+    assert.deepStrictEqual(await resolve(path.join(elsewhere, 'app.py')), {
+      kind: 'outside',
+      path: path.join(elsewhere, 'app.py'),
+      library: false,
+    });
   });
 });

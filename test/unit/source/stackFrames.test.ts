@@ -8,21 +8,35 @@ import * as path from 'path';
 import type { Envelope } from '../../../src/core/envelope';
 import { decodeOtlp, convertOtlp } from '../../../src/core/otlp';
 import { toPanelItem } from '../../../src/core/panel';
-import { exceptionFrames, innermostAppFrame, isLibraryPath, isLinkablePath, logSourceLocation, MAX_LINKED_FRAMES, pythonTracebackFrames } from '../../../src/core/source';
+import {
+  exceptionFrames,
+  innermostAppFrame,
+  isLibraryPath,
+  isLinkablePath,
+  logSourceLocation,
+  MAX_LINKED_FRAMES,
+  pythonTracebackFrames,
+} from '../../../src/core/source';
 import { normaliseEnvelope } from '../../../src/core/store/normalise';
 import type { TelemetryItem } from '../../../src/core/store/telemetryItem';
 import { REPO_ROOT } from '../../harness/paths';
 import { body, kv, logRequest, span, traceRequest } from '../otlp/otlpJson';
 
 function captureItems(name: string): TelemetryItem[] {
-  const envelopes = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'captures', `${name}.body.json`), 'utf8')) as Envelope[];
-  return envelopes.map((envelope, index) => normaliseEnvelope(envelope, index + 1, Date.now())).filter((item): item is TelemetryItem => item !== undefined);
+  const envelopes = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'captures', `${name}.body.json`), 'utf8'),
+  ) as Envelope[];
+  return envelopes
+    .map((envelope, index) => normaliseEnvelope(envelope, index + 1, Date.now()))
+    .filter((item): item is TelemetryItem => item !== undefined);
 }
 
 function otlpItems(signal: 'traces' | 'logs', request: unknown): TelemetryItem[] {
   const decoded = decodeOtlp(signal, body(request), 'json');
   assert.ok(decoded.ok);
-  return convertOtlp(signal, decoded.request, { iKey: '00000000-0000-0000-0000-000000000000', nowMs: Date.now() }).envelopes.map((envelope, index) => normaliseEnvelope(envelope, index + 1, Date.now())!);
+  return convertOtlp(signal, decoded.request, { iKey: '00000000-0000-0000-0000-000000000000', nowMs: Date.now() }).envelopes.map(
+    (envelope, index) => normaliseEnvelope(envelope, index + 1, Date.now())!,
+  );
 }
 
 /** The captures were made in different directories over time: compare the file names, not the folders. */
@@ -81,7 +95,13 @@ describe('source: stack frames from telemetry', () => {
   });
 
   it('OTLP span exception event and OTLP log record: exception.stacktrace and code.* attributes', () => {
-    const events = [{ timeUnixNano: '1767323045700000000', name: 'exception', attributes: kv({ 'exception.type': 'ValueError', 'exception.message': 'no price', 'exception.stacktrace': TRACEBACK }) }];
+    const events = [
+      {
+        timeUnixNano: '1767323045700000000',
+        name: 'exception',
+        attributes: kv({ 'exception.type': 'ValueError', 'exception.message': 'no price', 'exception.stacktrace': TRACEBACK }),
+      },
+    ];
     const exception = otlpItems('traces', traceRequest([span({ kind: 2, events })])).find((item) => item.table === 'exceptions')!;
     const frames = toPanelItem(exception).exceptions![0]!.frames!;
     assert.deepStrictEqual(frames, [
@@ -91,7 +111,12 @@ describe('source: stack frames from telemetry', () => {
     ]);
     assert.strictEqual(innermostAppFrame(frames)?.file, 'orders/pricing.py');
 
-    const record = { timeUnixNano: '1767323045678901234', severityNumber: 13, body: { stringValue: 'slow' }, attributes: kv({ 'code.filepath': '/srv/app/orders/views.py', 'code.lineno': 51, 'code.function': 'create_order' }) };
+    const record = {
+      timeUnixNano: '1767323045678901234',
+      severityNumber: 13,
+      body: { stringValue: 'slow' },
+      attributes: kv({ 'code.filepath': '/srv/app/orders/views.py', 'code.lineno': 51, 'code.function': 'create_order' }),
+    };
     const [log] = otlpItems('logs', logRequest([record]));
     assert.deepStrictEqual(toPanelItem(log!).source, { file: '/srv/app/orders/views.py', line: 51, function: 'create_order' });
   });
@@ -114,24 +139,53 @@ describe('source: stack frames from telemetry', () => {
 
 describe('source: hostile stacks and paths stay text', () => {
   it('UNC paths, file://host URLs, other schemes, control and bidi characters are not links', () => {
-    for (const file of ['\\\\evil-host\\share\\x.py', '//evil-host/share/x.py', 'file://evil-host/share/x.py', 'https://example.com/x.py', 'node:internal/x', '<stdin>', '/app/x.py\u0000.txt', '/app/\u202egnp.py', '/app/x\n.py', 'x'.repeat(5000)]) {
+    for (const file of [
+      '\\\\evil-host\\share\\x.py',
+      '//evil-host/share/x.py',
+      'file://evil-host/share/x.py',
+      'https://example.com/x.py',
+      'node:internal/x',
+      '<stdin>',
+      '/app/x.py\u0000.txt',
+      '/app/\u202egnp.py',
+      '/app/x\n.py',
+      'x'.repeat(5000),
+    ]) {
       assert.strictEqual(isLinkablePath(file), false, JSON.stringify(file.slice(0, 40)));
     }
-    for (const file of ['/app/x.py', 'x.py', '../../etc/passwd', 'C:\\app\\x.py', 'file:///home/dev/app/x.py', 'file://localhost/home/x.py']) {
+    for (const file of [
+      '/app/x.py',
+      'x.py',
+      '../../etc/passwd',
+      'C:\\app\\x.py',
+      'file:///home/dev/app/x.py',
+      'file://localhost/home/x.py',
+    ]) {
       assert.strictEqual(isLinkablePath(file), true, file);
     }
   });
 
   it('a traceback line with a hostile path becomes a frame marked not linkable, never dropped silently', () => {
-    const frames = pythonTracebackFrames('Traceback (most recent call last):\n  File "\\\\host\\share\\evil.py", line 1, in <module>\nX: y');
+    const frames = pythonTracebackFrames(
+      'Traceback (most recent call last):\n  File "\\\\host\\share\\evil.py", line 1, in <module>\nX: y',
+    );
     assert.deepStrictEqual(frames, [{ file: '\\\\host\\share\\evil.py', line: 1, function: '<module>', linkable: false }]);
   });
 
   it('a 10,000-frame stack: at most MAX_LINKED_FRAMES frames, the innermost ones for parsedStack', () => {
-    const text = ['Traceback (most recent call last):', ...Array.from({ length: 10_000 }, (_, index) => `  File "/app/deep.py", line ${index + 1}, in f${index}\n    f()`), 'RecursionError: x'].join('\n');
+    const text = [
+      'Traceback (most recent call last):',
+      ...Array.from({ length: 10_000 }, (_, index) => `  File "/app/deep.py", line ${index + 1}, in f${index}\n    f()`),
+      'RecursionError: x',
+    ].join('\n');
     const frames = pythonTracebackFrames(text);
     assert.strictEqual(frames.length, MAX_LINKED_FRAMES);
-    const parsedStack = Array.from({ length: 10_000 }, (_, index) => ({ level: index, method: `f${index}`, fileName: '/app/deep.py', line: index + 1 }));
+    const parsedStack = Array.from({ length: 10_000 }, (_, index) => ({
+      level: index,
+      method: `f${index}`,
+      fileName: '/app/deep.py',
+      line: index + 1,
+    }));
     const parsed = exceptionFrames({ parsedStack });
     assert.strictEqual(parsed.length, MAX_LINKED_FRAMES);
     assert.strictEqual(parsed.at(-1)!.line, 1, 'level 0, the innermost frame, is kept and last');
@@ -139,7 +193,15 @@ describe('source: hostile stacks and paths stay text', () => {
 
   it('absurd line numbers and huge lines are not believed', () => {
     assert.deepStrictEqual(pythonTracebackFrames('  File "/app/a.py", line 999999999999, in f'), []);
-    assert.deepStrictEqual(exceptionFrames({ parsedStack: [{ fileName: '/app/a.py', line: -3 }, { fileName: '/app/b.py', line: 1.5 }] }), [{ file: '/app/a.py' }, { file: '/app/b.py' }]);
+    assert.deepStrictEqual(
+      exceptionFrames({
+        parsedStack: [
+          { fileName: '/app/a.py', line: -3 },
+          { fileName: '/app/b.py', line: 1.5 },
+        ],
+      }),
+      [{ file: '/app/a.py' }, { file: '/app/b.py' }],
+    );
     assert.deepStrictEqual(logSourceLocation({ 'code.filepath': '/app/a.py', 'code.lineno': '12abc' }), { file: '/app/a.py' });
     assert.deepStrictEqual(pythonTracebackFrames(`  File "${'a'.repeat(300_000)}", line 1`), []);
   });

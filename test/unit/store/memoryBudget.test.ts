@@ -42,12 +42,25 @@ describe('store: fields cut to Azure Monitor limits (issue 12 item 1)', () => {
     const request: Envelope = {
       name: 'Microsoft.ApplicationInsights.Request',
       time: '2026-01-01T00:00:00.000Z',
-      data: { baseType: 'RequestData', baseData: { id: '1', name: `${'n'.repeat(1023)}😀tail`, url: `http://x/${'u'.repeat(5000)}`, duration: '00:00:00.001', responseCode: '200', success: true } },
+      data: {
+        baseType: 'RequestData',
+        baseData: {
+          id: '1',
+          name: `${'n'.repeat(1023)}😀tail`,
+          url: `http://x/${'u'.repeat(5000)}`,
+          duration: '00:00:00.001',
+          responseCode: '200',
+          success: true,
+        },
+      },
     };
     const item = normaliseEnvelope(request, 1)!;
     assert.strictEqual(item.name, 'n'.repeat(1023), 'the emoji would be split: cut before it');
     assert.strictEqual(item.url!.length, 2048);
-    assert.deepStrictEqual(item.truncated?.map((entry) => entry.field), ['name', 'url']);
+    assert.deepStrictEqual(
+      item.truncated?.map((entry) => entry.field),
+      ['name', 'url'],
+    );
   });
 
   it('keeps at most 1,000 of 10,000 property keys and says so; an item within the limits is unmarked', () => {
@@ -71,7 +84,10 @@ describe('store: byte budget (issue 12 item 1)', () => {
     assert.ok(store.size < 2000 && store.size > 100, `${store.size} items held`);
     const kept = store.snapshot();
     assert.strictEqual(kept[kept.length - 1].message, 'item 1999');
-    assert.strictEqual(kept.reduce((sum, item) => sum + item.bytes, 0), store.bytes);
+    assert.strictEqual(
+      kept.reduce((sum, item) => sum + item.bytes, 0),
+      store.bytes,
+    );
     store.clear();
     assert.strictEqual(store.bytes, 0);
   });
@@ -80,7 +96,13 @@ describe('store: byte budget (issue 12 item 1)', () => {
     const store = new TelemetryStore({ maxBytes: 2 * MiB });
     store.add([message('quiet 1', undefined, 'quiet'), message('quiet 2', undefined, 'quiet')]);
     for (let index = 0; index < 1000; index++) store.add([message('x'.repeat(30_000), undefined, 'noisy')]);
-    assert.deepStrictEqual(store.snapshot().filter((item) => item.role === 'quiet').map((item) => item.message), ['quiet 1', 'quiet 2']);
+    assert.deepStrictEqual(
+      store
+        .snapshot()
+        .filter((item) => item.role === 'quiet')
+        .map((item) => item.message),
+      ['quiet 1', 'quiet 2'],
+    );
     assert.ok(store.bytes <= 2 * MiB);
   });
 

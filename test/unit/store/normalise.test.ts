@@ -70,7 +70,9 @@ describe('store: normalising real envelopes', () => {
     const exception = normalised(envelopes[5]);
     assert.strictEqual(exception.table, 'exceptions');
     assert.strictEqual(exception.severity, 3);
-    assert.deepStrictEqual(exception.exceptions![0].parsedStack, [{ level: 0, method: '<module>', fileName: '/work/steering/heldout/python-clients/oc_logs.py', line: 40 }]);
+    assert.deepStrictEqual(exception.exceptions![0].parsedStack, [
+      { level: 0, method: '<module>', fileName: '/work/steering/heldout/python-clients/oc_logs.py', line: 40 },
+    ]);
     assert.strictEqual(exception.exceptions![0].stack, 'at <module> (/work/steering/heldout/python-clients/oc_logs.py:40)');
     assert.strictEqual(exception.name, 'ValueError');
   });
@@ -96,7 +98,10 @@ describe('store: normalising real envelopes', () => {
 
   it('legacy Python SDK: every table, null metric fields dropped, no role', () => {
     const items = capture('py-applicationinsights-legacy.req1').map(normalised);
-    assert.deepStrictEqual(items.map((item) => item.table), ['customEvents', 'customEvents', 'customEvents', 'traces', 'exceptions', 'customMetrics', 'requests', 'dependencies']);
+    assert.deepStrictEqual(
+      items.map((item) => item.table),
+      ['customEvents', 'customEvents', 'customEvents', 'traces', 'exceptions', 'customMetrics', 'requests', 'dependencies'],
+    );
     assert.strictEqual(items[0].name, 'heldout.py.event.0');
     assert.strictEqual(items[0].role, undefined);
     assert.deepStrictEqual(items[5].metrics, [{ name: 'heldout.py.legacy.metric', value: 42 }]);
@@ -111,25 +116,43 @@ describe('store: normalising real envelopes', () => {
     assert.strictEqual(classic[3].severity, 2); // "Warning"
     assert.strictEqual(classic[5].severity, 3); // "Error"
     assert.strictEqual(classic[5].exceptions![0].parsedStack!.length, 4);
-    assert.deepStrictEqual(normalised(capture('node-applicationinsights-classic.req1')[0]).metrics, [{ name: 'heldout.node.classic.metric', value: 42, count: 1, min: 42, max: 42 }]);
+    assert.deepStrictEqual(normalised(capture('node-applicationinsights-classic.req1')[0]).metrics, [
+      { name: 'heldout.node.classic.metric', value: 42, count: 1, min: 42, max: 42 },
+    ]);
     const request = normalised(capture('node-otel-azure-exporter.req1')[3]);
     assert.strictEqual(request.duration, 0.7025);
   });
 
   it('dispatches on baseType, not on the envelope name; flags Statsbeat; ignores unknown types', () => {
-    const base: Envelope = { name: 'Microsoft.ApplicationInsights.3c6a1f528d0e4b7a9f215e4d2c1b0a99.Request', time: '2026-01-01T00:00:00Z', data: { baseType: 'MessageData', baseData: { message: 'm' } } };
+    const base: Envelope = {
+      name: 'Microsoft.ApplicationInsights.3c6a1f528d0e4b7a9f215e4d2c1b0a99.Request',
+      time: '2026-01-01T00:00:00Z',
+      data: { baseType: 'MessageData', baseData: { message: 'm' } },
+    };
     assert.strictEqual(normalised(base).table, 'traces');
-    const statsbeat = normalised({ ...base, name: 'Statsbeat', data: { baseType: 'MetricData', baseData: { metrics: [{ name: 'Request Success Count', value: 3 }] } } });
+    const statsbeat = normalised({
+      ...base,
+      name: 'Statsbeat',
+      data: { baseType: 'MetricData', baseData: { metrics: [{ name: 'Request Success Count', value: 3 }] } },
+    });
     assert.strictEqual(statsbeat.table, 'customMetrics');
     assert.strictEqual(statsbeat.statsbeat, true);
     assert.strictEqual(normalised(base).statsbeat, undefined);
     assert.strictEqual(normaliseEnvelope({ ...base, data: { baseType: 'SomethingElse' } }, 1), undefined);
     assert.strictEqual(normalised({ ...base, data: { baseType: 'PageViewData', baseData: { id: 'p', name: 'home' } } }).table, 'pageViews');
-    assert.strictEqual(normalised({ ...base, data: { baseType: 'AvailabilityData', baseData: { id: 'a', name: 'ping', success: 'false', runLocation: 'west' } } }).success, false);
+    assert.strictEqual(
+      normalised({
+        ...base,
+        data: { baseType: 'AvailabilityData', baseData: { id: 'a', name: 'ping', success: 'false', runLocation: 'west' } },
+      }).success,
+      false,
+    );
   });
 
   it('never throws on odd field types, and keeps __proto__ as a plain key', () => {
-    const odd = JSON.parse('{"name":"x","time":"2026-01-01T00:00:00Z","tags":{"ai.cloud.role":5,"ai.operation.id":{}},"data":{"baseType":"ExceptionData","baseData":{"exceptions":"no","properties":{"__proto__":"p","n":null,"o":{"a":1}},"measurements":{"m":"1","k":2}}}}');
+    const odd = JSON.parse(
+      '{"name":"x","time":"2026-01-01T00:00:00Z","tags":{"ai.cloud.role":5,"ai.operation.id":{}},"data":{"baseType":"ExceptionData","baseData":{"exceptions":"no","properties":{"__proto__":"p","n":null,"o":{"a":1}},"measurements":{"m":"1","k":2}}}}',
+    );
     const item = normalised(odd);
     assert.strictEqual(item.role, '5');
     assert.strictEqual(item.operationId, undefined);
@@ -168,6 +191,15 @@ describe('store: timestamps, durations, severities', () => {
 
   it('reads severities as ints (clamped) or names', () => {
     assert.deepStrictEqual([0, 1, 2, 3, 4, 7, -1, 2.9].map(severity), [0, 1, 2, 3, 4, 4, 0, 2]);
-    assert.deepStrictEqual(['Verbose', 'information', 'WARNING', 'Error', 'Critical', '3', 'loud', ''].map(severity), [0, 1, 2, 3, 4, 3, undefined, undefined]);
+    assert.deepStrictEqual(['Verbose', 'information', 'WARNING', 'Error', 'Critical', '3', 'loud', ''].map(severity), [
+      0,
+      1,
+      2,
+      3,
+      4,
+      3,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -19,7 +19,8 @@ describe('store: canonical UTC timestamps (the fast path) read the same as any o
     fc.assert(
       fc.property(timestamp, ({ year, month, day, hour, minute, second, fraction }) => {
         const body = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}${fraction === undefined ? '' : `.${fraction}`}`;
-        const expected = Date.UTC(year, month - 1, day, hour, minute, second) + (fraction === undefined ? 0 : Number(`0.${fraction}`) * 1000);
+        const expected =
+          Date.UTC(year, month - 1, day, hour, minute, second) + (fraction === undefined ? 0 : Number(`0.${fraction}`) * 1000);
         assert.strictEqual(parseTimestamp(`${body}Z`), expected);
         // OpenCensus metrics: no zone at all, meaning UTC (also on the fast path).
         assert.strictEqual(parseTimestamp(body), expected);
@@ -33,7 +34,19 @@ describe('store: canonical UTC timestamps (the fast path) read the same as any o
   });
 
   it('refuses what the general path refuses, canonical-looking or not', () => {
-    for (const bad of ['2026-11-24T17:38:38.Z', '2026-11-24T17:38:38.1a2Z', '2026-00-24T17:38:38Z', '2026-11-32T17:38:38Z', '2026-11-24T24:00:00Z', '2026-11-24T17:60:38Z', '2026-11-24T17:38:61Z', '2026-11-24X17:38:38Z', '2026/11/24T17:38:38Z', '2026-11-24T17-38-38Z', '２026-11-24T17:38:38Z']) {
+    for (const bad of [
+      '2026-11-24T17:38:38.Z',
+      '2026-11-24T17:38:38.1a2Z',
+      '2026-00-24T17:38:38Z',
+      '2026-11-32T17:38:38Z',
+      '2026-11-24T24:00:00Z',
+      '2026-11-24T17:60:38Z',
+      '2026-11-24T17:38:61Z',
+      '2026-11-24X17:38:38Z',
+      '2026/11/24T17:38:38Z',
+      '2026-11-24T17-38-38Z',
+      '２026-11-24T17:38:38Z',
+    ]) {
       assert.strictEqual(parseTimestamp(bad), undefined, bad);
     }
   });
@@ -51,18 +64,30 @@ describe('store: durations read without the regex equal the regex reading', () =
   };
 
   it('[D.]HH:MM:SS[.f] and near misses (odd widths, extra separators, spaces) read the same either way', () => {
-    const duration = fc.tuple(
-      fc.option(fc.stringMatching(/^[0-9]{1,6}$/), { nil: undefined }),
-      fc.stringMatching(/^[0-9]{1,3}$/),
-      fc.stringMatching(/^[0-9]{1,3}$/),
-      fc.stringMatching(/^[0-9]{1,3}$/),
-      fc.option(fc.stringMatching(/^[0-9]{0,10}$/), { nil: undefined }),
-    ).map(([days, hours, minutes, seconds, fraction]) => `${days === undefined ? '' : `${days}.`}${hours}:${minutes}:${seconds}${fraction === undefined ? '' : `.${fraction}`}`);
+    const duration = fc
+      .tuple(
+        fc.option(fc.stringMatching(/^[0-9]{1,6}$/), { nil: undefined }),
+        fc.stringMatching(/^[0-9]{1,3}$/),
+        fc.stringMatching(/^[0-9]{1,3}$/),
+        fc.stringMatching(/^[0-9]{1,3}$/),
+        fc.option(fc.stringMatching(/^[0-9]{0,10}$/), { nil: undefined }),
+      )
+      .map(
+        ([days, hours, minutes, seconds, fraction]) =>
+          `${days === undefined ? '' : `${days}.`}${hours}:${minutes}:${seconds}${fraction === undefined ? '' : `.${fraction}`}`,
+      );
     const noise = fc.stringMatching(/^[0-9.: x]{0,14}$/);
     fc.assert(
-      fc.property(fc.oneof(duration, noise, duration.map((text) => ` ${text} `)), (text) => {
-        assert.strictEqual(parseDuration(text), reference(text), JSON.stringify(text));
-      }),
+      fc.property(
+        fc.oneof(
+          duration,
+          noise,
+          duration.map((text) => ` ${text} `),
+        ),
+        (text) => {
+          assert.strictEqual(parseDuration(text), reference(text), JSON.stringify(text));
+        },
+      ),
       { numRuns: 5000 },
     );
     assert.strictEqual(parseDuration('0.00:00:00.0007025'), 0.0007025 * 1000);

@@ -31,7 +31,15 @@ const SENT: ItemDelivery = { state: 'sent', status: 200 };
 const DROPPED: ItemDelivery = { state: 'dropped', reason: 'partial', status: 400, message: 'Field name is required' };
 
 function item(seq: number, delivery?: ItemDelivery): PanelItem {
-  return { seq, table: 'requests', time: 1_700_000_000_000 + seq, operationId: `op${seq}`, id: `id${seq}`, name: `GET /${seq}`, ...(delivery ? { delivery } : {}) };
+  return {
+    seq,
+    table: 'requests',
+    time: 1_700_000_000_000 + seq,
+    operationId: `op${seq}`,
+    id: `id${seq}`,
+    name: `GET /${seq}`,
+    ...(delivery ? { delivery } : {}),
+  };
 }
 
 function delta(part: Partial<Delta>): Delta {
@@ -71,7 +79,14 @@ describe('webview: delivery state per item (issue 19)', () => {
     const queue = new UpdateQueue();
     queue.pushDelta(delta({ added: [item(1, QUEUED)] }));
     queue.applyTo(model);
-    queue.pushDelta(delta({ deliveries: [{ seq: 1, delivery: { state: '<img src=x>' } as unknown as ItemDelivery }, { seq: 1, delivery: { state: 'sent', status: '200' } as unknown as ItemDelivery }] }));
+    queue.pushDelta(
+      delta({
+        deliveries: [
+          { seq: 1, delivery: { state: '<img src=x>' } as unknown as ItemDelivery },
+          { seq: 1, delivery: { state: 'sent', status: '200' } as unknown as ItemDelivery },
+        ],
+      }),
+    );
     queue.applyTo(model);
     assert.deepStrictEqual(model.get(1)!.delivery, QUEUED);
   });

@@ -66,8 +66,14 @@ describe('webview: GenAI token usage per model (issue 19)', () => {
     const [series] = usage.series();
     assert.ok(series!.times.length <= 120, String(series!.times.length));
     assert.strictEqual(series!.times[1]! - series!.times[0]!, 60);
-    assert.strictEqual(series!.input.reduce((sum, value) => sum + value, 0), 600);
-    assert.strictEqual(series!.output.reduce((sum, value) => sum + value, 0), 1200);
+    assert.strictEqual(
+      series!.input.reduce((sum, value) => sum + value, 0),
+      600,
+    );
+    assert.strictEqual(
+      series!.output.reduce((sum, value) => sum + value, 0),
+      1200,
+    );
   });
 
   it('evicted calls leave the totals; a model without calls leaves the list', () => {
@@ -76,7 +82,10 @@ describe('webview: GenAI token usage per model (issue 19)', () => {
     usage.add(first);
     usage.add(call(2, 1, { requestModel: 'b', inputTokens: 7 }));
     usage.remove([first]);
-    assert.deepStrictEqual(usage.series().map((one) => [one.model, one.inputTokens]), [['b', 7]]);
+    assert.deepStrictEqual(
+      usage.series().map((one) => [one.model, one.inputTokens]),
+      [['b', 7]],
+    );
     assert.strictEqual(usage.calls, 1);
   });
 
@@ -86,7 +95,10 @@ describe('webview: GenAI token usage per model (issue 19)', () => {
     const series = usage.series();
     assert.ok(series.length <= 31, String(series.length));
     const other = series.find((one) => one.model === usageModule.OTHER_MODELS)!;
-    assert.strictEqual(series.reduce((sum, one) => sum + one.inputTokens, 0), 1000);
+    assert.strictEqual(
+      series.reduce((sum, one) => sum + one.inputTokens, 0),
+      1000,
+    );
     assert.ok(other.calls > 900);
   });
 });

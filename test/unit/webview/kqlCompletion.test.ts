@@ -25,7 +25,10 @@ describe('webview: KQL completion', () => {
     assert.deepStrictEqual(labels('requests | where resultC'), ['resultCode']);
     assert.deepStrictEqual(labels('requests | where sev'), [], 'requests has no severityLevel');
     const completion = completeAt('requests | summarize perc', 'requests | summarize perc'.length)!;
-    assert.deepStrictEqual(completion.items.map((item) => item.insert), ['percentile(', 'percentiles(']);
+    assert.deepStrictEqual(
+      completion.items.map((item) => item.insert),
+      ['percentile(', 'percentiles('],
+    );
     assert.strictEqual(completion.from, 'requests | summarize '.length);
   });
 
@@ -41,9 +44,19 @@ describe('webview: KQL completion', () => {
 
   it('lists exactly what the engine knows', () => {
     assert.deepStrictEqual(Object.keys(KQL_TABLE_COLUMNS).sort(), [...QUERY_TABLES].sort());
-    for (const table of QUERY_TABLES) assert.deepStrictEqual([...KQL_TABLE_COLUMNS[table]!].sort(), tableColumns(table).map((column) => column.name).sort(), table);
+    for (const table of QUERY_TABLES)
+      assert.deepStrictEqual(
+        [...KQL_TABLE_COLUMNS[table]!].sort(),
+        tableColumns(table)
+          .map((column) => column.name)
+          .sort(),
+        table,
+      );
     assert.deepStrictEqual([...KQL_AGGREGATIONS], [...AGGREGATE_FUNCTIONS]);
     assert.deepStrictEqual([...KQL_FUNCTIONS], [...SCALAR_FUNCTIONS]);
-    assert.deepStrictEqual(KQL_OPERATORS.map((operator) => operator.split(' ')[0]), [...TABULAR_OPERATORS]);
+    assert.deepStrictEqual(
+      KQL_OPERATORS.map((operator) => operator.split(' ')[0]),
+      [...TABULAR_OPERATORS],
+    );
   });
 });

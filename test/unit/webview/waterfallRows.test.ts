@@ -31,7 +31,17 @@ function operationOf(items: PanelItem[]): Operation {
 }
 
 function span(seq: number, id: string, parentId: string | undefined, extra: Partial<PanelItem> = {}): PanelItem {
-  return { seq, table: 'dependencies', time: 1_700_000_000_000 + seq, operationId: OPERATION, id, parentId, name: `span ${seq}`, duration: 1, ...extra };
+  return {
+    seq,
+    table: 'dependencies',
+    time: 1_700_000_000_000 + seq,
+    operationId: OPERATION,
+    id,
+    parentId,
+    name: `span ${seq}`,
+    duration: 1,
+    ...extra,
+  };
 }
 
 describe('Webview waterfall rows', () => {
@@ -40,11 +50,13 @@ describe('Webview waterfall rows', () => {
     const depth = 100_000;
     const items: PanelItem[] = [];
     // Children are exported before their parents: the deepest first, as SDKs send them.
-    for (let level = depth - 1; level >= 0; level--) items.push(span(depth - level, spanId(level), level === 0 ? undefined : spanId(level - 1)));
+    for (let level = depth - 1; level >= 0; level--)
+      items.push(span(depth - level, spanId(level), level === 0 ? undefined : spanId(level - 1)));
     const rows = buildWaterfallRows(operationOf(items));
     assert.strictEqual(rows.length, depth);
     for (let level = 0; level < depth; level++) {
-      if (rows[level]!.depth !== level || rows[level]!.item.id !== spanId(level)) assert.fail(`row ${level}: depth ${rows[level]!.depth}, id ${rows[level]!.item.id}`);
+      if (rows[level]!.depth !== level || rows[level]!.item.id !== spanId(level))
+        assert.fail(`row ${level}: depth ${rows[level]!.depth}, id ${rows[level]!.item.id}`);
     }
   });
 
@@ -67,7 +79,13 @@ describe('Webview waterfall rows', () => {
 
   it('shows every span of a parent cycle once, including a span that is its own parent', () => {
     // a → b → c → a (a cycle with no root), d is its own parent, e hangs off the cycle.
-    const items = [span(1, 'aaaaaaaaaaaaaaaa', 'cccccccccccccccc'), span(2, 'bbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaa'), span(3, 'cccccccccccccccc', 'bbbbbbbbbbbbbbbb'), span(4, 'dddddddddddddddd', 'dddddddddddddddd'), span(5, 'eeeeeeeeeeeeeeee', 'bbbbbbbbbbbbbbbb')];
+    const items = [
+      span(1, 'aaaaaaaaaaaaaaaa', 'cccccccccccccccc'),
+      span(2, 'bbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaa'),
+      span(3, 'cccccccccccccccc', 'bbbbbbbbbbbbbbbb'),
+      span(4, 'dddddddddddddddd', 'dddddddddddddddd'),
+      span(5, 'eeeeeeeeeeeeeeee', 'bbbbbbbbbbbbbbbb'),
+    ];
     const rows = buildWaterfallRows(operationOf(items));
     assert.deepStrictEqual(rows.map((row) => row.item.seq).sort(), [1, 2, 3, 4, 5]);
     assert.deepStrictEqual(

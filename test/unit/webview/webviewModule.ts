@@ -11,7 +11,15 @@ import { REPO_ROOT } from '../../harness/paths';
 
 export function loadWebviewModule<T>(relativePath: string): T {
   const entry = path.join(REPO_ROOT, relativePath);
-  const output = buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
+  const output = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
   const loaded = new Module(entry) as Module & { _compile(code: string, filename: string): void };
   loaded.filename = entry;
   loaded._compile(output.outputFiles[0]!.text, entry);

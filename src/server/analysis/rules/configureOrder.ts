@@ -47,7 +47,7 @@ export function checkConfigureOrder({ syntax, text }: RuleContext): Finding[] {
       code: DIAGNOSTIC_CODES.configureAfterAppCreated,
       severity: 'warning',
       message: l10n.t(
-        'configure_azure_monitor() runs after the app is created by {0}() on line {1}: the distro instruments apps created after it, so this app\'s requests are not traced. Call configure_azure_monitor() first.',
+        "configure_azure_monitor() runs after the app is created by {0}() on line {1}: the distro instruments apps created after it, so this app's requests are not traced. Call configure_azure_monitor() first.",
         calleeLastName(app) ?? '',
         appLine,
       ),
@@ -75,7 +75,8 @@ function moveFix(imports: readonly Node[], text: string, configure: Node, appSta
   const edits: OffsetEdit[] = [];
   // The import of configure_azure_monitor, if it sits between the app and the call, moves too.
   const importBetween = imports.find(
-    (node) => node.startIndex > appStatement.endIndex && node.endIndex < statement.startIndex && /\bconfigure_azure_monitor\b/.test(node.text),
+    (node) =>
+      node.startIndex > appStatement.endIndex && node.endIndex < statement.startIndex && /\bconfigure_azure_monitor\b/.test(node.text),
   );
   for (const node of importBetween ? [importBetween, statement] : [statement]) {
     const lines = statementLines(text, node);
@@ -88,7 +89,10 @@ function moveFix(imports: readonly Node[], text: string, configure: Node, appSta
 
 /** Continuation lines keep their position relative to the statement's new indentation. */
 function reindent(code: string, from: string, to: string): string {
-  return code.replace(/(\r?\n)([ \t]*)/g, (_match, eol: string, spaces: string) => eol + (spaces.startsWith(from) ? to + spaces.slice(from.length) : spaces));
+  return code.replace(
+    /(\r?\n)([ \t]*)/g,
+    (_match, eol: string, spaces: string) => eol + (spaces.startsWith(from) ? to + spaces.slice(from.length) : spaces),
+  );
 }
 
 function assignedName(call: Node): string | undefined {

@@ -58,7 +58,14 @@ export function checkConnectionStringArguments({ syntax, settings }: RuleContext
       ),
       start: arg.startIndex,
       end: arg.endIndex,
-      fixes: [{ kind: 'edit', title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'connection_string'), edits: [removeArgument(arg)], preferred: true }],
+      fixes: [
+        {
+          kind: 'edit',
+          title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'connection_string'),
+          edits: [removeArgument(arg)],
+          preferred: true,
+        },
+      ],
     });
   }
   return findings;

@@ -27,8 +27,12 @@ export function checkHardCodedConnectionStrings({ syntax, text }: RuleContext): 
       code: isConnectionString ? DIAGNOSTIC_CODES.hardCodedConnectionString : DIAGNOSTIC_CODES.hardCodedInstrumentationKey,
       severity: 'error',
       message: isConnectionString
-        ? l10n.t('Hard-coded Application Insights connection string. A connection string in code overrides APPLICATIONINSIGHTS_CONNECTION_STRING (the local relay\'s during development, your settings in production), and it ends up in source control. Let the SDK read the environment variable.')
-        : l10n.t('Hard-coded Application Insights instrumentation key. It overrides APPLICATIONINSIGHTS_CONNECTION_STRING and ends up in source control. Let the SDK read the environment variable.'),
+        ? l10n.t(
+            "Hard-coded Application Insights connection string. A connection string in code overrides APPLICATIONINSIGHTS_CONNECTION_STRING (the local relay's during development, your settings in production), and it ends up in source control. Let the SDK read the environment variable.",
+          )
+        : l10n.t(
+            'Hard-coded Application Insights instrumentation key. It overrides APPLICATIONINSIGHTS_CONNECTION_STRING and ends up in source control. Let the SDK read the environment variable.',
+          ),
       start: node.startIndex,
       end: node.endIndex,
       fixes: fixesFor(secret, text),
@@ -43,18 +47,29 @@ function fixesFor(secret: SecretLiteral, text: string): Fix[] {
   if (parent?.type === 'keyword_argument' && parent.parent?.type === 'argument_list') {
     fixes.push({
       kind: 'edit',
-      title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', parent.childForFieldName('name')?.text ?? 'connection_string'),
+      title: l10n.t(
+        'Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)',
+        parent.childForFieldName('name')?.text ?? 'connection_string',
+      ),
       edits: [removeArgument(parent)],
       preferred: true,
     });
   } else if (parent?.type === 'assignment' && parent.childForFieldName('left')?.type === 'subscript') {
     // os.environ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "...": the extension sets it instead.
-    fixes.push({ kind: 'edit', title: l10n.t('Remove the assignment (the environment provides it)'), edits: [deleteStatement(text, enclosingStatement(parent))], preferred: true });
+    fixes.push({
+      kind: 'edit',
+      title: l10n.t('Remove the assignment (the environment provides it)'),
+      edits: [deleteStatement(text, enclosingStatement(parent))],
+      preferred: true,
+    });
   } else if (secret.kind === 'connection-string') {
     fixes.push({
       kind: 'edit',
       title: l10n.t('Read it from APPLICATIONINSIGHTS_CONNECTION_STRING instead'),
-      edits: [...ensureImport(text, 'import os'), { offset: secret.node.startIndex, length: secret.node.endIndex - secret.node.startIndex, newText: ENVIRONMENT_READ }],
+      edits: [
+        ...ensureImport(text, 'import os'),
+        { offset: secret.node.startIndex, length: secret.node.endIndex - secret.node.startIndex, newText: ENVIRONMENT_READ },
+      ],
       preferred: true,
     });
   }

@@ -29,7 +29,14 @@ export function checkInstrumentationKeys({ syntax }: RuleContext): Finding[] {
         ),
         start: arg.startIndex,
         end: arg.endIndex,
-        fixes: [{ kind: 'edit', title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'instrumentation_key'), edits: [removeArgument(arg)], preferred: true }],
+        fixes: [
+          {
+            kind: 'edit',
+            title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'instrumentation_key'),
+            edits: [removeArgument(arg)],
+            preferred: true,
+          },
+        ],
         deprecated: true,
       });
     }

@@ -10,11 +10,28 @@ import { DIAGNOSTIC_CODES } from '../../../shared/serverProtocol';
 import { detectEol, ensureImport, nextLineOffset, statementLines } from '../editHelpers';
 import type { Finding } from '../findings';
 import type { RuleContext } from '../ruleContext';
-import { argumentValue, calleeLastName, calleeName, enclosingStatement, keywordArgument, positionalArguments, stringLiteral } from '../syntax';
+import {
+  argumentValue,
+  calleeLastName,
+  calleeName,
+  enclosingStatement,
+  keywordArgument,
+  positionalArguments,
+  stringLiteral,
+} from '../syntax';
 
 const AZURE_HANDLERS = new Set(['AzureLogHandler', 'AzureEventHandler']);
 const LOW_LEVEL_METHODS: Readonly<Record<string, string>> = { info: 'INFO', debug: 'DEBUG' };
-const LEVEL_NUMBERS: Readonly<Record<string, number>> = { NOTSET: 0, DEBUG: 10, INFO: 20, WARN: 30, WARNING: 30, ERROR: 40, CRITICAL: 50, FATAL: 50 };
+const LEVEL_NUMBERS: Readonly<Record<string, number>> = {
+  NOTSET: 0,
+  DEBUG: 10,
+  INFO: 20,
+  WARN: 30,
+  WARNING: 30,
+  ERROR: 40,
+  CRITICAL: 50,
+  FATAL: 50,
+};
 
 type Level = 'low' | 'high' | 'notset' | 'unknown';
 
@@ -74,13 +91,14 @@ export function checkLogLevels({ syntax, text }: RuleContext): Finding[] {
       continue;
     }
     const method = calleeLastName(call);
-    const where = logger.via === 'AzureLogHandler' ? l10n.t('AzureLogHandler never sees it') : l10n.t('configure_azure_monitor() never exports it');
+    const where =
+      logger.via === 'AzureLogHandler' ? l10n.t('AzureLogHandler never sees it') : l10n.t('configure_azure_monitor() never exports it');
     findings.push({
       rule: 'logLevel',
       code: DIAGNOSTIC_CODES.logLevelFiltersExport,
       severity: 'warning',
       message: l10n.t(
-        '{0}.{1}() is below WARNING, the default level of a Python logger: the record is dropped and {2}. Set the logger\'s level, e.g. {0}.setLevel(logging.{3}).',
+        "{0}.{1}() is below WARNING, the default level of a Python logger: the record is dropped and {2}. Set the logger's level, e.g. {0}.setLevel(logging.{3}).",
         receiver,
         method ?? '',
         where,
@@ -170,7 +188,9 @@ function levelName(node: Node): string | undefined {
   }
   if (node.type === 'integer') {
     const value = Number(node.text);
-    return Object.keys(LEVEL_NUMBERS).find((name) => LEVEL_NUMBERS[name] === value) ?? (value < 20 ? 'DEBUG' : value < 30 ? 'INFO' : 'WARNING');
+    return (
+      Object.keys(LEVEL_NUMBERS).find((name) => LEVEL_NUMBERS[name] === value) ?? (value < 20 ? 'DEBUG' : value < 30 ? 'INFO' : 'WARNING')
+    );
   }
   const literal = stringLiteral(node);
   return literal && literal.value.toUpperCase() in LEVEL_NUMBERS ? literal.value.toUpperCase() : undefined;
@@ -198,6 +218,8 @@ function insertSetLevel(text: string, anchor: Node, receiver: string, level: str
 }
 
 function importLoggingIfNeeded(imports: readonly Node[], text: string): { offset: number; length: number; newText: string }[] {
-  const hasLogging = imports.some((statement) => statement.type === 'import_statement' && /\blogging\b/.test(statement.text) && !/\blogging\s+as\b/.test(statement.text));
+  const hasLogging = imports.some(
+    (statement) => statement.type === 'import_statement' && /\blogging\b/.test(statement.text) && !/\blogging\s+as\b/.test(statement.text),
+  );
   return hasLogging ? [] : ensureImport(text, 'import logging');
 }

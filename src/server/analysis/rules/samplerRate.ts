@@ -24,18 +24,28 @@ export function checkSamplerRates({ syntax }: RuleContext): Finding[] {
     if (!spec) {
       continue;
     }
-    const valueNode = spec[1] >= 0 ? argumentValue(call, spec[0], spec[1]) : keywordArgument(call, spec[0])?.childForFieldName('value') ?? undefined;
+    const valueNode =
+      spec[1] >= 0 ? argumentValue(call, spec[0], spec[1]) : (keywordArgument(call, spec[0])?.childForFieldName('value') ?? undefined);
     const rate = valueNode ? numberLiteral(valueNode) : undefined;
     if (valueNode === undefined || rate === undefined || rate === 1) {
       continue;
     }
-    const setToOne = (preferred: boolean): Fix => ({ kind: 'edit', title: l10n.t('Sample everything (1.0)'), edits: [replaceWith(valueNode, '1.0')], preferred });
+    const setToOne = (preferred: boolean): Fix => ({
+      kind: 'edit',
+      title: l10n.t('Sample everything (1.0)'),
+      edits: [replaceWith(valueNode, '1.0')],
+      preferred,
+    });
     if (rate < 0 || rate > 1) {
       findings.push({
         rule: 'samplerRate',
         code: DIAGNOSTIC_CODES.samplerRateOutOfRange,
         severity: 'error',
-        message: l10n.t('{0} takes a sampling rate between 0 and 1 (1.0 keeps everything); {1} is outside that range.', callee ?? '', valueNode.text),
+        message: l10n.t(
+          '{0} takes a sampling rate between 0 and 1 (1.0 keeps everything); {1} is outside that range.',
+          callee ?? '',
+          valueNode.text,
+        ),
         start: valueNode.startIndex,
         end: valueNode.endIndex,
         fixes: [setToOne(true)],

@@ -54,7 +54,9 @@ function harness(maxDiskBytes: number, holdAppends = false): Harness {
 }
 
 function messagesIn(segment: PackedSegment): string[] {
-  return (JSON.parse(gunzipSync(segment.packed).toString('utf8')) as { data: { baseData: { message: string } } }[]).map((item) => item.data.baseData.message);
+  return (JSON.parse(gunzipSync(segment.packed).toString('utf8')) as { data: { baseData: { message: string } } }[]).map(
+    (item) => item.data.baseData.message,
+  );
 }
 
 describe('forward parts: intake (arrival order, disk cap)', () => {
@@ -62,7 +64,10 @@ describe('forward parts: intake (arrival order, disk cap)', () => {
     const h = harness(50 * 1024 * 1024);
     const large = Array.from({ length: 400 }, (_, index) => envelope(`large ${index} ${'x'.repeat(2000)}`));
     await Promise.all([h.intake.write(large), h.intake.write(envelopes(1, 'small'))]);
-    assert.deepStrictEqual(h.appended.map((a) => messagesIn(a.segments[0])[0]), ['large 0 ' + 'x'.repeat(2000), 'small 0']);
+    assert.deepStrictEqual(
+      h.appended.map((a) => messagesIn(a.segments[0])[0]),
+      ['large 0 ' + 'x'.repeat(2000), 'small 0'],
+    );
     assert.deepStrictEqual(h.accepted, [400, 1]);
   });
 
@@ -71,7 +76,10 @@ describe('forward parts: intake (arrival order, disk cap)', () => {
     const first = h.intake.write(envelopes(1, 'first'));
     // The first batch is still being written: its bytes are reserved, so the second does not fit.
     await waitUntil(() => h.appended.length === 1);
-    await assert.rejects(h.intake.write(envelopes(1, 'second')), (error: unknown) => error instanceof QueueFullError && error.retryAfterSeconds === 7);
+    await assert.rejects(
+      h.intake.write(envelopes(1, 'second')),
+      (error: unknown) => error instanceof QueueFullError && error.retryAfterSeconds === 7,
+    );
     assert.strictEqual(h.refused, 1);
     h.finishOne();
     await first;

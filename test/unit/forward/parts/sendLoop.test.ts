@@ -80,7 +80,11 @@ describe('forward parts: send loop (pump)', () => {
     loop.ensure();
     await settle(loop);
     assert.deepStrictEqual(script.sent, [[1, 2], [3, 4], [5]]);
-    assert.deepStrictEqual(script.log.slice(0, 3), ['prepare 1,2', 'send 1,2', 'prepare 3,4'], 'the next is prepared before the first answer');
+    assert.deepStrictEqual(
+      script.log.slice(0, 3),
+      ['prepare 1,2', 'send 1,2', 'prepare 3,4'],
+      'the next is prepared before the first answer',
+    );
     assert.strictEqual(script.inFlight.size, 0, 'every request released');
     assert.strictEqual(script.stoppedCount, 1);
   });
@@ -93,14 +97,24 @@ describe('forward parts: send loop (pump)', () => {
     loop.ensure();
     while (!script.failingNow) await new Promise((resolve) => setImmediate(resolve));
     assert.ok(loop.current, 'sleeping, not ended');
-    assert.deepStrictEqual(script.released, [[1, 2], [3, 4]], 'the failed request and the prefetched one are owed again');
+    assert.deepStrictEqual(
+      script.released,
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'the failed request and the prefetched one are owed again',
+    );
     assert.deepStrictEqual(script.sent, []);
     // The endpoint recovers; a wake() (a flush) with the wait over sends at once.
     script.outcome = () => true;
     script.now = script.dueAt;
     loop.wake();
     await settle(loop);
-    assert.deepStrictEqual(script.sent, [[1, 2], [3, 4]]);
+    assert.deepStrictEqual(script.sent, [
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('a prepared request for an old key is released, not sent', async () => {

@@ -8,12 +8,19 @@ import { MAX_LAST_ERROR_CHARS, SendState } from '../../../../src/core/forward/se
 import { isFailingState } from '../../../../src/shared/forwarding';
 
 const KEY = 'a1b2c3d4-e5f6-4789-8abc-def012345678';
-const CS = parseConnectionStringOrThrow(`InstrumentationKey=${KEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`);
+const CS = parseConnectionStringOrThrow(
+  `InstrumentationKey=${KEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+);
 const ON = { connected: true, paused: false };
 
 function newState(): { state: SendState; clock: { now: number } } {
   const clock = { now: 1_000_000 };
-  const state = new SendState({ backoff: { baseMs: 2000, maxMs: 300_000 }, now: () => clock.now, random: () => 0.5, redact: (text) => text.replaceAll(KEY, '<key>') });
+  const state = new SendState({
+    backoff: { baseMs: 2000, maxMs: 300_000 },
+    now: () => clock.now,
+    random: () => 0.5,
+    redact: (text) => text.replaceAll(KEY, '<key>'),
+  });
   state.connected(undefined, CS);
   return { state, clock };
 }
@@ -104,18 +111,25 @@ describe('forward parts: send state (retry, error, redirect)', () => {
     assert.strictEqual(state.endpoint, 'https://westeurope-1.in.applicationinsights.azure.com/');
     const refused = state.redirect('https://collector.example.com/', url, CS);
     assert.strictEqual(refused.follow, false);
-    for (let i = 0; i < 9; i++) assert.strictEqual(state.redirect('https://westeurope-1.in.applicationinsights.azure.com/', url, CS).follow, true);
+    for (let i = 0; i < 9; i++)
+      assert.strictEqual(state.redirect('https://westeurope-1.in.applicationinsights.azure.com/', url, CS).follow, true);
     const eleventh = state.redirect('https://westeurope-1.in.applicationinsights.azure.com/', url, CS);
     assert.deepStrictEqual(eleventh, { follow: false, reason: 'more than 10 consecutive redirects' });
-    assert.strictEqual(state.endpoint, CS.ingestionEndpoint, 'back to the connection string\'s endpoint');
+    assert.strictEqual(state.endpoint, CS.ingestionEndpoint, "back to the connection string's endpoint");
   });
 
   it('a new endpoint or key forgets the redirect; the same one keeps it', () => {
     const { state } = newState();
-    state.redirect('https://westeurope-1.in.applicationinsights.azure.com/', 'https://westeurope-5.in.applicationinsights.azure.com/v2.1/track', CS);
+    state.redirect(
+      'https://westeurope-1.in.applicationinsights.azure.com/',
+      'https://westeurope-5.in.applicationinsights.azure.com/v2.1/track',
+      CS,
+    );
     state.connected(CS, CS);
     assert.strictEqual(state.endpoint, 'https://westeurope-1.in.applicationinsights.azure.com/');
-    const other = parseConnectionStringOrThrow(`InstrumentationKey=${KEY};IngestionEndpoint=https://eastus.in.applicationinsights.azure.com/`);
+    const other = parseConnectionStringOrThrow(
+      `InstrumentationKey=${KEY};IngestionEndpoint=https://eastus.in.applicationinsights.azure.com/`,
+    );
     state.connected(CS, other);
     assert.strictEqual(state.endpoint, other.ingestionEndpoint);
     state.disconnected();
