@@ -9,7 +9,7 @@ import type { ConnectionString } from '../connectionString';
 import type { Envelope } from '../envelope';
 import { ForwardQueue } from '../forward';
 import type { ForwardStats } from '../forward';
-import type { EnvelopeSink, ReceivedBody } from '../sink';
+import type { DeliveryReceipt, EnvelopeSink, ReceivedBody } from '../sink';
 import type { Disposable, RelayLog } from '../../shared/lifecycle';
 
 export type OpenQueue = (connectionString: ConnectionString) => Promise<ForwardQueue>;
@@ -52,10 +52,11 @@ export class HostSink implements EnvelopeSink {
     return this.queue;
   }
 
-  async accept(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<void> {
+  /** The queue's receipt is passed on: without it the store marks forwarded items "local only". */
+  async accept(envelopes: readonly Envelope[], body?: ReceivedBody): Promise<DeliveryReceipt | undefined> {
     const queue = this.queue ?? (await this.opening);
     // The queue itself keeps nothing while it has no connection string (local-only again).
-    if (queue) await queue.accept(envelopes, body);
+    const receipt = queue ? await queue.accept(envelopes, body) : undefined;
     if (this.onAccepted) {
       try {
         this.onAccepted(envelopes);
@@ -63,6 +64,7 @@ export class HostSink implements EnvelopeSink {
         this.log('warn', `A listener for accepted items failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    return receipt;
   }
 
   /** Forward to `connectionString` (opening the queue the first time), or keep everything local. */

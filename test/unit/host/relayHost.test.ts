@@ -101,6 +101,18 @@ describe('RelayHost: one object runs the relay pipeline', () => {
     assert.strictEqual(host.store.size, 14, 'the store saw everything');
   });
 
+  it('gives the store each item\'s delivery through the host\'s sink: local only, then sent or dropped by the service\'s answer', async () => {
+    const host = await start();
+    await post(host, envelopes(1, 'local'));
+    await host.setConnectionString(realConnectionString());
+    fake.enqueue({ kind: 'partial', codes: [200, 400], messages: [undefined, 'Field name is required'] });
+    await post(host, envelopes(2, 'forwarded'));
+    await fake.waitForRequests(1);
+    const stateOf = () => new Map(host.store.snapshot().map((item) => [String(item.message), item.delivery?.state]));
+    await until('the service\'s answer in the store', () => host.store.awaitingDelivery === 0 && stateOf().get('forwarded 0') === 'sent');
+    assert.deepStrictEqual(Object.fromEntries(stateOf()), { 'local 0': 'local', 'forwarded 0': 'sent', 'forwarded 1': 'dropped' });
+  });
+
   it('keeps what it accepted while forwarding when forwarding is switched off, and sends it once switched on again', async () => {
     const host = await start({ connectionString: realConnectionString() });
     fake.enqueue({ kind: 'down', ms: 60_000 });
