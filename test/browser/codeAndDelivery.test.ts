@@ -14,7 +14,16 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
 import { eventually } from '../harness/eventually';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
-import { launchChromium, notificationShown, openFileFromQuickOpen, openWorkbench, QUICK_INPUT, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import {
+  launchChromium,
+  notificationShown,
+  openFileFromQuickOpen,
+  openWorkbench,
+  QUICK_INPUT,
+  runCommandFromPalette,
+  waitForWorkbench,
+  workbenchUrl,
+} from '../harness/workbench';
 import { type FakeEnvelope, FakeIngestion } from '../fakes/fakeIngestion';
 
 const REAL_KEY = '5b2e7c4d-1a3f-4e6b-9c8d-7f6e5d4c3b2a';
@@ -25,11 +34,22 @@ const SAMPLED_REQUESTS = 4;
 type Envelope = Record<string, unknown>;
 
 function envelope(name: string, baseType: string, operationId: string, baseData: Record<string, unknown>, extra: Envelope = {}): Envelope {
-  return { name: `Microsoft.ApplicationInsights.${name}`, tags: { 'ai.cloud.role': 'sample-app', 'ai.operation.id': operationId, 'ai.operation.name': baseData.name ?? 'app' }, data: { baseType, baseData: { ver: 2, ...baseData } }, ...extra };
+  return {
+    name: `Microsoft.ApplicationInsights.${name}`,
+    tags: { 'ai.cloud.role': 'sample-app', 'ai.operation.id': operationId, 'ai.operation.name': baseData.name ?? 'app' },
+    data: { baseType, baseData: { ver: 2, ...baseData } },
+    ...extra,
+  };
 }
 
 function request(name: string, operationId: string, id: string, extra: Envelope = {}): Envelope {
-  return envelope('Request', 'RequestData', operationId, { id, name, duration: '00:00:00.120', success: true, responseCode: '200', url: 'http://localhost:5000/orders' }, extra);
+  return envelope(
+    'Request',
+    'RequestData',
+    operationId,
+    { id, name, duration: '00:00:00.120', success: true, responseCode: '200', url: 'http://localhost:5000/orders' },
+    extra,
+  );
 }
 
 /** What the app sends in its run; the script fills in iKey and time. */
@@ -51,18 +71,29 @@ function traffic(appFile: string): Envelope[] {
       'gen_ai.usage.output_tokens': '19',
       'gen_ai.response.finish_reasons': '["stop"]',
       'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'What is the weather in Seoul?' }] }]),
-      'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'It is 12°C and cloudy in Seoul right now.' }], finish_reason: 'stop' }]),
+      'gen_ai.output.messages': JSON.stringify([
+        { role: 'assistant', parts: [{ type: 'text', content: 'It is 12°C and cloudy in Seoul right now.' }], finish_reason: 'stop' },
+      ]),
     },
   });
   (genAi.tags as Record<string, string>)['ai.operation.parentId'] = '1'.repeat(16);
-  const stack = ['Traceback (most recent call last):', `  File "${appFile}", line 11, in handle_order`, '    time.sleep(0.05)', 'ValueError: no price for order 3'].join('\n');
-  const exception = envelope('Exception', 'ExceptionData', 'b'.repeat(32), { exceptions: [{ typeName: 'ValueError', message: 'no price for order 3', hasFullStack: true, stack }] });
+  const stack = [
+    'Traceback (most recent call last):',
+    `  File "${appFile}", line 11, in handle_order`,
+    '    time.sleep(0.05)',
+    'ValueError: no price for order 3',
+  ].join('\n');
+  const exception = envelope('Exception', 'ExceptionData', 'b'.repeat(32), {
+    exceptions: [{ typeName: 'ValueError', message: 'no price for order 3', hasFullStack: true, stack }],
+  });
   return [
     request('POST /ask', chat, '1'.repeat(16)),
     genAi,
     request(REFUSED_REQUEST, 'c'.repeat(32), '3'.repeat(16)),
     exception,
-    ...Array.from({ length: SAMPLED_REQUESTS }, (_, index) => request('GET /orders', `${index + 1}`.padStart(32, 'd'), `${index + 1}`.padStart(16, 'e'), { sampleRate: 25 })),
+    ...Array.from({ length: SAMPLED_REQUESTS }, (_, index) =>
+      request('GET /orders', `${index + 1}`.padStart(32, 'd'), `${index + 1}`.padStart(16, 'e'), { sampleRate: 25 }),
+    ),
   ];
 }
 
@@ -93,13 +124,24 @@ describe('Code links, runtime exceptions, GenAI, sampling and delivery in the re
     fs.mkdirSync(TEST_RESULTS_DIR, { recursive: true });
     fake = await FakeIngestion.start({ expectKey: REAL_KEY });
     // The service refuses the one request it cannot take, in a partial answer, whatever the batching.
-    fake.setPlan((recorded) => (recorded.items.some(isRefused) ? { kind: 'partial', codes: recorded.items.map((item) => (isRefused(item) ? 400 : 200)), messages: recorded.items.map((item) => (isRefused(item) ? REFUSAL : undefined)) } : undefined));
+    fake.setPlan((recorded) =>
+      recorded.items.some(isRefused)
+        ? {
+            kind: 'partial',
+            codes: recorded.items.map((item) => (isRefused(item) ? 400 : 200)),
+            messages: recorded.items.map((item) => (isRefused(item) ? REFUSAL : undefined)),
+          }
+        : undefined,
+    );
     const runDir = createRunDir();
     const workspace = path.join(runDir, 'workspace');
     fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
     fs.writeFileSync(path.join(workspace, 'traffic.json'), JSON.stringify(traffic(path.join(workspace, 'app.py'))));
     fs.writeFileSync(path.join(workspace, 'send_traffic.py'), SEND_TRAFFIC);
-    server = await startCodeServer({ runDir, settings: { 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' } });
+    server = await startCodeServer({
+      runDir,
+      settings: { 'terminal.integrated.enablePersistentSessions': false, 'terminal.integrated.gpuAcceleration': 'off' },
+    });
     browser = await launchChromium();
     ({ page } = await openWorkbench(browser, workbenchUrl({ baseUrl: server.url, folder: workspace })));
     // Wider than the harness's 1280 px: the strip's sampling notice is shown whole, not cut off.
@@ -135,10 +177,16 @@ describe('Code links, runtime exceptions, GenAI, sampling and delivery in the re
     panel = page.frameLocator('iframe.webview').frameLocator('#active-frame');
     await panel.locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     const total = 4 + SAMPLED_REQUESTS;
-    await page.locator('.statusbar-item', { hasText: new RegExp(`Azure Monitor:.*·\\s*${total}\\b`) }).first().waitFor({ timeout: 90_000 });
+    await page
+      .locator('.statusbar-item', { hasText: new RegExp(`Azure Monitor:.*·\\s*${total}\\b`) })
+      .first()
+      .waitFor({ timeout: 90_000 });
     // Everything forwarded reached the service, the refused request excepted.
     await fake.waitForItems(total - 1, 60_000);
-    assert.ok(fake.requests().some((recorded) => recorded.status === 206), 'the service answered 206');
+    assert.ok(
+      fake.requests().some((recorded) => recorded.status === 206),
+      'the service answered 206',
+    );
     await runCommandFromPalette(page, 'View: Hide Panel');
     await runCommandFromPalette(page, 'View: Close Primary Side Bar');
     await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
@@ -168,7 +216,12 @@ describe('Code links, runtime exceptions, GenAI, sampling and delivery in the re
 
     // Sampling: the strip says the app keeps 25 %, and so does each kept request.
     const sampling = panel.locator('.forwarding-strip .strip-sampling');
-    await eventually(async () => assert.match(await sampling.innerText(), new RegExp(`The app keeps 25% of traces: ${SAMPLED_REQUESTS} of about ${SAMPLED_REQUESTS * 4} requests kept`)));
+    await eventually(async () =>
+      assert.match(
+        await sampling.innerText(),
+        new RegExp(`The app keeps 25% of traces: ${SAMPLED_REQUESTS} of about ${SAMPLED_REQUESTS * 4} requests kept`),
+      ),
+    );
     // And a kept request says what it stands for.
     await panel.locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).first().click();
     const sampledFields = panel.locator('.item-pane .fields');

@@ -101,7 +101,7 @@ describe('RelayHost: one object runs the relay pipeline', () => {
     assert.strictEqual(host.store.size, 14, 'the store saw everything');
   });
 
-  it('gives the store each item\'s delivery through the host\'s sink: local only, then sent or dropped by the service\'s answer', async () => {
+  it("gives the store each item's delivery through the host's sink: local only, then sent or dropped by the service's answer", async () => {
     const host = await start();
     await post(host, envelopes(1, 'local'));
     await host.setConnectionString(realConnectionString());
@@ -109,7 +109,7 @@ describe('RelayHost: one object runs the relay pipeline', () => {
     await post(host, envelopes(2, 'forwarded'));
     await fake.waitForRequests(1);
     const stateOf = () => new Map(host.store.snapshot().map((item) => [String(item.message), item.delivery?.state]));
-    await until('the service\'s answer in the store', () => host.store.awaitingDelivery === 0 && stateOf().get('forwarded 0') === 'sent');
+    await until("the service's answer in the store", () => host.store.awaitingDelivery === 0 && stateOf().get('forwarded 0') === 'sent');
     assert.deepStrictEqual(Object.fromEntries(stateOf()), { 'local 0': 'local', 'forwarded 0': 'sent', 'forwarded 1': 'dropped' });
   });
 
