@@ -3,6 +3,7 @@
  * extension host type into the real workbench. Unavailable under @vscode/test-electron, where
  * tests that need it skip themselves.
  */
+import * as vscode from 'vscode';
 import type { UiAction } from '../harness/uiDriver';
 
 export const uiDriverAvailable = Boolean(process.env.AZMON_UI_DRIVER_URL);
@@ -21,6 +22,19 @@ export async function ui<T = unknown>(action: UiAction): Promise<T> {
 }
 
 export const QUICK_INPUT = '.quick-input-widget input';
+
+/**
+ * Opens the Notification Center and returns the selector of the notification whose text contains
+ * `text`, once it is listed. Tests read notifications here, not as toasts: VS Code shows at most
+ * three toasts per 800 ms (its spam protection; more only reach the center) and purges toasts after
+ * a while, so whether a toast appears depends on what an earlier test notified just before.
+ */
+export async function notificationInCenter(text: string): Promise<string> {
+  await vscode.commands.executeCommand('notifications.showList');
+  const entry = `.notifications-center .notification-list-item:has-text(${JSON.stringify(text)})`;
+  await ui({ action: 'waitFor', selector: entry });
+  return entry;
+}
 
 /** Types into the quick input box that a command opened, then presses Enter. */
 export async function answerInputBox(text: string): Promise<void> {

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AzureMonitorPythonApi } from '../../../src/extension/api';
 import { connectionStringPart, eventually, extensionApi, messageEnvelope, postJson } from '../extensionApi';
-import { QUICK_INPUT, ui, uiDriverAvailable } from '../ui';
+import { notificationInCenter, QUICK_INPUT, ui, uiDriverAvailable } from '../ui';
 
 const EXPORT = 'azureMonitorPython.exportLiveTelemetry';
 const CLEAR = 'azureMonitorPython.clearLiveTelemetry';
@@ -63,6 +63,7 @@ describe('Export and Clear feedback, first run (issue 13)', function () {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('notifications.hideList');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -108,14 +109,13 @@ describe('Export and Clear feedback, first run (issue 13)', function () {
       'the buffer is in the file',
     );
 
-    const toast = `.notification-toast:has-text("${path.basename(written.fsPath)}")`;
-    await ui({ action: 'waitFor', selector: toast });
+    const entry = await notificationInCenter(path.basename(written.fsPath));
     assert.match(
-      await ui<string>({ action: 'text', selector: toast }),
+      await ui<string>({ action: 'text', selector: entry }),
       new RegExp(`Exported ${lines.length} items to ${path.basename(written.fsPath)}`),
     );
-    await ui({ action: 'waitFor', selector: `${toast} .monaco-button:has-text("Reveal")` });
-    await ui({ action: 'click', selector: `${toast} .monaco-button:has-text("Open")` });
+    await ui({ action: 'waitFor', selector: `${entry} .monaco-button:has-text("Reveal")` });
+    await ui({ action: 'click', selector: `${entry} .monaco-button:has-text("Open")` });
     await eventually('the exported file in an editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === written.fsPath);
   });
 
