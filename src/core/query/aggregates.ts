@@ -5,7 +5,7 @@
  */
 import type { Expr, NamedExpr } from './ast';
 import type { EvalContext } from './context';
-import { compileExpr, compilePredicate, derivedName, Scope } from './expressions';
+import { AGGREGATE_FUNCTIONS, compileExpr, compilePredicate, derivedName, Scope } from './expressions';
 import type { ScalarType, Value } from './types';
 import { compareValues, groupKey, toCell, toNumber } from './values';
 
@@ -290,20 +290,6 @@ export function compileAggregate(item: NamedExpr, scope: Scope, ctx: EvalContext
       };
     }
     default:
-      throw ctx.error('semantic', `Unknown aggregation "${name}"`, expr.pos, [
-        'count',
-        'countif',
-        'sum',
-        'avg',
-        'min',
-        'max',
-        'dcount',
-        'percentile',
-        'percentiles',
-        'make_list',
-        'make_set',
-        'arg_max',
-        'arg_min',
-      ]);
+      throw ctx.error('semantic', `Unknown aggregation "${name}"`, expr.pos, AGGREGATE_FUNCTIONS);
   }
 }

@@ -4,6 +4,7 @@
  * go through re2js (linear time: no catastrophic backtracking). Pure.
  */
 import { RE2JS } from 're2js';
+import { KQL_AGGREGATIONS, KQL_FUNCTIONS } from '../../shared/kqlVocabulary';
 import type { Expr } from './ast';
 import type { EvalContext } from './context';
 import { parseDatetimeText } from './parser';
@@ -24,49 +25,9 @@ export interface Compiled {
 
 export type Scope = ReadonlyMap<string, ColumnDef>;
 
-export const SCALAR_FUNCTIONS = [
-  'strcat',
-  'tostring',
-  'toint',
-  'tolong',
-  'todouble',
-  'toreal',
-  'todatetime',
-  'parse_json',
-  'todynamic',
-  'ago',
-  'now',
-  'datetime',
-  'bin',
-  'floor',
-  'iff',
-  'iif',
-  'isempty',
-  'isnotempty',
-  'isnull',
-  'isnotnull',
-  'strlen',
-  'tolower',
-  'toupper',
-  'not',
-  'round',
-] as const;
-
-export const AGGREGATE_FUNCTIONS = [
-  'count',
-  'countif',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'dcount',
-  'percentile',
-  'percentiles',
-  'make_list',
-  'make_set',
-  'arg_max',
-  'arg_min',
-] as const;
+// One vocabulary for the evaluator and the query box's completion (src/shared/kqlVocabulary.ts).
+export const SCALAR_FUNCTIONS = KQL_FUNCTIONS;
+export const AGGREGATE_FUNCTIONS = KQL_AGGREGATIONS;
 
 const NUMERIC = new Set<ScalarType>(['long', 'real']);
 /** Longest text parse_json reads (larger input gives null, like malformed JSON). */
