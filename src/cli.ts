@@ -13,11 +13,13 @@ import type { RelayLogLevel } from './core/host';
 import { Redactor } from './core/redact';
 import { runSnippetsCommand } from './core/snippets/cli';
 import { runQueryCommand } from './core/query/cli';
+import { runHistoryCommand } from './core/history/historyCli';
 import { isGuid } from './shared/guid';
 
 const USAGE = `Usage: azmon-relay [options]
        azmon-relay snippets list | render ID
        azmon-relay query --url URL --key KEY [--format json|table|csv] 'KQL'
+       azmon-relay history list DIR [--json] | export DIR RUN FILE
 
 Runs the local Azure Monitor relay on 127.0.0.1 and prints one JSON line with its local connection
 string. Forwards to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set.
@@ -197,6 +199,13 @@ function milliseconds(flag: string, text: string): number {
 async function main(args: readonly string[]): Promise<number> {
   if (args[0] === 'snippets') {
     return runSnippetsCommand(args.slice(1), (text) => process.stdout.write(text));
+  }
+  if (args[0] === 'history') {
+    return runHistoryCommand(
+      args.slice(1),
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
   }
   if (args[0] === 'query') {
     return runQueryCommand(

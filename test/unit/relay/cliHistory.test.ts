@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Envelope } from '../../../src/core/envelope';
 import { HistoryStore } from '../../../src/core/history';
+import { parseImport } from '../../../src/core/panel/ndjson';
 import { buildCli, firstLine, run, Running } from './cliProcess';
 import { CAPTURE_KEY, loadCaptures, send, tempDir } from './helpers';
 
@@ -135,6 +136,78 @@ describe('azmon-relay --history', function () {
     } finally {
       await history.close();
     }
+  });
+
+  it('history list and history export read a kept history without trimming it; export feeds Import', async () => {
+    const dir = tempDir('azmon-relay-history-');
+    // Recorded 30 days ago: past the recording default of 7 days, still listed and exported here.
+    const longAgo = Date.now() - 30 * 24 * 3600_000;
+    const recorded = await HistoryStore.open(dir, { now: () => longAgo, commitDelayMs: 1 });
+    const capture = JSON.parse(loadCaptures((name) => name === 'node-otel-azure-exporter.req1')[0].body.toString('utf8')) as Envelope[];
+    const old = recorded.startRun('nightly \u001b[31mred\u001b[0m\tjob', 'relay');
+    recorded.append(old, capture);
+    await recorded.endRun(old);
+    const empty = recorded.startRun('nothing sent', 'relay', longAgo + 1000);
+    await recorded.close();
+
+    const list = run(cli, ['history', 'list', dir]);
+    assert.strictEqual(await list.exit, 0, list.stderr());
+    const lines = list.stdout().trim().split('\n');
+    assert.deepStrictEqual(lines[0].split('\t'), ['id', 'start', 'end', 'items', 'size', 'name']);
+    assert.strictEqual(lines.length, 3);
+    const row = lines[1].split('\t');
+    assert.deepStrictEqual([row[0], row[1], row[3], row[5]], [old, new Date(longAgo).toISOString(), '10', 'nightly  [31mred [0m job']);
+    assert.ok(!list.stdout().includes('\u001b'), 'no terminal escapes from the folder reach the terminal');
+
+    const json = run(cli, ['history', 'list', dir, '--json']);
+    assert.strictEqual(await json.exit, 0);
+    const runs = json
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepStrictEqual(
+      runs.map((entry) => [entry.id, entry.items]),
+      [
+        [old, 10],
+        [empty, 0],
+      ],
+    );
+
+    const file = path.join(tempDir('azmon-relay-export-'), 'run.ndjson');
+    const exported = run(cli, ['history', 'export', dir, 'latest', file]);
+    assert.strictEqual(await exported.exit, 0, exported.stderr());
+    assert.match(exported.stderr(), /Exported 10 items of "nightly/);
+    assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+    const imported = parseImport(fs.readFileSync(file, 'utf8'), CAPTURE_KEY);
+    assert.ok(imported.ok, imported.ok ? '' : imported.message);
+    assert.deepStrictEqual(
+      imported.envelopes.map((envelope) => envelope.name),
+      capture.map((envelope) => envelope.name),
+    );
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(file)), ['run.ndjson'], 'no partial file left');
+
+    const toStdout = run(cli, ['history', 'export', dir, old, '-']);
+    assert.strictEqual(await toStdout.exit, 0);
+    assert.strictEqual(toStdout.stdout().trim().split('\n').length, 10);
+
+    const missing = run(cli, ['history', 'export', dir, 'r0-00000000', file]);
+    assert.strictEqual(await missing.exit, 1);
+    assert.match(missing.stderr(), /No run r0-00000000/);
+
+    const nowhere = path.join(tempDir('azmon-relay-history-'), 'typo');
+    const notHistory = run(cli, ['history', 'list', nowhere]);
+    assert.strictEqual(await notHistory.exit, 1);
+    assert.match(notHistory.stderr(), /holds no telemetry history/);
+    assert.ok(!fs.existsSync(nowhere), 'a mistyped folder is not created');
+
+    const usage = run(cli, ['history', 'export', dir]);
+    assert.strictEqual(await usage.exit, 2);
+    assert.match(usage.stderr(), /Usage: azmon-relay history list DIR/);
+
+    const reopened = await HistoryStore.open(dir, { maxBytes: Number.MAX_SAFE_INTEGER, maxAgeMs: Number.MAX_SAFE_INTEGER });
+    assert.strictEqual(reopened.listRuns().length, 2, 'listing and exporting dropped nothing');
+    await reopened.close();
   });
 
   it('refuses a bad --history-runs value', async () => {
