@@ -329,7 +329,7 @@ async function main(args: readonly string[]): Promise<number> {
       'info',
       `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${connectionString ? `forwarding to ${connectionString.ingestionEndpoint}` : 'local only'}.`,
     );
-    if (host.history)
+    if (host.history?.status().state === 'on')
       log('info', `Keeping the telemetry history in ${host.history.dir} (${options.historyRuns === 'app' ? 'a run per app' : 'one run'}).`);
   });
 }
