@@ -210,6 +210,31 @@ describe('azmon-relay --history', function () {
     await reopened.close();
   });
 
+  it('a history folder it cannot create turns the history off, never the relay', async () => {
+    const blocker = path.join(tempDir('azmon-relay-history-'), 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    const running = run(cli, [
+      '--no-https',
+      '--no-forward',
+      '--storage',
+      tempDir('azmon-relay-storage-'),
+      '--local-key',
+      CAPTURE_KEY,
+      '--history',
+      path.join(blocker, 'history'),
+    ]);
+    try {
+      const port = portOf(await firstLine(running));
+      // Answered 200: accepted and relayed without the history.
+      await sendCapture(port, 'py-opencensus-logs.req1');
+      assert.strictEqual(await stop(running, 'SIGTERM'), 0, running.stderr());
+      assert.match(running.stderr(), /Telemetry history is off \(error: ENOTDIR/);
+      assert.doesNotMatch(running.stderr(), /Keeping the telemetry history/);
+    } finally {
+      running.child.kill('SIGKILL');
+    }
+  });
+
   it('refuses a bad --history-runs value', async () => {
     const running = run(cli, ['--history', tempDir('azmon-relay-history-'), '--history-runs', 'bogus']);
     assert.strictEqual(await running.exit, 2);
