@@ -26,7 +26,8 @@ export class HistoryTap implements vscode.Disposable {
   private readonly debugLaunches = new Map<vscode.DebugSession, LaunchHandle>();
   /** Terminals of "Run with Live Telemetry": their own launch, not one per shell command. */
   private readonly runTerminals = new WeakMap<vscode.Terminal, { launch: LaunchHandle; started: boolean }>();
-  private readonly commandLaunches = new Map<vscode.TerminalShellExecution, LaunchHandle>();
+  /** Terminal commands running now (a closed terminal's are ended with it). */
+  private readonly commandLaunches = new Map<vscode.TerminalShellExecution, { launch: LaunchHandle; terminal: vscode.Terminal }>();
 
   private constructor(
     private readonly state: ExtensionContextState,
@@ -116,7 +117,8 @@ export class HistoryTap implements vscode.Disposable {
           return;
         }
         const command = event.execution.commandLine.value.trim();
-        if (command) this.commandLaunches.set(event.execution, this.recorder.launch({ name: command }));
+        if (command)
+          this.commandLaunches.set(event.execution, { launch: this.recorder.launch({ name: command }), terminal: event.terminal });
       }),
       vscode.window.onDidEndTerminalShellExecution((event) => {
         const run = this.runTerminals.get(event.terminal);
@@ -124,12 +126,17 @@ export class HistoryTap implements vscode.Disposable {
           run.launch.end();
           this.runTerminals.delete(event.terminal);
         }
-        this.commandLaunches.get(event.execution)?.end();
+        this.commandLaunches.get(event.execution)?.launch.end();
         this.commandLaunches.delete(event.execution);
       }),
       vscode.window.onDidCloseTerminal((terminal) => {
         this.runTerminals.get(terminal)?.launch.end();
         this.runTerminals.delete(terminal);
+        for (const [execution, command] of this.commandLaunches) {
+          if (command.terminal !== terminal) continue;
+          command.launch.end();
+          this.commandLaunches.delete(execution);
+        }
       }),
     ];
   }
