@@ -93,10 +93,11 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
   it('shows the run from before the reload as history, then goes back to live', async () => {
     const runs = panel().locator('.history-runs');
     await runs.click();
-    await runs.getByRole('option', { name: /^Live telemetry in / }).click();
+    // The run is the terminal app's: named by its command line (shell integration) or, without it, its cloud role "stdlib-sample".
+    await runs.getByRole('option', { name: /stdlib/ }).click();
     const banner = panel().locator('.history-banner');
     await banner.waitFor({ timeout: 60_000 });
-    assert.match(await banner.innerText(), /Showing run Live telemetry in .* from history/);
+    assert.match(await banner.innerText(), /Showing run .*stdlib.* from history/);
     await panel().locator('.stream-indicator', { hasText: 'History' }).waitFor({ timeout: 60_000 });
     await panel().locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).waitFor({ timeout: 60_000 });
     await shot('4-earlier-run');
