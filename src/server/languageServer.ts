@@ -83,8 +83,8 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     if (!current || current.document.version !== version) {
       return; // changed meanwhile: a newer validation is scheduled
     }
-    const findings = analyse(current.tree, current.document.getText(), enabled);
-    findingsByUri.set(uri, { version, findings });
+    // Only the statements edited since the last answer are parsed and analysed again.
+    const { findings } = current.diagnose(enabled);
     await connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, current.document)) });
   };
   const schedule = (uri: string, delay: number): void => {
@@ -116,23 +116,36 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   });
   connection.onDidChangeConfiguration(({ settings: pushed }) => {
     settings.changed(pushed);
+    findingsByUri.clear();
     for (const uri of documents?.uris() ?? []) {
       schedule(uri, 0);
     }
   });
 
-  /** Findings for the document as it is now (recomputed when the cached ones are stale). */
+  /**
+   * Findings with their fixes for the document as it is now: the whole file analysed once per
+   * version, when code actions are first asked for (diagnostics come from the statement table).
+   */
   const currentFindings = async (uri: string): Promise<Finding[]> => {
     const entry = documents?.get(uri);
     if (!entry) {
       return [];
     }
+    const version = entry.document.version;
     const cached = findingsByUri.get(uri);
-    if (cached && cached.version === entry.document.version) {
+    if (cached && cached.version === version) {
       return cached.findings;
     }
     const enabled = await settings.get(uri).catch(() => DEFAULT_DIAGNOSTICS_SETTINGS);
-    return analyse(entry.tree, entry.document.getText(), enabled);
+    const current = documents?.get(uri);
+    if (!current) {
+      return [];
+    }
+    const findings = analyse(current.tree, current.document.getText(), enabled);
+    if (current.document.version === version) {
+      findingsByUri.set(uri, { version, findings });
+    }
+    return findings;
   };
 
   connection.onCodeAction(async ({ textDocument, range, context }) => {
@@ -142,13 +155,13 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     }
     // `only` narrows by kind prefix: "quickfix", "refactor", "source", or a full kind.
     const wanted = (kind: string): boolean => !context.only || context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
-    const { document, tree } = entry;
+    const { document } = entry;
     const actions: CodeAction[] = [];
     if (wanted(CodeActionKind.QuickFix)) {
       const start = document.offsetAt(range.start);
       const end = document.offsetAt(range.end);
       const relevant = (await currentFindings(textDocument.uri)).filter((f) => f.start <= end && f.end >= start);
-      actions.push(...codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(tree, document.getText()).text));
+      actions.push(...codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(entry.tree, document.getText()).text));
     }
     const instrumentKind =
       wanted(INSTRUMENT_FILE_KINDS.source) && context.only
