@@ -22,6 +22,8 @@ interface StatementEntry {
   start: number;
   end: number;
   readonly type: string;
+  /** The statement parsed without an error: the same text parses the same way again. */
+  readonly clean: boolean;
   /** Offsets relative to `start`; no fixes (code actions analyse the whole file). */
   readonly findings: readonly Finding[];
   readonly wholeFile: readonly DiagnosticRule[];
@@ -154,15 +156,15 @@ export class StatementTable {
   private rebuild(tree: Tree, text: string, settings: DiagnosticsSettings): number {
     const root = tree.rootNode;
     const statements = topLevelStatements(tree);
-    // Only an error-free parse can vouch that an unchanged statement's text parses as before.
+    // An unchanged statement parsed without an error, then and now, has the same findings.
     const reusable = new Map<string, StatementEntry>();
-    if (this.valid && !root.hasError) {
-      for (const entry of this.entries) {
+    for (const entry of this.entries) {
+      if (entry.clean) {
         reusable.set(`${entry.start}:${entry.end}:${entry.type}`, entry);
       }
     }
     const entries: (StatementEntry | undefined)[] = statements.map((node) =>
-      reusable.get(`${node.startIndex}:${node.endIndex}:${node.type}`),
+      node.hasError ? undefined : reusable.get(`${node.startIndex}:${node.endIndex}:${node.type}`),
     );
     const missing = entries.flatMap((entry, i) => (entry ? [] : [i]));
     const indexes: SyntaxIndex[] =
@@ -211,6 +213,7 @@ function entryFor(node: Node, syntax: SyntaxIndex, text: string, settings: Diagn
     start,
     end: node.endIndex,
     type: node.type,
+    clean: !node.hasError,
     findings: findings.map((finding) => ({ ...finding, start: finding.start - start, end: finding.end - start, fixes: [] })),
     wholeFile,
   };
