@@ -45,6 +45,17 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   const settings = new DiagnosticsSettingsSource(connection);
   const findingsByUri = new Map<string, { version: number; findings: Finding[] }>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * When each document was last opened, edited, hovered or asked for completions or code actions:
+   * revalidating every document (settings changed) starts with the one the user is looking at.
+   */
+  const lastUsed = new Map<string, number>();
+  let useClock = 0;
+  const used = (uri: string): void => {
+    if (documents?.get(uri)) {
+      lastUsed.set(uri, ++useClock);
+    }
+  };
   let dynamicConfigurationRegistration = false;
   // A failed load is reported by initialize; until then it must not count as unhandled.
   parserReady.catch(() => undefined);
@@ -100,9 +111,11 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
     documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+    used(textDocument.uri);
     schedule(textDocument.uri, 0);
   });
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    used(textDocument.uri);
     documents?.change(textDocument.uri, textDocument.version, contentChanges);
     schedule(textDocument.uri, CHANGE_DEBOUNCE_MS);
   });
@@ -111,13 +124,16 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     timers.delete(textDocument.uri);
     documents?.close(textDocument.uri);
     findingsByUri.delete(textDocument.uri);
+    lastUsed.delete(textDocument.uri);
     settings.forget(textDocument.uri);
     void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   });
   connection.onDidChangeConfiguration(({ settings: pushed }) => {
     settings.changed(pushed);
     findingsByUri.clear();
-    for (const uri of documents?.uris() ?? []) {
+    // Timers of equal delay fire in the order they were set: most recently used first.
+    const uris = (documents?.uris() ?? []).sort((a, b) => (lastUsed.get(b) ?? 0) - (lastUsed.get(a) ?? 0));
+    for (const uri of uris) {
       schedule(uri, 0);
     }
   });
@@ -149,6 +165,7 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   };
 
   connection.onCodeAction(async ({ textDocument, range, context }) => {
+    used(textDocument.uri);
     const entry = documents?.get(textDocument.uri);
     if (!entry) {
       return [];
@@ -177,11 +194,13 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   });
 
   connection.onHover(({ textDocument, position }) => {
+    used(textDocument.uri);
     const entry = documents?.get(textDocument.uri);
     return entry ? (connectionStringHover(entry.tree, entry.document, entry.document.offsetAt(position)) ?? null) : null;
   });
 
   connection.onCompletion(({ textDocument, position }) => {
+    used(textDocument.uri);
     const entry = documents?.get(textDocument.uri);
     return entry ? snippetCompletions(entry.tree, entry.document, entry.document.offsetAt(position)) : [];
   });
