@@ -13,13 +13,13 @@ import { DEFAULT_DIAGNOSTICS_SETTINGS, DIAGNOSTIC_RULES, DiagnosticRule, Diagnos
 import type { Finding } from './findings';
 import type { Rule } from './ruleContext';
 import { checkConfigureOrder } from './rules/configureOrder';
-import { checkConnectionStringArguments, connectionStringArgumentNeedsWholeFile } from './rules/connectionStringArgument';
+import { checkConnectionStringArguments } from './rules/connectionStringArgument';
 import { checkHardCodedConnectionStrings } from './rules/hardCodedConnectionString';
 import { checkInstrumentationKeys } from './rules/instrumentationKey';
 import { checkLogLevels } from './rules/logLevel';
 import { checkOpenCensus } from './rules/openCensusRetired';
 import { checkSamplerRates } from './rules/samplerRate';
-import { calleeLastName, indexSyntax, SyntaxIndex } from './syntax';
+import { indexSyntax, SyntaxIndex } from './syntax';
 
 const RULES: Readonly<Record<DiagnosticRule, Rule>> = {
   hardCodedConnectionString: checkHardCodedConnectionStrings,
@@ -31,21 +31,18 @@ const RULES: Readonly<Record<DiagnosticRule, Rule>> = {
   connectionStringArgument: checkConnectionStringArguments,
 };
 
-const callsAny =
-  (names: ReadonlySet<string>) =>
-  (syntax: SyntaxIndex): boolean =>
-    syntax.calls.some((call) => names.has(calleeLastName(call) ?? ''));
-
 /**
- * Rules whose verdict on one statement can depend on others, and the statements that make it so.
- * configureOrder only reports configure_azure_monitor() calls; logLevel only loggers made exported
- * by addHandler(AzureLogHandler) or configure_azure_monitor(); connectionStringArgument follows
- * variables only when the value is not a string literal.
+ * Rules whose verdict on one statement can depend on others, and, from a statement's source text,
+ * whether it may hold what makes it so (text, not the tree: no WebAssembly calls; a false "yes" only
+ * costs a whole-file run). configureOrder only reports configure_azure_monitor() calls; logLevel only
+ * loggers made exported by addHandler(AzureLogHandler) or configure_azure_monitor();
+ * connectionStringArgument follows variables only for a `connection_string=` value that does not
+ * start with a string literal (a value starting with one never names a variable it looks up).
  */
-const WHOLE_FILE_TRIGGERS: Partial<Readonly<Record<DiagnosticRule, (syntax: SyntaxIndex) => boolean>>> = {
-  configureOrder: callsAny(new Set(['configure_azure_monitor'])),
-  logLevel: callsAny(new Set(['configure_azure_monitor', 'addHandler'])),
-  connectionStringArgument: connectionStringArgumentNeedsWholeFile,
+const WHOLE_FILE_TRIGGERS: Partial<Readonly<Record<DiagnosticRule, (source: string) => boolean>>> = {
+  configureOrder: (source) => source.includes('configure_azure_monitor'),
+  logLevel: (source) => source.includes('configure_azure_monitor') || source.includes('addHandler'),
+  connectionStringArgument: (source) => /\bconnection_string\s*=(?!\s*[rRuUbBfF]{0,2}["'])/.test(source),
 };
 
 /** The order `analyse` reports findings that share a range in. */
@@ -84,9 +81,10 @@ export interface StatementAnalysis {
   readonly wholeFile: readonly DiagnosticRule[];
 }
 
-export function analyseStatement(syntax: SyntaxIndex, text: string, settings: DiagnosticsSettings): StatementAnalysis {
+/** `syntax` indexes one top-level statement (`syntax.root`, whose text is `source`). */
+export function analyseStatement(syntax: SyntaxIndex, source: string, text: string, settings: DiagnosticsSettings): StatementAnalysis {
   const wholeFile = (Object.keys(WHOLE_FILE_TRIGGERS) as DiagnosticRule[]).filter(
-    (rule) => settings[rule] && WHOLE_FILE_TRIGGERS[rule]!(syntax),
+    (rule) => settings[rule] && WHOLE_FILE_TRIGGERS[rule]!(source),
   );
   const findings = analyseIndex(syntax, text, settings).filter((finding) => !wholeFile.includes(finding.rule));
   return { findings, wholeFile };

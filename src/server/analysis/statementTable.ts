@@ -164,7 +164,7 @@ export class StatementTable {
       }
     }
     const entries: (StatementEntry | undefined)[] = statements.map((node) =>
-      node.hasError ? undefined : reusable.get(`${node.startIndex}:${node.endIndex}:${node.type}`),
+      reusable.size === 0 || node.hasError ? undefined : reusable.get(`${node.startIndex}:${node.endIndex}:${node.type}`),
     );
     const missing = entries.flatMap((entry, i) => (entry ? [] : [i]));
     const indexes: SyntaxIndex[] =
@@ -208,10 +208,11 @@ function topLevelStatements(tree: Tree): Node[] {
 
 function entryFor(node: Node, syntax: SyntaxIndex, text: string, settings: DiagnosticsSettings): StatementEntry {
   const start = node.startIndex;
-  const { findings, wholeFile } = analyseStatement(syntax, text, settings);
+  const end = node.endIndex;
+  const { findings, wholeFile } = analyseStatement(syntax, text.slice(start, end), text, settings);
   return {
     start,
-    end: node.endIndex,
+    end,
     type: node.type,
     clean: !node.hasError,
     findings: findings.map((finding) => ({ ...finding, start: finding.start - start, end: finding.end - start, fixes: [] })),

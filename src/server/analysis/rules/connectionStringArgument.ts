@@ -28,19 +28,6 @@ const TARGETS = new Set([
   'AzureMonitorMetricExporter',
 ]);
 
-/**
- * Whether a verdict in `syntax` (one statement) may depend on the rest of the file: a value that is
- * not a string literal may name variables assigned elsewhere.
- */
-export function connectionStringArgumentNeedsWholeFile(syntax: SyntaxIndex): boolean {
-  return syntax.calls.some((call) => {
-    const callee = calleeLastName(call);
-    const value =
-      callee !== undefined && TARGETS.has(callee) ? keywordArgument(call, 'connection_string')?.childForFieldName('value') : undefined;
-    return !!value && value.type !== 'string';
-  });
-}
-
 export function checkConnectionStringArguments({ syntax, settings }: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const call of syntax.calls) {
