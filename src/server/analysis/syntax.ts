@@ -41,14 +41,18 @@ export function indexSubtree(node: Node, text: string): SyntaxIndex {
  * instead of one per statement).
  */
 export function partitionIndex(index: SyntaxIndex, statements: readonly Node[]): SyntaxIndex[] {
+  // Ranges read once: `endIndex` is a WebAssembly call, `startIndex` a field.
+  const starts = statements.map((statement) => statement.startIndex);
+  const ends = statements.map((statement) => statement.endIndex);
   const buckets = statements.map(() => ({ calls: [] as Node[], strings: [] as Node[], imports: [] as Node[], assignments: [] as Node[] }));
   const place = (nodes: readonly Node[], pick: (bucket: (typeof buckets)[number]) => Node[]): void => {
     let at = 0;
     for (const node of nodes) {
-      while (at < statements.length && statements[at].endIndex < node.endIndex) {
+      // Nodes come in document order and lie within one statement: the last one starting at or before it.
+      while (at + 1 < starts.length && starts[at + 1] <= node.startIndex) {
         at++;
       }
-      if (at < statements.length && statements[at].startIndex <= node.startIndex) {
+      if (at < starts.length && starts[at] <= node.startIndex && node.startIndex <= ends[at]) {
         pick(buckets[at]).push(node);
       }
     }
