@@ -139,10 +139,12 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   });
 
   /**
-   * Findings with their fixes for the document as it is now: the whole file analysed once per
-   * version, when code actions are first asked for (diagnostics come from the statement table).
+   * Findings with their fixes overlapping `start..end` of the document as it is now: the whole file
+   * analysed once per version, when a quick fix is first asked for where a diagnostic is
+   * (diagnostics come from the statement table, which keeps no fixes).
    */
-  const currentFindings = async (uri: string): Promise<Finding[]> => {
+  const findingsWithFixes = async (uri: string, start: number, end: number): Promise<Finding[]> => {
+    const overlaps = (finding: Finding): boolean => finding.start <= end && finding.end >= start;
     const entry = documents?.get(uri);
     if (!entry) {
       return [];
@@ -150,18 +152,19 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     const version = entry.document.version;
     const cached = findingsByUri.get(uri);
     if (cached && cached.version === version) {
-      return cached.findings;
+      return cached.findings.filter(overlaps);
     }
     const enabled = await settings.get(uri).catch(() => DEFAULT_DIAGNOSTICS_SETTINGS);
     const current = documents?.get(uri);
-    if (!current) {
+    // VS Code asks at every cursor move: where the (incremental) diagnostics show nothing, no fix.
+    if (!current || !current.diagnose(enabled).findings.some(overlaps)) {
       return [];
     }
     const findings = analyse(current.tree, current.document.getText(), enabled);
     if (current.document.version === version) {
       findingsByUri.set(uri, { version, findings });
     }
-    return findings;
+    return findings.filter(overlaps);
   };
 
   connection.onCodeAction(async ({ textDocument, range, context }) => {
@@ -177,7 +180,7 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     if (wanted(CodeActionKind.QuickFix)) {
       const start = document.offsetAt(range.start);
       const end = document.offsetAt(range.end);
-      const relevant = (await currentFindings(textDocument.uri)).filter((f) => f.start <= end && f.end >= start);
+      const relevant = await findingsWithFixes(textDocument.uri, start, end);
       actions.push(...codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(entry.tree, document.getText()).text));
     }
     const instrumentKind =
