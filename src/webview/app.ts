@@ -39,6 +39,8 @@ const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
 /** A frame slower than this marks the view as behind (shown until it keeps up again). */
 const SLOW_FRAME_MS = 50;
 const BEHIND_HOLD_MS = 600;
+/** Frame time for a snapshot's older items (issue 20): they arrive while the first screen is usable. */
+const BACKFILL_BUDGET_MS = 12;
 /** How often the strip's sampling sentence may be recomputed while spans arrive. */
 const SAMPLING_REFRESH_MS = 1000;
 
@@ -131,12 +133,11 @@ export class PanelApp {
       case 'snapshot':
         this.queue.pushSnapshot(message);
         this.model.addLiveDocuments(message.liveDocuments, true);
-        // A search hit of another run asked for that run: its transaction opens once it is here.
-        if (this.history.pendingOpen !== undefined) {
-          const operationId = this.history.pendingOpen;
-          this.history.pendingOpen = undefined;
-          this.navigate('transactions', { operationId });
-        }
+        this.openPendingHistoryHit();
+        break;
+      case 'snapshotChunk':
+        this.queue.pushChunk(message);
+        this.openPendingHistoryHit();
         break;
       case 'delta':
         this.queue.pushDelta(message);
@@ -178,6 +179,14 @@ export class PanelApp {
     this.requestFrame();
   }
 
+  /** A search hit of another run asked for that run: its transaction opens once all of it is here. */
+  private openPendingHistoryHit(): void {
+    if (this.history.pendingOpen === undefined || !this.queue.backfillReceived) return;
+    const operationId = this.history.pendingOpen;
+    this.history.pendingOpen = undefined;
+    this.navigate('transactions', { operationId });
+  }
+
   private requestFrame(): void {
     if (this.frameRequested) return;
     this.frameRequested = true;
@@ -187,7 +196,7 @@ export class PanelApp {
   private frame(): void {
     this.frameRequested = false;
     const started = performance.now();
-    if (!this.paused && !this.queue.isEmpty) this.queue.applyTo(this.model);
+    if (!this.paused && !this.queue.isEmpty) this.queue.applyTo(this.model, BACKFILL_BUDGET_MS);
     let wantsMore = false;
     if (!this.paused && (this.activeStale || this.model.revision !== this.renderedRevision)) {
       wantsMore = this.active.render(this.activeStale);
@@ -202,15 +211,16 @@ export class PanelApp {
     this.updateChrome(behind);
     // A throttled view asked to be called again: keep frames coming until it has caught up.
     if (wantsMore) this.renderedRevision = -1;
-    if (wantsMore || behind) this.requestFrame();
+    if (wantsMore || behind || (!this.paused && !this.queue.isEmpty)) this.requestFrame();
   }
 
   private updateChrome(behind: boolean): void {
     this.toolbar.update({
       paused: this.paused,
-      behind,
-      pendingItems: this.queue.pendingItems,
-      itemCount: this.model.itemCount,
+      // A snapshot's older items still loading (issue 20) count, and show as "Catching up… N queued".
+      behind: behind || this.queue.backfillPending > 0,
+      pendingItems: this.queue.pendingItems + this.queue.backfillPending,
+      itemCount: this.model.itemCount + this.queue.backfillPending,
       connected: this.model.hasSnapshot,
       history: this.history.shownRun !== undefined,
     });
