@@ -4,9 +4,11 @@
  * tests use (test/browser/webview/panelPage.ts). The snapshot is the one the host-side feed builds
  * from a TelemetryStore holding 100k items decoded from the captured SDK envelopes.
  *
- * ours:     `postMessage(snapshot)` in the panel page → the Transactions view shows its first rows
- *           and the toolbar counts every item (checked once per animation frame, so the frame that
- *           rendered them has been painted).
+ * ours:     the messages PanelFeed posts for that store (issue 20: the snapshot with the newest
+ *           items, then chunks of older ones), all posted at once in the panel page → the
+ *           Transactions view shows its first rows and the toolbar counts every item (checked once
+ *           per animation frame, so the frame that rendered them has been painted). Also printed:
+ *           post → every item in the model (`oursCompleteMs`).
  * baseline: the same message posted the same way to a page that only puts the newest screenful
  *           (40 items) into a plain <ul> as text. Both pay the structured clone of the 100k items
  *           that VS Code's postMessage also costs; the baseline pays nothing else, so it is the floor
