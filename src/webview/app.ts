@@ -64,6 +64,8 @@ export class PanelApp {
   private samplingAt = Number.NEGATIVE_INFINITY;
   private activeStale = true;
   private lastCopyId = 0;
+  /** A `showTransaction` waiting for the rest of a screenful-first snapshot (issue 20). */
+  private pendingShowTransaction: string | undefined;
   /** Copies sent to the host and not yet answered: id → what was copied (for the notice). */
   private readonly pendingCopies = new Map<number, string>();
 
@@ -150,6 +152,12 @@ export class PanelApp {
         this.showNotice(message.level, message.text);
         return;
       case 'showTransaction':
+        // The host asks right after a snapshot: the transaction may be in a chunk still to come.
+        if (!this.queue.backfillReceived && this.model.operations.get(message.operationId) === undefined) {
+          this.pendingShowTransaction = message.operationId;
+          return;
+        }
+        this.pendingShowTransaction = undefined;
         this.navigate('transactions', { operationId: message.operationId });
         return;
       case 'showQuery':
@@ -179,8 +187,16 @@ export class PanelApp {
     this.requestFrame();
   }
 
-  /** A search hit of another run asked for that run: its transaction opens once all of it is here. */
+  /**
+   * A `showTransaction` or a search hit of another run waits for the whole snapshot: the
+   * transaction opens once all of it is here.
+   */
   private openPendingHistoryHit(): void {
+    if (this.pendingShowTransaction !== undefined && this.queue.backfillReceived) {
+      const operationId = this.pendingShowTransaction;
+      this.pendingShowTransaction = undefined;
+      this.navigate('transactions', { operationId });
+    }
     if (this.history.pendingOpen === undefined || !this.queue.backfillReceived) return;
     const operationId = this.history.pendingOpen;
     this.history.pendingOpen = undefined;

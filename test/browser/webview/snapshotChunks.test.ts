@@ -4,7 +4,8 @@
  * adds new items (evicting the oldest, still owed by the chunks). The panel shows the newest
  * transactions and the full count from the first message alone, before any chunk was posted; once
  * all arrived it shows exactly what a panel given the same store all at once shows: counts, a
- * filter, and the details of a transaction that came in a later chunk.
+ * filter, and the details of a transaction that came in a later chunk; a `showTransaction` for such
+ * a transaction, sent right after the first message, selects it once it is there.
  * Screenshots: test-results/webview-snapshot-chunks-*.png.
  */
 import * as assert from 'assert';
@@ -73,6 +74,12 @@ describe('Webview panel: screenful-first snapshot (issue 20)', function () {
   /** What a user reads in a panel that has every item: counts, a filter, an older transaction's details. */
   async function observe(panel: PanelPage): Promise<Record<string, unknown>> {
     const transactions = panel.view('transactions');
+    // A shown transaction scrolled the list: read the newest from the top.
+    await transactions.locator('.operations-list').evaluate((list) => ((list as unknown as { scrollTop: number }).scrollTop = 0));
+    const newest = `GET /orders/${OPERATIONS + NEW_OPERATIONS - 1}`;
+    await eventually(async () =>
+      assert.strictEqual(await transactions.locator('.operations-list .vlist-row .cell-name').first().innerText(), newest),
+    );
     const seen: Record<string, unknown> = {
       toolbar: await panel.page.locator('.toolbar .item-count').innerText(),
       transactions: await transactions.locator('.filter-count').innerText(),
@@ -123,6 +130,8 @@ describe('Webview panel: screenful-first snapshot (issue 20)', function () {
       assert.strictEqual(await panel.page.locator('.toolbar .item-count').innerText(), '3,000 items');
       assert.strictEqual(await panel.page.locator('.stream-indicator').innerText(), 'Catching up… 2,700 queued');
       await panel.screenshot('snapshot-chunks-head');
+      // "Show in Live Telemetry" right after the first message, for a transaction of a later chunk.
+      await panel.send({ type: 'showTransaction', operationId: operationId(20) });
 
       await until(() => outbox.some((message) => message.type === 'snapshotChunk' && message.remaining === 0));
       await until(() => outbox.some((message) => message.type === 'delta' && message.added.length > 0));
@@ -137,6 +146,9 @@ describe('Webview panel: screenful-first snapshot (issue 20)', function () {
         outbox.splice(0) as unknown[],
       );
       await panel.page.locator('.stream-indicator', { hasText: /^Live$/ }).waitFor();
+      await eventually(async () =>
+        assert.strictEqual(await transactions.locator('.operations-list .vlist-row.selected .cell-name').innerText(), 'GET /orders/20'),
+      );
       await panel.screenshot('snapshot-chunks-complete');
       const chunked = await observe(panel);
 
