@@ -28,13 +28,25 @@ export function registerCommand(state: ExtensionContextState, id: CommandId, han
 }
 
 /**
- * The relay start (loading dist/relay.js, the store, the certificate) would hold the extension host
- * while VS Code waits for the command's answer: it starts on the next timer turn instead, after the
- * answer has been sent.
+ * How long after a command settles the relay starts, when that command did not start it itself.
+ * VS Code passes the command's answer back through the workbench; a relay start in that window
+ * (loading dist/relay.js, and on a first run making the loopback certificate: ~400 ms of CPU on a
+ * busy machine) would hold the extension host while the answer comes back. The status bar shows
+ * "starting" a moment later instead; a command that needs the relay awaits it at once.
  */
+const RELAY_START_AFTER_COMMAND_MS = 500;
+
+/** One pending start per window, cancelled on deactivation (a relay must not start after it stopped). */
+const pendingStarts = new WeakMap<ExtensionContextState, NodeJS.Timeout>();
+
 function startRelayAfterCommand(state: ExtensionContextState): void {
-  if (state.relay.running) return;
-  setTimeout(() => state.relay.ensureStarted().catch(() => undefined), 0); // its failure is logged and shown in the status bar
+  if (state.relay.running || pendingStarts.has(state)) return;
+  const timer = setTimeout(() => {
+    pendingStarts.delete(state);
+    state.relay.ensureStarted().catch(() => undefined); // its failure is logged and shown in the status bar
+  }, RELAY_START_AFTER_COMMAND_MS);
+  pendingStarts.set(state, timer);
+  state.extensionContext.subscriptions.push({ dispose: () => clearTimeout(timer) });
 }
 
 export function registerCommands(state: ExtensionContextState, commands: Partial<Record<CommandId, CommandHandler>>): void {
