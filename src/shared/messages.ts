@@ -201,6 +201,13 @@ export interface HistoryRunSummary {
   readonly active: boolean;
 }
 
+/**
+ * Why the history is off, as the panel's notice words it: the store's own reasons (HistoryOffReason)
+ * plus `disabled` (the setting turns it off) and `unavailable` (it could not be opened at all).
+ */
+export const HISTORY_OFF_REASONS = ['disabled', 'unavailable', 'diskFull', 'readOnly', 'sizeLimit', 'error'] as const;
+export type HistoryOffCause = (typeof HISTORY_OFF_REASONS)[number];
+
 /** One search hit: enough to list it and open its transaction. */
 export interface HistorySearchHit {
   readonly runId: string;
@@ -257,7 +264,9 @@ export type HostToWebview =
       readonly error?: string;
     }
   /** The panel now shows run `runId` read from the history (a snapshot follows), or the live store again (no runId). */
-  | { readonly type: 'historyShowing'; readonly runId?: string; readonly name?: string };
+  | { readonly type: 'historyShowing'; readonly runId?: string; readonly name?: string }
+  /** Whether the history records (sent after `ready` and when it turns off); off: the bar says why. */
+  | { readonly type: 'historyStatus'; readonly state: 'on' | 'off'; readonly reason?: HistoryOffCause };
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -291,7 +300,11 @@ export type WebviewToHost =
       readonly current?: true;
     }
   /** Show an earlier run's latest items from the history in the panel, or (no runId) go back to live. */
-  | { readonly type: 'historyShowRun'; readonly runId?: string };
+  | { readonly type: 'historyShowRun'; readonly runId?: string }
+  /** The history-off notice's button: the history settings, or the extension's log (which has the system's message). */
+  | { readonly type: 'historyHelp'; readonly target: 'setting' | 'log' }
+  /** Pin or unpin a run of the history (a pinned run outlives the size and age limits). */
+  | { readonly type: 'historySetPinned'; readonly runId: string; readonly pinned: boolean };
 
 /** Longest path an `openSource` message may carry. */
 export const MAX_OPEN_SOURCE_PATH = 4096;
@@ -417,6 +430,10 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       );
     case 'historyShowRun':
       return (message.runId === undefined || isRunId(message.runId)) && hasOnlyKeys(message, ['runId']);
+    case 'historyHelp':
+      return (message.target === 'setting' || message.target === 'log') && hasOnlyKeys(message, ['target']);
+    case 'historySetPinned':
+      return isRunId(message.runId) && typeof message.pinned === 'boolean' && hasOnlyKeys(message, ['runId', 'pinned']);
     case 'copyText':
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
@@ -461,6 +478,10 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return isHistorySearchResult(message);
     case 'historyShowing':
       return (message.runId === undefined || isRunId(message.runId)) && (message.name === undefined || typeof message.name === 'string');
+    case 'historyStatus':
+      return message.state === 'on'
+        ? message.reason === undefined
+        : message.state === 'off' && (HISTORY_OFF_REASONS as readonly unknown[]).includes(message.reason);
     case 'queryResult': {
       const result = message.result as Record<string, unknown> | undefined;
       const error = message.error as Record<string, unknown> | undefined;

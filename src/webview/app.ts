@@ -174,6 +174,9 @@ export class PanelApp {
       case 'historyShowing':
         this.history.setShowing(message.runId, message.name);
         break; // the toolbar's indicator says History or Live
+      case 'historyStatus':
+        this.history.setStatus(message);
+        return;
     }
     this.requestFrame();
   }

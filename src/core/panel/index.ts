@@ -15,5 +15,8 @@ export {
   historyRunStore,
   runListChanged,
   historyRunSummaries,
+  historyStatusMessage,
+  runsToDelete,
   HISTORY_RUN_ITEMS,
 } from './historySearch';
+export type { RunDeletion } from './historySearch';

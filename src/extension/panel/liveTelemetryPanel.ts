@@ -12,6 +12,9 @@ import {
   ForwardControl,
   historyRunStore,
   historyRunSummaries,
+  historyStatusMessage,
+  runsToDelete,
+  type RunDeletion,
   toPanelItems,
   PanelFeed,
   runListChanged,
@@ -72,6 +75,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
   /** The earlier run the panel shows instead of live telemetry (Query and Export read it too). */
   private shownHistory: TelemetryStore | undefined;
+  /** The id of that run (Clear offers to delete it from disk). */
+  private shownRunId: string | undefined;
   /** The run list the webview has (re-sent when runs come, go or end). */
   private sentRuns: readonly HistoryRunSummary[] = [];
   private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
@@ -149,7 +154,21 @@ export class LiveTelemetryPanel implements vscode.Disposable {
    * confirmation unless the user turned it off. Returns whether it cleared.
    */
   async clearItems(): Promise<boolean> {
-    if (!(await confirmClear(this.deps.log))) return false;
+    const history = this.deps.history;
+    const deletion = history ? runsToDelete(history.listRuns(), this.shownRunId) : undefined;
+    const shownName = this.shownRunId && history?.listRuns().find((run) => run.id === this.shownRunId)?.name;
+    const answer = await confirmClear(this.deps.log, deletion, shownName || undefined);
+    if (answer === 'cancel') return false;
+    if (answer === 'delete' && history && deletion) {
+      await history.deleteRuns(deletion.runIds);
+      this.deps.log.info(
+        `Deleted ${deletion.runIds.length} run(s) from the telemetry history` +
+          (deletion.pinnedKept > 0 ? ` (${deletion.pinnedKept} pinned kept).` : '.'),
+      );
+      this.postHistoryRuns();
+    }
+    // Clear acts on live telemetry: the panel goes back to it first.
+    if (this.shownHistory) await this.showHistoryRun(undefined);
     const relay = await this.deps.relay.ensureStarted();
     relay.store.clear();
     relay.server.liveSamples.clear();
@@ -208,11 +227,15 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         if (this.panel === panel) this.detach();
       }),
     ];
+    // A full disk or a read-only folder mid-session: the bar says so at once.
+    const statusListener = this.deps.history?.onStatus(() => this.postHistoryStatus());
+    if (statusListener) this.panelSubscriptions.push(new vscode.Disposable(() => statusListener.dispose()));
   }
 
   private detach(): void {
     this.stopFeed();
     this.shownHistory = undefined;
+    this.shownRunId = undefined;
     for (const subscription of this.panelSubscriptions.splice(0)) subscription.dispose();
     this.panel = undefined;
   }
@@ -241,8 +264,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'ready':
         return this.startFeed();
       case 'clear':
-        // Clear and Import act on live telemetry: the panel goes back to it first.
-        if (this.shownHistory) await this.showHistoryRun(undefined);
+        // Asked first (the shown run may be deleted from disk); then back to live and cleared.
         await this.clearItems();
         return;
       case 'setForwardingPaused': {
@@ -323,6 +345,16 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'historyShowRun':
         await this.showHistoryRun(message.runId);
         return;
+      case 'historyHelp':
+        if (message.target === 'setting') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.history`);
+        else await vscode.commands.executeCommand(COMMAND_IDS.showLog);
+        return;
+      case 'historySetPinned':
+        if (!this.deps.history) return;
+        await this.deps.history.setPinned(message.runId, message.pinned);
+        this.deps.log.info(`${message.pinned ? 'Pinned' : 'Unpinned'} history run ${message.runId}.`);
+        this.postHistoryRuns();
+        return;
     }
   }
 
@@ -347,8 +379,15 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     const forwarding = relay ? toForwardingStatus(relay.queue.stats(), relay.live?.stats()) : IDLE_FORWARDING_STATUS;
     this.stopFeed();
     this.shownHistory = store;
+    this.shownRunId = run.id;
     this.post({ type: 'historyShowing', runId: run.id, name: run.name });
     this.post({ type: 'snapshot', items, live: [], forwarding });
+  }
+
+  /** Recording on or off (and why): the history bar's notice. */
+  private postHistoryStatus(): void {
+    const enabled = vscode.workspace.getConfiguration(`${SECTION}.history`).get<boolean>('enabled', true);
+    this.post(historyStatusMessage(this.deps.history?.status(), enabled));
   }
 
   private postHistoryRuns(): void {
@@ -362,6 +401,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     if (!panel) return;
     this.stopFeed();
     this.shownHistory = undefined;
+    this.shownRunId = undefined;
     let relay: PanelRelay;
     try {
       relay = await this.deps.relay.ensureStarted();
@@ -388,6 +428,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     );
     this.feed.start();
     this.postHistoryRuns();
+    this.postHistoryStatus();
     if (this.pendingReveal !== undefined) {
       this.post(this.pendingReveal);
       this.pendingReveal = undefined;
@@ -434,32 +475,55 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   }
 }
 
-/** The modal "Clear all telemetry?" question; true when the user confirmed (or turned it off). */
-async function confirmClear(log: Logger): Promise<boolean> {
+/**
+ * The modal "Clear all telemetry?" question: clear the view only (the "Don't Ask Again" choice
+ * turns the question off, and then Clear clears the view without asking), or also delete from
+ * disk the shown run or every unpinned run — the question names a pinned run before deleting it
+ * and says how many pinned runs are kept. Without a history (or runs) it asks as before.
+ */
+async function confirmClear(
+  log: Logger,
+  deletion: RunDeletion | undefined,
+  shownName: string | undefined,
+): Promise<'cancel' | 'view' | 'delete'> {
   const config = vscode.workspace.getConfiguration(SECTION);
-  if (!config.get<boolean>(CONFIRM_CLEAR_SETTING, true)) return true;
+  if (!config.get<boolean>(CONFIRM_CLEAR_SETTING, true)) return 'view';
   const clear = vscode.l10n.t('Clear');
   const clearAlways = vscode.l10n.t("Clear, Don't Ask Again");
+  const canDelete = deletion !== undefined && deletion.runIds.length > 0;
+  const clearAndDelete =
+    shownName === undefined
+      ? vscode.l10n.t('Clear and Delete All Runs from Disk')
+      : deletion?.deletesPinned
+        ? vscode.l10n.t('Clear and Delete This Pinned Run from Disk')
+        : vscode.l10n.t('Clear and Delete This Run from Disk');
+  const details = [
+    vscode.l10n.t(
+      'The items are removed from this window only; what was forwarded to Azure Monitor stays there. Export first to keep a copy.',
+    ),
+  ];
+  if (canDelete && shownName !== undefined) {
+    details.push(vscode.l10n.t('The panel shows the run "{0}" from the telemetry history; Clear can also delete it from disk.', shownName));
+    if (deletion.deletesPinned) details.push(vscode.l10n.t('This run is pinned: deleting it removes it anyway.'));
+  } else if (canDelete) {
+    details.push(vscode.l10n.t('Clear can also delete {0} run(s) from the telemetry history on disk.', String(deletion.runIds.length)));
+  }
+  if (deletion && deletion.pinnedKept > 0) details.push(vscode.l10n.t('{0} pinned run(s) are kept.', String(deletion.pinnedKept)));
   let answer: string | undefined;
   try {
     answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Clear all telemetry in the live panel?'),
-      {
-        modal: true,
-        detail: vscode.l10n.t(
-          'The items are removed from this window only; what was forwarded to Azure Monitor stays there. Export first to keep a copy.',
-        ),
-      },
-      clear,
-      clearAlways,
+      { modal: true, detail: details.join('\n\n') },
+      ...(canDelete ? [clear, clearAlways, clearAndDelete] : [clear, clearAlways]),
     );
   } catch (error) {
     // VS Code refuses modal dialogs in some contexts (extension tests): nothing is cleared then.
     log.warn(`The Clear confirmation could not be shown: ${error instanceof Error ? error.message : String(error)}`);
-    return false;
+    return 'cancel';
   }
   if (answer === clearAlways) await config.update(CONFIRM_CLEAR_SETTING, false, vscode.ConfigurationTarget.Global);
-  return answer === clear || answer === clearAlways;
+  if (answer === clear || answer === clearAlways) return 'view';
+  return canDelete && answer === clearAndDelete ? 'delete' : 'cancel';
 }
 
 /** "Exported N items to file." with Open and (where the OS or the Explorer can show it) Reveal. */

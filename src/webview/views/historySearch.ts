@@ -5,7 +5,14 @@
  * grouped by table and each opens its transaction. Hidden until the host lists runs (no history,
  * no bar). All telemetry and run names go in as text only.
  */
-import { type HistoryRunSummary, type HistorySearchHit, type HostToWebview, MAX_HISTORY_SEARCH_TEXT } from '../../shared/messages';
+import {
+  type HistoryOffCause,
+  type HistoryRunSummary,
+  type HistorySearchHit,
+  type HostToWebview,
+  MAX_HISTORY_SEARCH_TEXT,
+} from '../../shared/messages';
+import type { WebviewString } from '../../shared/webviewStrings';
 import { selectControl, searchField, type SelectControl, type SelectOption } from '../controls';
 import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
 import { formatCount, formatTime, tableLabel } from '../format';
@@ -13,6 +20,17 @@ import { plural, t } from '../l10n';
 import type { HostConnection } from '../vscodeApi';
 
 type SearchResult = Extract<HostToWebview, { type: 'historySearchResult' }>;
+type StatusMessage = Extract<HostToWebview, { type: 'historyStatus' }>;
+
+/** How the history-off notice ends each reason ("Telemetry history is off: {reason}. …"). */
+const OFF_REASON_TEXT: Record<HistoryOffCause, WebviewString> = {
+  disabled: 'the setting turns it off',
+  unavailable: 'it could not be opened',
+  diskFull: 'the disk is full',
+  readOnly: 'its folder cannot be written',
+  sizeLimit: 'it reached its size limit',
+  error: 'a write failed',
+};
 
 const CURRENT = 'current';
 const ALL = 'all';
@@ -25,6 +43,14 @@ export class HistorySearch {
   private readonly bannerText: HTMLElement;
   private readonly results: HTMLElement;
   private readonly runSelect: SelectControl;
+  private readonly bar: HTMLElement;
+  private readonly offNotice: HTMLElement;
+  private readonly offText: HTMLElement;
+  private readonly offButton: HTMLElement;
+  private offTarget: 'setting' | 'log' = 'log';
+  private readonly pinButton: HTMLElement;
+  private hasRuns = false;
+  private historyOff = false;
   private runs: readonly HistoryRunSummary[] = [];
   private text = '';
   private lastId = 0;
@@ -52,11 +78,19 @@ export class HistorySearch {
     back.addEventListener('click', () => this.backToLive());
     this.banner = h('div', { class: 'history-banner', role: 'status', hidden: true }, icon('history'), this.bannerText, back);
     this.results = h('div', { class: 'history-results', hidden: true, 'aria-live': 'polite' });
+    this.offText = h('span', { class: 'history-off-text' });
+    this.offButton = h('vscode-button', { secondary: true, class: 'history-off-action' });
+    this.offButton.addEventListener('click', () => this.host.post({ type: 'historyHelp', target: this.offTarget }));
+    this.offNotice = h('div', { class: 'history-off', role: 'status', hidden: true }, icon('warning'), this.offText, this.offButton);
+    this.pinButton = h('vscode-button', { secondary: true, class: 'history-pin', hidden: true });
+    this.pinButton.addEventListener('click', () => this.togglePin());
+    this.bar = h('div', { class: 'history-bar', hidden: true }, field, this.runSelect.element, this.pinButton);
     this.element = h(
       'section',
       { class: 'history-search', 'aria-label': t('Telemetry history'), hidden: true },
+      this.offNotice,
       this.banner,
-      h('div', { class: 'history-bar' }, field, this.runSelect.element),
+      this.bar,
       this.results,
     );
   }
@@ -64,8 +98,52 @@ export class HistorySearch {
   /** The history's runs, oldest first: the bar appears with the first list. */
   setRuns(runs: readonly HistoryRunSummary[]): void {
     this.runs = runs;
+    this.hasRuns = true;
+    this.bar.hidden = false;
     this.element.hidden = false;
     this.runSelect.setOptions(this.runOptions());
+    this.updatePin();
+  }
+
+  /** Recording on or off: off shows one line saying why, with the setting or the log one click away. */
+  setStatus(message: StatusMessage): void {
+    this.historyOff = message.state === 'off';
+    this.offNotice.hidden = !this.historyOff;
+    this.element.hidden = !this.hasRuns && !this.historyOff;
+    if (!this.historyOff) return;
+    const reason = message.reason ?? 'error';
+    setText(this.offText, t('Telemetry history is off: {0}. Live telemetry and forwarding carry on.', t(OFF_REASON_TEXT[reason])));
+    // The setting fixes these two; for the rest the log has the system's message (a path, an errno).
+    this.offTarget = reason === 'disabled' || reason === 'sizeLimit' ? 'setting' : 'log';
+    setText(this.offButton, this.offTarget === 'setting' ? t('Open Setting') : t('Show Log'));
+  }
+
+  get isOff(): boolean {
+    return this.historyOff;
+  }
+
+  /** The run the pin button acts on: the shown or selected earlier run, or the run being recorded. */
+  private pinTarget(): HistoryRunSummary | undefined {
+    const value = this.showingRun ?? this.runSelect.value;
+    if (value === ALL) return undefined;
+    if (value === CURRENT) return this.runs.filter((run) => run.active).pop();
+    return this.runs.find((run) => run.id === value);
+  }
+
+  private updatePin(): void {
+    const run = this.pinTarget();
+    this.pinButton.hidden = run === undefined;
+    if (!run) return;
+    const label = run.pinned ? t('Unpin run') : t('Pin run');
+    this.pinButton.setAttribute('icon', run.pinned ? 'pinned' : 'pin');
+    this.pinButton.setAttribute('title', label);
+    this.pinButton.setAttribute('aria-pressed', String(run.pinned));
+    setText(this.pinButton, label);
+  }
+
+  private togglePin(): void {
+    const run = this.pinTarget();
+    if (run) this.host.post({ type: 'historySetPinned', runId: run.id, pinned: !run.pinned });
   }
 
   /** The host now shows `runId` from the history, or live telemetry (no runId). */
@@ -79,6 +157,7 @@ export class HistorySearch {
     } else if (this.runSelect.value !== ALL) {
       this.runSelect.setValue(CURRENT);
     }
+    this.updatePin();
   }
 
   get shownRun(): string | undefined {
@@ -157,12 +236,14 @@ export class HistorySearch {
     } else {
       this.host.post({ type: 'historyShowRun', runId: value });
     }
+    this.updatePin();
     this.search();
   }
 
   private backToLive(): void {
     this.pendingOpen = undefined;
     if (this.runSelect.value !== ALL) this.runSelect.setValue(CURRENT);
+    this.updatePin();
     this.host.post({ type: 'historyShowRun' });
   }
 

@@ -7,7 +7,15 @@
 import * as assert from 'assert';
 import type { Envelope } from '../../../src/core/envelope';
 import type { HistoryStore } from '../../../src/core/history';
-import { answerHistorySearch, currentRunIds, historyRunItems, historyRunSummaries, toPanelItems } from '../../../src/core/panel';
+import {
+  answerHistorySearch,
+  currentRunIds,
+  historyRunItems,
+  historyRunSummaries,
+  historyStatusMessage,
+  toPanelItems,
+} from '../../../src/core/panel';
+import type { HistoryOffCause } from '../../../src/shared/messages';
 import { TelemetryStore } from '../../../src/core/store';
 import { eventually } from '../../harness/eventually';
 import { exception, message, openHistory, request, tempDir } from '../../unit/history/helpers';
@@ -168,6 +176,95 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
     });
   });
 
+  describe('history off, said in the bar; pin', () => {
+    const pages = usePanelPages({ open: { width: 1000, height: 700 } });
+
+    const reasons: [HistoryOffCause, string, 'setting' | 'log'][] = [
+      ['disabled', 'the setting turns it off', 'setting'],
+      ['unavailable', 'it could not be opened', 'log'],
+      ['diskFull', 'the disk is full', 'log'],
+      ['readOnly', 'its folder cannot be written', 'log'],
+      ['sizeLimit', 'it reached its size limit', 'setting'],
+      ['error', 'a write failed', 'log'],
+    ];
+
+    it('each reason reaches the bar as one notice with the setting or the log one click away', async () => {
+      const panel = pages.panel;
+      await panel.send(liveSnapshot());
+      // The setting off: no runs are ever listed, only the notice shows (no search box).
+      const notice = panel.page.locator('.history-off');
+      for (const [reason, words, target] of reasons) {
+        await panel.send({ type: 'historyStatus', state: 'off', reason });
+        await notice.waitFor();
+        assert.strictEqual(
+          await notice.locator('.history-off-text').innerText(),
+          `Telemetry history is off: ${words}. Live telemetry and forwarding carry on.`,
+        );
+        const button = notice.locator('.history-off-action');
+        assert.strictEqual((await button.innerText()).trim(), target === 'setting' ? 'Open Setting' : 'Show Log');
+        const before = (await panel.postedOfType('historyHelp')).length;
+        await button.click();
+        await eventually(async () => {
+          const asked = await panel.postedOfType('historyHelp');
+          assert.strictEqual(asked.length, before + 1, `the ${reason} button asked the host`);
+          assert.deepStrictEqual(asked[asked.length - 1], { type: 'historyHelp', target });
+        });
+        if (reason === 'disabled') {
+          assert.strictEqual(await panel.page.locator('.history-bar').isVisible(), false, 'no runs: no search box');
+          await panel.screenshot('history-off-setting');
+        }
+      }
+      await panel.send({ type: 'historyRuns', runs: historyRunSummaries(history.listRuns()) });
+      await panel.page.locator('.history-bar').waitFor();
+      assert.strictEqual(await notice.isVisible(), true, 'earlier runs stay searchable while recording is off');
+      await panel.screenshot('history-off-with-runs');
+      await panel.send(historyStatusMessage(history.status(), true));
+      await notice.waitFor({ state: 'hidden' });
+    });
+
+    it('pins and unpins the selected run; the run list shows the pin', async () => {
+      const panel = pages.panel;
+      await openWithHistory(panel);
+      const pin = panel.page.locator('.history-pin');
+      await panel.page.locator('.history-runs').click();
+      await panel.page
+        .locator('.history-runs')
+        .getByRole('option', { name: /^refunds\.py/ })
+        .click();
+      await panel.send({ type: 'historyShowing', runId: earlierRun, name: 'refunds.py' });
+      await eventually(async () => assert.strictEqual((await pin.innerText()).trim(), 'Pin run'));
+      assert.strictEqual(await pin.getAttribute('aria-pressed'), 'false');
+      try {
+        for (const pinned of [true, false]) {
+          const before = (await panel.postedOfType('historySetPinned')).length;
+          await pin.click();
+          const asked = await eventually(async () => {
+            const all = await panel.postedOfType('historySetPinned');
+            assert.strictEqual(all.length, before + 1);
+            return all[all.length - 1]!;
+          });
+          assert.deepStrictEqual(asked, { type: 'historySetPinned', runId: earlierRun, pinned });
+          // As the host answers: the store pins it, and the new run list follows.
+          await history.setPinned(asked.runId, asked.pinned);
+          await panel.send({ type: 'historyRuns', runs: historyRunSummaries(history.listRuns()) });
+          await eventually(async () => assert.strictEqual((await pin.innerText()).trim(), pinned ? 'Unpin run' : 'Pin run'));
+          assert.strictEqual(await pin.getAttribute('aria-pressed'), String(pinned));
+          const label = await panel.page.locator('.history-runs vscode-option', { hasText: 'refunds.py' }).innerText();
+          assert.strictEqual(/· pinned$/.test(label), pinned, label);
+          if (pinned) await panel.screenshot('history-pinned');
+        }
+      } finally {
+        await history.setPinned(earlierRun, false);
+      }
+      // "All runs" pins nothing: the button goes.
+      await panel.page.locator('.history-banner .history-back').click();
+      await panel.send({ type: 'historyShowing' });
+      await panel.page.locator('.history-runs').click();
+      await panel.page.locator('.history-runs').getByRole('option', { name: 'All runs' }).click();
+      await pin.waitFor({ state: 'hidden' });
+    });
+  });
+
   describe('Korean, 360 px', () => {
     const pages = usePanelPages({ open: { width: 360, height: 640, locale: 'ko' } });
 
@@ -183,6 +280,17 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       const more = await panel.page.locator('.toolbar .toolbar-more').boundingBox();
       assert.ok(more && more.x + more.width <= 360.5, '"More actions" stays on screen');
       await panel.screenshot('history-narrow-ko');
+      await panel.send({ type: 'historyStatus', state: 'off', reason: 'diskFull' });
+      assert.strictEqual(
+        await panel.page.locator('.history-off-text').innerText(),
+        '원격 분석 기록이 꺼졌습니다: 디스크가 가득 찼습니다. 라이브 원격 분석과 전달은 계속됩니다.',
+      );
+      assert.strictEqual((await panel.page.locator('.history-off-action').innerText()).trim(), '로그 표시');
+      const overflowOff = (await panel.page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )) as number;
+      assert.ok(overflowOff <= 0, `the notice wraps (${overflowOff} px too wide)`);
+      await panel.screenshot('history-off-narrow-ko');
     });
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * Issue 16, the panel's history controls, host part: what the history bar is told when the
+ * history is off (each reason, from a real HistoryStore on disk: a read-only folder, a full disk,
+ * the size limit, a failed write; plus the setting and a history that could not open), what Clear
+ * deletes from disk (the shown run, or every unpinned run), pinning, and the validators of the
+ * new messages (the webview is less trusted than the host).
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { HistoryStatus } from '../../../src/core/history';
+import { historyRunSummaries, historyStatusMessage, runListChanged, runsToDelete } from '../../../src/core/panel';
+import { isHostToWebview, isWebviewToHost } from '../../../src/shared/messages';
+import { allItems, makeReadOnly, message, openHistory, segmentFiles, tempDir } from '../history/helpers';
+
+/** The message the panel posts for this store, checked by the webview's own validator. */
+function statusMessageOf(status: HistoryStatus | undefined, enabled = true) {
+  const posted = historyStatusMessage(status, enabled);
+  assert.ok(isHostToWebview(posted), `valid: ${JSON.stringify(posted)}`);
+  return posted;
+}
+
+describe('panel: history controls (issue 16)', () => {
+  describe('history off, said in the panel', () => {
+    it('on: no notice', async () => {
+      const history = await openHistory(tempDir());
+      try {
+        assert.deepStrictEqual(statusMessageOf(history.status()), { type: 'historyStatus', state: 'on' });
+      } finally {
+        await history.close();
+      }
+    });
+
+    it('the setting off, or no history at all: "disabled" and "unavailable"', () => {
+      assert.deepStrictEqual(statusMessageOf(undefined, false), { type: 'historyStatus', state: 'off', reason: 'disabled' });
+      assert.deepStrictEqual(statusMessageOf(undefined, true), { type: 'historyStatus', state: 'off', reason: 'unavailable' });
+    });
+
+    it('a read-only folder: "readOnly" from the open', async function () {
+      const dir = tempDir();
+      const first = await openHistory(dir);
+      first.append(first.startRun('app.py'), [message('kept')]);
+      await first.close();
+      const undo = makeReadOnly(dir);
+      if (!undo) this.skip();
+      try {
+        const history = await openHistory(dir);
+        assert.deepStrictEqual(statusMessageOf(history.status()), { type: 'historyStatus', state: 'off', reason: 'readOnly' });
+        await history.close();
+      } finally {
+        undo!();
+      }
+    });
+
+    it('a full disk mid-session: onStatus fires and the message says "diskFull"', async function () {
+      if (!fs.existsSync('/dev/full')) this.skip(); // Linux's always-full device
+      const dir = tempDir();
+      const history = await openHistory(dir);
+      const posted: unknown[] = [];
+      history.onStatus((status) => posted.push(statusMessageOf(status)));
+      const run = history.startRun('app.py');
+      history.append(run, [message('before')]);
+      await history.flush();
+      const [segment] = segmentFiles(dir);
+      fs.rmSync(segment!);
+      fs.symlinkSync('/dev/full', segment!); // the next block's write gets ENOSPC
+      history.append(run, [message('no room')]);
+      await history.flush();
+      assert.deepStrictEqual(posted, [{ type: 'historyStatus', state: 'off', reason: 'diskFull' }]);
+      fs.rmSync(segment!);
+      await history.close();
+    });
+
+    it('over the size limit: "sizeLimit"', async () => {
+      const history = await openHistory(tempDir(), { maxBytes: 200 });
+      const posted: unknown[] = [];
+      history.onStatus((status) => posted.push(statusMessageOf(status)));
+      history.append(history.startRun('app.py'), [message('x'.repeat(5000))]);
+      await history.flush();
+      assert.deepStrictEqual(posted, [{ type: 'historyStatus', state: 'off', reason: 'sizeLimit' }]);
+      await history.close();
+    });
+
+    it('another write failure: "error"', async () => {
+      const dir = tempDir();
+      const history = await openHistory(dir, { segmentBytes: 1 });
+      const posted: unknown[] = [];
+      history.onStatus((status) => posted.push(statusMessageOf(status)));
+      const run = history.startRun('app.py');
+      history.append(run, [message('first')]);
+      await history.flush();
+      // The next segment's name is taken by a folder: creating the file fails with EISDIR/EEXIST.
+      const [segment] = segmentFiles(dir);
+      fs.mkdirSync(path.join(path.dirname(segment!), '000002.seg'));
+      history.append(run, [message('second')]);
+      await history.flush();
+      assert.deepStrictEqual(posted, [{ type: 'historyStatus', state: 'off', reason: 'error' }]);
+      await history.close();
+    });
+
+    it('validators: only known states and reasons; the notice button asks for the setting or the log only', () => {
+      assert.ok(isHostToWebview({ type: 'historyStatus', state: 'on' }));
+      assert.ok(!isHostToWebview({ type: 'historyStatus', state: 'on', reason: 'diskFull' }));
+      assert.ok(!isHostToWebview({ type: 'historyStatus', state: 'off' }));
+      assert.ok(!isHostToWebview({ type: 'historyStatus', state: 'off', reason: '<b>full</b>' }));
+      assert.ok(!isHostToWebview({ type: 'historyStatus', state: 'maybe' }));
+      assert.ok(isWebviewToHost({ type: 'historyHelp', target: 'setting' }));
+      assert.ok(isWebviewToHost({ type: 'historyHelp', target: 'log' }));
+      assert.ok(!isWebviewToHost({ type: 'historyHelp', target: 'workbench.action.openSettings' }));
+      assert.ok(!isWebviewToHost({ type: 'historyHelp', target: 'log', command: 'x' }));
+    });
+  });
+
+  describe('Clear: delete from disk', () => {
+    it('the shown run (named if pinned), or every unpinned run; deleting keeps pinned runs on disk', async () => {
+      const dir = tempDir();
+      const history = await openHistory(dir);
+      try {
+        const runs = ['a.py', 'b.py', 'c.py'].map((name, index) => {
+          const id = history.startRun(name, 'relay', 1_000 + index);
+          history.append(id, [message(name)]);
+          return id;
+        });
+        const [a, b, c] = runs as [string, string, string];
+        for (const id of [a, b]) await history.endRun(id);
+        await history.setPinned(b, true);
+
+        assert.deepStrictEqual(runsToDelete(history.listRuns(), a), { runIds: [a], deletesPinned: false, pinnedKept: 0 });
+        assert.deepStrictEqual(runsToDelete(history.listRuns(), b), { runIds: [b], deletesPinned: true, pinnedKept: 0 });
+        assert.deepStrictEqual(runsToDelete(history.listRuns(), 'r1-0000dead'), { runIds: [], deletesPinned: false, pinnedKept: 0 });
+        const all = runsToDelete(history.listRuns(), undefined);
+        assert.deepStrictEqual(all, { runIds: [a, c], deletesPinned: false, pinnedKept: 1 });
+
+        await history.deleteRuns(all.runIds);
+        assert.deepStrictEqual(
+          history.listRuns().map((run) => [run.name, run.items, run.pinned]),
+          [
+            ['b.py', 1, true],
+            ['c.py', 0, false], // the run being recorded is emptied and records on
+          ],
+        );
+        assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'runs')).sort(), [b].sort(), 'only the pinned run is on disk');
+        assert.strictEqual((await allItems(history, b)).length, 1);
+      } finally {
+        await history.close();
+      }
+    });
+  });
+
+  describe('pin', () => {
+    it('a pin changes the run list sent to the panel and survives a reopen', async () => {
+      const dir = tempDir();
+      const history = await openHistory(dir);
+      const run = history.startRun('app.py');
+      history.append(run, [message('x')]);
+      await history.endRun(run);
+      const before = historyRunSummaries(history.listRuns());
+      await history.setPinned(run, true);
+      assert.ok(runListChanged(before, history.listRuns()), 'the panel gets the new list');
+      assert.strictEqual(historyRunSummaries(history.listRuns())[0]!.pinned, true);
+      await history.close();
+      const reopened = await openHistory(dir);
+      assert.strictEqual(reopened.listRuns()[0]!.pinned, true);
+      await reopened.close();
+    });
+
+    it('validators: a run id and a boolean, nothing else', () => {
+      assert.ok(isWebviewToHost({ type: 'historySetPinned', runId: 'r1-0000abcd', pinned: true }));
+      assert.ok(isWebviewToHost({ type: 'historySetPinned', runId: 'r1-0000abcd', pinned: false }));
+      assert.ok(!isWebviewToHost({ type: 'historySetPinned', runId: 'r1-0000abcd', pinned: 'yes' }));
+      assert.ok(!isWebviewToHost({ type: 'historySetPinned', runId: 'r'.repeat(65), pinned: true }));
+      assert.ok(!isWebviewToHost({ type: 'historySetPinned', pinned: true }));
+      assert.ok(!isWebviewToHost({ type: 'historySetPinned', runId: 'r1-0000abcd', pinned: true, all: true }));
+    });
+  });
+});
