@@ -186,6 +186,8 @@ export const MAX_HISTORY_SEARCH_RUNS = 1000;
 /** Longest run id (the history's own ids are ~22 characters) and hit text that cross postMessage. */
 export const MAX_HISTORY_RUN_ID = 64;
 export const MAX_HISTORY_HIT_TEXT = 300;
+/** Longest folder name a `historyRuns` may carry (the host cuts it). */
+export const MAX_HISTORY_FOLDER_NAME = 256;
 
 /** One run of the telemetry history as the run selector lists it (issue 16). */
 export interface HistoryRunSummary {
@@ -253,7 +255,8 @@ export type HostToWebview =
   /** Open the Query tab running this query (a lens above a route or call in the code; issue 18). */
   | { readonly type: 'showQuery'; readonly query: string }
   /** The history's runs, oldest first (sent after `ready` and when they change); absent history: never sent. */
-  | { readonly type: 'historyRuns'; readonly runs: readonly HistoryRunSummary[] }
+  /** `folder`: the runs are of a history folder opened read-only ("Open Telemetry History…"), named so. */
+  | { readonly type: 'historyRuns'; readonly runs: readonly HistoryRunSummary[]; readonly folder?: string }
   /** The answer to `historySearch` `id`: hits grouped by table, newest first in each. */
   | {
       readonly type: 'historySearchResult';
@@ -303,6 +306,8 @@ export type WebviewToHost =
   | { readonly type: 'historyShowRun'; readonly runId?: string }
   /** The history-off notice's button: the history settings, or the extension's log (which has the system's message). */
   | { readonly type: 'historyHelp'; readonly target: 'setting' | 'log' }
+  /** Close the history folder opened read-only: back to the workspace's history (and live telemetry). */
+  | { readonly type: 'historyCloseFolder' }
   /** Pin or unpin a run of the history (a pinned run outlives the size and age limits). */
   | { readonly type: 'historySetPinned'; readonly runId: string; readonly pinned: boolean };
 
@@ -403,6 +408,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'export':
     case 'import':
     case 'runWithoutSampling':
+    case 'historyCloseFolder':
       return Object.keys(message).length === 1;
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';
@@ -473,7 +479,12 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
         (message.error === undefined || typeof message.error === 'string')
       );
     case 'historyRuns':
-      return Array.isArray(message.runs) && message.runs.length <= 10_000 && message.runs.every(isHistoryRunSummary);
+      return (
+        Array.isArray(message.runs) &&
+        message.runs.length <= 10_000 &&
+        message.runs.every(isHistoryRunSummary) &&
+        (message.folder === undefined || (typeof message.folder === 'string' && message.folder.length <= MAX_HISTORY_FOLDER_NAME))
+      );
     case 'historySearchResult':
       return isHistorySearchResult(message);
     case 'historyShowing':

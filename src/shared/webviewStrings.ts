@@ -369,6 +369,9 @@ export const WEBVIEW_STRINGS = [
   'Show Log',
   'Pin run',
   'Unpin run',
+  'Runs from the folder {0} (read-only)',
+  'Back to workspace history',
+  'from {0}',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

@@ -166,7 +166,7 @@ export class PanelApp {
         this.queryView.receiveResult(message.id, message.result, message.error);
         return;
       case 'historyRuns':
-        this.history.setRuns(message.runs);
+        this.history.setRuns(message.runs, message.folder);
         return;
       case 'historySearchResult':
         this.history.receiveResult(message);

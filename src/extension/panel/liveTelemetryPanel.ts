@@ -4,6 +4,7 @@
  * (no retainContextWhenHidden) and asks for a snapshot with `ready` each time it loads; a
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   answerHistorySearch,
@@ -25,7 +26,7 @@ import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { answerQuery } from './panelQuery';
-import { HistoryRunSummary, HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
+import { HistoryRunSummary, HostToWebview, isWebviewToHost, MAX_HISTORY_FOLDER_NAME, WebviewToHost } from '../../shared/messages';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { COMMAND_IDS } from '../../shared/commandIds';
 import { SECTION } from '../config';
@@ -59,6 +60,8 @@ export interface LiveTelemetryPanelDeps {
   readonly log: Logger;
   /** The workspace's telemetry history (issue 16); absent when the setting turns it off or it could not open. */
   readonly history?: HistoryStore;
+  /** Opens another history folder read-only ("Open Telemetry History…"). */
+  readonly openHistoryFolder?: (dir: string) => Promise<HistoryStore>;
 }
 
 export class LiveTelemetryPanel implements vscode.Disposable {
@@ -79,6 +82,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   private shownRunId: string | undefined;
   /** The run list the webview has (re-sent when runs come, go or end). */
   private sentRuns: readonly HistoryRunSummary[] = [];
+  /** A history folder opened read-only: its runs replace the workspace's in the run selector until closed. */
+  private folder: { readonly store: HistoryStore; readonly name: string } | undefined;
+  /** The run to show once the (re)loading webview has its live snapshot (the opened folder's newest). */
+  private pendingRun: string | undefined;
   private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
 
   constructor(
@@ -154,7 +161,8 @@ export class LiveTelemetryPanel implements vscode.Disposable {
    * confirmation unless the user turned it off. Returns whether it cleared.
    */
   async clearItems(): Promise<boolean> {
-    const history = this.deps.history;
+    // An opened folder is read-only: Clear then clears the view only.
+    const history = this.folder ? undefined : this.deps.history;
     const deletion = history ? runsToDelete(history.listRuns(), this.shownRunId) : undefined;
     const shownName = this.shownRunId && history?.listRuns().find((run) => run.id === this.shownRunId)?.name;
     const answer = await confirmClear(this.deps.log, deletion, shownName || undefined);
@@ -236,6 +244,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     this.stopFeed();
     this.shownHistory = undefined;
     this.shownRunId = undefined;
+    void this.closeFolderStore();
     for (const subscription of this.panelSubscriptions.splice(0)) subscription.dispose();
     this.panel = undefined;
   }
@@ -319,8 +328,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'openSource':
         await openSourceLocation(message.file, message.line, this.deps.log);
         return;
-      case 'historySearch':
-        if (!this.deps.history) {
+      case 'historySearch': {
+        const history = this.browsing;
+        if (!history) {
           this.post({
             type: 'historySearchResult',
             id: message.id,
@@ -332,16 +342,17 @@ export class LiveTelemetryPanel implements vscode.Disposable {
           return;
         }
         // Runs start and end while the panel is open (a relay run starts with its first item, an import adds one).
-        if (runListChanged(this.sentRuns, this.deps.history.listRuns())) this.postHistoryRuns();
+        if (runListChanged(this.sentRuns, history.listRuns())) this.postHistoryRuns();
         this.post(
           await answerHistorySearch(
-            this.deps.history,
+            history,
             message.id,
             message.text,
-            message.current ? currentRunIds(this.deps.history.listRuns()) : message.runIds,
+            message.current ? currentRunIds(history.listRuns()) : message.runIds,
           ),
         );
         return;
+      }
       case 'historyShowRun':
         await this.showHistoryRun(message.runId);
         return;
@@ -350,10 +361,13 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         else await vscode.commands.executeCommand(COMMAND_IDS.showLog);
         return;
       case 'historySetPinned':
-        if (!this.deps.history) return;
+        if (!this.deps.history || this.folder) return; // an opened folder is read-only
         await this.deps.history.setPinned(message.runId, message.pinned);
         this.deps.log.info(`${message.pinned ? 'Pinned' : 'Unpinned'} history run ${message.runId}.`);
         this.postHistoryRuns();
+        return;
+      case 'historyCloseFolder':
+        await this.closeHistoryFolder();
         return;
     }
   }
@@ -363,7 +377,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
    * live mixes in), or goes back to live (a new feed sends the live snapshot).
    */
   private async showHistoryRun(runId: string | undefined): Promise<void> {
-    const history = this.deps.history;
+    const history = this.browsing;
     const run = runId === undefined ? undefined : history?.listRuns().find((candidate) => candidate.id === runId);
     if (!history || !run) {
       this.post({ type: 'historyShowing' });
@@ -391,9 +405,78 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   }
 
   private postHistoryRuns(): void {
-    if (!this.deps.history) return;
-    this.sentRuns = historyRunSummaries(this.deps.history.listRuns());
-    this.post({ type: 'historyRuns', runs: this.sentRuns });
+    const history = this.browsing;
+    if (!history) return;
+    this.sentRuns = historyRunSummaries(history.listRuns());
+    this.post({
+      type: 'historyRuns',
+      runs: this.sentRuns,
+      ...(this.folder ? { folder: this.folder.name.slice(0, MAX_HISTORY_FOLDER_NAME) } : {}),
+    });
+  }
+
+  /** The history the run selector and search read: an opened folder, else the workspace's. */
+  private get browsing(): HistoryStore | undefined {
+    return this.folder?.store ?? this.deps.history;
+  }
+
+  /**
+   * "Open Telemetry History…": a history folder (e.g. one `azmon-relay --history DIR` wrote in CI)
+   * opened read-only — nothing in it is written, and its items never reach the relay, so nothing
+   * is forwarded. The panel lists its runs and shows the newest until "Back to workspace history".
+   * Returns how many runs it has.
+   */
+  async openHistoryFolder(folder?: vscode.Uri): Promise<number | undefined> {
+    const open = this.deps.openHistoryFolder;
+    if (!open) throw new Error(vscode.l10n.t('Telemetry history is not available in this window.'));
+    const target =
+      folder ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          canSelectMany: false,
+          openLabel: vscode.l10n.t('Open History'),
+          title: vscode.l10n.t('Open Telemetry History'),
+        })
+      )?.[0];
+    if (!target) return undefined;
+    if (target.scheme !== 'file') throw new Error(vscode.l10n.t('Only a folder on this machine can be opened as telemetry history.'));
+    const store = await open(target.fsPath);
+    const runs = store.listRuns();
+    const newest = runs.filter((run) => run.items > 0).pop();
+    if (!newest) {
+      await store.close();
+      throw new Error(vscode.l10n.t('{0} holds no telemetry history runs.', target.fsPath));
+    }
+    const ready = this.panel !== undefined && this.feed !== undefined;
+    this.open(); // a new panel attaches before the folder is set (attaching closes any earlier folder)
+    await this.closeFolderStore();
+    this.folder = { store, name: path.basename(target.fsPath) || target.fsPath };
+    this.deps.log.info(`Opened the telemetry history in ${target.fsPath} read-only (${runs.length} runs).`);
+    if (ready) {
+      this.postHistoryRuns();
+      await this.showHistoryRun(newest.id);
+    } else {
+      this.pendingRun = newest.id;
+    }
+    return runs.length;
+  }
+
+  /** Back to the workspace's history: the folder closes and the panel shows live telemetry. */
+  private async closeHistoryFolder(): Promise<void> {
+    if (!this.folder) return;
+    await this.closeFolderStore();
+    // Without a workspace history no list follows: an empty one ends the folder's in the selector.
+    if (!this.deps.history) this.post({ type: 'historyRuns', runs: [] });
+    await this.showHistoryRun(undefined);
+  }
+
+  private async closeFolderStore(): Promise<void> {
+    const folder = this.folder;
+    this.folder = undefined;
+    this.pendingRun = undefined;
+    await folder?.store.close().catch(() => undefined);
   }
 
   private async startFeed(): Promise<void> {
@@ -435,6 +518,11 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     }
     this.live = relay.live;
     this.live?.setPanelWatching(this.liveViewVisible);
+    if (this.pendingRun !== undefined) {
+      const runId = this.pendingRun;
+      this.pendingRun = undefined;
+      await this.showHistoryRun(runId);
+    }
   }
 
   private post(message: HostToWebview): void {

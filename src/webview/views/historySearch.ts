@@ -50,6 +50,10 @@ export class HistorySearch {
   private offTarget: 'setting' | 'log' = 'log';
   private readonly pinButton: HTMLElement;
   private hasRuns = false;
+  /** The history folder opened read-only whose runs the selector lists, or undefined for the workspace's. */
+  private folder: string | undefined;
+  private readonly folderLine: HTMLElement;
+  private readonly folderText: HTMLElement;
   private historyOff = false;
   private runs: readonly HistoryRunSummary[] = [];
   private text = '';
@@ -82,6 +86,20 @@ export class HistorySearch {
     this.offButton = h('vscode-button', { secondary: true, class: 'history-off-action' });
     this.offButton.addEventListener('click', () => this.host.post({ type: 'historyHelp', target: this.offTarget }));
     this.offNotice = h('div', { class: 'history-off', role: 'status', hidden: true }, icon('warning'), this.offText, this.offButton);
+    this.folderText = h('span', { class: 'history-folder-text' });
+    const closeFolder = h(
+      'vscode-button',
+      { secondary: true, icon: 'close', class: 'history-folder-close' },
+      t('Back to workspace history'),
+    );
+    closeFolder.addEventListener('click', () => this.host.post({ type: 'historyCloseFolder' }));
+    this.folderLine = h(
+      'div',
+      { class: 'history-folder', role: 'status', hidden: true },
+      icon('folder-opened'),
+      this.folderText,
+      closeFolder,
+    );
     this.pinButton = h('vscode-button', { secondary: true, class: 'history-pin', hidden: true });
     this.pinButton.addEventListener('click', () => this.togglePin());
     this.bar = h('div', { class: 'history-bar', hidden: true }, field, this.runSelect.element, this.pinButton);
@@ -89,6 +107,7 @@ export class HistorySearch {
       'section',
       { class: 'history-search', 'aria-label': t('Telemetry history'), hidden: true },
       this.offNotice,
+      this.folderLine,
       this.banner,
       this.bar,
       this.results,
@@ -96,8 +115,11 @@ export class HistorySearch {
   }
 
   /** The history's runs, oldest first: the bar appears with the first list. */
-  setRuns(runs: readonly HistoryRunSummary[]): void {
+  setRuns(runs: readonly HistoryRunSummary[], folder?: string): void {
     this.runs = runs;
+    this.folder = folder;
+    this.folderLine.hidden = folder === undefined;
+    if (folder !== undefined) setText(this.folderText, t('Runs from the folder {0} (read-only)', displayText(folder, 200)));
     this.hasRuns = true;
     this.bar.hidden = false;
     this.element.hidden = false;
@@ -124,6 +146,7 @@ export class HistorySearch {
 
   /** The run the pin button acts on: the shown or selected earlier run, or the run being recorded. */
   private pinTarget(): HistoryRunSummary | undefined {
+    if (this.folder !== undefined) return undefined; // an opened folder is read-only
     const value = this.showingRun ?? this.runSelect.value;
     if (value === ALL) return undefined;
     if (value === CURRENT) return this.runs.filter((run) => run.active).pop();
@@ -269,17 +292,24 @@ export class HistorySearch {
   }
 
   private runOptions(): SelectOption[] {
+    const folder = this.folder;
     const earlier = this.runs
       .filter((run) => !run.active)
       .slice()
       .reverse()
-      .map((run) => ({ value: run.id, label: runLabel(run) }));
+      .map((run) => ({ value: run.id, label: runLabel(run, folder) }));
+    // A folder's runs are all earlier runs: nothing there is being recorded now.
+    if (folder !== undefined) return [...earlier, { value: ALL, label: t('All runs') }];
     return [{ value: CURRENT, label: t('Current run') }, ...earlier, { value: ALL, label: t('All runs') }];
   }
 }
 
-function runLabel(run: HistoryRunSummary): string {
-  const marks = [run.imported ? t('imported') : undefined, run.pinned ? t('pinned') : undefined].filter(Boolean);
+function runLabel(run: HistoryRunSummary, folder: string | undefined): string {
+  const marks = [
+    run.imported ? t('imported') : undefined,
+    run.pinned ? t('pinned') : undefined,
+    folder === undefined ? undefined : t('from {0}', displayText(folder, 40)),
+  ].filter(Boolean);
   const started = new Date(run.start).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return [displayText(run.name, RUN_LABEL_LIMIT), started, plural(run.items, '{0} item', '{0} items'), ...marks].join(' · ');
 }

@@ -265,6 +265,46 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
     });
   });
 
+  describe('a history folder opened read-only', () => {
+    const pages = usePanelPages({ open: { width: 1000, height: 700 } });
+
+    it('lists the folder\'s runs marked as from it, without "Current run" or Pin, until Back to workspace history', async () => {
+      const panel = pages.panel;
+      await openWithHistory(panel);
+      // As the host sends an opened folder: its runs (all ended), named by the folder, then the newest shown.
+      const folderRuns = historyRunSummaries(history.listRuns()).map((run) => ({ ...run, active: false }));
+      await panel.send({ type: 'historyRuns', runs: folderRuns, folder: 'ci-history' });
+      await panel.send({ type: 'historyShowing', runId: currentRun, name: 'app.py' });
+      await panel.send(snapshot(await historyRunItems(history, currentRun)));
+      const line = panel.page.locator('.history-folder');
+      await line.waitFor();
+      assert.strictEqual(await line.locator('.history-folder-text').innerText(), 'Runs from the folder ci-history (read-only)');
+      const options = await panel.page.locator('.history-runs vscode-option').allInnerTexts();
+      assert.deepStrictEqual(
+        options.map((option) => option.split(' · ')[0]),
+        ['app.py', 'refunds.py', 'All runs'],
+      );
+      assert.ok(
+        options.slice(0, 2).every((option) => option.endsWith('· from ci-history')),
+        options.join('\n'),
+      );
+      assert.strictEqual(await panel.page.locator('.history-pin').isVisible(), false, 'read-only: nothing to pin');
+      await panel.settle();
+      await panel.screenshot('history-folder');
+
+      await line.locator('.history-folder-close').click();
+      await eventually(async () => assert.strictEqual((await panel.postedOfType('historyCloseFolder')).length, 1));
+      // As the host answers: live again, with the workspace's runs.
+      await panel.send({ type: 'historyShowing' });
+      await panel.send({ type: 'historyRuns', runs: historyRunSummaries(history.listRuns()) });
+      await line.waitFor({ state: 'hidden' });
+      assert.deepStrictEqual(
+        (await panel.page.locator('.history-runs vscode-option').allInnerTexts()).map((option) => option.split(' · ')[0]),
+        ['Current run', 'refunds.py', 'All runs'],
+      );
+    });
+  });
+
   describe('Korean, 360 px', () => {
     const pages = usePanelPages({ open: { width: 360, height: 640, locale: 'ko' } });
 

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { HistoryStatus } from '../../../src/core/history';
 import { historyRunSummaries, historyStatusMessage, runListChanged, runsToDelete } from '../../../src/core/panel';
-import { isHostToWebview, isWebviewToHost } from '../../../src/shared/messages';
+import { isHostToWebview, isWebviewToHost, MAX_HISTORY_FOLDER_NAME } from '../../../src/shared/messages';
 import { allItems, makeReadOnly, message, openHistory, segmentFiles, tempDir } from '../history/helpers';
 
 /** The message the panel posts for this store, checked by the webview's own validator. */
@@ -144,6 +144,18 @@ describe('panel: history controls (issue 16)', () => {
       } finally {
         await history.close();
       }
+    });
+  });
+
+  describe('a history folder opened read-only', () => {
+    it('validators: the folder name is bounded text; closing it carries nothing else', () => {
+      const runs = [{ id: 'r1-0000abcd', name: 'ci.py', start: 1, items: 2, imported: false, pinned: false, active: false }];
+      assert.ok(isHostToWebview({ type: 'historyRuns', runs, folder: 'ci-history' }));
+      assert.ok(isHostToWebview({ type: 'historyRuns', runs, folder: 'x'.repeat(MAX_HISTORY_FOLDER_NAME) }));
+      assert.ok(!isHostToWebview({ type: 'historyRuns', runs, folder: 'x'.repeat(MAX_HISTORY_FOLDER_NAME + 1) }));
+      assert.ok(!isHostToWebview({ type: 'historyRuns', runs, folder: 7 }));
+      assert.ok(isWebviewToHost({ type: 'historyCloseFolder' }));
+      assert.ok(!isWebviewToHost({ type: 'historyCloseFolder', path: '/etc' }));
     });
   });
 
