@@ -267,7 +267,15 @@ export type HostToWebview =
       readonly error?: string;
     }
   /** The panel now shows run `runId` read from the history (a snapshot follows), or the live store again (no runId). */
-  | { readonly type: 'historyShowing'; readonly runId?: string; readonly name?: string }
+  | {
+      readonly type: 'historyShowing';
+      readonly runId?: string;
+      readonly name?: string;
+      /** Items of the run read so far (its newest) and stored; `more`: "Load older" can read more. */
+      readonly loaded?: number;
+      readonly total?: number;
+      readonly more?: boolean;
+    }
   /** Whether the history records (sent after `ready` and when it turns off); off: the bar says why. */
   | { readonly type: 'historyStatus'; readonly state: 'on' | 'off'; readonly reason?: HistoryOffCause };
 
@@ -308,6 +316,8 @@ export type WebviewToHost =
   | { readonly type: 'historyHelp'; readonly target: 'setting' | 'log' }
   /** Close the history folder opened read-only: back to the workspace's history (and live telemetry). */
   | { readonly type: 'historyCloseFolder' }
+  /** Read the next older page of the shown earlier run from disk ("Load older"). */
+  | { readonly type: 'historyLoadOlder' }
   /** Pin or unpin a run of the history (a pinned run outlives the size and age limits). */
   | { readonly type: 'historySetPinned'; readonly runId: string; readonly pinned: boolean };
 
@@ -409,6 +419,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'import':
     case 'runWithoutSampling':
     case 'historyCloseFolder':
+    case 'historyLoadOlder':
       return Object.keys(message).length === 1;
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';
@@ -488,7 +499,13 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
     case 'historySearchResult':
       return isHistorySearchResult(message);
     case 'historyShowing':
-      return (message.runId === undefined || isRunId(message.runId)) && (message.name === undefined || typeof message.name === 'string');
+      return (
+        (message.runId === undefined || isRunId(message.runId)) &&
+        (message.name === undefined || typeof message.name === 'string') &&
+        (message.loaded === undefined || isIndex(message.loaded, Number.MAX_SAFE_INTEGER)) &&
+        (message.total === undefined || isIndex(message.total, Number.MAX_SAFE_INTEGER)) &&
+        (message.more === undefined || typeof message.more === 'boolean')
+      );
     case 'historyStatus':
       return message.state === 'on'
         ? message.reason === undefined

@@ -372,6 +372,8 @@ export const WEBVIEW_STRINGS = [
   'Runs from the folder {0} (read-only)',
   'Back to workspace history',
   'from {0}',
+  'Load older',
+  '{0} of {1} items loaded',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

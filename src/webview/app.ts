@@ -172,7 +172,7 @@ export class PanelApp {
         this.history.receiveResult(message);
         return;
       case 'historyShowing':
-        this.history.setShowing(message.runId, message.name);
+        this.history.setShowing(message.runId, message.name, message);
         break; // the toolbar's indicator says History or Live
       case 'historyStatus':
         this.history.setStatus(message);

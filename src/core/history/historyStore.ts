@@ -333,13 +333,23 @@ export class HistoryStore {
     this.cache.clear();
   }
 
-  /** The newest `limit` items of the runs (all runs when absent), oldest first. */
-  async readLatest(limit: number, runIds?: readonly string[]): Promise<{ runId: string; envelope: Envelope }[]> {
+  /**
+   * The newest `limit` items of the runs (all runs when absent), oldest first. `skip` leaves out
+   * that many of the newest stored items first (the next older page: whole blocks skipped unread).
+   */
+  async readLatest(limit: number, runIds?: readonly string[], skip = 0): Promise<{ runId: string; envelope: Envelope }[]> {
     const newestFirst: { runId: string; envelope: Envelope }[] = [];
+    let toSkip = Math.max(0, Math.floor(skip));
     for (const { runId, block } of this.blocksNewestFirst(runIds)) {
       if (newestFirst.length >= limit) break;
+      if (toSkip >= block.items) {
+        toSkip -= block.items;
+        continue;
+      }
       const decoded = await this.decode(block);
-      for (let i = decoded.lines.length - 1; i >= 0 && newestFirst.length < limit; i--) {
+      const from = decoded.lines.length - 1 - toSkip;
+      toSkip = 0;
+      for (let i = from; i >= 0 && newestFirst.length < limit; i--) {
         const envelope = parseLine(decoded.lines[i]);
         if (envelope) newestFirst.push({ runId, envelope });
       }

@@ -132,22 +132,50 @@ function hitText(item: NonNullable<ReturnType<typeof normaliseEnvelope>>): strin
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Most items an earlier run shows in the panel (its newest). */
+/** Items an earlier run shows first (its newest), and each "Load older" adds. */
 export const HISTORY_RUN_ITEMS = 10_000;
+/** Most items of one earlier run the panel holds ("Load older" stops there; memory stays bounded). */
+export const MAX_HISTORY_SHOWN_ITEMS = 100_000;
 
 /**
  * An earlier run's newest items in a store of their own (the live store is left alone; the panel
  * goes back to it with "Back to live"): the panel shows them, and Query and Export read them.
+ * Its buffers take {@link MAX_HISTORY_SHOWN_ITEMS} per kind, so older pages never push out newer items.
  */
 export async function historyRunStore(history: Pick<HistoryStore, 'readLatest'>, runId: string): Promise<TelemetryStore> {
-  const latest = await history.readLatest(HISTORY_RUN_ITEMS, [runId]);
-  const store = new TelemetryStore();
+  const store = emptyHistoryRunStore();
+  await loadOlderItems(history, store, runId, 0);
+  return store;
+}
+
+/** The store an earlier run is shown from: room for {@link MAX_HISTORY_SHOWN_ITEMS} per kind. */
+export function emptyHistoryRunStore(): TelemetryStore {
+  return new TelemetryStore({
+    maxTraceItemsPerRole: MAX_HISTORY_SHOWN_ITEMS,
+    maxLogItemsPerRole: MAX_HISTORY_SHOWN_ITEMS,
+    maxMetricPointsPerRole: MAX_HISTORY_SHOWN_ITEMS,
+  });
+}
+
+/**
+ * "Load older": the next page of the run from disk, older than the `loaded` newest items already
+ * in `store`, added to it. Returns how many stored items it read (0: none left, or the store is full).
+ */
+export async function loadOlderItems(
+  history: Pick<HistoryStore, 'readLatest'>,
+  store: Pick<TelemetryStore, 'add'>,
+  runId: string,
+  loaded: number,
+): Promise<number> {
+  const page = Math.min(HISTORY_RUN_ITEMS, MAX_HISTORY_SHOWN_ITEMS - loaded);
+  if (page <= 0) return 0;
+  const older = await history.readLatest(page, [runId], loaded);
   store.add(
-    latest.map((hit) => hit.envelope),
+    older.map((hit) => hit.envelope),
     'local',
     { source: 'history' },
   );
-  return store;
+  return older.length;
 }
 
 /** The items of {@link historyRunStore} as the panel shows them. */

@@ -18,5 +18,8 @@ export {
   historyStatusMessage,
   runsToDelete,
   HISTORY_RUN_ITEMS,
+  loadOlderItems,
+  emptyHistoryRunStore,
+  MAX_HISTORY_SHOWN_ITEMS,
 } from './historySearch';
 export type { RunDeletion } from './historySearch';

@@ -11,7 +11,9 @@ import {
   CopyAssembler,
   currentRunIds,
   ForwardControl,
-  historyRunStore,
+  emptyHistoryRunStore,
+  loadOlderItems,
+  MAX_HISTORY_SHOWN_ITEMS,
   historyRunSummaries,
   historyStatusMessage,
   runsToDelete,
@@ -78,8 +80,10 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
   /** The earlier run the panel shows instead of live telemetry (Query and Export read it too). */
   private shownHistory: TelemetryStore | undefined;
-  /** The id of that run (Clear offers to delete it from disk). */
+  /** The id of that run (Clear offers to delete it from disk), and how many of its newest items are read. */
   private shownRunId: string | undefined;
+  private shownLoaded = 0;
+  private loadingOlder = false;
   /** The run list the webview has (re-sent when runs come, go or end). */
   private sentRuns: readonly HistoryRunSummary[] = [];
   /** A history folder opened read-only: its runs replace the workspace's in the run selector until closed. */
@@ -369,6 +373,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'historyCloseFolder':
         await this.closeHistoryFolder();
         return;
+      case 'historyLoadOlder':
+        await this.loadOlder();
+        return;
     }
   }
 
@@ -384,18 +391,48 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       await this.startFeed();
       return;
     }
-    const store = await historyRunStore(history, run.id);
+    // Its newest page first; "Load older" reads on from disk.
+    const store = emptyHistoryRunStore();
+    const loaded = await loadOlderItems(history, store, run.id, 0);
+    this.stopFeed();
+    this.shownHistory = store;
+    this.shownRunId = run.id;
+    this.shownLoaded = loaded;
+    await this.postShownRun();
+  }
+
+  /** The shown earlier run: the banner (with what is loaded of it) and its items. */
+  private async postShownRun(): Promise<void> {
+    const store = this.shownHistory;
+    const run = this.browsing?.listRuns().find((candidate) => candidate.id === this.shownRunId);
+    if (!store || !run) return;
     const items = toPanelItems(store.snapshot(), {
       genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true),
     });
     // The strip keeps saying what forwarding does now (the relay runs on while history is shown).
     const relay = await this.deps.relay.ensureStarted().catch(() => undefined);
     const forwarding = relay ? toForwardingStatus(relay.queue.stats(), relay.live?.stats()) : IDLE_FORWARDING_STATUS;
-    this.stopFeed();
-    this.shownHistory = store;
-    this.shownRunId = run.id;
-    this.post({ type: 'historyShowing', runId: run.id, name: run.name });
+    if (this.shownHistory !== store) return; // back to live (or another run) meanwhile
+    const more = this.shownLoaded < run.items && this.shownLoaded < MAX_HISTORY_SHOWN_ITEMS;
+    this.post({ type: 'historyShowing', runId: run.id, name: run.name, loaded: this.shownLoaded, total: run.items, more });
     this.post({ type: 'snapshot', items, live: [], forwarding });
+  }
+
+  /** "Load older": the next page of the shown run, read from disk into the shown store. */
+  private async loadOlder(): Promise<void> {
+    const history = this.browsing;
+    const store = this.shownHistory;
+    const runId = this.shownRunId;
+    if (!history || !store || !runId || this.loadingOlder) return;
+    this.loadingOlder = true;
+    try {
+      const added = await loadOlderItems(history, store, runId, this.shownLoaded);
+      if (this.shownHistory !== store) return;
+      this.shownLoaded += added;
+      await this.postShownRun();
+    } finally {
+      this.loadingOlder = false;
+    }
   }
 
   /** Recording on or off (and why): the history bar's notice. */

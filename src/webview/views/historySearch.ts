@@ -49,6 +49,8 @@ export class HistorySearch {
   private readonly offButton: HTMLElement;
   private offTarget: 'setting' | 'log' = 'log';
   private readonly pinButton: HTMLElement;
+  private readonly loadedText: HTMLElement;
+  private readonly olderButton: HTMLElement;
   private hasRuns = false;
   /** The history folder opened read-only whose runs the selector lists, or undefined for the workspace's. */
   private folder: string | undefined;
@@ -80,7 +82,22 @@ export class HistorySearch {
     this.bannerText = h('span', { class: 'history-banner-text' });
     const back = h('vscode-button', { secondary: true, icon: 'debug-restart', class: 'history-back' }, t('Back to live'));
     back.addEventListener('click', () => this.backToLive());
-    this.banner = h('div', { class: 'history-banner', role: 'status', hidden: true }, icon('history'), this.bannerText, back);
+    this.loadedText = h('span', { class: 'history-loaded' });
+    this.olderButton = h('vscode-button', { secondary: true, icon: 'fold-up', class: 'history-older', hidden: true }, t('Load older'));
+    this.olderButton.addEventListener('click', () => {
+      // One page at a time: the button comes back with the host's next `historyShowing`.
+      this.olderButton.setAttribute('disabled', '');
+      this.host.post({ type: 'historyLoadOlder' });
+    });
+    this.banner = h(
+      'div',
+      { class: 'history-banner', role: 'status', hidden: true },
+      icon('history'),
+      this.bannerText,
+      this.loadedText,
+      this.olderButton,
+      back,
+    );
     this.results = h('div', { class: 'history-results', hidden: true, 'aria-live': 'polite' });
     this.offText = h('span', { class: 'history-off-text' });
     this.offButton = h('vscode-button', { secondary: true, class: 'history-off-action' });
@@ -170,8 +187,12 @@ export class HistorySearch {
   }
 
   /** The host now shows `runId` from the history, or live telemetry (no runId). */
-  setShowing(runId: string | undefined, name: string | undefined): void {
+  setShowing(runId: string | undefined, name: string | undefined, loaded?: { loaded?: number; total?: number; more?: boolean }): void {
     this.showingRun = runId;
+    const counts = runId !== undefined && loaded?.loaded !== undefined && loaded.total !== undefined;
+    setText(this.loadedText, counts ? t('{0} of {1} items loaded', formatCount(loaded.loaded!), formatCount(loaded.total!)) : '');
+    this.olderButton.hidden = !(runId !== undefined && loaded?.more === true);
+    this.olderButton.removeAttribute('disabled');
     this.banner.hidden = runId === undefined;
     document.body.classList.toggle('showing-history', runId !== undefined);
     if (runId !== undefined) {

@@ -305,6 +305,42 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
     });
   });
 
+  describe('older data on demand', () => {
+    const pages = usePanelPages({ open: { width: 1000, height: 700 } });
+
+    it('an earlier run shows its newest page; Load older asks for the next one, once, and goes when nothing is left', async () => {
+      const panel = pages.panel;
+      await openWithHistory(panel);
+      const page = 1; // the host reads HISTORY_RUN_ITEMS per page; one here, from the same store on disk
+      const total = history.listRuns().find((run) => run.id === earlierRun)!.items;
+      const showPage = async (loaded: number) => {
+        const items = (await history.readLatest(loaded, [earlierRun])).map((hit) => hit.envelope);
+        const store = new TelemetryStore();
+        store.add(items);
+        await panel.send({ type: 'historyShowing', runId: earlierRun, name: 'refunds.py', loaded, total, more: loaded < total });
+        await panel.send(snapshot(toPanelItems(store.snapshot())));
+      };
+      await showPage(page);
+      await eventually(async () => assert.strictEqual(await panel.page.locator('.toolbar .item-count').innerText(), '1 item'));
+      const banner = panel.page.locator('.history-banner');
+      await eventually(async () => assert.strictEqual(await banner.locator('.history-loaded').innerText(), `1 of ${total} items loaded`));
+      const older = banner.locator('.history-older');
+      await older.click();
+      await eventually(async () => assert.strictEqual((await panel.postedOfType('historyLoadOlder')).length, 1));
+      assert.strictEqual(await older.getAttribute('disabled'), '', 'one page at a time');
+      await older.click({ force: true }).catch(() => undefined);
+      assert.strictEqual((await panel.postedOfType('historyLoadOlder')).length, 1, 'a second click while loading asks nothing');
+      await panel.settle();
+      await panel.screenshot('history-load-older');
+      await showPage(total);
+      await eventually(async () =>
+        assert.strictEqual(await banner.locator('.history-loaded').innerText(), `${total} of ${total} items loaded`),
+      );
+      await older.waitFor({ state: 'hidden' });
+      await eventually(async () => assert.strictEqual(await panel.page.locator('.toolbar .item-count').innerText(), `${total} items`));
+    });
+  });
+
   describe('Korean, 360 px', () => {
     const pages = usePanelPages({ open: { width: 360, height: 640, locale: 'ko' } });
 

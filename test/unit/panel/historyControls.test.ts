@@ -9,9 +9,18 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { HistoryStatus } from '../../../src/core/history';
-import { historyRunSummaries, historyStatusMessage, runListChanged, runsToDelete } from '../../../src/core/panel';
+import {
+  emptyHistoryRunStore,
+  HISTORY_RUN_ITEMS,
+  historyRunSummaries,
+  historyStatusMessage,
+  loadOlderItems,
+  MAX_HISTORY_SHOWN_ITEMS,
+  runListChanged,
+  runsToDelete,
+} from '../../../src/core/panel';
 import { isHostToWebview, isWebviewToHost, MAX_HISTORY_FOLDER_NAME } from '../../../src/shared/messages';
-import { allItems, makeReadOnly, message, openHistory, segmentFiles, tempDir } from '../history/helpers';
+import { allItems, makeReadOnly, message, messagesOf, openHistory, segmentFiles, tempDir } from '../history/helpers';
 
 /** The message the panel posts for this store, checked by the webview's own validator. */
 function statusMessageOf(status: HistoryStatus | undefined, enabled = true) {
@@ -156,6 +165,70 @@ describe('panel: history controls (issue 16)', () => {
       assert.ok(!isHostToWebview({ type: 'historyRuns', runs, folder: 7 }));
       assert.ok(isWebviewToHost({ type: 'historyCloseFolder' }));
       assert.ok(!isWebviewToHost({ type: 'historyCloseFolder', path: '/etc' }));
+    });
+  });
+
+  describe('older data on demand', () => {
+    it('readLatest pages back through a run with skip: every item once, newest page first, whole blocks skipped unread', async () => {
+      const history = await openHistory(tempDir(), { blockItems: 4 });
+      try {
+        const run = history.startRun('app.py');
+        const other = history.startRun('other.py');
+        for (let i = 0; i < 23; i++) history.append(run, [message(`m${i}`)]);
+        history.append(other, [message('not this run')]);
+        await history.flush();
+        const pages: string[][] = [];
+        for (let skip = 0; skip < 30; skip += 5) {
+          pages.push(messagesOf((await history.readLatest(5, [run], skip)).map((hit) => hit.envelope)));
+        }
+        assert.deepStrictEqual(pages, [
+          ['m18', 'm19', 'm20', 'm21', 'm22'],
+          ['m13', 'm14', 'm15', 'm16', 'm17'],
+          ['m8', 'm9', 'm10', 'm11', 'm12'],
+          ['m3', 'm4', 'm5', 'm6', 'm7'],
+          ['m0', 'm1', 'm2'],
+          [],
+        ]);
+      } finally {
+        await history.close();
+      }
+    });
+
+    it('Load older adds the next page to the shown store without pushing out newer items, and stops at the bound', async () => {
+      const history = await openHistory(tempDir(), { blockItems: 1000 });
+      try {
+        const run = history.startRun('app.py');
+        const total = HISTORY_RUN_ITEMS + 1500;
+        for (let i = 0; i < total; i += 500) {
+          history.append(
+            run,
+            Array.from({ length: Math.min(500, total - i) }, (_, j) => message(`m${i + j}`)),
+          );
+        }
+        await history.flush();
+        const store = emptyHistoryRunStore();
+        const first = await loadOlderItems(history, store, run, 0);
+        assert.strictEqual(first, HISTORY_RUN_ITEMS);
+        assert.strictEqual(store.size, HISTORY_RUN_ITEMS);
+        const second = await loadOlderItems(history, store, run, first);
+        assert.strictEqual(second, 1500);
+        assert.strictEqual(store.size, total, 'nothing evicted: the newest items are still there');
+        const texts = new Set(store.snapshot().map((item) => item.message));
+        assert.ok(texts.has('m0') && texts.has(`m${total - 1}`));
+        assert.strictEqual(await loadOlderItems(history, store, run, first + second), 0, 'nothing older');
+        assert.strictEqual(await loadOlderItems(history, store, run, MAX_HISTORY_SHOWN_ITEMS), 0, 'the bound');
+      } finally {
+        await history.close();
+      }
+    });
+
+    it('validators: the banner counts are whole numbers; Load older carries nothing', () => {
+      assert.ok(isHostToWebview({ type: 'historyShowing', runId: 'r1-0000abcd', name: 'a', loaded: 10, total: 25, more: true }));
+      assert.ok(!isHostToWebview({ type: 'historyShowing', runId: 'r1-0000abcd', loaded: -1, total: 25 }));
+      assert.ok(!isHostToWebview({ type: 'historyShowing', runId: 'r1-0000abcd', loaded: 1.5 }));
+      assert.ok(!isHostToWebview({ type: 'historyShowing', runId: 'r1-0000abcd', more: 'yes' }));
+      assert.ok(isWebviewToHost({ type: 'historyLoadOlder' }));
+      assert.ok(!isWebviewToHost({ type: 'historyLoadOlder', skip: 5 }));
     });
   });
 
