@@ -133,6 +133,8 @@ export class HistorySearch {
 
   /** The history's runs, oldest first: the bar appears with the first list. */
   setRuns(runs: readonly HistoryRunSummary[], folder?: string): void {
+    // Another history (a folder opened or closed) or runs deleted: hits shown may be gone, search again.
+    const stale = folder !== this.folder || this.runs.some((run) => !runs.some((next) => next.id === run.id));
     this.runs = runs;
     this.folder = folder;
     this.folderLine.hidden = folder === undefined;
@@ -142,6 +144,7 @@ export class HistorySearch {
     this.element.hidden = false;
     this.runSelect.setOptions(this.runOptions());
     this.updatePin();
+    if (stale && this.text !== '') this.search();
   }
 
   /** Recording on or off: off shows one line saying why, with the setting or the log one click away. */
