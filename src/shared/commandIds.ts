@@ -16,6 +16,8 @@ export const COMMANDS = {
   installPackages: { id: 'azureMonitorPython.installPackages', palette: true },
   runPythonFile: { id: 'azureMonitorPython.runPythonFile', palette: true },
   openLiveTelemetry: { id: 'azureMonitorPython.openLiveTelemetry', palette: true },
+  /** Issue 16: a history folder (`azmon-relay --history DIR`) read-only in the panel; argument: its `Uri`. */
+  openTelemetryHistory: { id: 'azureMonitorPython.openTelemetryHistory', palette: true },
   insertSnippet: { id: 'azureMonitorPython.insertSnippet', palette: true },
   showSdkOfflineStorage: { id: 'azureMonitorPython.showSdkOfflineStorage', palette: true },
   /** Issue 19: apps VS Code starts keep every trace (asks how first); also the panel strip's button. */

@@ -186,6 +186,8 @@ export const MAX_HISTORY_SEARCH_RUNS = 1000;
 /** Longest run id (the history's own ids are ~22 characters) and hit text that cross postMessage. */
 export const MAX_HISTORY_RUN_ID = 64;
 export const MAX_HISTORY_HIT_TEXT = 300;
+/** Longest folder name a `historyRuns` may carry (the host cuts it). */
+export const MAX_HISTORY_FOLDER_NAME = 256;
 
 /** One run of the telemetry history as the run selector lists it (issue 16). */
 export interface HistoryRunSummary {
@@ -200,6 +202,13 @@ export interface HistoryRunSummary {
   /** Still being written by this window: the current run. */
   readonly active: boolean;
 }
+
+/**
+ * Why the history is off, as the panel's notice words it: the store's own reasons (HistoryOffReason)
+ * plus `disabled` (the setting turns it off) and `unavailable` (it could not be opened at all).
+ */
+export const HISTORY_OFF_REASONS = ['disabled', 'unavailable', 'diskFull', 'readOnly', 'sizeLimit', 'error'] as const;
+export type HistoryOffCause = (typeof HISTORY_OFF_REASONS)[number];
 
 /** One search hit: enough to list it and open its transaction. */
 export interface HistorySearchHit {
@@ -266,7 +275,8 @@ export type HostToWebview =
   /** Open the Query tab running this query (a lens above a route or call in the code; issue 18). */
   | { readonly type: 'showQuery'; readonly query: string }
   /** The history's runs, oldest first (sent after `ready` and when they change); absent history: never sent. */
-  | { readonly type: 'historyRuns'; readonly runs: readonly HistoryRunSummary[] }
+  /** `folder`: the runs are of a history folder opened read-only ("Open Telemetry History…"), named so. */
+  | { readonly type: 'historyRuns'; readonly runs: readonly HistoryRunSummary[]; readonly folder?: string }
   /** The answer to `historySearch` `id`: hits grouped by table, newest first in each. */
   | {
       readonly type: 'historySearchResult';
@@ -277,7 +287,17 @@ export type HostToWebview =
       readonly error?: string;
     }
   /** The panel now shows run `runId` read from the history (a snapshot follows), or the live store again (no runId). */
-  | { readonly type: 'historyShowing'; readonly runId?: string; readonly name?: string };
+  | {
+      readonly type: 'historyShowing';
+      readonly runId?: string;
+      readonly name?: string;
+      /** Items of the run read so far (its newest) and stored; `more`: "Load older" can read more. */
+      readonly loaded?: number;
+      readonly total?: number;
+      readonly more?: boolean;
+    }
+  /** Whether the history records (sent after `ready` and when it turns off); off: the bar says why. */
+  | { readonly type: 'historyStatus'; readonly state: 'on' | 'off'; readonly reason?: HistoryOffCause };
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -311,7 +331,15 @@ export type WebviewToHost =
       readonly current?: true;
     }
   /** Show an earlier run's latest items from the history in the panel, or (no runId) go back to live. */
-  | { readonly type: 'historyShowRun'; readonly runId?: string };
+  | { readonly type: 'historyShowRun'; readonly runId?: string }
+  /** The history-off notice's button: the history settings, or the extension's log (which has the system's message). */
+  | { readonly type: 'historyHelp'; readonly target: 'setting' | 'log' }
+  /** Close the history folder opened read-only: back to the workspace's history (and live telemetry). */
+  | { readonly type: 'historyCloseFolder' }
+  /** Read the next older page of the shown earlier run from disk ("Load older"). */
+  | { readonly type: 'historyLoadOlder' }
+  /** Pin or unpin a run of the history (a pinned run outlives the size and age limits). */
+  | { readonly type: 'historySetPinned'; readonly runId: string; readonly pinned: boolean };
 
 /** Longest path an `openSource` message may carry. */
 export const MAX_OPEN_SOURCE_PATH = 4096;
@@ -416,6 +444,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'export':
     case 'import':
     case 'runWithoutSampling':
+    case 'historyCloseFolder':
+    case 'historyLoadOlder':
       return Object.keys(message).length === 1;
     case 'setForwardingPaused':
       return typeof message.paused === 'boolean';
@@ -443,6 +473,10 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       );
     case 'historyShowRun':
       return (message.runId === undefined || isRunId(message.runId)) && hasOnlyKeys(message, ['runId']);
+    case 'historyHelp':
+      return (message.target === 'setting' || message.target === 'log') && hasOnlyKeys(message, ['target']);
+    case 'historySetPinned':
+      return isRunId(message.runId) && typeof message.pinned === 'boolean' && hasOnlyKeys(message, ['runId', 'pinned']);
     case 'copyText':
       return (
         isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
@@ -493,11 +527,26 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
         (message.error === undefined || typeof message.error === 'string')
       );
     case 'historyRuns':
-      return Array.isArray(message.runs) && message.runs.length <= 10_000 && message.runs.every(isHistoryRunSummary);
+      return (
+        Array.isArray(message.runs) &&
+        message.runs.length <= 10_000 &&
+        message.runs.every(isHistoryRunSummary) &&
+        (message.folder === undefined || (typeof message.folder === 'string' && message.folder.length <= MAX_HISTORY_FOLDER_NAME))
+      );
     case 'historySearchResult':
       return isHistorySearchResult(message);
     case 'historyShowing':
-      return (message.runId === undefined || isRunId(message.runId)) && (message.name === undefined || typeof message.name === 'string');
+      return (
+        (message.runId === undefined || isRunId(message.runId)) &&
+        (message.name === undefined || typeof message.name === 'string') &&
+        (message.loaded === undefined || isIndex(message.loaded, Number.MAX_SAFE_INTEGER)) &&
+        (message.total === undefined || isIndex(message.total, Number.MAX_SAFE_INTEGER)) &&
+        (message.more === undefined || typeof message.more === 'boolean')
+      );
+    case 'historyStatus':
+      return message.state === 'on'
+        ? message.reason === undefined
+        : message.state === 'off' && (HISTORY_OFF_REASONS as readonly unknown[]).includes(message.reason);
     case 'queryResult': {
       const result = message.result as Record<string, unknown> | undefined;
       const error = message.error as Record<string, unknown> | undefined;

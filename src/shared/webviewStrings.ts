@@ -358,6 +358,22 @@ export const WEBVIEW_STRINGS = [
   'Search failed: {0}',
   'Showing run {0} from history',
   'Back to live',
+  'Telemetry history is off: {0}. Live telemetry and forwarding carry on.',
+  'the setting turns it off',
+  'it could not be opened',
+  'the disk is full',
+  'its folder cannot be written',
+  'it reached its size limit',
+  'a write failed',
+  'Open Setting',
+  'Show Log',
+  'Pin run',
+  'Unpin run',
+  'Runs from the folder {0} (read-only)',
+  'Back to workspace history',
+  'from {0}',
+  'Load older',
+  '{0} of {1} items loaded',
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

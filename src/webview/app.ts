@@ -175,14 +175,17 @@ export class PanelApp {
         this.queryView.receiveResult(message.id, message.result, message.error);
         return;
       case 'historyRuns':
-        this.history.setRuns(message.runs);
+        this.history.setRuns(message.runs, message.folder);
         return;
       case 'historySearchResult':
         this.history.receiveResult(message);
         return;
       case 'historyShowing':
-        this.history.setShowing(message.runId, message.name);
+        this.history.setShowing(message.runId, message.name, message);
         break; // the toolbar's indicator says History or Live
+      case 'historyStatus':
+        this.history.setStatus(message);
+        return;
     }
     this.requestFrame();
   }

@@ -3,9 +3,11 @@
  * after it. The extension host (and its in-memory store) is replaced by the reload; the panel
  * comes back with the same transaction because the history on disk put the last run back into
  * the new relay's store. Without the history the restored panel is empty. The panel's history
- * search then finds the run's items through the real host and opens one. Last, a restart (the
- * server and its extension host stopped and started again) shows the same transaction. Screenshots:
- * test-results/history-reload-*.png.
+ * search then finds the run's items through the real host and opens one. A restart (the server
+ * and its extension host stopped and started again) shows the same transaction. Then the history
+ * bar's controls through the real host: Pin run, "Open Telemetry History…" on a folder another
+ * process wrote (read-only: not a byte of it changes), and Clear's question with "delete from disk".
+ * Screenshots: test-results/history-reload-*.png.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -14,7 +16,16 @@ import type { Browser, Page } from 'playwright-core';
 import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
 import { eventually } from '../harness/eventually';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
-import { launchChromium, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import {
+  launchChromium,
+  openWorkbench,
+  QUICK_INPUT,
+  QUICK_INPUT_WIDGET,
+  runCommandFromPalette,
+  waitForWorkbench,
+  workbenchUrl,
+} from '../harness/workbench';
+import { HistoryStore } from '../../src/core/history';
 
 describe('Telemetry history: the same data after Reload Window (issue 16)', function () {
   this.timeout(300_000);
@@ -136,4 +147,141 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
       .first()
       .waitFor({ timeout: 60_000 });
   });
+
+  it('pins and unpins the earlier run through the real host', async () => {
+    const runs = panel().locator('.history-runs');
+    await runs.click();
+    await runs
+      .getByRole('option', { name: /stdlib/ })
+      .first()
+      .click();
+    await panel().locator('.history-banner').waitFor({ timeout: 60_000 });
+    const pin = panel().locator('.history-pin');
+    await pin.filter({ hasText: 'Pin run' }).click();
+    await pin.filter({ hasText: 'Unpin run' }).waitFor({ timeout: 60_000 });
+    await runs.locator('vscode-option', { hasText: /· pinned$/ }).waitFor({ state: 'attached', timeout: 60_000 });
+    await shot('6-pinned');
+    await pin.click();
+    await pin.filter({ hasText: 'Pin run' }).waitFor({ timeout: 60_000 });
+    assert.strictEqual(await runs.locator('vscode-option', { hasText: /· pinned$/ }).count(), 0);
+    await panel().locator('.history-banner .history-back').click();
+    await panel().locator('.history-banner').waitFor({ state: 'hidden', timeout: 60_000 });
+  });
+
+  it('opens a history folder written elsewhere read-only, shows its run, and goes back to the workspace history', async () => {
+    // A folder as `azmon-relay --history DIR` leaves it (the same HistoryStore format).
+    const folder = path.join(runDir, 'ci-history');
+    const writer = await HistoryStore.open(folder, { commitDelayMs: 5 });
+    const run = writer.startRun('ci-job.py', 'relay', Date.UTC(2026, 11, 5, 3));
+    writer.append(run, [
+      {
+        name: 'Microsoft.ApplicationInsights.Request',
+        time: '2026-12-05T03:00:01.000Z',
+        tags: { 'ai.operation.id': 'c1c1c1c1d2d2d2d2e3e3e3e3f4f4f4f4', 'ai.operation.name': 'POST /nightly-report' },
+        data: {
+          baseType: 'RequestData',
+          baseData: {
+            ver: 2,
+            id: 'c1c1c1c1span',
+            name: 'POST /nightly-report',
+            duration: '00:00:00.250',
+            responseCode: '200',
+            success: true,
+          },
+        },
+      },
+    ]);
+    await writer.endRun(run);
+    await writer.close();
+    const before = snapshotFolder(folder);
+
+    await runCommandFromPalette(page, 'Azure Monitor: Open Telemetry History…');
+    // The web workbench's own folder picker: a quick input taking a path.
+    const input = page.locator(QUICK_INPUT);
+    await input.waitFor({ timeout: 60_000 });
+    // With a trailing slash it moves into the folder; once the folder's own listing shows (its
+    // "runs" folder), the dialog is no longer busy and takes the button (it ignores an accept while busy).
+    // The dialog fills in its starting folder after it shows: wait for that, or it overwrites ours.
+    await eventually(async () => assert.match(await input.inputValue(), /\/$/, 'the starting folder'), { timeoutMs: 60_000 });
+    await input.fill(`${folder}/`);
+    await page.locator(`${QUICK_INPUT_WIDGET} .quick-input-list .monaco-list-row`, { hasText: /^runs$/ }).waitFor({ timeout: 60_000 });
+    await page.locator(`${QUICK_INPUT_WIDGET} .monaco-button`, { hasText: 'Open History' }).click();
+    const line = panel().locator('.history-folder');
+    await line.waitFor({ timeout: 60_000 });
+    assert.match(await line.innerText(), /Runs from the folder ci-history \(read-only\)/);
+    await panel().locator('.history-banner', { hasText: 'Showing run ci-job.py from history' }).waitFor({ timeout: 60_000 });
+    await panel().locator('.operations-list .vlist-row', { hasText: 'POST /nightly-report' }).waitFor({ timeout: 60_000 });
+    // The search box searched again, in the folder: "orders" is not there.
+    await panel().locator('.history-results .history-status', { hasText: 'No matches in the history.' }).waitFor({ timeout: 60_000 });
+    await shot('7-folder');
+    assert.deepStrictEqual(snapshotFolder(folder), before, 'the opened folder is not written');
+
+    await line.locator('.history-folder-close').click();
+    await line.waitFor({ state: 'hidden', timeout: 60_000 });
+    await panel().locator('.stream-indicator', { hasText: 'Live' }).waitFor({ timeout: 60_000 });
+    await panel()
+      .locator('.history-runs vscode-option', { hasText: /stdlib/ })
+      .waitFor({ state: 'attached', timeout: 60_000 });
+  });
+
+  it('Clear asks whether to also delete the runs on disk, and deletes them when told to', async () => {
+    const clear = panel().locator('.toolbar vscode-toolbar-button[label="Clear"]');
+    if (await clear.isVisible()) {
+      await clear.click();
+    } else {
+      await panel().locator('.toolbar .toolbar-more').click();
+      await panel().locator('.toolbar-menu [role="menuitem"]', { hasText: 'Clear' }).click();
+    }
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Clear all telemetry in the live panel?' });
+    await dialog.waitFor({ timeout: 60_000 });
+    const buttons = (await dialog.locator('.monaco-button').allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+    assert.deepStrictEqual(buttons.sort(), ['Cancel', 'Clear', "Clear, Don't Ask Again", 'Clear and Delete All Runs from Disk'].sort());
+    assert.match(await dialog.innerText(), /Clear can also delete 1 run\(s\) from the telemetry history on disk\./);
+    await shot('8-clear-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Clear and Delete All Runs from Disk' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(() => assert.match(extensionLog(runDir), /Deleted 1 run\(s\) from the telemetry history\./), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+    await eventually(async () =>
+      assert.strictEqual(
+        await panel()
+          .locator('.history-runs vscode-option', { hasText: /stdlib/ })
+          .count(),
+        0,
+      ),
+    );
+    // The view is cleared too, and the search above runs again: its hits were in the deleted run.
+    await panel().locator('.history-results .history-status', { hasText: 'No matches in the history.' }).waitFor({ timeout: 60_000 });
+    await panel().locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).waitFor({ state: 'detached', timeout: 60_000 });
+  });
 });
+
+/** Every file under `dir` with its size and mtime (what a write would change). */
+function snapshotFolder(dir: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    const stat = fs.statSync(full);
+    result[path.relative(dir, full)] = `${stat.size} ${stat.mtimeMs}`;
+  }
+  return result;
+}
+
+/** The extension's own log ("Azure Monitor" output channel) as written under the run folder. */
+function extensionLog(dir: string): string {
+  const texts: string[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'extensions' && entry.name !== 'workspace' && entry.name !== 'ci-history') walk(full);
+      } else if (entry.name === 'Azure Monitor.log') {
+        texts.push(fs.readFileSync(full, 'utf8'));
+      }
+    }
+  };
+  walk(dir);
+  return texts.join('\n');
+}

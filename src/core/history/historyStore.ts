@@ -80,6 +80,12 @@ export interface HistoryOptions {
   readonly commitDelayMs?: number;
   readonly now?: () => number;
   readonly log?: (message: string) => void;
+  /**
+   * Open someone else's history (a folder `azmon-relay --history DIR` wrote) to look at only:
+   * nothing is created, cut, evicted or written (a torn tail is skipped, not cut), appends are
+   * dropped, pins and deletions do nothing.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface SearchOptions {
@@ -169,7 +175,8 @@ export class HistoryStore {
   /** One worker for every history in the process (it is unref'd: it never keeps the process alive). */
   private static sharedPacker: BlockPacker | undefined;
   private readonly packer = (HistoryStore.sharedPacker ??= new BlockPacker());
-  private readonly options: Required<Omit<HistoryOptions, 'log' | 'now'>>;
+  private readonly options: Required<Omit<HistoryOptions, 'log' | 'now' | 'readOnly'>>;
+  readonly readOnly: boolean;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
 
@@ -188,6 +195,7 @@ export class HistoryStore {
     };
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
+    this.readOnly = options.readOnly === true;
   }
 
   /**
@@ -197,6 +205,10 @@ export class HistoryStore {
    */
   static async open(dir: string, options: HistoryOptions = {}): Promise<HistoryStore> {
     const store = new HistoryStore(dir, options);
+    if (store.readOnly) {
+      await store.loadRuns();
+      return store;
+    }
     try {
       await makePrivateDir(dir);
       await makePrivateDir(path.join(dir, RUNS_DIR));
@@ -261,13 +273,14 @@ export class HistoryStore {
 
   async setPinned(id: string, pinned: boolean): Promise<void> {
     const run = this.runs.get(id);
-    if (!run) return;
+    if (!run || this.readOnly) return;
     run.record.pinned = pinned;
     await this.saveManifest();
   }
 
   /** Deletes runs and their files (an active run is emptied and keeps recording). */
   async deleteRuns(ids: readonly string[]): Promise<void> {
+    if (this.readOnly) return;
     await this.flush();
     for (const id of ids) {
       const run = this.runs.get(id);
@@ -285,7 +298,7 @@ export class HistoryStore {
   /** Queues envelopes for the run's next commit; returns at once and never throws. */
   append(runId: string, envelopes: readonly Envelope[]): void {
     if (envelopes.length === 0 || this.closed) return;
-    if (this.offReason !== undefined || !this.runs.has(runId)) {
+    if (this.offReason !== undefined || this.readOnly || !this.runs.has(runId)) {
       this.droppedItems += envelopes.length;
       return;
     }
@@ -320,13 +333,23 @@ export class HistoryStore {
     this.cache.clear();
   }
 
-  /** The newest `limit` items of the runs (all runs when absent), oldest first. */
-  async readLatest(limit: number, runIds?: readonly string[]): Promise<{ runId: string; envelope: Envelope }[]> {
+  /**
+   * The newest `limit` items of the runs (all runs when absent), oldest first. `skip` leaves out
+   * that many of the newest stored items first (the next older page: whole blocks skipped unread).
+   */
+  async readLatest(limit: number, runIds?: readonly string[], skip = 0): Promise<{ runId: string; envelope: Envelope }[]> {
     const newestFirst: { runId: string; envelope: Envelope }[] = [];
+    let toSkip = Math.max(0, Math.floor(skip));
     for (const { runId, block } of this.blocksNewestFirst(runIds)) {
       if (newestFirst.length >= limit) break;
+      if (toSkip >= block.items) {
+        toSkip -= block.items;
+        continue;
+      }
       const decoded = await this.decode(block);
-      for (let i = decoded.lines.length - 1; i >= 0 && newestFirst.length < limit; i--) {
+      const from = decoded.lines.length - 1 - toSkip;
+      toSkip = 0;
+      for (let i = from; i >= 0 && newestFirst.length < limit; i--) {
         const envelope = parseLine(decoded.lines[i]);
         if (envelope) newestFirst.push({ runId, envelope });
       }
@@ -564,7 +587,7 @@ export class HistoryStore {
   /** Writes the run list to a temporary file and renames it into place; a failure turns the history off. */
   private saveManifest(): Promise<void> {
     this.manifestWrite = this.manifestWrite.then(async () => {
-      if (this.offReason !== undefined) return;
+      if (this.offReason !== undefined || this.readOnly) return;
       const records = [...this.runs.values()].map((run) => run.record);
       const final = path.join(this.dir, MANIFEST);
       const temporary = `${final}.${randomBytes(4).toString('hex')}.tmp`;
@@ -676,6 +699,10 @@ export class HistoryStore {
 
   /** A crash mid-write left a block that ends past the file's end: cut it, keep the rest. */
   private async cutTornTail(file: string, offset: number, size: number, segment: Segment): Promise<void> {
+    if (this.readOnly) {
+      segment.appendable = false; // read up to the torn block, leave the file as it is
+      return;
+    }
     try {
       await fs.truncate(file, offset);
       this.log(`History: cut ${size - offset} bytes of an unfinished write at the end of ${path.basename(file)}.`);

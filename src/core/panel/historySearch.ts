@@ -3,7 +3,7 @@
  * disk: hits become short, bounded texts (the webview lists them and opens their transactions; it
  * never gets the envelopes themselves).
  */
-import type { HistoryStore, RunInfo } from '../history';
+import type { HistoryStatus, HistoryStore, RunInfo } from '../history';
 import { normaliseEnvelope } from '../store/normalise';
 import { TelemetryStore } from '../store/telemetryStore';
 import { toPanelItems, type PanelItemOptions } from './panelItem';
@@ -16,6 +16,20 @@ import {
   MAX_HISTORY_SEARCH_HITS,
   type TableName,
 } from '../../shared/messages';
+
+/**
+ * What the panel's history bar is told about recording: off with the store's reason, `disabled`
+ * when the setting turns the history off, `unavailable` when it is on but no history could be opened.
+ */
+export function historyStatusMessage(
+  status: HistoryStatus | undefined,
+  enabled: boolean,
+): Extract<HostToWebview, { type: 'historyStatus' }> {
+  if (!enabled) return { type: 'historyStatus', state: 'off', reason: 'disabled' };
+  if (!status) return { type: 'historyStatus', state: 'off', reason: 'unavailable' };
+  if (status.state === 'on') return { type: 'historyStatus', state: 'on' };
+  return { type: 'historyStatus', state: 'off', reason: status.reason ?? 'error' };
+}
 
 export function historyRunSummaries(runs: readonly RunInfo[]): HistoryRunSummary[] {
   return runs.map((run) => ({
@@ -37,9 +51,33 @@ export function currentRunIds(runs: readonly RunInfo[]): string[] {
   return newest ? [newest.id] : [];
 }
 
+/** What "Clear and delete from disk" deletes: the shown run (pinned or not: the question names it), else every unpinned run. */
+export interface RunDeletion {
+  readonly runIds: readonly string[];
+  /** The shown run is pinned: the question says so before deleting it. */
+  readonly deletesPinned: boolean;
+  /** Pinned runs kept (all runs): the question says how many. */
+  readonly pinnedKept: number;
+}
+
+export function runsToDelete(runs: readonly RunInfo[], shownRunId: string | undefined): RunDeletion {
+  if (shownRunId !== undefined) {
+    const shown = runs.find((run) => run.id === shownRunId);
+    return { runIds: shown ? [shown.id] : [], deletesPinned: shown?.pinned === true, pinnedKept: 0 };
+  }
+  return {
+    runIds: runs.filter((run) => !run.pinned).map((run) => run.id),
+    deletesPinned: false,
+    pinnedKept: runs.filter((run) => run.pinned).length,
+  };
+}
+
 /** Whether the run selector's list is out of date: a run came, went, or stopped being current. */
 export function runListChanged(before: readonly HistoryRunSummary[], now: readonly RunInfo[]): boolean {
-  return before.length !== now.length || now.some((run, index) => before[index]?.id !== run.id || before[index]?.active !== run.active);
+  return (
+    before.length !== now.length ||
+    now.some((run, index) => before[index]?.id !== run.id || before[index]?.active !== run.active || before[index]?.pinned !== run.pinned)
+  );
 }
 
 export async function answerHistorySearch(
@@ -94,22 +132,50 @@ function hitText(item: NonNullable<ReturnType<typeof normaliseEnvelope>>): strin
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Most items an earlier run shows in the panel (its newest). */
+/** Items an earlier run shows first (its newest), and each "Load older" adds. */
 export const HISTORY_RUN_ITEMS = 10_000;
+/** Most items of one earlier run the panel holds ("Load older" stops there; memory stays bounded). */
+export const MAX_HISTORY_SHOWN_ITEMS = 100_000;
 
 /**
  * An earlier run's newest items in a store of their own (the live store is left alone; the panel
  * goes back to it with "Back to live"): the panel shows them, and Query and Export read them.
+ * Its buffers take {@link MAX_HISTORY_SHOWN_ITEMS} per kind, so older pages never push out newer items.
  */
 export async function historyRunStore(history: Pick<HistoryStore, 'readLatest'>, runId: string): Promise<TelemetryStore> {
-  const latest = await history.readLatest(HISTORY_RUN_ITEMS, [runId]);
-  const store = new TelemetryStore();
+  const store = emptyHistoryRunStore();
+  await loadOlderItems(history, store, runId, 0);
+  return store;
+}
+
+/** The store an earlier run is shown from: room for {@link MAX_HISTORY_SHOWN_ITEMS} per kind. */
+export function emptyHistoryRunStore(): TelemetryStore {
+  return new TelemetryStore({
+    maxTraceItemsPerRole: MAX_HISTORY_SHOWN_ITEMS,
+    maxLogItemsPerRole: MAX_HISTORY_SHOWN_ITEMS,
+    maxMetricPointsPerRole: MAX_HISTORY_SHOWN_ITEMS,
+  });
+}
+
+/**
+ * "Load older": the next page of the run from disk, older than the `loaded` newest items already
+ * in `store`, added to it. Returns how many stored items it read (0: none left, or the store is full).
+ */
+export async function loadOlderItems(
+  history: Pick<HistoryStore, 'readLatest'>,
+  store: Pick<TelemetryStore, 'add'>,
+  runId: string,
+  loaded: number,
+): Promise<number> {
+  const page = Math.min(HISTORY_RUN_ITEMS, MAX_HISTORY_SHOWN_ITEMS - loaded);
+  if (page <= 0) return 0;
+  const older = await history.readLatest(page, [runId], loaded);
   store.add(
-    latest.map((hit) => hit.envelope),
+    older.map((hit) => hit.envelope),
     'local',
     { source: 'history' },
   );
-  return store;
+  return older.length;
 }
 
 /** The items of {@link historyRunStore} as the panel shows them. */

@@ -23,5 +23,11 @@ export {
   historyRunStore,
   runListChanged,
   historyRunSummaries,
+  historyStatusMessage,
+  runsToDelete,
   HISTORY_RUN_ITEMS,
+  loadOlderItems,
+  emptyHistoryRunStore,
+  MAX_HISTORY_SHOWN_ITEMS,
 } from './historySearch';
+export type { RunDeletion } from './historySearch';

@@ -4,14 +4,20 @@
  * (no retainContextWhenHidden) and asks for a snapshot with `ready` each time it loads; a
  * {@link PanelFeed} then sends batched deltas until the webview is hidden or closed.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   answerHistorySearch,
   CopyAssembler,
   currentRunIds,
   ForwardControl,
-  historyRunStore,
+  emptyHistoryRunStore,
+  loadOlderItems,
+  MAX_HISTORY_SHOWN_ITEMS,
   historyRunSummaries,
+  historyStatusMessage,
+  runsToDelete,
+  type RunDeletion,
   toPanelItems,
   PanelFeed,
   runListChanged,
@@ -22,7 +28,7 @@ import type { LiveDocuments, LiveMetricsProxy } from '../../core/live';
 import type { LiveSamples } from '../../core/relay/liveSamples';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 import { answerQuery } from './panelQuery';
-import { HistoryRunSummary, HostToWebview, isWebviewToHost, WebviewToHost } from '../../shared/messages';
+import { HistoryRunSummary, HostToWebview, isWebviewToHost, MAX_HISTORY_FOLDER_NAME, WebviewToHost } from '../../shared/messages';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { COMMAND_IDS } from '../../shared/commandIds';
 import { SECTION } from '../config';
@@ -56,6 +62,8 @@ export interface LiveTelemetryPanelDeps {
   readonly log: Logger;
   /** The workspace's telemetry history (issue 16); absent when the setting turns it off or it could not open. */
   readonly history?: HistoryStore;
+  /** Opens another history folder read-only ("Open Telemetry History…"). */
+  readonly openHistoryFolder?: (dir: string) => Promise<HistoryStore>;
 }
 
 export class LiveTelemetryPanel implements vscode.Disposable {
@@ -72,8 +80,16 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   /** Where to go (a transaction, a query) once the (re)loading webview has its snapshot. */
   /** The earlier run the panel shows instead of live telemetry (Query and Export read it too). */
   private shownHistory: TelemetryStore | undefined;
+  /** The id of that run (Clear offers to delete it from disk), and how many of its newest items are read. */
+  private shownRunId: string | undefined;
+  private shownLoaded = 0;
+  private loadingOlder = false;
   /** The run list the webview has (re-sent when runs come, go or end). */
   private sentRuns: readonly HistoryRunSummary[] = [];
+  /** A history folder opened read-only: its runs replace the workspace's in the run selector until closed. */
+  private folder: { readonly store: HistoryStore; readonly name: string } | undefined;
+  /** The run to show once the (re)loading webview has its live snapshot (the opened folder's newest). */
+  private pendingRun: string | undefined;
   private pendingReveal: Extract<HostToWebview, { type: 'showTransaction' | 'showQuery' }> | undefined;
 
   constructor(
@@ -149,7 +165,22 @@ export class LiveTelemetryPanel implements vscode.Disposable {
    * confirmation unless the user turned it off. Returns whether it cleared.
    */
   async clearItems(): Promise<boolean> {
-    if (!(await confirmClear(this.deps.log))) return false;
+    // An opened folder is read-only: Clear then clears the view only.
+    const history = this.folder ? undefined : this.deps.history;
+    const deletion = history ? runsToDelete(history.listRuns(), this.shownRunId) : undefined;
+    const shownName = this.shownRunId && history?.listRuns().find((run) => run.id === this.shownRunId)?.name;
+    const answer = await confirmClear(this.deps.log, deletion, shownName || undefined);
+    if (answer === 'cancel') return false;
+    if (answer === 'delete' && history && deletion) {
+      await history.deleteRuns(deletion.runIds);
+      this.deps.log.info(
+        `Deleted ${deletion.runIds.length} run(s) from the telemetry history` +
+          (deletion.pinnedKept > 0 ? ` (${deletion.pinnedKept} pinned kept).` : '.'),
+      );
+      this.postHistoryRuns();
+    }
+    // Clear acts on live telemetry: the panel goes back to it first.
+    if (this.shownHistory) await this.showHistoryRun(undefined);
     const relay = await this.deps.relay.ensureStarted();
     relay.store.clear();
     relay.server.liveSamples.clear();
@@ -208,11 +239,16 @@ export class LiveTelemetryPanel implements vscode.Disposable {
         if (this.panel === panel) this.detach();
       }),
     ];
+    // A full disk or a read-only folder mid-session: the bar says so at once.
+    const statusListener = this.deps.history?.onStatus(() => this.postHistoryStatus());
+    if (statusListener) this.panelSubscriptions.push(new vscode.Disposable(() => statusListener.dispose()));
   }
 
   private detach(): void {
     this.stopFeed();
     this.shownHistory = undefined;
+    this.shownRunId = undefined;
+    void this.closeFolderStore();
     for (const subscription of this.panelSubscriptions.splice(0)) subscription.dispose();
     this.panel = undefined;
   }
@@ -241,8 +277,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'ready':
         return this.startFeed();
       case 'clear':
-        // Clear and Import act on live telemetry: the panel goes back to it first.
-        if (this.shownHistory) await this.showHistoryRun(undefined);
+        // Asked first (the shown run may be deleted from disk); then back to live and cleared.
         await this.clearItems();
         return;
       case 'setForwardingPaused': {
@@ -297,8 +332,9 @@ export class LiveTelemetryPanel implements vscode.Disposable {
       case 'openSource':
         await openSourceLocation(message.file, message.line, this.deps.log);
         return;
-      case 'historySearch':
-        if (!this.deps.history) {
+      case 'historySearch': {
+        const history = this.browsing;
+        if (!history) {
           this.post({
             type: 'historySearchResult',
             id: message.id,
@@ -310,18 +346,35 @@ export class LiveTelemetryPanel implements vscode.Disposable {
           return;
         }
         // Runs start and end while the panel is open (a relay run starts with its first item, an import adds one).
-        if (runListChanged(this.sentRuns, this.deps.history.listRuns())) this.postHistoryRuns();
+        if (runListChanged(this.sentRuns, history.listRuns())) this.postHistoryRuns();
         this.post(
           await answerHistorySearch(
-            this.deps.history,
+            history,
             message.id,
             message.text,
-            message.current ? currentRunIds(this.deps.history.listRuns()) : message.runIds,
+            message.current ? currentRunIds(history.listRuns()) : message.runIds,
           ),
         );
         return;
+      }
       case 'historyShowRun':
         await this.showHistoryRun(message.runId);
+        return;
+      case 'historyHelp':
+        if (message.target === 'setting') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.history`);
+        else await vscode.commands.executeCommand(COMMAND_IDS.showLog);
+        return;
+      case 'historySetPinned':
+        if (!this.deps.history || this.folder) return; // an opened folder is read-only
+        await this.deps.history.setPinned(message.runId, message.pinned);
+        this.deps.log.info(`${message.pinned ? 'Pinned' : 'Unpinned'} history run ${message.runId}.`);
+        this.postHistoryRuns();
+        return;
+      case 'historyCloseFolder':
+        await this.closeHistoryFolder();
+        return;
+      case 'historyLoadOlder':
+        await this.loadOlder();
         return;
     }
   }
@@ -331,30 +384,136 @@ export class LiveTelemetryPanel implements vscode.Disposable {
    * live mixes in), or goes back to live (a new feed sends the live snapshot).
    */
   private async showHistoryRun(runId: string | undefined): Promise<void> {
-    const history = this.deps.history;
+    const history = this.browsing;
     const run = runId === undefined ? undefined : history?.listRuns().find((candidate) => candidate.id === runId);
     if (!history || !run) {
       this.post({ type: 'historyShowing' });
       await this.startFeed();
       return;
     }
-    const store = await historyRunStore(history, run.id);
+    // Its newest page first; "Load older" reads on from disk.
+    const store = emptyHistoryRunStore();
+    const loaded = await loadOlderItems(history, store, run.id, 0);
+    this.stopFeed();
+    this.shownHistory = store;
+    this.shownRunId = run.id;
+    this.shownLoaded = loaded;
+    await this.postShownRun();
+  }
+
+  /** The shown earlier run: the banner (with what is loaded of it) and its items. */
+  private async postShownRun(): Promise<void> {
+    const store = this.shownHistory;
+    const run = this.browsing?.listRuns().find((candidate) => candidate.id === this.shownRunId);
+    if (!store || !run) return;
     const items = toPanelItems(store.snapshot(), {
       genAiContent: vscode.workspace.getConfiguration('azureMonitorPython').get<boolean>('genai.showMessageContent', true),
     });
     // The strip keeps saying what forwarding does now (the relay runs on while history is shown).
     const relay = await this.deps.relay.ensureStarted().catch(() => undefined);
     const forwarding = relay ? toForwardingStatus(relay.queue.stats(), relay.live?.stats()) : IDLE_FORWARDING_STATUS;
-    this.stopFeed();
-    this.shownHistory = store;
-    this.post({ type: 'historyShowing', runId: run.id, name: run.name });
+    if (this.shownHistory !== store) return; // back to live (or another run) meanwhile
+    const more = this.shownLoaded < run.items && this.shownLoaded < MAX_HISTORY_SHOWN_ITEMS;
+    this.post({ type: 'historyShowing', runId: run.id, name: run.name, loaded: this.shownLoaded, total: run.items, more });
     this.post({ type: 'snapshot', items, live: [], forwarding });
   }
 
+  /** "Load older": the next page of the shown run, read from disk into the shown store. */
+  private async loadOlder(): Promise<void> {
+    const history = this.browsing;
+    const store = this.shownHistory;
+    const runId = this.shownRunId;
+    if (!history || !store || !runId || this.loadingOlder) return;
+    this.loadingOlder = true;
+    try {
+      const added = await loadOlderItems(history, store, runId, this.shownLoaded);
+      if (this.shownHistory !== store) return;
+      this.shownLoaded += added;
+      await this.postShownRun();
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  /** Recording on or off (and why): the history bar's notice. */
+  private postHistoryStatus(): void {
+    const enabled = vscode.workspace.getConfiguration(`${SECTION}.history`).get<boolean>('enabled', true);
+    this.post(historyStatusMessage(this.deps.history?.status(), enabled));
+  }
+
   private postHistoryRuns(): void {
-    if (!this.deps.history) return;
-    this.sentRuns = historyRunSummaries(this.deps.history.listRuns());
-    this.post({ type: 'historyRuns', runs: this.sentRuns });
+    const history = this.browsing;
+    if (!history) return;
+    this.sentRuns = historyRunSummaries(history.listRuns());
+    this.post({
+      type: 'historyRuns',
+      runs: this.sentRuns,
+      ...(this.folder ? { folder: this.folder.name.slice(0, MAX_HISTORY_FOLDER_NAME) } : {}),
+    });
+  }
+
+  /** The history the run selector and search read: an opened folder, else the workspace's. */
+  private get browsing(): HistoryStore | undefined {
+    return this.folder?.store ?? this.deps.history;
+  }
+
+  /**
+   * "Open Telemetry History…": a history folder (e.g. one `azmon-relay --history DIR` wrote in CI)
+   * opened read-only — nothing in it is written, and its items never reach the relay, so nothing
+   * is forwarded. The panel lists its runs and shows the newest until "Back to workspace history".
+   * Returns how many runs it has.
+   */
+  async openHistoryFolder(folder?: vscode.Uri): Promise<number | undefined> {
+    const open = this.deps.openHistoryFolder;
+    if (!open) throw new Error(vscode.l10n.t('Telemetry history is not available in this window.'));
+    const target =
+      folder ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          canSelectMany: false,
+          openLabel: vscode.l10n.t('Open History'),
+          title: vscode.l10n.t('Open Telemetry History'),
+        })
+      )?.[0];
+    if (!target) return undefined;
+    if (target.scheme !== 'file') throw new Error(vscode.l10n.t('Only a folder on this machine can be opened as telemetry history.'));
+    const store = await open(target.fsPath);
+    const runs = store.listRuns();
+    const newest = runs.filter((run) => run.items > 0).pop();
+    if (!newest) {
+      await store.close();
+      throw new Error(vscode.l10n.t('{0} holds no telemetry history runs.', target.fsPath));
+    }
+    const ready = this.panel !== undefined && this.feed !== undefined;
+    this.open(); // a new panel attaches before the folder is set (attaching closes any earlier folder)
+    await this.closeFolderStore();
+    this.folder = { store, name: path.basename(target.fsPath) || target.fsPath };
+    this.deps.log.info(`Opened the telemetry history in ${target.fsPath} read-only (${runs.length} runs).`);
+    if (ready) {
+      this.postHistoryRuns();
+      await this.showHistoryRun(newest.id);
+    } else {
+      this.pendingRun = newest.id;
+    }
+    return runs.length;
+  }
+
+  /** Back to the workspace's history: the folder closes and the panel shows live telemetry. */
+  private async closeHistoryFolder(): Promise<void> {
+    if (!this.folder) return;
+    await this.closeFolderStore();
+    // Without a workspace history no list follows: an empty one ends the folder's in the selector.
+    if (!this.deps.history) this.post({ type: 'historyRuns', runs: [] });
+    await this.showHistoryRun(undefined);
+  }
+
+  private async closeFolderStore(): Promise<void> {
+    const folder = this.folder;
+    this.folder = undefined;
+    this.pendingRun = undefined;
+    await folder?.store.close().catch(() => undefined);
   }
 
   private async startFeed(): Promise<void> {
@@ -362,6 +521,7 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     if (!panel) return;
     this.stopFeed();
     this.shownHistory = undefined;
+    this.shownRunId = undefined;
     let relay: PanelRelay;
     try {
       relay = await this.deps.relay.ensureStarted();
@@ -388,12 +548,18 @@ export class LiveTelemetryPanel implements vscode.Disposable {
     );
     this.feed.start();
     this.postHistoryRuns();
+    this.postHistoryStatus();
     if (this.pendingReveal !== undefined) {
       this.post(this.pendingReveal);
       this.pendingReveal = undefined;
     }
     this.live = relay.live;
     this.live?.setPanelWatching(this.liveViewVisible);
+    if (this.pendingRun !== undefined) {
+      const runId = this.pendingRun;
+      this.pendingRun = undefined;
+      await this.showHistoryRun(runId);
+    }
   }
 
   private post(message: HostToWebview): void {
@@ -434,32 +600,55 @@ export class LiveTelemetryPanel implements vscode.Disposable {
   }
 }
 
-/** The modal "Clear all telemetry?" question; true when the user confirmed (or turned it off). */
-async function confirmClear(log: Logger): Promise<boolean> {
+/**
+ * The modal "Clear all telemetry?" question: clear the view only (the "Don't Ask Again" choice
+ * turns the question off, and then Clear clears the view without asking), or also delete from
+ * disk the shown run or every unpinned run — the question names a pinned run before deleting it
+ * and says how many pinned runs are kept. Without a history (or runs) it asks as before.
+ */
+async function confirmClear(
+  log: Logger,
+  deletion: RunDeletion | undefined,
+  shownName: string | undefined,
+): Promise<'cancel' | 'view' | 'delete'> {
   const config = vscode.workspace.getConfiguration(SECTION);
-  if (!config.get<boolean>(CONFIRM_CLEAR_SETTING, true)) return true;
+  if (!config.get<boolean>(CONFIRM_CLEAR_SETTING, true)) return 'view';
   const clear = vscode.l10n.t('Clear');
   const clearAlways = vscode.l10n.t("Clear, Don't Ask Again");
+  const canDelete = deletion !== undefined && deletion.runIds.length > 0;
+  const clearAndDelete =
+    shownName === undefined
+      ? vscode.l10n.t('Clear and Delete All Runs from Disk')
+      : deletion?.deletesPinned
+        ? vscode.l10n.t('Clear and Delete This Pinned Run from Disk')
+        : vscode.l10n.t('Clear and Delete This Run from Disk');
+  const details = [
+    vscode.l10n.t(
+      'The items are removed from this window only; what was forwarded to Azure Monitor stays there. Export first to keep a copy.',
+    ),
+  ];
+  if (canDelete && shownName !== undefined) {
+    details.push(vscode.l10n.t('The panel shows the run "{0}" from the telemetry history; Clear can also delete it from disk.', shownName));
+    if (deletion.deletesPinned) details.push(vscode.l10n.t('This run is pinned: deleting it removes it anyway.'));
+  } else if (canDelete) {
+    details.push(vscode.l10n.t('Clear can also delete {0} run(s) from the telemetry history on disk.', String(deletion.runIds.length)));
+  }
+  if (deletion && deletion.pinnedKept > 0) details.push(vscode.l10n.t('{0} pinned run(s) are kept.', String(deletion.pinnedKept)));
   let answer: string | undefined;
   try {
     answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Clear all telemetry in the live panel?'),
-      {
-        modal: true,
-        detail: vscode.l10n.t(
-          'The items are removed from this window only; what was forwarded to Azure Monitor stays there. Export first to keep a copy.',
-        ),
-      },
-      clear,
-      clearAlways,
+      { modal: true, detail: details.join('\n\n') },
+      ...(canDelete ? [clear, clearAlways, clearAndDelete] : [clear, clearAlways]),
     );
   } catch (error) {
     // VS Code refuses modal dialogs in some contexts (extension tests): nothing is cleared then.
     log.warn(`The Clear confirmation could not be shown: ${error instanceof Error ? error.message : String(error)}`);
-    return false;
+    return 'cancel';
   }
   if (answer === clearAlways) await config.update(CONFIRM_CLEAR_SETTING, false, vscode.ConfigurationTarget.Global);
-  return answer === clear || answer === clearAlways;
+  if (answer === clear || answer === clearAlways) return 'view';
+  return canDelete && answer === clearAndDelete ? 'delete' : 'cancel';
 }
 
 /** "Exported N items to file." with Open and (where the OS or the Explorer can show it) Reveal. */

@@ -4,7 +4,7 @@
  * first time one of these runs (see ../lazy.ts).
  */
 import * as vscode from 'vscode';
-import type { HistoryStore } from '../../core/history';
+import { HistoryStore } from '../../core/history';
 import { COMMAND_IDS } from '../../shared/commandIds';
 import { registerCommands } from '../commandRegistry';
 import type { ExtensionContextState } from '../contextState';
@@ -35,7 +35,12 @@ export function registerLiveTelemetryPanel(state: ExtensionContextState, history
   const panel = (): LiveTelemetryPanel => {
     if (!manager) {
       const { LiveTelemetryPanel } = loadPanelRuntime();
-      manager = new LiveTelemetryPanel(context.extensionUri, { relay: state.relay, log: state.log, history });
+      manager = new LiveTelemetryPanel(context.extensionUri, {
+        relay: state.relay,
+        log: state.log,
+        history,
+        openHistoryFolder: (dir) => HistoryStore.open(dir, { readOnly: true, log: (message) => state.log.info(message) }),
+      });
       context.subscriptions.push(
         manager,
         manager.onDidClear(() => cleared.fire()),
@@ -49,6 +54,7 @@ export function registerLiveTelemetryPanel(state: ExtensionContextState, history
     [COMMAND_IDS.exportLiveTelemetry]: (target) => panel().exportItems(uriArgument(target)),
     [COMMAND_IDS.importTelemetry]: (source) => panel().importItems(uriArgument(source)),
     [COMMAND_IDS.clearLiveTelemetry]: () => panel().clearItems(),
+    [COMMAND_IDS.openTelemetryHistory]: (folder) => panel().openHistoryFolder(uriArgument(folder)),
   });
   if (state.relay.onDidUseOldKey) context.subscriptions.push(state.relay.onDidUseOldKey((use) => panel().noticeOldKey(use)));
   context.subscriptions.push(

@@ -5,7 +5,14 @@
  * grouped by table and each opens its transaction. Hidden until the host lists runs (no history,
  * no bar). All telemetry and run names go in as text only.
  */
-import { type HistoryRunSummary, type HistorySearchHit, type HostToWebview, MAX_HISTORY_SEARCH_TEXT } from '../../shared/messages';
+import {
+  type HistoryOffCause,
+  type HistoryRunSummary,
+  type HistorySearchHit,
+  type HostToWebview,
+  MAX_HISTORY_SEARCH_TEXT,
+} from '../../shared/messages';
+import type { WebviewString } from '../../shared/webviewStrings';
 import { selectControl, searchField, type SelectControl, type SelectOption } from '../controls';
 import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
 import { formatCount, formatTime, tableLabel } from '../format';
@@ -13,6 +20,17 @@ import { plural, t } from '../l10n';
 import type { HostConnection } from '../vscodeApi';
 
 type SearchResult = Extract<HostToWebview, { type: 'historySearchResult' }>;
+type StatusMessage = Extract<HostToWebview, { type: 'historyStatus' }>;
+
+/** How the history-off notice ends each reason ("Telemetry history is off: {reason}. …"). */
+const OFF_REASON_TEXT: Record<HistoryOffCause, WebviewString> = {
+  disabled: 'the setting turns it off',
+  unavailable: 'it could not be opened',
+  diskFull: 'the disk is full',
+  readOnly: 'its folder cannot be written',
+  sizeLimit: 'it reached its size limit',
+  error: 'a write failed',
+};
 
 const CURRENT = 'current';
 const ALL = 'all';
@@ -25,6 +43,20 @@ export class HistorySearch {
   private readonly bannerText: HTMLElement;
   private readonly results: HTMLElement;
   private readonly runSelect: SelectControl;
+  private readonly bar: HTMLElement;
+  private readonly offNotice: HTMLElement;
+  private readonly offText: HTMLElement;
+  private readonly offButton: HTMLElement;
+  private offTarget: 'setting' | 'log' = 'log';
+  private readonly pinButton: HTMLElement;
+  private readonly loadedText: HTMLElement;
+  private readonly olderButton: HTMLElement;
+  private hasRuns = false;
+  /** The history folder opened read-only whose runs the selector lists, or undefined for the workspace's. */
+  private folder: string | undefined;
+  private readonly folderLine: HTMLElement;
+  private readonly folderText: HTMLElement;
+  private historyOff = false;
   private runs: readonly HistoryRunSummary[] = [];
   private text = '';
   private lastId = 0;
@@ -50,27 +82,120 @@ export class HistorySearch {
     this.bannerText = h('span', { class: 'history-banner-text' });
     const back = h('vscode-button', { secondary: true, icon: 'debug-restart', class: 'history-back' }, t('Back to live'));
     back.addEventListener('click', () => this.backToLive());
-    this.banner = h('div', { class: 'history-banner', role: 'status', hidden: true }, icon('history'), this.bannerText, back);
+    this.loadedText = h('span', { class: 'history-loaded' });
+    this.olderButton = h('vscode-button', { secondary: true, icon: 'fold-up', class: 'history-older', hidden: true }, t('Load older'));
+    this.olderButton.addEventListener('click', () => {
+      // One page at a time: the button comes back with the host's next `historyShowing`.
+      this.olderButton.setAttribute('disabled', '');
+      this.host.post({ type: 'historyLoadOlder' });
+    });
+    this.banner = h(
+      'div',
+      { class: 'history-banner', role: 'status', hidden: true },
+      icon('history'),
+      this.bannerText,
+      this.loadedText,
+      this.olderButton,
+      back,
+    );
     this.results = h('div', { class: 'history-results', hidden: true, 'aria-live': 'polite' });
+    this.offText = h('span', { class: 'history-off-text' });
+    this.offButton = h('vscode-button', { secondary: true, class: 'history-off-action' });
+    this.offButton.addEventListener('click', () => this.host.post({ type: 'historyHelp', target: this.offTarget }));
+    this.offNotice = h('div', { class: 'history-off', role: 'status', hidden: true }, icon('warning'), this.offText, this.offButton);
+    this.folderText = h('span', { class: 'history-folder-text' });
+    const closeFolder = h(
+      'vscode-button',
+      { secondary: true, icon: 'close', class: 'history-folder-close' },
+      t('Back to workspace history'),
+    );
+    closeFolder.addEventListener('click', () => this.host.post({ type: 'historyCloseFolder' }));
+    this.folderLine = h(
+      'div',
+      { class: 'history-folder', role: 'status', hidden: true },
+      icon('folder-opened'),
+      this.folderText,
+      closeFolder,
+    );
+    this.pinButton = h('vscode-button', { secondary: true, class: 'history-pin', hidden: true });
+    this.pinButton.addEventListener('click', () => this.togglePin());
+    this.bar = h('div', { class: 'history-bar', hidden: true }, field, this.runSelect.element, this.pinButton);
     this.element = h(
       'section',
       { class: 'history-search', 'aria-label': t('Telemetry history'), hidden: true },
+      this.offNotice,
+      this.folderLine,
       this.banner,
-      h('div', { class: 'history-bar' }, field, this.runSelect.element),
+      this.bar,
       this.results,
     );
   }
 
   /** The history's runs, oldest first: the bar appears with the first list. */
-  setRuns(runs: readonly HistoryRunSummary[]): void {
+  setRuns(runs: readonly HistoryRunSummary[], folder?: string): void {
+    // Another history (a folder opened or closed) or runs deleted: hits shown may be gone, search again.
+    const stale = folder !== this.folder || this.runs.some((run) => !runs.some((next) => next.id === run.id));
     this.runs = runs;
+    this.folder = folder;
+    this.folderLine.hidden = folder === undefined;
+    if (folder !== undefined) setText(this.folderText, t('Runs from the folder {0} (read-only)', displayText(folder, 200)));
+    this.hasRuns = true;
+    this.bar.hidden = false;
     this.element.hidden = false;
     this.runSelect.setOptions(this.runOptions());
+    this.updatePin();
+    if (stale && this.text !== '') this.search();
+  }
+
+  /** Recording on or off: off shows one line saying why, with the setting or the log one click away. */
+  setStatus(message: StatusMessage): void {
+    this.historyOff = message.state === 'off';
+    this.offNotice.hidden = !this.historyOff;
+    this.element.hidden = !this.hasRuns && !this.historyOff;
+    if (!this.historyOff) return;
+    const reason = message.reason ?? 'error';
+    setText(this.offText, t('Telemetry history is off: {0}. Live telemetry and forwarding carry on.', t(OFF_REASON_TEXT[reason])));
+    // The setting fixes these two; for the rest the log has the system's message (a path, an errno).
+    this.offTarget = reason === 'disabled' || reason === 'sizeLimit' ? 'setting' : 'log';
+    setText(this.offButton, this.offTarget === 'setting' ? t('Open Setting') : t('Show Log'));
+  }
+
+  get isOff(): boolean {
+    return this.historyOff;
+  }
+
+  /** The run the pin button acts on: the shown or selected earlier run, or the run being recorded. */
+  private pinTarget(): HistoryRunSummary | undefined {
+    if (this.folder !== undefined) return undefined; // an opened folder is read-only
+    const value = this.showingRun ?? this.runSelect.value;
+    if (value === ALL) return undefined;
+    if (value === CURRENT) return this.runs.filter((run) => run.active).pop();
+    return this.runs.find((run) => run.id === value);
+  }
+
+  private updatePin(): void {
+    const run = this.pinTarget();
+    this.pinButton.hidden = run === undefined;
+    if (!run) return;
+    const label = run.pinned ? t('Unpin run') : t('Pin run');
+    this.pinButton.setAttribute('icon', run.pinned ? 'pinned' : 'pin');
+    this.pinButton.setAttribute('title', label);
+    this.pinButton.setAttribute('aria-pressed', String(run.pinned));
+    setText(this.pinButton, label);
+  }
+
+  private togglePin(): void {
+    const run = this.pinTarget();
+    if (run) this.host.post({ type: 'historySetPinned', runId: run.id, pinned: !run.pinned });
   }
 
   /** The host now shows `runId` from the history, or live telemetry (no runId). */
-  setShowing(runId: string | undefined, name: string | undefined): void {
+  setShowing(runId: string | undefined, name: string | undefined, loaded?: { loaded?: number; total?: number; more?: boolean }): void {
     this.showingRun = runId;
+    const counts = runId !== undefined && loaded?.loaded !== undefined && loaded.total !== undefined;
+    setText(this.loadedText, counts ? t('{0} of {1} items loaded', formatCount(loaded.loaded!), formatCount(loaded.total!)) : '');
+    this.olderButton.hidden = !(runId !== undefined && loaded?.more === true);
+    this.olderButton.removeAttribute('disabled');
     this.banner.hidden = runId === undefined;
     document.body.classList.toggle('showing-history', runId !== undefined);
     if (runId !== undefined) {
@@ -79,6 +204,7 @@ export class HistorySearch {
     } else if (this.runSelect.value !== ALL) {
       this.runSelect.setValue(CURRENT);
     }
+    this.updatePin();
   }
 
   get shownRun(): string | undefined {
@@ -157,12 +283,14 @@ export class HistorySearch {
     } else {
       this.host.post({ type: 'historyShowRun', runId: value });
     }
+    this.updatePin();
     this.search();
   }
 
   private backToLive(): void {
     this.pendingOpen = undefined;
     if (this.runSelect.value !== ALL) this.runSelect.setValue(CURRENT);
+    this.updatePin();
     this.host.post({ type: 'historyShowRun' });
   }
 
@@ -188,17 +316,24 @@ export class HistorySearch {
   }
 
   private runOptions(): SelectOption[] {
+    const folder = this.folder;
     const earlier = this.runs
       .filter((run) => !run.active)
       .slice()
       .reverse()
-      .map((run) => ({ value: run.id, label: runLabel(run) }));
+      .map((run) => ({ value: run.id, label: runLabel(run, folder) }));
+    // A folder's runs are all earlier runs: nothing there is being recorded now.
+    if (folder !== undefined) return [...earlier, { value: ALL, label: t('All runs') }];
     return [{ value: CURRENT, label: t('Current run') }, ...earlier, { value: ALL, label: t('All runs') }];
   }
 }
 
-function runLabel(run: HistoryRunSummary): string {
-  const marks = [run.imported ? t('imported') : undefined, run.pinned ? t('pinned') : undefined].filter(Boolean);
+function runLabel(run: HistoryRunSummary, folder: string | undefined): string {
+  const marks = [
+    run.imported ? t('imported') : undefined,
+    run.pinned ? t('pinned') : undefined,
+    folder === undefined ? undefined : t('from {0}', displayText(folder, 40)),
+  ].filter(Boolean);
   const started = new Date(run.start).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return [displayText(run.name, RUN_LABEL_LIMIT), started, plural(run.items, '{0} item', '{0} items'), ...marks].join(' · ');
 }

@@ -7,7 +7,15 @@
 import * as assert from 'assert';
 import type { Envelope } from '../../../src/core/envelope';
 import type { HistoryStore } from '../../../src/core/history';
-import { answerHistorySearch, currentRunIds, historyRunItems, historyRunSummaries, toPanelItems } from '../../../src/core/panel';
+import {
+  answerHistorySearch,
+  currentRunIds,
+  historyRunItems,
+  historyRunSummaries,
+  historyStatusMessage,
+  toPanelItems,
+} from '../../../src/core/panel';
+import type { HistoryOffCause } from '../../../src/shared/messages';
 import { TelemetryStore } from '../../../src/core/store';
 import { eventually } from '../../harness/eventually';
 import { exception, message, openHistory, request, tempDir } from '../../unit/history/helpers';
@@ -168,6 +176,171 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
     });
   });
 
+  describe('history off, said in the bar; pin', () => {
+    const pages = usePanelPages({ open: { width: 1000, height: 700 } });
+
+    const reasons: [HistoryOffCause, string, 'setting' | 'log'][] = [
+      ['disabled', 'the setting turns it off', 'setting'],
+      ['unavailable', 'it could not be opened', 'log'],
+      ['diskFull', 'the disk is full', 'log'],
+      ['readOnly', 'its folder cannot be written', 'log'],
+      ['sizeLimit', 'it reached its size limit', 'setting'],
+      ['error', 'a write failed', 'log'],
+    ];
+
+    it('each reason reaches the bar as one notice with the setting or the log one click away', async () => {
+      const panel = pages.panel;
+      await panel.send(liveSnapshot());
+      // The setting off: no runs are ever listed, only the notice shows (no search box).
+      const notice = panel.page.locator('.history-off');
+      for (const [reason, words, target] of reasons) {
+        await panel.send({ type: 'historyStatus', state: 'off', reason });
+        await notice.waitFor();
+        assert.strictEqual(
+          await notice.locator('.history-off-text').innerText(),
+          `Telemetry history is off: ${words}. Live telemetry and forwarding carry on.`,
+        );
+        const button = notice.locator('.history-off-action');
+        assert.strictEqual((await button.innerText()).trim(), target === 'setting' ? 'Open Setting' : 'Show Log');
+        const before = (await panel.postedOfType('historyHelp')).length;
+        await button.click();
+        await eventually(async () => {
+          const asked = await panel.postedOfType('historyHelp');
+          assert.strictEqual(asked.length, before + 1, `the ${reason} button asked the host`);
+          assert.deepStrictEqual(asked[asked.length - 1], { type: 'historyHelp', target });
+        });
+        if (reason === 'disabled') {
+          assert.strictEqual(await panel.page.locator('.history-bar').isVisible(), false, 'no runs: no search box');
+          await panel.screenshot('history-off-setting');
+        }
+      }
+      await panel.send({ type: 'historyRuns', runs: historyRunSummaries(history.listRuns()) });
+      await panel.page.locator('.history-bar').waitFor();
+      assert.strictEqual(await notice.isVisible(), true, 'earlier runs stay searchable while recording is off');
+      await panel.screenshot('history-off-with-runs');
+      await panel.send(historyStatusMessage(history.status(), true));
+      await notice.waitFor({ state: 'hidden' });
+    });
+
+    it('pins and unpins the selected run; the run list shows the pin', async () => {
+      const panel = pages.panel;
+      await openWithHistory(panel);
+      const pin = panel.page.locator('.history-pin');
+      await panel.page.locator('.history-runs').click();
+      await panel.page
+        .locator('.history-runs')
+        .getByRole('option', { name: /^refunds\.py/ })
+        .click();
+      await panel.send({ type: 'historyShowing', runId: earlierRun, name: 'refunds.py' });
+      await eventually(async () => assert.strictEqual((await pin.innerText()).trim(), 'Pin run'));
+      assert.strictEqual(await pin.getAttribute('aria-pressed'), 'false');
+      try {
+        for (const pinned of [true, false]) {
+          const before = (await panel.postedOfType('historySetPinned')).length;
+          await pin.click();
+          const asked = await eventually(async () => {
+            const all = await panel.postedOfType('historySetPinned');
+            assert.strictEqual(all.length, before + 1);
+            return all[all.length - 1]!;
+          });
+          assert.deepStrictEqual(asked, { type: 'historySetPinned', runId: earlierRun, pinned });
+          // As the host answers: the store pins it, and the new run list follows.
+          await history.setPinned(asked.runId, asked.pinned);
+          await panel.send({ type: 'historyRuns', runs: historyRunSummaries(history.listRuns()) });
+          await eventually(async () => assert.strictEqual((await pin.innerText()).trim(), pinned ? 'Unpin run' : 'Pin run'));
+          assert.strictEqual(await pin.getAttribute('aria-pressed'), String(pinned));
+          const label = await panel.page.locator('.history-runs vscode-option', { hasText: 'refunds.py' }).innerText();
+          assert.strictEqual(/· pinned$/.test(label), pinned, label);
+          if (pinned) await panel.screenshot('history-pinned');
+        }
+      } finally {
+        await history.setPinned(earlierRun, false);
+      }
+      // "All runs" pins nothing: the button goes.
+      await panel.page.locator('.history-banner .history-back').click();
+      await panel.send({ type: 'historyShowing' });
+      await panel.page.locator('.history-runs').click();
+      await panel.page.locator('.history-runs').getByRole('option', { name: 'All runs' }).click();
+      await pin.waitFor({ state: 'hidden' });
+    });
+  });
+
+  describe('a history folder opened read-only', () => {
+    const pages = usePanelPages({ open: { width: 1000, height: 700 } });
+
+    it('lists the folder\'s runs marked as from it, without "Current run" or Pin, until Back to workspace history', async () => {
+      const panel = pages.panel;
+      await openWithHistory(panel);
+      // As the host sends an opened folder: its runs (all ended), named by the folder, then the newest shown.
+      const folderRuns = historyRunSummaries(history.listRuns()).map((run) => ({ ...run, active: false }));
+      await panel.send({ type: 'historyRuns', runs: folderRuns, folder: 'ci-history' });
+      await panel.send({ type: 'historyShowing', runId: currentRun, name: 'app.py' });
+      await panel.send(snapshot(await historyRunItems(history, currentRun)));
+      const line = panel.page.locator('.history-folder');
+      await line.waitFor();
+      assert.strictEqual(await line.locator('.history-folder-text').innerText(), 'Runs from the folder ci-history (read-only)');
+      const options = await panel.page.locator('.history-runs vscode-option').allInnerTexts();
+      assert.deepStrictEqual(
+        options.map((option) => option.split(' · ')[0]),
+        ['app.py', 'refunds.py', 'All runs'],
+      );
+      assert.ok(
+        options.slice(0, 2).every((option) => option.endsWith('· from ci-history')),
+        options.join('\n'),
+      );
+      assert.strictEqual(await panel.page.locator('.history-pin').isVisible(), false, 'read-only: nothing to pin');
+      await panel.settle();
+      await panel.screenshot('history-folder');
+
+      await line.locator('.history-folder-close').click();
+      await eventually(async () => assert.strictEqual((await panel.postedOfType('historyCloseFolder')).length, 1));
+      // As the host answers: live again, with the workspace's runs.
+      await panel.send({ type: 'historyShowing' });
+      await panel.send({ type: 'historyRuns', runs: historyRunSummaries(history.listRuns()) });
+      await line.waitFor({ state: 'hidden' });
+      assert.deepStrictEqual(
+        (await panel.page.locator('.history-runs vscode-option').allInnerTexts()).map((option) => option.split(' · ')[0]),
+        ['Current run', 'refunds.py', 'All runs'],
+      );
+    });
+  });
+
+  describe('older data on demand', () => {
+    const pages = usePanelPages({ open: { width: 1000, height: 700 } });
+
+    it('an earlier run shows its newest page; Load older asks for the next one, once, and goes when nothing is left', async () => {
+      const panel = pages.panel;
+      await openWithHistory(panel);
+      const page = 1; // the host reads HISTORY_RUN_ITEMS per page; one here, from the same store on disk
+      const total = history.listRuns().find((run) => run.id === earlierRun)!.items;
+      const showPage = async (loaded: number) => {
+        const items = (await history.readLatest(loaded, [earlierRun])).map((hit) => hit.envelope);
+        const store = new TelemetryStore();
+        store.add(items);
+        await panel.send({ type: 'historyShowing', runId: earlierRun, name: 'refunds.py', loaded, total, more: loaded < total });
+        await panel.send(snapshot(toPanelItems(store.snapshot())));
+      };
+      await showPage(page);
+      await eventually(async () => assert.strictEqual(await panel.page.locator('.toolbar .item-count').innerText(), '1 item'));
+      const banner = panel.page.locator('.history-banner');
+      await eventually(async () => assert.strictEqual(await banner.locator('.history-loaded').innerText(), `1 of ${total} items loaded`));
+      const older = banner.locator('.history-older');
+      await older.click();
+      await eventually(async () => assert.strictEqual((await panel.postedOfType('historyLoadOlder')).length, 1));
+      assert.strictEqual(await older.getAttribute('disabled'), '', 'one page at a time');
+      await older.click({ force: true }).catch(() => undefined);
+      assert.strictEqual((await panel.postedOfType('historyLoadOlder')).length, 1, 'a second click while loading asks nothing');
+      await panel.settle();
+      await panel.screenshot('history-load-older');
+      await showPage(total);
+      await eventually(async () =>
+        assert.strictEqual(await banner.locator('.history-loaded').innerText(), `${total} of ${total} items loaded`),
+      );
+      await older.waitFor({ state: 'hidden' });
+      await eventually(async () => assert.strictEqual(await panel.page.locator('.toolbar .item-count').innerText(), `${total} items`));
+    });
+  });
+
   describe('Korean, 360 px', () => {
     const pages = usePanelPages({ open: { width: 360, height: 640, locale: 'ko' } });
 
@@ -183,6 +356,17 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       const more = await panel.page.locator('.toolbar .toolbar-more').boundingBox();
       assert.ok(more && more.x + more.width <= 360.5, '"More actions" stays on screen');
       await panel.screenshot('history-narrow-ko');
+      await panel.send({ type: 'historyStatus', state: 'off', reason: 'diskFull' });
+      assert.strictEqual(
+        await panel.page.locator('.history-off-text').innerText(),
+        '원격 분석 기록이 꺼졌습니다: 디스크가 가득 찼습니다. 라이브 원격 분석과 전달은 계속됩니다.',
+      );
+      assert.strictEqual((await panel.page.locator('.history-off-action').innerText()).trim(), '로그 표시');
+      const overflowOff = (await panel.page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )) as number;
+      assert.ok(overflowOff <= 0, `the notice wraps (${overflowOff} px too wide)`);
+      await panel.screenshot('history-off-narrow-ko');
     });
   });
 });

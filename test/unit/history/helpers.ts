@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -59,4 +60,29 @@ export function segmentFiles(dir: string): string[] {
     .readdirSync(runs)
     .flatMap((run) => fs.readdirSync(path.join(runs, run)).map((name) => path.join(runs, run, name)))
     .sort();
+}
+
+/**
+ * A read-only view of `dir`: a read-only bind mount as root (file modes do not stop root), else
+ * chmod; undefined where neither works. Returns the undo.
+ */
+export function makeReadOnly(dir: string): (() => void) | undefined {
+  if (process.platform === 'win32') return undefined;
+  if (process.getuid?.() !== 0) {
+    const chmodAll = (mode: number) => execFileSync('chmod', ['-R', mode.toString(8), dir]);
+    chmodAll(0o500);
+    return () => chmodAll(0o700);
+  }
+  try {
+    execFileSync('mount', ['--bind', dir, dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-o', 'remount,ro,bind', dir], { stdio: 'ignore' });
+    return () => execFileSync('umount', [dir], { stdio: 'ignore' });
+  } catch {
+    try {
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+    } catch {
+      // nothing was mounted
+    }
+    return undefined;
+  }
 }
