@@ -17,9 +17,11 @@ const NEWLINE = 0x0a;
  * `\n`, or undefined when the bytes are not an array of exactly `expectedItems` values (the caller
  * then serialises the parsed envelopes instead). Never longer than `body`.
  */
-export function jsonArrayToLines(body: Uint8Array, expectedItems: number): Buffer | undefined {
+export function jsonArrayToLines(body: Buffer, expectedItems: number): Buffer | undefined {
   const out = Buffer.allocUnsafe(body.length);
   let written = 0;
+  // Bytes kept as they are are copied in spans (most bodies are compact: one span per item).
+  let spanStart = 0;
   let depth = 0;
   let items = 0;
   let inString = false;
@@ -30,44 +32,54 @@ export function jsonArrayToLines(body: Uint8Array, expectedItems: number): Buffe
     if (inString) {
       if (byte === QUOTE) inString = false;
       else if (byte === BACKSLASH) {
-        if (body[i + 1] === 0x75 /* u */) {
-          const unescaped = unescapeCodeUnit(body, i, out, written);
-          if (unescaped) {
-            written = unescaped.written;
-            i = unescaped.next - 1;
-            continue;
-          }
-        } else if (body[i + 1] === 0x2f /* \/ */) {
+        const escaped = body[i + 1];
+        if (escaped === 0x2f /* \/ */) {
+          written += body.copy(out, written, spanStart, i);
           out[written++] = 0x2f;
+          spanStart = i + 2;
           i++;
           continue;
         }
-        out[written++] = byte;
-        i++;
-        if (i >= body.length) return undefined;
-        out[written++] = body[i];
-        continue;
+        if (escaped === 0x75 /* \u */) {
+          const before = written + body.copy(out, written, spanStart, i);
+          const decoded = unescapeCodeUnit(body, i, out, before);
+          if (decoded) {
+            written = decoded.written;
+            spanStart = decoded.next;
+            i = decoded.next - 1;
+            continue;
+          }
+          written = before; // kept as it is: a new span starts at the escape
+          spanStart = i;
+        }
+        i++; // the escaped character is part of the string
       }
-      out[written++] = byte;
       continue;
     }
-    if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+    if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) {
+      written += body.copy(out, written, spanStart, i);
+      spanStart = i + 1;
+      continue;
+    }
     if (closed) return undefined; // text after the array
     if (depth === 0) {
       if (byte !== 0x5b /* [ */) return undefined;
       depth = 1;
+      spanStart = i + 1;
       continue;
     }
     if (depth === 1) {
-      if (byte === 0x5d /* ] */) {
-        depth = 0;
-        closed = true;
-        continue;
-      }
-      if (byte === COMMA) {
-        if (!valueStarted) return undefined;
-        out[written++] = NEWLINE;
-        valueStarted = false;
+      if (byte === 0x5d /* ] */ || byte === COMMA) {
+        if (byte === COMMA && !valueStarted) return undefined;
+        written += body.copy(out, written, spanStart, i);
+        spanStart = i + 1;
+        if (byte === COMMA) {
+          out[written++] = NEWLINE;
+          valueStarted = false;
+        } else {
+          depth = 0;
+          closed = true;
+        }
         continue;
       }
       if (!valueStarted) {
@@ -78,7 +90,6 @@ export function jsonArrayToLines(body: Uint8Array, expectedItems: number): Buffe
     if (byte === QUOTE) inString = true;
     else if (byte === 0x7b /* { */ || byte === 0x5b /* [ */) depth++;
     else if (byte === 0x7d /* } */ || byte === 0x5d /* ] */) depth--;
-    out[written++] = byte;
   }
   if (!closed || inString || items !== expectedItems) return undefined;
   return out.subarray(0, written);
