@@ -41,13 +41,18 @@ const nodeBundle = {
 };
 
 /**
- * The extension's lazy parts (src/extension/lazy.ts): each `./lazy/<entry>` it requires is its own
- * bundle next to extension.js, loaded on first use, so activation reads only what it needs.
+ * The lazy parts (src/extension/lazy.ts, src/core/lazy.ts): each `./lazy/<entry>` they require is
+ * its own bundle next to extension.js, loaded on first use, so activation and the relay's start
+ * read only what they need.
  */
 const lazyBundles = {
-  relayRuntime: 'relay',
-  languageClientRuntime: 'languageClient',
-  panelRuntime: 'panel',
+  relayRuntime: { bundle: 'relay', source: 'src/extension/lazy/relayRuntime.ts' },
+  languageClientRuntime: { bundle: 'languageClient', source: 'src/extension/lazy/languageClientRuntime.ts' },
+  panelRuntime: { bundle: 'panel', source: 'src/extension/lazy/panelRuntime.ts' },
+  undiciRuntime: { bundle: 'undici', source: 'src/core/lazy/undiciRuntime.ts' },
+  certificateRuntime: { bundle: 'certificate', source: 'src/core/lazy/certificateRuntime.ts' },
+  otlpRuntime: { bundle: 'otlp', source: 'src/core/lazy/otlpRuntime.ts' },
+  kqlRuntime: { bundle: 'kql', source: 'src/core/lazy/kqlRuntime.ts' },
 };
 
 /** Leaves `require('./lazy/<entry>')` to the sibling bundle instead of inlining it. */
@@ -56,37 +61,46 @@ const lazyBundlesPlugin = {
   setup(build) {
     build.onResolve({ filter: /^\.\/lazy\/\w+$/ }, (args) => {
       const entry = args.path.slice('./lazy/'.length);
-      const bundle = lazyBundles[entry];
+      const bundle = lazyBundles[entry]?.bundle;
       // An entry missing from the table would be inlined silently: the opposite of lazy.
-      if (!bundle) return { errors: [{ text: `src/extension/lazy/${entry}.ts has no bundle in esbuild.mjs's lazyBundles` }] };
+      if (!bundle) return { errors: [{ text: `lazy/${entry}.ts (required by ${args.importer}) has no bundle in esbuild.mjs's lazyBundles` }] };
       return { path: `./${bundle}.js`, external: true };
     });
   },
 };
 
-/** Packages that must stay out of the activation bundle (each loads in a lazy bundle instead). */
-const notAtActivation = ['undici', 'selfsigned', '@peculiar', 'asn1js', 'protobufjs', 'vscode-languageclient', 're2js'];
+/** Packages that must stay out of a bundle loaded early (each loads in a lazy bundle instead). */
+const relayLazyPackages = ['undici', 'selfsigned', '@peculiar', 'asn1js', 'protobufjs', 're2js'];
+const notAtActivation = [...relayLazyPackages, 'vscode-languageclient'];
 
-/** Fails the build when the activation bundle pulls one of them back in (an import that bypasses lazy.ts). */
-const activationBudgetPlugin = {
-  name: 'activation-budget',
-  setup(build) {
-    build.onEnd((result) => {
-      if (!result.metafile) return;
-      const inputs = Object.keys(result.metafile.inputs);
-      const offending = inputs.filter((input) => notAtActivation.some((name) => input.includes(`node_modules/${name}/`)));
-      if (offending.length === 0) return;
-      const packageOf = (input) => input.split('node_modules/').pop().split('/').slice(0, input.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/');
-      // Our own modules that import one of them directly: where the lazy boundary was bypassed.
-      const importers = inputs.filter((input) => !input.includes('node_modules/') && result.metafile.inputs[input].imports.some((imported) => offending.includes(imported.path)));
-      // Returned errors fail the build (and show in watch mode) like any other.
-      return {
-        errors: [
-          { text: `dist/extension.js must not contain ${[...new Set(offending.map(packageOf))].join(', ')}: load it through src/extension/lazy.ts (imported by ${importers.join(', ') || 'a dependency'})` },
-        ],
-      };
-    });
-  },
+/** Fails the build when `bundle` pulls one of `forbidden` back in (an import that bypasses lazy.ts). */
+function budgetPlugin(bundle, forbidden, loader) {
+  return {
+    name: `${bundle}-budget`,
+    setup(build) {
+      build.onEnd((result) => {
+        if (!result.metafile) return;
+        const inputs = Object.keys(result.metafile.inputs);
+        const offending = inputs.filter((input) => forbidden.some((name) => input.includes(`node_modules/${name}/`)));
+        if (offending.length === 0) return;
+        const packageOf = (input) => input.split('node_modules/').pop().split('/').slice(0, input.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/');
+        // Our own modules that import one of them directly: where the lazy boundary was bypassed.
+        const importers = inputs.filter((input) => !input.includes('node_modules/') && result.metafile.inputs[input].imports.some((imported) => offending.includes(imported.path)));
+        // Returned errors fail the build (and show in watch mode) like any other.
+        return {
+          errors: [
+            { text: `dist/${bundle}.js must not contain ${[...new Set(offending.map(packageOf))].join(', ')}: load it through ${loader} (imported by ${importers.join(', ') || 'a dependency'})` },
+          ],
+        };
+      });
+    },
+  };
+}
+
+/** What each early bundle must not contain; the lazy bundles not listed may hold anything. */
+const budgets = {
+  extension: budgetPlugin('extension', notAtActivation, 'src/extension/lazy.ts'),
+  relay: budgetPlugin('relay', relayLazyPackages, 'src/core/lazy.ts'),
 };
 
 const configs = [
@@ -95,13 +109,14 @@ const configs = [
     entryPoints: { extension: 'src/extension/extension.ts' },
     outdir: 'dist',
     metafile: true,
-    plugins: [...nodeBundle.plugins, lazyBundlesPlugin, activationBudgetPlugin],
+    plugins: [...nodeBundle.plugins, lazyBundlesPlugin, budgets.extension],
   },
-  ...Object.entries(lazyBundles).map(([entry, bundle]) => ({
+  ...Object.values(lazyBundles).map(({ bundle, source }) => ({
     ...nodeBundle,
-    entryPoints: { [bundle]: `src/extension/lazy/${entry}.ts` },
+    entryPoints: { [bundle]: source },
     outdir: 'dist',
-    plugins: [...nodeBundle.plugins, lazyBundlesPlugin],
+    metafile: bundle in budgets,
+    plugins: [...nodeBundle.plugins, lazyBundlesPlugin, ...(bundle in budgets ? [budgets[bundle]] : [])],
   })),
   { ...nodeBundle, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   // The telemetry history packs blocks in a worker thread (src/core/history/blockPacker.ts).

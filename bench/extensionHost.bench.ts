@@ -127,6 +127,11 @@ function sizeResults(production: ProductionPackage): BenchResult[] {
     ['relay', 'relay.js'],
     ['languageClient', 'languageClient.js'],
     ['panel', 'panel.js'],
+    // The relay's lazy parts (src/core/lazy.ts): loaded on the first forward, certificate, OTLP request, query.
+    ['undici', 'undici.js'],
+    ['certificate', 'certificate.js'],
+    ['otlp', 'otlp.js'],
+    ['kql', 'kql.js'],
     ['server', 'server.js'],
     ['webview', path.join('webview', 'main.js')],
     ['cli', 'cli.js'],

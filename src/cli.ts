@@ -13,11 +13,13 @@ import type { RelayLogLevel } from './core/host';
 import { Redactor } from './core/redact';
 import { runSnippetsCommand } from './core/snippets/cli';
 import { runQueryCommand } from './core/query/cli';
+import { runHistoryCommand } from './core/history/historyCli';
 import { isGuid } from './shared/guid';
 
 const USAGE = `Usage: azmon-relay [options]
        azmon-relay snippets list | render ID
        azmon-relay query --url URL --key KEY [--format json|table|csv] 'KQL'
+       azmon-relay history list DIR [--json] | export DIR RUN FILE
 
 Runs the local Azure Monitor relay on 127.0.0.1 and prints one JSON line with its local connection
 string. Forwards to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set.
@@ -34,6 +36,12 @@ Options:
   --retry-max-ms N   longest retry delay (default 300000)
   --buffer-mb N      memory (approximate MiB) the items kept for viewing may take (default 256)
   --live-metrics-mb N  memory (approximate MiB) the Live Metrics samples may take (default 32)
+  --history DIR      also keep what the relay accepts in a telemetry history in DIR (folders 0700,
+                     files 0600), which VS Code opens with "Open Telemetry History…"
+  --history-runs session|app  one run for this relay session (default), or one run per app
+                     (told apart by cloud role and instance)
+  --history-mb N     disk space the history may take (default 500); the oldest runs go first
+  --history-days N   how long finished runs are kept (default 7)
   --help             show this text`;
 
 interface CliOptions {
@@ -49,6 +57,11 @@ interface CliOptions {
   /** Byte budgets of the store and the Live Metrics samples; undefined: their defaults. */
   bufferMaxBytes?: number;
   liveMetricsMaxBytes?: number;
+  /** `--history DIR`: record into a history there. */
+  historyDir?: string;
+  historyRuns: 'session' | 'app';
+  historyMaxBytes?: number;
+  historyMaxAgeMs?: number;
   help: boolean;
 }
 
@@ -58,7 +71,15 @@ class UsageError extends Error {}
 const NUMBER_FLAGS = new Map<
   string,
   {
-    readonly field: 'port' | 'requestTimeoutMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'bufferMaxBytes' | 'liveMetricsMaxBytes';
+    readonly field:
+      | 'port'
+      | 'requestTimeoutMs'
+      | 'backoffBaseMs'
+      | 'backoffMaxMs'
+      | 'bufferMaxBytes'
+      | 'liveMetricsMaxBytes'
+      | 'historyMaxBytes'
+      | 'historyMaxAgeMs';
     readonly read: (flag: string, text: string) => number;
   }
 >([
@@ -68,10 +89,19 @@ const NUMBER_FLAGS = new Map<
   ['--retry-max-ms', { field: 'backoffMaxMs', read: milliseconds }],
   ['--buffer-mb', { field: 'bufferMaxBytes', read: megabytes }],
   ['--live-metrics-mb', { field: 'liveMetricsMaxBytes', read: megabytes }],
+  ['--history-mb', { field: 'historyMaxBytes', read: megabytes }],
+  ['--history-days', { field: 'historyMaxAgeMs', read: days }],
 ]);
 
 export function parseCliArgs(args: readonly string[]): CliOptions {
-  const options: CliOptions = { port: 0, httpsPort: 0, storage: path.join(os.homedir(), '.azmon-relay'), forward: true, help: false };
+  const options: CliOptions = {
+    port: 0,
+    httpsPort: 0,
+    storage: path.join(os.homedir(), '.azmon-relay'),
+    forward: true,
+    historyRuns: 'session',
+    help: false,
+  };
   for (let index = 0; index < args.length; index++) {
     const [flag, inline] = args[index].startsWith('--') && args[index].includes('=') ? splitOnce(args[index]) : [args[index], undefined];
     const value = (): string => {
@@ -109,6 +139,15 @@ export function parseCliArgs(args: readonly string[]): CliOptions {
       case '--no-forward':
         options.forward = false;
         break;
+      case '--history':
+        options.historyDir = path.resolve(value());
+        break;
+      case '--history-runs': {
+        const runs = value();
+        if (runs !== 'session' && runs !== 'app') throw new UsageError('--history-runs must be "session" or "app".');
+        options.historyRuns = runs;
+        break;
+      }
       case '--help':
       case '-h':
         options.help = true;
@@ -141,6 +180,14 @@ function megabytes(flag: string, text: string): number {
   return mb * 1024 * 1024;
 }
 
+function days(flag: string, text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1 || count > 3650) {
+    throw new UsageError(`${flag} must be a whole number of days from 1 to 3650.`);
+  }
+  return count * 24 * 60 * 60 * 1000;
+}
+
 function milliseconds(flag: string, text: string): number {
   const ms = Number(text);
   if (!/^\d+$/.test(text) || ms < 1 || ms > 24 * 60 * 60 * 1000) {
@@ -152,6 +199,13 @@ function milliseconds(flag: string, text: string): number {
 async function main(args: readonly string[]): Promise<number> {
   if (args[0] === 'snippets') {
     return runSnippetsCommand(args.slice(1), (text) => process.stdout.write(text));
+  }
+  if (args[0] === 'history') {
+    return runHistoryCommand(
+      args.slice(1),
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
   }
   if (args[0] === 'query') {
     return runQueryCommand(
@@ -209,6 +263,16 @@ async function main(args: readonly string[]): Promise<number> {
         backoffBaseMs: options.backoffBaseMs,
         backoffMaxMs: options.backoffMaxMs,
       },
+      history: options.historyDir
+        ? {
+            dir: options.historyDir,
+            runs: options.historyRuns,
+            // A CI job's run is found by where it ran.
+            names: { session: () => `azmon-relay in ${path.basename(process.cwd()) || process.cwd()}` },
+            maxBytes: options.historyMaxBytes,
+            maxAgeMs: options.historyMaxAgeMs,
+          }
+        : undefined,
       log,
     });
   } catch (error) {
@@ -265,6 +329,8 @@ async function main(args: readonly string[]): Promise<number> {
       'info',
       `Relay listening on ${relay.url}${relay.httpsUrl ? ` and ${relay.httpsUrl}` : ''}; ${connectionString ? `forwarding to ${connectionString.ingestionEndpoint}` : 'local only'}.`,
     );
+    if (host.history?.status().state === 'on')
+      log('info', `Keeping the telemetry history in ${host.history.dir} (${options.historyRuns === 'app' ? 'a run per app' : 'one run'}).`);
   });
 }
 

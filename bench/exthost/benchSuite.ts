@@ -15,9 +15,15 @@
  *    after full GCs, before and after.
  *
  * Writes JSON to AZMON_BENCH_RESULT_FILE; rejects on failure (the workbench then exits with 1).
+ * With AZMON_BENCH_CPU_PROFILE_DIR set, the first-command session also writes a CPU profile of this
+ * extension host (executeCommand until 1 s after it settled, so the work the command left running
+ * is in it) to that folder: `first-command-<extension id>-<pid>.cpuprofile`, with the times of
+ * the settle and VS Code's activation marks in its name's `.json` companion.
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as inspector from 'inspector';
+import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as vscode from 'vscode';
@@ -95,6 +101,30 @@ async function timedFirstCommand(id: string, command: string): Promise<FirstComm
   return untilActiveMs === undefined ? { id, command, totalMs } : { id, command, totalMs, untilActiveMs };
 }
 
+/** Runs `work` under the V8 profiler of this process and keeps profiling `afterMs` after it settled. */
+async function profiled<T>(dir: string, name: string, afterMs: number, work: () => Promise<T>): Promise<T> {
+  const session = new inspector.Session();
+  session.connect();
+  const call = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params, (error, answer) => (error ? reject(error) : resolve(answer))));
+  await call('Profiler.enable');
+  await call('Profiler.setSamplingInterval', { interval: 200 });
+  await call('Profiler.start');
+  const started = performance.now();
+  try {
+    const value = await work();
+    const settledMs = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    const { profile } = (await call('Profiler.stop')) as { profile: object };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    fs.writeFileSync(path.join(dir, `${name}-${process.pid}.json`), JSON.stringify({ settledMs, result: value }));
+    return value;
+  } finally {
+    session.disconnect();
+  }
+}
+
 function performanceMark(name: string): number | undefined {
   const marks = (globalThis as { MonacoPerformanceMarks?: PerformanceMarks }).MonacoPerformanceMarks?.getMarks() ?? [];
   return marks.find((entry) => entry.name === name)?.startTime;
@@ -157,7 +187,11 @@ export async function run(): Promise<void> {
   const id = process.env.AZMON_BENCH_ACTIVATE ?? OURS_ID;
   const command = process.env.AZMON_BENCH_COMMAND;
   if (command) {
-    fs.writeFileSync(resultFile, JSON.stringify({ firstCommand: await timedFirstCommand(id, command) } satisfies SuiteResult));
+    const profileDir = process.env.AZMON_BENCH_CPU_PROFILE_DIR;
+    const firstCommand = profileDir
+      ? await profiled(profileDir, `first-command-${id}`, 1000, () => timedFirstCommand(id, command))
+      : await timedFirstCommand(id, command);
+    fs.writeFileSync(resultFile, JSON.stringify({ firstCommand } satisfies SuiteResult));
     return;
   }
   const activation = await timedActivation(id);

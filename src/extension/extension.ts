@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerRelayTriggers(state);
   const statusBar = registerStatusBar(state);
   registerSetupCommands(state);
-  registerRunCommands(state);
+  registerRunCommands(state, history ? (file, terminal) => history.launchRun(file, terminal) : undefined);
   const panel = registerLiveTelemetryPanel(state, history?.history);
   context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
   const language = registerLanguageFeatures(state);

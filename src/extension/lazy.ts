@@ -6,8 +6,8 @@
  * bundle grows one of their packages back). Under `tsc` output (tests) the same `require` reaches
  * the compiled module directly, so both paths run the same code.
  *
- * - relay: RelayServer (undici, selfsigned's X.509 stack, protobufjs), ForwardQueue, store, Live
- *   Metrics proxy — loaded when the relay starts.
+ * - relay: RelayServer, ForwardQueue, store, Live Metrics proxy — loaded when the relay starts.
+ *   Its own heavy parts (undici, selfsigned, protobufjs, KQL) load later still: src/core/lazy.ts.
  * - languageClient: vscode-languageclient — loaded when a Python document is open.
  * - panel: the Live Telemetry panel host (PanelFeed, the KQL evaluator with re2js) — loaded when
  *   the panel opens or is restored, or one of its commands runs.

@@ -15,7 +15,10 @@ import { COMMAND_IDS } from '../shared/commandIds';
 export const RUN_COMMAND = COMMAND_IDS.runPythonFile;
 const MAIN_GUARD = /^if\s+__name__\s*==\s*(['"])__main__\1\s*:/;
 
-export function registerRunCommands(state: ExtensionContextState): void {
+/** Told each run before it starts (the telemetry history makes it a run of its own). */
+export type RunLaunchListener = (file: string, terminal: vscode.Terminal) => void;
+
+export function registerRunCommands(state: ExtensionContextState, onLaunch?: RunLaunchListener): void {
   const runTerminals = new RunTerminals();
   state.extensionContext.subscriptions.push(runTerminals);
   registerCommand(state, RUN_COMMAND, async (target?: unknown) => {
@@ -25,6 +28,7 @@ export function registerRunCommands(state: ExtensionContextState): void {
       relay.environment,
       state.log,
       runTerminals,
+      onLaunch,
     );
     if (result) await openLivePanel(state);
     return result;
@@ -47,6 +51,7 @@ export async function runPythonFileWithTelemetry(
   environment: RelayEnvironment,
   log: Logger,
   runTerminals: RunTerminals,
+  onLaunch?: RunLaunchListener,
 ): Promise<RunResult | undefined> {
   const uri = target ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri || !uri.fsPath.endsWith('.py')) {
@@ -70,6 +75,7 @@ export async function runPythonFileWithTelemetry(
   const terminal = runTerminals.terminalFor(uri, interpreter, variables);
   const line = commandLine([...interpreter.command, uri.fsPath], defaultShellKind());
   terminal.show(true);
+  onLaunch?.(uri.fsPath, terminal);
   terminal.sendText(line, true);
   const described = describeInterpreter(interpreter);
   log.info(`Running ${uri.fsPath} with live telemetry in "${terminal.name}", interpreter ${described}: ${line}`);

@@ -1,15 +1,79 @@
 /**
- * Open Python documents, each with its syntax tree. Incremental changes edit the previous tree
- * (`tree.edit`) so tree-sitter reparses only what changed.
+ * Open Python documents, each with its syntax tree and its per-statement diagnostics. Incremental
+ * changes edit the previous tree (`tree.edit`) and the statement table; the whole file is reparsed
+ * (incrementally) only when something asks for the tree, and diagnostics parse only the edited
+ * statements when that is safe (`analysis/statementTable.ts`).
  */
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Point, Tree } from 'web-tree-sitter';
+import { Diagnosis, pointAt, StatementTable } from './analysis/statementTable';
+import type { DiagnosticsSettings } from '../shared/serverProtocol';
 import type { PythonParser } from './python/pythonParser';
 
-export interface PythonDocument {
-  readonly document: TextDocument;
-  readonly tree: Tree;
+export class PythonDocument {
+  private current: Tree | undefined;
+  /** `current` was edited (offsets moved) but not reparsed. */
+  private edited = false;
+  private readonly statements = new StatementTable();
+
+  constructor(
+    readonly document: TextDocument,
+    private readonly parser: PythonParser,
+  ) {}
+
+  /** The whole file's tree for the current text (parsed now if edits are pending). */
+  get tree(): Tree {
+    if (!this.current || this.edited) {
+      const next = this.parser.parse(this.document.getText(), this.edited ? this.current : undefined);
+      this.current?.delete();
+      this.current = next;
+      this.edited = false;
+    }
+    return this.current;
+  }
+
+  /** Diagnostics findings (no fixes) for the current text; see StatementTable. */
+  diagnose(settings: DiagnosticsSettings): Diagnosis {
+    return this.statements.diagnose(this.document.getText(), settings, this.parser, () => this.tree);
+  }
+
+  applyChanges(version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
+    const { document } = this;
+    for (const change of changes) {
+      if ('range' in change && change.range) {
+        const before = document.getText();
+        const startIndex = document.offsetAt(change.range.start);
+        const oldEndIndex = document.offsetAt(change.range.end);
+        const newEndIndex = startIndex + change.text.length;
+        TextDocument.update(document, [change], version);
+        this.statements.edit(startIndex, oldEndIndex, newEndIndex);
+        if (this.current) {
+          const startPosition = pointAt(before, startIndex);
+          this.current.edit({
+            startIndex,
+            oldEndIndex,
+            newEndIndex,
+            startPosition,
+            oldEndPosition: pointAt(before, oldEndIndex),
+            newEndPosition: advance(startPosition, change.text),
+          });
+          this.edited = true;
+        }
+      } else {
+        TextDocument.update(document, [change], version);
+        this.statements.reset();
+        this.current?.delete();
+        this.current = undefined;
+        this.edited = false;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.current?.delete();
+    this.current = undefined;
+  }
 }
 
 export class PythonDocumentStore {
@@ -19,45 +83,15 @@ export class PythonDocumentStore {
 
   open(uri: string, languageId: string, version: number, text: string): PythonDocument {
     this.close(uri);
-    const entry = { document: TextDocument.create(uri, languageId, version, text), tree: this.parser.parse(text) };
+    const entry = new PythonDocument(TextDocument.create(uri, languageId, version, text), this.parser);
     this.entries.set(uri, entry);
     return entry;
   }
 
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): PythonDocument | undefined {
     const entry = this.entries.get(uri);
-    if (!entry) {
-      return undefined;
-    }
-    const { document } = entry;
-    const oldTree = entry.tree;
-    let incremental = true;
-    for (const change of changes) {
-      if ('range' in change && change.range) {
-        const before = document.getText();
-        const startIndex = document.offsetAt(change.range.start);
-        const oldEndIndex = document.offsetAt(change.range.end);
-        const startPosition = pointAt(before, startIndex);
-        const oldEndPosition = pointAt(before, oldEndIndex);
-        TextDocument.update(document, [change], version);
-        oldTree.edit({
-          startIndex,
-          oldEndIndex,
-          newEndIndex: startIndex + change.text.length,
-          startPosition,
-          oldEndPosition,
-          newEndPosition: advance(startPosition, change.text),
-        });
-      } else {
-        TextDocument.update(document, [change], version);
-        incremental = false;
-      }
-    }
-    const tree = this.parser.parse(document.getText(), incremental ? oldTree : undefined);
-    oldTree.delete();
-    const updated = { document, tree };
-    this.entries.set(uri, updated);
-    return updated;
+    entry?.applyChanges(version, changes);
+    return entry;
   }
 
   get(uri: string): PythonDocument | undefined {
@@ -69,20 +103,9 @@ export class PythonDocumentStore {
   }
 
   close(uri: string): void {
-    this.entries.get(uri)?.tree.delete();
+    this.entries.get(uri)?.dispose();
     this.entries.delete(uri);
   }
-}
-
-/** tree-sitter rows count `\n` only; columns are UTF-16 code units in web-tree-sitter, like offsets. */
-function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
 }
 
 function advance(start: Point, inserted: string): Point {

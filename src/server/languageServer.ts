@@ -45,6 +45,17 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   const settings = new DiagnosticsSettingsSource(connection);
   const findingsByUri = new Map<string, { version: number; findings: Finding[] }>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * When each document was last opened, edited, hovered or asked for completions or code actions:
+   * revalidating every document (settings changed) starts with the one the user is looking at.
+   */
+  const lastUsed = new Map<string, number>();
+  let useClock = 0;
+  const used = (uri: string): void => {
+    if (documents?.get(uri)) {
+      lastUsed.set(uri, ++useClock);
+    }
+  };
   let dynamicConfigurationRegistration = false;
   // A failed load is reported by initialize; until then it must not count as unhandled.
   parserReady.catch(() => undefined);
@@ -83,8 +94,8 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     if (!current || current.document.version !== version) {
       return; // changed meanwhile: a newer validation is scheduled
     }
-    const findings = analyse(current.tree, current.document.getText(), enabled);
-    findingsByUri.set(uri, { version, findings });
+    // Only the statements edited since the last answer are parsed and analysed again.
+    const { findings } = current.diagnose(enabled);
     await connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, current.document)) });
   };
   const schedule = (uri: string, delay: number): void => {
@@ -100,9 +111,11 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
     documents?.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+    used(textDocument.uri);
     schedule(textDocument.uri, 0);
   });
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    used(textDocument.uri);
     documents?.change(textDocument.uri, textDocument.version, contentChanges);
     schedule(textDocument.uri, CHANGE_DEBOUNCE_MS);
   });
@@ -111,44 +124,64 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
     timers.delete(textDocument.uri);
     documents?.close(textDocument.uri);
     findingsByUri.delete(textDocument.uri);
+    lastUsed.delete(textDocument.uri);
     settings.forget(textDocument.uri);
     void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   });
   connection.onDidChangeConfiguration(({ settings: pushed }) => {
     settings.changed(pushed);
-    for (const uri of documents?.uris() ?? []) {
+    findingsByUri.clear();
+    // Timers of equal delay fire in the order they were set: most recently used first.
+    const uris = (documents?.uris() ?? []).sort((a, b) => (lastUsed.get(b) ?? 0) - (lastUsed.get(a) ?? 0));
+    for (const uri of uris) {
       schedule(uri, 0);
     }
   });
 
-  /** Findings for the document as it is now (recomputed when the cached ones are stale). */
-  const currentFindings = async (uri: string): Promise<Finding[]> => {
+  /**
+   * Findings with their fixes overlapping `start..end` of the document as it is now: the whole file
+   * analysed once per version, when a quick fix is first asked for where a diagnostic is
+   * (diagnostics come from the statement table, which keeps no fixes).
+   */
+  const findingsWithFixes = async (uri: string, start: number, end: number): Promise<Finding[]> => {
+    const overlaps = (finding: Finding): boolean => finding.start <= end && finding.end >= start;
     const entry = documents?.get(uri);
     if (!entry) {
       return [];
     }
+    const version = entry.document.version;
     const cached = findingsByUri.get(uri);
-    if (cached && cached.version === entry.document.version) {
-      return cached.findings;
+    if (cached && cached.version === version) {
+      return cached.findings.filter(overlaps);
     }
     const enabled = await settings.get(uri).catch(() => DEFAULT_DIAGNOSTICS_SETTINGS);
-    return analyse(entry.tree, entry.document.getText(), enabled);
+    const current = documents?.get(uri);
+    // VS Code asks at every cursor move: where the (incremental) diagnostics show nothing, no fix.
+    if (!current || !current.diagnose(enabled).findings.some(overlaps)) {
+      return [];
+    }
+    const findings = analyse(current.tree, current.document.getText(), enabled);
+    if (current.document.version === version) {
+      findingsByUri.set(uri, { version, findings });
+    }
+    return findings.filter(overlaps);
   };
 
   connection.onCodeAction(async ({ textDocument, range, context }) => {
+    used(textDocument.uri);
     const entry = documents?.get(textDocument.uri);
     if (!entry) {
       return [];
     }
     // `only` narrows by kind prefix: "quickfix", "refactor", "source", or a full kind.
     const wanted = (kind: string): boolean => !context.only || context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
-    const { document, tree } = entry;
+    const { document } = entry;
     const actions: CodeAction[] = [];
     if (wanted(CodeActionKind.QuickFix)) {
       const start = document.offsetAt(range.start);
       const end = document.offsetAt(range.end);
-      const relevant = (await currentFindings(textDocument.uri)).filter((f) => f.start <= end && f.end >= start);
-      actions.push(...codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(tree, document.getText()).text));
+      const relevant = await findingsWithFixes(textDocument.uri, start, end);
+      actions.push(...codeActionsFor(relevant, document, () => migrateOpenCensusToOpenTelemetry(entry.tree, document.getText()).text));
     }
     const instrumentKind =
       wanted(INSTRUMENT_FILE_KINDS.source) && context.only
@@ -164,11 +197,13 @@ export function startLanguageServer(connection: Connection, parserReady: Promise
   });
 
   connection.onHover(({ textDocument, position }) => {
+    used(textDocument.uri);
     const entry = documents?.get(textDocument.uri);
     return entry ? (connectionStringHover(entry.tree, entry.document, entry.document.offsetAt(position)) ?? null) : null;
   });
 
   connection.onCompletion(({ textDocument, position }) => {
+    used(textDocument.uri);
     const entry = documents?.get(textDocument.uri);
     return entry ? snippetCompletions(entry.tree, entry.document, entry.document.offsetAt(position)) : [];
   });

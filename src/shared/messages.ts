@@ -212,6 +212,19 @@ export interface HistorySearchHit {
   readonly text: string;
 }
 
+/** Items one `snapshotChunk` may carry (the host sends fewer; the webview drops a bigger one). */
+export const MAX_SNAPSHOT_CHUNK_ITEMS = 10_000;
+/** More items than any store holds: a `remaining` count above it is refused. */
+export const MAX_SNAPSHOT_ITEMS = 10_000_000;
+
+/** The older items a screenful-first snapshot still owes (issue 20). */
+export interface SnapshotBackfill {
+  /** Tells this snapshot's chunks from an earlier snapshot's. */
+  readonly id: number;
+  /** Older items the chunks will bring (items evicted meanwhile are skipped, so maybe fewer). */
+  readonly remaining: number;
+}
+
 /** Host → webview. */
 export type HostToWebview =
   | {
@@ -222,7 +235,14 @@ export type HostToWebview =
       readonly liveDocuments?: readonly LiveDocument[];
       readonly forwarding: ForwardingStatus;
       readonly relayUrl?: string;
+      /**
+       * A big store is sent screenful first (issue 20): `items` are then only the newest items, and
+       * `snapshotChunk` messages with this id bring the `remaining` older ones, oldest first.
+       */
+      readonly backfill?: SnapshotBackfill;
     }
+  /** Older items of snapshot `id` (all older than its `items`), oldest first; `remaining`: how many are still to come. */
+  | { readonly type: 'snapshotChunk'; readonly id: number; readonly items: readonly PanelItem[]; readonly remaining: number }
   | {
       readonly type: 'delta';
       readonly added: readonly PanelItem[];
@@ -377,6 +397,12 @@ function isHistoryRunSummary(value: unknown): boolean {
   );
 }
 
+function isSnapshotBackfill(value: unknown): value is SnapshotBackfill {
+  if (typeof value !== 'object' || value === null) return false;
+  const backfill = value as Record<string, unknown>;
+  return isIndex(backfill.id, Number.MAX_SAFE_INTEGER) && isIndex(backfill.remaining, MAX_SNAPSHOT_ITEMS + 1);
+}
+
 function isIndex(value: unknown, below: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < below;
 }
@@ -437,7 +463,18 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
   switch (message.type) {
     case 'snapshot':
       return (
-        Array.isArray(message.items) && Array.isArray(message.live) && typeof message.forwarding === 'object' && message.forwarding !== null
+        Array.isArray(message.items) &&
+        Array.isArray(message.live) &&
+        typeof message.forwarding === 'object' &&
+        message.forwarding !== null &&
+        (message.backfill === undefined || isSnapshotBackfill(message.backfill))
+      );
+    case 'snapshotChunk':
+      return (
+        isIndex(message.id, Number.MAX_SAFE_INTEGER) &&
+        Array.isArray(message.items) &&
+        message.items.length <= MAX_SNAPSHOT_CHUNK_ITEMS &&
+        isIndex(message.remaining, MAX_SNAPSHOT_ITEMS + 1)
       );
     case 'delta':
       return Array.isArray(message.added) && Array.isArray(message.evicted) && Array.isArray(message.live);

@@ -39,6 +39,8 @@ const VIEW_TITLES: Record<ViewId, { title: WebviewString; icon: string }> = {
 /** A frame slower than this marks the view as behind (shown until it keeps up again). */
 const SLOW_FRAME_MS = 50;
 const BEHIND_HOLD_MS = 600;
+/** Frame time for a snapshot's older items (issue 20): they arrive while the first screen is usable. */
+const BACKFILL_BUDGET_MS = 12;
 /** How often the strip's sampling sentence may be recomputed while spans arrive. */
 const SAMPLING_REFRESH_MS = 1000;
 
@@ -62,6 +64,8 @@ export class PanelApp {
   private samplingAt = Number.NEGATIVE_INFINITY;
   private activeStale = true;
   private lastCopyId = 0;
+  /** A `showTransaction` waiting for the rest of a screenful-first snapshot (issue 20). */
+  private pendingShowTransaction: string | undefined;
   /** Copies sent to the host and not yet answered: id → what was copied (for the notice). */
   private readonly pendingCopies = new Map<number, string>();
 
@@ -131,12 +135,11 @@ export class PanelApp {
       case 'snapshot':
         this.queue.pushSnapshot(message);
         this.model.addLiveDocuments(message.liveDocuments, true);
-        // A search hit of another run asked for that run: its transaction opens once it is here.
-        if (this.history.pendingOpen !== undefined) {
-          const operationId = this.history.pendingOpen;
-          this.history.pendingOpen = undefined;
-          this.navigate('transactions', { operationId });
-        }
+        this.openPendingHistoryHit();
+        break;
+      case 'snapshotChunk':
+        this.queue.pushChunk(message);
+        this.openPendingHistoryHit();
         break;
       case 'delta':
         this.queue.pushDelta(message);
@@ -149,6 +152,12 @@ export class PanelApp {
         this.showNotice(message.level, message.text);
         return;
       case 'showTransaction':
+        // The host asks right after a snapshot: the transaction may be in a chunk still to come.
+        if (!this.queue.backfillReceived && this.model.operations.get(message.operationId) === undefined) {
+          this.pendingShowTransaction = message.operationId;
+          return;
+        }
+        this.pendingShowTransaction = undefined;
         this.navigate('transactions', { operationId: message.operationId });
         return;
       case 'showQuery':
@@ -178,6 +187,22 @@ export class PanelApp {
     this.requestFrame();
   }
 
+  /**
+   * A `showTransaction` or a search hit of another run waits for the whole snapshot: the
+   * transaction opens once all of it is here.
+   */
+  private openPendingHistoryHit(): void {
+    if (this.pendingShowTransaction !== undefined && this.queue.backfillReceived) {
+      const operationId = this.pendingShowTransaction;
+      this.pendingShowTransaction = undefined;
+      this.navigate('transactions', { operationId });
+    }
+    if (this.history.pendingOpen === undefined || !this.queue.backfillReceived) return;
+    const operationId = this.history.pendingOpen;
+    this.history.pendingOpen = undefined;
+    this.navigate('transactions', { operationId });
+  }
+
   private requestFrame(): void {
     if (this.frameRequested) return;
     this.frameRequested = true;
@@ -187,7 +212,7 @@ export class PanelApp {
   private frame(): void {
     this.frameRequested = false;
     const started = performance.now();
-    if (!this.paused && !this.queue.isEmpty) this.queue.applyTo(this.model);
+    if (!this.paused && !this.queue.isEmpty) this.queue.applyTo(this.model, BACKFILL_BUDGET_MS);
     let wantsMore = false;
     if (!this.paused && (this.activeStale || this.model.revision !== this.renderedRevision)) {
       wantsMore = this.active.render(this.activeStale);
@@ -202,15 +227,16 @@ export class PanelApp {
     this.updateChrome(behind);
     // A throttled view asked to be called again: keep frames coming until it has caught up.
     if (wantsMore) this.renderedRevision = -1;
-    if (wantsMore || behind) this.requestFrame();
+    if (wantsMore || behind || (!this.paused && !this.queue.isEmpty)) this.requestFrame();
   }
 
   private updateChrome(behind: boolean): void {
     this.toolbar.update({
       paused: this.paused,
-      behind,
-      pendingItems: this.queue.pendingItems,
-      itemCount: this.model.itemCount,
+      // A snapshot's older items still loading (issue 20) count, and show as "Catching up… N queued".
+      behind: behind || this.queue.backfillPending > 0,
+      pendingItems: this.queue.pendingItems + this.queue.backfillPending,
+      itemCount: this.model.itemCount + this.queue.backfillPending,
       connected: this.model.hasSnapshot,
       history: this.history.shownRun !== undefined,
     });

@@ -7,30 +7,22 @@ import uPlot from 'uplot';
 import { h } from './dom';
 import { formatCount, formatDuration } from './format';
 import type { DurationRange, Histogram } from './model/performance';
-import { onThemeChange, readThemeColors, withAlpha } from './theme';
+import { type ThemeColors, withAlpha } from './theme';
+import { ThemedPlot, themedAxis } from './themedPlot';
 
-export class HistogramChart {
-  readonly element: HTMLElement;
-  private plot: uPlot | undefined;
+export class HistogramChart extends ThemedPlot {
   private histogram: Histogram = { edges: [0, 1], counts: [0], logarithmic: false };
-  private width = 0;
   /** While the mouse button is down on the chart, new data waits: a rebuild would drop the drag. */
   private dragging = false;
   private pending: Histogram | undefined;
-  private readonly resizeObserver: ResizeObserver;
-  private readonly stopThemeWatch: () => void;
 
   constructor(
-    private readonly height: number,
+    height: number,
     label: string,
     /** Called with the bins' duration range after a drag (undefined: the selection was cleared). */
     private readonly onSelect: (range: DurationRange | undefined) => void,
   ) {
-    this.element = h('div', { class: 'chart histogram-chart', role: 'img', 'aria-label': label });
-    this.element.style.height = `${height}px`;
-    this.resizeObserver = new ResizeObserver(() => this.onResize());
-    this.resizeObserver.observe(this.element);
-    this.stopThemeWatch = onThemeChange(() => this.rebuild());
+    super(h('div', { class: 'chart histogram-chart', role: 'img', 'aria-label': label }), height);
     this.element.addEventListener('pointerdown', () => {
       this.dragging = true;
     });
@@ -63,34 +55,9 @@ export class HistogramChart {
     this.plot?.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
   }
 
-  destroy(): void {
-    this.resizeObserver.disconnect();
-    this.stopThemeWatch();
-    this.plot?.destroy();
-    this.plot = undefined;
-  }
-
   private data(): uPlot.AlignedData {
     const counts = this.histogram.counts;
     return [counts.map((_, index) => index + 0.5), [...counts]];
-  }
-
-  private onResize(): void {
-    const width = Math.floor(this.element.clientWidth);
-    if (width <= 0) return;
-    if (!this.plot) {
-      this.width = width;
-      this.create();
-    } else if (width !== this.width) {
-      this.width = width;
-      this.plot.setSize({ width, height: this.height });
-    }
-  }
-
-  private rebuild(): void {
-    this.plot?.destroy();
-    this.plot = undefined;
-    this.onResize();
   }
 
   /** The duration at a position on the x axis (bin units), interpolated within its bin. */
@@ -103,20 +70,12 @@ export class HistogramChart {
     return this.histogram.logarithmic && low > 0 ? low * Math.pow(high / low, fraction) : low + (high - low) * fraction;
   }
 
-  private create(): void {
-    const theme = readThemeColors();
+  protected build(size: { width: number; height: number }, theme: ThemeColors): uPlot {
     const bins = this.histogram.counts.length;
-    const axis: uPlot.Axis = {
-      stroke: theme.axis,
-      font: theme.font,
-      grid: { stroke: withAlpha(theme.grid, 0.35), width: 1 },
-      ticks: { stroke: withAlpha(theme.grid, 0.5), width: 1, size: 4 },
-      gap: 4,
-    };
-    this.plot = new uPlot(
+    const axis = themedAxis(theme);
+    return new uPlot(
       {
-        width: this.width,
-        height: this.height,
+        ...size,
         legend: { show: false },
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },

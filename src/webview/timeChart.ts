@@ -4,7 +4,8 @@
  */
 import uPlot from 'uplot';
 import { h } from './dom';
-import { type ChartColor, onThemeChange, readThemeColors, withAlpha } from './theme';
+import { type ChartColor, type ThemeColors, withAlpha } from './theme';
+import { ThemedPlot, themedAxis } from './themedPlot';
 
 export interface ChartLine {
   readonly label: string;
@@ -22,20 +23,11 @@ export interface TimeChartOptions {
   readonly points?: boolean;
 }
 
-export class TimeChart {
-  readonly element: HTMLElement;
-  private plot: uPlot | undefined;
+export class TimeChart extends ThemedPlot {
   private data: uPlot.AlignedData = [[]];
-  private width = 0;
-  private readonly resizeObserver: ResizeObserver;
-  private readonly stopThemeWatch: () => void;
 
   constructor(private readonly options: TimeChartOptions) {
-    this.element = h('div', { class: 'chart' });
-    this.element.style.height = `${options.height}px`;
-    this.resizeObserver = new ResizeObserver(() => this.onResize());
-    this.resizeObserver.observe(this.element);
-    this.stopThemeWatch = onThemeChange(() => this.rebuild());
+    super(h('div', { class: 'chart' }), options.height);
   }
 
   /** `times` in epoch seconds; one value array per line. */
@@ -45,45 +37,12 @@ export class TimeChart {
     else this.onResize();
   }
 
-  destroy(): void {
-    this.resizeObserver.disconnect();
-    this.stopThemeWatch();
-    this.plot?.destroy();
-    this.plot = undefined;
-  }
-
-  private onResize(): void {
-    const width = Math.floor(this.element.clientWidth);
-    if (width <= 0) return;
-    if (!this.plot) {
-      this.width = width;
-      this.create();
-    } else if (width !== this.width) {
-      this.width = width;
-      this.plot.setSize({ width, height: this.options.height });
-    }
-  }
-
-  private rebuild(): void {
-    this.plot?.destroy();
-    this.plot = undefined;
-    this.onResize();
-  }
-
-  private create(): void {
-    const theme = readThemeColors();
+  protected build(size: { width: number; height: number }, theme: ThemeColors): uPlot {
     const format = this.options.formatValue;
-    const axis: uPlot.Axis = {
-      stroke: theme.axis,
-      font: theme.font,
-      grid: { stroke: withAlpha(theme.grid, 0.35), width: 1 },
-      ticks: { stroke: withAlpha(theme.grid, 0.5), width: 1, size: 4 },
-      gap: 4,
-    };
-    this.plot = new uPlot(
+    const axis = themedAxis(theme);
+    return new uPlot(
       {
-        width: this.width,
-        height: this.options.height,
+        ...size,
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 6 } },
         padding: [8, 24, 0, 0],

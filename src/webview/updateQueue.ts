@@ -10,6 +10,25 @@ import type { TelemetryModel } from './model/telemetryModel';
 
 type Snapshot = Extract<HostToWebview, { type: 'snapshot' }>;
 type Delta = Extract<HostToWebview, { type: 'delta' }>;
+type SnapshotChunk = Extract<HostToWebview, { type: 'snapshotChunk' }>;
+
+/**
+ * The older items a screenful-first snapshot still owes (issue 20). Evictions and delivery updates
+ * for them can come before their chunk is applied; they are kept here (only seqs below the
+ * snapshot's, so bounded by the host's store) and applied with the chunk.
+ */
+interface Backfill {
+  readonly id: number;
+  /** Seqs below this belong to the backfill (the snapshot's oldest seq). */
+  readonly boundarySeq: number;
+  /** Items the host has yet to send. */
+  remaining: number;
+  /** Received chunks not applied yet, oldest first. */
+  readonly chunks: (readonly PanelItem[])[];
+  queuedItems: number;
+  readonly evicted: Set<number>;
+  readonly deliveries: Map<number, ItemDelivery>;
+}
 
 const MAX_QUEUED_LIVE_SAMPLES = 20_000;
 
@@ -21,6 +40,17 @@ export class UpdateQueue {
   private live: LiveSample[] = [];
   /** New delivery states of items already applied (issue 19), by seq: bounded by the items held. */
   private deliveries = new Map<number, ItemDelivery>();
+  private backfill: Backfill | undefined;
+
+  /** Older items of the snapshot not in the model yet: received and queued, or still to come. */
+  get backfillPending(): number {
+    return this.backfill ? this.backfill.queuedItems + this.backfill.remaining : 0;
+  }
+
+  /** True once every chunk of the snapshot arrived (or it had none); queued ones may not be applied yet. */
+  get backfillReceived(): boolean {
+    return !this.backfill || this.backfill.remaining === 0;
+  }
 
   /** Items waiting to be applied. */
   get pendingItems(): number {
@@ -34,12 +64,26 @@ export class UpdateQueue {
       this.added.size === 0 &&
       this.evicted.length === 0 &&
       this.live.length === 0 &&
-      this.deliveries.size === 0
+      this.deliveries.size === 0 &&
+      (this.backfill?.chunks.length ?? 0) === 0
     );
   }
 
   pushSnapshot(snapshot: Snapshot): void {
     this.snapshot = snapshot;
+    const backfill = snapshot.backfill;
+    this.backfill =
+      typeof backfill?.id === 'number' && typeof backfill.remaining === 'number' && backfill.remaining > 0
+        ? {
+            id: backfill.id,
+            boundarySeq: typeof snapshot.items[0]?.seq === 'number' ? snapshot.items[0].seq : Number.MAX_SAFE_INTEGER,
+            remaining: backfill.remaining,
+            chunks: [],
+            queuedItems: 0,
+            evicted: new Set(),
+            deliveries: new Map(),
+          }
+        : undefined;
     this.cleared = false;
     this.added = new Map();
     this.evicted = [];
@@ -47,10 +91,21 @@ export class UpdateQueue {
     this.deliveries = new Map();
   }
 
+  /** A chunk of the current snapshot's older items; a chunk of another snapshot is dropped. */
+  pushChunk(chunk: SnapshotChunk): void {
+    const backfill = this.backfill;
+    if (!backfill || chunk.id !== backfill.id) return;
+    backfill.remaining = Math.min(backfill.remaining, chunk.remaining);
+    if (chunk.items.length === 0) return;
+    backfill.chunks.push(chunk.items);
+    backfill.queuedItems += chunk.items.length;
+  }
+
   pushDelta(delta: Delta): void {
     if (delta.cleared) {
       this.cleared = true;
       this.snapshot = undefined;
+      this.backfill = undefined;
       this.added = new Map();
       this.evicted = [];
       this.live = [];
@@ -64,9 +119,14 @@ export class UpdateQueue {
       const queued = this.added.get(update.seq);
       if (queued) this.added.set(update.seq, { ...queued, delivery: update.delivery });
       else this.deliveries.set(update.seq, update.delivery);
+      if (this.backfill && update.seq < this.backfill.boundarySeq) this.backfill.deliveries.set(update.seq, update.delivery);
     }
     for (const seq of delta.evicted) {
       this.deliveries.delete(seq);
+      if (this.backfill && seq < this.backfill.boundarySeq) {
+        this.backfill.evicted.add(seq);
+        this.backfill.deliveries.delete(seq);
+      }
       if (!this.added.delete(seq)) this.evicted.push(seq);
     }
     if (delta.live.length > 0) {
@@ -75,8 +135,43 @@ export class UpdateQueue {
     }
   }
 
-  /** Applies everything queued to the model and empties the queue. Returns the number of items added. */
-  applyTo(model: TelemetryModel): number {
+  /**
+   * Applies what is queued to the model. A new snapshot is applied alone (its screenful paints
+   * first); queued backfill chunks follow until `backfillBudgetMs` is spent (one chunk at least),
+   * or all of them without a budget. Returns the number of items added.
+   */
+  applyTo(model: TelemetryModel, backfillBudgetMs = Infinity): number {
+    const snapshotApplied = this.snapshot !== undefined;
+    const added = this.applyQueued(model);
+    if (snapshotApplied && backfillBudgetMs !== Infinity) return added;
+    return added + this.applyBackfill(model, backfillBudgetMs);
+  }
+
+  private applyBackfill(model: TelemetryModel, budgetMs: number): number {
+    const backfill = this.backfill;
+    if (!backfill) return 0;
+    const started = performance.now();
+    let applied = 0;
+    let chunks = 0;
+    while (backfill.chunks.length > 0 && (chunks++ === 0 || performance.now() - started < budgetMs)) {
+      const chunk = backfill.chunks.shift()!;
+      backfill.queuedItems -= chunk.length;
+      const items: PanelItem[] = [];
+      for (const item of chunk) {
+        if (typeof item?.seq !== 'number' || item.seq >= backfill.boundarySeq || backfill.evicted.has(item.seq)) continue;
+        const delivery = backfill.deliveries.get(item.seq);
+        items.push(delivery ? { ...item, delivery } : item);
+      }
+      // The host sends them in seq order; sorting sorted input is one pass, and keeps the model right if not.
+      items.sort((a, b) => a.seq - b.seq);
+      model.addOlder(items);
+      applied += items.length;
+    }
+    if (backfill.remaining === 0 && backfill.chunks.length === 0) this.backfill = undefined;
+    return applied;
+  }
+
+  private applyQueued(model: TelemetryModel): number {
     if (this.snapshot) {
       model.clear();
       model.forwarding = this.snapshot.forwarding;

@@ -3,7 +3,8 @@
  * after it. The extension host (and its in-memory store) is replaced by the reload; the panel
  * comes back with the same transaction because the history on disk put the last run back into
  * the new relay's store. Without the history the restored panel is empty. The panel's history
- * search then finds the run's items through the real host and opens one. Screenshots:
+ * search then finds the run's items through the real host and opens one. Last, a restart (the
+ * server and its extension host stopped and started again) shows the same transaction. Screenshots:
  * test-results/history-reload-*.png.
  */
 import * as assert from 'assert';
@@ -93,15 +94,46 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
   it('shows the run from before the reload as history, then goes back to live', async () => {
     const runs = panel().locator('.history-runs');
     await runs.click();
-    await runs.getByRole('option', { name: /^Live telemetry in / }).click();
+    // The run is the terminal app's: named by its command line (shell integration) or, without it, its cloud role "stdlib-sample".
+    await runs.getByRole('option', { name: /stdlib/ }).click();
     const banner = panel().locator('.history-banner');
     await banner.waitFor({ timeout: 60_000 });
-    assert.match(await banner.innerText(), /Showing run Live telemetry in .* from history/);
+    assert.match(await banner.innerText(), /Showing run .*stdlib.* from history/);
     await panel().locator('.stream-indicator', { hasText: 'History' }).waitFor({ timeout: 60_000 });
     await panel().locator('.operations-list .vlist-row', { hasText: 'GET /orders' }).waitFor({ timeout: 60_000 });
     await shot('4-earlier-run');
     await banner.locator('.history-back').click();
     await banner.waitFor({ state: 'hidden', timeout: 60_000 });
     await panel().locator('.stream-indicator', { hasText: 'Live' }).waitFor({ timeout: 60_000 });
+  });
+
+  it('shows the same transaction after a restart: code-server and its extension host stopped and started again', async () => {
+    // A restart, not a reload: every server process (and the relay in its extension host) ends, and
+    // a new server starts on the same port with the same user data and workspace storage. The
+    // browser keeps its own state, as VS Code keeps its window layout across a restart.
+    const { port } = server;
+    await server.stop();
+    server = await startCodeServer({ runDir, port, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+    await page.reload();
+    await waitForWorkbench(page);
+    // The panel is restored by the workbench or, if not, opened by the user: either way it shows
+    // the run from before the restart, read from the history on disk.
+    if (
+      !(await panel()
+        .locator('.panel-root .toolbar')
+        .isVisible()
+        .catch(() => false))
+    ) {
+      await runCommandFromPalette(page, 'Azure Monitor: Open Live Telemetry');
+    }
+    await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
+    await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
+    await shot('5-after-restart');
+    const runs = panel().locator('.history-runs');
+    await runs.click();
+    await runs
+      .getByRole('option', { name: /stdlib/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
   });
 });

@@ -23,6 +23,7 @@ import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import * as zlib from 'zlib';
 import { FakeLiveMetrics } from './fakeLiveMetrics';
+import { ConditionWaiters } from './conditionWaiters';
 
 /** Loosely typed on purpose: the fake records whatever JSON arrived. */
 export type FakeEnvelope = {
@@ -97,7 +98,7 @@ export class FakeIngestion {
   private readonly faults: Fault[] = [];
   private plan: FaultPlan | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters('the fake ingestion server', () => this.closed);
   private downUntil = 0;
   private closed = false;
   /** Live Metrics (QuickPulse) on the same port: see fakeLiveMetrics.ts. */
@@ -206,7 +207,7 @@ export class FakeIngestion {
     this.closed = true;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
-    for (const waiter of this.waiters) waiter();
+    this.waiters.notify();
     this.live.close();
   }
 
@@ -360,31 +361,11 @@ export class FakeIngestion {
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 
   private waitFor(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (done()) {
-          finish();
-          resolve();
-        } else if (this.closed) {
-          finish();
-          reject(new Error(`the fake ingestion server closed: ${describe()}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms: ${describe()}`));
-      }, timeoutMs);
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
+    return this.waiters.waitFor(done, timeoutMs, describe);
   }
 
   /** True while a `down` fault or goDown() keeps the listener closed. */

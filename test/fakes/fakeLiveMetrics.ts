@@ -16,6 +16,7 @@
  * Test-only: never shipped.
  */
 import type * as http from 'http';
+import { ConditionWaiters } from './conditionWaiters';
 
 export type LiveOperation = 'ping' | 'post';
 
@@ -56,7 +57,7 @@ export class FakeLiveMetrics {
   private pollingHintMs: number | undefined = 5000;
   private readonly faults: LiveFault[] = [];
   private readonly recorded: LiveRecordedRequest[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters('the fake live endpoint', () => this.closed);
   private readonly held = new Set<() => void>();
   private closed = false;
 
@@ -134,27 +135,7 @@ export class FakeLiveMetrics {
   }
 
   private waitUntil(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (done()) {
-          finish();
-          resolve();
-        } else if (this.closed) {
-          finish();
-          reject(new Error(`the fake live endpoint closed: ${describe()}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms: ${describe()}`));
-      }, timeoutMs);
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
+    return this.waiters.waitFor(done, timeoutMs, describe);
   }
 
   /** Requests waiting on a `hold` fault. */
@@ -171,7 +152,7 @@ export class FakeLiveMetrics {
   close(): void {
     this.closed = true;
     this.releaseHeld();
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 
   /** Called by FakeIngestion for a Live Metrics path with the whole (decoded) body. */
@@ -263,6 +244,6 @@ export class FakeLiveMetrics {
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 }

@@ -50,7 +50,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const runDir = options.runDir ?? createRunDir();
   const userDataDir = path.join(runDir, 'user-data');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.mkdirSync(path.join(runDir, 'extensions'));
+  // recursive: a test may start a server again on the same folders (a restart keeps user data).
+  fs.mkdirSync(path.join(runDir, 'extensions'), { recursive: true });
   const configFile = path.join(runDir, 'config.yaml');
   fs.writeFileSync(configFile, ''); // keeps ~/.config/code-server/config.yaml out of it
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2));

@@ -3,7 +3,8 @@
  * proxy), gzip body, bearer token when given, a hard timeout. Redirects are not followed here: the
  * forwarder decides (Azure domains only). Plain Node: never import `vscode` here.
  */
-import { Agent, Dispatcher, ProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndiciRuntime } from '../lazy';
 
 export interface TransportOptions {
   readonly proxyUrl?: string;
@@ -25,13 +26,20 @@ const USER_AGENT = 'azure-monitor-python-relay/0.1';
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
 export class Transport {
-  private readonly dispatcher: Dispatcher;
+  /** Made on the first post: a local-only relay never loads undici. */
+  private dispatcher: Dispatcher | undefined;
   private readonly inFlight = new Set<AbortController>();
+  private closed = false;
 
-  constructor(private readonly options: TransportOptions) {
-    this.dispatcher = options.proxyUrl
-      ? new ProxyAgent({ uri: options.proxyUrl, keepAliveTimeout: 30_000 })
-      : new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 4 });
+  constructor(private readonly options: TransportOptions) {}
+
+  private pool(): Dispatcher {
+    // After close() a new pool would never be destroyed: the post fails as a network error instead.
+    if (this.closed) throw new Error('the forwarder is closing');
+    const { Agent, ProxyAgent } = loadUndiciRuntime();
+    return (this.dispatcher ??= this.options.proxyUrl
+      ? new ProxyAgent({ uri: this.options.proxyUrl, keepAliveTimeout: 30_000 })
+      : new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 4 }));
   }
 
   async post(url: string, gzippedBody: Buffer, token: string | undefined): Promise<TransportResult> {
@@ -51,11 +59,12 @@ export class Transport {
       if (token) {
         headers.authorization = `Bearer ${token}`;
       }
-      const answer = await request(url, {
+      const dispatcher = this.pool();
+      const answer = await loadUndiciRuntime().request(url, {
         method: 'POST',
         headers,
         body: gzippedBody,
-        dispatcher: this.dispatcher,
+        dispatcher,
         signal: controller.signal,
       });
       const body = await readLimited(answer.body);
@@ -71,10 +80,11 @@ export class Transport {
 
   /** Aborts requests in flight (their batches stay queued) and closes pooled connections. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const controller of this.inFlight) {
       controller.abort(new Error('the forwarder is closing'));
     }
-    await this.dispatcher.destroy().catch(() => undefined);
+    await this.dispatcher?.destroy().catch(() => undefined);
   }
 }
 

@@ -12,3 +12,5 @@ export type {
   SearchResult,
 } from './historyStore';
 export { parseQuery } from './searchIndex';
+export { HistoryRecorder, MAX_RUN_NAME_CHARS, RECORDER_DEFAULTS } from './historyRecorder';
+export type { HistoryRecorderOptions, LaunchHandle, LaunchInfo, RecorderNames } from './historyRecorder';

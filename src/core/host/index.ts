@@ -4,7 +4,7 @@
  */
 export { RelayHost, SHUTDOWN_TIMEOUT_MS } from './relayHost';
 export type { HostForwarder } from './hostSink';
-export type { RelayHostOptions, RelayHostSettings } from './relayHost';
+export type { RelayHistoryOptions, RelayHostOptions, RelayHostSettings } from './relayHost';
 export { plannedEnvironment } from './environment';
 export type { HostEnvironment } from './environment';
 export { appAddresses, LOCAL_KEY_HEADER } from '../relay/appAddresses';

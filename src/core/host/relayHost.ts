@@ -15,6 +15,7 @@ import * as path from 'path';
 import type { ConnectionString } from '../connectionString';
 import type { Envelope } from '../envelope';
 import { ForwardQueue } from '../forward';
+import { HistoryRecorder, HistoryStore, RecorderNames } from '../history';
 import { LiveMetricsProxy } from '../live';
 import { appAddresses } from '../relay/appAddresses';
 import { DEFAULT_LIVE_SAMPLE_CAPACITY, LiveSamples } from '../relay/liveSamples';
@@ -44,6 +45,26 @@ export interface RelayHostSettings {
   readonly proxyUrl?: string;
 }
 
+/** A telemetry history the host records into (`azmon-relay --history DIR`); the extension keeps its own. */
+export interface RelayHistoryOptions {
+  /** Folder of the history (created 0700; files 0600). */
+  readonly dir: string;
+  /** One run for the relay session (default), or one per app (see HistoryRecorder). */
+  readonly runs?: 'session' | 'app';
+  /** Run names; default English ones ("Relay session", the app's role…). */
+  readonly names?: Partial<RecorderNames>;
+  readonly maxBytes?: number;
+  readonly maxAgeMs?: number;
+}
+
+const DEFAULT_RUN_NAMES: RecorderNames = {
+  session: () => 'Relay session',
+  app: (role, instance) => (instance ? `${role} on ${instance}` : role),
+  unnamedApp: () => 'App without a cloud role',
+  otherApps: () => 'Other apps',
+  imported: () => 'Imported telemetry',
+};
+
 /** What the host passes on to the listener as is (see RelayServerOptions). */
 type ListenerOptions = Pick<
   RelayServerOptions,
@@ -72,7 +93,16 @@ export interface RelayHostOptions extends ListenerOptions {
   readonly shutdownTimeoutMs?: number;
   /** Told about every batch the relay accepted (after the sink has it), e.g. for a history on disk. */
   readonly onAccepted?: (envelopes: readonly Envelope[]) => void;
+  /** Record what the relay accepts into a history on disk, closed with the host. */
+  readonly history?: RelayHistoryOptions;
   readonly log: RelayLog;
+}
+
+/** The history a host records into, and how it is told each batch. */
+interface HostHistory {
+  readonly store: HistoryStore;
+  readonly recorder: HistoryRecorder;
+  readonly subscription: { dispose(): void };
 }
 
 export class RelayHost {
@@ -87,7 +117,13 @@ export class RelayHost {
     /** The port asked for, when it was busy and the relay listens on another one. */
     readonly movedFromPort: number | undefined,
     private connectionString: ConnectionString | undefined,
+    private readonly recording: HostHistory | undefined,
   ) {}
+
+  /** The history on disk this host records into (`history` option), if any. */
+  get history(): HistoryStore | undefined {
+    return this.recording?.store;
+  }
 
   /** The addresses a relay on `port` with `localKey` will have: for terminals opened before it listens. */
   static plannedEnvironment(storageDir: string, port: number, localKey: string): HostEnvironment {
@@ -126,7 +162,9 @@ export class RelayHost {
       log,
     });
     const store = new TelemetryStore(settings.store);
+    let recording: HostHistory | undefined;
     try {
+      if (options.history) recording = await openHistory(options.history, store, log);
       const common = {
         httpsPort: options.httpsPort,
         tlsDir: path.join(options.storageDir, 'tls'),
@@ -154,10 +192,12 @@ export class RelayHost {
         live,
         server.port !== port && port !== 0 ? port : undefined,
         options.connectionString,
+        recording,
       );
     } catch (error) {
       await live.close();
       await sink.close(0);
+      if (recording) await closeHistory(recording, shutdownTimeoutMs, log);
       throw error;
     }
   }
@@ -207,9 +247,52 @@ export class RelayHost {
       const deadline = Date.now() + (this.options.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS);
       await this.live.close();
       await this.server.close();
-      await this.sink.close(Math.max(0, deadline - Date.now()));
+      // Every accepted batch is in the store (and the history's queue) now: both write in parallel.
+      const left = Math.max(0, deadline - Date.now());
+      await Promise.all([this.sink.close(left), this.recording ? closeHistory(this.recording, left, this.options.log) : undefined]);
     })();
     return this.stopped;
+  }
+}
+
+async function openHistory(options: RelayHistoryOptions, store: TelemetryStore, log: RelayLog): Promise<HostHistory> {
+  const history = await HistoryStore.open(options.dir, {
+    maxBytes: options.maxBytes,
+    maxAgeMs: options.maxAgeMs,
+    log: (message) => log('info', message),
+  });
+  const reportOff = (status: ReturnType<HistoryStore['status']>): void => {
+    if (status.state === 'off') {
+      log('warn', `Telemetry history is off (${status.reason}${status.detail ? `: ${status.detail}` : ''}); relaying carries on.`);
+    }
+  };
+  reportOff(history.status());
+  history.onStatus(reportOff);
+  const recorder = new HistoryRecorder(history, { runs: options.runs ?? 'session', names: { ...DEFAULT_RUN_NAMES, ...options.names } });
+  const subscription = store.onEnvelopes((envelopes, origin) => recorder.record(envelopes, origin));
+  return { store: history, recorder, subscription };
+}
+
+/** Ends the runs and writes what is pending, within `timeoutMs` (what is not written by then is lost, the rest is kept). */
+async function closeHistory(recording: HostHistory, timeoutMs: number, log: RelayLog): Promise<void> {
+  recording.subscription.dispose();
+  let timer: NodeJS.Timeout | undefined;
+  const closed = (async () => {
+    await recording.recorder.close();
+    await recording.store.close();
+    return true;
+  })();
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+    timer.unref?.();
+  });
+  try {
+    if (!(await Promise.race([closed, timedOut])))
+      log('warn', 'The telemetry history could not be written in time; what was written is kept.');
+  } catch (error) {
+    log('warn', `Closing the telemetry history failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (timer) clearTimeout(timer);
   }
 }
 

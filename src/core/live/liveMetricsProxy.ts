@@ -17,7 +17,8 @@
  */
 import type { Disposable } from '../../shared/lifecycle';
 import type { IncomingHttpHeaders } from 'http';
-import { Agent, Dispatcher, ProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndiciRuntime } from '../lazy';
 import type { ConnectionString } from '../connectionString';
 import { ForwardLogRedactor } from '../forward/logRedaction';
 import { isLoopbackHost } from '../forward/redirectPolicy';
@@ -118,7 +119,9 @@ export class LiveMetricsProxy implements LiveUpstream {
   private panelWatching = false;
   private paused = false;
   private readonly streams = new Map<string, StreamState>();
-  private readonly dispatcher: Dispatcher;
+  /** Made on the first request to the service: a local-only relay never loads undici. */
+  private dispatcher: Dispatcher | undefined;
+  private readonly connectTimeoutMs: number;
   private readonly controllers = new Set<AbortController>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly counters = { sent: 0, failed: 0, skipped: 0 };
@@ -138,12 +141,19 @@ export class LiveMetricsProxy implements LiveUpstream {
     this.now = options.now ?? Date.now;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     this.maxInFlight = options.maxInFlight ?? 8;
-    const connectTimeout = options.connectTimeoutMs ?? 3000;
-    // Its own pool: live traffic never waits behind (or holds up) the forwarder's connections.
-    this.dispatcher = options.proxyUrl
-      ? new ProxyAgent({ uri: options.proxyUrl, keepAliveTimeout: 10_000, connect: { timeout: connectTimeout } })
-      : new Agent({ connections: 4, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: connectTimeout } });
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
     this.setConnectionString(options.connectionString);
+  }
+
+  /** Its own pool: live traffic never waits behind (or holds up) the forwarder's connections. */
+  private pool(): Dispatcher {
+    // After close() a new pool would never be destroyed: the request fails instead.
+    if (this.closed) throw new Error('the relay is closing');
+    const { Agent, ProxyAgent } = loadUndiciRuntime();
+    const connect = { timeout: this.connectTimeoutMs };
+    return (this.dispatcher ??= this.options.proxyUrl
+      ? new ProxyAgent({ uri: this.options.proxyUrl, keepAliveTimeout: 10_000, connect })
+      : new Agent({ connections: 4, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect }));
   }
 
   /** Forwarding target; undefined: local-only (the relay answers live requests itself). */
@@ -227,7 +237,7 @@ export class LiveMetricsProxy implements LiveUpstream {
     this.closed = true;
     for (const controller of this.controllers) controller.abort(new Error('the relay is closing'));
     await Promise.allSettled([...this.pending]);
-    await this.dispatcher.destroy().catch(() => undefined);
+    await this.dispatcher?.destroy().catch(() => undefined);
     this.feed.close();
   }
 
@@ -297,7 +307,13 @@ export class LiveMetricsProxy implements LiveUpstream {
     let answerHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const answer = await request(url, { method: 'POST', headers, body, dispatcher: this.dispatcher, signal: controller.signal });
+      const answer = await loadUndiciRuntime().request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.pool(),
+        signal: controller.signal,
+      });
       status = answer.statusCode;
       answerHeaders = answer.headers;
       text = await readCapped(answer.body);

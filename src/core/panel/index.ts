@@ -1,5 +1,13 @@
 /** The live panel's host-side logic that needs no VS Code: item conversion, feeds, export/import. */
-export { PanelFeed, snapshotMessage, deltaMessage, toPanelLiveSample } from './panelFeed';
+export {
+  PanelFeed,
+  snapshotMessage,
+  screenfulSnapshotMessage,
+  deltaMessage,
+  toPanelLiveSample,
+  SNAPSHOT_HEAD_ITEMS,
+  SNAPSHOT_CHUNK_ITEMS,
+} from './panelFeed';
 export type { ForwardControl, PanelSource, PanelFeedOptions } from './panelFeed';
 export { toPanelItem, toPanelItems, isShownInPanel, OTEL_RESOURCE_METRIC } from './panelItem';
 export { toForwardingStatus, IDLE_FORWARDING_STATUS } from './forwardingStatus';

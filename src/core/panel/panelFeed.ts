@@ -5,7 +5,7 @@
  * retainContextWhenHidden) is destroyed, so its feed is disposed and a fresh one starts on the next
  * `ready`. Plain Node: never import `vscode` here.
  */
-import type { ForwardingStatus, HostToWebview, LiveDocument, LiveSample as PanelLiveSample } from '../../shared/messages';
+import type { ForwardingStatus, HostToWebview, LiveDocument, LiveSample as PanelLiveSample, PanelItem } from '../../shared/messages';
 import type { ForwardStats } from '../forward/forwardStats';
 import type { Disposable } from '../../shared/lifecycle';
 import type { LiveProxyStats } from '../live/liveMetricsProxy';
@@ -14,7 +14,8 @@ import { DEFAULT_CHANGE_INTERVAL_MS, StoreChange } from '../store/changeFeed';
 import type { TelemetryStore } from '../store/telemetryStore';
 import { IDLE_FORWARDING_STATUS } from '../../shared/forwarding';
 import { toForwardingStatus } from './forwardingStatus';
-import { isShownInPanel, PanelItemOptions, toPanelItems } from './panelItem';
+import { isShownInPanel, PanelItemOptions, toPanelItem, toPanelItems } from './panelItem';
+import type { TelemetryItem } from '../../shared/telemetryItem';
 
 /** The part of the forward queue the panel uses. */
 export interface ForwardControl {
@@ -42,12 +43,64 @@ export interface PanelFeedOptions {
   readonly intervalMs?: number;
   /** Minimum time between two forwarding updates. Default 250 ms. */
   readonly forwardingIntervalMs?: number;
+  /** Items in the first snapshot message when the store holds more (screenful first). Default SNAPSHOT_HEAD_ITEMS. */
+  readonly snapshotHeadItems?: number;
+  /** Items per `snapshotChunk`. Default SNAPSHOT_CHUNK_ITEMS. */
+  readonly snapshotChunkItems?: number;
+}
+
+/**
+ * Issue 20: 100k items are 37 MB of JSON, and one message that size kept the panel blank for a
+ * second. A bigger store is sent screenful first: the newest items (every view's first screen) in
+ * the snapshot, then the older ones in chunks, one per event-loop turn, so deltas interleave.
+ */
+export const SNAPSHOT_HEAD_ITEMS = 2000;
+export const SNAPSHOT_CHUNK_ITEMS = 5000;
+
+/** Unique per host process: a webview tells a new snapshot's chunks from an abandoned one's. */
+let lastBackfillId = 0;
+
+/** Older items still owed to the webview, sent chunk by chunk. */
+interface PendingBackfill {
+  readonly id: number;
+  /** The store's items older than the snapshot's, in seq order (unfiltered: filtered as they are sent). */
+  readonly items: readonly TelemetryItem[];
+  /** The snapshot's oldest seq: every backfilled item is below it. */
+  readonly boundarySeq: number;
+  next: number;
+  /** Shown items not sent yet. */
+  remaining: number;
+  /** Items the store evicted meanwhile: never sent. */
+  readonly evicted: Set<number>;
+  timer?: NodeJS.Immediate;
+}
+
+/**
+ * The snapshot with at most `headItems` of the newest shown items, and the older store items the
+ * chunks must still bring (empty when everything fit).
+ */
+export function screenfulSnapshotMessage(
+  source: PanelSource,
+  headItems: number,
+): { message: Extract<HostToWebview, { type: 'snapshot' }>; older: TelemetryItem[]; olderShown: number } {
+  const all = source.store.snapshot();
+  let start = all.length;
+  let shown = 0;
+  while (start > 0 && shown < headItems) if (isShownInPanel(all[--start]!)) shown++;
+  const older = all.slice(0, start);
+  let olderShown = 0;
+  for (const item of older) if (isShownInPanel(item)) olderShown++;
+  return { message: buildSnapshot(source, all.slice(start)), older: olderShown > 0 ? older : [], olderShown };
 }
 
 export function snapshotMessage(source: PanelSource): Extract<HostToWebview, { type: 'snapshot' }> {
+  return buildSnapshot(source, source.store.snapshot());
+}
+
+function buildSnapshot(source: PanelSource, storeItems: readonly TelemetryItem[]): Extract<HostToWebview, { type: 'snapshot' }> {
   const message = {
     type: 'snapshot' as const,
-    items: toPanelItems(source.store.snapshot(), { genAiContent: source.genAiContent?.() }),
+    items: toPanelItems(storeItems, { genAiContent: source.genAiContent?.() }),
     live: source.liveSamples.snapshot().map(toPanelLiveSample),
     forwarding: forwardingOf(source),
   };
@@ -105,6 +158,9 @@ export class PanelFeed implements Disposable {
   private disposed = false;
   private readonly intervalMs: number;
   private readonly forwardingIntervalMs: number;
+  private readonly snapshotHeadItems: number;
+  private readonly snapshotChunkItems: number;
+  private backfill: PendingBackfill | undefined;
 
   constructor(
     private readonly source: PanelSource,
@@ -113,12 +169,29 @@ export class PanelFeed implements Disposable {
   ) {
     this.intervalMs = options.intervalMs ?? DEFAULT_CHANGE_INTERVAL_MS;
     this.forwardingIntervalMs = options.forwardingIntervalMs ?? 250;
+    this.snapshotHeadItems = Math.max(1, options.snapshotHeadItems ?? SNAPSHOT_HEAD_ITEMS);
+    this.snapshotChunkItems = Math.max(1, options.snapshotChunkItems ?? SNAPSHOT_CHUNK_ITEMS);
   }
 
   /** Posts the snapshot and starts the deltas; synchronous, so no change falls between the two. */
   start(): void {
     if (this.disposed) return;
-    this.post(snapshotMessage(this.source));
+    const { message, older, olderShown } = screenfulSnapshotMessage(this.source, this.snapshotHeadItems);
+    if (older.length > 0) {
+      const backfill: PendingBackfill = {
+        id: ++lastBackfillId,
+        items: older,
+        boundarySeq: message.items[0]?.seq ?? Number.MAX_SAFE_INTEGER,
+        next: 0,
+        remaining: olderShown,
+        evicted: new Set(),
+      };
+      this.backfill = backfill;
+      this.post({ ...message, backfill: { id: backfill.id, remaining: olderShown } });
+      backfill.timer = setImmediate(() => this.sendChunk());
+    } else {
+      this.post(message);
+    }
     this.subscriptions.push(
       this.source.store.subscribe((change) => this.sendDelta(change), { intervalMs: this.intervalMs }),
       this.source.liveSamples.subscribe((samples) => this.liveArrived(samples)),
@@ -145,6 +218,7 @@ export class PanelFeed implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.stopBackfill();
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     if (this.liveTimer) clearTimeout(this.liveTimer);
     if (this.forwardingTimer) clearTimeout(this.forwardingTimer);
@@ -160,6 +234,9 @@ export class PanelFeed implements Disposable {
     this.pendingLive = [];
     const documents = this.pendingDocuments;
     this.pendingDocuments = [];
+    const backfill = this.backfill;
+    if (backfill && change?.cleared) this.stopBackfill();
+    else if (backfill && change) for (const seq of change.evicted) if (seq < backfill.boundarySeq) backfill.evicted.add(seq);
     const message = deltaMessage(change, live, documents, { genAiContent: this.source.genAiContent?.() });
     if (
       message.added.length === 0 &&
@@ -171,6 +248,34 @@ export class PanelFeed implements Disposable {
     )
       return;
     this.post(message);
+  }
+
+  /** Posts the next chunk of older items (converted now, so it carries their current delivery state). */
+  private sendChunk(): void {
+    const backfill = this.backfill;
+    if (!backfill || this.disposed) return;
+    backfill.timer = undefined;
+    const options = { genAiContent: this.source.genAiContent?.() };
+    const items: PanelItem[] = [];
+    while (backfill.next < backfill.items.length && items.length < this.snapshotChunkItems) {
+      const item = backfill.items[backfill.next++]!;
+      if (!isShownInPanel(item)) continue;
+      backfill.remaining--;
+      if (!backfill.evicted.has(item.seq)) items.push(toPanelItem(item, options));
+    }
+    if (backfill.next >= backfill.items.length) {
+      backfill.remaining = 0;
+      this.backfill = undefined;
+    } else {
+      backfill.timer = setImmediate(() => this.sendChunk());
+    }
+    this.post({ type: 'snapshotChunk', id: backfill.id, items, remaining: backfill.remaining });
+  }
+
+  /** The store was cleared or the feed ends: the older items are no longer owed. */
+  private stopBackfill(): void {
+    if (this.backfill?.timer) clearImmediate(this.backfill.timer);
+    this.backfill = undefined;
   }
 
   /** Samples ride along with the next store delta, or go alone after one interval. */

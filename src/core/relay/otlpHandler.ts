@@ -9,8 +9,9 @@
 import { timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { convertOtlp, OtlpConversion } from '../otlp/convertOtlp';
-import { decodeOtlp, encodeExportResponse, encodeStatus, OtlpFormat } from '../otlp/decodeOtlp';
+import type { OtlpFormat } from '../otlp/decodeOtlp';
 import type { OtlpSignal } from '../otlp/otlpModel';
+import { loadOtlpRuntime } from '../lazy';
 import { LOCAL_KEY_HEADER } from './appAddresses';
 import { admitBody, BodyRoute, KeyRule } from './admission';
 import { acceptDurably, showInStore, SinkRefusal } from './durableAccept';
@@ -79,7 +80,7 @@ async function handleOtlpBody(
   body: Buffer,
   refuse: (refused: Rejection, headers?: Record<string, string>, items?: number) => void,
 ): Promise<void> {
-  const decoded = decodeOtlp(options.signal, body, format);
+  const decoded = loadOtlpRuntime().decodeOtlp(options.signal, body, format);
   if (!decoded.ok) {
     refuse(rejection(400, 'malformed', decoded.message));
     return;
@@ -117,7 +118,7 @@ async function handleOtlpBody(
     context.log('warn', `Accepted ${options.where} partially: ${conversion.errorMessage}`);
   }
   showInStore(context, envelopes);
-  send(response, 200, format, encodeExportResponse(options.signal, format, conversion.rejected, conversion.errorMessage));
+  send(response, 200, format, loadOtlpRuntime().encodeExportResponse(options.signal, format, conversion.rejected, conversion.errorMessage));
 }
 
 /** `application/x-protobuf` (or `application/protobuf`) or `application/json`, parameters ignored. */
@@ -174,7 +175,7 @@ function refuseOtlp(
   context.counters.reject(refused.reason, items);
   const level = refused.reason === 'sink-error' || refused.reason === 'internal' ? 'error' : 'warn';
   context.log(level, `Refused ${where} with ${refused.status} (${refused.reason}): ${refused.message}`);
-  send(response, refused.status, format, encodeStatus(format, RPC_CODE[refused.status] ?? 2, refused.message), headers);
+  send(response, refused.status, format, loadOtlpRuntime().encodeStatus(format, RPC_CODE[refused.status] ?? 2, refused.message), headers);
 }
 
 function send(response: ServerResponse, status: number, format: OtlpFormat, body: Buffer, headers: Record<string, string> = {}): void {

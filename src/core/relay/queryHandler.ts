@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
-import { QueryError, runQuery } from '../query';
+import { loadKqlRuntime } from '../lazy';
 import { admitBody, BodyRoute } from './admission';
 import { LOCAL_KEY_HEADER } from './appAddresses';
 import type { RelayContext } from './relayContext';
@@ -59,6 +59,7 @@ export async function handleQuery(
       refuseQuery('malformed', 400, 'The body must be JSON: {"query": "<KQL>"}.');
       return;
     }
+    const { QueryError, runQuery } = loadKqlRuntime();
     try {
       sendJson(response, 200, runQuery(query, context.store.snapshot(), { limits: { timeBudgetMs: RELAY_QUERY_BUDGET_MS } }));
     } catch (error) {

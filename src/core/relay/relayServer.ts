@@ -315,7 +315,11 @@ function listen(server: http.Server, port: number, limits: RelayLimits, dispatch
       );
     };
     server.once('error', onError);
-    server.listen({ port, host: LOOPBACK, exclusive: true }, () => {
+    // A deep accept queue (the kernel caps it at net.core.somaxconn): under a connection flood the
+    // kernel otherwise drops SYNs past Node's default 511, and a well-behaved app's connect waits
+    // out a SYN retransmit (1 s, then 3 s, 7 s…) behind the flood. Accepted idlers are then evicted
+    // or timed out by the connection guard instead.
+    server.listen({ port, host: LOOPBACK, exclusive: true, backlog: 4096 }, () => {
       server.off('error', onError);
       resolve();
     });

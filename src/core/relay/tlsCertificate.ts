@@ -14,7 +14,7 @@
 import { randomBytes, X509Certificate, createPrivateKey } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { generate } from 'selfsigned';
+import { loadCertificateRuntime } from '../lazy';
 import { TLS_FILES } from './tlsFiles';
 
 export interface TlsMaterial {
@@ -139,27 +139,31 @@ async function loadPair(dir: string, certFile: string, keyFile: string): Promise
 }
 
 async function createCertificate(now: number, lifetimeDays: number): Promise<LoadedPair> {
-  const pems = await generate([{ name: 'commonName', value: 'Azure Monitor for Python local relay (127.0.0.1)' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now - DAY_MS), // tolerate a clock slightly behind
-    notAfterDate: new Date(now + lifetimeDays * DAY_MS),
-    extensions: [
-      // Not a CA: what this key signs is never a certificate anyone trusts.
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-          { type: 2, value: 'localhost' },
-        ],
-      },
-    ],
-  });
+  // selfsigned's X.509 stack is large: loaded only here, when the disk has no usable certificate.
+  const pems = await loadCertificateRuntime().generate(
+    [{ name: 'commonName', value: 'Azure Monitor for Python local relay (127.0.0.1)' }],
+    {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now - DAY_MS), // tolerate a clock slightly behind
+      notAfterDate: new Date(now + lifetimeDays * DAY_MS),
+      extensions: [
+        // Not a CA: what this key signs is never a certificate anyone trusts.
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 7, ip: '127.0.0.1' },
+            { type: 7, ip: '::1' },
+            { type: 2, value: 'localhost' },
+          ],
+        },
+      ],
+    },
+  );
   return { cert: pems.cert, key: pems.private, x509: new X509Certificate(pems.cert) };
 }
 

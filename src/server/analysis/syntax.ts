@@ -17,13 +17,59 @@ export interface SyntaxIndex {
   readonly assignments: readonly Node[];
 }
 
+const INDEXED_TYPES = ['call', 'string', 'import_statement', 'import_from_statement', 'assignment'];
+
 export function indexSyntax(tree: Tree, text: string): SyntaxIndex {
-  const root = tree.rootNode;
+  return indexNodes(tree.rootNode, tree.rootNode.descendantsOfType(INDEXED_TYPES), text);
+}
+
+/**
+ * The index of one subtree (a top-level statement): its own node counts too (an `import_statement`
+ * at module level is both the statement and an import).
+ */
+export function indexSubtree(node: Node, text: string): SyntaxIndex {
+  const found = node.descendantsOfType(INDEXED_TYPES);
+  if (INDEXED_TYPES.includes(node.type) && !found.some((n) => n !== null && sameNode(n, node))) {
+    found.unshift(node);
+  }
+  return indexNodes(node, found, text);
+}
+
+/**
+ * Splits a file's index by top-level statement: `statements` are the root's children in document
+ * order; the index of each holds the nodes within its range (one native walk for the whole file
+ * instead of one per statement).
+ */
+export function partitionIndex(index: SyntaxIndex, statements: readonly Node[]): SyntaxIndex[] {
+  // Ranges read once: `endIndex` is a WebAssembly call, `startIndex` a field.
+  const starts = statements.map((statement) => statement.startIndex);
+  const ends = statements.map((statement) => statement.endIndex);
+  const buckets = statements.map(() => ({ calls: [] as Node[], strings: [] as Node[], imports: [] as Node[], assignments: [] as Node[] }));
+  const place = (nodes: readonly Node[], pick: (bucket: (typeof buckets)[number]) => Node[]): void => {
+    let at = 0;
+    for (const node of nodes) {
+      // Nodes come in document order and lie within one statement: the last one starting at or before it.
+      while (at + 1 < starts.length && starts[at + 1] <= node.startIndex) {
+        at++;
+      }
+      if (at < starts.length && starts[at] <= node.startIndex && node.startIndex <= ends[at]) {
+        pick(buckets[at]).push(node);
+      }
+    }
+  };
+  place(index.calls, (b) => b.calls);
+  place(index.strings, (b) => b.strings);
+  place(index.imports, (b) => b.imports);
+  place(index.assignments, (b) => b.assignments);
+  return statements.map((statement, i) => ({ root: statement, text: index.text, ...buckets[i] }));
+}
+
+function indexNodes(root: Node, nodes: readonly (Node | null)[], text: string): SyntaxIndex {
   const calls: Node[] = [];
   const strings: Node[] = [];
   const imports: Node[] = [];
   const assignments: Node[] = [];
-  for (const node of root.descendantsOfType(['call', 'string', 'import_statement', 'import_from_statement', 'assignment'])) {
+  for (const node of nodes) {
     if (!node) {
       continue;
     }

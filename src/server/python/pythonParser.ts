@@ -3,7 +3,7 @@
  * files next to its own bundle (the VSIX ships dist/ only); tests point at node_modules.
  */
 import * as path from 'node:path';
-import type { Tree } from 'web-tree-sitter';
+import type { Range, Tree } from 'web-tree-sitter';
 // A require (not an import) so esbuild bundles the package's CommonJS build: its ESM build locates
 // files with `import.meta.url`, which does not exist in our cjs bundle.
 import TreeSitter = require('web-tree-sitter');
@@ -18,6 +18,8 @@ export interface WasmLocations {
 export interface PythonParser {
   /** Parses `text`; pass the previous tree (already `edit`ed) to reparse incrementally. */
   parse(text: string, previous?: Tree): Tree;
+  /** Parses only `range` of `text` (offsets and rows stay the document's): one statement, not the file. */
+  parseRange(text: string, range: Range): Tree;
 }
 
 export function wasmBeside(directory: string): WasmLocations {
@@ -41,13 +43,14 @@ export async function loadPythonParser(locations: WasmLocations): Promise<Python
   const language = await TreeSitter.Language.load(locations.grammar);
   const parser = new TreeSitter.Parser();
   parser.setLanguage(language);
+  const parsed = (tree: Tree | null): Tree => {
+    if (!tree) {
+      throw new Error('tree-sitter returned no tree.');
+    }
+    return tree;
+  };
   return {
-    parse(text: string, previous?: Tree): Tree {
-      const tree = parser.parse(text, previous ?? null);
-      if (!tree) {
-        throw new Error('tree-sitter returned no tree.');
-      }
-      return tree;
-    },
+    parse: (text, previous) => parsed(parser.parse(text, previous ?? null)),
+    parseRange: (text, range) => parsed(parser.parse(text, null, { includedRanges: [range] })),
   };
 }

@@ -29,6 +29,27 @@ export class ItemSequence {
     this.revision++;
   }
 
+  /**
+   * Items older than some already here (a snapshot's backfill, issue 20), ascending by seq: inserted
+   * where their seqs belong, so `all` stays in seq order as if they had come first. Indexes into
+   * `all` move, so `generation` changes.
+   */
+  insertOlder(items: readonly PanelItem[]): void {
+    if (items.length === 0) return;
+    const last = items[items.length - 1]!.seq;
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.entries[middle]!.seq < last) low = middle + 1;
+      else high = middle;
+    }
+    this.entries =
+      low === this.entries.length ? this.entries.concat(items) : this.entries.slice(0, low).concat(items, this.entries.slice(low));
+    this.generation++;
+    this.revision++;
+  }
+
   /** Records that `count` entries died; compacts when more than half the array is dead. */
   markEvicted(count: number, isAlive: (item: PanelItem) => boolean): void {
     if (count === 0) return;

@@ -40,6 +40,8 @@ export class MetricSeries {
   add(item: PanelItem, value: number, count?: number, min?: number, max?: number): void {
     const time = item.time / 1000;
     let index = this.times.length;
+    // Older than every point (a snapshot's backfill, issue 20): no walk through the series.
+    if (index > 0 && time < this.times[0]!) index = 0;
     while (index > 0 && this.times[index - 1]! > time) index--;
     this.times.splice(index, 0, time);
     this.values.splice(index, 0, value);

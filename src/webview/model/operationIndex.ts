@@ -30,12 +30,21 @@ export class Operation {
 
   constructor(
     readonly id: string,
-    readonly firstSeq: number,
+    /** The lowest seq seen (items older than the first one can come later: a snapshot's backfill). */
+    public firstSeq: number,
   ) {}
 
   add(item: PanelItem): void {
     this.items.push(item);
     if (isSpanTable(item.table)) this.spanCount++;
+    this.changed();
+  }
+
+  /** Items older than every item here, ascending by seq (a snapshot's backfill, issue 20): they go first. */
+  addOlder(items: readonly PanelItem[]): void {
+    this.items.unshift(...items);
+    for (const item of items) if (isSpanTable(item.table)) this.spanCount++;
+    this.firstSeq = Math.min(this.firstSeq, items[0]?.seq ?? this.firstSeq);
     this.changed();
   }
 
@@ -66,6 +75,8 @@ export class OperationIndex {
   private readonly byId = new Map<string, Operation>();
   private ordered: Operation[] = [];
   private deadCount = 0;
+  /** `ordered` needs sorting by firstSeq (older items arrived after newer ones). */
+  private unsorted = false;
   /** Changes whenever any operation changes. */
   revision = 0;
 
@@ -83,6 +94,10 @@ export class OperationIndex {
       this.ordered = this.ordered.filter((operation) => this.byId.get(operation.id) === operation);
       this.deadCount = 0;
     }
+    if (this.unsorted) {
+      this.ordered.sort((a, b) => a.firstSeq - b.firstSeq);
+      this.unsorted = false;
+    }
     return this.ordered;
   }
 
@@ -97,6 +112,33 @@ export class OperationIndex {
     }
     operation.add(item);
     this.revision++;
+  }
+
+  /** Items older than every item here, ascending by seq (a snapshot's backfill, issue 20). */
+  addOlder(items: readonly PanelItem[]): void {
+    const byOperation = new Map<string, PanelItem[]>();
+    for (const item of items) {
+      const id = operationKey(item);
+      if (id === undefined || item.table === 'customMetrics') continue;
+      const group = byOperation.get(id);
+      if (group) group.push(item);
+      else byOperation.set(id, [item]);
+    }
+    for (const [id, group] of byOperation) {
+      const operation = this.byId.get(id);
+      if (operation) {
+        operation.addOlder(group);
+      } else {
+        const created = new Operation(id, group[0]!.seq);
+        for (const item of group) created.add(item);
+        this.byId.set(id, created);
+        this.ordered.push(created);
+      }
+    }
+    if (byOperation.size > 0) {
+      this.unsorted = true;
+      this.revision++;
+    }
   }
 
   remove(items: readonly PanelItem[]): void {
@@ -124,6 +166,7 @@ export class OperationIndex {
     this.byId.clear();
     this.ordered = [];
     this.deadCount = 0;
+    this.unsorted = false;
     this.revision++;
   }
 }

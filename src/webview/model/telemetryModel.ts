@@ -91,6 +91,33 @@ export class TelemetryModel {
     if (added > 0) this.revision++;
   }
 
+  /**
+   * Items older than every item here, ascending by seq (a screenful-first snapshot's backfill,
+   * issue 20): the result equals having added them first.
+   */
+  addOlder(items: readonly PanelItem[]): void {
+    const fresh: PanelItem[] = [];
+    const logs: PanelItem[] = [];
+    const spans: PanelItem[] = [];
+    for (const item of items) {
+      if (!isPanelItem(item) || this.bySeq.has(item.seq)) continue;
+      this.bySeq.set(item.seq, item);
+      fresh.push(item);
+      if (item.seq > this.lastSeq) this.lastSeq = item.seq;
+      if (typeof item.role === 'string' && item.role !== '') this.roles.add(item.role);
+      if (isLogTable(item.table)) logs.push(item);
+      else if (isSpanTable(item.table)) spans.push(item);
+      if (item.table === 'customMetrics') this.metrics.add(item);
+      if (item.genai) this.genaiUsage.add(item);
+      this.live.addItem(item);
+    }
+    if (fresh.length === 0) return;
+    this.logs.insertOlder(logs);
+    this.spans.insertOlder(spans);
+    this.operations.addOlder(fresh);
+    this.revision++;
+  }
+
   evict(seqs: Iterable<number>): void {
     const removed: PanelItem[] = [];
     let logs = 0;

@@ -6,13 +6,11 @@
  */
 import type { PanelItem } from '../../shared/messages';
 import type { WebviewString } from '../../shared/webviewStrings';
-import { selectControl } from '../controls';
-import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
-import { formatCount, formatDuration, formatPercent, formatTime } from '../format';
+import { displayText, h, replaceChildren, setText, telemetryText } from '../dom';
+import { formatCount, formatPercent } from '../format';
 import { t } from '../l10n';
 import {
   countsOverTime,
-  durationOf,
   failureKeys,
   FAILURE_DIMENSIONS,
   type FailureDimension,
@@ -26,10 +24,12 @@ import {
 import { TimeChart } from '../timeChart';
 import { VirtualList } from '../virtualList';
 import { TIME_RANGE_LABELS } from './performanceView';
+import { choiceSelect, keptSelection, sampleRow } from './spanViewParts';
 import { type PanelView, Throttle, type ViewContext } from './viewContext';
 
 const ROW_HEIGHT = 24;
-type FailureTable = 'requests' | 'dependencies';
+const FAILURE_TABLES = ['requests', 'dependencies'] as const;
+type FailureTable = (typeof FAILURE_TABLES)[number];
 
 const DIMENSION_LABELS: Record<FailureDimension, WebviewString> = {
   operation: 'Operation',
@@ -58,38 +58,27 @@ export class FailuresView implements PanelView {
   private revision = -1;
 
   constructor(private readonly context: ViewContext) {
-    const rangeSelect = selectControl(
-      t('Time range'),
-      TIME_RANGES.map((value) => ({ value, label: t(TIME_RANGE_LABELS[value]) })),
-      this.range,
-      (value) => {
-        this.range = value as TimeRange;
-        this.render(true);
-      },
-    );
-    const tableSelect = selectControl(
-      t('Show'),
-      (['requests', 'dependencies'] as const).map((value) => ({ value, label: t(TABLE_LABELS[value]) })),
-      this.table,
-      (value) => {
-        this.table = value as FailureTable;
-        this.selectedKey = undefined;
-        this.render(true);
-      },
-    );
-    const dimensionSelect = selectControl(
-      t('Group by'),
-      FAILURE_DIMENSIONS.map((value) => ({ value, label: t(DIMENSION_LABELS[value]) })),
+    const rangeSelect = choiceSelect('Time range', TIME_RANGES, TIME_RANGE_LABELS, this.range, 'failures-range', (value) => {
+      this.range = value;
+      this.render(true);
+    });
+    const tableSelect = choiceSelect('Show', FAILURE_TABLES, TABLE_LABELS, this.table, 'failures-table', (value) => {
+      this.table = value;
+      this.selectedKey = undefined;
+      this.render(true);
+    });
+    const dimensionSelect = choiceSelect(
+      'Group by',
+      FAILURE_DIMENSIONS,
+      DIMENSION_LABELS,
       this.dimension,
+      'failures-dimension',
       (value) => {
-        this.dimension = value as FailureDimension;
+        this.dimension = value;
         this.selectedKey = undefined;
         this.render(true);
       },
     );
-    rangeSelect.element.classList.add('failures-range');
-    tableSelect.element.classList.add('failures-table');
-    dimensionSelect.element.classList.add('failures-dimension');
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
     this.list = new VirtualList<FailureGroup>({
       rowHeight: ROW_HEIGHT,
@@ -161,9 +150,7 @@ export class FailuresView implements PanelView {
     this.groups = groupFailures(this.spans, this.table, this.dimension, this.operationItems);
     const groups = this.groups;
     this.list.setSource({ count: groups.length, at: (index) => groups[index]! });
-    if ((this.selectedKey === undefined || !groups.some((group) => group.key === this.selectedKey)) && groups.length > 0)
-      this.selectedKey = groups[0]!.key;
-    if (groups.length === 0) this.selectedKey = undefined;
+    this.selectedKey = keptSelection(groups, this.selectedKey);
     this.list.select(this.selectedKey);
     const failed = this.spans.filter((item) => item.success === false).length;
     setText(this.countLabel, t('{0} failed of {1}', formatCount(failed), formatCount(this.spans.length)));
@@ -221,32 +208,12 @@ export class FailuresView implements PanelView {
   }
 
   private sampleRow(item: PanelItem): HTMLElement {
-    const operationId = item.operationId;
-    const open = () => {
-      if (typeof operationId === 'string' && operationId !== '') this.context.navigate('transactions', { operationId });
-    };
     const name =
       this.table === 'requests'
         ? item.name
         : [item.type, item.target].filter((part) => typeof part === 'string' && part !== '').join(' · ');
-    return h(
-      'div',
-      {
-        class: ['sample-row', 'failed'],
-        role: 'listitem',
-        tabindex: '0',
-        title: t('Open this transaction'),
-        on: { click: open, keydown: (event) => (event as KeyboardEvent).key === 'Enter' && open() },
-      },
-      h('span', { class: 'status-icon failed' }, icon('error', t('Failed'))),
-      h('span', { class: 'cell-time' }, formatTime(item.time)),
-      h(
-        'span',
-        { class: 'cell-name' },
-        telemetryText(`${typeof item.resultCode === 'string' ? item.resultCode : ''} ${typeof name === 'string' ? name : ''}`.trim()),
-      ),
-      h('span', { class: 'cell-duration numeric' }, formatDuration(durationOf(item))),
-    );
+    const text = `${typeof item.resultCode === 'string' ? item.resultCode : ''} ${typeof name === 'string' ? name : ''}`.trim();
+    return sampleRow(this.context, item, true, text);
   }
 }
 

@@ -6,15 +6,13 @@
  */
 import type { PanelItem } from '../../shared/messages';
 import type { WebviewString } from '../../shared/webviewStrings';
-import { selectControl } from '../controls';
-import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
-import { formatCount, formatDuration, formatTime } from '../format';
+import { displayText, h, replaceChildren, setText, telemetryText } from '../dom';
+import { formatCount, formatDuration } from '../format';
 import { HistogramChart } from '../histogramChart';
 import { plural, t } from '../l10n';
 import {
   type DurationRange,
   durationHistogram,
-  durationOf,
   GROUPINGS,
   type Grouping,
   groupSpans,
@@ -30,6 +28,7 @@ import {
   withinDuration,
 } from '../model/performance';
 import { VirtualList } from '../virtualList';
+import { choiceSelect, keptSelection, sampleRow } from './spanViewParts';
 import { type PanelView, Throttle, type ViewContext } from './viewContext';
 
 const ROW_HEIGHT = 24;
@@ -73,38 +72,20 @@ export class PerformanceView implements PanelView {
   private revision = -1;
 
   constructor(private readonly context: ViewContext) {
-    const rangeSelect = selectControl(
-      t('Time range'),
-      TIME_RANGES.map((value) => ({ value, label: t(TIME_RANGE_LABELS[value]) })),
-      this.range,
-      (value) => {
-        this.range = value as TimeRange;
-        this.render(true);
-      },
-    );
-    const groupingSelect = selectControl(
-      t('Group by'),
-      GROUPINGS.map((value) => ({ value, label: t(GROUPING_LABELS[value]) })),
-      this.grouping,
-      (value) => {
-        this.grouping = value as Grouping;
-        this.selectedKey = undefined;
-        this.durationRange = undefined;
-        this.render(true);
-      },
-    );
-    const sampleSelect = selectControl(
-      t('Samples'),
-      SAMPLE_KINDS.map((value) => ({ value, label: t(SAMPLE_LABELS[value]) })),
-      this.sampleKind,
-      (value) => {
-        this.sampleKind = value as SampleKind;
-        this.renderDetail();
-      },
-    );
-    rangeSelect.element.classList.add('performance-range');
-    groupingSelect.element.classList.add('performance-grouping');
-    sampleSelect.element.classList.add('performance-sample-kind');
+    const rangeSelect = choiceSelect('Time range', TIME_RANGES, TIME_RANGE_LABELS, this.range, 'performance-range', (value) => {
+      this.range = value;
+      this.render(true);
+    });
+    const groupingSelect = choiceSelect('Group by', GROUPINGS, GROUPING_LABELS, this.grouping, 'performance-grouping', (value) => {
+      this.grouping = value;
+      this.selectedKey = undefined;
+      this.durationRange = undefined;
+      this.render(true);
+    });
+    const sampleSelect = choiceSelect('Samples', SAMPLE_KINDS, SAMPLE_LABELS, this.sampleKind, 'performance-sample-kind', (value) => {
+      this.sampleKind = value;
+      this.renderDetail();
+    });
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
     this.list = new VirtualList<SpanGroup>({
       rowHeight: ROW_HEIGHT,
@@ -187,9 +168,7 @@ export class PerformanceView implements PanelView {
     this.groups = groupSpans(spans, this.grouping);
     const groups = this.groups;
     this.list.setSource({ count: groups.length, at: (index) => groups[index]! });
-    if ((this.selectedKey === undefined || !groups.some((group) => group.key === this.selectedKey)) && groups.length > 0)
-      this.selectedKey = groups[0]!.key;
-    if (groups.length === 0) this.selectedKey = undefined;
+    this.selectedKey = keptSelection(groups, this.selectedKey);
     this.list.select(this.selectedKey);
     const spanCount = groups.reduce((sum, group) => sum + group.count, 0);
     setText(
@@ -285,34 +264,7 @@ export class PerformanceView implements PanelView {
   }
 
   private sampleRow(item: PanelItem): HTMLElement {
-    const failed = isFailedSpan(item);
-    const operationId = item.operationId;
-    const open = () => {
-      if (typeof operationId === 'string' && operationId !== '') this.context.navigate('transactions', { operationId });
-    };
-    return h(
-      'div',
-      {
-        class: ['sample-row', failed ? 'failed' : ''],
-        role: 'listitem',
-        tabindex: '0',
-        title: t('Open this transaction'),
-        on: {
-          click: open,
-          keydown: (event) => {
-            if ((event as KeyboardEvent).key === 'Enter') open();
-          },
-        },
-      },
-      h(
-        'span',
-        { class: ['status-icon', failed ? 'failed' : 'ok'] },
-        icon(failed ? 'error' : 'pass', failed ? t('Failed') : t('Succeeded')),
-      ),
-      h('span', { class: 'cell-time' }, formatTime(item.time)),
-      h('span', { class: 'cell-name' }, telemetryText(typeof item.resultCode === 'string' ? item.resultCode : '')),
-      h('span', { class: 'cell-duration numeric' }, formatDuration(durationOf(item))),
-    );
+    return sampleRow(this.context, item, isFailedSpan(item), typeof item.resultCode === 'string' ? item.resultCode : '');
   }
 }
 

@@ -171,7 +171,8 @@ describe('reliability: hostile requests while a real client streams', function (
     assert.ok(elapsed < 15_000, `the slow client held its connection for ${elapsed} ms`);
   });
 
-  it('10k idle connections do not lock the good client out', async () => {
+  it('10k idle connections do not lock the good client out', async function () {
+    this.timeout(240_000);
     const count = Math.min(10_000, Math.floor((openFileLimit() - 512) / 2));
     const sockets: net.Socket[] = [];
     let closedByRelay = 0;
@@ -182,21 +183,39 @@ describe('reliability: hostile requests while a real client streams', function (
       sockets.push(socket);
       if (index % 500 === 499) await delay(20);
     }
-    // During the flood: the Python SDKs open a new connection per export, so a cap that refuses
-    // newcomers (Node's maxConnections) would stall the good client until the idlers time out.
-    for (const window of ['first', 'second']) {
+    try {
+      // During the flood: the Python SDKs open a new connection per export, so a cap that refuses
+      // newcomers (Node's maxConnections) would stall the good client until the idlers time out. So
+      // the good client must get two more batches through while idle connections are still open
+      // (the relay keeps up to its connection cap of them until their first-byte timeout), without
+      // being turned away — judged by what is observed (acknowledgements, refusals, closes), not by a
+      // time window a loaded machine stretches.
       const before = client.acknowledged.size;
-      await delay(1500);
+      const failuresBefore = client.failures;
+      while (client.acknowledged.size < before + 40 && closedByRelay < count) await delay(20);
       assert.ok(
-        client.acknowledged.size > before,
-        `${window} 1.5 s window: the good client made no progress during a flood of ${count} idle connections`,
+        client.acknowledged.size >= before + 40,
+        `the good client got only ${client.acknowledged.size - before} items through before all ${count} idle connections had closed: the flood locked it out`,
       );
+      // A relay that refuses newcomers (rather than evicting the oldest idler) lets the client through
+      // only once the idlers time out: seen here as its retries being refused (23 in a run with Node's
+      // maxConnections planted, 0 with the guard). One or two can be evicted legitimately when more
+      // than the cap of idlers are accepted before the client's request is read.
+      const refused = client.failures - failuresBefore;
+      assert.ok(
+        refused <= 2,
+        `the good client was refused ${refused} times during the flood: newcomers are turned away instead of idlers evicted`,
+      );
+      // The relay closes idlers after its first-byte timeout. A connect the kernel could not queue
+      // waits out SYN retransmits (1, 3, 7, 15, 31 s…) before the relay even sees it, and on a loaded
+      // machine many do, so the closes are waited for up to this test's own limit, not a fixed 30 s
+      // (which once measured the kernel's retransmit schedule, not the relay).
+      const closeDeadline = Date.now() + 150_000;
+      while (closedByRelay <= count / 2 && Date.now() < closeDeadline) await delay(100);
+      assert.ok(closedByRelay > count / 2, `only ${closedByRelay} of ${count} idle connections were closed by the relay within 150 s`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
     }
-    // The relay closes idlers after its first-byte timeout; how soon their closes are seen here
-    // depends on the machine's load, so wait for them (bounded) instead of reading the count once.
-    for (const deadline = Date.now() + 30_000; closedByRelay <= count / 2 && Date.now() < deadline; ) await delay(100);
-    assert.ok(closedByRelay > count / 2, `only ${closedByRelay} of ${count} idle connections were closed by the relay within 30 s`);
-    for (const socket of sockets) socket.destroy();
   });
 
   it('deep nesting, huge strings and invalid UTF-8: an answer each, no 5xx', async () => {

@@ -506,6 +506,25 @@ describe('language server over LSP (node dist/server.js --stdio)', function () {
     });
   });
 
+  it('revalidating every document (settings changed) starts with the most recently used one (issue 20)', async () => {
+    const text = lines('from opencensus.trace.tracer import Tracer');
+    const [first, second, third] = [newUri(), newUri(), newUri()];
+    for (const uri of [first, second, third]) {
+      await client.open(uri, text);
+    }
+    assert.ok((await client.hover(first, { line: 0, character: 6 })) !== undefined);
+    const republished = Promise.all([first, second, third].map((uri) => client.nextDiagnostics(uri)));
+    const from = client.publishedOrder.length;
+    await client.changeConfiguration(undefined, { azureMonitorPython: { diagnostics: { openCensus: false } } });
+    await republished;
+    const order = client.publishedOrder.slice(from).filter((uri) => [first, second, third].includes(uri));
+    assert.deepStrictEqual(order, [first, third, second]);
+    await client.changeConfiguration(undefined, { azureMonitorPython: {} });
+    for (const uri of [first, second, third]) {
+      await client.close(uri);
+    }
+  });
+
   it('diagnoses a 5,000-line file', async () => {
     const block = (i: number) =>
       [

@@ -35,6 +35,8 @@ export class LspTestClient {
   private readonly waiters: { uri: string; version: number; resolve: (d: Diagnostic[]) => void }[] = [];
   private readonly nextWaiters: { uri: string; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly configurationRequests: unknown[] = [];
+  /** Every publishDiagnostics's uri, in the order they arrived. */
+  readonly publishedOrder: string[] = [];
   /** What the server answered to initialize. */
   capabilities: Record<string, unknown> = {};
   private stderr = '';
@@ -97,6 +99,7 @@ export class LspTestClient {
   }
 
   private onPublish(params: PublishDiagnosticsParams): void {
+    this.publishedOrder.push(params.uri);
     this.published.set(params.uri, params);
     for (const waiter of this.nextWaiters.filter((w) => w.uri === params.uri)) {
       this.nextWaiters.splice(this.nextWaiters.indexOf(waiter), 1);
