@@ -168,6 +168,7 @@ export class HistoryTap implements vscode.Disposable {
       diskFull: vscode.l10n.t('the disk is full'),
       readOnly: vscode.l10n.t('its folder cannot be written'),
       sizeLimit: vscode.l10n.t('it reached its size limit'),
+      fallingBehind: vscode.l10n.t('writing it could not keep up with the incoming telemetry'),
       error: vscode.l10n.t('a write failed'),
     };
     const reason = why[status.reason ?? 'error'];

@@ -164,7 +164,8 @@ export class HistoryRecorder {
       if (batch) batch.push(envelope);
       else byRun.set(run, [envelope]);
     }
-    for (const [run, batch] of byRun) this.write(run.id, batch, origin);
+    // A part of the batch is not the request body any more: its envelopes are serialised instead.
+    for (const [run, batch] of byRun) this.write(run.id, batch, { source: origin.source, name: origin.name });
   }
 
   /** A Run, debug session or terminal command started: the next new app's items become its run. */
@@ -215,9 +216,9 @@ export class HistoryRecorder {
     await this.endAll();
   }
 
-  /** The one place a batch reaches the history. */
-  private write(runId: string, envelopes: readonly Envelope[], _origin: EnvelopeOrigin): void {
-    this.history.append(runId, envelopes);
+  /** The one place a batch reaches the history (with the relay's request body when it is exactly these envelopes). */
+  private write(runId: string, envelopes: readonly Envelope[], origin: EnvelopeOrigin): void {
+    this.history.append(runId, envelopes, origin.body);
   }
 
   private runFor(identity: string, sample: Envelope, now: number): OpenRun {

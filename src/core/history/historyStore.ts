@@ -6,9 +6,11 @@
  * Layout: `<dir>/runs.json` (the run list, written to a temporary file and renamed) and
  * `<dir>/runs/<run id>/<number>.seg`, append-only segment files of blocks (historyBlocks.ts).
  * Folders 0700, files 0600; what is stored is what the relay accepted under its local key, never
- * the real one. Appends return at once: the envelopes wait in memory and a group commit (one per
- * `commitDelayMs`, or sooner when a block fills) serialises, indexes and gzips them off the request
- * path, one `write` per block. Bounded by bytes and age: the oldest unpinned runs go first.
+ * the real one. Appends return at once: the envelopes (or, from the relay, the request body as
+ * received) wait in memory and a group commit (one per `commitDelayMs`, or sooner when a block
+ * fills) hands them to a worker thread that splits, indexes and gzips them (blockPacker.ts), then
+ * writes one `write` per block. Bounded by bytes and age: the oldest unpinned runs go first; what
+ * waits for the worker is bounded by bytes too (past it the history turns off, never the ingest).
  *
  * Failure never reaches the caller: a full disk, a read-only folder or damage turns the history
  * "off" with a reason (`status`), and ingest and forwarding carry on without it.
@@ -25,7 +27,7 @@ import { makePrivateDir } from '../forward/instanceFolder';
 import { tableOf } from '../store/normalise';
 import type { TableName } from '../store/telemetryItem';
 import { BLOCK_HEADER_BYTES, decodeHeader, encodeBlock, filterChecksOut } from './historyBlocks';
-import { BlockPacker, packBlock } from './blockPacker';
+import { BlockPacker, PackedBlock, PackPiece, packPieces } from './blockPacker';
 import { lineMatches, mayContain, parseQuery } from './searchIndex';
 
 const gunzip = promisify(zlib.gunzip);
@@ -52,7 +54,7 @@ export interface RunInfo extends RunRecord {
 }
 
 /** Why the history stopped recording (the panel words each one). */
-export type HistoryOffReason = 'diskFull' | 'readOnly' | 'sizeLimit' | 'error';
+export type HistoryOffReason = 'diskFull' | 'readOnly' | 'sizeLimit' | 'fallingBehind' | 'error';
 
 export interface HistoryStatus {
   readonly state: 'on' | 'off';
@@ -78,6 +80,11 @@ export interface HistoryOptions {
   readonly blockBytes?: number;
   /** How long appends wait to be committed together. Default 200 ms. */
   readonly commitDelayMs?: number;
+  /**
+   * Bytes of appended items waiting to be packed and written at most (default 64 MiB): past it the
+   * history could not keep up with the ingest and turns off (`fallingBehind`) instead of growing.
+   */
+  readonly maxQueueBytes?: number;
   readonly now?: () => number;
   readonly log?: (message: string) => void;
   /**
@@ -118,6 +125,7 @@ export const HISTORY_DEFAULTS = {
   blockItems: 1024,
   blockBytes: 1024 * 1024,
   commitDelayMs: 200,
+  maxQueueBytes: 64 * 1024 * 1024,
 } as const;
 
 const MANIFEST = 'runs.json';
@@ -152,6 +160,16 @@ interface RunState {
   readonly segments: Segment[];
 }
 
+/** What a run's next commit holds, in append order: request bodies as received, or envelopes. */
+type PendingPart =
+  | { readonly kind: 'array'; readonly bytes: Uint8Array; readonly items: number }
+  | { readonly kind: 'envelopes'; readonly envelopes: readonly Envelope[] };
+
+interface PendingRun {
+  readonly parts: PendingPart[];
+  items: number;
+}
+
 interface DecodedBlock {
   readonly lines: string[];
   readonly lower: string[];
@@ -160,8 +178,10 @@ interface DecodedBlock {
 export class HistoryStore {
   private readonly runs = new Map<string, RunState>();
   private readonly active = new Set<string>();
-  private readonly pending = new Map<string, Envelope[]>();
+  private readonly pending = new Map<string, PendingRun>();
   private pendingItems = 0;
+  /** Bytes appended and not yet written: pending bodies (envelopes at their JSON size once serialised) and the job in the worker. */
+  private queuedBytes = 0;
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
   private manifestWrite: Promise<void> = Promise.resolve();
@@ -192,6 +212,7 @@ export class HistoryStore {
       blockBytes: positive(options.blockBytes, HISTORY_DEFAULTS.blockBytes),
       commitDelayMs:
         options.commitDelayMs !== undefined && options.commitDelayMs >= 0 ? options.commitDelayMs : HISTORY_DEFAULTS.commitDelayMs,
+      maxQueueBytes: positive(options.maxQueueBytes, HISTORY_DEFAULTS.maxQueueBytes),
     };
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
@@ -244,7 +265,7 @@ export class HistoryStore {
         ...run.record,
         items:
           run.segments.reduce((sum, segment) => sum + segment.blocks.reduce((blocks, block) => blocks + block.items, 0), 0) +
-          (this.pending.get(run.record.id)?.length ?? 0),
+          (this.pending.get(run.record.id)?.items ?? 0),
         bytes: run.segments.reduce((sum, segment) => sum + segment.bytes, 0),
         active: this.active.has(run.record.id),
       }))
@@ -295,8 +316,13 @@ export class HistoryStore {
     await this.saveManifest();
   }
 
-  /** Queues envelopes for the run's next commit; returns at once and never throws. */
-  append(runId: string, envelopes: readonly Envelope[]): void {
+  /**
+   * Queues envelopes for the run's next commit; returns at once and never throws. `body`: the
+   * request body they were parsed from (a JSON array holding exactly these envelopes, unchanged —
+   * the relay gives it when it accepted every item): the worker then stores that text as it is,
+   * and this thread never serialises the envelopes again. The caller must not change it afterwards.
+   */
+  append(runId: string, envelopes: readonly Envelope[], body?: Uint8Array | string): void {
     if (envelopes.length === 0 || this.closed) return;
     if (this.offReason !== undefined || this.readOnly || !this.runs.has(runId)) {
       this.droppedItems += envelopes.length;
@@ -304,11 +330,32 @@ export class HistoryStore {
     }
     let queue = this.pending.get(runId);
     if (!queue) {
-      queue = [];
+      queue = { parts: [], items: 0 };
       this.pending.set(runId, queue);
     }
-    for (const envelope of envelopes) queue.push(envelope);
+    if (body !== undefined) {
+      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+      queue.parts.push({ kind: 'array', bytes, items: envelopes.length });
+      this.queuedBytes += bytes.byteLength;
+    } else {
+      const last = queue.parts[queue.parts.length - 1];
+      const into: Envelope[] = last?.kind === 'envelopes' ? (last.envelopes as Envelope[]) : [];
+      if (into.length === 0) queue.parts.push({ kind: 'envelopes', envelopes: into });
+      for (const envelope of envelopes) into.push(envelope);
+    }
+    queue.items += envelopes.length;
     this.pendingItems += envelopes.length;
+    if (this.queuedBytes > this.options.maxQueueBytes) {
+      this.turnOff(
+        Object.assign(
+          new Error(
+            `${this.queuedBytes} bytes wait to be written, over the limit of ${this.options.maxQueueBytes}: the disk or the worker is slower than the ingest`,
+          ),
+          { code: 'AZMON_FALLING_BEHIND' },
+        ),
+      );
+      return;
+    }
     this.scheduleCommit(this.pendingItems >= this.options.blockItems ? 0 : this.options.commitDelayMs);
   }
 
@@ -427,50 +474,35 @@ export class HistoryStore {
       const batches = [...this.pending];
       this.pending.clear();
       this.pendingItems = 0;
-      for (const [runId, envelopes] of batches) {
+      for (const [runId, queue] of batches) {
         if (this.offReason !== undefined || !this.runs.has(runId)) {
-          this.droppedItems += envelopes.length;
+          this.droppedItems += queue.items;
           continue;
         }
+        const pieces = piecesOf(queue.parts);
+        const jobBytes = pieces.reduce((sum, piece) => sum + piece.bytes.byteLength, 0);
+        // Serialised envelopes count from now on (bodies counted since their append).
+        this.queuedBytes += pieces.reduce((sum, piece) => sum + (piece.kind === 'lines' ? piece.bytes.byteLength : 0), 0);
         try {
-          for (const lines of this.blocksOf(envelopes)) await this.writeBlock(runId, lines);
+          const limits = { blockItems: this.options.blockItems, blockBytes: this.options.blockBytes };
+          // The worker takes copies (transferred); if it fails, the same pieces are packed here.
+          const blocks = await this.packer.pack(pieces.map(copyPiece), limits).catch(() => packPieces(pieces, limits));
+          for (const block of blocks) await this.writeBlock(runId, block);
         } catch (error) {
           this.turnOff(error);
+        } finally {
+          this.queuedBytes = Math.max(0, this.queuedBytes - jobBytes);
         }
       }
       if (this.offReason === undefined) await this.enforceBounds();
     }
   }
 
-  /** The envelopes as JSON lines, cut into blocks by item count and bytes. */
-  private *blocksOf(envelopes: readonly Envelope[]): Generator<string[]> {
-    let lines: string[] = [];
-    let bytes = 0;
-    for (const envelope of envelopes) {
-      let line: string;
-      try {
-        line = JSON.stringify(envelope);
-      } catch {
-        continue; // a cycle or a BigInt cannot come from JSON.parse; nothing to keep
-      }
-      if (lines.length > 0 && (lines.length >= this.options.blockItems || bytes + line.length > this.options.blockBytes)) {
-        yield lines;
-        lines = [];
-        bytes = 0;
-      }
-      lines.push(line);
-      bytes += line.length + 1;
-    }
-    if (lines.length > 0) yield lines;
-  }
-
-  private async writeBlock(runId: string, lines: string[]): Promise<void> {
-    const text = lines.join('\n');
-    const { filter, packed } = await this.packer.pack(text).catch(() => packBlock(text));
-    const block = encodeBlock(lines.length, filter, packed);
+  private async writeBlock(runId: string, { items, filter, packed }: PackedBlock): Promise<void> {
+    const block = encodeBlock(items, filter, packed);
     const run = this.runs.get(runId);
     if (!run || this.offReason !== undefined) {
-      this.droppedItems += lines.length;
+      this.droppedItems += items;
       return;
     }
     const segment = await this.appendableSegment(run);
@@ -488,7 +520,7 @@ export class HistoryStore {
       segment,
       packedOffset: start + BLOCK_HEADER_BYTES + filter.length,
       packedBytes: packed.length,
-      items: lines.length,
+      items,
       filter,
     });
   }
@@ -568,11 +600,14 @@ export class HistoryStore {
           ? 'readOnly'
           : code === 'AZMON_SIZE_LIMIT'
             ? 'sizeLimit'
-            : 'error';
+            : code === 'AZMON_FALLING_BEHIND'
+              ? 'fallingBehind'
+              : 'error';
     this.offDetail = error instanceof Error ? error.message : String(error);
     this.droppedItems += this.pendingItems;
     this.pending.clear();
     this.pendingItems = 0;
+    this.queuedBytes = 0;
     this.log(`History is off (${this.offReason}): ${this.offDetail}. Telemetry still reaches the panel and Azure.`);
     const status = this.status();
     for (const listener of this.statusListeners) {
@@ -799,6 +834,27 @@ async function appendBytes(file: string, bytes: Buffer): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** A commit's parts as the packer takes them: bodies as they are, each run of envelopes serialised as JSON lines. */
+function piecesOf(parts: readonly PendingPart[]): PackPiece[] {
+  return parts.map((part): PackPiece => {
+    if (part.kind === 'array') return part;
+    const lines: string[] = [];
+    for (const envelope of part.envelopes) {
+      try {
+        lines.push(JSON.stringify(envelope));
+      } catch {
+        // a cycle or a BigInt cannot come from JSON.parse; nothing to keep
+      }
+    }
+    return { kind: 'lines', bytes: Buffer.from(lines.join('\n')), items: lines.length };
+  });
+}
+
+/** A piece whose bytes the worker may own (the caller's buffer may still be in use, e.g. by the forward queue). */
+function copyPiece(piece: PackPiece): PackPiece {
+  return { kind: piece.kind, bytes: new Uint8Array(piece.bytes), items: piece.items };
 }
 
 function positive(value: number | undefined, fallback: number): number {

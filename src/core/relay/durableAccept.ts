@@ -46,11 +46,14 @@ export async function acceptDurably(
   }
 }
 
-/** Adds an accepted batch to the local view. A failure costs the view only: the batch is safe in the sink. */
-export function showInStore(context: RelayContext, envelopes: readonly Envelope[]): void {
+/**
+ * Adds an accepted batch to the local view. A failure costs the view only: the batch is safe in the
+ * sink. `body`: the JSON array text the envelopes are, unchanged (the history keeps it as it is).
+ */
+export function showInStore(context: RelayContext, envelopes: readonly Envelope[], body?: Uint8Array): void {
   try {
     // With a receipt the items are queued for Azure; without one they stay local.
-    context.store.add(envelopes, receipts.get(envelopes) ?? 'local');
+    context.store.add(envelopes, receipts.get(envelopes) ?? 'local', body ? { source: 'relay', body } : undefined);
     receipts.delete(envelopes);
   } catch (error) {
     context.log(

@@ -86,7 +86,7 @@ export async function handleTrack(
     return;
   }
   context.counters.itemsAccepted += envelopes.length;
-  showInStore(context, envelopes);
+  showInStore(context, envelopes, asReceived?.text);
   if (tooDeep.length > 0) {
     context.counters.reject('too-deep', tooDeep.length);
     context.log(

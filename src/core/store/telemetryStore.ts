@@ -34,6 +34,12 @@ export interface TelemetryStoreOptions {
 export interface EnvelopeOrigin {
   readonly source: 'relay' | 'imported' | 'history';
   readonly name?: string;
+  /**
+   * The request body the relay parsed the batch from (a JSON array of exactly these envelopes),
+   * given only when every item of it was accepted unchanged: the history stores it as it is
+   * instead of serialising the envelopes again. Read-only for listeners.
+   */
+  readonly body?: Uint8Array;
 }
 
 export type EnvelopeListener = (envelopes: readonly Envelope[], origin: EnvelopeOrigin) => void;

@@ -290,3 +290,18 @@ describe('HistoryRecorder: hostile input', () => {
     await history.close();
   });
 });
+
+describe('HistoryRecorder: the relay request body (issue 16, ingest speed)', () => {
+  it('stores the body for a batch that goes to one run, and the envelopes for the parts of a batch split between runs', async () => {
+    const { history, recorder } = await setUp();
+    // The body is marked apart from the envelopes to show which one was stored.
+    const whole = [fromApp('a1', 'a', 'vm')];
+    recorder.record(whole, { source: 'relay', body: Buffer.from(JSON.stringify([fromApp('a1 from the body', 'a', 'vm')])) });
+    const mixed = [fromApp('a2', 'a', 'vm'), fromApp('b1', 'b', 'vm')];
+    const mixedBody = Buffer.from(JSON.stringify(mixed.map((envelope) => fromApp('never stored', envelope.tags!['ai.cloud.role']))));
+    recorder.record(mixed, { source: 'relay', body: mixedBody });
+    assert.deepStrictEqual(await itemsByRunName(history), { 'a on vm': ['a1 from the body', 'a2'], 'b on vm': ['b1'] });
+    await recorder.close();
+    await history.close();
+  });
+});
