@@ -207,7 +207,7 @@ export interface HistoryRunSummary {
  * Why the history is off, as the panel's notice words it: the store's own reasons (HistoryOffReason)
  * plus `disabled` (the setting turns it off) and `unavailable` (it could not be opened at all).
  */
-export const HISTORY_OFF_REASONS = ['disabled', 'unavailable', 'diskFull', 'readOnly', 'sizeLimit', 'error'] as const;
+export const HISTORY_OFF_REASONS = ['disabled', 'unavailable', 'diskFull', 'readOnly', 'sizeLimit', 'fallingBehind', 'error'] as const;
 export type HistoryOffCause = (typeof HISTORY_OFF_REASONS)[number];
 
 /** One search hit: enough to list it and open its transaction. */

@@ -362,6 +362,7 @@ export const WEBVIEW_STRINGS = [
   'the setting turns it off',
   'it could not be opened',
   'the disk is full',
+  'writing it could not keep up with the incoming telemetry',
   'its folder cannot be written',
   'it reached its size limit',
   'a write failed',

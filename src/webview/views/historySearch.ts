@@ -29,6 +29,7 @@ const OFF_REASON_TEXT: Record<HistoryOffCause, WebviewString> = {
   diskFull: 'the disk is full',
   readOnly: 'its folder cannot be written',
   sizeLimit: 'it reached its size limit',
+  fallingBehind: 'writing it could not keep up with the incoming telemetry',
   error: 'a write failed',
 };
 

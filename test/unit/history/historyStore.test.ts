@@ -68,7 +68,10 @@ describe('history: runs on disk (issue 16)', () => {
     assert.strictEqual((await allItems(reopened, run)).length, 100);
   });
 
-  it('after a cut at every byte offset of a segment, keeps every whole block, drops the torn one and goes on appending', async () => {
+  it('after a cut at every byte offset of a segment, keeps every whole block, drops the torn one and goes on appending', async function () {
+    // A fixed amount of work (three opens and a close with fsync per byte offset, ~500 offsets):
+    // 2-8 s on a quiet machine, past mocha's 20 s default under heavy load. Nothing here waits on time.
+    this.timeout(120_000);
     const source = tempDir();
     const history = await openHistory(source, { blockItems: 2 });
     const run = history.startRun('app.py');
