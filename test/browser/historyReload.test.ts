@@ -49,7 +49,9 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await shot('failure').catch(() => undefined);
+    // One picture per failed test (a later failure must not overwrite an earlier one's).
+    const title = (this.currentTest?.title ?? '').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    if (this.currentTest?.state === 'failed' && page) await shot(`failure-${title}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -118,35 +120,6 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await panel().locator('.stream-indicator', { hasText: 'Live' }).waitFor({ timeout: 60_000 });
   });
 
-  it('shows the same transaction after a restart: code-server and its extension host stopped and started again', async () => {
-    // A restart, not a reload: every server process (and the relay in its extension host) ends, and
-    // a new server starts on the same port with the same user data and workspace storage. The
-    // browser keeps its own state, as VS Code keeps its window layout across a restart.
-    const { port } = server;
-    await server.stop();
-    server = await startCodeServer({ runDir, port, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
-    await page.reload();
-    await waitForWorkbench(page);
-    // The panel is restored by the workbench or, if not, opened by the user: either way it shows
-    // the run from before the restart, read from the history on disk.
-    if (
-      !(await panel()
-        .locator('.panel-root .toolbar')
-        .isVisible()
-        .catch(() => false))
-    ) {
-      await runCommandFromPalette(page, 'Azure Monitor: Open Live Telemetry');
-    }
-    await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
-    await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
-    await shot('5-after-restart');
-    // The run from before the restart is listed (without opening the list: the next test does).
-    await panel()
-      .locator('.history-runs vscode-option', { hasText: /stdlib/ })
-      .first()
-      .waitFor({ state: 'attached', timeout: 60_000 });
-  });
-
   it('pins and unpins the earlier run through the real host', async () => {
     const runs = panel().locator('.history-runs');
     await runs.click();
@@ -159,7 +132,7 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await pin.filter({ hasText: 'Pin run' }).click();
     await pin.filter({ hasText: 'Unpin run' }).waitFor({ timeout: 60_000 });
     await runs.locator('vscode-option', { hasText: /· pinned$/ }).waitFor({ state: 'attached', timeout: 60_000 });
-    await shot('6-pinned');
+    await shot('5-pinned');
     await pin.click();
     await pin.filter({ hasText: 'Pin run' }).waitFor({ timeout: 60_000 });
     assert.strictEqual(await runs.locator('vscode-option', { hasText: /· pinned$/ }).count(), 0);
@@ -200,10 +173,14 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await input.waitFor({ timeout: 60_000 });
     // With a trailing slash it moves into the folder; once the folder's own listing shows (its
     // "runs" folder), the dialog is no longer busy and takes the button (it ignores an accept while busy).
-    // The dialog fills in its starting folder after it shows: wait for that, or it overwrites ours.
-    await eventually(async () => assert.match(await input.inputValue(), /\/$/, 'the starting folder'), { timeoutMs: 60_000 });
+    // The dialog fills in its starting folder (the workspace) a moment after it shows, and would
+    // overwrite a path typed before that: wait for exactly that folder, not merely some path.
+    await eventually(async () => assert.strictEqual(await input.inputValue(), `${workspace}/`, 'the starting folder'), {
+      timeoutMs: 60_000,
+    });
     await input.fill(`${folder}/`);
     await page.locator(`${QUICK_INPUT_WIDGET} .quick-input-list .monaco-list-row`, { hasText: /^runs$/ }).waitFor({ timeout: 60_000 });
+    assert.strictEqual(await input.inputValue(), `${folder}/`, 'the typed folder is still in the dialog');
     await page.locator(`${QUICK_INPUT_WIDGET} .monaco-button`, { hasText: 'Open History' }).click();
     const line = panel().locator('.history-folder');
     await line.waitFor({ timeout: 60_000 });
@@ -212,7 +189,7 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await panel().locator('.operations-list .vlist-row', { hasText: 'POST /nightly-report' }).waitFor({ timeout: 60_000 });
     // The search box searched again, in the folder: "orders" is not there.
     await panel().locator('.history-results .history-status', { hasText: 'No matches in the history.' }).waitFor({ timeout: 60_000 });
-    await shot('7-folder');
+    await shot('6-folder');
     assert.deepStrictEqual(snapshotFolder(folder), before, 'the opened folder is not written');
 
     await line.locator('.history-folder-close').click();
@@ -223,7 +200,40 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
       .waitFor({ state: 'attached', timeout: 60_000 });
   });
 
+  it('shows the same transaction after a restart: code-server and its extension host stopped and started again', async () => {
+    // A restart, not a reload: every server process (and the relay in its extension host) ends, and
+    // a new server starts on the same port with the same user data and workspace storage. The
+    // browser keeps its own state, as VS Code keeps its window layout across a restart.
+    const { port } = server;
+    await server.stop();
+    server = await startCodeServer({ runDir, port, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+    await page.reload();
+    await waitForWorkbench(page);
+    // The panel is restored by the workbench or, if not, opened by the user: either way it shows
+    // the run from before the restart, read from the history on disk.
+    if (
+      !(await panel()
+        .locator('.panel-root .toolbar')
+        .isVisible()
+        .catch(() => false))
+    ) {
+      await runCommandFromPalette(page, 'Azure Monitor: Open Live Telemetry');
+    }
+    await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
+    await panel().getByText('GET /orders').first().waitFor({ timeout: 60_000 });
+    await shot('7-after-restart');
+    // The run from before the restart is listed (without opening the list: the next test does).
+    await panel()
+      .locator('.history-runs vscode-option', { hasText: /stdlib/ })
+      .first()
+      .waitFor({ state: 'attached', timeout: 60_000 });
+  });
+
   it('Clear asks whether to also delete the runs on disk, and deletes them when told to', async () => {
+    // A search whose hits are in the run about to be deleted (typed again: the restart reset the box).
+    const field = panel().locator('.history-field input');
+    await field.fill('orders');
+    await panel().locator('.history-hit', { hasText: 'GET /orders' }).first().waitFor({ timeout: 60_000 });
     const clear = panel().locator('.toolbar vscode-toolbar-button[label="Clear"]');
     if (await clear.isVisible()) {
       await clear.click();
