@@ -4,11 +4,11 @@
  * itself off (never throwing) on a full disk, a read-only folder or a size limit it cannot meet.
  */
 import * as assert from 'assert';
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Envelope } from '../../../src/core/envelope';
-import { allItems, message, messagesOf, openHistory, segmentFiles, tempDir } from './helpers';
+import { allItems, makeReadOnly, message, messagesOf, openHistory, segmentFiles, tempDir } from './helpers';
 
 const DAY = 24 * 3600_000;
 
@@ -307,25 +307,3 @@ describe('history: limits and failures (issue 16)', () => {
     }
   });
 });
-
-/** A read-only view of `dir`: a read-only bind mount as root (modes do not stop root), else chmod. */
-function makeReadOnly(dir: string): (() => void) | undefined {
-  if (process.platform === 'win32') return undefined;
-  if (process.getuid?.() !== 0) {
-    const chmodAll = (mode: number) => execFileSync('chmod', ['-R', mode.toString(8), dir]);
-    chmodAll(0o500);
-    return () => chmodAll(0o700);
-  }
-  try {
-    execFileSync('mount', ['--bind', dir, dir], { stdio: 'ignore' });
-    execFileSync('mount', ['-o', 'remount,ro,bind', dir], { stdio: 'ignore' });
-    return () => execFileSync('umount', [dir], { stdio: 'ignore' });
-  } catch {
-    try {
-      execFileSync('umount', [dir], { stdio: 'ignore' });
-    } catch {
-      // nothing was mounted
-    }
-    return undefined;
-  }
-}

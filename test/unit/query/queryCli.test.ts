@@ -5,31 +5,14 @@
  */
 import * as assert from 'assert';
 import { spawn } from 'child_process';
-import * as esbuild from 'esbuild';
-import * as path from 'path';
 import { runQueryCommand } from '../../../src/core/query/cli';
 import { LocalOnlySink, RelayServer } from '../../../src/core/relay';
 import { TelemetryStore } from '../../../src/core/store';
 import type { ClassicPeerReport } from '../../peers-fixtures/classicPeer';
 import { newRunId, runPeer } from '../peers/peerProcess';
-import { CAPTURE_KEY, REPO_ROOT, send, tempDir } from '../relay/helpers';
+import { buildCli } from '../relay/cliProcess';
+import { CAPTURE_KEY, send, tempDir } from '../relay/helpers';
 import { GOLDEN_CASES, loadQueryFixture } from './goldenCases';
-
-async function buildCli(): Promise<string> {
-  const outfile = path.join(tempDir('azmon-query-cli-'), 'cli.js');
-  await esbuild.build({
-    absWorkingDir: REPO_ROOT,
-    entryPoints: ['src/cli.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    logLevel: 'silent',
-  });
-  return outfile;
-}
 
 function runCli(
   cli: string,
