@@ -264,8 +264,18 @@ export class HistorySearch {
     return row;
   }
 
-  /** A hit the panel holds (or of the shown run) opens at once; one of another run shows that run first. */
+  /**
+   * A hit the panel holds (or of the shown run) opens at once; one of another run shows that run
+   * first — and one of the run being recorded goes back to live (that run is not an earlier run the
+   * selector lists, so showing it "from history" would leave the selector blank).
+   */
   private open(runId: string, operationId: string): void {
+    const recording = this.folder === undefined && this.runs.some((run) => run.id === runId && run.active);
+    if (recording && this.showingRun !== undefined) {
+      this.backToLive();
+      this.pendingOpen = operationId;
+      return;
+    }
     const shown =
       this.showingRun === undefined
         ? this.isShown(operationId) || this.runs.some((run) => run.id === runId && run.active)

@@ -174,6 +174,37 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
         assert.strictEqual(await panel.view('transactions').locator('.operations-list .vlist-row', { hasText: 'POST /pay' }).count(), 1),
       );
     });
+
+    it('while an earlier run is shown, a hit of the run being recorded goes back to live at its transaction', async () => {
+      const panel = pages.panel;
+      await openWithHistory(panel);
+      await panel.send({ type: 'historyShowing', runId: earlierRun, name: 'refunds.py' });
+      await panel.send(snapshot(await historyRunItems(history, earlierRun)));
+      await panel.page.locator('.history-banner').waitFor();
+      await panel.page.locator('.history-runs').click();
+      await panel.page.locator('.history-runs').getByRole('option', { name: 'All runs' }).click();
+      const searched = (await panel.postedOfType('historySearch')).length;
+      await panel.page.locator('.history-field input').fill('declined');
+      await answerSearch(panel, searched);
+      const before = (await panel.postedOfType('historyShowRun')).length;
+      await panel.page.locator('.history-hit', { hasText: 'declined' }).click();
+      // Back to live (no run id), not "show the recording run from history".
+      await eventually(async () => {
+        const asked = await panel.postedOfType('historyShowRun');
+        assert.ok(asked.length > before, 'the webview asked the host');
+        assert.deepStrictEqual(asked[asked.length - 1], { type: 'historyShowRun' });
+      });
+      await panel.send({ type: 'historyShowing' });
+      await panel.send(liveSnapshot());
+      await panel.page.locator('.history-banner').waitFor({ state: 'hidden' });
+      const selected = panel.view('transactions').locator('.operations-list .vlist-row.selected');
+      await eventually(async () => assert.match(await selected.innerText(), /POST \/pay/));
+      // The selector names what is searched: all runs, as chosen (never blank).
+      assert.strictEqual(
+        await panel.page.locator('.history-runs').evaluate((select) => (select as unknown as { value: string }).value),
+        'all',
+      );
+    });
   });
 
   describe('history off, said in the bar; pin', () => {
@@ -185,6 +216,7 @@ describe('Webview panel: telemetry history bar (issue 16)', function () {
       ['diskFull', 'the disk is full', 'log'],
       ['readOnly', 'its folder cannot be written', 'log'],
       ['sizeLimit', 'it reached its size limit', 'setting'],
+      ['fallingBehind', 'writing it could not keep up with the incoming telemetry', 'log'],
       ['error', 'a write failed', 'log'],
     ];
 
