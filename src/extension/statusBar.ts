@@ -73,9 +73,12 @@ export class RelayStatusBarItem implements vscode.Disposable {
 
   update(status: RelayStatus): void {
     this.last = status;
-    // A stopped or restarted relay counts from 0 itself.
-    if (this.clearedAt && (status.url !== this.clearedAt.url || status.itemsReceived < this.clearedAt.received)) this.clearedAt = undefined;
-    const received = status.itemsReceived - (this.clearedAt?.received ?? 0);
+    // A stopped or restarted relay counts from 0 itself. Judged by the running relay's own counter:
+    // the published status lags up to a second, so right after a Clear it can still carry a count
+    // below the one cleared at — that is not a restart (it undid the reset when taken for one).
+    const counter = this.receivedNow() ?? status.itemsReceived;
+    if (this.clearedAt && (status.url !== this.clearedAt.url || counter < this.clearedAt.received)) this.clearedAt = undefined;
+    const received = Math.max(0, status.itemsReceived - (this.clearedAt?.received ?? 0));
     this.item.text = `${ICONS[status.state]} ${vscode.l10n.t('Azure Monitor: {0}', statusLabel(status))}${received > 0 ? ` · ${received}` : ''}`;
     const lines = [
       `**${vscode.l10n.t('Azure Monitor relay')}** — ${statusLabel(status)}`,
