@@ -5,6 +5,7 @@
  */
 import type { Expr, NamedExpr, Operator, Query, SortKey, Source } from './ast';
 import { Token, tokenize } from './lexer';
+import { QUERY_TABLES } from './schema';
 import { ChartKind, DEFAULT_QUERY_LIMITS, QueryError } from './types';
 
 export const TABULAR_OPERATORS = [
@@ -105,18 +106,7 @@ class Parser {
       this.index++;
       return { kind: 'table', name: token.text, pos: token.start };
     }
-    this.fail(`Expected a table name, found ${describe(token)}`, token, [
-      'requests',
-      'dependencies',
-      'traces',
-      'exceptions',
-      'customEvents',
-      'customMetrics',
-      'availabilityResults',
-      'pageViews',
-      'union',
-      'search',
-    ]);
+    this.fail(`Expected a table name, found ${describe(token)}`, token, [...QUERY_TABLES, 'union', 'search']);
   }
 
   private unionInputs(): Query[] {
