@@ -5,7 +5,9 @@
  */
 import type { DeliveryState, DropReason, ItemDelivery } from '../shared/delivery';
 import type { WebviewString } from '../shared/webviewStrings';
+import { type SelectControl, selectControl } from './controls';
 import { t } from './l10n';
+import { DELIVERY_FILTERS, type DeliveryFilter, isDeliveryFilter } from './model/deliverySummary';
 
 const STATE: Readonly<Record<DeliveryState, { label: WebviewString; icon: string }>> = {
   local: { label: 'Local only', icon: 'device-desktop' },
@@ -52,4 +54,24 @@ export function deliverySentence(delivery: ItemDelivery): string {
     default:
       return '';
   }
+}
+
+const FILTER_LABELS: Readonly<Record<DeliveryFilter, WebviewString>> = {
+  '': 'Any delivery',
+  dropped: 'Dropped items',
+  queued: 'Waiting on disk',
+  sent: 'Sent to Azure Monitor',
+  local: 'Local only',
+};
+
+/** The "Delivery" filter Transactions and Logs both offer (an unknown value counts as "any"). */
+export function deliveryFilterSelect(value: DeliveryFilter, onChange: (filter: DeliveryFilter) => void): SelectControl {
+  const control = selectControl(
+    t('Delivery'),
+    DELIVERY_FILTERS.map((filter) => ({ value: filter, label: t(FILTER_LABELS[filter]) })),
+    value,
+    (chosen) => onChange(isDeliveryFilter(chosen) ? chosen : ''),
+  );
+  control.element.classList.add('delivery-filter');
+  return control;
 }

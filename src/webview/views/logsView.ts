@@ -6,7 +6,7 @@
 import type { PanelItem } from '../../shared/messages';
 import { searchField, selectControl, type SelectControl } from '../controls';
 import { displayText, h, icon, replaceChildren, setText, telemetryText } from '../dom';
-import { deliveryIcon, deliveryLabel } from '../deliveryText';
+import { deliveryFilterSelect, deliveryIcon, deliveryLabel } from '../deliveryText';
 import { firstLine, formatCount, formatTime, severityName } from '../format';
 import { plural, t } from '../l10n';
 import { effectiveSeverity, itemTitle } from '../model/correlation';
@@ -95,22 +95,7 @@ export class LogsView implements PanelView {
       (value) => this.setFilter({ table: value }, { logTable: value }),
     );
     // Issue 19: which log items were dropped, still wait on disk, were sent, or stay local.
-    const delivery = selectControl(
-      t('Delivery'),
-      [
-        { value: '', label: t('Any delivery') },
-        { value: 'dropped', label: t('Dropped items') },
-        { value: 'queued', label: t('Waiting on disk') },
-        { value: 'sent', label: t('Sent to Azure Monitor') },
-        { value: 'local', label: t('Local only') },
-      ],
-      this.filter.delivery,
-      (value) => {
-        const chosen = isDeliveryFilter(value) ? value : '';
-        this.setFilter({ delivery: chosen }, { logDelivery: chosen });
-      },
-    );
-    delivery.element.classList.add('delivery-filter');
+    const delivery = deliveryFilterSelect(this.filter.delivery, (chosen) => this.setFilter({ delivery: chosen }, { logDelivery: chosen }));
     this.roleSelect = selectControl(t('Role'), this.roleOptions(), state.logRole, (value) =>
       this.setFilter({ role: value }, { logRole: value }),
     );

@@ -9,7 +9,7 @@ import { displayText, h, icon, replaceChildren, setText, telemetryText } from '.
 import { formatCount, formatDuration, formatTime } from '../format';
 import { plural, t } from '../l10n';
 import { operationQuery } from '../kql';
-import { deliveryIcon, deliveryLabel } from '../deliveryText';
+import { deliveryFilterSelect, deliveryIcon, deliveryLabel } from '../deliveryText';
 import { type DeliveryFilter, isDeliveryFilter, matchesDelivery, summaryDelivery } from '../model/deliverySummary';
 import type { Operation } from '../model/operationIndex';
 import { VirtualList } from '../virtualList';
@@ -82,19 +82,7 @@ export class TransactionsView implements PanelView {
       },
     ));
     // Issue 19: which transactions have items dropped, still waiting on disk, all sent, or local only.
-    const delivery = (this.deliverySelect = selectControl(
-      t('Delivery'),
-      [
-        { value: '', label: t('Any delivery') },
-        { value: 'dropped', label: t('Dropped items') },
-        { value: 'queued', label: t('Waiting on disk') },
-        { value: 'sent', label: t('Sent to Azure Monitor') },
-        { value: 'local', label: t('Local only') },
-      ],
-      this.delivery,
-      (value) => this.setDelivery(isDeliveryFilter(value) ? value : ''),
-    ));
-    delivery.element.classList.add('delivery-filter');
+    const delivery = (this.deliverySelect = deliveryFilterSelect(this.delivery, (value) => this.setDelivery(value)));
     this.countLabel = h('span', { class: 'filter-count', 'aria-live': 'polite' });
     this.list = new VirtualList<Operation>({
       rowHeight: ROW_HEIGHT,
