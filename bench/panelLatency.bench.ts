@@ -4,6 +4,7 @@
  * default caps + LocalOnlySink, as with no connection string) → the panel's host-side feed
  * (PanelFeed: snapshot, then ~100 ms batched deltas) → each message posted into the real webview
  * bundle in headless Chromium (the browser tests' page and fake acquireVsCodeApi) → rendered.
+ * Messages cross to the page as JSON text, as VS Code's extension host sends webview messages.
  *
  * Load: every 50 ms a POST of 100 envelopes (99 from the SDK captures + 1 marked log message
  * `e2e-mark-<n>`), i.e. 2,000 items/s, for BENCH_LATENCY_SECONDS (default 15) after a 2 s warm-up.
@@ -15,7 +16,9 @@
  * baseline: POST sent → the same store's change feed hands the mark to a subscriber batched like the
  *           panel's (100 ms) — the designed latency of the batching, without the panel's message
  *           building, delivery and rendering. Measured on the same marks in the same run.
- * Also printed: POST → store callback unbatched (`storeAddP50Ms`), what the relay alone costs.
+ * Also printed: POST → store callback unbatched (`storeAddP50Ms`), what the relay alone costs, and
+ * the steps of ours: POST → PanelFeed posts the delta (`posted…`) → the page's message event
+ * (`received…`). Goal: p99 ≤ 150 ms (`budgetMs`), i.e. at most 1.5× the 100 ms batching.
  */
 import { randomUUID } from 'crypto';
 import type { Page } from 'playwright-core';
@@ -35,6 +38,8 @@ const PERIOD_MS = 50;
 const ITEMS_PER_POST = 100;
 const MARK = 'e2e-mark-';
 const MARK_PATTERN = /^e2e-mark-(\d+)$/;
+/** Issue 20's goal for the p99, absolute. */
+const P99_BUDGET_MS = 150;
 
 const clock = (): number => performance.timeOrigin + performance.now();
 
@@ -55,10 +60,22 @@ async function clockOffset(page: Page): Promise<number> {
   return best.offset;
 }
 
-/** Stamps each mark the first time its text is in the DOM (checked on every mutation). */
+/**
+ * Stamps each mark the first time its text is in the DOM (checked on every mutation), and the moment
+ * the page received the message that carried it (`__received`: the breakdown's middle step).
+ */
 const WATCH_MARKS = `(() => {
   window.__seen = {};
+  window.__received = {};
   const pattern = ${MARK_PATTERN.toString()};
+  window.addEventListener('message', (event) => {
+    const now = performance.timeOrigin + performance.now();
+    const items = event.data && event.data.type === 'delta' && Array.isArray(event.data.added) ? event.data.added : [];
+    for (const item of items) {
+      const match = typeof item.message === 'string' ? pattern.exec(item.message) : null;
+      if (match && !(match[1] in window.__received)) window.__received[match[1]] = now;
+    }
+  });
   new MutationObserver(() => {
     const now = performance.timeOrigin + performance.now();
     for (const element of document.querySelectorAll('.logs-list .vlist-row .message-text')) {
@@ -91,6 +108,8 @@ export async function run(): Promise<BenchResult[]> {
   const sentAt = new Map<number, number>();
   const batchedAt = new Map<number, number>();
   const addedAt = new Map<number, number>();
+  /** When PanelFeed handed the delta carrying a mark to `post` (host side). */
+  const postedAt = new Map<number, number>();
   const stamp = (into: Map<number, number>) => (change: { added: readonly { message?: string }[] }) => {
     const now = clock();
     for (const item of change.added) {
@@ -109,12 +128,18 @@ export async function run(): Promise<BenchResult[]> {
     let delivering = Promise.resolve();
     const post = (message: HostToWebview): void => {
       messages++;
+      if (message.type === 'delta') stamp(postedAt)(message as { added: readonly { message?: string }[] });
       // In order, like VS Code's postMessage; the host does not wait for the webview.
+      // As VS Code 1.100 does (its extension host JSON.stringify's every webview message, see
+      // docs/performance.md): the message crosses as one JSON string and the page posts the parsed
+      // copy to itself. Handing Playwright the object instead made its own serializer walk every
+      // item, a cost of the bench's stand-in that neither the product nor VS Code pays.
+      const json = JSON.stringify(message);
       delivering = delivering.then(() =>
         panel.page
           .evaluate(
-            (data) => (globalThis as unknown as { postMessage(message: unknown, origin: string): void }).postMessage(data, '*'),
-            message as unknown,
+            (text) => (globalThis as unknown as { postMessage(message: unknown, origin: string): void }).postMessage(JSON.parse(text), '*'),
+            json,
           )
           .then(() => undefined),
       );
@@ -146,6 +171,7 @@ export async function run(): Promise<BenchResult[]> {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await delivering;
     const seen = (await panel.page.evaluate('window.__seen')) as Record<string, number>;
+    const received = (await panel.page.evaluate('window.__received')) as Record<string, number>;
     const errors = [...panel.errors];
     await panel.close();
     if (errors.length > 0) throw new Error(`the panel reported errors: ${errors.join('; ')}`);
@@ -154,9 +180,14 @@ export async function run(): Promise<BenchResult[]> {
     const visible: number[] = [];
     const batched: number[] = [];
     const added: number[] = [];
+    const posted: number[] = [];
+    const inPageMessage: number[] = [];
     for (const [mark, sent] of sentAt) {
       const inPage = seen[String(mark)];
       if (inPage !== undefined) visible.push(inPage - offset - sent);
+      if (postedAt.has(mark)) posted.push(postedAt.get(mark)! - sent);
+      const receivedAt = received[String(mark)];
+      if (receivedAt !== undefined) inPageMessage.push(receivedAt - offset - sent);
       if (batchedAt.has(mark)) batched.push(batchedAt.get(mark)! - sent);
       if (addedAt.has(mark)) added.push(addedAt.get(mark)! - sent);
     }
@@ -170,6 +201,12 @@ export async function run(): Promise<BenchResult[]> {
       messagesToWebview: messages,
       storeAddP50Ms: Math.round(percentile(added, 0.5) * 10) / 10,
       storeAddP99Ms: Math.round(percentile(added, 0.99) * 10) / 10,
+      // Where ours goes, step by step (each from the POST): PanelFeed posts the delta, the page's
+      // message event, the mark's text in the DOM (= ours).
+      postedP50Ms: Math.round(percentile(posted, 0.5) * 10) / 10,
+      postedP99Ms: Math.round(percentile(posted, 0.99) * 10) / 10,
+      receivedP50Ms: Math.round(percentile(inPageMessage, 0.5) * 10) / 10,
+      receivedP99Ms: Math.round(percentile(inPageMessage, 0.99) * 10) / 10,
     };
     return [
       result(
@@ -182,9 +219,10 @@ export async function run(): Promise<BenchResult[]> {
           ours: percentile(visible, 0.99),
           baseline: percentile(batched, 0.99),
           unit: 'ms',
+          goal: P99_BUDGET_MS / 100,
           better: 'lower',
         },
-        { maxMs: Math.round(Math.max(...visible)) },
+        { maxMs: Math.round(Math.max(...visible)), budgetMs: P99_BUDGET_MS, withinBudget: percentile(visible, 0.99) <= P99_BUDGET_MS },
       ),
     ];
   } finally {
