@@ -85,6 +85,12 @@ export interface HistoryOptions {
    * history could not keep up with the ingest and turns off (`fallingBehind`) instead of growing.
    */
   readonly maxQueueBytes?: number;
+  /**
+   * The search filters of the blocks found on open are held in memory: past
+   * this many bytes (default 256 MiB) a folder's later blocks are not loaded, so an untrusted
+   * folder cannot fill the process's memory.
+   */
+  readonly maxLoadedFilterBytes?: number;
   readonly now?: () => number;
   readonly log?: (message: string) => void;
   /**
@@ -126,6 +132,7 @@ export const HISTORY_DEFAULTS = {
   blockBytes: 1024 * 1024,
   commitDelayMs: 200,
   maxQueueBytes: 64 * 1024 * 1024,
+  maxLoadedFilterBytes: 256 * 1024 * 1024,
 } as const;
 
 const MANIFEST = 'runs.json';
@@ -137,6 +144,17 @@ const MAX_RUNS = 10_000;
 const MAX_NAME_CHARS = 512;
 const MAX_SEARCH_HITS = 5000;
 const CACHE_BLOCKS = 16;
+/*
+ * A folder opened with "Open Telemetry History…" may come from anywhere: what reading one may cost
+ * is bounded here, not by what its files claim. Our own writes stay far below each limit.
+ */
+/** runs.json: 10,000 runs take about 6 MB. A bigger file is ignored and the runs rebuilt from their folders. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+/** A block's text once unpacked (blocks are cut at 1 MiB, plus at most one request's item): more is a gzip bomb. */
+const MAX_BLOCK_TEXT_BYTES = 64 * 1024 * 1024;
+/** Unpacked blocks kept for paging and search, by text size as well as count. */
+const CACHE_TEXT_BYTES = 64 * 1024 * 1024;
+const MAX_LOADED_BLOCKS = 2_000_000;
 
 interface Segment {
   readonly file: string;
@@ -173,6 +191,8 @@ interface PendingRun {
 interface DecodedBlock {
   readonly lines: string[];
   readonly lower: string[];
+  /** The unpacked text's length: what the cache counts. */
+  readonly textLength: number;
 }
 
 export class HistoryStore {
@@ -191,6 +211,11 @@ export class HistoryStore {
   private droppedItems = 0;
   private readonly statusListeners = new Set<(status: HistoryStatus) => void>();
   private readonly cache = new Map<Block, DecodedBlock>();
+  private cacheTextLength = 0;
+  /** Filters and blocks scanned on open (our own later writes are bounded by the size limit instead). */
+  private loadedFilterBytes = 0;
+  private loadedBlocks = 0;
+  private loadLimitLogged = false;
   private closed = false;
   /** One worker for every history in the process (it is unref'd: it never keeps the process alive). */
   private static sharedPacker: BlockPacker | undefined;
@@ -213,6 +238,7 @@ export class HistoryStore {
       commitDelayMs:
         options.commitDelayMs !== undefined && options.commitDelayMs >= 0 ? options.commitDelayMs : HISTORY_DEFAULTS.commitDelayMs,
       maxQueueBytes: positive(options.maxQueueBytes, HISTORY_DEFAULTS.maxQueueBytes),
+      maxLoadedFilterBytes: positive(options.maxLoadedFilterBytes, HISTORY_DEFAULTS.maxLoadedFilterBytes),
     };
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
@@ -378,6 +404,7 @@ export class HistoryStore {
     if (this.offReason === undefined) await this.saveManifest();
     await this.manifestWrite;
     this.cache.clear();
+    this.cacheTextLength = 0;
   }
 
   /**
@@ -642,7 +669,10 @@ export class HistoryStore {
   private async loadRuns(): Promise<void> {
     const records = new Map<string, RunRecord>();
     try {
-      const parsed = JSON.parse(await fs.readFile(path.join(this.dir, MANIFEST), 'utf8')) as { layout?: unknown; runs?: unknown };
+      const manifest = path.join(this.dir, MANIFEST);
+      const { size } = await fs.stat(manifest);
+      if (size > MAX_MANIFEST_BYTES) throw new Error(`it holds ${size} bytes, more than a run list ever needs (${MAX_MANIFEST_BYTES})`);
+      const parsed = JSON.parse(await fs.readFile(manifest, 'utf8')) as { layout?: unknown; runs?: unknown };
       if (parsed.layout === MANIFEST_LAYOUT && Array.isArray(parsed.runs)) {
         for (const raw of parsed.runs.slice(0, MAX_RUNS) as Partial<RunRecord>[]) {
           const record = validRecord(raw);
@@ -719,6 +749,19 @@ export class HistoryStore {
           break;
         }
         const packedOffset = offset + BLOCK_HEADER_BYTES + header.filterBytes;
+        if (this.loadedFilterBytes + filter.length > this.options.maxLoadedFilterBytes || this.loadedBlocks >= MAX_LOADED_BLOCKS) {
+          // Not damage: the folder is larger than a history this process keeps in memory.
+          segment.appendable = false;
+          if (!this.loadLimitLogged)
+            this.log(
+              `History: ${this.loadedBlocks} blocks with ${this.loadedFilterBytes} bytes of search filters are loaded; ` +
+                `later blocks (from ${path.basename(file)} at byte ${offset}) are not read.`,
+            );
+          this.loadLimitLogged = true;
+          break;
+        }
+        this.loadedFilterBytes += filter.length;
+        this.loadedBlocks++;
         segment.blocks.push({ segment, packedOffset, packedBytes: header.packedBytes, items: header.items, filter });
         offset = packedOffset + header.packedBytes;
       }
@@ -778,20 +821,33 @@ export class HistoryStore {
       } finally {
         await handle.close();
       }
-      const text = (await gunzip(packed)).toString('utf8');
-      decoded = { lines: text.split('\n'), lower: text.toLowerCase().split('\n') };
+      // A gzip bomb fails here (RangeError from zlib) and counts as a damaged block.
+      const text = (await gunzip(packed, { maxOutputLength: MAX_BLOCK_TEXT_BYTES })).toString('utf8');
+      decoded = { lines: text.split('\n'), lower: text.toLowerCase().split('\n'), textLength: text.length };
     } catch (error) {
       this.damaged++;
       this.log(`History: a block of ${path.basename(block.segment.file)} could not be read (${String(error)}); skipped.`);
-      decoded = { lines: [], lower: [] };
+      decoded = { lines: [], lower: [], textLength: 0 };
     }
     this.cache.set(block, decoded);
-    if (this.cache.size > CACHE_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
+    this.cacheTextLength += decoded.textLength;
+    // The newest entry always stays (it is being read); older ones go by count and by text size.
+    while (this.cache.size > 1 && (this.cache.size > CACHE_BLOCKS || this.cacheTextLength > CACHE_TEXT_BYTES)) {
+      const [oldest, entry] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.cacheTextLength -= entry.textLength;
+    }
     return decoded;
   }
 
   private forgetBlocks(segments: readonly Segment[]): void {
-    for (const segment of segments) for (const block of segment.blocks) this.cache.delete(block);
+    for (const segment of segments)
+      for (const block of segment.blocks) {
+        const entry = this.cache.get(block);
+        if (!entry) continue;
+        this.cache.delete(block);
+        this.cacheTextLength -= entry.textLength;
+      }
   }
 
   private runDir(id: string): string {

@@ -7,7 +7,9 @@ import * as assert from 'assert';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import type { Envelope } from '../../../src/core/envelope';
+import { BLOCK_HEADER_BYTES, decodeHeader, encodeBlock } from '../../../src/core/history/historyBlocks';
 import { allItems, makeReadOnly, message, messagesOf, openHistory, segmentFiles, tempDir } from './helpers';
 
 const DAY = 24 * 3600_000;
@@ -305,5 +307,88 @@ describe('history: limits and failures (issue 16)', () => {
     } finally {
       undo!();
     }
+  });
+});
+
+/**
+ * "Open Telemetry History…" reads folders from anywhere: what their files claim must not decide
+ * how much memory reading them takes. Each folder here is made by a real history, then altered.
+ */
+describe('history: a hostile folder opened to look at', () => {
+  /** A history with three one-item blocks in one segment; returns the run and the segment's path. */
+  async function threeBlocks(dir: string): Promise<{ run: string; segment: string }> {
+    const history = await openHistory(dir, { blockItems: 1 });
+    const run = history.startRun('app.py');
+    for (const text of ['a', 'b', 'c']) {
+      history.append(run, [message(text)]);
+      await history.flush();
+    }
+    await history.close();
+    const [segment] = segmentFiles(dir);
+    return { run, segment };
+  }
+
+  it('counts a gzip bomb (a block unpacking to 100 MiB) as a damaged block and reads the others', async () => {
+    const dir = tempDir();
+    const { run, segment } = await threeBlocks(dir);
+    const content = fs.readFileSync(segment);
+    const second = content.indexOf('AZH1', 4);
+    const third = content.indexOf('AZH1', second + 4);
+    const header = decodeHeader(content.subarray(second, second + BLOCK_HEADER_BYTES))!;
+    const filter = content.subarray(second + BLOCK_HEADER_BYTES, second + BLOCK_HEADER_BYTES + header.filterBytes);
+    // 100 MiB of one repeated line: about 100 KB packed, with a valid gzip CRC and a valid header.
+    const bomb = zlib.gzipSync(Buffer.alloc(100 * 1024 * 1024, '{"x":1}\n'), { level: 9 });
+    fs.writeFileSync(
+      segment,
+      Buffer.concat([content.subarray(0, second), encodeBlock(header.items, filter, bomb), content.subarray(third)]),
+    );
+    const reopened = await openHistory(dir, { readOnly: true });
+    assert.deepStrictEqual(messagesOf(await allItems(reopened, run)), ['a', 'c']);
+    assert.strictEqual(reopened.status().damagedBlocks, 1, 'the bomb is refused, not unpacked');
+    await reopened.close();
+  });
+
+  it('ignores a run list larger than 16 MiB and rebuilds the runs from their folders', async () => {
+    const dir = tempDir();
+    const { run } = await threeBlocks(dir);
+    const manifest = path.join(dir, 'runs.json');
+    const list = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { runs: { name: string }[] };
+    list.runs[0].name = 'named by the list';
+    (list as unknown as { padding: string }).padding = 'x'.repeat(17 * 1024 * 1024);
+    fs.writeFileSync(manifest, JSON.stringify(list));
+    const logged: string[] = [];
+    const reopened = await openHistory(dir, { readOnly: true, log: (line) => logged.push(line) });
+    assert.deepStrictEqual(
+      reopened.listRuns().map((info) => info.name),
+      [run],
+      'the run is named by its folder, not by the oversized list',
+    );
+    assert.deepStrictEqual(messagesOf(await allItems(reopened, run)), ['a', 'b', 'c']);
+    assert.ok(
+      logged.some((line) => /run list was unreadable/.test(line)),
+      logged.join('\n'),
+    );
+    await reopened.close();
+  });
+
+  it('stops loading blocks once their search filters pass maxLoadedFilterBytes, and says so', async () => {
+    const dir = tempDir();
+    const { run, segment } = await threeBlocks(dir);
+    const content = fs.readFileSync(segment);
+    const filterBytes = decodeHeader(content.subarray(0, BLOCK_HEADER_BYTES))!.filterBytes;
+    const logged: string[] = [];
+    // Room for two blocks' filters, not three.
+    const reopened = await openHistory(dir, {
+      readOnly: true,
+      maxLoadedFilterBytes: filterBytes * 2 + 1,
+      log: (line) => logged.push(line),
+    });
+    assert.deepStrictEqual(messagesOf(await allItems(reopened, run)), ['a', 'b']);
+    assert.strictEqual(reopened.status().damagedBlocks, 0, 'a folder too large is not damaged');
+    assert.ok(
+      logged.some((line) => /later blocks .* are not read/.test(line)),
+      logged.join('\n'),
+    );
+    await reopened.close();
   });
 });
