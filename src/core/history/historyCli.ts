@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HistoryStore, RunInfo } from './historyStore';
+import { exportRunToFile, ndjsonLines } from './runExport';
 
 export const HISTORY_USAGE = `Usage: azmon-relay history list DIR [--json]
        azmon-relay history export DIR RUN FILE
@@ -83,25 +84,11 @@ async function exportRun(args: readonly string[], out: Write, err: Write): Promi
     let items = 0;
     if (file === '-') {
       for await (const block of history.readRun(run.id)) {
-        out(ndjson(block));
+        out(ndjsonLines(block));
         items += block.length;
       }
     } else {
-      // Written beside the target and renamed: a failed export never leaves half a file under its name.
-      const partial = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.partial`);
-      const handle = await fs.promises.open(partial, 'w', 0o600);
-      try {
-        for await (const block of history.readRun(run.id)) {
-          await handle.write(ndjson(block));
-          items += block.length;
-        }
-      } catch (error) {
-        await handle.close();
-        await fs.promises.rm(partial, { force: true });
-        throw error;
-      }
-      await handle.close();
-      await fs.promises.rename(partial, file);
+      items = await exportRunToFile(history, run.id, file);
     }
     err(`Exported ${items} items of "${run.name}" (${run.id}).\n`);
     return 0;
@@ -140,12 +127,6 @@ function describe(run: RunInfo): {
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
-}
-
-function ndjson(envelopes: readonly unknown[]): string {
-  let text = '';
-  for (const envelope of envelopes) text += `${JSON.stringify(envelope)}\n`;
-  return text;
 }
 
 /** A name from the folder may hold anything: control characters (a terminal escape, a tab) become spaces. */

@@ -14,3 +14,4 @@ export type {
 export { parseQuery } from './searchIndex';
 export { HistoryRecorder, MAX_RUN_NAME_CHARS, RECORDER_DEFAULTS } from './historyRecorder';
 export type { HistoryRecorderOptions, LaunchHandle, LaunchInfo, RecorderNames } from './historyRecorder';
+export { exportRunToFile } from './runExport';

@@ -150,8 +150,13 @@ export class LiveTelemetryPanel implements vscode.Disposable {
 
   async exportItems(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const relay = await this.deps.relay.ensureStarted();
-    // While an earlier run is shown, Export exports what is shown: that run.
-    const result = await exportTelemetry(this.shownHistory ?? relay.store, target);
+    // While an earlier run is shown (or about to be, in a panel still loading), Export writes that
+    // run: all of it from disk, not only the pages loaded into the panel.
+    const runId = this.shownRunId ?? this.pendingRun;
+    const history = this.browsing;
+    const run = runId && history ? { history, runId } : undefined;
+    // A target that is not a file here gets what is loaded: for a run still loading, nothing yet.
+    const result = await exportTelemetry(this.shownHistory ?? (run ? emptyHistoryRunStore() : relay.store), target, run);
     if (!result) return undefined;
     this.deps.log.info(`Exported ${result.items} telemetry items to ${result.uri.toString()}.`);
     // A notification, not a panel notice: the user wants to act on the file (and it must be seen

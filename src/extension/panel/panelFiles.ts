@@ -4,6 +4,7 @@
  * never forwarded to Azure Monitor.
  */
 import * as vscode from 'vscode';
+import { exportRunToFile, type HistoryStore } from '../../core/history';
 import { exportNdjson, isShownInPanel, MAX_IMPORT_BYTES, parseImport } from '../../core/panel';
 import type { TelemetryStore } from '../../core/store/telemetryStore';
 
@@ -14,8 +15,22 @@ export interface ExportResult {
   readonly items: number;
 }
 
-/** Writes what the panel shows; undefined when the user cancelled the dialog. */
-export async function exportTelemetry(store: Pick<TelemetryStore, 'snapshot'>, target?: vscode.Uri): Promise<ExportResult | undefined> {
+/** An earlier run the panel shows: exported whole from disk, not only its loaded pages. */
+export interface ShownRun {
+  readonly history: Pick<HistoryStore, 'readRun'>;
+  readonly runId: string;
+}
+
+/**
+ * Writes what the panel shows; undefined when the user cancelled the dialog. While an earlier run
+ * is shown (`run`), a file on this machine gets every item of it, streamed from the history; any
+ * other target gets the items loaded into the panel.
+ */
+export async function exportTelemetry(
+  store: Pick<TelemetryStore, 'snapshot'>,
+  target?: vscode.Uri,
+  run?: ShownRun,
+): Promise<ExportResult | undefined> {
   const uri =
     target ??
     (await vscode.window.showSaveDialog({
@@ -25,6 +40,7 @@ export async function exportTelemetry(store: Pick<TelemetryStore, 'snapshot'>, t
       filters: FILE_FILTERS(),
     }));
   if (!uri) return undefined;
+  if (run && uri.scheme === 'file') return { uri, items: await exportRunToFile(run.history, run.runId, uri.fsPath) };
   const items = store.snapshot().filter(isShownInPanel);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(exportNdjson(items), 'utf8'));
   return { uri, items: items.length };

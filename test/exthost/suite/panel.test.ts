@@ -3,11 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { HistoryStore } from '../../../src/core/history';
 import { EXTENSION_ID } from './activation.test';
 
 const OPEN = 'azureMonitorPython.openLiveTelemetry';
 const EXPORT = 'azureMonitorPython.exportLiveTelemetry';
 const IMPORT = 'azureMonitorPython.importTelemetry';
+const OPEN_HISTORY = 'azureMonitorPython.openTelemetryHistory';
 const VIEW_TYPE = 'azureMonitorPython.liveTelemetry';
 
 /** Test files live in out/test/exthost/suite; the captures stay in the source tree. */
@@ -152,5 +154,53 @@ describe('Live telemetry panel (host)', function () {
     const after = vscode.Uri.file(path.join(dir, 'bad-after.ndjson'));
     await vscode.commands.executeCommand(EXPORT, after);
     assert.strictEqual(fs.readFileSync(after.fsPath, 'utf8'), fs.readFileSync(before.fsPath, 'utf8'));
+  });
+  it('exports every item of the run shown from an opened history folder, not only the pages loaded into the panel', async () => {
+    // A folder as `azmon-relay --history DIR` leaves it, with more items than a run opens on (10,000).
+    const folder = path.join(dir, 'ci-history');
+    const writer = await HistoryStore.open(folder, { commitDelayMs: 5 });
+    const run = writer.startRun('ci-job.py', 'relay', Date.UTC(2026, 11, 5, 3));
+    const total = 12_500;
+    for (let start = 0; start < total; start += 500) {
+      writer.append(
+        run,
+        Array.from({ length: 500 }, (_, index) => ({
+          name: 'Microsoft.ApplicationInsights.Message',
+          time: '2026-12-05T03:00:01.000Z',
+          tags: { 'ai.cloud.role': 'ci-job' },
+          data: { baseType: 'MessageData', baseData: { ver: 2, message: `job line ${start + index}`, severityLevel: 1 } },
+        })),
+      );
+    }
+    await writer.endRun(run);
+    await writer.close();
+
+    assert.strictEqual(await vscode.commands.executeCommand<number>(OPEN_HISTORY, vscode.Uri.file(folder)), 1, 'one run in the folder');
+    const target = vscode.Uri.file(path.join(dir, 'ci-run.ndjson'));
+    assert.strictEqual((await vscode.commands.executeCommand<vscode.Uri>(EXPORT, target))?.fsPath, target.fsPath);
+    const messages = fs
+      .readFileSync(target.fsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { data: { baseData: { message: string } } }).data.baseData.message);
+    assert.strictEqual(messages.length, total, 'every item of the run');
+    assert.deepStrictEqual(
+      messages,
+      Array.from({ length: total }, (_, index) => `job line ${index}`),
+      'oldest first, none twice',
+    );
+    if (process.platform !== 'win32') assert.strictEqual(fs.statSync(target.fsPath).mode & 0o777, 0o600);
+    assert.deepStrictEqual(
+      fs.readdirSync(dir).filter((name) => name.endsWith('.partial')),
+      [],
+      'no partial file left beside it',
+    );
+
+    // Closing the panel closes the folder: Export writes live telemetry again.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => panelTabs().length === 0, 'the panel to close');
+    const live = vscode.Uri.file(path.join(dir, 'live-after-folder.ndjson'));
+    await vscode.commands.executeCommand(EXPORT, live);
+    assert.ok(!fs.readFileSync(live.fsPath, 'utf8').includes('job line'), "the folder's run is no longer exported");
   });
 });
