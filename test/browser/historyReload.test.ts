@@ -22,6 +22,7 @@ import {
   QUICK_INPUT,
   QUICK_INPUT_WIDGET,
   runCommandFromPalette,
+  runInTerminal,
   waitForWorkbench,
   workbenchUrl,
 } from '../harness/workbench';
@@ -59,22 +60,12 @@ describe('Telemetry history: the same data after Reload Window (issue 16)', func
     await server?.stop();
   });
 
-  async function runInTerminal(command: string): Promise<void> {
-    const rows = page.locator('.terminal-wrapper .xterm-rows').first();
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
-      timeoutMs: 60_000,
-    });
-    await page.locator('.terminal-wrapper .xterm').first().click();
-    await page.keyboard.type(command);
-    await page.keyboard.press('Enter');
-  }
-
   it('shows the transaction sent before the reload in the restored panel', async () => {
     await runCommandFromPalette(page, 'Azure Monitor: Open Live Telemetry');
     await panel().locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
     const output = path.join(runDir, 'sent.txt');
-    await runInTerminal(`python3 '${path.join(workspace, 'stdlib_telemetry.py')}' > '${output}' 2>&1`);
+    await runInTerminal(page, `python3 '${path.join(workspace, 'stdlib_telemetry.py')}' > '${output}' 2>&1`);
     await eventually(() => assert.match(fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '', /sent 2 items: HTTP 200/), {
       timeoutMs: 60_000,
       intervalMs: 250,

@@ -20,6 +20,7 @@ import {
   openWorkbench,
   QUICK_INPUT,
   runCommandFromPalette,
+  runInTerminal,
   waitForWorkbench,
   workbenchUrl,
 } from '../harness/workbench';
@@ -89,14 +90,7 @@ describe('Live view with forwarding on, in the real workbench', function () {
     await panel.locator('vscode-tab-panel[data-view="live"]:not([hidden])').waitFor();
 
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
-    const rows = page.locator('.terminal-wrapper .xterm-rows').first();
-    // Typed before the shell shows its prompt, the command could be lost while it starts.
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
-      timeoutMs: 60_000,
-    });
-    await page.locator('.terminal-wrapper .xterm').first().click();
-    await page.keyboard.type(`node '${LIVE_APP}' '${reportFile}' '${stopFile}'`);
-    await page.keyboard.press('Enter');
+    await runInTerminal(page, `node '${LIVE_APP}' '${reportFile}' '${stopFile}'`);
     await runCommandFromPalette(page, 'View: Hide Panel');
     // The terminal's "some keybindings…" toast would cover the forwarding strip in the screenshots.
     await runCommandFromPalette(page, 'Notifications: Clear All Notifications');

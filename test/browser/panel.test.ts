@@ -12,7 +12,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
 import { REPO_ROOT, SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
 import { eventually } from '../harness/eventually';
-import { launchChromium, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import { launchChromium, openWorkbench, runCommandFromPalette, runInTerminal, waitForWorkbench, workbenchUrl } from '../harness/workbench';
 import { type ShopReport, XSS_MESSAGE } from './apps/otelShopApp';
 
 const SHOP_APP = path.join(REPO_ROOT, 'out', 'test', 'browser', 'apps', 'otelShopApp.js');
@@ -90,15 +90,8 @@ describe('Live telemetry panel in the real workbench', function () {
     await panel.locator('.panel-root .toolbar').waitFor({ timeout: 60_000 });
     const httpsUrl = await relayHttpsUrlFromLog(server.runDir);
     await runCommandFromPalette(page, 'Terminal: Create New Terminal');
-    // Typed before the shell shows its prompt, the command could be lost while it starts.
-    const rows = page.locator('.terminal-wrapper .xterm-rows').first();
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
-      timeoutMs: 60_000,
-    });
-    await page.locator('.terminal-wrapper .xterm').first().click();
     const reportFile = path.join(runDir, 'shop-report.json');
-    await page.keyboard.type(`node '${SHOP_APP}' '${httpsUrl}' '${reportFile}'`);
-    await page.keyboard.press('Enter');
+    await runInTerminal(page, `node '${SHOP_APP}' '${httpsUrl}' '${reportFile}'`);
     const text = await waitForFile(reportFile, 90_000);
     const parsed = JSON.parse(text) as ShopReport & { error?: string };
     assert.ok(!parsed.error, `the app failed: ${parsed.error}`);

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CodeServer, createRunDir, startCodeServer } from '../harness/codeServer';
 import { SAMPLE_WORKSPACE, TEST_RESULTS_DIR } from '../harness/paths';
 import { eventually } from '../harness/eventually';
-import { launchChromium, openWorkbench, runCommandFromPalette, waitForWorkbench, workbenchUrl } from '../harness/workbench';
+import { launchChromium, openWorkbench, runCommandFromPalette, runInTerminal, waitForWorkbench, workbenchUrl } from '../harness/workbench';
 
 const OLD_KEY = '0badc0de-0000-4000-8000-000000000013';
 
@@ -54,21 +54,9 @@ describe('Reload Window keeps open terminals connected to the relay', function (
     await server?.stop();
   });
 
-  /** Waits for the shell's prompt in the terminal, clicks it, and runs `command`. */
-  async function runInTerminal(command: string): Promise<void> {
-    const rows = page.locator('.terminal-wrapper .xterm-rows').first();
-    // Typed before the shell shows its prompt, the command could be lost while it starts.
-    await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
-      timeoutMs: 60_000,
-    });
-    await page.locator('.terminal-wrapper .xterm').first().click();
-    await page.keyboard.type(command);
-    await page.keyboard.press('Enter');
-  }
-
   /** The shell's PID and connection string, written by the shell itself into `file`. */
   async function shellFacts(file: string): Promise<{ pid: string; connectionString: string }> {
-    await runInTerminal(`echo "$$ $APPLICATIONINSIGHTS_CONNECTION_STRING" > '${file}.tmp' && mv '${file}.tmp' '${file}'`);
+    await runInTerminal(page, `echo "$$ $APPLICATIONINSIGHTS_CONNECTION_STRING" > '${file}.tmp' && mv '${file}.tmp' '${file}'`);
     const text = await eventually(
       () => {
         if (!fs.existsSync(file)) throw new Error(`the terminal did not write ${file}`);
@@ -109,7 +97,7 @@ describe('Reload Window keeps open terminals connected to the relay', function (
     assert.strictEqual(after.connectionString, before.connectionString, 'which still holds the environment from before the reload');
 
     const countBefore = await countOf();
-    await runInTerminal(`python3 '${path.join(workspace, 'stdlib_telemetry.py')}'`);
+    await runInTerminal(page, `python3 '${path.join(workspace, 'stdlib_telemetry.py')}'`);
     await eventually(
       async () =>
         assert.strictEqual(
@@ -138,6 +126,7 @@ describe('Reload Window keeps open terminals connected to the relay', function (
     const stale = facts.connectionString.replace(/InstrumentationKey=[0-9a-f-]{36}/, `InstrumentationKey=${OLD_KEY}`);
     const staleOutput = path.join(runDir, 'stale.txt');
     await runInTerminal(
+      page,
       `APPLICATIONINSIGHTS_CONNECTION_STRING='${stale}' python3 '${path.join(workspace, 'stdlib_telemetry.py')}' > '${staleOutput}' 2>&1; echo done >> '${staleOutput}'`,
     );
     const notice = panel.locator('.notice-text', { hasText: 'old relay key' });

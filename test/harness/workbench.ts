@@ -4,6 +4,7 @@
  * for what a user does (command palette, quick open, notifications), each waiting for what the
  * screen shows, never for time (CONTRIBUTING: "Writing a UI test that never flakes").
  */
+import * as assert from 'assert';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import * as path from 'path';
 import { eventually } from './eventually';
@@ -200,4 +201,19 @@ export async function notificationShown(page: Page, text: string | RegExp, timeo
 
 export function notification(page: Page, text: string | RegExp) {
   return page.locator('.notification-toast', { hasText: text });
+}
+
+/**
+ * Runs `command` in the workbench's first terminal: waits for the shell's prompt (typed before the
+ * shell shows it, the command could be lost while the shell starts), clicks the terminal, types and
+ * presses Enter.
+ */
+export async function runInTerminal(page: Page, command: string): Promise<void> {
+  const rows = page.locator('.terminal-wrapper .xterm-rows').first();
+  await eventually(async () => assert.match((await rows.innerText()).replace(/\u00a0/g, ' '), /[#$]\s*$/m, "the shell's prompt"), {
+    timeoutMs: 60_000,
+  });
+  await page.locator('.terminal-wrapper .xterm').first().click();
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
 }
