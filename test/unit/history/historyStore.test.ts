@@ -19,6 +19,19 @@ function tiny(text: string): Envelope {
   return { name: 'Message', time: '2026-12-01T10:00:00Z', data: { baseType: 'MessageData', baseData: { message: text } } };
 }
 
+/** A history with three one-item blocks in one segment; returns the run and the segment's path. */
+async function threeBlocks(dir: string): Promise<{ run: string; segment: string }> {
+  const history = await openHistory(dir, { blockItems: 1 });
+  const run = history.startRun('app.py');
+  for (const text of ['a', 'b', 'c']) {
+    history.append(run, [message(text)]);
+    await history.flush();
+  }
+  await history.close();
+  const [segment] = segmentFiles(dir);
+  return { run, segment };
+}
+
 describe('history: runs on disk (issue 16)', () => {
   it("keeps each run's items, name, source and pin across a reopen, in 0700 folders and 0600 files", async () => {
     const dir = tempDir();
@@ -149,14 +162,7 @@ describe('history: runs on disk (issue 16)', () => {
 
   it('keeps the blocks before a damaged header, writes on to a new segment and counts the damage', async () => {
     const dir = tempDir();
-    const history = await openHistory(dir, { blockItems: 1 });
-    const run = history.startRun('app.py');
-    for (const text of ['a', 'b', 'c']) {
-      history.append(run, [message(text)]);
-      await history.flush();
-    }
-    await history.close();
-    const [segment] = segmentFiles(dir);
+    const { run, segment } = await threeBlocks(dir);
     const content = fs.readFileSync(segment);
     const second = content.indexOf('AZH1', 4);
     content.write('XXXX', second, 'latin1'); // the second block's magic
@@ -175,14 +181,7 @@ describe('history: runs on disk (issue 16)', () => {
 
   it('skips a block whose gzip is damaged and reads the others', async () => {
     const dir = tempDir();
-    const history = await openHistory(dir, { blockItems: 1 });
-    const run = history.startRun('app.py');
-    for (const text of ['a', 'b', 'c']) {
-      history.append(run, [message(text)]);
-      await history.flush();
-    }
-    await history.close();
-    const [segment] = segmentFiles(dir);
+    const { run, segment } = await threeBlocks(dir);
     const content = fs.readFileSync(segment);
     const second = content.indexOf('AZH1', 4);
     const nextBlock = content.indexOf('AZH1', second + 4);
@@ -315,19 +314,6 @@ describe('history: limits and failures (issue 16)', () => {
  * how much memory reading them takes. Each folder here is made by a real history, then altered.
  */
 describe('history: a hostile folder opened to look at', () => {
-  /** A history with three one-item blocks in one segment; returns the run and the segment's path. */
-  async function threeBlocks(dir: string): Promise<{ run: string; segment: string }> {
-    const history = await openHistory(dir, { blockItems: 1 });
-    const run = history.startRun('app.py');
-    for (const text of ['a', 'b', 'c']) {
-      history.append(run, [message(text)]);
-      await history.flush();
-    }
-    await history.close();
-    const [segment] = segmentFiles(dir);
-    return { run, segment };
-  }
-
   it('counts a gzip bomb (a block unpacking to 100 MiB) as a damaged block and reads the others', async () => {
     const dir = tempDir();
     const { run, segment } = await threeBlocks(dir);
