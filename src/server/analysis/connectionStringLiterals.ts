@@ -22,8 +22,23 @@ export function isConnectionStringText(value: string): boolean {
   return CONNECTION_STRING.test(value);
 }
 
+/**
+ * Two rules classify the same string nodes (hardCodedConnectionString, instrumentationKey): the
+ * answer is kept per node object, which lives as long as one analysis holds it.
+ */
+const classified = new WeakMap<Node, SecretLiteral | null>();
+
 /** Classifies a `string` node; undefined when it is not a hard-coded secret (f-strings with `{…}` are not literals). */
 export function secretLiteral(node: Node): SecretLiteral | undefined {
+  let secret = classified.get(node);
+  if (secret === undefined) {
+    secret = classify(node) ?? null;
+    classified.set(node, secret);
+  }
+  return secret ?? undefined;
+}
+
+function classify(node: Node): SecretLiteral | undefined {
   const literal = stringLiteral(node);
   if (!literal || literal.interpolated || isDocstring(node)) {
     return undefined;

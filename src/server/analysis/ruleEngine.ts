@@ -8,7 +8,7 @@
  * whether it holds something their verdict may depend on elsewhere in the file (`needsWholeFile`);
  * without such a statement anywhere, their per-statement findings are exact too.
  */
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { DEFAULT_DIAGNOSTICS_SETTINGS, DIAGNOSTIC_RULES, DiagnosticRule, DiagnosticsSettings } from '../../shared/serverProtocol';
 import type { Finding } from './findings';
 import type { Rule } from './ruleContext';
@@ -45,6 +45,46 @@ const WHOLE_FILE_TRIGGERS: Partial<Readonly<Record<DiagnosticRule, (source: stri
   connectionStringArgument: (source) => /\bconnection_string\s*=(?!\s*[rRuUbBfF]{0,2}["'])/.test(source),
 };
 
+/**
+ * Per rule, what a top-level statement's source text must contain for the rule to report anything
+ * within that statement (text, not the tree: no WebAssembly calls). Most statements contain none of
+ * these words, and their rules are skipped without indexing their nodes. Each pattern is a word the
+ * rule's reported node carries in its own text: a connection string literal holds
+ * `InstrumentationKey`, a bare key GUID is named `…instrumentation…key`/`ikey`, sampler rules look at
+ * the callee's name, connectionStringArgument at a `connection_string=` keyword, and so on. OpenCensus
+ * middleware strings are read without their f-string interpolations, so any `{` may hide the word.
+ * `ruleEngine.test.ts` checks that a rule never reports in a statement its pattern skips.
+ */
+export const STATEMENT_TRIGGERS: Readonly<Record<DiagnosticRule, RegExp>> = {
+  hardCodedConnectionString: /instrumentation|ikey/i,
+  instrumentationKey: /instrumentation/i,
+  openCensus: /opencensus|\{/,
+  samplerRate: /ProbabilitySampler|ApplicationInsightsSampler|configure_azure_monitor/,
+  logLevel: /configure_azure_monitor|addHandler/,
+  configureOrder: /configure_azure_monitor/,
+  connectionStringArgument: /connection_string/,
+};
+
+type CandidateKind = 'calls' | 'strings' | 'imports';
+
+/**
+ * Per rule that judges each node on its own (within a statement): the nodes it may report on, by
+ * kind, are those whose own text matches the pattern; kinds not listed are not read at all. A
+ * connection string literal's text holds `InstrumentationKey` (its value is its text between the
+ * quotes, escapes as written), a bare key is a GUID, a sampler call names the sampler, a
+ * `connection_string=`/`instrumentation_key=` keyword is inside its call. Per statement, each rule
+ * then sees only those nodes (`assignments` stay whole: connectionStringArgument follows names).
+ * configureOrder and logLevel look across nodes and get the whole index (they never run per
+ * statement anyway: their statement trigger is their whole-file trigger).
+ */
+const CANDIDATE_NODES: Partial<Readonly<Record<DiagnosticRule, Partial<Readonly<Record<CandidateKind, RegExp>>>>>> = {
+  hardCodedConnectionString: { strings: /instrumentationkey|[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}/i },
+  instrumentationKey: { calls: /instrumentation_key/, strings: /instrumentationkey/i },
+  openCensus: { imports: /opencensus/, strings: /opencensus|\{/ },
+  samplerRate: { calls: STATEMENT_TRIGGERS.samplerRate },
+  connectionStringArgument: { calls: /connection_string/ },
+};
+
 /** The order `analyse` reports findings that share a range in. */
 export const RULE_ORDER: Readonly<Record<DiagnosticRule, number>> = Object.fromEntries(
   DIAGNOSTIC_RULES.map((rule) => [rule, Object.keys(RULES).indexOf(rule)]),
@@ -58,34 +98,73 @@ export function analyse(tree: Tree, text: string, settings: DiagnosticsSettings 
   return analyseIndex(indexSyntax(tree, text), text, settings);
 }
 
-/** The enabled rules (or only `only`) over an index; sorted by range. */
+/** The enabled rules (or only `only`) over an index; sorted by range. Without fixes when `withFixes` is false. */
 export function analyseIndex(
   syntax: SyntaxIndex,
   text: string,
   settings: DiagnosticsSettings,
   only?: ReadonlySet<DiagnosticRule>,
+  withFixes = true,
 ): Finding[] {
   const findings: Finding[] = [];
   for (const [rule, check] of Object.entries(RULES) as [DiagnosticRule, Rule][]) {
     if (settings[rule] && (!only || only.has(rule))) {
-      findings.push(...check({ syntax, text, settings }));
+      findings.push(...check({ syntax, text, settings, withFixes }));
     }
   }
   return findings.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-export interface StatementAnalysis {
-  /** Findings of the enabled rules within the statement, except those in `wholeFile`. */
-  readonly findings: readonly Finding[];
+export interface StatementPlan {
+  /** Enabled rules that may report within the statement (its text holds their trigger), except `wholeFile`. */
+  readonly rules: ReadonlySet<DiagnosticRule>;
   /** Enabled rules that must run over the whole file because of something in this statement. */
   readonly wholeFile: readonly DiagnosticRule[];
 }
 
-/** `syntax` indexes one top-level statement (`syntax.root`, whose text is `source`). */
-export function analyseStatement(syntax: SyntaxIndex, source: string, text: string, settings: DiagnosticsSettings): StatementAnalysis {
+/** What one top-level statement (whose source text is `source`) needs, decided from its text alone. */
+export function planStatement(source: string, settings: DiagnosticsSettings): StatementPlan {
   const wholeFile = (Object.keys(WHOLE_FILE_TRIGGERS) as DiagnosticRule[]).filter(
     (rule) => settings[rule] && WHOLE_FILE_TRIGGERS[rule]!(source),
   );
-  const findings = analyseIndex(syntax, text, settings).filter((finding) => !wholeFile.includes(finding.rule));
-  return { findings, wholeFile };
+  const rules = new Set(
+    DIAGNOSTIC_RULES.filter((rule) => settings[rule] && !wholeFile.includes(rule) && STATEMENT_TRIGGERS[rule].test(source)),
+  );
+  return { rules, wholeFile };
+}
+
+/**
+ * Findings (without fixes) of the plan's rules; `syntax` indexes the statement (`syntax.root`).
+ * Each rule sees only its candidate nodes (`CANDIDATE_NODES`): fewer WebAssembly calls per node.
+ */
+export function analyseStatement(syntax: SyntaxIndex, text: string, settings: DiagnosticsSettings, plan: StatementPlan): Finding[] {
+  if (plan.rules.size === 0) {
+    return [];
+  }
+  // A node's text is read once (`endIndex` is a WebAssembly call), whichever rules ask for it.
+  const texts = new Map<Node, string>();
+  const textOf = (node: Node): string => {
+    let source = texts.get(node);
+    if (source === undefined) {
+      source = text.slice(node.startIndex, node.endIndex);
+      texts.set(node, source);
+    }
+    return source;
+  };
+  const findings: Finding[] = [];
+  for (const [rule, check] of Object.entries(RULES) as [DiagnosticRule, Rule][]) {
+    if (plan.rules.has(rule)) {
+      const only = CANDIDATE_NODES[rule];
+      const candidates: SyntaxIndex = only
+        ? {
+            ...syntax,
+            calls: only.calls ? syntax.calls.filter((node) => only.calls!.test(textOf(node))) : [],
+            strings: only.strings ? syntax.strings.filter((node) => only.strings!.test(textOf(node))) : [],
+            imports: only.imports ? syntax.imports.filter((node) => only.imports!.test(textOf(node))) : [],
+          }
+        : syntax;
+      findings.push(...check({ syntax: candidates, text, settings, withFixes: false }));
+    }
+  }
+  return findings.sort((a, b) => a.start - b.start || a.end - b.end);
 }
