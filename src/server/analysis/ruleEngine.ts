@@ -31,6 +31,8 @@ const RULES: Readonly<Record<DiagnosticRule, Rule>> = {
   connectionStringArgument: checkConnectionStringArguments,
 };
 
+const RULE_ENTRIES = Object.entries(RULES) as [DiagnosticRule, Rule][];
+
 /**
  * Rules whose verdict on one statement can depend on others, and, from a statement's source text,
  * whether it may hold what makes it so (text, not the tree: no WebAssembly calls; a false "yes" only
@@ -116,6 +118,8 @@ export function analyseIndex(
 }
 
 export interface StatementPlan {
+  /** The statement's source text. */
+  readonly source: string;
   /** Enabled rules that may report within the statement (its text holds their trigger), except `wholeFile`. */
   readonly rules: ReadonlySet<DiagnosticRule>;
   /** Enabled rules that must run over the whole file because of something in this statement. */
@@ -130,7 +134,7 @@ export function planStatement(source: string, settings: DiagnosticsSettings): St
   const rules = new Set(
     DIAGNOSTIC_RULES.filter((rule) => settings[rule] && !wholeFile.includes(rule) && STATEMENT_TRIGGERS[rule].test(source)),
   );
-  return { rules, wholeFile };
+  return { source, rules, wholeFile };
 }
 
 /**
@@ -151,16 +155,19 @@ export function analyseStatement(syntax: SyntaxIndex, text: string, settings: Di
     }
     return source;
   };
+  // A node's text is part of the statement's: a word missing there is in none of its nodes.
+  const pick = (nodes: readonly Node[], word: RegExp | undefined): Node[] =>
+    word && word.test(plan.source) ? nodes.filter((node) => word.test(textOf(node))) : [];
   const findings: Finding[] = [];
-  for (const [rule, check] of Object.entries(RULES) as [DiagnosticRule, Rule][]) {
+  for (const [rule, check] of RULE_ENTRIES) {
     if (plan.rules.has(rule)) {
       const only = CANDIDATE_NODES[rule];
       const candidates: SyntaxIndex = only
         ? {
             ...syntax,
-            calls: only.calls ? syntax.calls.filter((node) => only.calls!.test(textOf(node))) : [],
-            strings: only.strings ? syntax.strings.filter((node) => only.strings!.test(textOf(node))) : [],
-            imports: only.imports ? syntax.imports.filter((node) => only.imports!.test(textOf(node))) : [],
+            calls: pick(syntax.calls, only.calls),
+            strings: pick(syntax.strings, only.strings),
+            imports: pick(syntax.imports, only.imports),
           }
         : syntax;
       findings.push(...check({ syntax: candidates, text, settings, withFixes: false }));

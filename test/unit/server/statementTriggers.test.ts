@@ -11,7 +11,8 @@ import * as fc from 'fast-check';
 import { renderStandalone, SNIPPETS } from '../../../src/core/snippets';
 import type { Finding } from '../../../src/server/analysis/findings';
 import { analyseIndex, analyseStatement, planStatement } from '../../../src/server/analysis/ruleEngine';
-import { indexSubtree } from '../../../src/server/analysis/syntax';
+import type { Node } from 'web-tree-sitter';
+import { indexSubtree, stringLiteral } from '../../../src/server/analysis/syntax';
 import { DEFAULT_DIAGNOSTICS_SETTINGS, DIAGNOSTIC_RULES, DiagnosticsSettings } from '../../../src/shared/serverProtocol';
 import { lines, REPOSITORY_ROOT, testParser } from './pythonSamples';
 
@@ -140,6 +141,35 @@ const statement = fc.oneof(
     .map(([head, body]) => [head, ...body.map((line) => `    ${line}`)].join('\n')),
 );
 
+/** A string's value read from its child nodes (contents and escapes, interpolations skipped). */
+function literalFromChildren(node: Node): { value: string; interpolated: boolean } {
+  let value = '';
+  let interpolated = false;
+  for (const child of node.namedChildren) {
+    if (child?.type === 'interpolation') {
+      interpolated = true;
+    } else if (child?.type === 'string_content' || child?.type === 'escape_sequence') {
+      value += child.text;
+    }
+  }
+  return { value, interpolated };
+}
+
+/** String literals in every prefix, quote and escape form, including broken ones. */
+const stringForm = fc
+  .tuple(
+    fc.constantFrom('', 'r', 'b', 'rb', 'Br', 'u', 'U', 'f', 'F', 'rf', 'fR', 't'),
+    fc.constantFrom('"', "'", '"""', "'''"),
+    fc.array(
+      fc.constantFrom('a', 'InstrumentationKey=', KEY, ' ', '\\n', '\\"', "\\'", '\\\n', '\n', '{x}', '{{', '}}', '"', "'", '#', 'é'),
+      {
+        maxLength: 6,
+      },
+    ),
+    fc.boolean(),
+  )
+  .map(([prefix, quote, parts, closed]) => `${prefix}${quote}${parts.join('')}${closed ? quote : ''}`);
+
 describe('per-statement rule triggers and candidate nodes (issue 20)', () => {
   it('lose no finding on the sample app, the snippets and the server test files', async () => {
     const texts = [
@@ -163,6 +193,28 @@ describe('per-statement rule triggers and candidate nodes (issue 20)', () => {
     }
     // The corpus must make the rules report, or the comparison proves nothing.
     assert.ok(findings > 20, String(findings));
+  });
+
+  it('a string read from its text equals the string read from its child nodes', async () => {
+    let strings = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(stringForm, { minLength: 1, maxLength: 4 }), async (forms) => {
+        const text = lines(...forms.map((form, i) => `x${i} = ${form}`), `f(${forms.join(', ')})`);
+        const tree = (await testParser()).parse(text);
+        try {
+          for (const node of tree.rootNode.descendantsOfType('string')) {
+            if (node) {
+              strings++;
+              assert.deepStrictEqual(stringLiteral(node), literalFromChildren(node), `${node.text} in:\n${text}`);
+            }
+          }
+        } finally {
+          tree.delete();
+        }
+      }),
+      { numRuns: 400 },
+    );
+    assert.ok(strings > 1000, String(strings));
   });
 
   it('lose no finding on generated statements (every rule, every string form, nested blocks)', async function () {
