@@ -2,9 +2,9 @@
  * Runs the enabled rules over a parsed file. Pure: no LSP, no I/O; the server and the tests call it.
  *
  * `analyse` runs every rule over the whole file (findings with their fixes: code actions use it).
- * `analyseStatement` runs them over one top-level statement, for the server's per-statement
- * diagnostics (`statementTable.ts`): most rules judge each node on its own, so a file's findings are
- * the union of its statements'. The three rules that look across statements say, per statement,
+ * `analyseStatement` runs the rules `planStatement` picked from a top-level statement's text over
+ * that statement, for the server's per-statement diagnostics (`statementTable.ts`): most rules judge
+ * each node on its own, so a file's findings are the union of its statements'. The three rules that look across statements say, per statement,
  * whether it holds something their verdict may depend on elsewhere in the file (`needsWholeFile`);
  * without such a statement anywhere, their per-statement findings are exact too.
  */
@@ -50,12 +50,12 @@ const WHOLE_FILE_TRIGGERS: Partial<Readonly<Record<DiagnosticRule, (source: stri
 /**
  * Per rule, what a top-level statement's source text must contain for the rule to report anything
  * within that statement (text, not the tree: no WebAssembly calls). Most statements contain none of
- * these words, and their rules are skipped without indexing their nodes. Each pattern is a word the
- * rule's reported node carries in its own text: a connection string literal holds
- * `InstrumentationKey`, a bare key GUID is named `…instrumentation…key`/`ikey`, sampler rules look at
- * the callee's name, connectionStringArgument at a `connection_string=` keyword, and so on. OpenCensus
+ * these words, and their rules are skipped without indexing their nodes. What a rule reports on
+ * carries its word in the statement's text: a connection string literal holds `InstrumentationKey`,
+ * a bare key GUID is given to a name like `instrumentation_key`/`IKEY`, sampler rules look at the
+ * callee's name, connectionStringArgument at a `connection_string=` keyword, and so on. OpenCensus
  * middleware strings are read without their f-string interpolations, so any `{` may hide the word.
- * `ruleEngine.test.ts` checks that a rule never reports in a statement its pattern skips.
+ * `statementTriggers.test.ts` checks that a rule never reports in a statement its pattern skips.
  */
 export const STATEMENT_TRIGGERS: Readonly<Record<DiagnosticRule, RegExp>> = {
   hardCodedConnectionString: /instrumentation|ikey/i,
