@@ -127,6 +127,11 @@ export class StatementTable {
     if (/\\\s*$/.test(text.slice(from, to))) {
       return undefined;
     }
+    // So would a token left open where the range ends mid-line (a comment typed in front of an
+    // indented statement): the range must end where the next statement starts its line.
+    if (to < text.length && to > 0 && text[to - 1] !== '\n') {
+      return undefined;
+    }
     const derived: StatementEntry[] = [];
     if (/\S/.test(text.slice(from, to))) {
       const tree = parser.parseRange(text, {
