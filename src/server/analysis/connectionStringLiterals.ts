@@ -22,18 +22,34 @@ export function isConnectionStringText(value: string): boolean {
   return CONNECTION_STRING.test(value);
 }
 
+/**
+ * Two rules classify the same string nodes (hardCodedConnectionString, instrumentationKey): the
+ * answer is kept per node object, which lives as long as one analysis holds it.
+ */
+const classified = new WeakMap<Node, SecretLiteral | null>();
+
 /** Classifies a `string` node; undefined when it is not a hard-coded secret (f-strings with `{…}` are not literals). */
 export function secretLiteral(node: Node): SecretLiteral | undefined {
+  let secret = classified.get(node);
+  if (secret === undefined) {
+    secret = classify(node) ?? null;
+    classified.set(node, secret);
+  }
+  return secret ?? undefined;
+}
+
+function classify(node: Node): SecretLiteral | undefined {
   const literal = stringLiteral(node);
-  if (!literal || literal.interpolated || isDocstring(node)) {
+  if (!literal || literal.interpolated) {
     return undefined;
   }
+  // The docstring test (a WebAssembly call) only for a value that would be a secret.
   if (isConnectionStringText(literal.value)) {
-    return { node, kind: 'connection-string', value: literal.value };
+    return isDocstring(node) ? undefined : { node, kind: 'connection-string', value: literal.value };
   }
   if (ANY_CASE_GUID.test(literal.value.trim())) {
     const name = contextName(node);
-    if (name !== undefined && KEY_NAME.test(name)) {
+    if (name !== undefined && KEY_NAME.test(name) && !isDocstring(node)) {
       return { node, kind: 'instrumentation-key', value: literal.value.trim() };
     }
   }
@@ -61,5 +77,6 @@ function contextName(node: Node): string | undefined {
 }
 
 function isDocstring(node: Node): boolean {
-  return node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1;
+  const parent = node.parent;
+  return parent?.type === 'expression_statement' && parent.namedChildCount === 1;
 }

@@ -7,6 +7,11 @@ export interface RuleContext {
   readonly syntax: SyntaxIndex;
   readonly text: string;
   readonly settings: DiagnosticsSettings;
+  /**
+   * False when only the diagnostics are wanted (the server's per-statement diagnosis): rules then
+   * report `fixes: []` and skip computing them. Code actions analyse with fixes.
+   */
+  readonly withFixes?: boolean;
 }
 
 export type Rule = (context: RuleContext) => Finding[];

@@ -15,7 +15,7 @@ import type { Node, Point, Tree } from 'web-tree-sitter';
 import type { DiagnosticRule, DiagnosticsSettings } from '../../shared/serverProtocol';
 import type { PythonParser } from '../python/pythonParser';
 import type { Finding } from './findings';
-import { analyseIndex, analyseStatement, compareFindings } from './ruleEngine';
+import { analyseIndex, analyseStatement, compareFindings, planStatement, StatementPlan } from './ruleEngine';
 import { indexSubtree, indexSyntax, partitionIndex, SyntaxIndex } from './syntax';
 
 interface StatementEntry {
@@ -127,6 +127,11 @@ export class StatementTable {
     if (/\\\s*$/.test(text.slice(from, to))) {
       return undefined;
     }
+    // So would a token left open where the range ends mid-line (a comment typed in front of an
+    // indented statement): the range must end where the next statement starts its line.
+    if (to < text.length && to > 0 && text[to - 1] !== '\n') {
+      return undefined;
+    }
     const derived: StatementEntry[] = [];
     if (/\S/.test(text.slice(from, to))) {
       const tree = parser.parseRange(text, {
@@ -142,7 +147,8 @@ export class StatementTable {
           return undefined;
         }
         for (const node of statements) {
-          derived.push(entryFor(node, indexSubtree(node, text), text, settings));
+          const plan = planStatement(text.slice(node.startIndex, node.endIndex), settings);
+          derived.push(entryFor(node, plan, plan.rules.size > 0 ? indexSubtree(node, text) : undefined, text, settings));
         }
       } finally {
         tree.delete();
@@ -167,16 +173,20 @@ export class StatementTable {
       reusable.size === 0 || node.hasError ? undefined : reusable.get(`${node.startIndex}:${node.endIndex}:${node.type}`),
     );
     const missing = entries.flatMap((entry, i) => (entry ? [] : [i]));
+    // Decided from each statement's text: only statements some rule may report in are indexed.
+    const plans = new Map(missing.map((i) => [i, planStatement(text.slice(statements[i].startIndex, statements[i].endIndex), settings)]));
+    const indexed = missing.filter((i) => plans.get(i)!.rules.size > 0);
     const indexes: SyntaxIndex[] =
-      missing.length > PER_STATEMENT_WALK_LIMIT
+      indexed.length > PER_STATEMENT_WALK_LIMIT
         ? partitionIndex(
             indexSyntax(tree, text),
-            missing.map((i) => statements[i]),
+            indexed.map((i) => statements[i]),
           )
-        : missing.map((i) => indexSubtree(statements[i], text));
-    missing.forEach((i, n) => {
-      entries[i] = entryFor(statements[i], indexes[n], text, settings);
-    });
+        : indexed.map((i) => indexSubtree(statements[i], text));
+    const indexOf = new Map(indexed.map((i, n) => [i, indexes[n]]));
+    for (const i of missing) {
+      entries[i] = entryFor(statements[i], plans.get(i)!, indexOf.get(i), text, settings);
+    }
     this.entries = entries as StatementEntry[];
     this.valid = !root.hasError;
     return missing.length;
@@ -196,7 +206,7 @@ export class StatementTable {
       }
     }
     if (wholeFile.size > 0) {
-      findings.push(...analyseIndex(indexSyntax(fileTree(), text), text, settings, wholeFile));
+      findings.push(...analyseIndex(indexSyntax(fileTree(), text), text, settings, wholeFile, false));
     }
     return findings.sort(compareFindings);
   }
@@ -206,17 +216,24 @@ function topLevelStatements(tree: Tree): Node[] {
   return tree.rootNode.namedChildren.filter((node): node is Node => node !== null);
 }
 
-function entryFor(node: Node, syntax: SyntaxIndex, text: string, settings: DiagnosticsSettings): StatementEntry {
+/** `syntax` is undefined when the plan runs no rule (nothing to index). */
+function entryFor(
+  node: Node,
+  plan: StatementPlan,
+  syntax: SyntaxIndex | undefined,
+  text: string,
+  settings: DiagnosticsSettings,
+): StatementEntry {
   const start = node.startIndex;
   const end = node.endIndex;
-  const { findings, wholeFile } = analyseStatement(syntax, text.slice(start, end), text, settings);
+  const findings = syntax ? analyseStatement(syntax, text, settings, plan) : [];
   return {
     start,
     end,
     type: node.type,
     clean: !node.hasError,
-    findings: findings.map((finding) => ({ ...finding, start: finding.start - start, end: finding.end - start, fixes: [] })),
-    wholeFile,
+    findings: findings.map((finding) => ({ ...finding, start: finding.start - start, end: finding.end - start })),
+    wholeFile: plan.wholeFile,
   };
 }
 

@@ -156,9 +156,29 @@ export interface StringLiteral {
   readonly interpolated: boolean;
 }
 
+/** A string's prefix and opening quotes; its closing quotes are the same without the prefix. */
+const STRING_OPENING = /^([A-Za-z]*)("""|'''|"|')/;
+
 export function stringLiteral(node: Node): StringLiteral | undefined {
   if (node.type !== 'string') {
     return undefined;
+  }
+  // Without an f (or t) prefix or braces a string has no interpolations: its value is its text
+  // between the quotes. Read from the text, that is three WebAssembly calls instead of one per child node.
+  const source = node.text;
+  const opening = STRING_OPENING.exec(source);
+  if (
+    opening &&
+    !/[fFtT]/.test(opening[1]) &&
+    // Error recovery can still read `{…}` in a plain string as an interpolation, or a string left
+    // open as one running over lines, and escapes in raw strings split unlike Python: those (rare in
+    // the literals rules look for) take the child nodes' reading.
+    !/[{\\\r\n]/.test(source) &&
+    source.length >= opening[0].length + opening[2].length &&
+    source.endsWith(opening[2]) &&
+    !node.hasError
+  ) {
+    return { value: source.slice(opening[0].length, source.length - opening[2].length), interpolated: false };
   }
   let value = '';
   let interpolated = false;

@@ -185,6 +185,33 @@ describe('per-statement diagnostics (issue 20)', () => {
     assert.ok(seen.file > 10, JSON.stringify(seen));
   });
 
+  it('a comment typed in front of an indented first statement runs on into it: equal a fresh analysis', async () => {
+    // Found by the property above (seed 1299134022): the range before the docstring ended mid-line.
+    const parser = await testParser();
+    const store = new PythonDocumentStore(parser);
+    const entry = store.open(URI, 'python', 1, sampleFile());
+    try {
+      const steps: Edit[] = [
+        { at: 0, lineStart: false, remove: 0, insert: '    ', diagnoseAfter: true },
+        { at: 0, lineStart: false, remove: 0, insert: '#', diagnoseAfter: false },
+        { at: 0, lineStart: true, remove: 0, insert: '\n', diagnoseAfter: true },
+      ];
+      let version = 1;
+      for (const step of steps) {
+        sendEdit(store, step, ++version);
+        if (step.diagnoseAfter) {
+          const text = entry.document.getText();
+          assert.deepStrictEqual(
+            shown(entry.diagnose(DEFAULT_DIAGNOSTICS_SETTINGS).findings),
+            await fresh(text, DEFAULT_DIAGNOSTICS_SETTINGS),
+          );
+        }
+      }
+    } finally {
+      store.close(URI);
+    }
+  });
+
   describe('an edit re-derives only the statements it touched', () => {
     const handlers = (count: number): string =>
       lines(

@@ -16,7 +16,7 @@ const APP_FACTORIES = new Set(['Flask', 'FastAPI', 'get_wsgi_application', 'get_
 /** Explicit instrumentation of an existing app makes the order irrelevant. */
 const EXPLICIT_INSTRUMENTATION = new Set(['instrument_app']);
 
-export function checkConfigureOrder({ syntax, text }: RuleContext): Finding[] {
+export function checkConfigureOrder({ syntax, text, withFixes = true }: RuleContext): Finding[] {
   const appCreations = syntax.calls.filter((call) => APP_FACTORIES.has(calleeLastName(call) ?? ''));
   if (appCreations.length === 0) {
     return [];
@@ -53,7 +53,7 @@ export function checkConfigureOrder({ syntax, text }: RuleContext): Finding[] {
       ),
       start: configure.startIndex,
       end: configure.endIndex,
-      fixes: moveFix(syntax.imports, text, configure, appStatement),
+      fixes: withFixes ? moveFix(syntax.imports, text, configure, appStatement) : [],
     });
   }
   return findings;

@@ -28,7 +28,7 @@ const TARGETS = new Set([
   'AzureMonitorMetricExporter',
 ]);
 
-export function checkConnectionStringArguments({ syntax, settings }: RuleContext): Finding[] {
+export function checkConnectionStringArguments({ syntax, settings, withFixes = true }: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const call of syntax.calls) {
     const callee = calleeLastName(call);
@@ -58,14 +58,16 @@ export function checkConnectionStringArguments({ syntax, settings }: RuleContext
       ),
       start: arg.startIndex,
       end: arg.endIndex,
-      fixes: [
-        {
-          kind: 'edit',
-          title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'connection_string'),
-          edits: [removeArgument(arg)],
-          preferred: true,
-        },
-      ],
+      fixes: withFixes
+        ? [
+            {
+              kind: 'edit',
+              title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'connection_string'),
+              edits: [removeArgument(arg)],
+              preferred: true,
+            },
+          ]
+        : [],
     });
   }
   return findings;

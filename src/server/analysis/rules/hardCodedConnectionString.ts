@@ -14,7 +14,7 @@ import { enclosingStatement } from '../syntax';
 
 const ENVIRONMENT_READ = 'os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING")';
 
-export function checkHardCodedConnectionStrings({ syntax, text }: RuleContext): Finding[] {
+export function checkHardCodedConnectionStrings({ syntax, text, withFixes = true }: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const node of syntax.strings) {
     const secret = secretLiteral(node);
@@ -35,7 +35,7 @@ export function checkHardCodedConnectionStrings({ syntax, text }: RuleContext): 
           ),
       start: node.startIndex,
       end: node.endIndex,
-      fixes: fixesFor(secret, text),
+      fixes: withFixes ? fixesFor(secret, text) : [],
     });
   }
   return findings;

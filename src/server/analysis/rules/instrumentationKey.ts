@@ -13,7 +13,7 @@ import { argumentNodes } from '../syntax';
 
 const ENDPOINT_KEYS = /(^|;)\s*(ingestionendpoint|endpointsuffix)\s*=/i;
 
-export function checkInstrumentationKeys({ syntax }: RuleContext): Finding[] {
+export function checkInstrumentationKeys({ syntax, withFixes = true }: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const call of syntax.calls) {
     for (const arg of argumentNodes(call)) {
@@ -29,14 +29,16 @@ export function checkInstrumentationKeys({ syntax }: RuleContext): Finding[] {
         ),
         start: arg.startIndex,
         end: arg.endIndex,
-        fixes: [
-          {
-            kind: 'edit',
-            title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'instrumentation_key'),
-            edits: [removeArgument(arg)],
-            preferred: true,
-          },
-        ],
+        fixes: withFixes
+          ? [
+              {
+                kind: 'edit',
+                title: l10n.t('Remove {0}= (use APPLICATIONINSIGHTS_CONNECTION_STRING)', 'instrumentation_key'),
+                edits: [removeArgument(arg)],
+                preferred: true,
+              },
+            ]
+          : [],
         deprecated: true,
       });
     }

@@ -41,7 +41,7 @@ interface ExportedLogger {
   readonly via: 'AzureLogHandler' | 'configure_azure_monitor';
 }
 
-export function checkLogLevels({ syntax, text }: RuleContext): Finding[] {
+export function checkLogLevels({ syntax, text, withFixes = true }: RuleContext): Finding[] {
   // logging.config.dictConfig/fileConfig may set any level: stay quiet rather than guess.
   if (syntax.calls.some((call) => /(^|\.)(dictConfig|fileConfig)$/.test(calleeName(call) ?? ''))) {
     return [];
@@ -106,14 +106,16 @@ export function checkLogLevels({ syntax, text }: RuleContext): Finding[] {
       ),
       start: call.childForFieldName('function')?.startIndex ?? call.startIndex,
       end: call.childForFieldName('function')?.endIndex ?? call.endIndex,
-      fixes: [
-        {
-          kind: 'edit',
-          title: l10n.t('Add {0}.setLevel(logging.{1})', receiver, requiredLevel),
-          edits: [...importLoggingIfNeeded(syntax.imports, text), insertSetLevel(text, logger.anchor, receiver, requiredLevel)],
-          preferred: true,
-        },
-      ],
+      fixes: withFixes
+        ? [
+            {
+              kind: 'edit',
+              title: l10n.t('Add {0}.setLevel(logging.{1})', receiver, requiredLevel),
+              edits: [...importLoggingIfNeeded(syntax.imports, text), insertSetLevel(text, logger.anchor, receiver, requiredLevel)],
+              preferred: true,
+            },
+          ]
+        : [],
     });
   }
   return findings;

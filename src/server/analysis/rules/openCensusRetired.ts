@@ -26,7 +26,7 @@ export function openCensusModuleNodes(statement: Node): Node[] {
     .filter((name): name is Node => !!name && isOpenCensusModule(name.text.replace(/\s+/g, '')));
 }
 
-export function checkOpenCensus({ syntax }: RuleContext): Finding[] {
+export function checkOpenCensus({ syntax, withFixes = true }: RuleContext): Finding[] {
   const findings: Finding[] = [];
   const message = l10n.t(
     'OpenCensus is retired (support ended on 30 September 2024). Migrate to the Azure Monitor OpenTelemetry distro: pip install azure-monitor-opentelemetry, remove the opencensus imports and call configure_azure_monitor().',
@@ -40,7 +40,7 @@ export function checkOpenCensus({ syntax }: RuleContext): Finding[] {
       message,
       start: node.startIndex,
       end: node.endIndex,
-      fixes: [{ kind: 'show-migration', title }],
+      fixes: withFixes ? [{ kind: 'show-migration', title }] : [],
       deprecated: true,
     });
   };

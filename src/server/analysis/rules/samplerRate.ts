@@ -16,7 +16,7 @@ const RATE_ARGUMENTS: Readonly<Record<string, readonly [string, number]>> = {
   configure_azure_monitor: ['sampling_ratio', -1],
 };
 
-export function checkSamplerRates({ syntax }: RuleContext): Finding[] {
+export function checkSamplerRates({ syntax, withFixes = true }: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const call of syntax.calls) {
     const callee = calleeLastName(call);
@@ -48,7 +48,7 @@ export function checkSamplerRates({ syntax }: RuleContext): Finding[] {
         ),
         start: valueNode.startIndex,
         end: valueNode.endIndex,
-        fixes: [setToOne(true)],
+        fixes: withFixes ? [setToOne(true)] : [],
       });
     } else {
       const dropped = Math.round((1 - rate) * 1000) / 10;
@@ -63,7 +63,7 @@ export function checkSamplerRates({ syntax }: RuleContext): Finding[] {
         ),
         start: valueNode.startIndex,
         end: valueNode.endIndex,
-        fixes: [setToOne(false)],
+        fixes: withFixes ? [setToOne(false)] : [],
       });
     }
   }
