@@ -43,6 +43,21 @@ async function measure(kind: IngestKind, localKey: string, body: Buffer, gzip: b
   }
 }
 
+/**
+ * CPU the server's process spent per 1,000 items it took (all its threads), from ready to stop.
+ * Unlike items/s this hardly moves with other load on the machine: the same-run ratio
+ * `cpuRatio` = baseline / ours says what share of the floor's rate the relay's own CPU allows.
+ */
+function cpuPerThousandItems(server: IngestStopped): number {
+  return server.items > 0 ? Math.round((server.cpuMs / server.items) * 1000 * 100) / 100 : Number.NaN;
+}
+
+function cpuExtra(ours: IngestStopped, baseline: IngestStopped): Record<string, number> {
+  const oursMs = cpuPerThousandItems(ours);
+  const baselineMs = cpuPerThousandItems(baseline);
+  return { cpuMsPer1kItems: oursMs, baselineCpuMsPer1kItems: baselineMs, cpuRatio: Math.round((baselineMs / oursMs) * 1000) / 1000 };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const localKey = randomUUID();
   const encoded = encodeBatch(buildBatch(localKey));
@@ -67,7 +82,13 @@ export async function run(): Promise<BenchResult[]> {
             unit: 'items/s',
             goal: 0.5,
           },
-          { ...common, sink: 'ForwardQueue', refused: forward.load.refused, server: forward.server },
+          {
+            ...common,
+            sink: 'ForwardQueue',
+            refused: forward.load.refused,
+            ...cpuExtra(forward.server, baseline.server),
+            server: forward.server,
+          },
         ),
         result(
           {
@@ -77,7 +98,13 @@ export async function run(): Promise<BenchResult[]> {
             unit: 'items/s',
             goal: 0.5,
           },
-          { ...common, sink: 'LocalOnlySink', refused: local.load.refused, server: local.server },
+          {
+            ...common,
+            sink: 'LocalOnlySink',
+            refused: local.load.refused,
+            ...cpuExtra(local.server, baseline.server),
+            server: local.server,
+          },
         ),
       );
     }
