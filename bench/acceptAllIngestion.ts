@@ -1,11 +1,14 @@
 /**
  * Stand-in for Azure Monitor while the ingest benchmark runs: accepts every track request and
  * answers 200 with the item count, keeping nothing (the fake ingestion server in test/fakes keeps
- * every item, which a multi-second load would turn into gigabytes).
+ * every item, which a multi-second load would turn into gigabytes). It does Azure's share of the
+ * work (read, gunzip, parse every batch); ingest.bench runs it as its own child process
+ * (`node acceptAllIngestion.js`), so that work is not done on the load generator's event loop.
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { gunzipSync } from 'zlib';
+import { failParent, serveParent } from './workload';
 
 export interface AcceptAllIngestion {
   readonly url: string;
@@ -38,4 +41,23 @@ export async function startAcceptAllIngestion(): Promise<AcceptAllIngestion> {
         server.close(() => resolve());
       }),
   };
+}
+
+export interface AcceptAllReady {
+  readonly url: string;
+}
+export interface AcceptAllStopped {
+  readonly items: number;
+}
+
+if (require.main === module) {
+  startAcceptAllIngestion()
+    .then((server) =>
+      serveParent<AcceptAllReady, AcceptAllStopped>({ url: server.url }, async () => {
+        const items = server.items();
+        await server.close();
+        return { items };
+      }),
+    )
+    .catch(failParent);
 }

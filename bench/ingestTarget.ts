@@ -20,7 +20,17 @@ export type IngestKind = 'relay-forward' | 'relay-local' | 'baseline';
 export interface IngestReady {
   readonly origin: string;
 }
-export type IngestStopped = Record<string, unknown>;
+export type IngestStopped = Record<string, unknown> & {
+  /** Items the server took, and the CPU its process used for them (all threads: zlib, GC), from ready to stop. */
+  readonly items: number;
+  readonly cpuMs: number;
+};
+
+/** CPU milliseconds (user + system, every thread of this process) since `from`. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+}
 
 /** The key the upstream sees: made up, only its shape matters. */
 const REAL_KEY = '11111111-2222-4333-8444-555555555555';
@@ -28,10 +38,12 @@ const REAL_KEY = '11111111-2222-4333-8444-555555555555';
 /** The floor: read, gunzip and JSON.parse each body, nothing else — the accept-all stand-in does exactly that. */
 async function startBaseline(): Promise<void> {
   const server = await startAcceptAllIngestion();
+  const cpuAtReady = process.cpuUsage();
   serveParent<IngestReady, IngestStopped>({ origin: server.url.replace(/\/$/, '') }, async () => {
     const items = server.items();
+    const cpuMs = cpuMsSince(cpuAtReady);
     await server.close();
-    return { items };
+    return { items, cpuMs };
   });
 }
 
@@ -51,13 +63,23 @@ async function startRelay(kind: 'relay-forward' | 'relay-local', localKey: strin
     sink = queue;
   }
   const relay = await RelayServer.start({ sink, store, localKey, httpsPort: false });
+  const cpuAtReady = process.cpuUsage();
   serveParent<IngestReady, IngestStopped>({ origin: relay.url.replace(/\/$/, '') }, async () => {
     const relayStats = relay.stats();
+    // Forwarding goes on after the load stops: the CPU counted is what was spent while it ran.
+    const cpuMs = cpuMsSince(cpuAtReady);
     await relay.close();
     const forward = queue?.stats();
     await queue?.close();
     if (storageDir) await fs.rm(storageDir, { recursive: true, force: true });
-    return { relayAccepted: relayStats.itemsAccepted, relayRejected: relayStats.rejected, storeSize: store.size, forward };
+    return {
+      items: relayStats.itemsAccepted,
+      cpuMs,
+      relayAccepted: relayStats.itemsAccepted,
+      relayRejected: relayStats.rejected,
+      storeSize: store.size,
+      forward,
+    };
   });
 }
 

@@ -72,10 +72,10 @@ export class Intake {
     const texts = segmentsFor(envelopes, localKey, body?.text, maxBatchItems, maxBatchBytes);
     // Compressed concurrently for concurrent requests; the disk cap counts these bytes.
     const packing = Promise.all(
-      texts.map(async ({ text, items }): Promise<PackedSegment> => {
+      texts.map(async ({ text, items, literalKeys }): Promise<PackedSegment> => {
         // A body kept as received that came gzipped is stored as the app compressed it.
         const packed = body?.gzip && text === body.text ? body.gzip : await gzipFast(text);
-        return { key: localKey, items, bytes: text.length, packedBytes: packed.length, packed };
+        return { key: localKey, items, bytes: text.length, packedBytes: packed.length, literalKeys, packed };
       }),
     );
     // ...but appended in arrival order, so batches leave in the order the apps sent them.

@@ -9,6 +9,11 @@ import type { Envelope } from '../envelope';
 /** `Microsoft.ApplicationInsights.<32 hex>.<Type>`: the key-bearing name form. */
 const KEYED_NAME = /^(Microsoft\.ApplicationInsights\.)([0-9a-f]{32})(\..+)$/i;
 
+/** Whether a name carries a key (any key) that {@link rewriteName} would replace. */
+export function isKeyedName(name: unknown): boolean {
+  return typeof name === 'string' && name.length >= 64 && KEYED_NAME.test(name);
+}
+
 export function compactKey(key: string): string {
   return key.replace(/-/g, '').toLowerCase();
 }
@@ -78,14 +83,65 @@ export function lineForService(line: string, realKey: string): string {
  * buffer the caller owns. `replaced` counts the envelopes whose iKey was set; fewer than the
  * segment's items (or a text that is not an array of objects) tells the caller to parse instead.
  * `fromKey` is the key the segment was written with; every iKey is replaced, whatever it holds.
+ *
+ * `literal`: the segment holds exactly `items` envelopes and none has a keyed name (the intake knew
+ * both when it wrote it). Then the swap first tries {@link swapLiteralKeys}, native searches
+ * instead of a walk over every byte of structure; whatever it cannot prove, the walk does.
  */
-export function rewriteKeys(text: Buffer, fromKey: string, toKey: string): { readonly body: Buffer; readonly replaced: number } {
-  void fromKey;
+export function rewriteKeys(
+  text: Buffer,
+  fromKey: string,
+  toKey: string,
+  literal?: { readonly items: number },
+): { readonly body: Buffer; readonly replaced: number } {
+  if (literal) {
+    const replaced = swapLiteralKeys(text, fromKey, toKey, literal.items);
+    if (replaced !== undefined) return { body: text, replaced };
+  }
   try {
     return new KeySwap(text, toKey).run();
   } catch {
     return { body: text, replaced: 0 };
   }
+}
+
+const I_KEY_LETTERS = Buffer.from('iKey');
+/** `\u` escapes of the letters of `iKey`: a member name spelled with one is not found by its bytes. */
+const I_KEY_LETTER_ESCAPES = ['\\u0069', '\\u004b', '\\u004B', '\\u0065', '\\u0079'].map((escape) => Buffer.from(escape));
+
+/**
+ * The iKey swap by counting, for a segment of `items` envelopes (no keyed names), each of which has
+ * an own `iKey` member (validated when it was accepted). When no letter of `iKey` is written as a
+ * `\u` escape, every envelope's own member name shows as the bytes `iKey`; so when those bytes
+ * occur exactly `items` times in the whole text, each occurrence is one envelope's own member name,
+ * and nothing else (user data, nested members) holds them. Each must then be followed by
+ * `":"<fromKey>"` (spaces allowed around the colon); the key is overwritten in place. Undefined
+ * (nothing changed) when any of this does not hold: the caller walks the structure instead.
+ */
+export function swapLiteralKeys(text: Buffer, fromKey: string, toKey: string, items: number): number | undefined {
+  const from = Buffer.from(JSON.stringify(fromKey), 'utf8');
+  const to = Buffer.from(JSON.stringify(toKey), 'utf8');
+  if (items <= 0 || from.length !== to.length) return undefined;
+  for (const escape of I_KEY_LETTER_ESCAPES) if (text.indexOf(escape) >= 0) return undefined;
+  const values: number[] = [];
+  for (let at = text.indexOf(I_KEY_LETTERS); at >= 0; at = text.indexOf(I_KEY_LETTERS, at + I_KEY_LETTERS.length)) {
+    if (values.length === items) return undefined; // more than one per envelope: some are user data
+    if (text[at - 1] !== QUOTE || text[at + 4] !== QUOTE) return undefined;
+    let value = skipSpace(text, at + 5);
+    if (text[value] !== 0x3a /* : */) return undefined;
+    value = skipSpace(text, value + 1);
+    // Byte loops, not Buffer#compare/copy: 38 bytes, and a native call per item costs more than that.
+    for (let index = 0; index < from.length; index++) if (text[value + index] !== from[index]) return undefined;
+    values.push(value);
+  }
+  if (values.length !== items) return undefined;
+  for (const value of values) for (let index = 0; index < to.length; index++) text[value + index] = to[index];
+  return items;
+}
+
+function skipSpace(text: Buffer, at: number): number {
+  while (at < text.length && (text[at] === 0x20 || text[at] === 0x0a || text[at] === 0x0d || text[at] === 0x09)) at++;
+  return at;
 }
 
 const QUOTE = 0x22;

@@ -48,6 +48,8 @@ export interface Segment {
   readonly bytes: number;
   /** Index of its first item in the file. */
   readonly first: number;
+  /** No item has a keyed name: the key swap may count instead of walking (see `swapLiteralKeys`). */
+  readonly literalKeys?: boolean;
   /** Its gzipped JSON array, until it is split into lines. */
   packed?: Buffer;
   /** One disk line per item (layout 1, or a segment split after a partial answer). */
@@ -240,7 +242,7 @@ export class QueueLedger {
       this.dropSegment(entry, segment);
       return undefined;
     }
-    const rewritten = rewriteKeys(text, segment.key!, realKey);
+    const rewritten = rewriteKeys(text, segment.key!, realKey, segment.literalKeys ? { items: segment.items } : undefined);
     // Fewer keys than items: some iKey is spelled another way (JSON escapes); parse instead.
     return rewritten.replaced >= segment.items ? rewritten.body : undefined;
   }
@@ -450,8 +452,8 @@ function lineSegment(content: Buffer): Segment {
 
 function packedSegments(content: Buffer): Segment[] {
   let first = 0;
-  return decodeQueueFile(content).map(({ key, items, bytes, packed }) => {
-    const segment: Segment = { key, items, bytes, first, packed };
+  return decodeQueueFile(content).map(({ key, items, bytes, packed, literalKeys }) => {
+    const segment: Segment = { key, items, bytes, first, literalKeys, packed };
     first += items;
     return segment;
   });

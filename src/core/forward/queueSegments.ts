@@ -8,7 +8,7 @@
  * Plain Node: never import `vscode` here.
  */
 import type { Envelope } from '../envelope';
-import { withKey } from './keyRewrite';
+import { isKeyedName, withKey } from './keyRewrite';
 
 /** A segment as the header lists it. */
 export interface SegmentInfo {
@@ -19,6 +19,11 @@ export interface SegmentInfo {
   readonly bytes: number;
   /** Length of its gzip member in the file. */
   readonly packedBytes: number;
+  /**
+   * True when no item has a keyed name (so sending may swap the iKeys by counting, see
+   * `swapLiteralKeys`); absent in files of earlier versions, which are swapped by the walk.
+   */
+  readonly literalKeys?: boolean;
 }
 
 export interface PackedSegment extends SegmentInfo {
@@ -29,12 +34,19 @@ export interface PackedSegment extends SegmentInfo {
 export interface SegmentText {
   readonly text: Buffer;
   readonly items: number;
+  /** No item has a keyed name (see {@link SegmentInfo.literalKeys}). */
+  readonly literalKeys: boolean;
 }
 
 const LAYOUT = 'azmon-forward-queue/2';
 
 export function encodeQueueFile(segments: readonly PackedSegment[]): Buffer {
-  const header = { layout: LAYOUT, segments: segments.map(({ key, items, bytes, packedBytes }) => ({ key, items, bytes, packedBytes })) };
+  const header = {
+    layout: LAYOUT,
+    segments: segments.map(({ key, items, bytes, packedBytes, literalKeys }) =>
+      literalKeys ? { key, items, bytes, packedBytes, literalKeys } : { key, items, bytes, packedBytes },
+    ),
+  };
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...segments.map((segment) => segment.packed)]);
 }
 
@@ -58,6 +70,7 @@ export function decodeQueueFile(content: Buffer): PackedSegment[] {
       items: info.items,
       bytes: info.bytes,
       packedBytes: info.packedBytes,
+      ...(info.literalKeys === true ? { literalKeys: true } : {}),
       packed: content.subarray(offset, offset + info.packedBytes),
     });
     offset += info.packedBytes;
@@ -79,7 +92,7 @@ export function segmentsFor(
 ): SegmentText[] {
   const keyed = envelopes.map((envelope) => withKey(envelope, localKey));
   if (body && envelopes.length <= maxItems && body.length <= maxBytes && keyed.every((envelope, index) => envelope === envelopes[index])) {
-    return [{ text: body, items: envelopes.length }];
+    return [{ text: body, items: envelopes.length, literalKeys: !envelopes.some((envelope) => isKeyedName(envelope.name)) }];
   }
   const segments: SegmentText[] = [];
   for (let start = 0; start < keyed.length; start += maxItems) {
@@ -91,7 +104,7 @@ export function segmentsFor(
 function splitBySize(items: readonly Envelope[], maxBytes: number, into: SegmentText[]): void {
   const text = Buffer.from(JSON.stringify(items), 'utf8');
   if (text.length <= maxBytes || items.length === 1) {
-    into.push({ text, items: items.length });
+    into.push({ text, items: items.length, literalKeys: !items.some((envelope) => isKeyedName(envelope.name)) });
     return;
   }
   const half = Math.ceil(items.length / 2);

@@ -1,8 +1,10 @@
 /**
  * Body text → telemetry items, for the three shapes SDKs send: a JSON array (Python, Node), NDJSON
  * (.NET classic, SDK offline files) and a single object. Items nested deeper than `maxItemDepth`
- * are measured on the text and never parsed: they are listed in `tooDeep` (their slot in `items`
- * is undefined) so the caller can refuse them by index before acknowledging anything.
+ * are never kept: they are listed in `tooDeep` (their slot in `items` is undefined) so the caller
+ * can refuse them by index before acknowledging anything. An array is parsed whole and its items'
+ * depth checked on the values (the text is measured only when one is too deep); NDJSON and single
+ * objects are measured on the text first.
  * Pure: the fuzz tests call it directly. Plain Node: never import `vscode` here.
  */
 import { redactConnectionString, shortenRedacted } from '../redact';
@@ -37,11 +39,17 @@ export function parseTelemetryBody(input: string | Buffer, maxItemDepth = DEFAUL
   }
   const first = text[start];
   if (first === '[') {
+    // Parsed whole first (JSON.parse takes any depth), then each item's depth is checked on the
+    // parsed values: a walk that stops at the limit costs a tenth of measuring the text. Only a
+    // body with an item too deep takes the text path, which never keeps the deep items.
+    const parsed = tryParse(text);
+    if (parsed.ok && Array.isArray(parsed.value) && !parsed.value.some((item) => nestsDeeper(item, maxItemDepth))) {
+      return { ok: true, items: parsed.value, format: 'array' };
+    }
     const spans = arrayItemSpans(text, start);
     if (spans?.some((span) => span.depth > maxItemDepth)) {
       return parseArrayItems(text, spans, maxItemDepth);
     }
-    const parsed = tryParse(text);
     if (!parsed.ok) {
       return { ok: false, message: `The body is not valid JSON: ${parsed.error}` };
     }
@@ -68,6 +76,23 @@ export function parseTelemetryBody(input: string | Buffer, maxItemDepth = DEFAUL
     return { ok: true, items: [whole.value], format: 'object' };
   }
   return parseNdjson(text, maxItemDepth);
+}
+
+/**
+ * Whether a parsed value nests more than `limit` containers deep (an object of strings is 1),
+ * counted as the text would be: every object and array, empty ones too. Stops at the limit, so
+ * the recursion is never deeper than `limit` frames.
+ */
+function nestsDeeper(value: unknown, limit: number, depth = 1): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > limit) return true;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (nestsDeeper(value[index], limit, depth + 1)) return true;
+    return false;
+  }
+  // for-in over a JSON.parse result: own keys only (a hot path: every item of every request).
+  for (const key in value) if (nestsDeeper((value as Record<string, unknown>)[key], limit, depth + 1)) return true;
+  return false;
 }
 
 /** The slow path, only for arrays with an over-deep item: parse the others one by one. */

@@ -10,7 +10,11 @@ import { Envelope, SEVERITY_NAMES, TAG } from '../envelope';
 import { COUNT_LIMITS, FIELD_LIMITS, FIELD_OVERHEAD_BYTES, ItemBudget } from './fieldLimits';
 import { normaliseOperationId, normaliseParentId } from './operationIds';
 import { ExceptionDetail, MetricPoint, StackFrame, TableName, TelemetryItem } from './telemetryItem';
+import { SharedTexts } from './sharedText';
 import { parseDuration, parseTimestamp } from './time';
+
+/** Role, SDK version, operation name, dependency type…: repeated by every item of a process. */
+const shared = new SharedTexts();
 
 const TABLE_BY_BASE_TYPE: Readonly<Record<string, TableName>> = {
   RequestData: 'requests',
@@ -43,6 +47,7 @@ export function normaliseEnvelope(envelope: Envelope, seq: number, now = Date.no
   const tags: Fields = isObject(envelope.tags) ? envelope.tags : {};
   const base: Fields = isObject(envelope.data?.baseData) ? envelope.data!.baseData : {};
   const tag = (key: string, field: string): string | undefined => limited(budget, tags[key], FIELD_LIMITS.tag, field);
+  const sharedTag = (key: string, field: string): string | undefined => sharedText(tag(key, field));
   const parent = normaliseParentId(tag(TAG.operationParentId, 'parentId'));
   const item: Mutable<TelemetryItem> = {
     seq,
@@ -50,12 +55,12 @@ export function normaliseEnvelope(envelope: Envelope, seq: number, now = Date.no
     time: (typeof envelope.time === 'string' ? parseTimestamp(envelope.time) : undefined) ?? now,
     bytes: 0,
   };
-  assign(item, 'role', tag(TAG.cloudRole, 'role'));
-  assign(item, 'roleInstance', tag(TAG.cloudRoleInstance, 'roleInstance'));
+  assign(item, 'role', sharedTag(TAG.cloudRole, 'role'));
+  assign(item, 'roleInstance', sharedTag(TAG.cloudRoleInstance, 'roleInstance'));
   assign(item, 'operationId', normaliseOperationId(tag(TAG.operationId, 'operationId')) ?? parent.operationId);
-  assign(item, 'operationName', tag(TAG.operationName, 'operationName'));
+  assign(item, 'operationName', sharedTag(TAG.operationName, 'operationName'));
   assign(item, 'parentId', parent.parentId);
-  assign(item, 'sdkVersion', tag(TAG.sdkVersion, 'sdkVersion'));
+  assign(item, 'sdkVersion', sharedTag(TAG.sdkVersion, 'sdkVersion'));
   if (typeof envelope.sampleRate === 'number' && envelope.sampleRate !== 100 && envelope.sampleRate > 0) {
     item.sampleRate = envelope.sampleRate;
   }
@@ -72,23 +77,25 @@ export function normaliseEnvelope(envelope: Envelope, seq: number, now = Date.no
 
 function fillTableFields(item: Mutable<TelemetryItem>, table: TableName, base: Fields, budget: ItemBudget): void {
   const field = (key: string, limit: number, as = key): string | undefined => limited(budget, base[key], limit, as);
+  /** A field apps repeat (names, result codes, types, targets): one copy kept for all items. */
+  const sharedField = (key: string, limit: number, as = key): string | undefined => sharedText(field(key, limit, as));
   switch (table) {
     case 'requests':
       assign(item, 'id', field('id', FIELD_LIMITS.id));
-      assign(item, 'name', field('name', FIELD_LIMITS.name));
+      assign(item, 'name', sharedField('name', FIELD_LIMITS.name));
       assign(item, 'duration', parseDuration(base.duration));
       assign(item, 'success', bool(base.success));
-      assign(item, 'resultCode', field('responseCode', FIELD_LIMITS.name, 'resultCode'));
+      assign(item, 'resultCode', sharedField('responseCode', FIELD_LIMITS.name, 'resultCode'));
       assign(item, 'url', field('url', FIELD_LIMITS.url));
       return;
     case 'dependencies':
       assign(item, 'id', field('id', FIELD_LIMITS.id));
-      assign(item, 'name', field('name', FIELD_LIMITS.name));
+      assign(item, 'name', sharedField('name', FIELD_LIMITS.name));
       assign(item, 'duration', parseDuration(base.duration));
       assign(item, 'success', bool(base.success) ?? true); // swagger default
-      assign(item, 'resultCode', field('resultCode', FIELD_LIMITS.name));
-      assign(item, 'target', field('target', FIELD_LIMITS.name));
-      assign(item, 'type', field('type', FIELD_LIMITS.name));
+      assign(item, 'resultCode', sharedField('resultCode', FIELD_LIMITS.name));
+      assign(item, 'target', sharedField('target', FIELD_LIMITS.name));
+      assign(item, 'type', sharedField('type', FIELD_LIMITS.name));
       assign(item, 'data', field('data', FIELD_LIMITS.data));
       return;
     case 'traces':
@@ -104,7 +111,7 @@ function fillTableFields(item: Mutable<TelemetryItem>, table: TableName, base: F
       return;
     }
     case 'customEvents':
-      assign(item, 'name', field('name', FIELD_LIMITS.eventName));
+      assign(item, 'name', sharedField('name', FIELD_LIMITS.eventName));
       return;
     case 'customMetrics': {
       const points = metrics(base.metrics, budget);
@@ -114,13 +121,13 @@ function fillTableFields(item: Mutable<TelemetryItem>, table: TableName, base: F
     }
     case 'pageViews':
       assign(item, 'id', field('id', FIELD_LIMITS.id));
-      assign(item, 'name', field('name', FIELD_LIMITS.name));
+      assign(item, 'name', sharedField('name', FIELD_LIMITS.name));
       assign(item, 'url', field('url', FIELD_LIMITS.url));
       assign(item, 'duration', parseDuration(base.duration));
       return;
     case 'availabilityResults':
       assign(item, 'id', field('id', FIELD_LIMITS.id));
-      assign(item, 'name', field('name', FIELD_LIMITS.name));
+      assign(item, 'name', sharedField('name', FIELD_LIMITS.name));
       assign(item, 'duration', parseDuration(base.duration));
       assign(item, 'success', bool(base.success));
       assign(item, 'message', field('message', FIELD_LIMITS.message));
@@ -331,6 +338,10 @@ function isObject(value: unknown): value is Fields {
 function limited(budget: ItemBudget, value: unknown, limit: number, field: string): string | undefined {
   const asText = text(value);
   return asText === undefined ? undefined : budget.text(asText, limit, field);
+}
+
+function sharedText(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : shared.share(value);
 }
 
 function text(value: unknown): string | undefined {

@@ -78,8 +78,11 @@ export class TelemetryStore {
   private nextSeq = 1;
   /** Items waiting for their forwarding outcome, by delivery ticket (removed when answered or evicted). */
   private readonly awaiting = new Map<number, TelemetryItem>();
-  /** The ticket of each item in {@link awaiting}. */
-  private readonly ticketOf = new WeakMap<TelemetryItem, number>();
+  /**
+   * The ticket of each item in {@link awaiting}, by the item's seq: integer keys, not a WeakMap of
+   * items (an ephemeron table of ~100k entries cost the relay a visible share of its CPU under load).
+   */
+  private readonly ticketOfSeq = new Map<number, number>();
   private readonly deliverySources = new Map<DeliverySource, Disposable>();
   private count = 0;
   private ignoredCount = 0;
@@ -150,7 +153,7 @@ export class TelemetryStore {
       if (receipt) {
         (item as { delivery?: unknown }).delivery = QUEUED;
         this.awaiting.set(receipt.firstTicket + index, item);
-        this.ticketOf.set(item, receipt.firstTicket + index);
+        this.ticketOfSeq.set(item.seq, receipt.firstTicket + index);
       } else if (delivery === 'local') {
         (item as { delivery?: unknown }).delivery = LOCAL_ONLY;
       }
@@ -171,6 +174,7 @@ export class TelemetryStore {
     for (const subscription of this.deliverySources.values()) subscription.dispose();
     this.deliverySources.clear();
     this.awaiting.clear();
+    this.ticketOfSeq.clear();
   }
 
   private listenForDelivery(source: DeliverySource): void {
@@ -187,7 +191,7 @@ export class TelemetryStore {
       const item = this.awaiting.get(ticket);
       if (!item) continue; // evicted, cleared, or never shown (Statsbeat is shown; unknown baseTypes are not)
       this.awaiting.delete(ticket);
-      this.ticketOf.delete(item);
+      this.ticketOfSeq.delete(item.seq);
       (item as { delivery?: unknown }).delivery = deliveryOfOutcome(outcome);
       for (const feed of this.feeds) feed.itemChanged(item);
     }
@@ -221,6 +225,7 @@ export class TelemetryStore {
     this.roles.clear();
     this.byOperation.clear();
     this.awaiting.clear();
+    this.ticketOfSeq.clear();
     this.count = 0;
     this.heldBytes = 0;
     for (const feed of this.feeds) {
@@ -276,8 +281,11 @@ export class TelemetryStore {
   }
 
   private forget(item: TelemetryItem, buffer: ItemBuffer): void {
-    const ticket = this.ticketOf.get(item);
-    if (ticket !== undefined) this.awaiting.delete(ticket);
+    const ticket = this.ticketOfSeq.get(item.seq);
+    if (ticket !== undefined) {
+      this.awaiting.delete(ticket);
+      this.ticketOfSeq.delete(item.seq);
+    }
     buffer.bytes -= item.bytes;
     this.heldBytes -= item.bytes;
     this.count--;

@@ -151,6 +151,31 @@ describe('forward: the write-ahead disk queue', () => {
     assert.strictEqual(fake.requests().length, 1, 'the segments in one request');
   });
 
+  it('marks segments without keyed names for the swap by counting, and sends both kinds under the real key', async () => {
+    const t = await open(fake);
+    t.queue.pause();
+    const plain = [envelope('plain 0'), envelope('plain 1')];
+    await t.queue.accept(plain, { text: Buffer.from(JSON.stringify(plain)) });
+    const keyed = [envelope('keyed 0', true)];
+    await t.queue.accept(keyed, { text: Buffer.from(JSON.stringify(keyed)) });
+    const marks = queueFiles(t.dir).flatMap((file) => {
+      const content = fs.readFileSync(path.join(t.dir, file));
+      const header = JSON.parse(content.subarray(0, content.indexOf(0x0a)).toString()) as {
+        segments: { items: number; literalKeys?: boolean }[];
+      };
+      return header.segments.map((segment) => `${segment.items}:${segment.literalKeys ?? '-'}`);
+    });
+    assert.deepStrictEqual(marks, ['2:true', '1:-']);
+    t.queue.resume();
+    const received = await fake.waitForItems(3);
+    assert.deepStrictEqual(messagesOf(received), ['plain 0', 'plain 1', 'keyed 0']);
+    assert.ok(
+      received.every((item) => item.iKey === REAL_KEY),
+      received.map((item) => item.iKey).join(),
+    );
+    assert.strictEqual(received[2].name, `Microsoft.ApplicationInsights.${REAL_KEY.replace(/-/g, '')}.Message`);
+  });
+
   it("drops the items of a damaged segment alone; the file's other segments still go out", async () => {
     const first = await open(fake);
     first.queue.pause();

@@ -6,7 +6,7 @@
  */
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { rewriteKeys } from '../../../src/core/forward/keyRewrite';
+import { isKeyedName, rewriteKeys, swapLiteralKeys } from '../../../src/core/forward/keyRewrite';
 import { FakeIngestion } from '../../fakes/fakeIngestion';
 import { envelope, LOCAL_KEY, openQueue, REAL_KEY } from './helpers';
 
@@ -115,6 +115,68 @@ describe('forward: the send-time key swap', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('the swap by counting gives the same bytes as the walk, or declines (property)', () => {
+    // Envelopes without keyed names (what the intake marks as literal), nested iKey members optional.
+    const literalEnvelope = fc.record(
+      {
+        name: fc.oneof(fc.constant('Microsoft.ApplicationInsights.Message'), userText),
+        time: fc.constant('2026-01-01T00:00:00.000Z'),
+        iKey: fc.constant(LOCAL_KEY),
+        tags: fc.dictionary(fc.string(), userText, { maxKeys: 3 }),
+        data: fc.record(
+          {
+            baseType: fc.constant('MessageData'),
+            baseData: fc.record(
+              { message: userText, properties: userData, nested: fc.record({ iKey: userText, name: userText }) },
+              { requiredKeys: ['message'] },
+            ),
+          },
+          { requiredKeys: ['baseType', 'baseData'] },
+        ),
+      },
+      { requiredKeys: ['name', 'iKey', 'data'] },
+    );
+    let counted = 0;
+    fc.assert(
+      fc.property(
+        fc.array(literalEnvelope, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { maxLength: 7 }),
+        fc.constantFrom('', ' ', '\n  '),
+        (items, escapes, space) => {
+          fc.pre(!items.some((item) => isKeyedName(item.name)));
+          const text = write(items, escapes, space);
+          const walked = rewriteKeys(Buffer.from(text, 'utf8'), LOCAL_KEY, REAL_KEY);
+          const literal = rewriteKeys(Buffer.from(text, 'utf8'), LOCAL_KEY, REAL_KEY, { items: items.length });
+          assert.strictEqual(literal.replaced, walked.replaced);
+          assert.strictEqual(literal.body.toString('utf8'), walked.body.toString('utf8'));
+          if (swapLiteralKeys(Buffer.from(text, 'utf8'), LOCAL_KEY, REAL_KEY, items.length) !== undefined) counted++;
+        },
+      ),
+      { numRuns: 600 },
+    );
+    assert.ok(counted > 0, 'some bodies were swapped by counting');
+  });
+
+  it('the swap by counting declines what it cannot prove: a nested iKey, an escaped member, another key, a wrong item count', () => {
+    const item = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ ...envelope('m'), ...extra });
+    const swap = (text: string, items: number): number | undefined => swapLiteralKeys(Buffer.from(text), LOCAL_KEY, REAL_KEY, items);
+    const plain = JSON.stringify([item(), item()]);
+    assert.strictEqual(swap(plain, 2), 2);
+    assert.strictEqual(swap(plain, 3), undefined, 'fewer iKeys than items');
+    assert.strictEqual(swap(plain, 1), undefined, 'more iKeys than items');
+    const nested = JSON.stringify([
+      item({ data: { baseType: 'MessageData', baseData: { message: 'm', properties: { iKey: LOCAL_KEY } } } }),
+    ]);
+    assert.strictEqual(swap(nested, 1), undefined, 'an iKey in user data');
+    assert.strictEqual(swap(plain.replace('"iKey"', '"\\u0069Key"'), 2), undefined, 'an escaped member name');
+    const otherKey = LOCAL_KEY.replace(/^./, (first) => (first === '9' ? '8' : '9'));
+    assert.strictEqual(swap(plain.replace(LOCAL_KEY, otherKey), 2), undefined, 'another key in one iKey');
+    const spaced = JSON.stringify([item()], null, 2);
+    const buffer = Buffer.from(spaced);
+    assert.strictEqual(swapLiteralKeys(buffer, LOCAL_KEY, REAL_KEY, 1), 1, 'spaces around the colon');
+    assert.strictEqual((JSON.parse(buffer.toString()) as { iKey: string }[])[0].iKey, REAL_KEY);
   });
 
   it('leaves the bytes of a message holding the local connection string as they were', () => {

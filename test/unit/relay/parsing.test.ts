@@ -7,6 +7,8 @@ import {
   parseTelemetryBody,
   validateEnvelopes,
 } from '../../../src/core/relay';
+import fc from 'fast-check';
+import { nestingDepth } from '../../../src/core/relay/jsonDepth';
 import { CAPTURE_KEY, envelope } from './helpers';
 
 describe('relay parsing (pure functions)', () => {
@@ -87,6 +89,37 @@ describe('relay parsing (pure functions)', () => {
         if (!parsed.ok) assert.match(parsed.message, message, text);
       }
     });
+    it('an array is checked on its parsed items with the same depths as on the text (property)', () => {
+      // Nested objects and arrays, empty ones too, around a small limit so both outcomes occur.
+      const { tree } = fc.letrec<{ tree: unknown }>((self) => ({
+        tree: fc.oneof(
+          { depthSize: 'small', withCrossShrink: true },
+          fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+          fc.array(self('tree'), { maxLength: 3 }),
+          fc.dictionary(fc.oneof(fc.string(), fc.constant('__proto__')), self('tree'), { maxKeys: 3 }),
+        ),
+      }));
+      fc.assert(
+        fc.property(fc.array(tree, { maxLength: 5 }), fc.integer({ min: 1, max: 5 }), (items, limit) => {
+          const text = JSON.stringify(items);
+          const deep = items
+            .map((item, index) => ({ index, depth: nestingDepth(JSON.stringify(item)) }))
+            .filter(({ depth }) => depth > limit);
+          const expected =
+            deep.length === 0
+              ? { ok: true, items: JSON.parse(text), format: 'array' }
+              : {
+                  ok: true,
+                  items: (JSON.parse(text) as unknown[]).map((item, index) => (deep.some((d) => d.index === index) ? undefined : item)),
+                  format: 'array',
+                  tooDeep: deep,
+                };
+          assert.deepStrictEqual(parseTelemetryBody(text, limit), expected);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
     it('survives absurd nesting', () => {
       const parsed = parseTelemetryBody(`${'['.repeat(100000)}${']'.repeat(100000)}`);
       assert.strictEqual(typeof parsed.ok, 'boolean');
