@@ -83,8 +83,7 @@ const lazyBundlesPlugin = {
       const entry = args.path.slice('./lazy/'.length);
       const bundle = lazyBundles[entry]?.bundle;
       // An entry missing from the table would be inlined silently: the opposite of lazy.
-      if (!bundle)
-        return { errors: [{ text: `lazy/${entry}.ts (required by ${args.importer}) has no bundle in esbuild.mjs's lazyBundles` }] };
+      if (!bundle) return { errors: [{ text: `lazy/${entry}.ts (required by ${args.importer}) has no bundle in esbuild.mjs's lazyBundles` }] };
       return { path: `./${bundle}.js`, external: true };
     });
   },
@@ -104,24 +103,13 @@ function budgetPlugin(bundle, forbidden, loader) {
         const inputs = Object.keys(result.metafile.inputs);
         const offending = inputs.filter((input) => forbidden.some((name) => input.includes(`node_modules/${name}/`)));
         if (offending.length === 0) return;
-        const packageOf = (input) =>
-          input
-            .split('node_modules/')
-            .pop()
-            .split('/')
-            .slice(0, input.split('node_modules/').pop().startsWith('@') ? 2 : 1)
-            .join('/');
+        const packageOf = (input) => input.split('node_modules/').pop().split('/').slice(0, input.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/');
         // Our own modules that import one of them directly: where the lazy boundary was bypassed.
-        const importers = inputs.filter(
-          (input) =>
-            !input.includes('node_modules/') && result.metafile.inputs[input].imports.some((imported) => offending.includes(imported.path)),
-        );
+        const importers = inputs.filter((input) => !input.includes('node_modules/') && result.metafile.inputs[input].imports.some((imported) => offending.includes(imported.path)));
         // Returned errors fail the build (and show in watch mode) like any other.
         return {
           errors: [
-            {
-              text: `dist/${bundle}.js must not contain ${[...new Set(offending.map(packageOf))].join(', ')}: load it through ${loader} (imported by ${importers.join(', ') || 'a dependency'})`,
-            },
+            { text: `dist/${bundle}.js must not contain ${[...new Set(offending.map(packageOf))].join(', ')}: load it through ${loader} (imported by ${importers.join(', ') || 'a dependency'})` },
           ],
         };
       });
