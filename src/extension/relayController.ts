@@ -6,11 +6,10 @@
  * The relay's address is chosen right after creation, before it listens (`ready`: the workspace
  * state's identity and, on a first run, a free port; activation does not wait for it): terminals
  * opened before the first start (the very terminal that triggers it) already get the right
- * environment. Port and local key
- * are kept per workspace (workspace state, see relayIdentity.ts), so terminals VS Code restores
- * after Reload Window or a restart still reach the relay. Should the port be taken, the relay falls
- * back to a fresh one, keeps it, and announces the new environment; a renewed key leaves the old
- * one accepted for a grace period.
+ * environment. Port and local key are kept per workspace (workspace state, see relayIdentity.ts),
+ * so terminals VS Code restores after Reload Window or a restart still reach the relay. Should the
+ * port be taken, the relay falls back to a fresh one, keeps it, and announces the new environment;
+ * a renewed key leaves the old one accepted for a grace period.
  */
 import { randomUUID } from 'crypto';
 import * as net from 'net';
