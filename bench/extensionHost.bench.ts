@@ -16,9 +16,12 @@
  * alternate hello, ours (BENCH_EXTHOST_RUNS pairs, default 3); ours and baseline are the medians. The workspace is an empty
  * folder, so nothing activates the extension earlier.
  *
- * First command: two more sessions per run in which the runner executes a command of the inactive
- * extension (ours: Show Log; hello: its one command) — the time until a user's first command from
- * the palette has run, activation included. Same baseline, same alternation.
+ * First command: more sessions per run in which the runner executes a command of the inactive
+ * extension — the time until a user's first command from the palette has run, activation included.
+ * Two rows, each against a hello command doing the same kind of work (exthost/benchIds.ts):
+ * `extension-first-command-show-log` (ours: Show Log; hello: shows its output channel — both reveal
+ * the Output view) and `extension-first-command-no-view` (ours: Clear Runtime Exceptions; hello:
+ * appends a line — neither opens a view). Same harness, sessions alternating hello and ours.
  *
  * Memory: in the first session the runner fills the extension's own relay with 100k distinct
  * items over HTTP (store caps raised to 100k by settings) and reads the extension host's heap/RSS
@@ -31,7 +34,7 @@ import type { Page } from 'playwright-core';
 import { createRunDir, startCodeServer } from '../test/harness/codeServer';
 import { launchChromium, workbenchUrl } from '../test/harness/workbench';
 import { BenchResult, result } from './benchResult';
-import { HELLO_COMMAND, HELLO_ID, OURS_FIRST_COMMAND, OURS_ID } from './exthost/benchIds';
+import { FIRST_COMMANDS, HELLO_ID, OURS_ID } from './exthost/benchIds';
 import type { Activation, ExtensionHostMemory, FirstCommand, SuiteResult } from './exthost/benchSuite';
 import type { MemoryReady } from './memoryProbe';
 import { buildProductionPackage, fileSize, type ProductionPackage } from './productionPackage';
@@ -46,7 +49,11 @@ const KiB = 1024;
 /** Issue 20's goals in milliseconds (the ratio to hello shows what the harness itself costs). */
 const ACTIVATION_GOAL_MS = 50;
 
-/** A minimal extension activated the same way: what any extension costs to activate here. */
+/**
+ * A minimal extension activated the same way: what any extension costs to activate here. Like ours
+ * it makes a log output channel and writes one line when activated; its two commands are the
+ * counterparts of ours in the first-command rows.
+ */
 function writeHelloExtension(folder: string): void {
   fs.mkdirSync(folder, { recursive: true });
   const manifest = {
@@ -57,15 +64,26 @@ function writeHelloExtension(folder: string): void {
     engines: { vscode: '^1.90.0' },
     main: './extension.js',
     activationEvents: [],
-    contributes: { commands: [{ command: 'azmonBenchHello.say', title: 'Hello: Say Hello' }] },
+    contributes: {
+      commands: [
+        { command: 'azmonBenchHello.say', title: 'Hello: Say Hello' },
+        { command: 'azmonBenchHello.showLog', title: 'Hello: Show Log' },
+      ],
+    },
   };
   fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify(manifest, null, 2));
   fs.writeFileSync(
     path.join(folder, 'extension.js'),
     `const vscode = require('vscode');
 exports.activate = (context) => {
-  const out = vscode.window.createOutputChannel('Hello');
-  context.subscriptions.push(out, vscode.commands.registerCommand('azmonBenchHello.say', () => out.appendLine('hello')));
+  const out = vscode.window.createOutputChannel('Hello', { log: true });
+  context.subscriptions.push(
+    out,
+    vscode.commands.registerCommand('azmonBenchHello.say', () => out.appendLine('hello')),
+    // As ours: the channel revealed, focus left where it was.
+    vscode.commands.registerCommand('azmonBenchHello.showLog', () => out.show(true)),
+  );
+  out.info('Hello activated.');
 };
 exports.deactivate = () => undefined;
 `,
@@ -171,8 +189,13 @@ export async function run(): Promise<BenchResult[]> {
     const sizes = sizeResults(production);
     const hello: Activation[] = [];
     const ours: Activation[] = [];
-    const helloCommand: FirstCommand[] = [];
-    const oursCommand: FirstCommand[] = [];
+    const commands = FIRST_COMMANDS.map((pair) => ({
+      row: pair.row,
+      oursCommand: pair.ours,
+      helloCommand: pair.hello,
+      ours: [] as FirstCommand[],
+      hello: [] as FirstCommand[],
+    }));
     let memory: ExtensionHostMemory | undefined;
     const expect = <T>(value: T | undefined, what: string): T => {
       if (value === undefined) throw new Error(`the bench runner measured no ${what}`);
@@ -183,28 +206,35 @@ export async function run(): Promise<BenchResult[]> {
       const measured = await session(production.folder, OURS_ID, runIndex === 0 ? ITEMS : 0);
       ours.push(expect(measured.activation, 'activation'));
       memory ??= measured.memory;
-      helloCommand.push(expect((await session(helloFolder, HELLO_ID, 0, HELLO_COMMAND)).firstCommand, 'first command'));
-      oursCommand.push(expect((await session(production.folder, OURS_ID, 0, OURS_FIRST_COMMAND)).firstCommand, 'first command'));
+      for (const command of commands) {
+        command.hello.push(expect((await session(helloFolder, HELLO_ID, 0, command.helloCommand)).firstCommand, 'first command'));
+        command.ours.push(expect((await session(production.folder, OURS_ID, 0, command.oursCommand)).firstCommand, 'first command'));
+      }
     }
-    const firstCommand = result(
-      {
-        name: 'extension-first-command',
-        ours: median(oursCommand.map((c) => c.totalMs)),
-        baseline: median(helloCommand.map((c) => c.totalMs)),
-        unit: 'ms',
-        better: 'lower',
-      },
-      {
-        command: OURS_FIRST_COMMAND,
-        untilActiveMs: oursCommand.every((c) => c.untilActiveMs !== undefined) ? median(oursCommand.map((c) => c.untilActiveMs!)) : null,
-        helloUntilActiveMs: helloCommand.every((c) => c.untilActiveMs !== undefined)
-          ? median(helloCommand.map((c) => c.untilActiveMs!))
-          : null,
-        goalMs: ACTIVATION_GOAL_MS,
-        goalMsMet: median(oursCommand.map((c) => c.totalMs)) <= ACTIVATION_GOAL_MS,
-        oursMs: oursCommand.map((c) => Math.round(c.totalMs)),
-        helloMs: helloCommand.map((c) => Math.round(c.totalMs)),
-      },
+    const untilActive = (runs: FirstCommand[]): number | null =>
+      runs.every((c) => c.untilActiveMs !== undefined) ? median(runs.map((c) => c.untilActiveMs!)) : null;
+    const firstCommands = commands.map((command) =>
+      result(
+        {
+          name: `extension-first-command-${command.row}`,
+          ours: median(command.ours.map((c) => c.totalMs)),
+          baseline: median(command.hello.map((c) => c.totalMs)),
+          unit: 'ms',
+          better: 'lower',
+        },
+        {
+          command: command.oursCommand,
+          helloCommand: command.helloCommand,
+          untilActiveMs: untilActive(command.ours),
+          helloUntilActiveMs: untilActive(command.hello),
+          goalMs: ACTIVATION_GOAL_MS,
+          goalMsMet: median(command.ours.map((c) => c.totalMs)) <= ACTIVATION_GOAL_MS,
+          oursMs: command.ours.map((c) => Math.round(c.totalMs)),
+          helloMs: command.hello.map((c) => Math.round(c.totalMs)),
+          oursUntilActiveEachMs: command.ours.map((c) => (c.untilActiveMs === undefined ? null : Math.round(c.untilActiveMs))),
+          helloUntilActiveEachMs: command.hello.map((c) => (c.untilActiveMs === undefined ? null : Math.round(c.untilActiveMs))),
+        },
+      ),
     );
     const activation = result(
       {
@@ -240,7 +270,7 @@ export async function run(): Promise<BenchResult[]> {
     return [
       ...sizes,
       activation,
-      firstCommand,
+      ...firstCommands,
       result(
         {
           name: 'exthost-memory-heap-100k',

@@ -47,8 +47,9 @@ export interface FirstCommand {
   readonly totalMs: number;
   /**
    * executeCommand() → VS Code's didActivateExtension mark: from then on the command is registered
-   * and runs. What `totalMs` adds is the extension host finishing what the command started (every
-   * command of ours starts the relay) before the answer reaches this runner.
+   * and runs. What `totalMs` adds is the command itself and its answer's way back through the
+   * workbench (with ours, also the work activation left running in the background: the history
+   * folder, the relay's port plan).
    */
   readonly untilActiveMs?: number;
 }

@@ -23,26 +23,32 @@ export interface ExtensionContextState {
   readonly terminalEnvironment: TerminalEnvironment;
 }
 
-export async function createContextState(context: vscode.ExtensionContext): Promise<ExtensionContextState> {
+/**
+ * Synchronous: activation must not wait for the workspace state or a port probe. The relay plans
+ * its port and key in the background (`relay.ready`); the terminals' variables are set when that is
+ * done, before any start can bind (a start awaits the same plan), so a terminal opened first
+ * already points at the relay. Until then the collection keeps what VS Code persisted from the
+ * last window, which restored terminals were made with.
+ */
+export function createContextState(context: vscode.ExtensionContext): ExtensionContextState {
   const redactor = new Redactor();
   const channel = vscode.window.createOutputChannel('Azure Monitor', { log: true });
   const log = createLogger(channel, redactor);
   const connectionStrings = new ConnectionStringStore(context.secrets, redactor);
   const tokens = new EntraIdTokens(log);
-  const relay = await RelayController.create({
+  const terminalEnvironment = new TerminalEnvironment(context.environmentVariableCollection);
+  const relay = new RelayController({
     storageDir: context.globalStorageUri.fsPath,
     connectionStrings,
     log,
     state: context.workspaceState,
     getToken: (scope) => tokens.get(scope),
   });
-  const terminalEnvironment = new TerminalEnvironment(context.environmentVariableCollection);
-  // Set before the relay listens, so a terminal opened first already points at it.
-  terminalEnvironment.apply(relay.environment);
   context.subscriptions.push(
     channel,
     connectionStrings,
     relay,
+    // Fires first when the plan is ready, then on each port or key change.
     relay.onDidChangeEnvironment((environment) => terminalEnvironment.apply(environment)),
   );
   return { extensionContext: context, log, redactor, connectionStrings, relay, terminalEnvironment };

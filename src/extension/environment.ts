@@ -94,7 +94,9 @@ export class TerminalEnvironment {
   setKeepEveryTrace(keep: boolean): void {
     if (keep === this.keepEveryTrace) return;
     this.keepEveryTrace = keep;
-    this.apply(this.environment);
+    // Before the relay's address is planned there is nothing to rewrite (and clearing would drop
+    // what VS Code persisted for restored terminals); the plan's apply() picks the flag up.
+    if (this.environment) this.apply(this.environment);
   }
 
   /** What the collection holds now, read back from it (for tests and the log). */

@@ -29,16 +29,31 @@ export type { ExtensionContextState } from './contextState';
 /** deactivate() gets no arguments: this is how it reaches the relay to stop it cleanly. */
 let stopOnDeactivate: (() => Promise<void>) | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<AzureMonitorPythonApi> {
-  const state = await createContextState(context);
-  // Before the relay starts, so the relay's first store is restored from it (issue 16).
-  const history = await HistoryTap.open(state).catch(
-    (error: unknown) => void state.log.warn(`Telemetry history unavailable: ${String(error)}`),
+/**
+ * Registers everything synchronously and returns: nothing here waits for the disk or the
+ * workbench (issue 20). The telemetry history opens in the background; the relay's start waits for
+ * it (so the relay's first store is restored from it, issue 16) and for its own port plan.
+ */
+export function activate(context: vscode.ExtensionContext): AzureMonitorPythonApi {
+  const state = createContextState(context);
+  let history: HistoryTap | undefined;
+  const historyReady: Promise<HistoryTap | undefined> = HistoryTap.open(state).then(
+    (opened) => {
+      history = opened;
+      if (opened) context.subscriptions.push(opened);
+      return opened;
+    },
+    (error: unknown) => {
+      state.log.warn(`Telemetry history unavailable: ${String(error)}`);
+      return undefined;
+    },
   );
-  if (history) context.subscriptions.push(history);
+  state.relay.startAfter(historyReady);
   stopOnDeactivate = async () => {
-    await state.relay.stop();
-    await history?.close();
+    // Refuses later starts and stops a relay that is running or half-started.
+    await state.relay.shutDown();
+    // Opened after deactivation began or not: closed either way, so nothing is left writing.
+    await (await historyReady)?.close();
   };
 
   registerConnectionStringCommands(state);
@@ -46,8 +61,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<AzureM
   registerRelayTriggers(state);
   const statusBar = registerStatusBar(state);
   registerSetupCommands(state);
-  registerRunCommands(state, history ? (file, terminal) => history.launchRun(file, terminal) : undefined);
-  const panel = registerLiveTelemetryPanel(state, history?.history);
+  // A run awaits the relay's start, which awaits the history: `history` is settled by then.
+  registerRunCommands(state, (file, terminal) => history?.launchRun(file, terminal));
+  const panel = registerLiveTelemetryPanel(
+    state,
+    historyReady.then((opened) => opened?.history),
+  );
   context.subscriptions.push(panel.onDidClear(() => statusBar.resetCount()));
   const language = registerLanguageFeatures(state);
   registerFirstRun(state);

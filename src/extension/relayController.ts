@@ -3,12 +3,13 @@
  * session or terminal), fed by the stored connection string (local-only when there is none, switched
  * live when it changes), stopped on deactivate.
  *
- * The relay's address is chosen at creation, before it listens: terminals opened before the first
- * start (the very terminal that triggers it) already get the right environment. Port and local key
- * are kept per workspace (workspace state, see relayIdentity.ts), so terminals VS Code restores
- * after Reload Window or a restart still reach the relay. Should the port be taken, the relay falls
- * back to a fresh one, keeps it, and announces the new environment; a renewed key leaves the old
- * one accepted for a grace period.
+ * The relay's address is chosen right after creation, before it listens (`ready`: the workspace
+ * state's identity and, on a first run, a free port; activation does not wait for it): terminals
+ * opened before the first start (the very terminal that triggers it) already get the right
+ * environment. Port and local key are kept per workspace (workspace state, see relayIdentity.ts),
+ * so terminals VS Code restores after Reload Window or a restart still reach the relay. Should the
+ * port be taken, the relay falls back to a fresh one, keeps it, and announces the new environment;
+ * a renewed key leaves the old one accepted for a grace period.
  */
 import { randomUUID } from 'crypto';
 import * as net from 'net';
@@ -74,9 +75,29 @@ export const OLD_KEY_NOTICE_INTERVAL_MS = 10 * 60 * 1000;
 /** How long a start waits for the kept port, which the previous window's extension host may still be closing. */
 const KEPT_PORT_WAIT_MS = 3000;
 
+/** A start that stop() overtook before the relay listened: not an error, nothing to log. */
+class StartCancelled extends Error {
+  constructor() {
+    super('The relay was stopped before it started.');
+  }
+}
+
 export class RelayController implements vscode.Disposable {
-  private planned: { readonly port: number; readonly localKey: string };
-  private identity: RelayIdentity;
+  /** Set by {@link ready}: the address and key the relay will listen with. */
+  private planned: { readonly port: number; readonly localKey: string } | undefined;
+  private identity!: RelayIdentity;
+  private readonly identities: RelayIdentityStore;
+  /**
+   * Resolves once the port and key are planned (the environment is known); rejects when the
+   * workspace state cannot be read or no port is free. Starts and key or port changes await it.
+   */
+  readonly ready: Promise<void>;
+  /** What a start waits for besides {@link ready} (the telemetry history: the first store is restored from it). */
+  private readonly startGates: Promise<unknown>[] = [];
+  /** Bumped by stop(): a start still waiting for {@link ready} or a gate sees it and gives up. */
+  private generation = 0;
+  /** After shutDown() (deactivation) nothing may start a relay again. */
+  private shutting = false;
   private readonly lastOldKeyNotice = new Map<KeyUse['outcome'], number>();
   private readonly oldKeyUsed = new vscode.EventEmitter<OldKeyUse>();
   /** An app used a retired or unknown local key (at most once per {@link OLD_KEY_NOTICE_INTERVAL_MS} per kind). */
@@ -94,25 +115,24 @@ export class RelayController implements vscode.Disposable {
   readonly onDidChangeEnvironment = this.environmentChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
 
+  /** A controller whose port and key are planned ({@link ready} settled). */
   static async create(options: RelayControllerOptions): Promise<RelayController> {
-    const identities = new RelayIdentityStore(options.state, randomUUID, options.now);
-    let identity = await identities.load();
-    const port = await planPort(identity.port);
-    if (readSettings().relayPort === 0 && identity.port !== port) {
-      identity = { ...identity, port };
-      await identities.save(identity);
-    }
-    return new RelayController(options, identities, identity, port);
+    const controller = new RelayController(options);
+    await controller.ready;
+    return controller;
   }
 
-  private constructor(
-    private readonly options: RelayControllerOptions,
-    private readonly identities: RelayIdentityStore,
-    identity: RelayIdentity,
-    port: number,
-  ) {
-    this.identity = identity;
-    this.planned = { port, localKey: identity.key };
+  /**
+   * Returns at once (activation registers everything synchronously); the port and key are planned
+   * in the background ({@link ready}), and {@link onDidChangeEnvironment} fires when they are known.
+   */
+  constructor(private readonly options: RelayControllerOptions) {
+    this.identities = new RelayIdentityStore(options.state, randomUUID, options.now);
+    this.ready = this.plan();
+    // Awaited by every start; a failure here is logged once and reported by the start that needs it.
+    this.ready.catch((error: unknown) =>
+      options.log.error(`Could not plan the relay's port and key: ${error instanceof Error ? error.message : String(error)}`),
+    );
     this.disposables.push(
       options.connectionStrings.onDidChange(() => void this.applyConnectionString()),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -120,6 +140,26 @@ export class RelayController implements vscode.Disposable {
         if (event.affectsConfiguration(`${SECTION}.relay.port`)) void this.moveToConfiguredPort();
       }),
     );
+  }
+
+  private async plan(): Promise<void> {
+    let identity = await this.identities.load();
+    const port = await planPort(identity.port);
+    if (readSettings().relayPort === 0 && identity.port !== port) {
+      identity = { ...identity, port };
+      await this.identities.save(identity);
+    }
+    this.identity = identity;
+    this.planned = { port, localKey: identity.key };
+    this.environmentChanged.fire(this.plannedEnvironment()!);
+  }
+
+  /**
+   * The start waits for `work` too (before it loads anything): the telemetry history is opened in
+   * the background on activation and must be there before the relay's first store exists.
+   */
+  startAfter(work: Promise<unknown>): void {
+    this.startGates.push(work.catch(() => undefined));
   }
 
   get status(): RelayStatus {
@@ -130,27 +170,37 @@ export class RelayController implements vscode.Disposable {
     return this.current;
   }
 
-  /** What apps must be given: the running relay's address, or the one it will listen on. */
-  get environment(): RelayEnvironment {
+  /** What apps must be given: the running relay's address, or the one it will listen on (undefined until {@link ready}). */
+  get environment(): RelayEnvironment | undefined {
     return this.current?.environment ?? this.plannedEnvironment();
   }
 
   /** Starts the relay once; later calls return the same one. */
   ensureStarted(): Promise<RunningRelay> {
-    this.starting ??= this.start().catch((error: unknown) => {
-      this.starting = undefined;
+    if (this.shutting) return Promise.reject(new StartCancelled());
+    const starting = (this.starting ??= this.start().catch((error: unknown) => {
+      if (this.starting === starting) this.starting = undefined;
+      if (error instanceof StartCancelled) {
+        this.publish(STOPPED);
+        throw error;
+      }
       const message = error instanceof Error ? error.message : String(error);
       this.options.log.error(`The relay could not start: ${message}`);
       this.publish({ ...STOPPED, state: 'error', lastError: message });
       throw error;
-    });
-    return this.starting;
+    }));
+    return starting;
   }
 
   private async start(): Promise<RunningRelay> {
+    const generation = this.generation;
     this.publish({ ...this.lastStatus, state: 'starting' });
+    await this.ready;
+    await Promise.all(this.startGates);
     const settings = readSettings();
     const stored = await this.wantedConnectionString();
+    // stop() came while this start waited: nothing was loaded or bound yet, so nothing to undo.
+    if (generation !== this.generation || !this.planned) throw new StartCancelled();
     this.forwardingTo = stored;
     const plannedPort = this.planned.port;
     const automatic = settings.relayPort === 0;
@@ -187,9 +237,9 @@ export class RelayController implements vscode.Disposable {
       this.options.log.warn(
         `Port ${plannedPort}, kept for this workspace, is in use by another program; the relay now listens on ${server.port} and keeps that port from now on. Terminals opened before now still point at ${plannedPort}: restart them (VS Code marks them as stale).`,
       );
-      this.planned = { ...this.planned, port: server.port };
+      this.planned = { ...this.planned!, port: server.port };
       await this.saveIdentity({ ...this.identity, port: server.port });
-      this.environmentChanged.fire(this.plannedEnvironment());
+      this.environmentChanged.fire(this.plannedEnvironment()!);
     }
     this.current = { host, server, store: host.store, queue: host.forwarder, live: host.live, environment: host.environment };
     this.options.log.info(
@@ -208,12 +258,13 @@ export class RelayController implements vscode.Disposable {
    * old one are accepted for {@link KEY_GRACE_MS}; a running relay restarts with the new key.
    */
   async renewLocalKey(): Promise<void> {
+    await this.ready;
     const wasRunning = this.current !== undefined || this.starting !== undefined;
     await this.stop();
     await this.saveIdentity(renewKey(this.identity, randomUUID(), (this.options.now ?? Date.now)()));
-    this.planned = { ...this.planned, localKey: this.identity.key };
+    this.planned = { ...this.planned!, localKey: this.identity.key };
     this.options.log.info(`Renewed the relay's local key; the previous one is accepted for ${KEY_GRACE_MS / 3_600_000} more hours.`);
-    this.environmentChanged.fire(this.plannedEnvironment());
+    this.environmentChanged.fire(this.plannedEnvironment()!);
     if (wasRunning) await this.ensureStarted();
   }
 
@@ -276,17 +327,18 @@ export class RelayController implements vscode.Disposable {
   }
 
   private async moveToConfiguredPort(): Promise<void> {
+    await this.ready;
     const wasRunning = this.current !== undefined || this.starting !== undefined;
     await this.stop();
     const port = await planPort(this.identity.port);
     if (readSettings().relayPort === 0 && port !== this.identity.port) await this.saveIdentity({ ...this.identity, port });
-    this.planned = { ...this.planned, port };
-    this.environmentChanged.fire(this.plannedEnvironment());
+    this.planned = { ...this.planned!, port };
+    this.environmentChanged.fire(this.plannedEnvironment()!);
     if (wasRunning) await this.ensureStarted();
   }
 
-  private plannedEnvironment(): RelayEnvironment {
-    return plannedEnvironment(this.options.storageDir, this.planned.port, this.planned.localKey);
+  private plannedEnvironment(): RelayEnvironment | undefined {
+    return this.planned && plannedEnvironment(this.options.storageDir, this.planned.port, this.planned.localKey);
   }
 
   private refreshStatus(): void {
@@ -309,6 +361,7 @@ export class RelayController implements vscode.Disposable {
 
   /** Stops the pipeline (RelayHost.stop: listener, then a bounded flush, then the queue). */
   async stop(): Promise<void> {
+    this.generation++;
     const starting = this.starting;
     this.starting = undefined;
     await starting?.catch(() => undefined);
@@ -323,8 +376,18 @@ export class RelayController implements vscode.Disposable {
     this.publish(STOPPED);
   }
 
+  /**
+   * Deactivation: stops the relay and refuses later starts (a trigger or a command's delayed start
+   * firing after this must not bring a relay back). A start still waiting for the background
+   * planning or the history gives up before it loads or binds anything.
+   */
+  async shutDown(): Promise<void> {
+    this.shutting = true;
+    await this.stop();
+  }
+
   dispose(): void {
-    void this.stop();
+    void this.shutDown();
     for (const disposable of this.disposables) disposable.dispose();
     this.statusChanged.dispose();
     this.environmentChanged.dispose();

@@ -26,19 +26,24 @@ export interface LiveTelemetryPanelHandle {
  * The command, the serializer, the clear command and the export/import commands (the latter take
  * an optional Uri, so they can be driven without dialogs). The commands go through the shared
  * registry: each is a lazy start trigger of the relay and reports its errors. The manager is made
- * on first use and disposed with the extension.
+ * on first use, once the workspace's history (opened in the background on activation) is there,
+ * and disposed with the extension.
  */
-export function registerLiveTelemetryPanel(state: ExtensionContextState, history?: HistoryStore): LiveTelemetryPanelHandle {
+export function registerLiveTelemetryPanel(
+  state: ExtensionContextState,
+  history: Promise<HistoryStore | undefined> = Promise.resolve(undefined),
+): LiveTelemetryPanelHandle {
   const context = state.extensionContext;
   const cleared = new vscode.EventEmitter<void>();
   let manager: LiveTelemetryPanel | undefined;
-  const panel = (): LiveTelemetryPanel => {
+  const panel = async (): Promise<LiveTelemetryPanel> => {
+    const opened = await history;
     if (!manager) {
       const { LiveTelemetryPanel } = loadPanelRuntime();
       manager = new LiveTelemetryPanel(context.extensionUri, {
         relay: state.relay,
         log: state.log,
-        history,
+        history: opened,
         openHistoryFolder: (dir) => HistoryStore.open(dir, { readOnly: true, log: (message) => state.log.info(message) }),
       });
       context.subscriptions.push(
@@ -49,23 +54,32 @@ export function registerLiveTelemetryPanel(state: ExtensionContextState, history
     return manager;
   };
   const uriArgument = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : undefined);
+  /** For callers that return nothing: a failure is logged, not lost. */
+  const withPanel = (what: string, use: (manager: LiveTelemetryPanel) => unknown): void => {
+    panel()
+      .then(use)
+      .catch((error: unknown) => state.log.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`));
+  };
   registerCommands(state, {
-    [COMMAND_IDS.openLiveTelemetry]: () => panel().open(),
-    [COMMAND_IDS.exportLiveTelemetry]: (target) => panel().exportItems(uriArgument(target)),
-    [COMMAND_IDS.importTelemetry]: (source) => panel().importItems(uriArgument(source)),
-    [COMMAND_IDS.clearLiveTelemetry]: () => panel().clearItems(),
-    [COMMAND_IDS.openTelemetryHistory]: (folder) => panel().openHistoryFolder(uriArgument(folder)),
+    [COMMAND_IDS.openLiveTelemetry]: async () => (await panel()).open(),
+    [COMMAND_IDS.exportLiveTelemetry]: async (target) => (await panel()).exportItems(uriArgument(target)),
+    [COMMAND_IDS.importTelemetry]: async (source) => (await panel()).importItems(uriArgument(source)),
+    [COMMAND_IDS.clearLiveTelemetry]: async () => (await panel()).clearItems(),
+    [COMMAND_IDS.openTelemetryHistory]: async (folder) => (await panel()).openHistoryFolder(uriArgument(folder)),
   });
-  if (state.relay.onDidUseOldKey) context.subscriptions.push(state.relay.onDidUseOldKey((use) => panel().noticeOldKey(use)));
+  if (state.relay.onDidUseOldKey)
+    context.subscriptions.push(
+      state.relay.onDidUseOldKey((use) => withPanel('The old-key notice', (manager) => manager.noticeOldKey(use))),
+    );
   context.subscriptions.push(
     cleared,
     vscode.window.registerWebviewPanelSerializer(LIVE_TELEMETRY_VIEW_TYPE, {
-      deserializeWebviewPanel: async (webviewPanel) => panel().restore(webviewPanel),
+      deserializeWebviewPanel: async (webviewPanel) => (await panel()).restore(webviewPanel),
     }),
   );
   return {
     onDidClear: cleared.event,
-    showTransaction: (operationId) => panel().showTransaction(operationId),
-    showQuery: (query) => panel().showQuery(query),
+    showTransaction: (operationId) => withPanel('Showing the transaction', (manager) => manager.showTransaction(operationId)),
+    showQuery: (query) => withPanel('Showing the query', (manager) => manager.showQuery(query)),
   };
 }

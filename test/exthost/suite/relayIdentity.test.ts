@@ -31,6 +31,31 @@ class JsonState implements IdentityState {
   }
 }
 
+/** A workspace state whose writes finish only when released: the port plan of a first run is still pending. */
+class HeldState extends JsonState {
+  private held: (() => void)[] | undefined = [];
+  override async update(key: string, value: unknown): Promise<void> {
+    if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+    await super.update(key, value);
+  }
+  release(): void {
+    for (const resolve of this.held?.splice(0) ?? []) resolve();
+    this.held = undefined;
+  }
+}
+
+/** Whether something accepts connections on this loopback port now. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function recordingLogger(lines: string[]): Logger {
   const logger: Logger = {
     trace: (message) => lines.push(`trace ${message}`),
@@ -68,6 +93,20 @@ describe('Relay identity across restarts (port and key kept per workspace)', fun
     await relay.stop();
     relay.dispose();
   };
+  /** A controller as activation now makes it: returned before its port and key are planned. */
+  const unplanned = (held: HeldState): RelayController => {
+    const created = new RelayController({
+      storageDir,
+      connectionStrings: { get: async () => undefined, onDidChange: new vscode.EventEmitter<StoredConnectionString | undefined>().event },
+      log: recordingLogger(lines),
+      state: held,
+      now: () => now,
+    });
+    controllers.push(created);
+    return created;
+  };
+  const portOf = (environment: RelayEnvironment): number =>
+    Number(new URL(connectionStringPart(environment.connectionString, 'IngestionEndpoint')!).port);
   const keyOf = (environment: RelayEnvironment): string => connectionStringPart(environment.connectionString, 'InstrumentationKey')!;
   const track = (url: string, key: string) => postJson(`${url}v2.1/track`, [messageEnvelope(key, 'relay identity test')]);
 
@@ -86,14 +125,14 @@ describe('Relay identity across restarts (port and key kept per workspace)', fun
   it('after a relay restart with the same workspace state: the same port and key, before and after it listens', async () => {
     const before = await controller();
     const first = await before.ensureStarted();
-    const firstKey = keyOf(first.environment);
+    const firstKey = keyOf(first.environment!);
     assert.strictEqual((await track(first.server.url, firstKey)).status, 200);
     await closeWindow(before);
 
     const after = await controller();
     assert.deepStrictEqual(
-      after.environment,
-      first.environment,
+      after.environment!,
+      first.environment!,
       'terminals opened before the relay starts already get the kept address and key',
     );
     const second = await after.ensureStarted();
@@ -184,5 +223,54 @@ describe('Relay identity across restarts (port and key kept per workspace)', fun
     assert.strictEqual((await track(running.server.url, oldKey)).status, 403);
     assert.strictEqual(uses.length, 2, 'rate-limited: an app retrying does not repeat the notice');
     assert.strictEqual((await track(running.server.url, newKey)).status, 200, 'the current key works throughout');
+  });
+
+  it('is usable before its port is planned: a start waits for the plan and for the history gate, and terminals learn the address first', async () => {
+    const held = new HeldState();
+    const relay = unplanned(held);
+    assert.strictEqual(relay.environment, undefined, 'nothing planned yet: the workspace state has not answered');
+    const order: string[] = [];
+    relay.onDidChangeEnvironment(() => order.push('environment'));
+    relay.onDidChangeStatus((status) => status.url !== undefined && !order.includes('listening') && order.push('listening'));
+    let openHistory: () => void = () => undefined;
+    relay.startAfter(new Promise<void>((resolve) => (openHistory = resolve)));
+    const starting = relay.ensureStarted();
+    assert.strictEqual(relay.status.state, 'starting', 'the status bar says so at once');
+
+    held.release();
+    await relay.ready;
+    const planned = (relay as { environment?: RelayEnvironment }).environment;
+    assert.ok(planned, 'planned once the workspace state answered');
+    assert.deepStrictEqual(order, ['environment'], 'terminals are told before anything listens');
+    const port = portOf(planned);
+    // The history is still opening: the start must not bind. (The wait only gives a start that
+    // ignored the gate time to show itself; a correct one passes whatever the machine's load.)
+    const early = await Promise.race([starting.then(() => 'started'), new Promise((resolve) => setTimeout(resolve, 1500, 'waiting'))]);
+    assert.strictEqual(early, 'waiting', 'the start waits for the history');
+    assert.strictEqual(await listening(port), false, 'nothing listens on the planned port yet');
+
+    order.push('history open');
+    openHistory();
+    const running = await starting;
+    assert.strictEqual(running.server.port, port, 'it listens where terminals were told');
+    assert.deepStrictEqual(order, ['environment', 'history open', 'listening']);
+    assert.strictEqual(await listening(port), true);
+  });
+
+  it('deactivated before the plan or the history is done: the waiting start gives up before it binds, and nothing starts after', async () => {
+    const held = new HeldState();
+    const relay = unplanned(held);
+    const started = relay.ensureStarted();
+    const stopped = relay.shutDown();
+    held.release();
+    await stopped;
+    await assert.rejects(started, /stopped before it started/);
+    await relay.ready;
+    const port = portOf(relay.environment!);
+    assert.strictEqual(relay.running, undefined);
+    assert.strictEqual(relay.status.state, 'stopped');
+    assert.strictEqual(await listening(port), false, 'no half-started relay is left listening');
+    await assert.rejects(relay.ensureStarted(), /stopped before it started/, 'a late trigger cannot bring it back');
+    assert.ok(!lines.some((line) => line.startsWith('error ')), `a cancelled start is not an error: ${lines.join('\n')}`);
   });
 });
