@@ -20,7 +20,7 @@ import { SOURCE_COMMANDS } from './openSource';
 export const RUNTIME_EXCEPTIONS_SETTING = 'azureMonitorPython.diagnostics.runtimeExceptions';
 export const RUNTIME_DIAGNOSTIC_SOURCE = 'Azure Monitor';
 export const RUNTIME_DIAGNOSTIC_CODE = 'runtime-exception';
-/** Store changes are batched this long: diagnostics follow telemetry without redrawing per item. */
+/** Diagnostics are redrawn at most this often: they follow telemetry without redrawing per item. */
 const UPDATE_INTERVAL_MS = 500;
 /** Resolved paths remembered per run (each resolution touches the disk). */
 const MAX_CACHED_PATHS = 1000;
@@ -34,6 +34,8 @@ export class RuntimeDiagnostics implements vscode.Disposable {
   private subscription: Subscription | undefined;
   private subscribedStore: TelemetryStore | undefined;
   private generation = 0;
+  private publishTimer: NodeJS.Timeout | undefined;
+  private lastPublish = Number.NEGATIVE_INFINITY;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -46,13 +48,26 @@ export class RuntimeDiagnostics implements vscode.Disposable {
     if (this.subscribedStore === store) return;
     this.subscription?.dispose();
     this.subscribedStore = store;
+    // Items are taken as they arrive (the next event-loop turn), and only the redraw is throttled:
+    // the setting is read when an exception arrives. Read when a batch was delivered, up to 500 ms
+    // later, an exception sent while the setting was off counted once it was turned back on.
     this.subscription = store.subscribe(
       (change) => {
         if (change.cleared) this.newRun();
-        if (this.enabled() && this.exceptions.add(change.added)) void this.publish();
+        if (this.enabled() && this.exceptions.add(change.added)) this.schedulePublish();
       },
-      { intervalMs: UPDATE_INTERVAL_MS },
+      { intervalMs: 0 },
     );
+  }
+
+  private schedulePublish(): void {
+    if (this.publishTimer) return;
+    const wait = Math.max(0, this.lastPublish + UPDATE_INTERVAL_MS - Date.now());
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = undefined;
+      this.lastPublish = Date.now();
+      void this.publish();
+    }, wait);
   }
 
   /** A new run: the last run's exceptions are gone. */
@@ -105,6 +120,7 @@ export class RuntimeDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.publishTimer) clearTimeout(this.publishTimer);
     this.subscription?.dispose();
     this.collection.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
