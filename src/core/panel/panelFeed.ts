@@ -9,6 +9,7 @@ import type { ForwardingStatus, HostToWebview, LiveDocument, LiveSample as Panel
 import type { ForwardStats } from '../forward/forwardStats';
 import type { Disposable } from '../../shared/lifecycle';
 import type { LiveProxyStats } from '../live/liveMetricsProxy';
+import { PacedAction } from '../pacedAction';
 import type { LiveSample, LiveSamples } from '../relay/liveSamples';
 import { DEFAULT_CHANGE_INTERVAL_MS, StoreChange } from '../store/changeFeed';
 import type { TelemetryStore } from '../store/telemetryStore';
@@ -153,11 +154,10 @@ export class PanelFeed implements Disposable {
   private pendingLive: LiveSample[] = [];
   private pendingDocuments: LiveDocument[] = [];
   private liveTimer: NodeJS.Timeout | undefined;
-  private forwardingTimer: NodeJS.Timeout | undefined;
-  private lastForwarding = Number.NEGATIVE_INFINITY;
+  /** The forwarding status, at most every `forwardingIntervalMs` (default 250 ms). */
+  private readonly forwarding: PacedAction;
   private disposed = false;
   private readonly intervalMs: number;
-  private readonly forwardingIntervalMs: number;
   private readonly snapshotHeadItems: number;
   private readonly snapshotChunkItems: number;
   private backfill: PendingBackfill | undefined;
@@ -168,7 +168,9 @@ export class PanelFeed implements Disposable {
     options: PanelFeedOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? DEFAULT_CHANGE_INTERVAL_MS;
-    this.forwardingIntervalMs = options.forwardingIntervalMs ?? 250;
+    this.forwarding = new PacedAction(options.forwardingIntervalMs ?? 250, () =>
+      this.post({ type: 'forwarding', status: forwardingOf(this.source) }),
+    );
     this.snapshotHeadItems = Math.max(1, options.snapshotHeadItems ?? SNAPSHOT_HEAD_ITEMS);
     this.snapshotChunkItems = Math.max(1, options.snapshotChunkItems ?? SNAPSHOT_CHUNK_ITEMS);
   }
@@ -210,10 +212,7 @@ export class PanelFeed implements Disposable {
   /** Sends the forwarding status now (after the user paused or resumed). */
   sendForwarding(): void {
     if (this.disposed) return;
-    if (this.forwardingTimer) clearTimeout(this.forwardingTimer);
-    this.forwardingTimer = undefined;
-    this.lastForwarding = Date.now();
-    this.post({ type: 'forwarding', status: forwardingOf(this.source) });
+    this.forwarding.runNow();
   }
 
   dispose(): void {
@@ -221,7 +220,7 @@ export class PanelFeed implements Disposable {
     this.stopBackfill();
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     if (this.liveTimer) clearTimeout(this.liveTimer);
-    if (this.forwardingTimer) clearTimeout(this.forwardingTimer);
+    this.forwarding.dispose();
     this.pendingLive = [];
     this.pendingDocuments = [];
   }
@@ -290,8 +289,7 @@ export class PanelFeed implements Disposable {
   }
 
   private forwardingChanged(): void {
-    if (this.disposed || this.forwardingTimer) return;
-    const wait = Math.max(0, this.lastForwarding + this.forwardingIntervalMs - Date.now());
-    this.forwardingTimer = setTimeout(() => this.sendForwarding(), wait);
+    if (this.disposed) return;
+    this.forwarding.request();
   }
 }

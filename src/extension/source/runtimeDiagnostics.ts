@@ -9,6 +9,7 @@
  */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { PacedAction } from '../../core/pacedAction';
 import { resolveSourcePath } from '../../core/source';
 import { RunExceptions, type RunExceptionGroup } from '../../core/source/runExceptions';
 import type { Subscription } from '../../core/store/changeFeed';
@@ -34,8 +35,7 @@ export class RuntimeDiagnostics implements vscode.Disposable {
   private subscription: Subscription | undefined;
   private subscribedStore: TelemetryStore | undefined;
   private generation = 0;
-  private publishTimer: NodeJS.Timeout | undefined;
-  private lastPublish = Number.NEGATIVE_INFINITY;
+  private readonly publishing = new PacedAction(UPDATE_INTERVAL_MS, () => void this.publish());
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -54,20 +54,10 @@ export class RuntimeDiagnostics implements vscode.Disposable {
     this.subscription = store.subscribe(
       (change) => {
         if (change.cleared) this.newRun();
-        if (this.enabled() && this.exceptions.add(change.added)) this.schedulePublish();
+        if (this.enabled() && this.exceptions.add(change.added)) this.publishing.request();
       },
       { intervalMs: 0 },
     );
-  }
-
-  private schedulePublish(): void {
-    if (this.publishTimer) return;
-    const wait = Math.max(0, this.lastPublish + UPDATE_INTERVAL_MS - Date.now());
-    this.publishTimer = setTimeout(() => {
-      this.publishTimer = undefined;
-      this.lastPublish = Date.now();
-      void this.publish();
-    }, wait);
   }
 
   /** A new run: the last run's exceptions are gone. */
@@ -120,7 +110,7 @@ export class RuntimeDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishing.dispose();
     this.subscription?.dispose();
     this.collection.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
