@@ -92,7 +92,7 @@ export function segmentsFor(
 ): SegmentText[] {
   const keyed = envelopes.map((envelope) => withKey(envelope, localKey));
   if (body && envelopes.length <= maxItems && body.length <= maxBytes && keyed.every((envelope, index) => envelope === envelopes[index])) {
-    return [{ text: body, items: envelopes.length, literalKeys: !envelopes.some((envelope) => isKeyedName(envelope.name)) }];
+    return [{ text: body, items: envelopes.length, literalKeys: noKeyedNames(envelopes) }];
   }
   const segments: SegmentText[] = [];
   for (let start = 0; start < keyed.length; start += maxItems) {
@@ -104,7 +104,7 @@ export function segmentsFor(
 function splitBySize(items: readonly Envelope[], maxBytes: number, into: SegmentText[]): void {
   const text = Buffer.from(JSON.stringify(items), 'utf8');
   if (text.length <= maxBytes || items.length === 1) {
-    into.push({ text, items: items.length, literalKeys: !items.some((envelope) => isKeyedName(envelope.name)) });
+    into.push({ text, items: items.length, literalKeys: noKeyedNames(items) });
     return;
   }
   const half = Math.ceil(items.length / 2);
@@ -115,4 +115,9 @@ function splitBySize(items: readonly Envelope[], maxBytes: number, into: Segment
 /** The items' text inside a JSON array (without the brackets), for joining segments into one request. */
 export function arrayInner(text: Buffer): Buffer {
   return text.subarray(text.indexOf(0x5b /* [ */) + 1, text.lastIndexOf(0x5d /* ] */));
+}
+
+/** No envelope has a keyed name: the segment's iKeys may be swapped by counting (`swapLiteralKeys`). */
+function noKeyedNames(envelopes: readonly Envelope[]): boolean {
+  return !envelopes.some((envelope) => isKeyedName(envelope.name));
 }
