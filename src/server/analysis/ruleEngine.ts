@@ -114,7 +114,7 @@ export function analyseIndex(
       findings.push(...check({ syntax, text, settings, withFixes }));
     }
   }
-  return findings.sort((a, b) => a.start - b.start || a.end - b.end);
+  return findings.sort(compareFindings);
 }
 
 export interface StatementPlan {
@@ -173,5 +173,5 @@ export function analyseStatement(syntax: SyntaxIndex, text: string, settings: Di
       findings.push(...check({ syntax: candidates, text, settings, withFixes: false }));
     }
   }
-  return findings.sort((a, b) => a.start - b.start || a.end - b.end);
+  return findings.sort(compareFindings);
 }
